@@ -1,0 +1,48 @@
+# yrdnet make targets. Quick start on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+OUT    ?= results
+A      ?= baseline_2025
+B      ?= plan_2035
+export YRDNET_QUIET ?= 1
+export MPLBACKEND ?= Agg
+
+.PHONY: install test demo lint bench maps compare timeline clean help
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install yrdnet (editable) with dev extras
+
+test: $(STAMP)  ## run the test suite
+	$(PY) -m pytest -n 2 -q
+
+demo: $(STAMP)  ## run the main job on the shipped data, writing tables and maps to results/
+	$(PY) -m yrdnet demo --out $(OUT)
+
+maps: $(STAMP)  ## write every map for the 2025 baseline and plan_2035
+	$(PY) -m yrdnet map $(A) --out $(OUT)/maps
+
+compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035
+	$(PY) -m yrdnet compare $(A) $(B) --out $(OUT)/compare
+
+timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035
+	$(PY) -m yrdnet timeline --out $(OUT)/timeline
+
+bench: $(STAMP)  ## benchmarks with ratios against baselines measured in the same run
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)  ## ruff
+	$(PY) -m ruff check yrdnet tests benchmarks examples
+	$(PY) -m ruff format --check yrdnet tests benchmarks examples
+
+clean:  ## remove results, caches and the venv
+	rm -rf $(OUT) .pytest_cache .ruff_cache build dist *.egg-info $(VENV)

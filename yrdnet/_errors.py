@@ -1,0 +1,30 @@
+"""Exception hierarchy. Every class subclasses a builtin so callers can catch either."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "GraphContractError",
+    "ScenarioError",
+    "YrdnetError",
+]
+
+
+class YrdnetError(Exception):
+    """Base class of every error yrdnet raises on purpose."""
+
+
+class DataError(YrdnetError, ValueError):
+    """A curated data file (or a user-supplied table) breaks its schema.
+
+    The message names the file, the row (1-based line number in the file, header = 1),
+    the field, what was expected and what was found.
+    """
+
+
+class ScenarioError(YrdnetError, ValueError):
+    """A scenario file names an unknown id or holds an invalid value."""
+
+
+class GraphContractError(YrdnetError, ValueError):
+    """A graph does not meet the yrdnet graph contract (see ``yrdnet.validate_graph``)."""

@@ -1,0 +1,364 @@
+"""The curated data shipped with yrdnet: a registry of files and validated loaders.
+
+Every loader validates on load (required columns, types, unique ids, references that
+exist, coordinates inside the YRD, speeds > 0, sane years) and raises
+:class:`yrdnet.DataError` naming the file, row and field at fault. The folder is
+:func:`data_folder`: ``settings.data_folder`` if set, else the data shipped in the
+package, so yrdnet works from any working directory.
+
+Masses (population, GDP) are those of ``cities.csv`` in every scenario.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from ._errors import DataError
+from ._validate import Column, Problems, check_in_bbox, validate_table
+from .settings import settings
+
+__all__ = [
+    "available",
+    "data_folder",
+    "get_path",
+    "load_cities",
+    "load_highways",
+    "load_lines",
+    "load_metros",
+    "load_stations",
+    "metro_members",
+]
+
+_PKG = Path(__file__).resolve().parent
+
+
+def data_folder() -> Path:
+    """Return the folder the curated data is read from.
+
+    ``settings.data_folder`` when set; otherwise ``yrdnet/_data`` inside an installed
+    wheel, or ``data/`` beside the package in a source checkout.
+    """
+    if settings.data_folder is not None:
+        return Path(settings.data_folder)
+    for cand in (_PKG / "_data", _PKG.parent / "data"):
+        if (cand / "cities.csv").is_file():
+            return cand
+    msg = f"yrdnet's data folder was not found (looked in {_PKG / '_data'} and {_PKG.parent / 'data'})"
+    raise DataError(msg)
+
+
+def available() -> list[str]:
+    """List the data files (relative names) that :func:`get_path` can resolve.
+
+    Examples
+    --------
+    >>> "cities.csv" in available()
+    True
+    """
+    root = data_folder()
+    return sorted(
+        str(p.relative_to(root)).replace("\\", "/")
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".toml", ".geojson", ".json", ".osm", ".gz", ".bz2"}
+    )
+
+
+def get_path(name: str) -> Path:
+    """Return the path of a shipped data file by name, e.g. ``"cities.csv"``.
+
+    Raises
+    ------
+    DataError
+        If the name is unknown; the message lists close matches and the valid names.
+    """
+    p = data_folder() / name
+    if p.is_file():
+        return p
+    names = available()
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f" Did you mean {close}?" if close else ""
+    msg = f"unknown data file {name!r} in {data_folder()}.{hint} Available: {names}"
+    raise DataError(msg)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"data file not found: {path}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DataError(f"{path.name}: cannot parse {path}: {e}") from None
+
+
+def _key(path: Path) -> tuple[str, float]:
+    return (str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def _resolve(path: str | Path | None, name: str) -> Path:
+    return Path(path) if path is not None else data_folder() / name
+
+
+def close_matches(word: str, options: Iterable[Any]) -> str:
+    """Format a 'did you mean' hint for an unknown id."""
+    opts = [str(o) for o in options]
+    close = difflib.get_close_matches(str(word), opts, n=3, cutoff=0.5)
+    return f" (closest valid: {', '.join(close)})" if close else ""
+
+
+# ---------------------------------------------------------------- cities
+_CITY_COLS = (
+    Column("adcode", "adcode"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("province", "choice", choices=("Shanghai", "Jiangsu", "Zhejiang", "Anhui")),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("population", "int", positive=True),
+    Column("gdp", "float", positive=True),
+    Column("central_area", "choice", choices=("yes", "no")),
+    Column("source"),
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _cities(key: tuple[str, float]) -> pd.DataFrame:
+    path = Path(key[0])
+    df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[check_in_bbox])
+    return df
+
+
+def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the 41 YRD prefecture-level cities.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); columns ``name_zh``, ``name_en``, ``province``, ``lon``,
+        ``lat`` (city centre, WGS84), ``population`` (2020 census), ``gdp`` (2020, 100
+        million yuan), ``central_area`` (bool), ``source``; point geometry; EPSG:4326.
+
+    Examples
+    --------
+    >>> cities = load_cities()
+    >>> len(cities), cities.crs.to_epsg()
+    (41, 4326)
+    """
+    p = _resolve(path, "cities.csv")
+    df = _cities(_key(p)).copy()
+    df["central_area"] = df["central_area"] == "yes"
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("adcode")
+
+
+# ---------------------------------------------------------------- metros
+_METRO_COLS = (
+    Column("metro"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("core_adcode", "adcode"),
+    Column("definition", "choice", choices=("current", "2016")),
+    Column("member_adcodes", "list"),
+    Column("source"),
+)
+
+
+def load_metros(definition: str | None = None, path: str | Path | None = None) -> pd.DataFrame:
+    """Load the metropolitan areas under one definition.
+
+    Parameters
+    ----------
+    definition
+        ``"current"`` (default, from ``settings.metro_definition``) or ``"2016"``.
+    path
+        Alternative ``metros.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``metro`` (shanghai, nanjing, hangzhou, hefei, suxichang, ningbo); columns
+        ``name_zh``, ``name_en``, ``core_adcode``, ``members`` (list of adcodes, core
+        first), ``n_members``, ``source``. A city may belong to several areas.
+    """
+    definition = definition or settings.metro_definition
+    if definition not in {"current", "2016"}:
+        raise ValueError(f"definition must be 'current' or '2016', got {definition!r}")
+    p = _resolve(path, "metros.csv")
+    df = validate_table(_read(p), _METRO_COLS, p)
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    seen: set[tuple[str, str]] = set()
+    members: list[list[int]] = []
+    for i, rec in enumerate(df.to_dict("records")):
+        line = i + 2
+        k = (rec["metro"], rec["definition"])
+        if k in seen:
+            probs.add(line, "metro", f"duplicate metro {rec['metro']!r} for definition {rec['definition']!r}")
+        seen.add(k)
+        ms: list[int] = []
+        for m in rec["member_adcodes"]:
+            if not m.isdigit() or int(m) not in city_ids:
+                probs.add(line, "member_adcodes", f"unknown city adcode {m!r}{close_matches(m, city_ids)}")
+            else:
+                ms.append(int(m))
+        if rec["core_adcode"] is not None and rec["core_adcode"] not in ms:
+            probs.add(line, "core_adcode", f"core {rec['core_adcode']} is not among the members")
+        if len(ms) < 2 and rec["member_adcodes"]:
+            probs.add(line, "member_adcodes", f"expected at least 2 members, found {len(ms)}")
+        core = rec["core_adcode"]
+        members.append([core, *[m for m in ms if m != core]] if core in ms else ms)
+    probs.raise_if_any()
+    df["members"] = members
+    df = df[df["definition"] == definition].copy()
+    df["n_members"] = df["members"].map(len)
+    return df.drop(columns=["member_adcodes"]).set_index("metro")
+
+
+def metro_members(definition: str | None = None) -> dict[str, list[int]]:
+    """Return ``{metro: [core, member, ...]}`` for one metropolitan-area definition."""
+    return {k: list(v) for k, v in load_metros(definition)["members"].items()}
+
+
+# ---------------------------------------------------------------- stations
+_STATION_COLS = (
+    Column("station_id"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("adcode", "adcode"),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("source"),
+)
+
+
+def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load rail stations.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``station_id``; columns ``name_zh``, ``name_en``, ``adcode`` (city), ``lon``,
+        ``lat``, ``source``; point geometry; EPSG:4326.
+    """
+    p = _resolve(path, "stations.csv")
+    df = validate_table(_read(p), _STATION_COLS, p, key="station_id", row_checks=[check_in_bbox])
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        if rec["adcode"] not in city_ids:
+            probs.add(i + 2, "adcode", f"unknown city adcode {rec['adcode']}{close_matches(rec['adcode'], city_ids)}")
+    probs.raise_if_any()
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("station_id")
+
+
+# ---------------------------------------------------------------- lines
+_LINE_COLS = (
+    Column("line_id"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("kind", "choice", choices=("hsr", "intercity", "upgraded")),
+    Column("design_speed_kph", "int", positive=True, hi=600),
+    Column("operating_speed_kph", "int", positive=True, hi=600),
+    Column("opened", "year", required=False),
+    Column("planned_open", "year", required=False),
+    Column("status", "choice", choices=("open", "under_construction", "planned")),
+    Column("stops", "list"),
+    Column("length_km", "float", required=False, positive=True),
+    Column("through_to", "list", required=False),
+    Column("source"),
+)
+
+
+def _line_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    stops = rec["stops"] or []
+    if len(stops) < 2:
+        probs.add(line, "stops", f"expected at least 2 stops, found {len(stops)}")
+    for a, b in zip(stops, stops[1:]):
+        if a == b:
+            probs.add(line, "stops", f"stop {a!r} repeated consecutively")
+    if rec["status"] == "open" and rec["opened"] is None:
+        probs.add(line, "opened", "an open line needs an opening year")
+    if rec["status"] != "open" and rec["opened"] is not None:
+        probs.add(line, "opened", f"a {rec['status']} line must leave 'opened' empty (use planned_open)")
+    d, o = rec["design_speed_kph"], rec["operating_speed_kph"]
+    if d is not None and o is not None and o > d:
+        probs.add(line, "operating_speed_kph", f"expected <= design speed {d}, found {o}")
+
+
+def load_lines(path: str | Path | None = None, *, stations_path: str | Path | None = None) -> pd.DataFrame:
+    """Load rail lines (one row per section with one opening year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``line_id``; columns ``name_zh``, ``name_en``, ``kind``, ``design_speed_kph``,
+        ``operating_speed_kph``, ``opened`` (nullable Int64), ``planned_open``, ``status``,
+        ``stops`` (list of station ids), ``length_km`` (float, NaN if not sourced),
+        ``through_to`` (list of line ids), ``source``.
+    """
+    p = _resolve(path, "lines.csv")
+    df = validate_table(_read(p), _LINE_COLS, p, key="line_id", row_checks=[_line_row_check])
+    station_ids = set(load_stations(stations_path).index)
+    line_ids = set(df["line_id"])
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        for s in rec["stops"]:
+            if s not in station_ids:
+                probs.add(i + 2, "stops", f"unknown station {s!r}{close_matches(s, station_ids)}")
+        for t in rec["through_to"]:
+            if t not in line_ids:
+                probs.add(i + 2, "through_to", f"unknown line {t!r}{close_matches(t, line_ids)}")
+    probs.raise_if_any()
+    for c in ("opened", "planned_open"):
+        df[c] = pd.array(df[c], dtype="Int64")
+    df["length_km"] = pd.to_numeric(df["length_km"], errors="coerce").astype(float)
+    return df.set_index("line_id")
+
+
+# ---------------------------------------------------------------- highways
+_HIGHWAY_COLS = (
+    Column("link_id"),
+    Column("route"),
+    Column("from_adcode", "adcode"),
+    Column("to_adcode", "adcode"),
+    Column("km", "float", positive=True),
+    Column("speed_kph", "int", positive=True, hi=150),
+    Column("opened", "year", required=False),
+    Column("source"),
+)
+
+
+def _highway_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    if rec["from_adcode"] is not None and rec["from_adcode"] == rec["to_adcode"]:
+        probs.add(line, "to_adcode", "a link must join two different cities")
+    if rec["opened"] is None and "unverified" not in str(rec.get("source", "")):
+        probs.add(line, "opened", "expected an opening year (or 'unverified' in source)")
+
+
+def load_highways(path: str | Path | None = None) -> pd.DataFrame:
+    """Load expressway links between cities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``link_id``; columns ``route``, ``from_adcode``, ``to_adcode``, ``km``,
+        ``speed_kph``, ``opened`` (nullable Int64), ``source``.
+    """
+    p = _resolve(path, "highways.csv")
+    df = validate_table(_read(p), _HIGHWAY_COLS, p, key="link_id", row_checks=[_highway_row_check])
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        for f in ("from_adcode", "to_adcode"):
+            if rec[f] is not None and rec[f] not in city_ids:
+                probs.add(i + 2, f, f"unknown city adcode {rec[f]}{close_matches(rec[f], city_ids)}")
+    probs.raise_if_any()
+    df["opened"] = pd.array(df["opened"], dtype="Int64")
+    return df.set_index("link_id")
