@@ -1,4 +1,13 @@
-"""yrdnet: accessibility, centrality and polycentricity of the Yangtze River Delta."""
+"""yrdnet: accessibility, centrality and polycentricity of the Yangtze River Delta.
+
+The flat public API. Build a scenario's multimodal graph, route it, and analyse it::
+
+    import yrdnet
+    G = yrdnet.build_graph("baseline", year=2025)
+    T = yrdnet.travel_times(G, "multimodal")
+    res = yrdnet.analyze("baseline_2025")
+    yrdnet.compare("baseline_2025", "plan_2035")
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -6,3 +15,65 @@ try:
     __version__ = version("yrdnet")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
+
+from . import datasets as datasets
+from . import params as params
+from ._errors import DataError as DataError
+from ._errors import GraphContractError as GraphContractError
+from ._errors import ScenarioError as ScenarioError
+from ._errors import YrdnetError as YrdnetError
+from .convert import compile_graph as compile_graph
+from .convert import graph_to_gdfs as graph_to_gdfs
+from .datasets import available as available
+from .datasets import get_path as get_path
+from .datasets import load_cities as load_cities
+from .datasets import load_highways as load_highways
+from .datasets import load_lines as load_lines
+from .datasets import load_metros as load_metros
+from .datasets import load_stations as load_stations
+from .datasets import metro_members as metro_members
+from .graph import graph_from_tables as graph_from_tables
+from .params import MetricParams as MetricParams
+from .params import StructureWeights as StructureWeights
+from .params import TravelTimeModel as TravelTimeModel
+from .routing import UnreachableWarning as UnreachableWarning
+from .routing import travel_times as travel_times
+from .scenario import Scenario as Scenario
+from .scenario import build_graph as build_graph
+from .scenario import list_scenarios as list_scenarios
+from .scenario import load_scenario as load_scenario
+from .settings import settings as settings
+
+graph_from_curated = build_graph
+
+__all__ = [
+    "DataError",
+    "GraphContractError",
+    "MetricParams",
+    "Scenario",
+    "ScenarioError",
+    "StructureWeights",
+    "TravelTimeModel",
+    "UnreachableWarning",
+    "YrdnetError",
+    "__version__",
+    "available",
+    "build_graph",
+    "compile_graph",
+    "datasets",
+    "get_path",
+    "graph_from_curated",
+    "graph_from_tables",
+    "graph_to_gdfs",
+    "list_scenarios",
+    "load_cities",
+    "load_highways",
+    "load_lines",
+    "load_metros",
+    "load_scenario",
+    "load_stations",
+    "metro_members",
+    "params",
+    "settings",
+    "travel_times",
+]

@@ -1,0 +1,39 @@
+"""Shared fixtures: a copy of the shipped data folder that tests may break."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+os.environ.setdefault("YRDNET_QUIET", "1")
+
+import yrdnet  # noqa: E402
+from yrdnet.datasets import data_folder  # noqa: E402
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the shipped data, active as ``settings.data_folder``."""
+    dst = tmp_path / "data"
+    shutil.copytree(data_folder(), dst)
+    with yrdnet.settings.override(data_folder=dst):
+        yield dst
+
+
+@pytest.fixture(scope="session")
+def G2025():  # type: ignore[no-untyped-def]
+    """The 2025 baseline graph (built once per session; do not mutate)."""
+    return yrdnet.build_graph("baseline", year=2025)
+
+
+def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a CSV copy (asserting it occurs)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

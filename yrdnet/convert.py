@@ -1,0 +1,142 @@
+"""Convert graphs: to compiled CSR arrays for scipy routing, and to GeoDataFrames.
+
+The CSR form is compiled once per graph (cached on a weak reference to the graph and
+invalidated when its size changes); per-mode matrices are cheap masks of it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from ._errors import GraphContractError
+
+__all__ = ["MODES", "CompiledGraph", "compile_graph", "graph_to_gdfs"]
+
+Mode = Literal["multimodal", "rail", "road"]
+MODES: tuple[str, ...] = ("multimodal", "rail", "road")
+_EDGE_MODES = ("rail", "road", "access", "transfer")
+
+
+@dataclass(frozen=True)
+class CompiledGraph:
+    """Arrays of a graph for scipy routing.
+
+    Attributes
+    ----------
+    nodes : list of node ids, in matrix order
+    index : dict node id -> matrix index
+    u, v : int arrays of edge endpoints (one entry per edge, parallel edges included)
+    w : float64 array of edge weights (seconds)
+    mode : array of edge modes
+    touches : array of the kind of the non-zone endpoint of access edges ('station' or
+        'road'), '' for other edges
+    zones : node ids of zones, sorted by adcode
+    zone_codes : their adcodes
+    """
+
+    nodes: list[str]
+    index: dict[str, int]
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+    mode: np.ndarray
+    touches: np.ndarray
+    zones: list[str]
+    zone_codes: np.ndarray
+    signature: tuple[int, int]
+
+    def mask(self, mode: str) -> np.ndarray:
+        """Boolean mask of the edges usable by a travel mode."""
+        if mode == "multimodal":
+            return np.ones(len(self.w), dtype=bool)
+        if mode == "rail":
+            return (self.mode != "road") & ~((self.mode == "access") & (self.touches == "road"))
+        if mode == "road":
+            return (self.mode == "road") | ((self.mode == "access") & (self.touches == "road"))
+        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
+        raise ValueError(msg)
+
+    def csr(self, mode: str = "multimodal") -> sp.csr_matrix:
+        """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum."""
+        m = self.mask(mode)
+        u, v, w = self.u[m], self.v[m], self.w[m]
+        # keep the minimum weight of parallel edges (csr would sum duplicates)
+        order = np.lexsort((w, v, u))
+        u, v, w = u[order], v[order], w[order]
+        first = np.ones(len(u), dtype=bool)
+        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        n = len(self.nodes)
+        return sp.csr_matrix((w[first], (u[first], v[first])), shape=(n, n))
+
+
+_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]]" = weakref.WeakKeyDictionary()
+
+
+def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGraph:
+    """Compile a contract graph to arrays for routing (cached per graph and weight).
+
+    Raises
+    ------
+    GraphContractError
+        If an edge lacks ``weight`` or has a negative or non-finite weight, or a node lacks
+        ``kind``.
+    """
+    sig = (G.number_of_nodes(), G.number_of_edges())
+    cached = _CACHE.get(G, {}).get(weight)
+    if cached is not None and cached.signature == sig:
+        return cached
+    nodes = list(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    kinds = dict(G.nodes(data="kind"))
+    missing = [n for n, k in kinds.items() if k is None]
+    if missing:
+        msg = f"{len(missing)} node(s) lack 'kind', e.g. {missing[:5]}"
+        raise GraphContractError(msg)
+    m = G.number_of_edges()
+    u = np.empty(m, dtype=np.int64)
+    v = np.empty(m, dtype=np.int64)
+    w = np.empty(m, dtype=np.float64)
+    mode = np.empty(m, dtype=object)
+    touches = np.full(m, "", dtype=object)
+    bad: list[str] = []
+    for i, (a, b, d) in enumerate(G.edges(data=True)):
+        u[i], v[i] = index[a], index[b]
+        val = d.get(weight)
+        if val is None or not np.isfinite(val) or val < 0:
+            if len(bad) < 5:
+                bad.append(f"({a!r}, {b!r}): {weight}={val!r}")
+            w[i] = np.nan
+        else:
+            w[i] = float(val)
+        mode[i] = d.get("mode", "")
+        if mode[i] == "access":
+            ka, kb = kinds[a], kinds[b]
+            touches[i] = kb if ka == "zone" else ka
+    if bad:
+        msg = f"edges need a finite, non-negative {weight!r}; bad edges: {', '.join(bad)}"
+        raise GraphContractError(msg)
+    unknown = set(mode) - set(_EDGE_MODES)
+    if unknown:
+        msg = f"unknown edge mode(s) {sorted(map(str, unknown))}; expected {list(_EDGE_MODES)}"
+        raise GraphContractError(msg)
+    zones = sorted((n for n in nodes if kinds[n] == "zone"), key=lambda n: int(G.nodes[n]["city"]))
+    codes = np.array([int(G.nodes[n]["city"]) for n in zones], dtype=np.int64)
+    cg = CompiledGraph(nodes, index, u, v, w, mode.astype(str), touches.astype(str), zones, codes, sig)
+    _CACHE.setdefault(G, {})[weight] = cg
+    return cg
+
+
+def graph_to_gdfs(G: nx.MultiDiGraph):  # type: ignore[no-untyped-def]
+    """Return ``(nodes, edges)`` GeoDataFrames of a contract graph (via ``osmnx.graph_to_gdfs``).
+
+    Edges without a ``geometry`` get straight lines between their endpoints.
+    """
+    import osmnx as ox
+
+    return ox.convert.graph_to_gdfs(G, nodes=True, edges=True, fill_edge_geometry=True)
