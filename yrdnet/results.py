@@ -1,0 +1,176 @@
+"""Result containers: :class:`ScenarioResult` and :class:`Comparison`, with atomic writers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .io import atomic_dir, write_csv, write_json, write_text
+
+__all__ = ["Comparison", "ScenarioResult"]
+
+
+@dataclass
+class ScenarioResult:
+    """Everything :func:`yrdnet.analyze` computes for one scenario.
+
+    Attributes
+    ----------
+    name, year, scope
+        Scenario name, network year and the analysed scope (``"yrd"``, ``"central"`` or a
+        metro id).
+    cities : geopandas.GeoDataFrame
+        One row per city in scope (index adcode): masses, every accessibility measure per
+        mode, centrality, metro membership; point geometry (city centre), EPSG:4326.
+    metros : pandas.DataFrame
+        One row per metropolitan area: integration and polycentricity.
+    region : pandas.DataFrame
+        Region-wide indices: index ``indicator``; columns ``value``, ``group``,
+        ``description``.
+    od : dict of str to pandas.DataFrame
+        Travel-time matrices (minutes) per mode, all 41 zones.
+    stepwise : pandas.DataFrame
+        Polycentricity indices as centres are added one by one, per size measure.
+    linkage : pandas.DataFrame
+        Travel times between the core (Shanghai) and the sub-centres, and among the six
+        metropolitan cores.
+    functional : pandas.DataFrame
+        Potential functional polycentricity (Green's index on gravity flows) per decay.
+    sensitivity : pandas.DataFrame
+        How the structure index moves with its weights.
+    notes : list of str
+        Warnings raised during the analysis (e.g. unreachable pairs by rail).
+    meta : dict
+        Parameters and provenance.
+    """
+
+    name: str
+    year: int
+    scope: str
+    cities: gpd.GeoDataFrame
+    metros: pd.DataFrame
+    region: pd.DataFrame
+    od: dict[str, pd.DataFrame]
+    stepwise: pd.DataFrame
+    linkage: pd.DataFrame
+    functional: pd.DataFrame
+    sensitivity: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def index(self, name: str) -> float:
+        """Value of one region indicator, e.g. ``res.index("structure_index")``."""
+        return float(self.region.loc[name, "value"])
+
+    def __repr__(self) -> str:
+        si = self.region["value"].get("structure_index", np.nan)
+        return (f"ScenarioResult(name={self.name!r}, year={self.year}, scope={self.scope!r}, "
+                f"cities={len(self.cities)}, structure_index={si:.3f})")
+
+    def to_dir(self, path: str | Path) -> Path:
+        """Write every table to ``path`` atomically (CSV, GeoPackage, JSON).
+
+        Files: ``cities.csv``, ``cities.gpkg`` (layer ``cities``), ``metros.csv``,
+        ``region.csv``, ``od_<mode>.csv``, ``stepwise.csv``, ``linkage.csv``,
+        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta).
+        """
+        path = Path(path)
+        with atomic_dir(path) as tmp:
+            write_csv(tmp / "cities.csv", pd.DataFrame(self.cities.drop(columns="geometry")))
+            gdf = self.cities.copy()
+            for c in gdf.columns:
+                if gdf[c].dtype == object and c != "geometry":
+                    gdf[c] = gdf[c].astype(str)
+            gdf.reset_index().to_file(tmp / "cities.gpkg", layer="cities", driver="GPKG")
+            write_csv(tmp / "metros.csv", self.metros)
+            write_csv(tmp / "region.csv", self.region)
+            for mode, T in self.od.items():
+                write_csv(tmp / f"od_{mode}.csv", T, float_format="%.2f")
+            write_csv(tmp / "stepwise.csv", self.stepwise, index=False)
+            write_csv(tmp / "linkage.csv", self.linkage, index=False)
+            write_csv(tmp / "functional.csv", self.functional)
+            write_csv(tmp / "sensitivity.csv", self.sensitivity)
+            write_json(tmp / "result.json", {
+                "name": self.name, "year": self.year, "scope": self.scope,
+                "region": self.region["value"].to_dict(), "notes": self.notes, "meta": self.meta,
+            })
+        return path
+
+
+@dataclass
+class Comparison:
+    """Differences between a base scenario and one or more alternatives.
+
+    Attributes
+    ----------
+    base : str
+        Name of the base scenario.
+    others : list of str
+        Names of the compared scenarios.
+    cities : pandas.DataFrame
+        Long table: one row per (scenario, city, measure) with ``base``, ``value``,
+        ``delta`` and ``delta_pct``.
+    metros, region : pandas.DataFrame
+        The same for metropolitan and region indicators.
+    gainers : pandas.DataFrame
+        Per scenario, the cities that gain most (largest drop in multimodal WATT and largest
+        rise in potential accessibility).
+    """
+
+    base: str
+    others: list[str]
+    cities: pd.DataFrame
+    metros: pd.DataFrame
+    region: pd.DataFrame
+    gainers: pd.DataFrame
+
+    def to_markdown(self, *, top: int = 10) -> str:
+        """A readable Markdown report: region index deltas and the top gaining cities."""
+        out = [f"# yrdnet comparison: {', '.join(self.others)} vs {self.base}", ""]
+        out.append("## Region indices\n")
+        cols = ["scenario", "indicator", "base", "value", "delta", "delta_pct"]
+        reg = self.region.reset_index()[cols]
+        changed = reg[reg["delta"].abs() > 1e-12]
+        out.append(_md_table(changed))
+        out.append(f"\n{len(reg) - len(changed)} indices that depend on masses only are unchanged "
+                   "(masses are fixed across scenarios).")
+        out.append("\n## Cities that gain most\n")
+        out.append(_md_table(self.gainers.groupby("scenario").head(top)))
+        out.append("\n## Metropolitan areas\n")
+        keep = self.metros[self.metros["indicator"].isin(
+            ["pairs_within_share", "mean_time_min", "core_pop_within_share", "max_time_min"])]
+        out.append(_md_table(keep))
+        return "\n".join(out) + "\n"
+
+    def to_dir(self, path: str | Path) -> Path:
+        """Write ``cities.csv``, ``metros.csv``, ``region.csv``, ``gainers.csv``, ``comparison.md``."""
+        path = Path(path)
+        with atomic_dir(path) as tmp:
+            write_csv(tmp / "cities.csv", self.cities, index=False)
+            write_csv(tmp / "metros.csv", self.metros, index=False)
+            write_csv(tmp / "region.csv", self.region)
+            write_csv(tmp / "gainers.csv", self.gainers, index=False)
+            write_text(tmp / "comparison.md", self.to_markdown())
+        return path
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    def fmt(v: Any) -> str:
+        if isinstance(v, (float, np.floating)):
+            return "" if np.isnan(v) else f"{v:.4g}"
+        return str(v)
+
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    sep = "| " + " | ".join("---" for _ in df.columns) + " |"
+    rows = ["| " + " | ".join(fmt(v) for v in r) + " |" for r in df.itertuples(index=False)]
+    return "\n".join([head, sep, *rows])
+
+
+def _json_default(o: Any) -> Any:  # pragma: no cover - used by json.dumps callers
+    return json.JSONEncoder().default(o)
