@@ -28,8 +28,8 @@ test: $(STAMP)  ## run the test suite
 demo: $(STAMP)  ## run the main job on the shipped data, writing tables and maps to results/
 	$(PY) -m yrdnet demo --out $(OUT)
 
-maps: $(STAMP)  ## write every map for the 2025 baseline and plan_2035
-	$(PY) -m yrdnet map $(A) --out $(OUT)/maps
+maps: $(STAMP)  ## every map of B (default plan_2035) with changes against A (default baseline_2025)
+	$(PY) -m yrdnet map $(B) --base $(A) --out $(OUT)/maps
 
 compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035
 	$(PY) -m yrdnet compare $(A) $(B) --out $(OUT)/compare

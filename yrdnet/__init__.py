@@ -22,6 +22,9 @@ from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
 from ._errors import ScenarioError as ScenarioError
 from ._errors import YrdnetError as YrdnetError
+from .analysis import analyze as analyze
+from .analysis import timeline as timeline
+from .compare import compare as compare
 from .convert import compile_graph as compile_graph
 from .convert import graph_to_gdfs as graph_to_gdfs
 from .datasets import available as available
@@ -34,6 +37,8 @@ from .datasets import load_stations as load_stations
 from .datasets import metro_members as metro_members
 from .graph import graph_from_tables as graph_from_tables
 from .params import MetricParams as MetricParams
+from .results import Comparison as Comparison
+from .results import ScenarioResult as ScenarioResult
 from .params import StructureWeights as StructureWeights
 from .params import TravelTimeModel as TravelTimeModel
 from .routing import UnreachableWarning as UnreachableWarning
@@ -47,18 +52,22 @@ from .settings import settings as settings
 graph_from_curated = build_graph
 
 __all__ = [
+    "Comparison",
     "DataError",
     "GraphContractError",
     "MetricParams",
     "Scenario",
+    "ScenarioResult",
     "ScenarioError",
     "StructureWeights",
     "TravelTimeModel",
     "UnreachableWarning",
     "YrdnetError",
     "__version__",
+    "analyze",
     "available",
     "build_graph",
+    "compare",
     "compile_graph",
     "datasets",
     "get_path",
@@ -75,5 +84,6 @@ __all__ = [
     "metro_members",
     "params",
     "settings",
+    "timeline",
     "travel_times",
 ]

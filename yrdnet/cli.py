@@ -1,0 +1,200 @@
+"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, scenarios, demo.
+
+Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
+arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  yrdnet scenarios                                   list shipped scenarios
+  yrdnet build baseline_2025 --out results/graphs    graph as GraphML + GeoPackage
+  yrdnet analyze plan_2035 --out results/plan_2035   tables (CSV, GeoPackage, JSON)
+  yrdnet analyze my_plan.toml --scope central        a scenario file of your own
+  yrdnet compare baseline_2025 plan_2035 north_yangtze_hsr --out results/compare
+  yrdnet map plan_2035 --base baseline_2025 --out results/maps
+  yrdnet timeline --out results/timeline
+  yrdnet demo --out results                          the whole job behind `make demo`
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one line, like bad input
+        self.print_usage(sys.stderr)
+        print(f"yrdnet: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="yrdnet", description="Rail and expressway accessibility, centrality and polycentricity "
+                "of the Yangtze River Delta.", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--debug", action="store_true", help="show full tracebacks and debug logging")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    b = cmd("build", "build a scenario's multimodal graph and save it as GraphML and GeoPackage")
+    b.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    b.add_argument("--year", type=int, help="network year (overrides the scenario's)")
+    b.add_argument("--out", default="results/graphs", help="output folder (default: %(default)s)")
+
+    a = cmd("analyze", "analyse a scenario and write its tables (CSV, GeoPackage, JSON)")
+    a.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    a.add_argument("--scope", default="yrd", help="yrd, central, or a metro id (default: %(default)s)")
+    a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
+    a.add_argument("--out", help="output folder (default: results/<scenario>)")
+
+    c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
+    c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
+    c.add_argument("--scope", default="yrd")
+    c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
+
+    m = cmd("map", "draw every map of a scenario (PNG, 200 dpi) and its interactive HTML map")
+    m.add_argument("scenario", help="shipped scenario name, path to a .toml file, or a result folder")
+    m.add_argument("--base", help="base scenario: adds change maps and highlights additions")
+    m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
+    m.add_argument("--no-html", action="store_true", help="skip the HTML map")
+    m.add_argument("--out", default="results/maps", help="output folder (default: %(default)s)")
+
+    t = cmd("timeline", "region indices over historical networks and the 2035 plan")
+    t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
+    t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
+
+    cmd("scenarios", "list shipped scenarios with one-line descriptions")
+
+    d = cmd("demo", "the main job on the shipped data (make demo)")
+    d.add_argument("--out", default="results", help="output folder (default: %(default)s)")
+    return p
+
+
+def _scenario_from(arg: str) -> str:
+    p = Path(arg)
+    if p.is_dir() and (p / "result.json").is_file():
+        import json
+
+        return str(json.loads((p / "result.json").read_text(encoding="utf-8"))["name"])
+    return arg
+
+
+def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0912
+    import yrdnet
+    from yrdnet import report
+
+    if args.command == "scenarios":
+        df = yrdnet.list_scenarios()
+        for name, r in df.iterrows():
+            print(f"{name:32s} {r['year']}  {r['description']}")
+        return 0
+    if args.command == "build":
+        from yrdnet.io import save_geopackage, save_graphml
+
+        G = yrdnet.build_graph(args.scenario, args.year)
+        out = Path(args.out)
+        name = G.graph["scenario"]
+        save_graphml(G, out / f"{name}.graphml")
+        save_geopackage(G, out / f"{name}.gpkg")
+        print(f"{name}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges -> "
+              f"{out / (name + '.graphml')}, {out / (name + '.gpkg')}")
+        return 0
+    if args.command == "analyze":
+        res = yrdnet.analyze(args.scenario, args.scope, year=args.year)
+        out = Path(args.out or f"results/{res.name}")
+        res.to_dir(out)
+        print(res.region[["value"]].to_string(float_format=lambda v: f"{v:.4g}"))
+        for n in res.notes:
+            print(f"note: {n}", file=sys.stderr)
+        print(f"\n{res!r} -> {out}")
+        return 0
+    if args.command == "compare":
+        if len(args.scenarios) < 2:
+            raise ValueError("compare needs a base scenario and at least one other")
+        cmp = yrdnet.compare(*args.scenarios, scope=args.scope)
+        cmp.to_dir(args.out)
+        print(cmp.to_markdown(top=10))
+        print(f"-> {Path(args.out)}")
+        return 0
+    if args.command == "map":
+        name = _scenario_from(args.scenario)
+        G = yrdnet.build_graph(name)
+        res = yrdnet.analyze(G)
+        base = base_graph = None
+        if args.base:
+            base_graph = yrdnet.build_graph(_scenario_from(args.base))
+            base = yrdnet.analyze(base_graph)
+        kw = {"origins": tuple(args.origin)} if args.origin else {}
+        files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html, **kw)
+        print("\n".join(str(f) for f in files))
+        return 0
+    if args.command == "timeline":
+        tl = yrdnet.timeline(args.scenarios or report.TIMELINE)
+        out = Path(args.out)
+        from yrdnet.io import write_csv
+
+        write_csv(out / "timeline.csv", tl)
+        report.write_timeline_chart(tl, out / "timeline.png")
+        rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
+        print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
+        print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
+        return 0
+    if args.command == "demo":
+        report.demo(args.out)
+        return 0
+    raise ValueError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from yrdnet import __version__
+
+        print(f"yrdnet {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from yrdnet import settings
+    from yrdnet._errors import DataError, GraphContractError, ScenarioError
+
+    if args.quiet:
+        settings.quiet = True
+    if not args.debug:
+        warnings.simplefilter("ignore")
+    try:
+        return _run(args)
+    except (ScenarioError, DataError, GraphContractError, FileNotFoundError, ValueError, KeyError) as e:
+        if args.debug:
+            traceback.print_exc()
+        msg = str(e).splitlines()
+        print(f"yrdnet: error: {msg[0] if msg else type(e).__name__}", file=sys.stderr)
+        for extra in msg[1:6]:
+            print(f"yrdnet: {extra.strip()}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - the CLI's last line of defence
+        if args.debug:
+            traceback.print_exc()
+        print(f"yrdnet: analysis failed: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

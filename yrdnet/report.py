@@ -1,0 +1,200 @@
+"""The analyst's jobs: every map of a result, and the demo pipeline behind ``make demo``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+
+from ._keys import key
+from .analysis import CORE, TIMELINE, analyze, timeline
+from .boundaries import load_boundaries
+from .compare import compare
+from .datasets import load_metros
+from .io import write_csv, write_text
+from .results import ScenarioResult
+from .scenario import build_graph
+from .settings import settings
+
+__all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
+
+log = logging.getLogger(__name__)
+
+#: Region indices shown on timeline charts and printed by ``make demo``.
+TIMELINE_INDICATORS = (
+    "structure_index",
+    "component_polycentricity",
+    "component_integration",
+    "component_linkage",
+    "component_equity",
+    "entropy_potential",
+    "gini_pot_exp_pop_multimodal",
+    "circle_metro_1h",
+    "circle_region_2h",
+    "core_link_compliance",
+    "mean_watt_pop_multimodal",
+)
+
+
+def _progress(items: list[Any], desc: str) -> Iterable[Any]:
+    if settings.quiet:
+        return items
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return items
+    return tqdm(items, desc=desc, unit="step", leave=False)
+
+
+def write_maps(
+    res: ScenarioResult,
+    G: nx.MultiDiGraph,
+    out: str | Path,
+    *,
+    base: ScenarioResult | None = None,
+    base_graph: nx.MultiDiGraph | None = None,
+    origins: Iterable[int] = (CORE, 340100),
+    html: bool = True,
+) -> list[Path]:
+    """Write every static map of a result (PNG, 200 dpi) and the interactive HTML map.
+
+    Parameters
+    ----------
+    res, G
+        A result and the graph it was computed on.
+    out
+        Output folder.
+    base, base_graph
+        A base scenario's result and graph: adds the change map and highlights additions
+        on the web map.
+    origins
+        Cities (adcodes) from which isochrone maps are drawn.
+    html
+        Also write ``webmap_<name>.html`` (needs folium, extra ``maps``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from . import plot
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    bnd = load_boundaries()
+    metros = load_metros()
+    meta = {"scenario": res.name, "year": res.year}
+    name = res.name
+    jobs: list[tuple[str, Callable[[Path], Any]]] = [
+        (f"network_{name}.png", lambda p: plot.plot_network(G, res.cities, bnd, filepath=p, **meta)),
+        (f"access_potential_multimodal_{name}.png", lambda p: plot.plot_accessibility(
+            res.cities, key("pot", "multimodal", exp=None, pop=None), boundaries=bnd,
+            legend_title="potential accessibility (persons, exp decay)", filepath=p, **meta)),
+        (f"access_watt_rail_{name}.png", lambda p: plot.plot_accessibility(
+            res.cities, key("watt", "rail", pop=None), boundaries=bnd, cmap="YlOrRd",
+            legend_title="weighted average travel time by rail (min)", filepath=p, **meta)),
+        (f"access_cum120_multimodal_{name}.png", lambda p: plot.plot_accessibility(
+            res.cities, key("cum", "multimodal", pop=None, t=120), boundaries=bnd,
+            legend_title="population within 2 h (persons)", filepath=p, **meta)),
+        (f"metros_{name}.png", lambda p: plot.plot_metros(metros, res.cities, res.od["multimodal"],
+                                                          boundaries=bnd, filepath=p, **meta)),
+        (f"rank_size_{name}.png", lambda p: plot.plot_rank_size(
+            {"population": res.cities["population"],
+             "potential accessibility": res.cities[key("pot", "multimodal", exp=None, pop=None)]},
+            names=res.cities["name_en"], filepath=p, **meta)),
+    ]
+    for o in origins:
+        if o in res.od["multimodal"].index:
+            jobs.append((f"isochrones_{o}_{name}.png", lambda p, o=o: plot.plot_isochrones(
+                res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta)))
+    if base is not None:
+        jobs.append((f"change_watt_{name}_vs_{base.name}.png", lambda p: plot.plot_change(
+            base.cities, res.cities, key("watt", "multimodal", pop=None), boundaries=bnd,
+            higher_is_better=False, filepath=p, scenario=f"{name} vs {base.name}", year=res.year)))
+        jobs.append((f"change_potential_{name}_vs_{base.name}.png", lambda p: plot.plot_change(
+            base.cities, res.cities, key("pot", "multimodal", exp=None, pop=None), boundaries=bnd,
+            relative=True, filepath=p, scenario=f"{name} vs {base.name}", year=res.year)))
+    written = []
+    for fname, job in _progress(jobs, f"maps {name}"):
+        fig, _ = job(out / fname)
+        plt.close(fig)
+        written.append(out / fname)
+    if html:
+        from .webmap import interactive_map
+
+        p = out / f"webmap_{name}.html"
+        interactive_map(G, res.cities, column=key("pot", "multimodal", exp=None, pop=None),
+                        added_edges=base_graph, boundaries=bnd, filepath=p)
+        written.append(p)
+    log.info("wrote %d maps to %s", len(written), out)
+    return written
+
+
+def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
+    """Chart of the structure index and its components over the timeline scenarios."""
+    from . import plot
+
+    cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
+    wide = df.loc[cols].T
+    wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"])]
+    p = Path(out)
+    fig, _ = plot.plot_timeline(wide, ylabel="index (0-1)", title="Spatial-structure indices over time", filepath=p)
+    plt.close(fig)
+    return p
+
+
+def demo(out: str | Path = "results", *, base: str = "baseline_2025", plan: str = "plan_2035",
+         timeline_scenarios: Iterable[str] = TIMELINE, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+    """The main job on the shipped data: analyse, compare, map, and print the region indices.
+
+    Writes ``<out>/<base>/``, ``<out>/<plan>/`` (tables), ``<out>/compare/`` (delta tables and
+    Markdown), ``<out>/timeline.csv`` and ``<out>/maps/`` (PNG maps and charts, HTML map).
+    """
+    out = Path(out)
+    steps = ["graphs", "analyze", "compare", "timeline", "maps"]
+    state: dict[str, Any] = {}
+    for step in _progress(steps, "yrdnet demo"):
+        if step == "graphs":
+            state["Gb"], state["Gp"] = build_graph(base), build_graph(plan)
+        elif step == "analyze":
+            state["rb"] = analyze(state["Gb"])
+            state["rp"] = analyze(state["Gp"])
+            state["rb"].to_dir(out / base)
+            state["rp"].to_dir(out / plan)
+        elif step == "compare":
+            cmp = compare(state["rb"], state["rp"])
+            cmp.to_dir(out / "compare")
+            state["compare"] = cmp
+        elif step == "timeline":
+            tl = timeline(list(timeline_scenarios))
+            write_csv(out / "timeline.csv", tl)
+            state["timeline"] = tl
+        elif step == "maps":
+            maps = write_maps(state["rb"], state["Gb"], out / "maps")
+            maps += write_maps(state["rp"], state["Gp"], out / "maps", base=state["rb"], base_graph=state["Gb"],
+                               origins=(340100,))
+            maps.append(write_timeline_chart(state["timeline"], out / "maps" / "timeline.png"))
+            state["maps"] = maps
+    tl = state["timeline"]
+    rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
+    table = tl.loc[rows]
+    text = ["", f"Region indices, {' -> '.join(tl.columns)}:", table.to_string(float_format=lambda v: f"{v:.3f}"), ""]
+    gain = state["compare"].gainers.head(5)
+    text.append(f"Cities gaining most from {plan} (multimodal WATT saving, min):")
+    text.extend(f"  {r.name_en:20s} {r.watt_saving_min:6.1f}" for r in gain.itertuples())
+    text.append("")
+    text.append(f"Core-sub-centre linkage ({base}):")
+    lk = state["rb"].linkage
+    lk = lk[lk["kind"] == "core-subcentre"][["subcentre", "from_core_min", "to_core_min", "linked"]]
+    text.append(lk.astype({"subcentre": int}).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    text.append("")
+    text.append(f"Tables: {out / base}, {out / plan}, {out / 'compare'}, {out / 'timeline.csv'}")
+    text.append(f"Maps ({len(state['maps'])} files): {out / 'maps'}")
+    write_text(out / "summary.txt", "\n".join(text) + "\n")
+    echo("\n".join(text))
+    return state
