@@ -233,7 +233,8 @@ def analyze(
 
     # ------------------------------------------------------------ linkage and integration
     metro_in_scope = {m: [c for c in v if c in ids] for m, v in members.items()}
-    metro_in_scope = {m: v for m, v in metro_in_scope.items() if len(v) >= 2}
+    metro_in_scope = {m: v for m, v in metro_in_scope.items()
+                      if len(v) >= 2 and int(metros.loc[m, "core_adcode"]) in ids}
     cores = {m: int(metros.loc[m, "core_adcode"]) for m in metro_in_scope}
     subs = [s for s in SUBCENTRES if s in ids]
     link_parts = []
