@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from ._errors import GraphContractError
 
-__all__ = ["MODES", "CompiledGraph", "compile_graph", "graph_to_gdfs"]
+__all__ = ["MODES", "CompiledGraph", "clear_cache", "compile_graph", "graph_to_gdfs"]
 
 Mode = Literal["multimodal", "rail", "road"]
 MODES: tuple[str, ...] = ("multimodal", "rail", "road")
@@ -78,8 +78,23 @@ class CompiledGraph:
 _CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]]" = weakref.WeakKeyDictionary()
 
 
+def clear_cache(G: nx.MultiDiGraph | None = None) -> None:
+    """Forget compiled arrays of ``G`` (or of every graph).
+
+    The cache notices added or removed nodes and edges, not attribute edits made in place:
+    call this after changing ``travel_time`` values of an existing graph.
+    """
+    if G is None:
+        _CACHE.clear()
+    else:
+        _CACHE.pop(G, None)
+
+
 def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGraph:
     """Compile a contract graph to arrays for routing (cached per graph and weight).
+
+    The cache is keyed on the graph object and invalidated when its number of nodes or
+    edges changes; after editing edge weights in place, call :func:`clear_cache`.
 
     Raises
     ------
