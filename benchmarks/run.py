@@ -130,5 +130,19 @@ def bench_incremental() -> list[dict[str, Any]]:
 
 BENCHES: list[Callable[[], list[dict[str, Any]]]] = [bench_routing, bench_analyze, bench_centrality, bench_incremental]
 
+def main() -> None:
+    """Run every benchmark and print one table."""
+    rows: list[dict[str, Any]] = []
+    for bench in BENCHES:
+        try:
+            rows.extend(bench())
+        except Exception as e:  # noqa: BLE001 - report and continue with the others
+            print(f"[bench] {bench.__name__} failed: {e!r}")
+    print(f"\n{'benchmark':44s} {'yrdnet s':>10s} {'baseline s':>11s} {'ratio':>8s}  baseline")
+    for r in rows:
+        print(f"{r['name']:44s} {r['seconds']:10.4f} {float(r['baseline_seconds']):11.4f} {r['ratio']:7.1f}x  {r['baseline']}")
+    print("\nratio = baseline seconds / yrdnet seconds (> 1: yrdnet is faster); both measured in this run.")
+
+
 if __name__ == "__main__":
     main()
