@@ -1,0 +1,59 @@
+"""Print the provenance summary of the curated data (pasted into data/README.md).
+
+Usage: ``python tools/data_provenance.py [--write]`` — counts, per file, the rows whose source says
+"unverified" or "derived", so the README's numbers can be regenerated after data edits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+import yrdnet
+
+
+def summary() -> None:
+    """Print a Markdown table of sourced / derived / unverified rows per file."""
+    tables = {
+        "cities.csv": yrdnet.load_cities(),
+        "metros.csv": yrdnet.load_metros("current"),
+        "stations.csv": yrdnet.load_stations(),
+        "lines.csv": yrdnet.load_lines(),
+        "highways.csv": yrdnet.load_highways(),
+    }
+    print("| file | rows | rows with an unverified part | rows with a derived value |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, df in tables.items():
+        src = df["source"].astype(str)
+        unv = int(src.str.contains("unverified", case=False).sum())
+        der = int(src.str.contains("derived", case=False).sum())
+        print(f"| `{name}` | {len(df)} | {unv} | {der} |")
+    st = tables["stations.csv"]["source"].astype(str)
+    print()
+    print(f"Station coordinates: {int((~st.str.contains('unverified')).sum())} sourced, "
+          f"{int(st.str.contains('unverified').sum())} approximate (unverified).")
+    hw = tables["highways.csv"]["source"].astype(str)
+    print(f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
+          f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor).")
+
+
+def main() -> None:
+    """Print the summary; with ``--write``, replace it in data/README.md."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        summary()
+    text = buf.getvalue().strip()
+    print(text)
+    if "--write" in sys.argv:
+        readme = Path(__file__).resolve().parents[1] / "data" / "README.md"
+        s = readme.read_text(encoding="utf-8")
+        s = re.sub(r"(<!-- provenance:start -->\n).*?(\n<!-- provenance:end -->)",
+                   lambda m: m.group(1) + text + m.group(2), s, flags=re.S)
+        readme.write_text(s, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
