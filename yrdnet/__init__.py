@@ -20,6 +20,7 @@ from . import datasets as datasets
 from . import params as params
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
+from ._errors import NotIncrementalError as NotIncrementalError
 from ._errors import ScenarioError as ScenarioError
 from ._errors import YrdnetError as YrdnetError
 from .analysis import analyze as analyze
@@ -36,6 +37,8 @@ from .datasets import load_metros as load_metros
 from .datasets import load_stations as load_stations
 from .datasets import metro_members as metro_members
 from .graph import graph_from_tables as graph_from_tables
+from .incremental import scenario_travel_times as scenario_travel_times
+from .incremental import travel_times_incremental as travel_times_incremental
 from .params import MetricParams as MetricParams
 from .results import Comparison as Comparison
 from .results import ScenarioResult as ScenarioResult
@@ -56,6 +59,7 @@ __all__ = [
     "DataError",
     "GraphContractError",
     "MetricParams",
+    "NotIncrementalError",
     "Scenario",
     "ScenarioResult",
     "ScenarioError",
@@ -83,7 +87,9 @@ __all__ = [
     "load_stations",
     "metro_members",
     "params",
+    "scenario_travel_times",
     "settings",
     "timeline",
     "travel_times",
+    "travel_times_incremental",
 ]

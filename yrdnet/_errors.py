@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "GraphContractError",
+    "NotIncrementalError",
     "ScenarioError",
     "YrdnetError",
 ]
@@ -28,3 +29,7 @@ class ScenarioError(YrdnetError, ValueError):
 
 class GraphContractError(YrdnetError, ValueError):
     """A graph does not meet the yrdnet graph contract (see ``yrdnet.validate_graph``)."""
+
+
+class NotIncrementalError(YrdnetError, ValueError):
+    """The new graph removes or slows part of the base: an incremental update does not apply."""
