@@ -9,9 +9,16 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings as hyp_settings
 
 matplotlib.use("Agg")
 os.environ.setdefault("YRDNET_QUIET", "1")
+
+# Deterministic property tests in CI (the same examples every run); locally
+# HYPOTHESIS_PROFILE=explore searches new examples.
+hyp_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hyp_settings.register_profile("explore", deadline=None)
+hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 import yrdnet  # noqa: E402
 from yrdnet.datasets import data_folder  # noqa: E402

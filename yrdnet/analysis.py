@@ -279,7 +279,7 @@ def analyze(
         cities=table, metros=mtab, region=region, od=od,
         stepwise=pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame(),
         linkage=linkage, functional=functional, sensitivity=sensitivity, notes=notes,
-        meta={"params": repr(p), "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
+        meta={"params": repr(p), "scenario_path": G.graph.get("scenario_path", ""), "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
               "seconds": {"routing": t_route - t0, "metrics": t1 - t_route}},
     )
 

@@ -88,7 +88,9 @@ def _scenario_from(arg: str) -> str:
     if p.is_dir() and (p / "result.json").is_file():
         import json
 
-        return str(json.loads((p / "result.json").read_text(encoding="utf-8"))["name"])
+        doc = json.loads((p / "result.json").read_text(encoding="utf-8"))
+        path = doc.get("meta", {}).get("scenario_path") or ""
+        return path if path and Path(path).is_file() else str(doc["name"])
     return arg
 
 
@@ -137,7 +139,13 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0912
         if args.base:
             base_graph = yrdnet.build_graph(_scenario_from(args.base))
             base = yrdnet.analyze(base_graph)
-        kw = {"origins": tuple(args.origin)} if args.origin else {}
+        kw = {}
+        if args.origin:
+            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
+            if unknown:
+                valid = ", ".join(map(str, res.od["multimodal"].index))
+                raise ValueError(f"unknown --origin adcode(s) {unknown}; expected one of: {valid}")
+            kw = {"origins": tuple(args.origin)}
         files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html, **kw)
         print("\n".join(str(f) for f in files))
         return 0
@@ -175,13 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from yrdnet import settings
     from yrdnet._errors import DataError, GraphContractError, ScenarioError
 
-    if args.quiet:
-        settings.quiet = True
-    if not args.debug:
-        warnings.simplefilter("ignore")
     try:
-        return _run(args)
-    except (ScenarioError, DataError, GraphContractError, FileNotFoundError, ValueError, KeyError) as e:
+        with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
+            if not args.debug:
+                warnings.simplefilter("ignore")
+            return _run(args)
+    except OSError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"yrdnet: error: cannot read or write {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except (ScenarioError, DataError, GraphContractError, ValueError, KeyError) as e:
         if args.debug:
             traceback.print_exc()
         msg = str(e).splitlines()

@@ -54,7 +54,7 @@ import pandas as pd
 from ._errors import NotIncrementalError
 from .convert import MODES, CompiledGraph, compile_graph
 from .params import TravelTimeModel
-from .routing import UnreachableWarning, node_distances, travel_times
+from .routing import UnreachableWarning, node_distances, travel_times, unreachable_message
 from .scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
@@ -570,13 +570,7 @@ def _check_mode(mode: str) -> None:
 
 def _warn_unreachable(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str, codes: np.ndarray) -> None:
     """Warn as :func:`yrdnet.travel_times` does, pointing at the public function's caller."""
-    bad = ~np.isfinite(T.to_numpy())
-    if bad.any():
-        involved = sorted(set(codes[bad.any(axis=1)]) | set(codes[bad.any(axis=0)]))
-        names = [f"{c} {G.nodes[f'zone:{c}'].get('name', '')}".strip() for c in involved]
-        warnings.warn(
-            f"{int(bad.sum())} of {bad.size} zone pairs are unreachable by {mode}; "
-            f"zones involved: {', '.join(names)}",
-            UnreachableWarning,
-            stacklevel=3,
-        )
+    del codes
+    msg = unreachable_message(T, G, mode)
+    if msg:
+        warnings.warn(msg, UnreachableWarning, stacklevel=3)

@@ -20,13 +20,30 @@ from scipy.sparse.csgraph import dijkstra
 from .convert import MODES, compile_graph
 from .settings import settings
 
-__all__ = ["UnreachableWarning", "node_distances", "travel_times"]
+__all__ = ["UnreachableWarning", "node_distances", "travel_times", "unreachable_message"]
 
 log = logging.getLogger(__name__)
 
 
 class UnreachableWarning(UserWarning):
     """Some zone pairs cannot reach each other by the requested mode."""
+
+
+def unreachable_message(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str) -> str | None:
+    """One line naming the cut-off zones of a travel-time matrix, or ``None`` if all connect.
+
+    Cut-off zones are those in at least ``n - 1`` unreachable pairs (e.g. Zhoushan by rail);
+    when no zone is cut off, every zone in an unreachable pair is named.
+    """
+    bad = ~np.isfinite(T.to_numpy())
+    if not bad.any():
+        return None
+    codes = T.index.to_numpy()
+    count = bad.sum(axis=0) + bad.sum(axis=1)
+    cut = count >= len(codes) - 1
+    chosen = codes[cut] if cut.any() else codes[count > 0]
+    names = [f"{c} {G.nodes[f'zone:{c}'].get('name', '')}".strip() for c in sorted(chosen)]
+    return f"{int(bad.sum())} of {bad.size} zone pairs are unreachable by {mode}; cut-off zones: {', '.join(names)}"
 
 
 def node_distances(
@@ -111,14 +128,7 @@ def travel_times(
     T = pd.DataFrame((sec / 60.0).astype(np.float32), index=pd.Index(codes, name="origin"),
                      columns=pd.Index(codes, name="destination"))
     if warn_unreachable:
-        bad = ~np.isfinite(T.to_numpy())
-        if bad.any():
-            involved = sorted(set(codes[bad.any(axis=1)]) | set(codes[bad.any(axis=0)]))
-            names = [f"{c} {G.nodes[f'zone:{c}'].get('name', '')}".strip() for c in involved]
-            warnings.warn(
-                f"{int(bad.sum())} of {bad.size} zone pairs are unreachable by {mode}; "
-                f"zones involved: {', '.join(names)}",
-                UnreachableWarning,
-                stacklevel=2,
-            )
+        msg = unreachable_message(T, G, mode)
+        if msg:
+            warnings.warn(msg, UnreachableWarning, stacklevel=2)
     return T

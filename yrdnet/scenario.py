@@ -20,8 +20,14 @@ A scenario file::
     kind = "hsr"
     speed_kph = 350
     stops = ["hefei_south", "new_stop"]
-    stations = [{ id = "new_stop", name_en = "New Stop", name_zh = "新站", adcode = 340100,
-                  lon = 117.3, lat = 31.9 }]
+
+    [[edits.stations]]              # new stations of the line above
+    id = "new_stop"
+    name_en = "New Stop"
+    name_zh = "新站"
+    adcode = 340100
+    lon = 117.3
+    lat = 31.9
 
     [[edits]]
     op = "close_line"               # remove a line
@@ -455,4 +461,5 @@ def build_graph(
     t = sc.tables()
     m = sc.travel_time_model(model)
     return graph_from_tables(t.cities, t.stations, t.lines, t.highways, year=sc.effective_year, model=m,
-                             scenario=sc.name, extra_graph_attrs={"description": sc.description})
+                             scenario=sc.name, extra_graph_attrs={"description": sc.description,
+                                                                  "scenario_path": str(sc.path or "")})
