@@ -7,8 +7,6 @@ timing, so each row times the backend (graph hand-over + Brandes), not the share
 graph-to-array conversion. Run directly with ``python benchmarks/bench_centrality.py``.
 """
 
-# ruff: noqa: N806 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import logging
@@ -40,11 +38,9 @@ def run(n_nodes: int = N_NODES, n_zones: int = N_ZONES, seed: int = SEED) -> lis
     """Time betweenness per backend; networkx (one run) is the baseline."""
     G = random_graph(n_zones, n_nodes=n_nodes, seed=seed)
     compile_graph(G)  # warm the shared CSR cache
-    logger.info("bench_centrality: %d nodes, %d edges, %d zones", G.number_of_nodes(),
-                G.number_of_edges(), n_zones)
+    logger.info("bench_centrality: %d nodes, %d edges, %d zones", G.number_of_nodes(), G.number_of_edges(), n_zones)
     baseline = _best(lambda: betweenness(G, backend="networkx"), repeat=1)
-    rows = [{"name": "betweenness[networkx]", "seconds": baseline, "baseline": baseline,
-             "ratio": 1.0}]
+    rows = [{"name": "betweenness[networkx]", "seconds": baseline, "baseline": baseline, "ratio": 1.0}]
     cases: list[tuple[str, Callable[[], object]]] = [
         ("betweenness[igraph]", lambda: betweenness(G, backend="igraph")),
         ("betweenness[scipy]", lambda: betweenness(G, backend="scipy")),
@@ -57,13 +53,13 @@ def run(n_nodes: int = N_NODES, n_zones: int = N_ZONES, seed: int = SEED) -> lis
         s = _best(fn)
         rows.append({"name": name, "seconds": s, "baseline": baseline, "ratio": baseline / s})
     s = _best(lambda: city_betweenness(G), repeat=1)
-    rows.append({"name": "city_betweenness[scipy]", "seconds": s, "baseline": baseline,
-                 "ratio": baseline / s})
+    rows.append({"name": "city_betweenness[scipy]", "seconds": s, "baseline": baseline, "ratio": baseline / s})
     return rows
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for row in run():
-        logger.info("%-28s %8.3f s  baseline %7.3f s  x%.1f", row["name"], row["seconds"],
-                    row["baseline"], row["ratio"])
+        logger.info(
+            "%-28s %8.3f s  baseline %7.3f s  x%.1f", row["name"], row["seconds"], row["baseline"], row["ratio"]
+        )

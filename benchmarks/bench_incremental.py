@@ -18,8 +18,6 @@ touched nodes. Graphs are built and compiled once before timing (both paths need
 each row times the routing work only. Run with ``python benchmarks/bench_incremental.py``.
 """
 
-# ruff: noqa: N803, N806 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import logging
@@ -58,9 +56,13 @@ def _best(fn: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def _row(name: str, seconds: float, baseline: str, baseline_seconds: float) -> dict[str, Any]:
-    return {"name": name, "seconds": seconds, "baseline": baseline,
-            "baseline_seconds": baseline_seconds,
-            "ratio": baseline_seconds / seconds if seconds > 0 else float("inf")}
+    return {
+        "name": name,
+        "seconds": seconds,
+        "baseline": baseline,
+        "baseline_seconds": baseline_seconds,
+        "ratio": baseline_seconds / seconds if seconds > 0 else float("inf"),
+    }
 
 
 def _single_line_graphs() -> dict[str, nx.MultiDiGraph]:
@@ -91,26 +93,30 @@ def run(mode: str = "multimodal") -> list[dict[str, Any]]:
         return lambda: yrdnet.travel_times(G, mode, warn_unreachable=False)
 
     def inc(G: nx.MultiDiGraph, base: object = None) -> Callable[[], object]:
-        return lambda: travel_times_incremental(G0, G, mode, base=base,  # type: ignore[arg-type]
-                                                warn_unreachable=False)
+        return lambda: travel_times_incremental(
+            G0,
+            G,
+            mode,
+            base=base,  # type: ignore[arg-type]
+            warn_unreachable=False,
+        )
 
     rows = []
     t_full_one = _best(full(G1))
     t_base = _best(lambda: all_node_distances(G0, mode))
     t_upd_one = _best(inc(G1, D0))
-    rows.append(_row(f"{ONE}: update only (all-node base given)", t_upd_one,
-                     f"travel_times({ONE})", t_full_one))
-    rows.append(_row(f"{ONE}: all-node base ({n}x{n}) + update", t_base + t_upd_one,
-                     f"travel_times({ONE})", t_full_one))
-    rows.append(_row(f"{ONE}: default path (zones+touched base)", _best(inc(G1)),
-                     f"travel_times({ONE})", t_full_one))
+    rows.append(_row(f"{ONE}: update only (all-node base given)", t_upd_one, f"travel_times({ONE})", t_full_one))
+    rows.append(
+        _row(f"{ONE}: all-node base ({n}x{n}) + update", t_base + t_upd_one, f"travel_times({ONE})", t_full_one)
+    )
+    rows.append(_row(f"{ONE}: default path (zones+touched base)", _best(inc(G1)), f"travel_times({ONE})", t_full_one))
 
     t_full_p = _best(full(Gp))
     t_upd_p = _best(inc(Gp, D0))
-    rows.append(_row("plan_2035 at once: update only", t_upd_p, "travel_times(plan_2035)",
-                     t_full_p))
-    rows.append(_row("plan_2035 at once: all-node base + update", t_base + t_upd_p,
-                     "travel_times(plan_2035)", t_full_p))
+    rows.append(_row("plan_2035 at once: update only", t_upd_p, "travel_times(plan_2035)", t_full_p))
+    rows.append(
+        _row("plan_2035 at once: all-node base + update", t_base + t_upd_p, "travel_times(plan_2035)", t_full_p)
+    )
 
     graphs = list(singles.values())
     k = len(graphs)
@@ -122,19 +128,22 @@ def run(mode: str = "multimodal") -> list[dict[str, Any]]:
     def sweep_inc(base: object) -> Callable[[], None]:
         def go() -> None:
             for G in graphs:
-                travel_times_incremental(G0, G, mode, base=base,  # type: ignore[arg-type]
-                                         warn_unreachable=False)
+                travel_times_incremental(
+                    G0,
+                    G,
+                    mode,
+                    base=base,  # type: ignore[arg-type]
+                    warn_unreachable=False,
+                )
+
         return go
 
     t_sweep_full = _best(sweep_full)
     t_sweep_upd = _best(sweep_inc(D0))
     label = f"travel_times x {k} single-line scenarios"
-    rows.append(_row(f"plan_2035 as {k} single lines: update only", t_sweep_upd, label,
-                     t_sweep_full))
-    rows.append(_row(f"plan_2035 as {k} single lines: base once + updates", t_base + t_sweep_upd,
-                     label, t_sweep_full))
-    rows.append(_row(f"plan_2035 as {k} single lines: default path", _best(sweep_inc(None)),
-                     label, t_sweep_full))
+    rows.append(_row(f"plan_2035 as {k} single lines: update only", t_sweep_upd, label, t_sweep_full))
+    rows.append(_row(f"plan_2035 as {k} single lines: base once + updates", t_base + t_sweep_upd, label, t_sweep_full))
+    rows.append(_row(f"plan_2035 as {k} single lines: default path", _best(sweep_inc(None)), label, t_sweep_full))
     # the kernel on the whole all-node matrix (every node's row updated), against
     # recomputing the all-node matrix of the scenario graph
     for label_g, G in ((ONE, G1), ("plan_2035", Gp)):
@@ -142,10 +151,15 @@ def run(mode: str = "multimodal") -> list[dict[str, Any]]:
         new = [v for v in G if v not in G0]
         t_k = _best(lambda e=edges, nw=new: update_distances(D0, e, new_nodes=nw))
         t_a = _best(lambda g=G: all_node_distances(g, mode))
-        rows.append(_row(f"{label_g}: update_distances on all-node matrix ({len(edges)} edges)",
-                         t_k, f"all_node_distances({label_g})", t_a))
-    rows.append(_row(f"all-node base alone ({n}x{n}, one-off)", t_base, f"travel_times({BASE})",
-                     _best(full(G0))))
+        rows.append(
+            _row(
+                f"{label_g}: update_distances on all-node matrix ({len(edges)} edges)",
+                t_k,
+                f"all_node_distances({label_g})",
+                t_a,
+            )
+        )
+    rows.append(_row(f"all-node base alone ({n}x{n}, one-off)", t_base, f"travel_times({BASE})", _best(full(G0))))
     return rows
 
 
@@ -154,8 +168,7 @@ def main() -> None:
     rows = run()
     print(f"{'benchmark':58s} {'seconds':>9s} {'baseline s':>11s} {'ratio':>7s}  baseline")
     for r in rows:
-        print(f"{r['name']:58s} {r['seconds']:9.4f} {r['baseline_seconds']:11.4f} "
-              f"{r['ratio']:6.2f}x  {r['baseline']}")
+        print(f"{r['name']:58s} {r['seconds']:9.4f} {r['baseline_seconds']:11.4f} {r['ratio']:6.2f}x  {r['baseline']}")
 
 
 if __name__ == "__main__":

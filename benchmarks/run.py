@@ -19,10 +19,10 @@ from typing import Any
 os.environ.setdefault("YRDNET_QUIET", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
-import networkx as nx  # noqa: E402
+import networkx as nx
 
-import yrdnet  # noqa: E402
-from yrdnet.routing import UnreachableWarning  # noqa: E402
+import yrdnet
+from yrdnet.routing import UnreachableWarning
 
 warnings.simplefilter("ignore", UnreachableWarning)
 
@@ -47,8 +47,13 @@ def peak_mb(fn: Callable[[], Any]) -> float:
 
 
 def row(name: str, seconds: float, baseline_name: str, baseline: float) -> dict[str, Any]:
-    return {"name": name, "seconds": seconds, "baseline": baseline_name, "baseline_seconds": baseline,
-            "ratio": baseline / seconds if seconds > 0 else float("inf")}
+    return {
+        "name": name,
+        "seconds": seconds,
+        "baseline": baseline_name,
+        "baseline_seconds": baseline,
+        "ratio": baseline / seconds if seconds > 0 else float("inf"),
+    }
 
 
 def bench_routing() -> list[dict[str, Any]]:
@@ -70,7 +75,7 @@ def bench_routing() -> list[dict[str, Any]]:
     for m, mask in masks.items():
         H = nx.MultiDiGraph()
         H.add_nodes_from(G.nodes)
-        H.add_edges_from((u, v, k, G.edges[u, v, k]) for (u, v, k), ok in zip(edges, mask) if ok)
+        H.add_edges_from((u, v, k, G.edges[u, v, k]) for (u, v, k), ok in zip(edges, mask, strict=False) if ok)
         sub[m] = H
     del cg
     nx_mm = timeit(lambda: nx_zones(G), 3)
@@ -82,15 +87,40 @@ def bench_routing() -> list[dict[str, Any]]:
         clear_cache(G)
         yrdnet.travel_times(G, "multimodal")
 
-    rows.append(row("travel_times 41x41 (compile + route)", timeit(ours_cold), "networkx Dijkstra from each zone", nx_mm))
+    rows.append(
+        row("travel_times 41x41 (compile + route)", timeit(ours_cold), "networkx Dijkstra from each zone", nx_mm)
+    )
     yrdnet.travel_times(G, "multimodal")
-    rows.append(row("travel_times 41x41 (compiled)", timeit(lambda: yrdnet.travel_times(G, "multimodal"), 5),
-                    "networkx Dijkstra from each zone", nx_mm))
-    rows.append(row("travel_times 41x41 x 3 modes (compiled)",
-                    timeit(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.convert.MODES], 5),
-                    "networkx Dijkstra from each zone, per mode subgraph", nx_3))
-    rows.append(row("build_graph + travel_times x 3 modes", timeit(lambda: [yrdnet.travel_times(g, m) for g in [yrdnet.build_graph("baseline", year=2025)] for m in yrdnet.convert.MODES]),
-                    "build_graph + networkx per mode", t_build + nx_3))
+    rows.append(
+        row(
+            "travel_times 41x41 (compiled)",
+            timeit(lambda: yrdnet.travel_times(G, "multimodal"), 5),
+            "networkx Dijkstra from each zone",
+            nx_mm,
+        )
+    )
+    rows.append(
+        row(
+            "travel_times 41x41 x 3 modes (compiled)",
+            timeit(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.convert.MODES], 5),
+            "networkx Dijkstra from each zone, per mode subgraph",
+            nx_3,
+        )
+    )
+    rows.append(
+        row(
+            "build_graph + travel_times x 3 modes",
+            timeit(
+                lambda: [
+                    yrdnet.travel_times(g, m)
+                    for g in [yrdnet.build_graph("baseline", year=2025)]
+                    for m in yrdnet.convert.MODES
+                ]
+            ),
+            "build_graph + networkx per mode",
+            t_build + nx_3,
+        )
+    )
     return rows
 
 
@@ -108,8 +138,14 @@ def bench_analyze() -> list[dict[str, Any]]:
             nx.single_source_dijkstra_path_length(H, z, weight="travel_time")
         nx.betweenness_centrality_subset(H, zones, zones, weight="travel_time")
 
-    rows = [row("analyze(baseline_2025), graph built", ours, "networkx: routing + zone betweenness only",
-                timeit(nx_subset, 1))]
+    rows = [
+        row(
+            "analyze(baseline_2025), graph built",
+            ours,
+            "networkx: routing + zone betweenness only",
+            timeit(nx_subset, 1),
+        )
+    ]
     mem = peak_mb(lambda: yrdnet.analyze(G))
     print(f"[bench] analyze peak Python memory: {mem:.1f} MB; well under a second: {ours < 1.0}")
     return rows
@@ -118,8 +154,16 @@ def bench_analyze() -> list[dict[str, Any]]:
 def bench_centrality() -> list[dict[str, Any]]:
     import bench_centrality as bc
 
-    return [{"name": r["name"] + " (5k nodes)", "seconds": r["seconds"], "baseline": "networkx betweenness",
-             "baseline_seconds": r["baseline"], "ratio": r["ratio"]} for r in bc.run()]
+    return [
+        {
+            "name": r["name"] + " (5k nodes)",
+            "seconds": r["seconds"],
+            "baseline": "networkx betweenness",
+            "baseline_seconds": r["baseline"],
+            "ratio": r["ratio"],
+        }
+        for r in bc.run()
+    ]
 
 
 def bench_incremental() -> list[dict[str, Any]]:
@@ -130,17 +174,21 @@ def bench_incremental() -> list[dict[str, Any]]:
 
 BENCHES: list[Callable[[], list[dict[str, Any]]]] = [bench_routing, bench_analyze, bench_centrality, bench_incremental]
 
+
 def main() -> None:
     """Run every benchmark and print one table."""
     rows: list[dict[str, Any]] = []
     for bench in BENCHES:
         try:
             rows.extend(bench())
-        except Exception as e:  # noqa: BLE001 - report and continue with the others
+        except Exception as e:
             print(f"[bench] {bench.__name__} failed: {e!r}")
     print(f"\n{'benchmark':44s} {'yrdnet s':>10s} {'baseline s':>11s} {'ratio':>8s}  baseline")
     for r in rows:
-        print(f"{r['name']:44s} {r['seconds']:10.4f} {float(r['baseline_seconds']):11.4f} {r['ratio']:7.1f}x  {r['baseline']}")
+        print(
+            f"{r['name']:44s} {r['seconds']:10.4f} {float(r['baseline_seconds']):11.4f} "
+            f"{r['ratio']:7.1f}x  {r['baseline']}"
+        )
     print("\nratio = baseline seconds / yrdnet seconds (> 1: yrdnet is faster); both measured in this run.")
 
 

@@ -122,9 +122,7 @@ pairs.to_csv(OUT / "travel_times.csv")
 res = yrdnet.analyze(G, centrality=not opts.fast)  # a graph, or a scenario name
 print(f"\n{res!r}")
 POT = "pot_exp_pop_multimodal"  # potential accessibility, exponential decay, population
-top = res.cities.nlargest(10, POT)[
-    ["name_en", POT, "watt_pop_multimodal", "cum_pop_t120_multimodal"]
-]
+top = res.cities.nlargest(10, POT)[["name_en", POT, "watt_pop_multimodal", "cum_pop_t120_multimodal"]]
 print("\nTop 10 cities by potential accessibility (multimodal):")
 print(top.to_string(float_format=lambda v: f"{v:,.0f}"))
 top.to_csv(OUT / "top_cities.csv")

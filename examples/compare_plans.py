@@ -93,9 +93,7 @@ def _options(argv: Sequence[str] | None) -> argparse.Namespace:
 def ranking(cmp: yrdnet.Comparison) -> pd.DataFrame:
     """One row per plan: structure-index gain and Hefei's accessibility gain."""
     si = cmp.region.loc["structure_index"].set_index("scenario")
-    pot = cmp.cities[
-        (cmp.cities["adcode"] == HEFEI) & (cmp.cities["indicator"] == "pot_exp_pop_multimodal")
-    ]
+    pot = cmp.cities[(cmp.cities["adcode"] == HEFEI) & (cmp.cities["indicator"] == "pot_exp_pop_multimodal")]
     hefei = cmp.gainers[cmp.gainers["adcode"] == HEFEI].set_index("scenario")
     return pd.DataFrame(
         {
@@ -135,10 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(rank.to_string(float_format=lambda v: f"{v:.4f}"))
     best_si = rank["structure_index_gain"].idxmax()
     best_hefei = rank["hefei_pot_gain_pct"].idxmax()
-    print(
-        f"\nLargest gain in the structure index: {best_si} "
-        f"(+{rank.loc[best_si, 'structure_index_gain']:.4f})"
-    )
+    print(f"\nLargest gain in the structure index: {best_si} (+{rank.loc[best_si, 'structure_index_gain']:.4f})")
     print(
         f"Largest gain for Hefei: {best_hefei} "
         f"(potential accessibility +{rank.loc[best_hefei, 'hefei_pot_gain_pct']:.1f} %, "

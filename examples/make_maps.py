@@ -24,7 +24,6 @@ a small size instead of calling ``write_maps``, skips the HTML map, and still dr
 custom map. Every PNG is listed in ``maps.txt`` under ``--out``.
 """
 
-# ruff: noqa: N803, N806 - G is the graph (OSMnx/networkx convention)
 from __future__ import annotations
 
 import argparse
@@ -81,9 +80,7 @@ def standard_maps(
     bnd = load_boundaries()
     small = {"figsize": (4.0, 4.0), "dpi": 100}
     files = [out / f"network_{PLAN}.png", out / f"change_watt_{PLAN}_vs_{BASE}.png"]
-    fig, _ = plot.plot_network(
-        G_plan, res_plan.cities, bnd, labels=False, filepath=files[0], **small
-    )
+    fig, _ = plot.plot_network(G_plan, res_plan.cities, bnd, labels=False, filepath=files[0], **small)
     plt.close(fig)
     fig, _ = plot.plot_change(
         res_base.cities,
@@ -123,12 +120,8 @@ def custom_map(res: yrdnet.ScenarioResult, out: Path, *, fast: bool) -> Path:
     # (fig, ax) can be drawn on before saving. The axes are in plot.YRD_CRS (an Albers
     # projection), so project lon/lat first: here, stars on the core and the sub-centres.
     centres = cities.loc[[CORE, *SUBCENTRES]]
-    xy = gpd.GeoSeries(gpd.points_from_xy(centres["lon"], centres["lat"]), crs="EPSG:4326").to_crs(
-        plot.YRD_CRS
-    )
-    ax.scatter(
-        xy.x, xy.y, marker="*", s=120, color="black", zorder=10, label="core and sub-centres"
-    )
+    xy = gpd.GeoSeries(gpd.points_from_xy(centres["lon"], centres["lat"]), crs="EPSG:4326").to_crs(plot.YRD_CRS)
+    ax.scatter(xy.x, xy.y, marker="*", s=120, color="black", zorder=10, label="core and sub-centres")
     fig.savefig(path, dpi=100 if fast else 200)
     plt.close(fig)
     return path

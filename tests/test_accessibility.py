@@ -1,7 +1,5 @@
 """Tests of yrdnet.accessibility: hand-computed cases, error paths and properties."""
 
-# ruff: noqa: N803 - the travel-time fixture is named T, as in the API
-
 from __future__ import annotations
 
 import math
@@ -92,23 +90,17 @@ def test_potential_exp_hand(T, mass):
 def test_potential_power_hand(T, mass):
     # a = 2: SH: 1/3600 + 1/14400 = 5/14400; NJ: 2/3600 + 1/8100; HF: 2/14400 + 1/8100
     out = potential_accessibility(T, mass, decay="power", power_a=2)
-    np.testing.assert_allclose(
-        out.to_numpy(), [5 / 14400, 2 / 3600 + 1 / 8100, 2 / 14400 + 1 / 8100]
-    )
+    np.testing.assert_allclose(out.to_numpy(), [5 / 14400, 2 / 3600 + 1 / 8100, 2 / 14400 + 1 / 8100])
 
 
 def test_potential_self_potential_scalar_and_series(T, mass):
     base = potential_accessibility(T, mass, beta=math.log(2) / 60)
     # self time 60 min -> own mass * 1/2 added
-    with_self = potential_accessibility(
-        T, mass, beta=math.log(2) / 60, self_potential=True, self_time_min=60
-    )
+    with_self = potential_accessibility(T, mass, beta=math.log(2) / 60, self_potential=True, self_time_min=60)
     np.testing.assert_allclose((with_self - base).to_numpy(), [1.0, 0.5, 0.5])
     per_zone = pd.Series([60.0, 120.0, 60.0], IDS)
     # NJ's self time 120 -> 1 * 1/4
-    out = potential_accessibility(
-        T, mass, beta=math.log(2) / 60, self_potential=True, self_time_min=per_zone
-    )
+    out = potential_accessibility(T, mass, beta=math.log(2) / 60, self_potential=True, self_time_min=per_zone)
     np.testing.assert_allclose((out - base).to_numpy(), [1.0, 0.25, 0.5])
 
 
@@ -133,9 +125,7 @@ def test_cumulative_and_daily_hand(T, mass):
     # within 60: SH reaches NJ (1); NJ reaches SH (2); HF none
     np.testing.assert_allclose(cumulative_opportunities(T, mass, 60).to_numpy(), [1, 2, 0])
     # include_self adds own mass
-    np.testing.assert_allclose(
-        cumulative_opportunities(T, mass, 60, include_self=True).to_numpy(), [3, 3, 1]
-    )
+    np.testing.assert_allclose(cumulative_opportunities(T, mass, 60, include_self=True).to_numpy(), [3, 3, 1])
     # within 90 (inclusive): SH: 1; NJ: 2 + 1; HF: 1
     np.testing.assert_allclose(cumulative_opportunities(T, mass, 90).to_numpy(), [1, 3, 1])
     # 4 h: everything else
@@ -156,9 +146,7 @@ def test_network_efficiency_hand(T, dist, mass):
     out = network_efficiency(T, dist, mass)
     np.testing.assert_allclose(out.to_numpy(), [2, 7 / 3, 7 / 3])
     # doubling the ideal speed doubles the ratio
-    np.testing.assert_allclose(
-        network_efficiency(T, dist, mass, ideal_speed_kph=700).to_numpy(), [4, 14 / 3, 14 / 3]
-    )
+    np.testing.assert_allclose(network_efficiency(T, dist, mass, ideal_speed_kph=700).to_numpy(), [4, 14 / 3, 14 / 3])
 
 
 def test_network_efficiency_zero_distance_raises(T, mass):
@@ -191,9 +179,7 @@ def test_efficiency_of_the_ideal_graph_is_one(dist, mass):
 def test_closeness_harmonic_straightness_hand(T, dist):
     # closeness SH: 2 / (60 + 120) * 2/2; NJ: 2/150; HF: 2/210
     np.testing.assert_allclose(closeness(T).to_numpy(), [2 / 180, 2 / 150, 2 / 210])
-    pd.testing.assert_series_equal(
-        harmonic_closeness(T), nodal_efficiency(T).rename("harmonic_closeness")
-    )
+    pd.testing.assert_series_equal(harmonic_closeness(T), nodal_efficiency(T).rename("harmonic_closeness"))
     # straightness SH: (30/60 + 60/120) / 2; NJ: (30/60 + 30/90) / 2; HF: (60/120 + 30/90) / 2
     np.testing.assert_allclose(straightness(T, dist).to_numpy(), [0.5, 5 / 12, 5 / 12])
 
@@ -340,9 +326,7 @@ def od_case(draw, min_n: int = 2, max_n: int = 6, allow_inf: bool = True):
     ids = draw(st.lists(st.integers(110000, 659999), min_size=n, max_size=n, unique=True))
     k = n * (n - 1) // 2
     time = st.floats(1.0, 600.0)
-    times = draw(
-        st.lists(st.one_of(time, st.just(INF)) if allow_inf else time, min_size=k, max_size=k)
-    )
+    times = draw(st.lists(st.one_of(time, st.just(INF)) if allow_inf else time, min_size=k, max_size=k))
     t = np.zeros((n, n))
     t[np.triu_indices(n, 1)] = times
     t = t + t.T

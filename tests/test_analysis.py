@@ -26,11 +26,25 @@ def test_result_shape(res):
     assert res.cities.crs.to_epsg() == 4326
     assert set(res.od) == {"multimodal", "rail", "road"}
     assert set(res.metros.index) == {"shanghai", "nanjing", "hangzhou", "hefei", "suxichang", "ningbo"}
-    for col in ("watt_pop_multimodal", "pot_exp_pop_rail", "cum_pop_t60_road", "daily_pop_multimodal",
-                "betweenness_multimodal", "straightness_rail", "time_to_core_multimodal"):
+    for col in (
+        "watt_pop_multimodal",
+        "pot_exp_pop_rail",
+        "cum_pop_t60_road",
+        "daily_pop_multimodal",
+        "betweenness_multimodal",
+        "straightness_rail",
+        "time_to_core_multimodal",
+    ):
         assert col in res.cities.columns, col
-    for ind in ("structure_index", "entropy_potential", "uci", "green_pf_potential", "circle_metro_1h",
-                "core_link_compliance", "gini_pot_exp_pop_multimodal"):
+    for ind in (
+        "structure_index",
+        "entropy_potential",
+        "uci",
+        "green_pf_potential",
+        "circle_metro_1h",
+        "core_link_compliance",
+        "gini_pot_exp_pop_multimodal",
+    ):
         assert np.isfinite(res.index(ind)), ind
     assert 0 <= res.index("structure_index") <= 1
     assert any("330900 Zhoushan" in n for n in res.notes)  # unreachable by rail, reported once
@@ -77,7 +91,7 @@ def test_scopes():
     assert len(r.cities) == 27
     r2 = yrdnet.analyze("baseline_2025", "hefei", centrality=False)
     assert set(r2.cities.index) == set(yrdnet.metro_members()["hefei"])
-    with pytest.raises(ValueError, match="unknown scope 'nanjng'.*closest valid: nanjing"):
+    with pytest.raises(ValueError, match=r"unknown scope 'nanjng'.*closest valid: nanjing"):
         yrdnet.analyze("baseline_2025", "nanjng")
 
 
@@ -93,8 +107,18 @@ def test_masses_fixed_across_scenarios():
 def test_to_dir_atomic(res, tmp_path):
     out = res.to_dir(tmp_path / "r")
     names = {p.name for p in out.iterdir()}
-    assert {"cities.csv", "cities.gpkg", "metros.csv", "region.csv", "od_rail.csv", "result.json",
-            "stepwise.csv", "linkage.csv", "functional.csv", "sensitivity.csv"} <= names
+    assert {
+        "cities.csv",
+        "cities.gpkg",
+        "metros.csv",
+        "region.csv",
+        "od_rail.csv",
+        "result.json",
+        "stepwise.csv",
+        "linkage.csv",
+        "functional.csv",
+        "sensitivity.csv",
+    } <= names
     meta = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert meta["name"] == "baseline_2025" and "structure_index" in meta["region"]
     back = pd.read_csv(out / "cities.csv", index_col=0)

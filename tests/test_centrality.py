@@ -4,8 +4,6 @@ Tolerances: all backends run on the same integer-valued (1 ms) weights, so they 
 float round-off of the accumulation; ATOL = 1e-12 on normalised values.
 """
 
-# ruff: noqa: N803 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import importlib.util
@@ -90,14 +88,14 @@ def _zones(G: nx.MultiDiGraph) -> list[str]:
 
 def _node_denominator(G: nx.MultiDiGraph) -> pd.Series:
     nz = len(_zones(G))
-    return pd.Series({n: (nz - 1) * (nz - 2) if k == "zone" else nz * (nz - 1)
-                      for n, k in G.nodes(data="kind")})
+    return pd.Series({n: (nz - 1) * (nz - 2) if k == "zone" else nz * (nz - 1) for n, k in G.nodes(data="kind")})
 
 
 def _nx_node_reference(G: nx.MultiDiGraph, mode: str, *, quantise: bool) -> pd.Series:
     H = _quantised_digraph(G, mode) if quantise else _mode_subgraph(G, mode)
-    raw = nx.betweenness_centrality_subset(H, _zones(G), _zones(G), normalized=False,
-                                           weight="w" if quantise else "travel_time")
+    raw = nx.betweenness_centrality_subset(
+        H, _zones(G), _zones(G), normalized=False, weight="w" if quantise else "travel_time"
+    )
     return pd.Series(raw).reindex(list(G.nodes)) / _node_denominator(G).reindex(list(G.nodes))
 
 
@@ -128,8 +126,7 @@ def test_node_betweenness_matches_raw_networkx_on_random_graph(rand, mode, backe
 def test_edge_betweenness_matches_networkx_on_random_graph(rand, mode, backend):
     # no ties here, where networkx's edge subset accumulation is exact
     H = _mode_subgraph(rand, mode)
-    raw = nx.edge_betweenness_centrality_subset(H, _zones(rand), _zones(rand), normalized=False,
-                                                weight="travel_time")
+    raw = nx.edge_betweenness_centrality_subset(H, _zones(rand), _zones(rand), normalized=False, weight="travel_time")
     nz = len(_zones(rand))
     ref = pd.Series(raw).reindex(list(rand.edges(keys=True)), fill_value=0.0) / (nz * (nz - 1))
     got = edge_betweenness(rand, mode=mode, backend=backend)
@@ -164,8 +161,14 @@ def _tiny(edges: list[tuple[str, str, float]], *, road: str = "road") -> nx.Mult
         for n in (u, v):
             if n not in G:
                 code = int(n.split(":")[1])
-                G.add_node(n, x=120.0 + len(G) * 0.1, y=31.0, city=code, name=n,
-                           kind="zone" if n.startswith("zone:") else "road")
+                G.add_node(
+                    n,
+                    x=120.0 + len(G) * 0.1,
+                    y=31.0,
+                    city=code,
+                    name=n,
+                    kind="zone" if n.startswith("zone:") else "road",
+                )
         mode = "access" if "zone" in {G.nodes[u]["kind"], G.nodes[v]["kind"]} else road
         G.add_edge(u, v, mode=mode, length=1000.0 * tt, speed_kph=60.0, travel_time=tt)
     return G
@@ -178,11 +181,17 @@ def _both_ways(pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, floa
 @pytest.fixture
 def path_graph() -> nx.MultiDiGraph:
     # zone:310000 - rd:310000 - rd:320000 - rd:330000 - zone:330000, zone:320000 off rd:320000
-    return _tiny(_both_ways([
-        ("zone:310000", "rd:310000", 60.0), ("rd:310000", "rd:320000", 600.0),
-        ("rd:320000", "rd:330000", 700.0), ("rd:330000", "zone:330000", 60.0),
-        ("zone:320000", "rd:320000", 60.0),
-    ]))
+    return _tiny(
+        _both_ways(
+            [
+                ("zone:310000", "rd:310000", 60.0),
+                ("rd:310000", "rd:320000", 600.0),
+                ("rd:320000", "rd:330000", 700.0),
+                ("rd:330000", "zone:330000", 60.0),
+                ("zone:320000", "rd:320000", 60.0),
+            ]
+        )
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -204,11 +213,19 @@ def test_hand_values_on_path_graph(path_graph, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_uneven_ties_are_sigma_weighted(backend):
     # three equally short routes S->T: via 1-3-5, 2-3-5 and 7-6-5 (sigma_3 = 2, sigma_6 = 1)
-    G = _tiny([
-        ("zone:310000", "rd:1", 1), ("zone:310000", "rd:2", 1), ("zone:310000", "rd:7", 1),
-        ("rd:1", "rd:3", 1), ("rd:2", "rd:3", 1), ("rd:7", "rd:6", 1),
-        ("rd:3", "rd:5", 1), ("rd:6", "rd:5", 1), ("rd:5", "zone:320000", 1),
-    ])
+    G = _tiny(
+        [
+            ("zone:310000", "rd:1", 1),
+            ("zone:310000", "rd:2", 1),
+            ("zone:310000", "rd:7", 1),
+            ("rd:1", "rd:3", 1),
+            ("rd:2", "rd:3", 1),
+            ("rd:7", "rd:6", 1),
+            ("rd:3", "rd:5", 1),
+            ("rd:6", "rd:5", 1),
+            ("rd:5", "zone:320000", 1),
+        ]
+    )
     node = betweenness(G, normalized=False, backend=backend)
     assert node["rd:3"] == pytest.approx(2 / 3)
     assert node["rd:6"] == pytest.approx(1 / 3)
@@ -223,8 +240,7 @@ def test_uneven_ties_are_sigma_weighted(backend):
 def test_parallel_edges_min_weight_and_equal_split(backend):
     G = _tiny(_both_ways([("zone:310000", "rd:310000", 60.0), ("rd:320000", "zone:320000", 60.0)]))
     for tt in (500.0, 500.0, 900.0):  # two tied fastest parallels and a slow one
-        G.add_edge("rd:310000", "rd:320000", mode="road", length=1.0, speed_kph=1.0,
-                   travel_time=tt)
+        G.add_edge("rd:310000", "rd:320000", mode="road", length=1.0, speed_kph=1.0, travel_time=tt)
     eb = edge_betweenness(G, normalized=False, backend=backend)
     assert eb[("rd:310000", "rd:320000", 0)] == pytest.approx(0.5)
     assert eb[("rd:310000", "rd:320000", 1)] == pytest.approx(0.5)
@@ -274,8 +290,11 @@ def test_sampling_all_zones_equals_exact(rand, backend):
     exact = betweenness(rand, backend=backend)
     sampled = betweenness(rand, k=nz, seed=3, backend=backend)
     np.testing.assert_allclose(sampled.to_numpy(), exact.to_numpy(), rtol=0, atol=ATOL)
-    np.testing.assert_allclose(edge_betweenness(rand, k=nz, seed=3, backend=backend).to_numpy(),
-                               edge_betweenness(rand, backend=backend).to_numpy(), atol=ATOL)
+    np.testing.assert_allclose(
+        edge_betweenness(rand, k=nz, seed=3, backend=backend).to_numpy(),
+        edge_betweenness(rand, backend=backend).to_numpy(),
+        atol=ATOL,
+    )
 
 
 def test_sampling_is_seeded_and_scaled(rand):
@@ -283,8 +302,9 @@ def test_sampling_is_seeded_and_scaled(rand):
     b = betweenness(rand, k=5, seed=42)
     pd.testing.assert_series_equal(a, b)
     assert not a.equals(betweenness(rand, k=5, seed=43))
-    np.testing.assert_allclose(city_betweenness(rand, k=20, seed=1).to_numpy(),
-                               city_betweenness(rand).to_numpy(), atol=ATOL)
+    np.testing.assert_allclose(
+        city_betweenness(rand, k=20, seed=1).to_numpy(), city_betweenness(rand).to_numpy(), atol=ATOL
+    )
 
 
 # ------------------------------------------------------------------ city betweenness
@@ -297,8 +317,7 @@ def _brute_city(G: nx.MultiDiGraph, mode: str) -> pd.Series:
     codes = sorted(set(city.values()))
     out = {}
     for c in codes:
-        pairs = [(s, t) for s, t in itertools.permutations(zones, 2)
-                 if city[s] != c and city[t] != c]
+        pairs = [(s, t) for s, t in itertools.permutations(zones, 2) if city[s] != c and city[t] != c]
         total = 0.0
         for s, t in pairs:
             if not nx.has_path(D, s, t):
@@ -319,22 +338,28 @@ def test_city_betweenness_matches_brute_force(mock, mode):
 
 def test_city_betweenness_with_ties_matches_brute_force():
     # two equally fast routes between zones 31 and 33: through city 32 or city 34
-    G = _tiny(_both_ways([
-        ("zone:310000", "rd:310000", 60), ("zone:330000", "rd:330000", 60),
-        ("zone:320000", "rd:320000", 60), ("zone:340000", "rd:340000", 60),
-        ("rd:310000", "rd:320000", 500), ("rd:320000", "rd:330000", 500),
-        ("rd:310000", "rd:340000", 400), ("rd:340000", "rd:330000", 600),
-    ]))
+    G = _tiny(
+        _both_ways(
+            [
+                ("zone:310000", "rd:310000", 60),
+                ("zone:330000", "rd:330000", 60),
+                ("zone:320000", "rd:320000", 60),
+                ("zone:340000", "rd:340000", 60),
+                ("rd:310000", "rd:320000", 500),
+                ("rd:320000", "rd:330000", 500),
+                ("rd:310000", "rd:340000", 400),
+                ("rd:340000", "rd:330000", 600),
+            ]
+        )
+    )
     got = city_betweenness(G, normalized=False)
     assert got[320000] == pytest.approx(1.0)  # 31->33 and 33->31, half each
-    np.testing.assert_allclose(city_betweenness(G).to_numpy(),
-                               _brute_city(G, "multimodal").to_numpy(), atol=ATOL)
+    np.testing.assert_allclose(city_betweenness(G).to_numpy(), _brute_city(G, "multimodal").to_numpy(), atol=ATOL)
 
 
 def test_city_betweenness_on_random_graph_matches_brute_force():
     G = random_graph(8, n_nodes=60, seed=5)
-    np.testing.assert_allclose(city_betweenness(G).to_numpy(),
-                               _brute_city(G, "multimodal").to_numpy(), atol=ATOL)
+    np.testing.assert_allclose(city_betweenness(G).to_numpy(), _brute_city(G, "multimodal").to_numpy(), atol=ATOL)
 
 
 # ------------------------------------------------------------------------ centralization
@@ -347,11 +372,14 @@ def test_freeman_centralization_values():
     assert freeman_centralization([2.0, 0.0], max_value=4.0) == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize(("values", "kw", "match"), [
-    ([1.0], {}, "at least two"),
-    ([1.0, np.nan], {}, "NaN"),
-    ([1.0, 0.0], {"max_value": 0.0}, "max_value"),
-])
+@pytest.mark.parametrize(
+    ("values", "kw", "match"),
+    [
+        ([1.0], {}, "at least two"),
+        ([1.0, np.nan], {}, "NaN"),
+        ([1.0, 0.0], {"max_value": 0.0}, "max_value"),
+    ],
+)
 def test_freeman_centralization_errors(values, kw, match):
     with pytest.raises(ValueError, match=match):
         freeman_centralization(values, **kw)

@@ -118,17 +118,13 @@ def test_scenarios_lists_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     shipped = yrdnet.list_scenarios()
     lines = out.strip().splitlines()
     assert [ln.split()[0] for ln in lines] == list(shipped.index)
-    assert {"baseline_2010", "baseline_2025", "plan_2035", "north_yangtze_hsr"} <= set(
-        shipped.index
-    )
+    assert {"baseline_2010", "baseline_2025", "plan_2035", "north_yangtze_hsr"} <= set(shipped.index)
     line = next(ln for ln in lines if ln.startswith("plan_2035"))
     assert line.split()[1] == "2035"
     assert shipped.loc["plan_2035", "description"] in line
 
 
-def test_build_writes_graphml_and_geopackage(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_build_writes_graphml_and_geopackage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "graphs"
     rc, out, err = run(capsys, "build", "baseline_2020", "--out", str(out_dir))
     assert rc == 0, err
@@ -174,9 +170,7 @@ def test_analyze_writes_tables(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def test_analyze_scope(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    rc, _, err = run(
-        capsys, "analyze", "baseline_2025", "--scope", "hefei", "--out", str(tmp_path / "hf")
-    )
+    rc, _, err = run(capsys, "analyze", "baseline_2025", "--scope", "hefei", "--out", str(tmp_path / "hf"))
     assert rc == 0, err
     cities = pd.read_csv(tmp_path / "hf" / "cities.csv", index_col="adcode")
     assert set(cities.index) == set(yrdnet.metro_members()["hefei"])
@@ -206,9 +200,7 @@ def test_compare_needs_two_scenarios(capsys: pytest.CaptureFixture[str], tmp_pat
 
 def test_map_writes_png_at_200_dpi(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "maps"
-    rc, out, err = run(
-        capsys, "map", "baseline_2025", "--no-html", "--origin", "340100", "--out", str(out_dir)
-    )
+    rc, out, err = run(capsys, "map", "baseline_2025", "--no-html", "--origin", "340100", "--out", str(out_dir))
     assert rc == 0, err
     pngs = sorted(out_dir.glob("*.png"))
     assert {p.name for p in pngs} >= {
@@ -231,10 +223,7 @@ def test_timeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     tl = pd.read_csv(out_dir / "timeline.csv", index_col=0)
     assert list(tl.columns) == ["baseline_2010", "baseline_2025"]
     assert list(tl.loc["year"]) == [2010, 2025]
-    assert (
-        tl.loc["mean_watt_pop_multimodal", "baseline_2025"]
-        < tl.loc["mean_watt_pop_multimodal", "baseline_2010"]
-    )
+    assert tl.loc["mean_watt_pop_multimodal", "baseline_2025"] < tl.loc["mean_watt_pop_multimodal", "baseline_2010"]
     assert_png_200dpi(out_dir / "timeline.png")
     assert "structure_index" in out
 
@@ -249,9 +238,7 @@ def test_unknown_scenario_names_closest(capsys: pytest.CaptureFixture[str], tmp_
     assert not (tmp_path / "x").exists()
 
 
-def test_scenario_file_with_unknown_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_scenario_file_with_unknown_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     toml = tmp_path / "typo.toml"
     toml.write_text(
         '[scenario]\nname = "typo"\nbase = "baseline_2025"\n\n'
@@ -291,9 +278,7 @@ def test_scenario_file_missing(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         (["analyze", "baseline_2025", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
-def test_bad_arguments_exit_2(
-    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
-) -> None:
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
@@ -304,9 +289,7 @@ def test_bad_arguments_exit_2(
 
 
 def test_unknown_scope(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    rc, _, err = run(
-        capsys, "analyze", "baseline_2025", "--scope", "nowhere", "--out", str(tmp_path / "x")
-    )
+    rc, _, err = run(capsys, "analyze", "baseline_2025", "--scope", "nowhere", "--out", str(tmp_path / "x"))
     assert rc == 2
     line = one_line_error(err)
     assert "unknown scope 'nowhere'" in line
@@ -314,9 +297,7 @@ def test_unknown_scope(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
 
 
 def test_debug_prints_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    rc, _, err = run(
-        capsys, "--debug", "analyze", "north_yangtse_hsr", "--out", str(tmp_path / "x")
-    )
+    rc, _, err = run(capsys, "--debug", "analyze", "north_yangtse_hsr", "--out", str(tmp_path / "x"))
     assert rc == 2
     assert "Traceback (most recent call last)" in err
     assert "ScenarioError" in err
@@ -333,9 +314,7 @@ def test_analysis_failure_exits_1(
     rc, _, err = run(capsys, "analyze", "baseline_2025", "--out", str(tmp_path / "x"))
     assert rc == 1
     line = err.strip().splitlines()[-1]
-    assert (
-        line == "yrdnet: analysis failed: RuntimeError: boom (rerun with --debug for the traceback)"
-    )
+    assert line == "yrdnet: analysis failed: RuntimeError: boom (rerun with --debug for the traceback)"
     assert "Traceback" not in err
     rc, _, err = run(capsys, "--debug", "analyze", "baseline_2025", "--out", str(tmp_path / "x"))
     assert rc == 1
@@ -344,9 +323,7 @@ def test_analysis_failure_exits_1(
 
 # ----------------------------------------------------------------------------- demo
 @pytest.mark.slow
-def test_demo_writes_maps_tables_and_prints_indices(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_demo_writes_maps_tables_and_prints_indices(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "demo"
     rc, out, err = run(capsys, "demo", "--out", str(out_dir))
     assert rc == 0, err

@@ -61,7 +61,7 @@ def test_expressways_connect_all_41_cities():
     hw = yrdnet.load_highways()
     g = nx.Graph()
     g.add_nodes_from(yrdnet.load_cities().index)
-    g.add_edges_from(zip(hw["from_adcode"], hw["to_adcode"]))
+    g.add_edges_from(zip(hw["from_adcode"], hw["to_adcode"], strict=False))
     assert nx.is_connected(g), [sorted(c) for c in nx.connected_components(g)]
 
 
@@ -104,8 +104,16 @@ def _first_data_line(path) -> str:
         ("cities.csv", lambda t: t.replace("121.47,31.23", "131.47,31.23", 1), r"row 2, field 'lon/lat'.*bounding box"),
         ("cities.csv", lambda t: t.replace("320100,", "310000,", 1), r"row 3, field 'adcode': duplicate id 310000"),
         ("cities.csv", lambda t: t.replace("310000,", "3100,", 1), r"row 2, field 'adcode': expected a 6-digit adcode"),
-        ("cities.csv", lambda t: t.replace(",Shanghai,121.47", ",Shanghia,121.47", 1), r"field 'province': expected one of"),
-        ("metros.csv", lambda t: t.replace("310000;320500", "310000;329999", 1), r"(?s)metros\.csv.*unknown city adcode '329999'"),
+        (
+            "cities.csv",
+            lambda t: t.replace(",Shanghai,121.47", ",Shanghia,121.47", 1),
+            r"field 'province': expected one of",
+        ),
+        (
+            "metros.csv",
+            lambda t: t.replace("310000;320500", "310000;329999", 1),
+            r"(?s)metros\.csv.*unknown city adcode '329999'",
+        ),
     ],
 )
 def test_broken_cities_and_metros(data_copy, file, mutate, match):
@@ -125,7 +133,9 @@ def test_broken_lines_unknown_stop(data_copy):
     df, _ = _line_row(data_copy)
     stop = df.loc[0, "stops"].split(";")[0]
     edit_csv(data_copy / "lines.csv", stop + ";", stop + "x;")
-    with pytest.raises(DataError, match=rf"(?s)lines\.csv.*row 2, field 'stops': unknown station '{stop}x'.*closest valid: {stop}"):
+    with pytest.raises(
+        DataError, match=rf"(?s)lines\.csv.*row 2, field 'stops': unknown station '{stop}x'.*closest valid: {stop}"
+    ):
         yrdnet.load_lines()
 
 
@@ -155,7 +165,10 @@ def test_broken_stations(data_copy):
     df.loc[1, "adcode"] = "110000"
     df.loc[2, "lon"] = "east"
     df.to_csv(p, index=False)
-    with pytest.raises(DataError, match=r"(?s)stations\.csv.*row 2, field 'lon/lat'.*bounding box.*\n.*row 4, field 'lon': expected a number"):
+    with pytest.raises(
+        DataError,
+        match=r"(?s)stations\.csv.*row 2, field 'lon/lat'.*bounding box.*\n.*row 4, field 'lon': expected a number",
+    ):
         yrdnet.load_stations()
     df.loc[0, "lat"] = "31.0"
     df.loc[2, "lon"] = "120.0"

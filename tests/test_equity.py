@@ -14,7 +14,9 @@ from yrdnet._errors import DataError
 from yrdnet.equity import coefficient_of_variation, gini, theil, theil_groups
 
 HYP = settings(max_examples=40, deadline=None)
-values_st = st.lists(st.floats(0.0, 1e6, allow_subnormal=False), min_size=1, max_size=12).filter(lambda v: sum(v) > 1e-9)
+values_st = st.lists(st.floats(0.0, 1e6, allow_subnormal=False), min_size=1, max_size=12).filter(
+    lambda v: sum(v) > 1e-9
+)
 
 
 # ---------------------------------------------------------------------- hand cases

@@ -54,9 +54,7 @@ def run_example(
         timeout=timeout,
         check=False,
     )
-    assert proc.returncode == 0, (
-        f"{name} exited {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    )
+    assert proc.returncode == 0, f"{name} exited {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
     assert "Traceback" not in proc.stderr
     return proc
 
@@ -75,9 +73,7 @@ def assert_png(path: Path, size: tuple[int, int] | None = None) -> None:
 def test_example_has_docstring_and_options(name: str) -> None:
     src = (EXAMPLES / name).read_text(encoding="utf-8")
     doc = ast.get_docstring(ast.parse(src))
-    assert doc and len(doc.splitlines()) >= 5, (
-        f"{name} needs a module docstring explaining what it shows"
-    )
+    assert doc and len(doc.splitlines()) >= 5, f"{name} needs a module docstring explaining what it shows"
     for word in ("--fast", "--out", "YRDNET_EXAMPLES_FAST", "results/examples/"):
         assert word in doc, f"{name}: docstring does not mention {word}"
 
@@ -102,9 +98,7 @@ def test_api_tour(tmp_path: Path) -> None:
     assert tt.loc["Shanghai-Nanjing", "rail"] < tt.loc["Shanghai-Nanjing", "road"]
     assert 60 < tt.loc["Shanghai-Nanjing", "multimodal"] < 240
     assert math.isinf(tt.loc["Ningbo-Zhoushan", "rail"])
-    assert tt.loc["Ningbo-Zhoushan", "multimodal"] == pytest.approx(
-        tt.loc["Ningbo-Zhoushan", "road"]
-    )
+    assert tt.loc["Ningbo-Zhoushan", "multimodal"] == pytest.approx(tt.loc["Ningbo-Zhoushan", "road"])
 
     top = pd.read_csv(out / "top_cities.csv", index_col="adcode")
     assert len(top) == 10
@@ -125,16 +119,9 @@ def test_api_tour(tmp_path: Path) -> None:
         "half-life 30 min",
         "wait 5 min",
     ]  # fast: one half-life
-    assert (
-        params.loc["wait 5 min", "shanghai_nanjing_min"]
-        < params.loc["default", "shanghai_nanjing_min"]
-    )
-    assert params.loc["half-life 30 min", "beta"] == pytest.approx(
-        2 * params.loc["default", "beta"]
-    )
-    assert params.loc["half-life 30 min", "structure_index"] != pytest.approx(
-        params.loc["default", "structure_index"]
-    )
+    assert params.loc["wait 5 min", "shanghai_nanjing_min"] < params.loc["default", "shanghai_nanjing_min"]
+    assert params.loc["half-life 30 min", "beta"] == pytest.approx(2 * params.loc["default", "beta"])
+    assert params.loc["half-life 30 min", "structure_index"] != pytest.approx(params.loc["default", "structure_index"])
 
     res = json.loads((out / "baseline_2025" / "result.json").read_text(encoding="utf-8"))
     assert (res["name"], res["year"]) == ("baseline_2025", 2025)
@@ -182,9 +169,7 @@ def test_compare_plans(tmp_path: Path) -> None:
     assert (rank["hefei_pot_gain_pct"] >= -1e-6).all()
     # The custom plan contains the North Yangtze HSR plus two upgrades at Hefei.
     assert (
-        rank.loc["north_yangtze_plus", "hefei_pot_gain_pct"]
-        > rank.loc["north_yangtze_hsr", "hefei_pot_gain_pct"]
-        > 0
+        rank.loc["north_yangtze_plus", "hefei_pot_gain_pct"] > rank.loc["north_yangtze_hsr", "hefei_pot_gain_pct"] > 0
     )
     best_si = rank["structure_index_gain"].idxmax()
     best_hefei = rank["hefei_pot_gain_pct"].idxmax()
@@ -196,8 +181,7 @@ def test_compare_plans(tmp_path: Path) -> None:
         assert (cmp_dir / name).is_file(), name
     md = (cmp_dir / "comparison.md").read_text(encoding="utf-8")
     assert md.startswith(
-        "# yrdnet comparison: north_yangtze_hsr, nantong_suzhou_jiaxing_ningbo, "
-        "north_yangtze_plus vs baseline_2025"
+        "# yrdnet comparison: north_yangtze_hsr, nantong_suzhou_jiaxing_ningbo, north_yangtze_plus vs baseline_2025"
     )
     assert "## Region indices" in md
     region = pd.read_csv(cmp_dir / "region.csv", index_col="indicator")

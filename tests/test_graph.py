@@ -74,7 +74,7 @@ def test_osmnx_interop_and_persistence(G2025, tmp_path):
     nodes, edges = ox.graph_to_gdfs(G2025)
     assert len(nodes) == G2025.number_of_nodes()
     assert len(edges) == G2025.number_of_edges()
-    fig, ax = ox.plot_graph(G2025, show=False, close=True, node_size=2)
+    fig, _ax = ox.plot_graph(G2025, show=False, close=True, node_size=2)
     assert fig is not None
     p = save_graphml(G2025, tmp_path / "g.graphml")
     G2 = load_graphml(p)
@@ -103,10 +103,10 @@ def test_zone_access_to_neighbouring_stations(G2025):
     # every zone has access edges; some reach stations of another city
     cross = 0
     for u, v, d in G2025.edges(data=True):
-        if d["mode"] == "access" and u.startswith("zone:") and v.startswith("st:"):
-            if G2025.nodes[u]["city"] != G2025.nodes[v]["city"]:
-                cross += 1
-                assert d["length"] / 1000 <= m.access_radius_km * m.access_detour + 1e-6
+        is_access = d["mode"] == "access" and u.startswith("zone:") and v.startswith("st:")
+        if is_access and G2025.nodes[u]["city"] != G2025.nodes[v]["city"]:
+            cross += 1
+            assert d["length"] / 1000 <= m.access_radius_km * m.access_detour + 1e-6
     assert cross > 0
     assert not math.isnan(sum(d["travel_time"] for *_, d in G2025.edges(data=True)))
     assert nx.is_weakly_connected(G2025.subgraph(n for n in G2025 if not n.startswith(("st:", "pl:"))))

@@ -4,8 +4,6 @@ Oracle: ``yrdnet.travel_times`` on the scenario graph. The float32 minute matric
 identical; the float64 seconds may differ by summation order only (ATOL_S).
 """
 
-# ruff: noqa: N803 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import logging
@@ -48,8 +46,12 @@ def _shipped(pred) -> list[str]:  # type: ignore[no-untyped-def]
 
 ONLY_ADDS = _shipped(lambda s: s.only_adds() and isinstance(s.base, Scenario))
 OPEN_LINE_ON_BASE = _shipped(
-    lambda s: isinstance(s.base, Scenario) and s.base.name == BASE and s.edits
-    and all(e["op"] == "open_line" for e in s.edits)
+    lambda s: (
+        isinstance(s.base, Scenario)
+        and s.base.name == BASE
+        and s.edits
+        and all(e["op"] == "open_line" for e in s.edits)
+    )
 )
 
 
@@ -142,8 +144,7 @@ def _mock_plus() -> nx.MultiDiGraph:
     x, y = 122.10, 30.00
     G.add_node("st:zsx", x=x, y=y, kind="station", city=330900, name="Zhoushan West")
     for pl, (px, py) in {"pl:ZN:zsx": (x, y), "pl:ZN:nb": (121.539, 29.86)}.items():
-        G.add_node(pl, x=px, y=py, kind="station", city=330900 if "zsx" in pl else 330200,
-                   name=pl, line="ZN")
+        G.add_node(pl, x=px, y=py, kind="station", city=330900 if "zsx" in pl else 330200, name=pl, line="ZN")
     acc = {"mode": "access", "length": 8000.0, "speed_kph": 32.0}
     G.add_edge("zone:330900", "st:zsx", travel_time=2100.0, **acc)
     G.add_edge("st:zsx", "zone:330900", travel_time=900.0, **acc)
@@ -198,15 +199,16 @@ def test_mock_edge_order_does_not_matter(mode: str) -> None:
 def test_update_distances_small_chain_by_hand() -> None:
     D = NodeDistances(("a", "b"), np.array([[0.0, 3.0], [np.inf, 0.0]]), "rail")
     # new-new edge first, then the edges that attach the chain: order must not matter
-    D2 = update_distances(D, [("x", "y", 1.0), ("b", "x", 2.0), ("y", "a", 4.0)],
-                          new_nodes=["x", "y"])
+    D2 = update_distances(D, [("x", "y", 1.0), ("b", "x", 2.0), ("y", "a", 4.0)], new_nodes=["x", "y"])
     assert D2.nodes == ("a", "b", "x", "y")
-    want = np.array([
-        [0.0, 3.0, 5.0, 6.0],
-        [7.0, 0.0, 2.0, 3.0],
-        [5.0, 8.0, 0.0, 1.0],
-        [4.0, 7.0, 9.0, 0.0],
-    ])
+    want = np.array(
+        [
+            [0.0, 3.0, 5.0, 6.0],
+            [7.0, 0.0, 2.0, 3.0],
+            [5.0, 8.0, 0.0, 1.0],
+            [4.0, 7.0, 9.0, 0.0],
+        ]
+    )
     assert np.array_equal(D2.d, want)
     assert np.array_equal(D.d, [[0.0, 3.0], [np.inf, 0.0]])
 
@@ -339,7 +341,7 @@ def test_scenario_travel_times_slower_link_falls_back(caplog, tmp_path: Path) ->
     p.write_text(
         '[scenario]\nname = "slow"\nbase = "baseline_2025"\n'
         f'[[edits]]\nop = "add_link"\nlink = "{lk}"\nfrom = {int(row["from_adcode"])}\n'
-        f'to = {int(row["to_adcode"])}\nkm = {float(row["km"]) * 2}\nspeed_kph = 60\n',
+        f"to = {int(row['to_adcode'])}\nkm = {float(row['km']) * 2}\nspeed_kph = 60\n",
         encoding="utf-8",
     )
     assert load_scenario(p).only_adds()

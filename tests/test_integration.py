@@ -1,7 +1,5 @@
 """Tests of yrdnet.integration: hand-computed cases, error paths and properties."""
 
-# ruff: noqa: N803 - the travel-time fixture is named T, as in the API
-
 from __future__ import annotations
 
 import math

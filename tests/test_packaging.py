@@ -17,7 +17,9 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     r = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if r.returncode != 0 and "No module named 'hatchling'" in r.stderr:
         pytest.skip("hatchling not installed (install the dev extra)")
@@ -28,8 +30,16 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_ships_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for f in ("cities.csv", "metros.csv", "stations.csv", "lines.csv", "highways.csv", "boundaries.geojson",
-              "scenarios/plan_2035.toml", "scenarios/baseline_2010.toml"):
+    for f in (
+        "cities.csv",
+        "metros.csv",
+        "stations.csv",
+        "lines.csv",
+        "highways.csv",
+        "boundaries.geojson",
+        "scenarios/plan_2035.toml",
+        "scenarios/baseline_2010.toml",
+    ):
         assert f"yrdnet/_data/{f}" in names, f
     assert "yrdnet/py.typed" in names
 
@@ -43,8 +53,14 @@ def test_installed_wheel_works_from_any_directory(wheel, tmp_path):
         "import yrdnet, pathlib; p = yrdnet.get_path('cities.csv'); "
         "assert '_data' in str(p), p; print(len(yrdnet.load_cities()), len(yrdnet.list_scenarios()))"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
-                       env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, check=False)
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     n_cities, n_scen = map(int, r.stdout.split())
     assert n_cities == 41 and n_scen >= 5

@@ -1,6 +1,5 @@
 """Tests of yrdnet.plot: every figure saves a PNG of the right pixel size and dpi."""
 
-# ruff: noqa: N803 - G is the graph (networkx convention)
 from __future__ import annotations
 
 import sys
@@ -132,9 +131,7 @@ def test_scale_bar_is_true_to_ground(G) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("scheme", ["NaturalBreaks", "Quantiles", "fisher_jenks"])
 def test_plot_accessibility_choropleth(cities, boundaries, tmp_path: Path, scheme: str) -> None:  # type: ignore[no-untyped-def]
     before = cities.copy()
-    _fig, ax = plot.plot_accessibility(
-        cities, "acc", boundaries=boundaries, scheme=scheme, k=3, **kw(tmp_path)
-    )
+    _fig, ax = plot.plot_accessibility(cities, "acc", boundaries=boundaries, scheme=scheme, k=3, **kw(tmp_path))
     check_png(tmp_path / "out" / "map.png")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(labels) == 4 and labels[-1] == "No data"
@@ -146,9 +143,7 @@ def test_plot_accessibility_is_reproducible(cities, boundaries) -> None:  # type
     state = np.random.get_state()[1].copy()  # noqa: NPY002 - checks the global RNG
     legends = []
     for _ in range(2):
-        _, ax = plot.plot_accessibility(
-            cities, "acc", boundaries=boundaries, figsize=FIGSIZE, dpi=50
-        )
+        _, ax = plot.plot_accessibility(cities, "acc", boundaries=boundaries, figsize=FIGSIZE, dpi=50)
         legends.append([t.get_text() for t in ax.get_legend().get_texts()])
     assert legends[0] == legends[1]
     assert (np.random.get_state()[1] == state).all()  # noqa: NPY002  # global RNG left as it was
@@ -168,9 +163,7 @@ def test_plot_change(cities, boundaries, tmp_path: Path) -> None:  # type: ignor
     b = cities.copy()
     b["mean_tt"] = b["mean_tt"] * np.linspace(0.7, 1.1, len(b))
     b.attrs = {"scenario": "plan", "year": 2035}
-    _fig, ax = plot.plot_change(
-        cities, b, "mean_tt", boundaries=boundaries, higher_is_better=False, **kw(tmp_path)
-    )
+    _fig, ax = plot.plot_change(cities, b, "mean_tt", boundaries=boundaries, higher_is_better=False, **kw(tmp_path))
     check_png(tmp_path / "out" / "map.png")
     assert "plan vs mock" in ax.get_title(loc="left")
     (cax,) = ax.child_axes  # the colour bar, inset in the map
@@ -193,9 +186,7 @@ def test_plot_change_from_delta_series(cities, tmp_path: Path) -> None:  # type:
 
 
 def test_plot_isochrones(od, cities, boundaries, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    _fig, ax = plot.plot_isochrones(
-        od, 310000, cities, boundaries, bands=(60, 120, 180), **kw(tmp_path)
-    )
+    _fig, ax = plot.plot_isochrones(od, 310000, cities, boundaries, bands=(60, 120, 180), **kw(tmp_path))
     check_png(tmp_path / "out" / "map.png")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:4] == ["≤ 60 min", "60–120 min", "120–180 min", "> 180 min"]
@@ -229,9 +220,7 @@ def test_plot_metros_overlapping(od, cities, boundaries, tmp_path: Path) -> None
 
 def test_plot_rank_size(cities, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     zipf = pd.Series(1e7 / np.arange(1, 11), index=[f"c{i}" for i in range(10)])
-    fig, ax = plot.plot_rank_size(
-        {"zipf": zipf, "pop": cities["population"]}, names={"c0": "First"}, **kw(tmp_path)
-    )
+    fig, ax = plot.plot_rank_size({"zipf": zipf, "pop": cities["population"]}, names={"c0": "First"}, **kw(tmp_path))
     check_png(tmp_path / "out" / "map.png")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "zipf q = 1.00, R² = 1.00"
@@ -270,8 +259,6 @@ def test_language_and_fonts(cities, boundaries) -> None:  # type: ignore[no-unty
 
 def test_svg_and_existing_axes(cities, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     fig0, ax0 = plt.subplots(figsize=FIGSIZE)
-    fig, ax = plot.plot_accessibility(
-        cities, "acc", scheme="Quantiles", ax=ax0, filepath=tmp_path / "a.svg"
-    )
+    fig, ax = plot.plot_accessibility(cities, "acc", scheme="Quantiles", ax=ax0, filepath=tmp_path / "a.svg")
     assert fig is fig0 and ax is ax0
     assert (tmp_path / "a.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")

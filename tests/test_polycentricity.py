@@ -146,9 +146,7 @@ def test_uci_hand():
 
 def test_uci_self_distance_border_and_subset():
     # D may be a larger T; self distance 10 on the diagonal
-    D = od(
-        [[0, 60, 60, 90], [60, 0, 60, 90], [60, 60, 0, 90], [90, 90, 90, 0]], ids=[SH, NJ, HZ, HF]
-    )
+    D = od([[0, 60, 60, 90], [60, 0, 60, 90], [60, 60, 0, 90], [90, 90, 90, 0]], ids=[SH, NJ, HZ, HF])
     sizes = pd.Series([1.0, 0.0, 0.0], IDS)
     out = urban_centrality_index(sizes, D, self_distance=10.0)
     # V = D_SH,SH = 10; V_max = (3*10 + 6*60) / 9 = 390/9; LC = 2/3
@@ -201,9 +199,7 @@ def test_doubly_constrained_hand_and_margins():
 def test_doubly_constrained_errors():
     T = od([[0, 60, 60], [60, 0, 60], [60, 60, 0]])
     with pytest.raises(DataError, match=r"sum\(mass_o\)=3 must equal sum\(mass_d\)=6"):
-        gravity_flows(
-            T, pd.Series([1.0, 1, 1], IDS), pd.Series([2.0, 2, 2], IDS), model="doubly_constrained"
-        )
+        gravity_flows(T, pd.Series([1.0, 1, 1], IDS), pd.Series([2.0, 2, 2], IDS), model="doubly_constrained")
     # SH must send 10 but NJ and HZ can attract only 2 without intrazonal flows
     with pytest.raises(DataError, match="did not converge in 200 iterations"):
         gravity_flows(T, pd.Series([10.0, 1, 1], IDS), model="doubly_constrained", max_iter=200)

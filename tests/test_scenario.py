@@ -18,8 +18,16 @@ def _write(tmp_path, body: str, name: str = "s.toml"):
 
 def test_shipped_scenarios_load_and_validate():
     df = yrdnet.list_scenarios()
-    assert {"baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035",
-            "north_yangtze_hsr", "nantong_suzhou_jiaxing_ningbo", "ningbo_zhoushan"} <= set(df.index)
+    assert {
+        "baseline_2010",
+        "baseline_2015",
+        "baseline_2020",
+        "baseline_2025",
+        "plan_2035",
+        "north_yangtze_hsr",
+        "nantong_suzhou_jiaxing_ningbo",
+        "ningbo_zhoushan",
+    } <= set(df.index)
     assert df["description"].str.len().gt(10).all()
     for name in df.index:
         s = yrdnet.load_scenario(name)
@@ -37,7 +45,9 @@ def test_open_line_adds_its_line():
 def test_custom_scenario_edits(tmp_path):
     lines = yrdnet.load_lines()
     lid = lines[lines["status"] == "open"].index[0]
-    p = _write(tmp_path, f"""
+    p = _write(
+        tmp_path,
+        f"""
         [scenario]
         name = "custom"
         base = "baseline_2025"
@@ -61,7 +71,8 @@ def test_custom_scenario_edits(tmp_path):
         speed_kph = 100
         [model]
         wait_min = 5
-        """)
+        """,
+    )
     s = yrdnet.load_scenario(p)
     assert s.effective_year == 2025
     assert s.travel_time_model().wait_min == 5
@@ -75,14 +86,29 @@ def test_custom_scenario_edits(tmp_path):
 @pytest.mark.parametrize(
     ("body", "match"),
     [
-        ('[[edits]]\nop = "open_line"\nline = "north_yangtze_hrs"\n', r"unknown line 'north_yangtze_hrs'.*closest valid: north_yangtze_hsr"),
+        (
+            '[[edits]]\nop = "open_line"\nline = "north_yangtze_hrs"\n',
+            r"unknown line 'north_yangtze_hrs'.*closest valid: north_yangtze_hsr",
+        ),
         ('[[edits]]\nop = "widen_road"\n', r"unknown op 'widen_road'"),
-        ('[[edits]]\nop = "set_speed"\nline = "north_yangtze_hsr"\nspeed_kph = 0\n', r"speed_kph must be in \(0, 600\]"),
-        ('[[edits]]\nop = "add_line"\nline = "x"\nspeed_kph = 300\nstops = ["hefei_south"]\n', r"stops needs at least 2 stations"),
-        ('[[edits]]\nop = "add_line"\nline = "x"\nspeed_kph = 300\nstops = ["hefei_south", "nanjing_sooth"]\n', r"unknown station 'nanjing_sooth'.*closest valid: nanjing_south"),
-        ('[[edits]]\nop = "add_link"\nlink = "x"\nfrom = 310000\nto = 310001\nkm = 10\nspeed_kph = 100\n', r"unknown city adcode 310001"),
-        ('[model]\nwait_mins = 3\n', r"unknown \[model\] parameter 'wait_mins'.*closest valid: wait_min"),
-        ('[model]\nwait_min = -3\n', r"invalid \[model\] override"),
+        (
+            '[[edits]]\nop = "set_speed"\nline = "north_yangtze_hsr"\nspeed_kph = 0\n',
+            r"speed_kph must be in \(0, 600\]",
+        ),
+        (
+            '[[edits]]\nop = "add_line"\nline = "x"\nspeed_kph = 300\nstops = ["hefei_south"]\n',
+            r"stops needs at least 2 stations",
+        ),
+        (
+            '[[edits]]\nop = "add_line"\nline = "x"\nspeed_kph = 300\nstops = ["hefei_south", "nanjing_sooth"]\n',
+            r"unknown station 'nanjing_sooth'.*closest valid: nanjing_south",
+        ),
+        (
+            '[[edits]]\nop = "add_link"\nlink = "x"\nfrom = 310000\nto = 310001\nkm = 10\nspeed_kph = 100\n',
+            r"unknown city adcode 310001",
+        ),
+        ("[model]\nwait_mins = 3\n", r"unknown \[model\] parameter 'wait_mins'.*closest valid: wait_min"),
+        ("[model]\nwait_min = -3\n", r"invalid \[model\] override"),
     ],
 )
 def test_bad_scenarios_fail_with_named_fault(tmp_path, body, match):

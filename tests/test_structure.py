@@ -1,7 +1,5 @@
 """Tests of yrdnet.structure: hand-computed cases, error paths and properties."""
 
-# ruff: noqa: N803 - the travel-time fixture is named T, as in the API
-
 from __future__ import annotations
 
 import math
@@ -78,9 +76,7 @@ def test_structure_components_fixed_transform_unreachable(T):
     with pytest.raises(DataError, match=r"centres not in T: \[1\]"):
         structure_components(T2, mass, centres=[SH, 1], **kw)
     with pytest.raises(DataError, match="at least one metro with 2 or more members"):
-        structure_components(
-            T2, mass, members={"sh": [SH]}, cores={"sh": SH}, core=SH, subcentres=[NJ], centres=IDS
-        )
+        structure_components(T2, mass, members={"sh": [SH]}, cores={"sh": SH}, core=SH, subcentres=[NJ], centres=IDS)
 
 
 def test_structure_index_hand_and_weights():
@@ -183,9 +179,7 @@ def test_index_between_min_and_max_component(scores):
 
 
 @HYP
-@given(
-    scores_st, st.lists(st.floats(0.0, 5.0), min_size=4, max_size=4).filter(lambda w: sum(w) > 0)
-)
+@given(scores_st, st.lists(st.floats(0.0, 5.0), min_size=4, max_size=4).filter(lambda w: sum(w) > 0))
 def test_weighted_index_in_range(scores, weights):
     w = StructureWeights(*weights)
     idx = structure_index(scores, w)

@@ -1,7 +1,5 @@
 """Tests of yrdnet.testing: the mock graph's pathologies and the assert helpers."""
 
-# ruff: noqa: N803 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import networkx as nx
@@ -19,8 +17,11 @@ def G() -> nx.MultiDiGraph:
 
 def _rail_view(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     kind = dict(G.nodes(data="kind"))
-    keep = [(u, v, k) for u, v, k, m in G.edges(keys=True, data="mode")
-            if m in {"rail", "transfer"} or (m == "access" and "road" not in {kind[u], kind[v]})]
+    keep = [
+        (u, v, k)
+        for u, v, k, m in G.edges(keys=True, data="mode")
+        if m in {"rail", "transfer"} or (m == "access" and "road" not in {kind[u], kind[v]})
+    ]
     return G.edge_subgraph(keep)
 
 
@@ -76,14 +77,18 @@ def test_assert_graph_contract_lists_every_problem(G):
     G.nodes["rd:320100"]["city"] = "320100"
     G.edges["rd:310000", "rd:320500", 0]["travel_time"] = -5.0
     G.edges["pl:HN:shhq", "pl:HN:szbei", 0]["travel_time"] = 0.0
-    G.add_edge("zone:310000", "zone:320100", mode="road", length=1.0, speed_kph=1.0,
-               travel_time=1.0)
+    G.add_edge("zone:310000", "zone:320100", mode="road", length=1.0, speed_kph=1.0, travel_time=1.0)
     with pytest.raises(AssertionError) as info:
         assert_graph_contract(G)
     msg = str(info.value)
-    for part in ("crs must be 'EPSG:4326'", "kind must be one of", "6-digit int adcode",
-                 "travel_time must be a finite number >= 0", "travel_time 0 is only allowed",
-                 "a road edge cannot join"):
+    for part in (
+        "crs must be 'EPSG:4326'",
+        "kind must be one of",
+        "6-digit int adcode",
+        "travel_time must be a finite number >= 0",
+        "travel_time 0 is only allowed",
+        "a road edge cannot join",
+    ):
         assert part in msg
     assert "problem(s)" in msg
 
@@ -98,8 +103,7 @@ def test_assert_graph_contract_rejects_other_graph_types():
 @pytest.fixture
 def od() -> pd.DataFrame:
     z = ["zone:310000", "zone:320100", "zone:330900"]
-    return pd.DataFrame([[0.0, 3600.0, np.inf], [3700.0, 0.0, np.inf], [np.inf, np.inf, 0.0]],
-                        index=z, columns=z)
+    return pd.DataFrame([[0.0, 3600.0, np.inf], [3700.0, 0.0, np.inf], [np.inf, np.inf, 0.0]], index=z, columns=z)
 
 
 def test_assert_od_equal_accepts_equal_and_close(od):

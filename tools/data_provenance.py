@@ -33,11 +33,15 @@ def summary() -> None:
         print(f"| `{name}` | {len(df)} | {unv} | {der} |")
     st = tables["stations.csv"]["source"].astype(str)
     print()
-    print(f"Station coordinates: {int((~st.str.contains('unverified')).sum())} sourced, "
-          f"{int(st.str.contains('unverified').sum())} approximate (unverified).")
+    print(
+        f"Station coordinates: {int((~st.str.contains('unverified')).sum())} sourced, "
+        f"{int(st.str.contains('unverified').sum())} approximate (unverified)."
+    )
     hw = tables["highways.csv"]["source"].astype(str)
-    print(f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
-          f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor).")
+    print(
+        f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
+        f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor)."
+    )
 
 
 def main() -> None:
@@ -50,8 +54,12 @@ def main() -> None:
     if "--write" in sys.argv:
         readme = Path(__file__).resolve().parents[1] / "data" / "README.md"
         s = readme.read_text(encoding="utf-8")
-        s = re.sub(r"(<!-- provenance:start -->\n).*?(\n<!-- provenance:end -->)",
-                   lambda m: m.group(1) + text + m.group(2), s, flags=re.S)
+        s = re.sub(
+            r"(<!-- provenance:start -->\n).*?(\n<!-- provenance:end -->)",
+            lambda m: m.group(1) + text + m.group(2),
+            s,
+            flags=re.S,
+        )
         readme.write_text(s, encoding="utf-8")
 
 

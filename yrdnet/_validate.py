@@ -186,6 +186,5 @@ def check_in_bbox(rec: dict[str, Any], line: int, probs: Problems) -> None:
         probs.add(
             line,
             "lon/lat",
-            f"expected a point inside the YRD bounding box lon {x0}-{x1}, lat {y0}-{y1} "
-            f"(WGS84), found ({lon}, {lat})",
+            f"expected a point inside the YRD bounding box lon {x0}-{x1}, lat {y0}-{y1} (WGS84), found ({lon}, {lat})",
         )

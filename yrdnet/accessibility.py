@@ -28,8 +28,6 @@ The results are *infrastructure* accessibility when ``T`` comes from speeds rath
 timetables (indicators digest §0.2).
 """
 
-# ruff: noqa: N803, N806 - T, D, F (matrices) follow the literature and the API contract
-
 from __future__ import annotations
 
 import logging
@@ -100,8 +98,7 @@ def _square(M: pd.DataFrame, name: str, *, zero_diagonal: bool = True) -> pd.Dat
         only_cols = M.columns.difference(M.index)
         if len(only_rows) or len(only_cols):
             problems.append(
-                f"row and column ids differ (only in rows: {_show(only_rows)}; "
-                f"only in columns: {_show(only_cols)})"
+                f"row and column ids differ (only in rows: {_show(only_rows)}; only in columns: {_show(only_cols)})"
             )
         else:
             M = M.loc[:, M.index]
@@ -130,8 +127,7 @@ def _check_values(M: pd.DataFrame, name: str, *, zero_diagonal: bool) -> None:
     if neg.any():
         r, c = np.nonzero(neg)
         problems.append(
-            f"{int(neg.sum())} negative value(s), e.g. at "
-            f"{_show(zip(M.index[r], M.columns[c], strict=True))}"
+            f"{int(neg.sum())} negative value(s), e.g. at {_show(zip(M.index[r], M.columns[c], strict=True))}"
         )
     diag = np.diag(a)
     if zero_diagonal and np.any(diag[~np.isnan(diag)] != 0):
@@ -204,8 +200,7 @@ def _positive_offdiag(t: np.ndarray, T: pd.DataFrame, what: str) -> None:
     if zero.any():
         r, c = np.nonzero(zero)
         msg = (
-            f"T: {what} needs positive off-diagonal times; zero at "
-            f"{_show(zip(T.index[r], T.columns[c], strict=True))}"
+            f"T: {what} needs positive off-diagonal times; zero at {_show(zip(T.index[r], T.columns[c], strict=True))}"
         )
         raise DataError(msg)
 
@@ -733,10 +728,7 @@ def network_efficiency(
     zero = (d == 0) & off
     if zero.any():
         r, c = np.nonzero(zero)
-        msg = (
-            "dist_km: distinct zones 0 km apart (ideal time 0) at "
-            f"{_show(zip(T.index[r], T.index[c], strict=True))}"
-        )
+        msg = f"dist_km: distinct zones 0 km apart (ideal time 0) at {_show(zip(T.index[r], T.index[c], strict=True))}"
         raise DataError(msg)
     ideal = _ideal_times(np.where(off, d, 1.0), p.ideal_speed_kph)
     reach = np.isfinite(t) & off

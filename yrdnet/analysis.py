@@ -1,5 +1,7 @@
-"""``analyze``: from a scenario (or a graph) to every accessibility, centrality,
-polycentricity and integration measure, collected in a :class:`ScenarioResult`.
+"""``analyze``: from a scenario or a graph to every measure, in a ScenarioResult.
+
+Accessibility, centrality, polycentricity, integration and the structure index of one
+scenario, collected in a :class:`ScenarioResult`.
 
 Conventions
 -----------
@@ -108,9 +110,7 @@ def _city_measures(
     return pd.DataFrame(cols)
 
 
-def _region_rows(
-    out: list[dict[str, Any]], name: str, value: float, group: str, description: str
-) -> None:
+def _region_rows(out: list[dict[str, Any]], name: str, value: float, group: str, description: str) -> None:
     out.append({"indicator": name, "value": float(value), "group": group, "description": description})
 
 
@@ -189,16 +189,31 @@ def analyze(
         sizes["betweenness"] = table[key("betweenness", "multimodal")]
     stepwise = []
     top_n = min(p.top_n, len(ids))
-    for sname, s in sizes.items():
-        s = s[s > 0]
+    for sname, raw_sizes in sizes.items():
+        s = raw_sizes[raw_sizes > 0]
         if len(s) >= 2:
             fit = poly.rank_size_slope(s, min(top_n, len(s)))
-            _region_rows(rows, f"rank_size_slope_{sname}", fit.slope, "polycentricity",
-                         f"rank-size slope q of the top {fit.n} centres by {sname} (0 = equal centres)")
-            _region_rows(rows, f"entropy_{sname}", poly.entropy(s), "polycentricity",
-                         f"normalised entropy of {sname} shares (1 = perfectly even)")
-            _region_rows(rows, f"hhi_{sname}", poly.hhi(s), "polycentricity",
-                         f"normalised Herfindahl-Hirschman index of {sname} (1 = monocentric)")
+            _region_rows(
+                rows,
+                f"rank_size_slope_{sname}",
+                fit.slope,
+                "polycentricity",
+                f"rank-size slope q of the top {fit.n} centres by {sname} (0 = equal centres)",
+            )
+            _region_rows(
+                rows,
+                f"entropy_{sname}",
+                poly.entropy(s),
+                "polycentricity",
+                f"normalised entropy of {sname} shares (1 = perfectly even)",
+            )
+            _region_rows(
+                rows,
+                f"hhi_{sname}",
+                poly.hhi(s),
+                "polycentricity",
+                f"normalised Herfindahl-Hirschman index of {sname} (1 = monocentric)",
+            )
             _region_rows(rows, f"gini_{sname}", eq.gini(s.to_numpy()), "polycentricity", f"Gini of {sname}")
             prim = poly.primacy(s)
             for k_, v in prim.items():
@@ -207,34 +222,67 @@ def analyze(
             sw.insert(0, "size_measure", sname)
             stepwise.append(sw.reset_index())
     uci = poly.urban_centrality_index(pop, T)
-    _region_rows(rows, "uci", uci.uci, "polycentricity",
-                 "Urban Centrality Index with travel time for distance (0 polycentric, 1 monocentric)")
+    _region_rows(
+        rows,
+        "uci",
+        uci.uci,
+        "polycentricity",
+        "Urban Centrality Index with travel time for distance (0 polycentric, 1 monocentric)",
+    )
     F = poly.gravity_flows(T, pop, params=p)
     green = poly.green_index(F)
-    _region_rows(rows, "green_pf_potential", green.p_f, "polycentricity",
-                 "potential functional polycentricity: Green's index on modelled gravity flows")
+    _region_rows(
+        rows,
+        "green_pf_potential",
+        green.p_f,
+        "polycentricity",
+        "potential functional polycentricity: Green's index on modelled gravity flows",
+    )
     functional = poly.functional_sensitivity(T, pop)
     for mode in MODES:
         Tm = od[mode].loc[ids, ids]
-        for mname, col in (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None))):
+        for mname, col in (
+            ("pot_exp_pop", key("pot", mode, exp=None, pop=None)),
+            ("watt_pop", key("watt", mode, pop=None)),
+        ):
             vals = table[col].to_numpy(float)
             vals = vals[np.isfinite(vals)]
-            _region_rows(rows, f"gini_{mname}_{mode}", eq.gini(vals), "equity", f"Gini of {mname} by {mode} across cities")
-            _region_rows(rows, f"cv_{mname}_{mode}", eq.coefficient_of_variation(vals), "equity",
-                         f"coefficient of variation of {mname} by {mode}")
-        _region_rows(rows, f"global_efficiency_{mode}", acc.global_efficiency(Tm, dist.loc[ids, ids], params=p),
-                     "accessibility", f"weighted Latora-Marchiori efficiency by {mode}, normalised by the ideal network")
+            _region_rows(
+                rows, f"gini_{mname}_{mode}", eq.gini(vals), "equity", f"Gini of {mname} by {mode} across cities"
+            )
+            _region_rows(
+                rows,
+                f"cv_{mname}_{mode}",
+                eq.coefficient_of_variation(vals),
+                "equity",
+                f"coefficient of variation of {mname} by {mode}",
+            )
+        _region_rows(
+            rows,
+            f"global_efficiency_{mode}",
+            acc.global_efficiency(Tm, dist.loc[ids, ids], params=p),
+            "accessibility",
+            f"weighted Latora-Marchiori efficiency by {mode}, normalised by the ideal network",
+        )
         w = table[key("watt", mode, pop=None)]
         ok = np.isfinite(w)
-        _region_rows(rows, f"mean_watt_pop_{mode}", acc.weighted_mean(w[ok], pop[ok]), "accessibility",
-                     f"population-weighted mean WATT by {mode}, minutes")
+        _region_rows(
+            rows,
+            f"mean_watt_pop_{mode}",
+            acc.weighted_mean(w[ok], pop[ok]),
+            "accessibility",
+            f"population-weighted mean WATT by {mode}, minutes",
+        )
     theil = eq.theil(pot.to_numpy(float))
-    _region_rows(rows, "theil_pot_exp_pop_multimodal", float(theil.iloc[0]), "equity", "Theil T of potential accessibility")
+    _region_rows(
+        rows, "theil_pot_exp_pop_multimodal", float(theil.iloc[0]), "equity", "Theil T of potential accessibility"
+    )
 
     # ------------------------------------------------------------ linkage and integration
     metro_in_scope = {m: [c for c in v if c in ids] for m, v in members.items()}
-    metro_in_scope = {m: v for m, v in metro_in_scope.items()
-                      if len(v) >= 2 and int(metros.loc[m, "core_adcode"]) in ids}
+    metro_in_scope = {
+        m: v for m, v in metro_in_scope.items() if len(v) >= 2 and int(metros.loc[m, "core_adcode"]) in ids
+    }
     cores = {m: int(metros.loc[m, "core_adcode"]) for m in metro_in_scope}
     subs = [s for s in SUBCENTRES if s in ids]
     link_parts = []
@@ -246,8 +294,13 @@ def analyze(
         cl = integ.core_links(T, cores, params=p)
         cl.insert(0, "kind", "metro cores")
         link_parts.append(cl)
-        _region_rows(rows, "core_link_compliance", integ.core_link_compliance(T, cores, params=p), "linkage",
-                     f"share of metropolitan core pairs within {p.core_link_min:g} min")
+        _region_rows(
+            rows,
+            "core_link_compliance",
+            integ.core_link_compliance(T, cores, params=p),
+            "linkage",
+            f"share of metropolitan core pairs within {p.core_link_min:g} min",
+        )
     linkage = pd.concat(link_parts, ignore_index=True) if link_parts else pd.DataFrame()
     if metro_in_scope:
         mtab = integ.metro_integration(T, metro_in_scope, cores, pop, params=p)
@@ -264,23 +317,41 @@ def analyze(
     # ------------------------------------------------------------ structure index
     sensitivity = pd.DataFrame()
     if CORE in ids and subs and metro_in_scope:
-        comp = struct.structure_components(T, pop, members=metro_in_scope, cores=cores, core=CORE,
-                                           subcentres=subs, population=pop, params=p)
+        comp = struct.structure_components(
+            T, pop, members=metro_in_scope, cores=cores, core=CORE, subcentres=subs, population=pop, params=p
+        )
         for cname, r in comp.iterrows():
             _region_rows(rows, f"component_{cname}", r["score"], "structure", f"structure component: {r['transform']}")
-        _region_rows(rows, "structure_index", struct.structure_index(comp, p.weights), "structure",
-                     "spatial-structure optimisation index (weighted mean of the four components)")
+        _region_rows(
+            rows,
+            "structure_index",
+            struct.structure_index(comp, p.weights),
+            "structure",
+            "spatial-structure optimisation index (weighted mean of the four components)",
+        )
         sensitivity = struct.weight_sensitivity(comp, p.weights, n=sensitivity_samples)
     region = pd.DataFrame(rows).set_index("indicator")
     t1 = time.perf_counter()
     log.info("analyzed %s: routing %.3f s, metrics %.3f s", G.graph.get("scenario"), t_route - t0, t1 - t_route)
     return ScenarioResult(
-        name=str(G.graph.get("scenario", "graph")), year=int(G.graph.get("year", -1)), scope=scope,
-        cities=table, metros=mtab, region=region, od=od,
+        name=str(G.graph.get("scenario", "graph")),
+        year=int(G.graph.get("year", -1)),
+        scope=scope,
+        cities=table,
+        metros=mtab,
+        region=region,
+        od=od,
         stepwise=pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame(),
-        linkage=linkage, functional=functional, sensitivity=sensitivity, notes=notes,
-        meta={"params": repr(p), "scenario_path": G.graph.get("scenario_path", ""), "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
-              "seconds": {"routing": t_route - t0, "metrics": t1 - t_route}},
+        linkage=linkage,
+        functional=functional,
+        sensitivity=sensitivity,
+        notes=notes,
+        meta={
+            "params": repr(p),
+            "scenario_path": G.graph.get("scenario_path", ""),
+            "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
+            "seconds": {"routing": t_route - t0, "metrics": t1 - t_route},
+        },
     )
 
 

@@ -35,8 +35,6 @@ Preprocessing, shared by every backend
 3. Parallel edges collapse to their minimum weight; self-loops are dropped.
 """
 
-# ruff: noqa: N803, N806 - G is the graph (OSMnx/networkx); P the prepared graph
-
 from __future__ import annotations
 
 import logging
@@ -97,8 +95,7 @@ class _Prepared:
 
 def _check_options(G: object, mode: str, backend: str | None = None) -> None:
     if not isinstance(G, nx.MultiDiGraph):
-        msg = (f"centrality expects a networkx.MultiDiGraph meeting the yrdnet graph contract, "
-               f"got {type(G).__name__}")
+        msg = f"centrality expects a networkx.MultiDiGraph meeting the yrdnet graph contract, got {type(G).__name__}"
         raise GraphContractError(msg)
     if mode not in MODES:
         msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
@@ -145,7 +142,7 @@ def _sources(zones: np.ndarray, k: int | None, seed: SeedLike) -> tuple[np.ndarr
 def _resolve_backend(backend: str) -> str:
     if backend in {"auto", "igraph"}:
         try:
-            import igraph  # noqa: F401, PLC0415 - optional dependency
+            import igraph  # noqa: F401 - optional dependency
         except ImportError as err:
             if backend == "igraph":
                 msg = "backend='igraph' needs python-igraph: pip install 'yrdnet[fast]'"
@@ -158,29 +155,23 @@ def _resolve_backend(backend: str) -> str:
 # ---------------------------------------------------------------------------- backends
 
 
-def _run_igraph(
-    P: _Prepared, sources: np.ndarray, *, edges: bool
-) -> tuple[np.ndarray, np.ndarray | None]:
-    import igraph as ig  # noqa: PLC0415 - optional dependency
+def _run_igraph(P: _Prepared, sources: np.ndarray, *, edges: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    import igraph as ig
 
     g = ig.Graph(n=P.n, edges=np.column_stack([P.src, P.dst]).tolist(), directed=True)
-    kw = {"directed": True, "weights": P.w.tolist(), "sources": sources.tolist(),
-          "targets": P.zones.tolist()}
+    kw = {"directed": True, "weights": P.w.tolist(), "sources": sources.tolist(), "targets": P.zones.tolist()}
     node = np.asarray(g.betweenness(**kw), dtype=np.float64)
     edge = np.asarray(g.edge_betweenness(**kw), dtype=np.float64) if edges else None
     return node, edge
 
 
-def _run_networkx(
-    P: _Prepared, sources: np.ndarray, *, edges: bool
-) -> tuple[np.ndarray, np.ndarray | None]:
+def _run_networkx(P: _Prepared, sources: np.ndarray, *, edges: bool) -> tuple[np.ndarray, np.ndarray | None]:
     H = nx.DiGraph()
     H.add_nodes_from(range(P.n))
     triples = zip(P.src.tolist(), P.dst.tolist(), P.w.tolist(), strict=True)
     H.add_weighted_edges_from(triples, weight="w")
     targets = P.zones.tolist()
-    b = nx.betweenness_centrality_subset(H, sources.tolist(), targets, normalized=False,
-                                         weight="w")
+    b = nx.betweenness_centrality_subset(H, sources.tolist(), targets, normalized=False, weight="w")
     node = np.array([b[i] for i in range(P.n)], dtype=np.float64)
     if not edges:
         return node, None
@@ -235,9 +226,7 @@ class _Dag:
         self.reach = int(np.isfinite(self.D).sum(axis=1).max(initial=0))
 
 
-def _run_scipy(
-    P: _Prepared, sources: np.ndarray, *, edges: bool
-) -> tuple[np.ndarray, np.ndarray | None]:
+def _run_scipy(P: _Prepared, sources: np.ndarray, *, edges: bool) -> tuple[np.ndarray, np.ndarray | None]:
     n, m = P.n, len(P.src)
     csr = sp.csr_matrix((P.w, (P.src, P.dst)), shape=(n, n))
     in_pad, out_pad = _pad(P.dst, n, m), _pad(P.src, n, m)
@@ -246,7 +235,7 @@ def _run_scipy(
     tgt[P.zones] = 1.0
     node, edge = np.zeros(n), np.zeros(m)
     for lo in range(0, len(sources), settings.chunk_size):
-        chunk = sources[lo:lo + settings.chunk_size]
+        chunk = sources[lo : lo + settings.chunk_size]
         dag = _Dag(P, csr, chunk)
         rows, rr = dag.rows, dag.rows[:, None]
         sigma = np.zeros((len(chunk), n))
@@ -263,8 +252,7 @@ def _run_scipy(
             e = out_pad[v]
             sv = sigma[rows, v]
             delta[rows, v] = sv * (dag.tight[rr, e] * coef[rr, dst_x[e]]).sum(axis=1)
-            coef[rows, v] = np.divide(tgt[v] + delta[rows, v], sv, out=np.zeros_like(sv),
-                                      where=sv > 0)
+            coef[rows, v] = np.divide(tgt[v] + delta[rows, v], sv, out=np.zeros_like(sv), where=sv > 0)
         node += delta.sum(axis=0)  # delta at the source itself stays 0
         if edges:
             edge += (dag.tight[:, :m] * sigma[:, P.src] * coef[:, P.dst]).sum(axis=0)
@@ -288,8 +276,15 @@ def _compute(
     P = _prepare(G, mode, weight)
     sources, scale = _sources(P.zones, k, seed)
     name = _resolve_backend(backend)
-    logger.info("betweenness: %d of %d zones as sources, %d nodes, %d edges, mode=%s, "
-                "backend=%s", len(sources), len(P.zones), P.n, len(P.src), mode, name)
+    logger.info(
+        "betweenness: %d of %d zones as sources, %d nodes, %d edges, mode=%s, backend=%s",
+        len(sources),
+        len(P.zones),
+        P.n,
+        len(P.src),
+        mode,
+        name,
+    )
     if len(P.zones) < 2:
         return P, np.zeros(P.n), (np.zeros(len(P.src)) if edges else None), scale
     node, edge = _RUNNERS[name](P, sources, edges=edges)
@@ -401,8 +396,7 @@ def betweenness(
     >>> bool(b["st:shhq"] > 0)  # Shanghai Hongqiao is a rail hub
     True
     """
-    P, node, _, _ = _compute(G, mode=mode, weight=weight, k=k, seed=seed, backend=backend,
-                             edges=False)
+    P, node, _, _ = _compute(G, mode=mode, weight=weight, k=k, seed=seed, backend=backend, edges=False)
     if normalized:
         nz = len(P.zones)
         denom = np.full(P.n, float(nz * (nz - 1)))
@@ -493,8 +487,7 @@ def edge_betweenness(
     >>> float(eb[("rd:310000", "rd:320500", 1)])  # the slower parallel G1501 carries nothing
     0.0
     """
-    P, _, edge, _ = _compute(G, mode=mode, weight=weight, k=k, seed=seed, backend=backend,
-                             edges=True)
+    P, _, edge, _ = _compute(G, mode=mode, weight=weight, k=k, seed=seed, backend=backend, edges=True)
     assert edge is not None  # edges=True always returns edge values
     values = np.where(P.edge_group >= 0, edge[np.maximum(P.edge_group, 0)], 0.0) * P.edge_share
     if normalized:
@@ -595,16 +588,13 @@ def city_betweenness(
     _check_options(G, mode)
     P = _prepare(G, mode, weight)
     city_of = dict(G.nodes(data="city"))
-    bad = [n for n in P.nodes if isinstance(city_of[n], bool)
-           or not isinstance(city_of[n], (int, np.integer))]
+    bad = [n for n in P.nodes if isinstance(city_of[n], bool) or not isinstance(city_of[n], (int, np.integer))]
     if bad:
         msg = f"{len(bad)} node(s) lack an int 'city' adcode, e.g. {bad[:5]}"
         raise GraphContractError(msg)
-    codes, ncity = np.unique(np.array([int(city_of[n]) for n in P.nodes], dtype=np.int64),
-                             return_inverse=True)
+    codes, ncity = np.unique(np.array([int(city_of[n]) for n in P.nodes], dtype=np.int64), return_inverse=True)
     sources, scale = _sources(P.zones, k, seed)
-    raw = _city_raw(P, ncity, len(codes), sources) * scale if len(P.zones) > 1 else \
-        np.zeros(len(codes))
+    raw = _city_raw(P, ncity, len(codes), sources) * scale if len(P.zones) > 1 else np.zeros(len(codes))
     if normalized:
         per_city = np.bincount(ncity[P.zones], minlength=len(codes))
         others = len(P.zones) - per_city
@@ -621,10 +611,9 @@ def _city_raw(P: _Prepared, ncity: np.ndarray, q: int, sources: np.ndarray) -> n
     zcity = ncity[P.zones]
     raw = np.zeros(q)
     step = max(1, min(settings.chunk_size, _CITY_BUDGET // max(1, n * q)))
-    logger.info("city_betweenness: %d sources x %d cities on %d nodes, chunks of %d",
-                len(sources), q, n, step)
+    logger.info("city_betweenness: %d sources x %d cities on %d nodes, chunks of %d", len(sources), q, n, step)
     for lo in range(0, len(sources), step):
-        chunk = sources[lo:lo + step]
+        chunk = sources[lo : lo + step]
         dag = _Dag(P, csr, chunk)
         rows, rr = dag.rows, dag.rows[:, None]
         sigma = np.zeros((len(chunk), n))
@@ -651,8 +640,7 @@ def _city_raw(P: _Prepared, ncity: np.ndarray, q: int, sources: np.ndarray) -> n
     return raw
 
 
-def freeman_centralization(values: Sequence[float] | np.ndarray | pd.Series, *,
-                           max_value: float = 1.0) -> float:
+def freeman_centralization(values: Sequence[float] | np.ndarray | pd.Series, *, max_value: float = 1.0) -> float:
     r"""Freeman centralization of a centrality vector: how much one node dominates.
 
     .. math::

@@ -38,16 +38,21 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="yrdnet", description="Rail and expressway accessibility, centrality and polycentricity "
-                "of the Yangtze River Delta.", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(
+        prog="yrdnet",
+        description="Rail and expressway accessibility, centrality and polycentricity of the Yangtze River Delta.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--debug", action="store_true", help="show full tracebacks and debug logging")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        return sub.add_parser(
+            name, help=help_, description=help_, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
 
     b = cmd("build", "build a scenario's multimodal graph and save it as GraphML and GeoPackage")
     b.add_argument("scenario", help="shipped scenario name or path to a .toml file")
@@ -94,7 +99,7 @@ def _scenario_from(arg: str) -> str:
     return arg
 
 
-def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0912
+def _run(args: argparse.Namespace) -> int:
     import yrdnet
     from yrdnet import report
 
@@ -111,8 +116,10 @@ def _run(args: argparse.Namespace) -> int:  # noqa: PLR0911, PLR0912
         name = G.graph["scenario"]
         save_graphml(G, out / f"{name}.graphml")
         save_geopackage(G, out / f"{name}.gpkg")
-        print(f"{name}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges -> "
-              f"{out / (name + '.graphml')}, {out / (name + '.gpkg')}")
+        print(
+            f"{name}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges -> "
+            f"{out / (name + '.graphml')}, {out / (name + '.gpkg')}"
+        )
         return 0
     if args.command == "analyze":
         res = yrdnet.analyze(args.scenario, args.scope, year=args.year)
@@ -179,7 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     os.environ.setdefault("MPLBACKEND", "Agg")
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     from yrdnet import settings
     from yrdnet._errors import DataError, GraphContractError, ScenarioError
 
@@ -201,10 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for extra in msg[1:6]:
             print(f"yrdnet: {extra.strip()}", file=sys.stderr)
         return 2
-    except Exception as e:  # noqa: BLE001 - the CLI's last line of defence
+    except Exception as e:
         if args.debug:
             traceback.print_exc()
-        print(f"yrdnet: analysis failed: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"yrdnet: analysis failed: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr
+        )
         return 1
 
 

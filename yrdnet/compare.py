@@ -31,14 +31,16 @@ def _long_delta(base: pd.DataFrame, other: pd.DataFrame, id_name: str) -> pd.Dat
     delta = o - b
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = delta / b.abs() * 100.0
-    out = pd.DataFrame({
-        id_name: np.repeat(b.index.to_numpy(), len(num)),
-        "indicator": np.tile(num, len(b)),
-        "base": b.to_numpy().ravel(),
-        "value": o.to_numpy().ravel(),
-        "delta": delta.to_numpy().ravel(),
-        "delta_pct": pct.to_numpy().ravel(),
-    })
+    out = pd.DataFrame(
+        {
+            id_name: np.repeat(b.index.to_numpy(), len(num)),
+            "indicator": np.tile(num, len(b)),
+            "base": b.to_numpy().ravel(),
+            "value": o.to_numpy().ravel(),
+            "delta": delta.to_numpy().ravel(),
+            "delta_pct": pct.to_numpy().ravel(),
+        }
+    )
     return out
 
 
@@ -87,7 +89,9 @@ def compare(
     for s in others:
         ro = _result(s, scope, params)
         names.append(ro.name)
-        c = _long_delta(pd.DataFrame(rb.cities.drop(columns="geometry")), pd.DataFrame(ro.cities.drop(columns="geometry")), "adcode")
+        c = _long_delta(
+            pd.DataFrame(rb.cities.drop(columns="geometry")), pd.DataFrame(ro.cities.drop(columns="geometry")), "adcode"
+        )
         c = c[~c["indicator"].isin(["lon", "lat", "population", "gdp"])]
         c.insert(0, "scenario", ro.name)
         cities.append(c)
@@ -95,25 +99,32 @@ def compare(
             m = _long_delta(rb.metros, ro.metros, "metro")
             m.insert(0, "scenario", ro.name)
             metros.append(m)
-        r = _long_delta(rb.region[["value"]].T.reset_index(drop=True), ro.region[["value"]].T.reset_index(drop=True), "row")
+        r = _long_delta(
+            rb.region[["value"]].T.reset_index(drop=True), ro.region[["value"]].T.reset_index(drop=True), "row"
+        )
         r = r.drop(columns="row")
         r.insert(0, "scenario", ro.name)
         region.append(r)
         w = key("watt", "multimodal", pop=None)
         p = key("pot", "multimodal", exp=None, pop=None)
-        g = pd.DataFrame({
-            "scenario": ro.name,
-            "adcode": rb.cities.index,
-            "name_en": rb.cities["name_en"].to_numpy(),
-            "watt_base_min": rb.cities[w].to_numpy(),
-            "watt_min": ro.cities[w].reindex(rb.cities.index).to_numpy(),
-            "pot_gain_pct": (ro.cities[p].reindex(rb.cities.index) / rb.cities[p] - 1).to_numpy() * 100,
-        })
+        g = pd.DataFrame(
+            {
+                "scenario": ro.name,
+                "adcode": rb.cities.index,
+                "name_en": rb.cities["name_en"].to_numpy(),
+                "watt_base_min": rb.cities[w].to_numpy(),
+                "watt_min": ro.cities[w].reindex(rb.cities.index).to_numpy(),
+                "pot_gain_pct": (ro.cities[p].reindex(rb.cities.index) / rb.cities[p] - 1).to_numpy() * 100,
+            }
+        )
         g["watt_saving_min"] = g["watt_base_min"] - g["watt_min"]
         gainers.append(g.sort_values(["watt_saving_min", "pot_gain_pct"], ascending=False))
     region_df = pd.concat(region, ignore_index=True).set_index("indicator")
     return Comparison(
-        base=rb.name, others=names, cities=pd.concat(cities, ignore_index=True),
+        base=rb.name,
+        others=names,
+        cities=pd.concat(cities, ignore_index=True),
         metros=pd.concat(metros, ignore_index=True) if metros else pd.DataFrame(),
-        region=region_df, gainers=pd.concat(gainers, ignore_index=True),
+        region=region_df,
+        gainers=pd.concat(gainers, ignore_index=True),
     )

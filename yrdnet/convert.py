@@ -75,7 +75,7 @@ class CompiledGraph:
         return sp.csr_matrix((w[first], (u[first], v[first])), shape=(n, n))
 
 
-_CACHE: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]] = weakref.WeakKeyDictionary()
 
 
 def clear_cache(G: nx.MultiDiGraph | None = None) -> None:

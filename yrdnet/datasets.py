@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -280,7 +281,7 @@ def _line_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
     stops = rec["stops"] or []
     if len(stops) < 2:
         probs.add(line, "stops", f"expected at least 2 stops, found {len(stops)}")
-    for a, b in zip(stops, stops[1:]):
+    for a, b in itertools.pairwise(stops):
         if a == b:
             probs.add(line, "stops", f"stop {a!r} repeated consecutively")
     if rec["status"] == "open" and rec["opened"] is None:

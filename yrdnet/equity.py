@@ -117,10 +117,7 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     0.2222
     """
     x, index = _values(values)
-    if weights is None:
-        w = np.ones_like(x)
-    else:
-        w = _values(_companion(weights, index, x.size, "weights"), "weights")[0]
+    w = np.ones_like(x) if weights is None else _values(_companion(weights, index, x.size, "weights"), "weights")[0]
     total_w = w.sum()
     if total_w <= 0:
         msg = "weights must not all be 0"
@@ -326,6 +323,4 @@ def theil(values: ArrayLike, groups: ArrayLike | None = None) -> pd.Series:
     else:
         parts = theil_groups(values, groups)
         within, between = float(parts["within"].sum()), float(parts["between"].sum())
-    return pd.Series(
-        {"total": total, "within": within, "between": between}, name="theil", dtype=float
-    )
+    return pd.Series({"total": total, "within": within, "between": between}, name="theil", dtype=float)

@@ -35,8 +35,6 @@ References
    https://doi.org/10.1145/1039488.1039492
 """
 
-# ruff: noqa: N803, N806 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import logging
@@ -71,8 +69,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _BLOCK_ROWS = 1024  # rows per block of a rank-1 update: bounds the temporary to 1024 x N
-
-
 
 
 class AddedEdge(NamedTuple):
@@ -215,8 +211,9 @@ def _diff_edges(cg0: CompiledGraph, cg1: CompiledGraph, mode: str) -> list[Added
     slower = np.flatnonzero(found & (w1_at > w0))
     for i in slower.tolist():
         k = int(k0[i])
-        problems.append(f"edge {cg1.nodes[k // n1]!r} -> {cg1.nodes[k % n1]!r} slower "
-                        f"({w0[i]:.1f} s -> {w1_at[i]:.1f} s)")
+        problems.append(
+            f"edge {cg1.nodes[k // n1]!r} -> {cg1.nodes[k % n1]!r} slower ({w0[i]:.1f} s -> {w1_at[i]:.1f} s)"
+        )
     if problems:
         more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
         shown = "; ".join(problems[:10]) + more
@@ -230,13 +227,13 @@ def _diff_edges(cg0: CompiledGraph, cg1: CompiledGraph, mode: str) -> list[Added
     np.minimum.at(best_old, pos[found], w0[found])
     add = np.flatnonzero(w1 < best_old)
     nodes = cg1.nodes
-    return [AddedEdge(nodes[a], nodes[b], w)
-            for a, b, w in zip(u1[add].tolist(), v1[add].tolist(), w1[add].tolist(), strict=True)]
+    return [
+        AddedEdge(nodes[a], nodes[b], w)
+        for a, b, w in zip(u1[add].tolist(), v1[add].tolist(), w1[add].tolist(), strict=True)
+    ]
 
 
-def added_edges(
-    G_base: nx.MultiDiGraph, G_new: nx.MultiDiGraph, mode: str = "multimodal"
-) -> list[AddedEdge]:
+def added_edges(G_base: nx.MultiDiGraph, G_new: nx.MultiDiGraph, mode: str = "multimodal") -> list[AddedEdge]:
     """Directed edges of ``G_new`` absent from ``G_base`` or faster there, for one mode.
 
     Edges are compared as the router sees them: per travel mode, parallel edges reduced
@@ -377,8 +374,7 @@ def update_distances(
         raise ValueError(msg)
     for a, b, w in edge_list:
         _insert_edge(d, index[a], index[b], w, block_rows)
-    log.info("updated %d x %d distances with %d new edge(s), %d new node(s)", n, n,
-             len(edge_list), len(new))
+    log.info("updated %d x %d distances with %d new edge(s), %d new node(s)", n, n, len(edge_list), len(new))
     return NodeDistances(nodes, d, D.mode)
 
 
@@ -468,10 +464,11 @@ def travel_times_incremental(
     zones = list(cg_new.zones)
     new_nodes = [n for n in cg_new.nodes if n not in cg_base.index]
     # the rows/columns the update needs: zones and every existing node an added edge touches
-    needed = list(dict.fromkeys(
-        [z for z in zones if z in cg_base.index]
-        + [x for e in edges for x in e[:2] if x in cg_base.index]
-    ))
+    needed = list(
+        dict.fromkeys(
+            [z for z in zones if z in cg_base.index] + [x for e in edges for x in e[:2] if x in cg_base.index]
+        )
+    )
     if base is None:
         sub = all_node_distances(G_base, mode, nodes=needed)
     else:
@@ -487,13 +484,22 @@ def travel_times_incremental(
             raise ValueError(msg)
         # restricting to the needed nodes keeps the update exact (they include every endpoint)
         sub = NodeDistances(tuple(needed), base.take(needed), mode)
-    log.info("incremental %s travel times: %d added edge(s), %d new node(s), %d x %d base",
-             mode, len(edges), len(new_nodes), len(sub), len(sub))
+    log.info(
+        "incremental %s travel times: %d added edge(s), %d new node(s), %d x %d base",
+        mode,
+        len(edges),
+        len(new_nodes),
+        len(sub),
+        len(sub),
+    )
     D = update_distances(sub, edges, new_nodes=new_nodes)
     sec = D.take(zones)
     codes = cg_new.zone_codes
-    T = pd.DataFrame((sec / 60.0).astype(np.float32), index=pd.Index(codes, name="origin"),
-                     columns=pd.Index(codes, name="destination"))
+    T = pd.DataFrame(
+        (sec / 60.0).astype(np.float32),
+        index=pd.Index(codes, name="origin"),
+        columns=pd.Index(codes, name="destination"),
+    )
     if warn_unreachable:
         _warn_unreachable(T, G_new, mode, codes)
     return T
@@ -553,8 +559,7 @@ def scenario_travel_times(
                 _warn_unreachable(T, G_new, mode, T.index.to_numpy())
             return T
     else:
-        log.info("scenario %r: full routing (edits are not pure additions to a scenario base)",
-                 sc.name)
+        log.info("scenario %r: full routing (edits are not pure additions to a scenario base)", sc.name)
     T = travel_times(G_new, mode, warn_unreachable=False)
     if warn_unreachable:
         _warn_unreachable(T, G_new, mode, T.index.to_numpy())

@@ -21,8 +21,6 @@ Conventions
   commuting (indicators digest §4).
 """
 
-# ruff: noqa: N803, N806 - T, D, F (matrices) follow the literature and the API contract
-
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -43,9 +41,7 @@ def _pair_times(t: np.ndarray) -> np.ndarray:
     return (t + t.T) / 2.0
 
 
-def _membership(
-    T: pd.DataFrame, members: Mapping[Hashable, Sequence[Hashable]]
-) -> tuple[list[Hashable], np.ndarray]:
+def _membership(T: pd.DataFrame, members: Mapping[Hashable, Sequence[Hashable]]) -> tuple[list[Hashable], np.ndarray]:
     """Boolean (metro x zone) membership matrix, with every problem reported at once."""
     if not isinstance(members, Mapping) or not members:
         msg = "members must be a non-empty mapping metro id -> list of zone ids"
@@ -183,9 +179,7 @@ def metro_integration(
     w_sum = (reach * pp[None]).sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n_pairs > 0, within / np.maximum(n_pairs, 1), np.nan)
-        mean_t = np.where(
-            n_reach > 0, (reach * tb0[None]).sum(axis=(1, 2)) / np.maximum(n_reach, 1), np.nan
-        )
+        mean_t = np.where(n_reach > 0, (reach * tb0[None]).sum(axis=(1, 2)) / np.maximum(n_reach, 1), np.nan)
         pw_mean = np.where(
             w_sum > 0,
             (reach * (pp * tb0)[None]).sum(axis=(1, 2)) / np.where(w_sum > 0, w_sum, 1.0),
@@ -195,9 +189,7 @@ def metro_integration(
     member_pop = (mb * pop[None]).sum(axis=1)
     covered = mb & (tb[core_pos] <= thr)
     core_pop = (covered * pop[None]).sum(axis=1)
-    core_share = np.divide(
-        core_pop, member_pop, out=np.full(len(metros), np.nan), where=member_pop > 0
-    )
+    core_share = np.divide(core_pop, member_pop, out=np.full(len(metros), np.nan), where=member_pop > 0)
     return pd.DataFrame(
         {
             "core": [T.index[c] for c in core_pos],
@@ -413,7 +405,5 @@ def travel_circles(
         n_within = int((mask & (tb <= limit)).sum())
         share = n_within / n_pairs if n_pairs else np.nan
         rows.append((name, scope, float(limit), n_pairs, n_within, share))
-    out = pd.DataFrame(
-        rows, columns=["circle", "scope", "threshold_min", "n_pairs", "n_within", "share"]
-    )
+    out = pd.DataFrame(rows, columns=["circle", "scope", "threshold_min", "n_pairs", "n_within", "share"])
     return out.set_index("circle")

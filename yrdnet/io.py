@@ -119,8 +119,7 @@ def load_graphml(path: str | Path) -> nx.MultiDiGraph:
     """Load a graph saved with :func:`save_graphml`, restoring attribute types."""
     import osmnx as ox
 
-    G = ox.io.load_graphml(path, node_dtypes=_NODE_DTYPES, edge_dtypes=_EDGE_DTYPES,
-                           graph_dtypes=_GRAPH_DTYPES)
+    G = ox.io.load_graphml(path, node_dtypes=_NODE_DTYPES, edge_dtypes=_EDGE_DTYPES, graph_dtypes=_GRAPH_DTYPES)
     return G
 
 

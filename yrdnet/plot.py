@@ -17,7 +17,6 @@ is ``figsize × dpi`` pixels.
 Choropleth classification needs ``mapclassify`` (``pip install yrdnet[maps]``).
 """
 
-# ruff: noqa: N803 - G is the graph (OSMnx/networkx convention)
 from __future__ import annotations
 
 import itertools
@@ -160,9 +159,7 @@ def plot_network(
             upper = lo
             if len(sel):
                 sel.plot(ax=ax, color=color, linewidth=lw, zorder=4 + lo / 100)
-                handles.append(
-                    Line2D([], [], color=color, linewidth=lw, label=zh if lg == "zh" else en)
-                )
+                handles.append(Line2D([], [], color=color, linewidth=lw, label=zh if lg == "zh" else en))
         st = [(d["x"], d["y"]) for _, d in G.nodes(data=True) if d.get("kind") == "station"]
         if st:
             sp = gpd.GeoSeries.from_xy(*zip(*st, strict=True), crs=4326).to_crs(YRD_CRS)
@@ -188,9 +185,7 @@ def plot_network(
                 for _, d in G.nodes(data=True)
                 if d.get("kind") == "zone" and "city" in d
             }
-            zdf = pd.DataFrame.from_dict(
-                zones, orient="index", columns=["lon", "lat", "name_en", "name_zh"]
-            )
+            zdf = pd.DataFrame.from_dict(zones, orient="index", columns=["lon", "lat", "name_en", "name_zh"])
             pts = _points(zdf) if len(zdf) else gpd.GeoDataFrame(geometry=[], crs=YRD_CRS)
             names = _names(zdf, lg)
         if len(pts):
@@ -212,9 +207,7 @@ def plot_network(
         if geoms:
             _extent(ax, pd.concat([g.geometry for g in geoms]))
         ax.legend(handles=handles, loc="upper right", framealpha=0.9)
-        _frame(
-            ax, fig, lg, title=title or _w("network", lg), scenario=scenario, year=year, note=None
-        )
+        _frame(ax, fig, lg, title=title or _w("network", lg), scenario=scenario, year=year, note=None)
         _save(fig, filepath, dpi)
     return fig, ax
 
@@ -294,7 +287,7 @@ def plot_accessibility(
     return fig, ax
 
 
-def plot_change(  # noqa: PLR0915 - one linear drawing routine
+def plot_change(
     cities_a: pd.DataFrame,
     cities_b: pd.DataFrame | pd.Series,
     column: str | None = None,
@@ -411,9 +404,7 @@ def plot_change(  # noqa: PLR0915 - one linear drawing routine
             ax.legend(
                 handles=[Patch(label=_w("nodata", lg), **_NODATA)]
                 if polys is not None
-                else [
-                    Line2D([], [], marker="x", linestyle="", color="0.5", label=_w("nodata", lg))
-                ],
+                else [Line2D([], [], marker="x", linestyle="", color="0.5", label=_w("nodata", lg))],
                 loc="upper left",
                 framealpha=0.9,
             )
@@ -424,7 +415,7 @@ def plot_change(  # noqa: PLR0915 - one linear drawing routine
 
 
 # ----------------------------------------------------------------------------- isochrones
-def plot_isochrones(  # noqa: PLR0915 - one linear drawing routine
+def plot_isochrones(
     od: pd.DataFrame,
     origin_adcode: int,
     cities: pd.DataFrame,
@@ -505,9 +496,7 @@ def plot_isochrones(  # noqa: PLR0915 - one linear drawing routine
         lo, hi = np.min(tv[ok], initial=np.inf), np.max(tv[ok], initial=-np.inf)
         levels = [b for b in bands if lo < b < hi]
         if contours and ok.sum() >= 3 and levels:
-            tri = mpl.tri.Triangulation(
-                pts.geometry.x.to_numpy()[ok], pts.geometry.y.to_numpy()[ok]
-            )
+            tri = mpl.tri.Triangulation(pts.geometry.x.to_numpy()[ok], pts.geometry.y.to_numpy()[ok])
             cs = ax.tricontour(tri, tv[ok], levels=levels, colors="k", linewidths=0.8, zorder=6)
             if polys is not None:
                 cs.set_clip_path(_clip_path(ax, polys))
@@ -526,9 +515,7 @@ def plot_isochrones(  # noqa: PLR0915 - one linear drawing routine
         if labels:
             _label(ax, pts, _names(df, lg), lg)
         _extent(ax, polys.geometry if polys is not None else pts.geometry)
-        handles = _class_handles(
-            labs, colors, nodata, lg, polys=polys is not None, extra=_w("unreach", lg)
-        )
+        handles = _class_handles(labs, colors, nodata, lg, polys=polys is not None, extra=_w("unreach", lg))
         handles.append(
             Line2D(
                 [],
@@ -553,7 +540,7 @@ def plot_isochrones(  # noqa: PLR0915 - one linear drawing routine
 _HATCHES = ("////", "\\\\\\\\", "||||", "----", "xxxx", "....", "++++", "oo")
 
 
-def plot_metros(  # noqa: PLR0915 - one linear drawing routine
+def plot_metros(
     metros: pd.DataFrame,
     cities: pd.DataFrame,
     od: pd.DataFrame | None = None,
@@ -619,9 +606,7 @@ def plot_metros(  # noqa: PLR0915 - one linear drawing routine
                 area = polys.loc[polys.index.intersection(members)]
                 shape = gpd.GeoSeries([area.geometry.union_all()], crs=YRD_CRS)
             else:
-                hull = MultiPoint(
-                    list(pts.loc[pts.index.intersection(members)].geometry)
-                ).convex_hull
+                hull = MultiPoint(list(pts.loc[pts.index.intersection(members)].geometry)).convex_hull
                 shape = gpd.GeoSeries([hull.buffer(15_000)], crs=YRD_CRS)
             shape.plot(
                 ax=ax,
@@ -645,9 +630,7 @@ def plot_metros(  # noqa: PLR0915 - one linear drawing routine
                 c0 = pts.geometry.loc[core]
                 for c in near:
                     p = pts.geometry.loc[c]
-                    ax.plot(
-                        [c0.x, p.x], [c0.y, p.y], color=color, linewidth=1.0, alpha=0.9, zorder=7
-                    )
+                    ax.plot([c0.x, p.x], [c0.y, p.y], color=color, linewidth=1.0, alpha=0.9, zorder=7)
             if core in pts.index:
                 p = pts.geometry.loc[core]
                 ax.scatter(
@@ -664,9 +647,7 @@ def plot_metros(  # noqa: PLR0915 - one linear drawing routine
             nm = str(nm).replace(" Metropolitan Area", "") if isinstance(nm, str) else str(mid)
             label = f"{_txt(nm, lg, mid)} ({len(members)}"
             label += f"; {n_reach} ≤{reach:g} {_w('minutes', lg)})" if od is not None else ")"
-            handles.append(
-                Patch(facecolor="none", edgecolor=color, hatch=hatch, linewidth=1.5, label=label)
-            )
+            handles.append(Patch(facecolor="none", edgecolor=color, hatch=hatch, linewidth=1.5, label=label))
         ax.scatter(pts.geometry.x, pts.geometry.y, s=5, color="k", zorder=10)
         if labels:
             _label(ax, pts, _names(df, lg), lg)
@@ -690,15 +671,11 @@ def plot_metros(  # noqa: PLR0915 - one linear drawing routine
                     [],
                     color="0.3",
                     linewidth=1.0,
-                    label=f"core → city ≤ {reach:g} min"
-                    if lg == "en"
-                    else f"核心城市{reach:g}分钟可达",
+                    label=f"core → city ≤ {reach:g} min" if lg == "en" else f"核心城市{reach:g}分钟可达",
                 )
             )
         ax.legend(handles=handles, loc="upper right", framealpha=0.9, title=_w("metros", lg))
-        _frame(
-            ax, fig, lg, title=title or _w("metros", lg), scenario=scenario, year=year, note=None
-        )
+        _frame(ax, fig, lg, title=title or _w("metros", lg), scenario=scenario, year=year, note=None)
         _save(fig, filepath, dpi)
     return fig, ax
 
@@ -768,13 +745,9 @@ def plot_rank_size(
                 ss = np.sum((np.log(v.to_numpy()) - np.log(v.to_numpy()).mean()) ** 2)
                 r2 = 1 - float(np.sum(resid**2)) / ss if ss > 0 else 1.0
                 text = f"{text} q = {-slope:.2f}, R² = {r2:.2f}".strip()
-            line = ax.loglog(rank, v.to_numpy(), "o", markersize=4, label=text or None, alpha=0.85)[
-                0
-            ]
+            line = ax.loglog(rank, v.to_numpy(), "o", markersize=4, label=text or None, alpha=0.85)[0]
             if fit and len(v) >= 2:
-                ax.loglog(
-                    rank, np.exp(icpt) * rank**slope, "--", color=line.get_color(), linewidth=1
-                )
+                ax.loglog(rank, np.exp(icpt) * rank**slope, "--", color=line.get_color(), linewidth=1)
             if j == 0 and label_top > 0:
                 for r, (key, val) in zip(rank, v.head(label_top).items(), strict=False):
                     nm = names.get(key, key) if names is not None else key
@@ -854,9 +827,7 @@ def plot_timeline(
     with _style(lg):
         fig, ax = _figure(ax, figsize, dpi, margins=(0.1, 0.97, 0.2, 0.9))
         for c in cols:
-            ax.plot(
-                x, data[c].to_numpy(), marker="o", markersize=4, linewidth=1.5, label=_txt(c, lg, c)
-            )
+            ax.plot(x, data[c].to_numpy(), marker="o", markersize=4, linewidth=1.5, label=_txt(c, lg, c))
         if not numeric_x:
             rot = {"rotation": 20, "ha": "right"} if len(x) > 4 else {}
             ax.set_xticks(x, [_txt(i, lg, i) for i in data.index], **rot)

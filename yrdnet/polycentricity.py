@@ -21,8 +21,6 @@ change in any index computed from ``T`` is the network's doing alone. Self-pairs
 (intrazonal flows) are excluded throughout.
 """
 
-# ruff: noqa: N803, N806 - T, D, F (matrices) follow the literature and the API contract
-
 from __future__ import annotations
 
 import contextlib
@@ -555,9 +553,7 @@ def urban_centrality_index(
         msg = "D is zero between all centres; the UCI is undefined"
         raise DataError(msg)
     pi = 1.0 - v / top
-    return UCI(
-        uci=lc * pi, location_coefficient=lc, proximity_index=pi, venables=v, venables_max=v_max
-    )
+    return UCI(uci=lc * pi, location_coefficient=lc, proximity_index=pi, venables=v, venables_max=v_max)
 
 
 # ----------------------------------------------------------------------------------------
@@ -805,11 +801,7 @@ def functional_sensitivity(
     >>> functional_sensitivity(T, pd.Series([1.0, 1, 1], ids), [math.log(2) / 60])["p_f"].tolist()
     [1.0]
     """
-    grid = (
-        [math.log(2) / h for h in (30.0, 45.0, 60.0, 90.0, 120.0)]
-        if betas is None
-        else [float(b) for b in betas]
-    )
+    grid = [math.log(2) / h for h in (30.0, 45.0, 60.0, 90.0, 120.0)] if betas is None else [float(b) for b in betas]
     if not grid:
         msg = "betas is empty"
         raise ValueError(msg)

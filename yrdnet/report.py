@@ -92,33 +92,96 @@ def write_maps(
     name = res.name
     jobs: list[tuple[str, Callable[[Path], Any]]] = [
         (f"network_{name}.png", lambda p: plot.plot_network(G, res.cities, bnd, filepath=p, **meta)),
-        (f"access_potential_multimodal_{name}.png", lambda p: plot.plot_accessibility(
-            res.cities, key("pot", "multimodal", exp=None, pop=None), boundaries=bnd,
-            legend_title="potential accessibility (persons, exp decay)", filepath=p, **meta)),
-        (f"access_watt_rail_{name}.png", lambda p: plot.plot_accessibility(
-            res.cities, key("watt", "rail", pop=None), boundaries=bnd, cmap="YlOrRd",
-            legend_title="weighted average travel time by rail (min)", filepath=p, **meta)),
-        (f"access_cum120_multimodal_{name}.png", lambda p: plot.plot_accessibility(
-            res.cities, key("cum", "multimodal", pop=None, t=120), boundaries=bnd,
-            legend_title="population within 2 h (persons)", filepath=p, **meta)),
-        (f"metros_{name}.png", lambda p: plot.plot_metros(metros, res.cities, res.od["multimodal"],
-                                                          boundaries=bnd, filepath=p, **meta)),
-        (f"rank_size_{name}.png", lambda p: plot.plot_rank_size(
-            {"population": res.cities["population"],
-             "potential accessibility": res.cities[key("pot", "multimodal", exp=None, pop=None)]},
-            names=res.cities["name_en"], filepath=p, **meta)),
+        (
+            f"access_potential_multimodal_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("pot", "multimodal", exp=None, pop=None),
+                boundaries=bnd,
+                legend_title="potential accessibility (persons, exp decay)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"access_watt_rail_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("watt", "rail", pop=None),
+                boundaries=bnd,
+                cmap="YlOrRd",
+                legend_title="weighted average travel time by rail (min)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"access_cum120_multimodal_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("cum", "multimodal", pop=None, t=120),
+                boundaries=bnd,
+                legend_title="population within 2 h (persons)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"metros_{name}.png",
+            lambda p: plot.plot_metros(metros, res.cities, res.od["multimodal"], boundaries=bnd, filepath=p, **meta),
+        ),
+        (
+            f"rank_size_{name}.png",
+            lambda p: plot.plot_rank_size(
+                {
+                    "population": res.cities["population"],
+                    "potential accessibility": res.cities[key("pot", "multimodal", exp=None, pop=None)],
+                },
+                names=res.cities["name_en"],
+                filepath=p,
+                **meta,
+            ),
+        ),
     ]
     for o in origins:
         if o in res.od["multimodal"].index:
-            jobs.append((f"isochrones_{o}_{name}.png", lambda p, o=o: plot.plot_isochrones(
-                res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta)))
+            jobs.append(
+                (
+                    f"isochrones_{o}_{name}.png",
+                    lambda p, o=o: plot.plot_isochrones(res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta),
+                )
+            )
     if base is not None:
-        jobs.append((f"change_watt_{name}_vs_{base.name}.png", lambda p: plot.plot_change(
-            base.cities, res.cities, key("watt", "multimodal", pop=None), boundaries=bnd,
-            higher_is_better=False, filepath=p, scenario=f"{name} vs {base.name}", year=res.year)))
-        jobs.append((f"change_potential_{name}_vs_{base.name}.png", lambda p: plot.plot_change(
-            base.cities, res.cities, key("pot", "multimodal", exp=None, pop=None), boundaries=bnd,
-            relative=True, filepath=p, scenario=f"{name} vs {base.name}", year=res.year)))
+        jobs.append(
+            (
+                f"change_watt_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    base.cities,
+                    res.cities,
+                    key("watt", "multimodal", pop=None),
+                    boundaries=bnd,
+                    higher_is_better=False,
+                    filepath=p,
+                    scenario=f"{name} vs {base.name}",
+                    year=res.year,
+                ),
+            )
+        )
+        jobs.append(
+            (
+                f"change_potential_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    base.cities,
+                    res.cities,
+                    key("pot", "multimodal", exp=None, pop=None),
+                    boundaries=bnd,
+                    relative=True,
+                    filepath=p,
+                    scenario=f"{name} vs {base.name}",
+                    year=res.year,
+                ),
+            )
+        )
     written = []
     for fname, job in _progress(jobs, f"maps {name}"):
         fig, _ = job(out / fname)
@@ -128,8 +191,14 @@ def write_maps(
         from .webmap import interactive_map
 
         p = out / f"webmap_{name}.html"
-        interactive_map(G, res.cities, column=key("pot", "multimodal", exp=None, pop=None),
-                        added_edges=base_graph, boundaries=bnd, filepath=p)
+        interactive_map(
+            G,
+            res.cities,
+            column=key("pot", "multimodal", exp=None, pop=None),
+            added_edges=base_graph,
+            boundaries=bnd,
+            filepath=p,
+        )
         written.append(p)
     log.info("wrote %d maps to %s", len(written), out)
     return written
@@ -141,15 +210,21 @@ def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
 
     cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
     wide = df.loc[cols].T
-    wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"])]
+    wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"], strict=False)]
     p = Path(out)
     fig, _ = plot.plot_timeline(wide, ylabel="index (0-1)", title="Spatial-structure indices over time", filepath=p)
     plt.close(fig)
     return p
 
 
-def demo(out: str | Path = "results", *, base: str = "baseline_2025", plan: str = "plan_2035",
-         timeline_scenarios: Iterable[str] = TIMELINE, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+def demo(
+    out: str | Path = "results",
+    *,
+    base: str = "baseline_2025",
+    plan: str = "plan_2035",
+    timeline_scenarios: Iterable[str] = TIMELINE,
+    echo: Callable[[str], Any] = print,
+) -> dict[str, Any]:
     """The main job on the shipped data: analyse, compare, map, and print the region indices.
 
     Writes ``<out>/<base>/``, ``<out>/<plan>/`` (tables), ``<out>/compare/`` (delta tables and
@@ -176,8 +251,9 @@ def demo(out: str | Path = "results", *, base: str = "baseline_2025", plan: str 
             state["timeline"] = tl
         elif step == "maps":
             maps = write_maps(state["rb"], state["Gb"], out / "maps")
-            maps += write_maps(state["rp"], state["Gp"], out / "maps", base=state["rb"], base_graph=state["Gb"],
-                               origins=(340100,))
+            maps += write_maps(
+                state["rp"], state["Gp"], out / "maps", base=state["rb"], base_graph=state["Gb"], origins=(340100,)
+            )
             maps.append(write_timeline_chart(state["timeline"], out / "maps" / "timeline.png"))
             state["maps"] = maps
     tl = state["timeline"]

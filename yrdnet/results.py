@@ -70,8 +70,10 @@ class ScenarioResult:
 
     def __repr__(self) -> str:
         si = self.region["value"].get("structure_index", np.nan)
-        return (f"ScenarioResult(name={self.name!r}, year={self.year}, scope={self.scope!r}, "
-                f"cities={len(self.cities)}, structure_index={si:.3f})")
+        return (
+            f"ScenarioResult(name={self.name!r}, year={self.year}, scope={self.scope!r}, "
+            f"cities={len(self.cities)}, structure_index={si:.3f})"
+        )
 
     def to_dir(self, path: str | Path) -> Path:
         """Write every table to ``path`` atomically (CSV, GeoPackage, JSON).
@@ -96,10 +98,17 @@ class ScenarioResult:
             write_csv(tmp / "linkage.csv", self.linkage, index=False)
             write_csv(tmp / "functional.csv", self.functional)
             write_csv(tmp / "sensitivity.csv", self.sensitivity)
-            write_json(tmp / "result.json", {
-                "name": self.name, "year": self.year, "scope": self.scope,
-                "region": self.region["value"].to_dict(), "notes": self.notes, "meta": self.meta,
-            })
+            write_json(
+                tmp / "result.json",
+                {
+                    "name": self.name,
+                    "year": self.year,
+                    "scope": self.scope,
+                    "region": self.region["value"].to_dict(),
+                    "notes": self.notes,
+                    "meta": self.meta,
+                },
+            )
         return path
 
 
@@ -138,13 +147,18 @@ class Comparison:
         reg = self.region.reset_index()[cols]
         changed = reg[reg["delta"].abs() > 1e-12]
         out.append(_md_table(changed))
-        out.append(f"\n{len(reg) - len(changed)} indices that depend on masses only are unchanged "
-                   "(masses are fixed across scenarios).")
+        out.append(
+            f"\n{len(reg) - len(changed)} indices that depend on masses only are unchanged "
+            "(masses are fixed across scenarios)."
+        )
         out.append("\n## Cities that gain most\n")
         out.append(_md_table(self.gainers.groupby("scenario").head(top)))
         out.append("\n## Metropolitan areas\n")
-        keep = self.metros[self.metros["indicator"].isin(
-            ["pairs_within_share", "mean_time_min", "core_pop_within_share", "max_time_min"])]
+        keep = self.metros[
+            self.metros["indicator"].isin(
+                ["pairs_within_share", "mean_time_min", "core_pop_within_share", "max_time_min"]
+            )
+        ]
         out.append(_md_table(keep))
         return "\n".join(out) + "\n"
 

@@ -116,7 +116,7 @@ def travel_times(
     if zones is None:
         zn, codes = cg.zones, cg.zone_codes
     else:
-        lookup = dict(zip(cg.zone_codes.tolist(), cg.zones))
+        lookup = dict(zip(cg.zone_codes.tolist(), cg.zones, strict=False))
         unknown = [z for z in zones if int(z) not in lookup]
         if unknown:
             msg = f"unknown zone(s) {unknown}; the graph has zones {sorted(lookup)}"
@@ -125,8 +125,11 @@ def travel_times(
         codes = np.array([int(z) for z in zones], dtype=np.int64)
     log.info("routing %d zones by %s over %d nodes", len(zn), mode, len(cg.nodes))
     sec = node_distances(G, zn, mode=mode, targets=zn, chunk_size=chunk_size)
-    T = pd.DataFrame((sec / 60.0).astype(np.float32), index=pd.Index(codes, name="origin"),
-                     columns=pd.Index(codes, name="destination"))
+    T = pd.DataFrame(
+        (sec / 60.0).astype(np.float32),
+        index=pd.Index(codes, name="origin"),
+        columns=pd.Index(codes, name="destination"),
+    )
     if warn_unreachable:
         msg = unreachable_message(T, G, mode)
         if msg:

@@ -212,8 +212,7 @@ def _line_ref(t: Tables, e: dict[str, Any], s: Scenario, i: int) -> str:
     lid = str(_need(e, "line", s, i))
     if lid not in t.lines.index:
         raise ScenarioError(
-            f"{s._where()}: edit #{i + 1} ({e['op']}): unknown line {lid!r}"
-            f"{close_matches(lid, t.lines.index)}"
+            f"{s._where()}: edit #{i + 1} ({e['op']}): unknown line {lid!r}{close_matches(lid, t.lines.index)}"
         )
     return lid
 
@@ -225,7 +224,7 @@ def _speed(e: dict[str, Any], s: Scenario, i: int) -> int:
     return int(v)
 
 
-def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> None:  # noqa: PLR0912, PLR0915
+def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> None:
     op = e.get("op")
     if op not in _OPS:
         raise ScenarioError(
@@ -255,7 +254,9 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
             _add_station(t, st, s, i)
         stops = [str(x) for x in _need(e, "stops", s, i)]
         if len(stops) < 2:
-            raise ScenarioError(f"{s._where()}: edit #{i + 1} (add_line {lid!r}): stops needs at least 2 stations, got {stops}")
+            raise ScenarioError(
+                f"{s._where()}: edit #{i + 1} (add_line {lid!r}): stops needs at least 2 stations, got {stops}"
+            )
         for st in stops:
             if st not in t.stations.index:
                 raise ScenarioError(
@@ -264,10 +265,17 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
                 )
         v = _speed(e, s, i)
         row = {
-            "name_zh": e.get("name_zh", lid), "name_en": e.get("name_en", lid), "kind": e.get("kind", "hsr"),
-            "design_speed_kph": int(e.get("design_speed_kph", v)), "operating_speed_kph": v,
-            "opened": year, "planned_open": pd.NA, "status": "open", "stops": stops,
-            "length_km": float(e.get("length_km", float("nan"))), "through_to": list(e.get("through_to", [])),
+            "name_zh": e.get("name_zh", lid),
+            "name_en": e.get("name_en", lid),
+            "kind": e.get("kind", "hsr"),
+            "design_speed_kph": int(e.get("design_speed_kph", v)),
+            "operating_speed_kph": v,
+            "opened": year,
+            "planned_open": pd.NA,
+            "status": "open",
+            "stops": stops,
+            "length_km": float(e.get("length_km", float("nan"))),
+            "through_to": list(e.get("through_to", [])),
             "source": f"scenario {s.name}: {e.get('source', s.source)}",
         }
         t.lines.loc[lid] = pd.Series(row)
@@ -285,10 +293,17 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
         km = _need(e, "km", s, i)
         if not isinstance(km, (int, float)) or km <= 0:
             raise ScenarioError(f"{s._where()}: edit #{i + 1} (add_link {lk!r}): km must be > 0, got {km!r}")
-        t.highways.loc[lk] = pd.Series({
-            "route": str(e.get("route", lk)), "from_adcode": a, "to_adcode": b, "km": float(km),
-            "speed_kph": _speed(e, s, i), "opened": year, "source": f"scenario {s.name}: {e.get('source', s.source)}",
-        })
+        t.highways.loc[lk] = pd.Series(
+            {
+                "route": str(e.get("route", lk)),
+                "from_adcode": a,
+                "to_adcode": b,
+                "km": float(km),
+                "speed_kph": _speed(e, s, i),
+                "opened": year,
+                "source": f"scenario {s.name}: {e.get('source', s.source)}",
+            }
+        )
 
 
 def _add_station(t: Tables, st: dict[str, Any], s: Scenario, i: int) -> None:
@@ -307,10 +322,17 @@ def _add_station(t: Tables, st: dict[str, Any], s: Scenario, i: int) -> None:
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} at ({lon}, {lat}) is outside the YRD")
     from shapely.geometry import Point
 
-    t.stations.loc[sid] = pd.Series({
-        "name_zh": st.get("name_zh", sid), "name_en": st.get("name_en", sid), "adcode": adcode,
-        "lon": lon, "lat": lat, "source": st.get("source", f"scenario {s.name}"), "geometry": Point(lon, lat),
-    })
+    t.stations.loc[sid] = pd.Series(
+        {
+            "name_zh": st.get("name_zh", sid),
+            "name_en": st.get("name_en", sid),
+            "adcode": adcode,
+            "lon": lon,
+            "lat": lat,
+            "source": st.get("source", f"scenario {s.name}"),
+            "geometry": Point(lon, lat),
+        }
+    )
 
 
 # ---------------------------------------------------------------- loading
@@ -325,14 +347,27 @@ def list_scenarios() -> pd.DataFrame:
     for p in sorted(scenarios_folder().glob("*.toml")):
         s = load_scenario(p)
         base = s.base.name if isinstance(s.base, Scenario) else s.base
-        rows.append({"name": s.name, "year": s.effective_year, "base": base, "edits": len(s.edits),
-                     "description": s.description})
-    return pd.DataFrame(rows).set_index("name") if rows else pd.DataFrame(columns=["year", "base", "edits", "description"])
+        rows.append(
+            {
+                "name": s.name,
+                "year": s.effective_year,
+                "base": base,
+                "edits": len(s.edits),
+                "description": s.description,
+            }
+        )
+    return (
+        pd.DataFrame(rows).set_index("name") if rows else pd.DataFrame(columns=["year", "base", "edits", "description"])
+    )
 
 
 def _baseline(year: int) -> Scenario:
-    return Scenario(name=f"baseline_{year}", description=f"Network open by the end of {year}", year=year,
-                    source="data/lines.csv and data/highways.csv opening years")
+    return Scenario(
+        name=f"baseline_{year}",
+        description=f"Network open by the end of {year}",
+        year=year,
+        source="data/lines.csv and data/highways.csv opening years",
+    )
 
 
 def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...] = ()) -> Scenario:
@@ -410,9 +445,16 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
     if badm:
         key = sorted(badm)[0]
         raise ScenarioError(f"{p}: unknown [model] parameter {key!r}{close_matches(key, valid)}")
-    return Scenario(name=str(head.get("name", p.stem)), description=str(head.get("description", "")),
-                    base=base, year=year, edits=copy.deepcopy(edits), model=dict(model),
-                    source=str(head.get("source", "")), path=p)
+    return Scenario(
+        name=str(head.get("name", p.stem)),
+        description=str(head.get("description", "")),
+        base=base,
+        year=year,
+        edits=copy.deepcopy(edits),
+        model=dict(model),
+        source=str(head.get("source", "")),
+        path=p,
+    )
 
 
 def _check_year(y: Any, where: str) -> None:
@@ -456,10 +498,25 @@ def build_graph(
         sc = load_scenario(scenario)
         if year is not None:
             _check_year(year, "build_graph")
-            sc = Scenario(name=sc.name, description=sc.description, base=sc.base, year=year,
-                          edits=sc.edits, model=sc.model, source=sc.source, path=sc.path)
+            sc = Scenario(
+                name=sc.name,
+                description=sc.description,
+                base=sc.base,
+                year=year,
+                edits=sc.edits,
+                model=sc.model,
+                source=sc.source,
+                path=sc.path,
+            )
     t = sc.tables()
     m = sc.travel_time_model(model)
-    return graph_from_tables(t.cities, t.stations, t.lines, t.highways, year=sc.effective_year, model=m,
-                             scenario=sc.name, extra_graph_attrs={"description": sc.description,
-                                                                  "scenario_path": str(sc.path or "")})
+    return graph_from_tables(
+        t.cities,
+        t.stations,
+        t.lines,
+        t.highways,
+        year=sc.effective_year,
+        model=m,
+        scenario=sc.name,
+        extra_graph_attrs={"description": sc.description, "scenario_path": str(sc.path or "")},
+    )

@@ -50,9 +50,7 @@ class Settings:
 
     data_folder: Path | None = None
     cache_folder: Path = field(
-        default_factory=lambda: Path(
-            os.environ.get("YRDNET_CACHE", Path.home() / ".cache" / "yrdnet")
-        )
+        default_factory=lambda: Path(os.environ.get("YRDNET_CACHE", Path.home() / ".cache" / "yrdnet"))
     )
     use_cache: bool = False
     chunk_size: int = 256

@@ -31,8 +31,6 @@ the index are the network's doing alone. The index is a *normative summary*; rep
 components next to it.
 """
 
-# ruff: noqa: N803, N806 - T, D, F (matrices) follow the literature and the API contract
-
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -140,9 +138,7 @@ def structure_components(
         msg = f"centres not in T: {missing}"
         raise DataError(msg)
     poly = entropy(acc.loc[centre_ids])
-    metros = metro_integration(
-        T, members, cores, mass if population is None else population, params=p
-    )
+    metros = metro_integration(T, members, cores, mass if population is None else population, params=p)
     shares = metros["pairs_within_share"].dropna()
     if shares.empty:
         msg = "integration needs at least one metro with 2 or more members"

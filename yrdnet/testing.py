@@ -17,8 +17,6 @@ Two assert helpers, usable in user test suites as well:
   (unreachable) as a value that must match exactly.
 """
 
-# ruff: noqa: N803, N806 - G is the graph, as in OSMnx and networkx
-
 from __future__ import annotations
 
 import itertools
@@ -94,7 +92,7 @@ _ACCESS_KPH = 32.0  # urban drive to a station
 _ROAD_ACCESS_S = 540.0  # zone <-> expressway junction
 
 
-def mock_graph() -> nx.MultiDiGraph:  # noqa: PLR0912 - one linear builder
+def mock_graph() -> nx.MultiDiGraph:
     """Return the deterministic mock graph shared by tests, docs and examples.
 
     Seven zones (Shanghai, Nanjing, Suzhou, Hangzhou, Ningbo, Zhoushan, Hefei) at their
@@ -138,8 +136,7 @@ def mock_graph() -> nx.MultiDiGraph:  # noqa: PLR0912 - one linear builder
     for code, name, lon, lat in _MOCK_ZONES:
         G.add_node(f"zone:{code}", x=lon, y=lat, kind="zone", city=code, name=name)
         # the expressway junction sits a little off the centre
-        G.add_node(f"rd:{code}", x=lon + 0.03, y=lat - 0.02, kind="road", city=code,
-                   name=f"{name} expressway junction")
+        G.add_node(f"rd:{code}", x=lon + 0.03, y=lat - 0.02, kind="road", city=code, name=f"{name} expressway junction")
     for sid, (name, code, lon, lat) in _MOCK_STATIONS.items():
         G.add_node(f"st:{sid}", x=lon, y=lat, kind="station", city=code, name=name)
 
@@ -161,44 +158,47 @@ def mock_graph() -> nx.MultiDiGraph:  # noqa: PLR0912 - one linear builder
         length = _haversine_m(*xy(z), *xy(rd)) * 1.4
         speed = length / _ROAD_ACCESS_S * 3.6
         for a, b in ((z, rd), (rd, z)):
-            G.add_edge(a, b, mode="access", length=length, speed_kph=speed,
-                       travel_time=_ROAD_ACCESS_S)
+            G.add_edge(a, b, mode="access", length=length, speed_kph=speed, travel_time=_ROAD_ACCESS_S)
     # rail: platforms, platform <-> platform (rail), hall <-> platform (transfer)
     for lid, (stops, speed) in _MOCK_LINES.items():
         for sid in stops:
             name, code, lon, lat = _MOCK_STATIONS[sid]
             pl, hall = f"pl:{lid}:{sid}", f"st:{sid}"
-            G.add_node(pl, x=lon, y=lat, kind="station", city=code, name=f"{name} ({lid})",
-                       line=lid, station=sid)
-            G.add_edge(hall, pl, mode="transfer", length=0.0, speed_kph=0.0,
-                       travel_time=_WAIT_S, line=lid)
-            G.add_edge(pl, hall, mode="transfer", length=0.0, speed_kph=0.0,
-                       travel_time=_ALIGHT_S, line=lid)
+            G.add_node(pl, x=lon, y=lat, kind="station", city=code, name=f"{name} ({lid})", line=lid, station=sid)
+            G.add_edge(hall, pl, mode="transfer", length=0.0, speed_kph=0.0, travel_time=_WAIT_S, line=lid)
+            G.add_edge(pl, hall, mode="transfer", length=0.0, speed_kph=0.0, travel_time=_ALIGHT_S, line=lid)
         for a, b in itertools.pairwise(stops):
             pa, pb = f"pl:{lid}:{a}", f"pl:{lid}:{b}"
             length = _haversine_m(*xy(pa), *xy(pb)) * 1.12
             tt = length / (speed / 3.6) + 120.0  # plus half a stop at each end
             for u, v in ((pa, pb), (pb, pa)):
-                G.add_edge(u, v, mode="rail", line=lid, length=length, speed_kph=speed,
-                           travel_time=tt)
+                G.add_edge(u, v, mode="rail", line=lid, length=length, speed_kph=speed, travel_time=tt)
     # through-running HF <-> HN at Nanjing South: a zero-cost transfer in both directions
     for u, v in (("HF", "HN"), ("HN", "HF")):
-        G.add_edge(f"pl:{u}:njnan", f"pl:{v}:njnan", mode="transfer", length=0.0,
-                   speed_kph=0.0, travel_time=0.0, line=f"{u}>{v}")
+        G.add_edge(
+            f"pl:{u}:njnan",
+            f"pl:{v}:njnan",
+            mode="transfer",
+            length=0.0,
+            speed_kph=0.0,
+            travel_time=0.0,
+            line=f"{u}>{v}",
+        )
     # expressways (both directions; the parallel duplicate gets key 1)
     for a, b, route, speed, detour in _MOCK_ROADS:
         ra, rb = f"rd:{a}", f"rd:{b}"
         length = _haversine_m(*xy(ra), *xy(rb)) * detour
         for u, v in ((ra, rb), (rb, ra)):
-            G.add_edge(u, v, mode="road", route=route, length=length, speed_kph=speed,
-                       travel_time=length / (speed / 3.6))
+            G.add_edge(
+                u, v, mode="road", route=route, length=length, speed_kph=speed, travel_time=length / (speed / 3.6)
+            )
     return G
 
 
 # ------------------------------------------------------------------------- random graph
 
 
-def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
+def random_graph(
     n_zones: int = 20,
     *,
     n_nodes: int = 200,
@@ -243,14 +243,12 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
         msg = f"random_graph needs n_zones >= 2, got {n_zones}"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    G = nx.MultiDiGraph(crs="EPSG:4326", scenario=f"random-{seed}", year=2024,
-                        created_with="yrdnet.testing")
+    G = nx.MultiDiGraph(crs="EPSG:4326", scenario=f"random-{seed}", year=2024, created_with="yrdnet.testing")
     codes = [300100 + 100 * i for i in range(n_zones)]
     lon = rng.uniform(116.0, 122.5, n_zones)
     lat = rng.uniform(28.5, 34.5, n_zones)
     for i, code in enumerate(codes):
-        G.add_node(f"zone:{code}", x=float(lon[i]), y=float(lat[i]), kind="zone", city=code,
-                   name=f"City {code}")
+        G.add_node(f"zone:{code}", x=float(lon[i]), y=float(lat[i]), kind="zone", city=code, name=f"City {code}")
 
     def dist(a: str, b: str) -> float:
         na, nb = G.nodes[a], G.nodes[b]
@@ -260,14 +258,32 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
     with_station = sorted(rng.choice(n_zones, size=max(2, round(0.6 * n_zones)), replace=False))
     for i in with_station:
         code = codes[i]
-        G.add_node(f"st:{code}", x=float(lon[i]) + 0.02, y=float(lat[i]) - 0.02, kind="station",
-                   city=code, name=f"City {code} station")
+        G.add_node(
+            f"st:{code}",
+            x=float(lon[i]) + 0.02,
+            y=float(lat[i]) - 0.02,
+            kind="station",
+            city=code,
+            name=f"City {code} station",
+        )
         length = dist(f"zone:{code}", f"st:{code}") * 1.3 + 500.0
         drive = length / (_ACCESS_KPH / 3.6)
-        G.add_edge(f"zone:{code}", f"st:{code}", mode="access", length=length,
-                   speed_kph=_ACCESS_KPH, travel_time=drive + rng.uniform(900.0, 1800.0))
-        G.add_edge(f"st:{code}", f"zone:{code}", mode="access", length=length,
-                   speed_kph=_ACCESS_KPH, travel_time=drive + rng.uniform(120.0, 600.0))
+        G.add_edge(
+            f"zone:{code}",
+            f"st:{code}",
+            mode="access",
+            length=length,
+            speed_kph=_ACCESS_KPH,
+            travel_time=drive + rng.uniform(900.0, 1800.0),
+        )
+        G.add_edge(
+            f"st:{code}",
+            f"zone:{code}",
+            mode="access",
+            length=length,
+            speed_kph=_ACCESS_KPH,
+            travel_time=drive + rng.uniform(120.0, 600.0),
+        )
     n_lines = max(1, n_zones // 4) if n_lines is None else n_lines
     for li in range(n_lines):
         lid = f"L{li}"
@@ -279,18 +295,35 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
         for i in stops:
             code = codes[i]
             hall, pl = f"st:{code}", f"pl:{lid}:{code}"
-            G.add_node(pl, x=G.nodes[hall]["x"], y=G.nodes[hall]["y"], kind="station", city=code,
-                       name=f"City {code} ({lid})", line=lid, station=str(code))
-            G.add_edge(hall, pl, mode="transfer", length=0.0, speed_kph=0.0, line=lid,
-                       travel_time=rng.uniform(240.0, 600.0))
-            G.add_edge(pl, hall, mode="transfer", length=0.0, speed_kph=0.0, line=lid,
-                       travel_time=rng.uniform(60.0, 180.0))
+            G.add_node(
+                pl,
+                x=G.nodes[hall]["x"],
+                y=G.nodes[hall]["y"],
+                kind="station",
+                city=code,
+                name=f"City {code} ({lid})",
+                line=lid,
+                station=str(code),
+            )
+            G.add_edge(
+                hall, pl, mode="transfer", length=0.0, speed_kph=0.0, line=lid, travel_time=rng.uniform(240.0, 600.0)
+            )
+            G.add_edge(
+                pl, hall, mode="transfer", length=0.0, speed_kph=0.0, line=lid, travel_time=rng.uniform(60.0, 180.0)
+            )
         for a, b in itertools.pairwise(stops):
             pa, pb = f"pl:{lid}:{codes[a]}", f"pl:{lid}:{codes[b]}"
             length = dist(pa, pb) * rng.uniform(1.05, 1.2)
             for u, v in ((pa, pb), (pb, pa)):
-                G.add_edge(u, v, mode="rail", line=lid, length=length, speed_kph=speed,
-                           travel_time=length / (speed / 3.6) + rng.uniform(60.0, 240.0))
+                G.add_edge(
+                    u,
+                    v,
+                    mode="rail",
+                    line=lid,
+                    length=length,
+                    speed_kph=speed,
+                    travel_time=length / (speed / 3.6) + rng.uniform(60.0, 240.0),
+                )
     # --- road: one hub per city plus extra junctions attached to the nearest city
     n_extra = max(0, n_nodes - G.number_of_nodes() - n_zones)
     rlon = np.concatenate([lon + 0.03, rng.uniform(116.0, 122.5, n_extra)])
@@ -302,14 +335,12 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
         code = codes[int(nearest[j])] if j >= n_zones else codes[j]
         rid = f"rd:{code}" if j < n_zones else f"rd:{code}:{j}"
         rids.append(rid)
-        G.add_node(rid, x=float(rlon[j]), y=float(rlat[j]), kind="road", city=code,
-                   name=f"junction {j}")
+        G.add_node(rid, x=float(rlon[j]), y=float(rlat[j]), kind="road", city=code, name=f"junction {j}")
     for code in codes:
         length = dist(f"zone:{code}", f"rd:{code}") * 1.4 + 200.0
         for a, b in ((f"zone:{code}", f"rd:{code}"), (f"rd:{code}", f"zone:{code}")):
             tt = rng.uniform(300.0, 900.0)
-            G.add_edge(a, b, mode="access", length=length, speed_kph=length / tt * 3.6,
-                       travel_time=tt)
+            G.add_edge(a, b, mode="access", length=length, speed_kph=length / tt * 3.6, travel_time=tt)
     pts = np.column_stack([rlon * np.cos(np.radians(31.0)), rlat])
     tree = cKDTree(pts)
     k = min(4, len(pts))
@@ -318,8 +349,9 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
     for j in range(len(pts)):
         for q in range(1, k):
             pairs.add((min(j, int(nn[j, q])), max(j, int(nn[j, q]))))
-    full = coo_matrix((dd[:, 1:].ravel() + 1e-9, (np.repeat(np.arange(len(pts)), k - 1),
-                                                  nn[:, 1:].ravel())), shape=(len(pts),) * 2)
+    full = coo_matrix(
+        (dd[:, 1:].ravel() + 1e-9, (np.repeat(np.arange(len(pts)), k - 1), nn[:, 1:].ravel())), shape=(len(pts),) * 2
+    )
     mst = minimum_spanning_tree(full + full.T).tocoo()
     tree_edges = zip(mst.row.tolist(), mst.col.tolist(), strict=True)
     pairs.update((min(a, b), max(a, b)) for a, b in tree_edges)
@@ -329,8 +361,15 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
         for _ in range(n_par):
             for u, v in ((rids[a], rids[b]), (rids[b], rids[a])):
                 speed = rng.uniform(60.0, 120.0)
-                G.add_edge(u, v, mode="road", route=f"R{a}-{b}", length=length,
-                           speed_kph=speed, travel_time=length / (speed / 3.6))
+                G.add_edge(
+                    u,
+                    v,
+                    mode="road",
+                    route=f"R{a}-{b}",
+                    length=length,
+                    speed_kph=speed,
+                    travel_time=length / (speed / 3.6),
+                )
     return G
 
 
@@ -338,8 +377,7 @@ def random_graph(  # noqa: PLR0912, PLR0915 - one linear builder
 
 
 def _finite_number(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) \
-        and math.isfinite(float(v))
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
 
 
 def _check_graph_attrs(G: nx.MultiDiGraph, probs: list[str]) -> None:
@@ -363,8 +401,7 @@ def _check_nodes(G: nx.MultiDiGraph, probs: list[str]) -> None:
         if kind not in _NODE_KINDS:
             probs.append(f"node {n!r}: kind must be one of {list(_NODE_KINDS)}, got {kind!r}")
         city = d.get("city")
-        if not isinstance(city, (int, np.integer)) or isinstance(city, bool) \
-                or not 100000 <= int(city) <= 999999:
+        if not isinstance(city, (int, np.integer)) or isinstance(city, bool) or not 100000 <= int(city) <= 999999:
             probs.append(f"node {n!r}: city must be a 6-digit int adcode, got {city!r}")
         if not isinstance(d.get("name"), str):
             probs.append(f"node {n!r}: name must be a str, got {d.get('name')!r}")
@@ -373,8 +410,7 @@ def _check_nodes(G: nx.MultiDiGraph, probs: list[str]) -> None:
             probs.append(f"node {n!r}: id must start with one of {list(prefixes)}")
         elif kind in _NODE_KINDS and kind != expected:
             probs.append(f"node {n!r}: id prefix implies kind {expected!r}, got {kind!r}")
-        if n.startswith("zone:") and isinstance(city, (int, np.integer)) \
-                and n != f"zone:{int(city)}":
+        if n.startswith("zone:") and isinstance(city, (int, np.integer)) and n != f"zone:{int(city)}":
             probs.append(f"node {n!r}: zone id must be 'zone:{city}'")
         if n.startswith("pl:") and not d.get("line"):
             probs.append(f"node {n!r}: platform needs a 'line' attribute")
@@ -522,10 +558,8 @@ def assert_od_equal(
         diff = np.where(finite[rows, cols], np.abs(x[rows, cols] - y[rows, cols]), np.inf)
         order = np.argsort(-diff, kind="stable")[:5]
         worst = ", ".join(
-            f"({a.index[rows[i]]!r}, {a.columns[cols[i]]!r}): {x[rows[i], cols[i]]!r} vs "
-            f"{y[rows[i], cols[i]]!r}"
+            f"({a.index[rows[i]]!r}, {a.columns[cols[i]]!r}): {x[rows[i], cols[i]]!r} vs {y[rows[i], cols[i]]!r}"
             for i in order
         )
-        msg = (f"OD matrices differ in {int(bad.sum())} of {bad.size} cell(s) "
-               f"(atol={atol}, rtol={rtol}); worst: {worst}")
+        msg = f"OD matrices differ in {int(bad.sum())} of {bad.size} cell(s) (atol={atol}, rtol={rtol}); worst: {worst}"
         raise AssertionError(msg)

@@ -9,7 +9,6 @@ Baidu tiles would need GCJ-02 / BD-09 offsets).
 Needs ``folium`` (``pip install yrdnet[maps]``).
 """
 
-# ruff: noqa: N803 - G is the graph (OSMnx/networkx convention)
 from __future__ import annotations
 
 import html
@@ -47,7 +46,7 @@ _ATTRIBUTION = (
 
 def _folium() -> Any:
     try:
-        import folium  # noqa: PLC0415 - optional dependency
+        import folium
     except ImportError as exc:
         msg = "interactive maps need folium: pip install yrdnet[maps]"
         raise ImportError(msg) from exc
@@ -58,9 +57,7 @@ def _edge_key(u: Any, v: Any, d: dict[str, Any]) -> tuple[Any, ...]:
     return (frozenset((u, v)), d.get("mode"), d.get("line", d.get("route")))
 
 
-def _added(
-    G: nx.MultiDiGraph, added: nx.MultiDiGraph | Iterable[Any] | None
-) -> set[tuple[Any, ...]]:
+def _added(G: nx.MultiDiGraph, added: nx.MultiDiGraph | Iterable[Any] | None) -> set[tuple[Any, ...]]:
     """Keys of the edges of ``G`` to highlight as scenario additions."""
     if added is None:
         return set()
@@ -100,10 +97,7 @@ def _fmt(v: Any) -> str:
 
 
 def _popup_table(rows: Iterable[tuple[str, Any]]) -> str:
-    cells = "".join(
-        f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{_fmt(v)}</td></tr>"
-        for k, v in rows
-    )
+    cells = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{_fmt(v)}</td></tr>" for k, v in rows)
     return f"<table>{cells}</table>"
 
 
@@ -121,7 +115,7 @@ def _write_atomic(m: Any, path: Path) -> None:
     logger.info("wrote %s", path)
 
 
-def interactive_map(  # noqa: PLR0915 - one linear map builder
+def interactive_map(
     G: nx.MultiDiGraph,
     cities: pd.DataFrame,
     *,
@@ -172,9 +166,9 @@ def interactive_map(  # noqa: PLR0915 - one linear map builder
         The map (``._repr_html_()`` shows it in a notebook).
     """
     folium = _folium()
-    from branca.colormap import LinearColormap  # noqa: PLC0415 - installed with folium
-    from matplotlib import colormaps  # noqa: PLC0415
-    from matplotlib.colors import to_hex  # noqa: PLC0415
+    from branca.colormap import LinearColormap
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
 
     df = cities.set_index("adcode") if "adcode" in cities.columns else cities
     if column not in df.columns:
@@ -263,13 +257,9 @@ def interactive_map(  # noqa: PLR0915 - one linear map builder
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     hi = hi if hi > lo else lo + 1.0
     cm = colormaps[cmap]
-    scale = LinearColormap(
-        [to_hex(cm(x)) for x in np.linspace(0, 1, 7)], vmin=lo, vmax=hi, caption=f"{column}"
-    )
+    scale = LinearColormap([to_hex(cm(x)) for x in np.linspace(0, 1, 7)], vmin=lo, vmax=hi, caption=f"{column}")
     fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {column}")
-    numeric = [
-        c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in ("lon", "lat")
-    ]
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in ("lon", "lat")]
     for code, row in df.iterrows():
         val = vals.loc[code]
         ok = bool(np.isfinite(val))
