@@ -17,6 +17,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 from . import datasets as datasets
+from . import osm as osm
 from . import params as params
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
@@ -39,6 +40,8 @@ from .datasets import metro_members as metro_members
 from .graph import graph_from_tables as graph_from_tables
 from .incremental import scenario_travel_times as scenario_travel_times
 from .incremental import travel_times_incremental as travel_times_incremental
+from .osm import graph_from_pbf as graph_from_pbf
+from .osm import graph_from_xml as graph_from_xml
 from .params import MetricParams as MetricParams
 from .params import StructureWeights as StructureWeights
 from .params import TravelTimeModel as TravelTimeModel
@@ -76,7 +79,9 @@ __all__ = [
     "datasets",
     "get_path",
     "graph_from_curated",
+    "graph_from_pbf",
     "graph_from_tables",
+    "graph_from_xml",
     "graph_to_gdfs",
     "list_scenarios",
     "load_cities",
@@ -86,6 +91,7 @@ __all__ = [
     "load_scenario",
     "load_stations",
     "metro_members",
+    "osm",
     "params",
     "scenario_travel_times",
     "settings",
