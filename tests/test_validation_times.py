@@ -10,7 +10,7 @@ shows every pair; ``pytest -s`` to see it.
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ TOL = 0.20
 REQUIRED_SHARE = 0.80
 
 
-@lru_cache(maxsize=None)
+@cache
 def _graph(year: int):  # type: ignore[no-untyped-def]
     return yrdnet.build_graph("baseline", year=year)
 
@@ -62,10 +62,18 @@ def modelled_table() -> pd.DataFrame:
                 T = yrdnet.travel_times(G, "road", zones=[r.from_city_adcode, r.to_city_adcode])
             model_min = float(T.iloc[0, 1])
         err = model_min / r.minutes - 1 if np.isfinite(model_min) else np.nan
-        out.append({"mode": r.mode, "year": year, "from": r.from_station_zh if r.mode == "rail" else r.from_city_adcode,
-                    "to": r.to_station_zh if r.mode == "rail" else r.to_city_adcode,
-                    "published": r.minutes, "modelled": round(model_min, 1) if np.isfinite(model_min) else np.nan,
-                    "error": err, "note": note})
+        out.append(
+            {
+                "mode": r.mode,
+                "year": year,
+                "from": r.from_station_zh if r.mode == "rail" else r.from_city_adcode,
+                "to": r.to_station_zh if r.mode == "rail" else r.to_city_adcode,
+                "published": r.minutes,
+                "modelled": round(model_min, 1) if np.isfinite(model_min) else np.nan,
+                "error": err,
+                "note": note,
+            }
+        )
     return pd.DataFrame(out)
 
 

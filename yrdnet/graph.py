@@ -55,9 +55,7 @@ def road_id(adcode: int) -> str:
     return f"rd:{int(adcode)}"
 
 
-def filter_network(
-    lines: pd.DataFrame, highways: pd.DataFrame, year: int | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def filter_network(lines: pd.DataFrame, highways: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the lines open by the end of ``year`` and the expressway links opened by then.
 
     Lines need ``status == "open"`` and ``opened <= year``; with ``year=None`` every open
@@ -85,16 +83,16 @@ def _segment_km(
         ratio = length_km / total
         if not 0.95 <= ratio <= 1.8:
             log.warning(
-                "line %s: sourced length %.1f km is %.2f x the geodesic sum of its stops; "
-                "check its stop list", line, length_km, ratio,
+                "line %s: sourced length %.1f km is %.2f x the geodesic sum of its stops; check its stop list",
+                line,
+                length_km,
+                ratio,
             )
         return np.asarray(d * ratio)
     return np.asarray(d * model.rail_detour)
 
 
-def _add_rail(
-    G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
-) -> None:
+def _add_rail(G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
     served: dict[str, set[str]] = {}
     for lid, ln in lines.iterrows():
         stops = list(ln["stops"])
@@ -103,9 +101,15 @@ def _add_rail(
         for s in stops:
             st = stations.loc[s]
             G.add_node(
-                platform_id(str(lid), s), x=float(st["lon"]), y=float(st["lat"]), kind="station",
-                city=int(st["adcode"]), name=str(st["name_en"]), name_zh=str(st["name_zh"]),
-                line=str(lid), station=s,
+                platform_id(str(lid), s),
+                x=float(st["lon"]),
+                y=float(st["lat"]),
+                kind="station",
+                city=int(st["adcode"]),
+                name=str(st["name_en"]),
+                name_zh=str(st["name_zh"]),
+                line=str(lid),
+                station=s,
             )
             served.setdefault(s, set()).add(str(lid))
         last = len(stops) - 1
@@ -114,8 +118,12 @@ def _add_rail(
             n_half = (k > 0) + (k + 1 < last)
             tt = seg[k] / (v * model.rail_speed_factor) * 3600.0 + n_half * 0.5 * model.stop_penalty_min * 60.0
             attrs = {
-                "mode": "rail", "line": str(lid), "length": float(seg[k] * 1000.0),
-                "travel_time": float(tt), "speed_kph": v, "kind": str(ln["kind"]),
+                "mode": "rail",
+                "line": str(lid),
+                "length": float(seg[k] * 1000.0),
+                "travel_time": float(tt),
+                "speed_kph": v,
+                "kind": str(ln["kind"]),
             }
             G.add_edge(platform_id(str(lid), a), platform_id(str(lid), b), **attrs)
             G.add_edge(platform_id(str(lid), b), platform_id(str(lid), a), **attrs)
@@ -123,10 +131,12 @@ def _add_rail(
         hall = station_id(s)
         for lid in sorted(lids):
             pl = platform_id(lid, s)
-            G.add_edge(hall, pl, mode="transfer", length=0.0, speed_kph=0.0,
-                       travel_time=model.wait_min * 60.0, line=lid)
-            G.add_edge(pl, hall, mode="transfer", length=0.0, speed_kph=0.0,
-                       travel_time=model.alight_min * 60.0, line=lid)
+            G.add_edge(
+                hall, pl, mode="transfer", length=0.0, speed_kph=0.0, travel_time=model.wait_min * 60.0, line=lid
+            )
+            G.add_edge(
+                pl, hall, mode="transfer", length=0.0, speed_kph=0.0, travel_time=model.alight_min * 60.0, line=lid
+            )
     # through-running: trains continue onto another line without a change
     for lid, ln in lines.iterrows():
         for other in ln["through_to"] or []:
@@ -135,14 +145,18 @@ def _add_rail(
             shared = set(ln["stops"]) & set(lines.loc[other, "stops"])
             for s in sorted(shared):
                 for u, w in ((str(lid), other), (other, str(lid))):
-                    G.add_edge(platform_id(u, s), platform_id(w, s), mode="transfer", length=0.0,
-                               speed_kph=0.0, travel_time=max(model.stop_penalty_min, 0.5) * 60.0,
-                               line=f"{u}>{w}")
+                    G.add_edge(
+                        platform_id(u, s),
+                        platform_id(w, s),
+                        mode="transfer",
+                        length=0.0,
+                        speed_kph=0.0,
+                        travel_time=max(model.stop_penalty_min, 0.5) * 60.0,
+                        line=f"{u}>{w}",
+                    )
 
 
-def _add_access(
-    G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
-) -> None:
+def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
     halls = [n for n in G.nodes if n.startswith("st:")]
     if not halls:
         return
@@ -165,18 +179,33 @@ def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, 
     used = set(highways["from_adcode"]).union(highways["to_adcode"])
     for adcode in sorted(used):
         c = cities.loc[adcode]
-        G.add_node(road_id(adcode), x=float(c["lon"]), y=float(c["lat"]), kind="road",
-                   city=int(adcode), name=f"{c['name_en']} expressway access")
-        attrs = {"mode": "access", "length": model.road_access_km * 1000.0,
-                 "travel_time": model.road_access_min * 60.0,
-                 "speed_kph": model.road_access_km / max(model.road_access_min, 1e-9) * 60.0}
+        G.add_node(
+            road_id(adcode),
+            x=float(c["lon"]),
+            y=float(c["lat"]),
+            kind="road",
+            city=int(adcode),
+            name=f"{c['name_en']} expressway access",
+        )
+        attrs = {
+            "mode": "access",
+            "length": model.road_access_km * 1000.0,
+            "travel_time": model.road_access_min * 60.0,
+            "speed_kph": model.road_access_km / max(model.road_access_min, 1e-9) * 60.0,
+        }
         G.add_edge(zone_id(adcode), road_id(adcode), **attrs)
         G.add_edge(road_id(adcode), zone_id(adcode), **attrs)
     for lid, h in highways.iterrows():
         v = float(h["speed_kph"])
         tt = float(h["km"]) / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
-        attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid),
-                 "length": float(h["km"]) * 1000.0, "travel_time": tt, "speed_kph": v}
+        attrs = {
+            "mode": "road",
+            "route": str(h["route"]),
+            "link": str(lid),
+            "length": float(h["km"]) * 1000.0,
+            "travel_time": tt,
+            "speed_kph": v,
+        }
         a, b = road_id(h["from_adcode"]), road_id(h["to_adcode"])
         G.add_edge(a, b, **attrs)
         G.add_edge(b, a, **attrs)
@@ -216,26 +245,48 @@ def graph_from_tables(
     model = model or TravelTimeModel()
     lines_y, highways_y = filter_network(lines, highways, year)
     G = nx.MultiDiGraph(
-        crs="EPSG:4326", scenario=scenario, year=-1 if year is None else int(year),
-        created_with=f"yrdnet {__version__}", n_lines=len(lines_y),
+        crs="EPSG:4326",
+        scenario=scenario,
+        year=-1 if year is None else int(year),
+        created_with=f"yrdnet {__version__}",
+        n_lines=len(lines_y),
         lines=";".join(map(str, lines_y.index)),
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
     for adcode, c in cities.iterrows():
-        G.add_node(zone_id(adcode), x=float(c["lon"]), y=float(c["lat"]), kind="zone",
-                   city=int(adcode), name=str(c["name_en"]), name_zh=str(c["name_zh"]))
+        G.add_node(
+            zone_id(adcode),
+            x=float(c["lon"]),
+            y=float(c["lat"]),
+            kind="zone",
+            city=int(adcode),
+            name=str(c["name_en"]),
+            name_zh=str(c["name_zh"]),
+        )
     served = _served_stations(lines_y)
     for sid in sorted(served):
         st = stations.loc[sid]
-        G.add_node(station_id(sid), x=float(st["lon"]), y=float(st["lat"]), kind="station",
-                   city=int(st["adcode"]), name=str(st["name_en"]), name_zh=str(st["name_zh"]))
+        G.add_node(
+            station_id(sid),
+            x=float(st["lon"]),
+            y=float(st["lat"]),
+            kind="station",
+            city=int(st["adcode"]),
+            name=str(st["name_en"]),
+            name_zh=str(st["name_zh"]),
+        )
     _add_rail(G, lines_y, stations, model)
     _add_access(G, cities, stations, model)
     _add_road(G, cities, highways_y, model)
     log.info(
         "built graph %r (year %s): %d nodes, %d edges, %d lines, %d expressway links",
-        scenario, year, G.number_of_nodes(), G.number_of_edges(), len(lines_y), len(highways_y),
+        scenario,
+        year,
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        len(lines_y),
+        len(highways_y),
     )
     return G
 
