@@ -18,6 +18,7 @@ parameters come from :class:`yrdnet.TravelTimeModel`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -113,7 +114,7 @@ def _add_rail(G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, m
             )
             served.setdefault(s, set()).add(str(lid))
         last = len(stops) - 1
-        for k, (a, b) in enumerate(zip(stops, stops[1:])):
+        for k, (a, b) in enumerate(itertools.pairwise(stops)):
             # half the stop penalty at each end that is an intermediate station
             n_half = (k > 0) + (k + 1 < last)
             tt = seg[k] / (v * model.rail_speed_factor) * 3600.0 + n_half * 0.5 * model.stop_penalty_min * 60.0
