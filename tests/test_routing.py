@@ -85,3 +85,26 @@ def test_adding_a_link_never_increases_times(G2025, od):
     T = yrdnet.travel_times(G, "multimodal")
     assert (T.to_numpy() <= od["multimodal"].to_numpy() + 1e-4).all()
     assert T.loc[310000, 340100] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "mode"), [(310000, 320100, "multimodal"), (340100, 310000, "rail"), (330900, 310000, "road")]
+)
+def test_trip_breakdown_sums_to_travel_time(G2025, od, a, b, mode):
+    legs = yrdnet.trip_breakdown(G2025, a, b, mode)
+    assert legs["minutes"].sum() == pytest.approx(float(od[mode].loc[a, b]), rel=1e-5)
+    assert legs["part"].iloc[0] == "access" and legs["part"].iloc[-1] == "egress"
+    if mode == "rail":
+        m = yrdnet.TravelTimeModel()
+        waits = legs[legs["part"] == "wait/board"]["minutes"]
+        assert np.allclose(waits, m.wait_min)
+        assert "road" not in set(legs["part"])
+    if mode == "road":
+        assert set(legs["part"]) == {"access", "road", "egress"}
+
+
+def test_trip_breakdown_errors(G2025):
+    with pytest.raises(ValueError, match="unreachable from 310000 by rail"):
+        yrdnet.trip_breakdown(G2025, 310000, 330900, "rail")
+    with pytest.raises(ValueError, match="unknown zone 123456"):
+        yrdnet.trip_breakdown(G2025, 123456, 310000)

@@ -49,6 +49,7 @@ from .results import Comparison as Comparison
 from .results import ScenarioResult as ScenarioResult
 from .routing import UnreachableWarning as UnreachableWarning
 from .routing import travel_times as travel_times
+from .routing import trip_breakdown as trip_breakdown
 from .scenario import Scenario as Scenario
 from .scenario import build_graph as build_graph
 from .scenario import list_scenarios as list_scenarios
@@ -98,4 +99,5 @@ __all__ = [
     "timeline",
     "travel_times",
     "travel_times_incremental",
+    "trip_breakdown",
 ]
