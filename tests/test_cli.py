@@ -348,3 +348,14 @@ def test_demo_writes_maps_tables_and_prints_indices(capsys: pytest.CaptureFixtur
     tl = pd.read_csv(out_dir / "timeline.csv", index_col=0)
     assert f"{tl.loc['structure_index', 'plan_2035']:.3f}" in out
     assert (out_dir / "summary.txt").read_text(encoding="utf-8").strip() == out.strip()
+
+
+def test_trip_command(capsys):
+    from yrdnet.cli import main
+
+    assert main(["trip", "baseline_2025", "340100", "310000", "--mode", "rail"]) == 0
+    out = capsys.readouterr().out
+    assert "wait/board" in out and "in-vehicle" in out and "total:" in out
+    assert main(["trip", "baseline_2025", "340100", "330900", "--mode", "rail"]) == 2
+    err = capsys.readouterr().err
+    assert "unreachable from 340100 by rail" in err

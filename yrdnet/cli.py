@@ -25,6 +25,7 @@ examples:
   yrdnet analyze my_plan.toml --scope central        a scenario file of your own
   yrdnet compare baseline_2025 plan_2035 north_yangtze_hsr --out results/compare
   yrdnet map plan_2035 --base baseline_2025 --out results/maps
+  yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
   yrdnet timeline --out results/timeline
   yrdnet demo --out results                          the whole job behind `make demo`
 """
@@ -80,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     t = cmd("timeline", "region indices over historical networks and the 2035 plan")
     t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
     t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
+
+    tr = cmd("trip", "the door-to-door legs of the fastest trip between two cities (adcodes)")
+    tr.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    tr.add_argument("origin", type=int, help="origin city adcode, e.g. 340100 (Hefei)")
+    tr.add_argument("destination", type=int, help="destination city adcode, e.g. 310000 (Shanghai)")
+    tr.add_argument("--mode", default="multimodal", choices=["multimodal", "rail", "road"])
 
     cmd("scenarios", "list shipped scenarios with one-line descriptions")
 
@@ -167,6 +174,12 @@ def _run(args: argparse.Namespace) -> int:
         print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
         print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
         return 0
+    if args.command == "trip":
+        G = yrdnet.build_graph(args.scenario)
+        legs = yrdnet.trip_breakdown(G, args.origin, args.destination, args.mode)
+        print(legs.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(f"total: {legs['minutes'].sum():.1f} min door to door by {args.mode} ({G.graph['scenario']})")
+        return 0
     if args.command == "demo":
         report.demo(args.out)
         return 0
@@ -189,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not args.debug:  # e.g. "findfont: Failed to find font weight bold" for CJK fonts without bold
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     from yrdnet import settings
     from yrdnet._errors import DataError, GraphContractError, ScenarioError
 
