@@ -40,9 +40,10 @@ timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035
 bench: $(STAMP)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py
 
-lint: $(STAMP)  ## ruff
+lint: $(STAMP)  ## ruff (check + format) and mypy
 	$(PY) -m ruff check yrdnet tests benchmarks examples
 	$(PY) -m ruff format --check yrdnet tests benchmarks examples
+	$(PY) -m mypy yrdnet
 
 clean:  ## remove results, caches and the venv
 	rm -rf $(OUT) .pytest_cache .ruff_cache build dist *.egg-info $(VENV)

@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -28,6 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry import LineString
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from ._errors import GraphContractError
 
@@ -118,7 +121,7 @@ def _w(key: str, lang: str) -> str:
 
 @contextlib.contextmanager
 def _style(lang: str) -> Iterator[None]:
-    rc: dict[str, Any] = {
+    rc: dict[RcKeyType, Any] = {
         "axes.titlesize": 11,
         "legend.fontsize": 7,
         "legend.title_fontsize": 7.5,
@@ -166,7 +169,7 @@ def _points(cities: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def _polys(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    b = _by_adcode(boundaries)
+    b: gpd.GeoDataFrame = _by_adcode(boundaries)
     return (b if b.crs is not None else b.set_crs(4326)).to_crs(YRD_CRS)
 
 
@@ -397,7 +400,7 @@ def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[
     return idx, labels
 
 
-_NODATA = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#b0b0b0", "linewidth": 0.3}
+_NODATA: dict[str, Any] = {"facecolor": "#e6e6e6", "hatch": "////", "edgecolor": "#b0b0b0", "linewidth": 0.3}
 
 
 def _values(df: pd.DataFrame, column: str) -> pd.Series:

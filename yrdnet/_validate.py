@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -99,12 +99,12 @@ def _convert(col: Column, raw: Any) -> tuple[Any, str | None]:  # noqa: PLR0911
         return v, None
     if col.kind == "float":
         try:
-            v = float(s)
+            x = float(s)
         except ValueError:
             return None, f"expected a number, found {s!r}"
-        if math.isnan(v) or math.isinf(v):
+        if math.isnan(x) or math.isinf(x):
             return None, f"expected a finite number, found {s!r}"
-        return v, None
+        return x, None
     if col.kind == "choice":
         if s not in col.choices:
             return None, f"expected one of {list(col.choices)}, found {s!r}"
@@ -137,7 +137,7 @@ def validate_table(
     records: list[dict[str, Any]] = []
     for i, raw in enumerate(df.to_dict("records")):
         line = i + 2
-        rec: dict[str, Any] = dict(raw)
+        rec = dict(cast("dict[str, Any]", raw))  # columns read from CSV headers are str
         for col in cols:
             v = raw[col.name]
             if _is_empty(v):

@@ -373,7 +373,7 @@ def time_to(T: pd.DataFrame, targets: Hashable | Iterable[Hashable]) -> pd.Serie
     if missing:
         msg = f"targets not in T: {_show(missing)}"
         raise DataError(msg)
-    cols = T.index.get_indexer(wanted)
+    cols = T.index.get_indexer(wanted)  # type: ignore[arg-type]  # pandas-stubs: get_indexer takes any list-like
     return pd.Series(t[:, cols].min(axis=1), index=T.index, name="time_to")
 
 

@@ -21,7 +21,7 @@ import time
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -62,7 +62,7 @@ def _scope_ids(scope: str, cities: pd.DataFrame, metros: pd.DataFrame) -> list[i
     if scope == "central":
         return list(cities.index[cities["central_area"]])
     if scope in metros.index:
-        return list(metros.loc[scope, "members"])
+        return list(cast("list[int]", metros.loc[scope, "members"]))
     valid = [*_SCOPES, *metros.index]
     msg = f"unknown scope {scope!r}{close_matches(scope, valid)}; expected one of {valid}"
     raise ValueError(msg)
@@ -175,7 +175,7 @@ def analyze(
         for mode in ("multimodal", "rail"):
             measures[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode)
     table = cities.join(measures)
-    members = {m: list(v) for m, v in metros["members"].items()}
+    members = {cast(str, m): list(v) for m, v in metros["members"].items()}
     table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
     table = table.loc[ids]
 
@@ -281,9 +281,9 @@ def analyze(
     # ------------------------------------------------------------ linkage and integration
     metro_in_scope = {m: [c for c in v if c in ids] for m, v in members.items()}
     metro_in_scope = {
-        m: v for m, v in metro_in_scope.items() if len(v) >= 2 and int(metros.loc[m, "core_adcode"]) in ids
+        m: v for m, v in metro_in_scope.items() if len(v) >= 2 and int(cast(int, metros.loc[m, "core_adcode"])) in ids
     }
-    cores = {m: int(metros.loc[m, "core_adcode"]) for m in metro_in_scope}
+    cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in metro_in_scope}
     subs = [s for s in SUBCENTRES if s in ids]
     link_parts = []
     if CORE in ids and subs:

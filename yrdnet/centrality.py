@@ -166,7 +166,7 @@ def _run_igraph(P: _Prepared, sources: np.ndarray, *, edges: bool) -> tuple[np.n
 
 
 def _run_networkx(P: _Prepared, sources: np.ndarray, *, edges: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    H = nx.DiGraph()
+    H: nx.DiGraph[int] = nx.DiGraph()
     H.add_nodes_from(range(P.n))
     triples = zip(P.src.tolist(), P.dst.tolist(), P.w.tolist(), strict=True)
     H.add_weighted_edges_from(triples, weight="w")

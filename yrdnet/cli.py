@@ -14,6 +14,7 @@ import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 __all__ = ["main"]
 
@@ -32,7 +33,7 @@ examples:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with one line, like bad input
+    def error(self, message: str) -> NoReturn:  # exit 2 with one line, like bad input
         self.print_usage(sys.stderr)
         print(f"yrdnet: error: {message}", file=sys.stderr)
         raise SystemExit(2)

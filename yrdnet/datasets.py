@@ -16,7 +16,7 @@ import functools
 import itertools
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -223,7 +223,7 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
 
 def metro_members(definition: str | None = None) -> dict[str, list[int]]:
     """Return ``{metro: [core, member, ...]}`` for one metropolitan-area definition."""
-    return {k: list(v) for k, v in load_metros(definition)["members"].items()}
+    return {cast(str, k): list(v) for k, v in load_metros(definition)["members"].items()}
 
 
 # ---------------------------------------------------------------- stations
@@ -318,7 +318,7 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
                 probs.add(i + 2, "through_to", f"unknown line {t!r}{close_matches(t, line_ids)}")
     probs.raise_if_any()
     for c in ("opened", "planned_open"):
-        df[c] = pd.array(df[c], dtype="Int64")
+        df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     df["length_km"] = pd.to_numeric(df["length_km"], errors="coerce").astype(float)
     return df.set_index("line_id")
 
@@ -361,5 +361,5 @@ def load_highways(path: str | Path | None = None) -> pd.DataFrame:
             if rec[f] is not None and rec[f] not in city_ids:
                 probs.add(i + 2, f, f"unknown city adcode {rec[f]}{close_matches(rec[f], city_ids)}")
     probs.raise_if_any()
-    df["opened"] = pd.array(df["opened"], dtype="Int64")
+    df["opened"] = pd.array(df["opened"], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     return df.set_index("link_id")

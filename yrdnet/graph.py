@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -157,6 +157,11 @@ def _add_rail(G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, m
                     )
 
 
+def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
+    """``cities.iterrows()``, typed: the city table is indexed by adcode."""
+    return cast("Iterable[tuple[int, pd.Series]]", cities.iterrows())
+
+
 def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
     halls = [n for n in G.nodes if n.startswith("st:")]
     if not halls:
@@ -165,7 +170,7 @@ def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame
     st = stations.loc[sids]
     slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
     scity = st["adcode"].to_numpy(int)
-    for adcode, c in cities.iterrows():
+    for adcode, c in _city_rows(cities):
         d = haversine_km(float(c["lon"]), float(c["lat"]), slon, slat)
         ok = (scity == int(adcode)) | (d <= model.access_radius_km)
         for i in np.flatnonzero(ok):
@@ -245,7 +250,7 @@ def graph_from_tables(
     """
     model = model or TravelTimeModel()
     lines_y, highways_y = filter_network(lines, highways, year)
-    G = nx.MultiDiGraph(
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         crs="EPSG:4326",
         scenario=scenario,
         year=-1 if year is None else int(year),
@@ -255,7 +260,7 @@ def graph_from_tables(
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
-    for adcode, c in cities.iterrows():
+    for adcode, c in _city_rows(cities):
         G.add_node(
             zone_id(adcode),
             x=float(c["lon"]),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -35,13 +36,16 @@ from yrdnet.params import MetricParams
 
 __all__ = ["core_link_compliance", "core_links", "metro_integration", "travel_circles"]
 
+#: Metro id type (any hashable; ``members`` and ``cores`` share it).
+_K = TypeVar("_K", bound=Hashable)
+
 
 def _pair_times(t: np.ndarray) -> np.ndarray:
     """Symmetrised times ``(T + T')/2`` (``inf`` if either direction is unreachable)."""
     return (t + t.T) / 2.0
 
 
-def _membership(T: pd.DataFrame, members: Mapping[Hashable, Sequence[Hashable]]) -> tuple[list[Hashable], np.ndarray]:
+def _membership(T: pd.DataFrame, members: Mapping[_K, Sequence[Hashable]]) -> tuple[list[_K], np.ndarray]:
     """Boolean (metro x zone) membership matrix, with every problem reported at once."""
     if not isinstance(members, Mapping) or not members:
         msg = "members must be a non-empty mapping metro id -> list of zone ids"
@@ -58,15 +62,13 @@ def _membership(T: pd.DataFrame, members: Mapping[Hashable, Sequence[Hashable]])
         if missing:
             problems.append(f"metro {metro!r}: ids not in T {_show(missing)}")
             continue
-        mb[k, T.index.get_indexer(ids)] = True
+        mb[k, T.index.get_indexer(ids)] = True  # type: ignore[arg-type]  # pandas-stubs: get_indexer takes any list-like
     if problems:
         raise DataError("members: " + "; ".join(problems))
     return metros, mb
 
 
-def _core_positions(
-    T: pd.DataFrame, metros: list[Hashable], cores: Mapping[Hashable, Hashable], mb: np.ndarray
-) -> np.ndarray:
+def _core_positions(T: pd.DataFrame, metros: list[_K], cores: Mapping[_K, Hashable], mb: np.ndarray) -> np.ndarray:
     problems = []
     no_core = [m for m in metros if m not in cores]
     if no_core:
@@ -84,7 +86,7 @@ def _core_positions(
         elif not mb[k, T.index.get_loc(core)]:
             problems.append(f"core {core!r} of {metro!r} is not among its members")
         else:
-            pos[k] = T.index.get_loc(core)
+            pos[k] = cast(int, T.index.get_loc(core))  # _od checked the ids are unique
     if problems:
         raise DataError("cores: " + "; ".join(problems))
     return pos
@@ -92,8 +94,8 @@ def _core_positions(
 
 def metro_integration(
     T: pd.DataFrame,
-    members: Mapping[Hashable, Sequence[Hashable]],
-    cores: Mapping[Hashable, Hashable],
+    members: Mapping[_K, Sequence[Hashable]],
+    cores: Mapping[_K, Hashable],
     population: pd.Series,
     *,
     threshold: float | None = None,
@@ -211,7 +213,7 @@ def metro_integration(
 
 def core_links(
     T: pd.DataFrame,
-    cores: Mapping[Hashable, Hashable],
+    cores: Mapping[_K, Hashable],
     *,
     threshold: float | None = None,
     params: MetricParams | None = None,
@@ -282,7 +284,7 @@ def core_links(
 
 def core_link_compliance(
     T: pd.DataFrame,
-    cores: Mapping[Hashable, Hashable],
+    cores: Mapping[_K, Hashable],
     *,
     threshold: float | None = None,
     params: MetricParams | None = None,
@@ -329,7 +331,7 @@ def core_link_compliance(
 
 def travel_circles(
     T: pd.DataFrame,
-    members: Mapping[Hashable, Sequence[Hashable]],
+    members: Mapping[_K, Sequence[Hashable]],
     *,
     thresholds: Sequence[float] | None = None,
     params: MetricParams | None = None,

@@ -68,7 +68,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -431,11 +431,12 @@ def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel)
     for n, i in zip(nodes, nearest, strict=True):
         G.nodes[n]["city"] = int(codes[i])
     for code, c in cities.iterrows():
-        G.add_node(f"zone:{code}", x=float(c["lon"]), y=float(c["lat"]), kind="zone", city=int(code),
+        G.add_node(f"zone:{code}", x=float(c["lon"]), y=float(c["lat"]), kind="zone", city=int(cast(int, code)),
                    name=str(c["name_en"]), name_zh=str(c["name_zh"]))  # fmt: skip
     road = G.subgraph([n for n in nodes if n.startswith("rd:")])
     if road.number_of_nodes():
-        core = sorted(max(nx.strongly_connected_components(road), key=len))
+        largest = max(nx.strongly_connected_components(road), key=len)
+        core = sorted(largest)
         cxy = np.array([(G.nodes[n]["x"], G.nodes[n]["y"]) for n in core])
         _, idx = cKDTree(cxy * scale).query(np.column_stack([clon, clat]) * scale)
         far = []
@@ -485,8 +486,10 @@ def _build(
         )
         raise DataError(msg)
     zones = _zone_table(cities, t.source)
-    meta = {"crs": "EPSG:4326", "scenario": scenario, "year": -1 if year is None else int(year)}
-    G = nx.MultiDiGraph(**meta, created_with=f"yrdnet {__version__}", source=str(t.source), source_format=source_format)
+    meta: dict[str, Any] = {"crs": "EPSG:4326", "scenario": scenario, "year": -1 if year is None else int(year)}
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        **meta, created_with=f"yrdnet {__version__}", source=str(t.source), source_format=source_format
+    )
     rail_nodes = {r for _, refs, _, cls in ways if cls.startswith("rail") for r in refs}
     stations = _snap_stations(t, rail_nodes)
     _add_ways(G, t, ways, stations, model)

@@ -23,7 +23,7 @@ import itertools
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import CenteredNorm
+from matplotlib.colors import CenteredNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -90,7 +90,7 @@ _RAIL_CLASSES = (  # (min speed, label en, label zh, colour, width)
     (250.0, "Rail 250-299 km/h", "高铁/城际 250-299 km/h", "#ef6c00", 1.7),
     (0.0, "Rail <250 km/h", "铁路 <250 km/h", "#2166ac", 1.2),
 )
-_ROAD_STYLE = {"color": "#8c8c8c", "linewidth": 0.8}
+_ROAD_STYLE: dict[str, Any] = {"color": "#8c8c8c", "linewidth": 0.8}
 
 
 # ----------------------------------------------------------------------------- network
@@ -588,7 +588,8 @@ def plot_metros(
     lg = _lang(lang)
     scenario, year = _meta(od if od is not None else cities, scenario, year)
     df = _by_adcode(cities)
-    palette = plt.get_cmap("tab10").colors
+    tab10 = cast(ListedColormap, plt.get_cmap("tab10"))
+    palette = cast("Sequence[tuple[float, float, float]]", tab10.colors)  # tab10 holds 10 RGB tuples
     with _style(lg):
         fig, ax = _figure(ax, figsize, dpi)
         pts = _points(df)
@@ -829,7 +830,7 @@ def plot_timeline(
         for c in cols:
             ax.plot(x, data[c].to_numpy(), marker="o", markersize=4, linewidth=1.5, label=_txt(c, lg, c))
         if not numeric_x:
-            rot = {"rotation": 20, "ha": "right"} if len(x) > 4 else {}
+            rot: dict[str, Any] = {"rotation": 20, "ha": "right"} if len(x) > 4 else {}
             ax.set_xticks(x, [_txt(i, lg, i) for i in data.index], **rot)
             ax.set_xlim(-0.4, len(x) - 0.6)
         elif len(x):

@@ -890,7 +890,7 @@ def core_subcentre_linkage(
         msg = f"core {core!r} is also listed as a sub-centre"
         raise DataError(msg)
     c = T.index.get_loc(core)
-    idx = T.index.get_indexer(subs)
+    idx = T.index.get_indexer(subs)  # type: ignore[arg-type]  # pandas-stubs: get_indexer takes any list-like
     frm, to = t[c, idx], t[idx, c]
     mean = (frm + to) / 2.0
     return pd.DataFrame(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -39,6 +39,13 @@ TIMELINE_INDICATORS = (
     "core_link_compliance",
     "mean_watt_pop_multimodal",
 )
+
+
+class _MapMeta(TypedDict):
+    """Title keywords shared by every map of one result."""
+
+    scenario: str
+    year: int | None
 
 
 def _progress(items: list[Any], desc: str) -> Iterable[Any]:
@@ -88,7 +95,7 @@ def write_maps(
     out.mkdir(parents=True, exist_ok=True)
     bnd = load_boundaries()
     metros = load_metros()
-    meta = {"scenario": res.name, "year": res.year}
+    meta: _MapMeta = {"scenario": res.name, "year": res.year}
     name = res.name
     jobs: list[tuple[str, Callable[[Path], Any]]] = [
         (f"network_{name}.png", lambda p: plot.plot_network(G, res.cities, bnd, filepath=p, **meta)),
@@ -145,12 +152,11 @@ def write_maps(
     ]
     for o in origins:
         if o in res.od["multimodal"].index:
-            jobs.append(
-                (
-                    f"isochrones_{o}_{name}.png",
-                    lambda p, o=o: plot.plot_isochrones(res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta),
-                )
-            )
+
+            def _isochrones(p: Path, o: int = o) -> Any:
+                return plot.plot_isochrones(res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta)
+
+            jobs.append((f"isochrones_{o}_{name}.png", _isochrones))
     if base is not None:
         jobs.append(
             (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -66,7 +66,7 @@ class ScenarioResult:
 
     def index(self, name: str) -> float:
         """Value of one region indicator, e.g. ``res.index("structure_index")``."""
-        return float(self.region.loc[name, "value"])
+        return float(cast(float, self.region.loc[name, "value"]))
 
     def __repr__(self) -> str:
         si = self.region["value"].get("structure_index", np.nan)

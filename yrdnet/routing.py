@@ -132,9 +132,9 @@ def travel_times(
         columns=pd.Index(codes, name="destination"),
     )
     if warn_unreachable:
-        msg = unreachable_message(T, G, mode)
-        if msg:
-            warnings.warn(msg, UnreachableWarning, stacklevel=2)
+        note = unreachable_message(T, G, mode)
+        if note:
+            warnings.warn(note, UnreachableWarning, stacklevel=2)
     return T
 
 

@@ -61,7 +61,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import pandas as pd
@@ -245,7 +245,8 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
         lid = _line_ref(t, e, s, i)
         v = _speed(e, s, i)
         t.lines.loc[lid, "operating_speed_kph"] = v
-        t.lines.loc[lid, "design_speed_kph"] = max(v, int(t.lines.loc[lid, "design_speed_kph"]))
+        design = cast(int, t.lines.loc[lid, "design_speed_kph"])
+        t.lines.loc[lid, "design_speed_kph"] = max(v, int(design))
     elif op == "add_line":
         lid = str(_need(e, "line", s, i))
         if lid in t.lines.index:
@@ -279,8 +280,9 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
             "source": f"scenario {s.name}: {e.get('source', s.source)}",
         }
         t.lines.loc[lid] = pd.Series(row)
-        t.lines.at[lid, "stops"] = stops
-        t.lines.at[lid, "through_to"] = list(e.get("through_to", []))
+        # pandas-stubs: .at also sets object cells (here lists)
+        t.lines.at[lid, "stops"] = stops  # type: ignore[assignment]
+        t.lines.at[lid, "through_to"] = list(e.get("through_to", []))  # type: ignore[assignment]
     elif op == "add_link":
         lk = str(_need(e, "link", s, i))
         a, b = int(_need(e, "from", s, i)), int(_need(e, "to", s, i))
@@ -408,8 +410,8 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
         raise ScenarioError(f"scenario base cycle through {p}")
     try:
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{p}: not valid TOML: {e}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{p}: not valid TOML: {err}") from None
     unknown = set(doc) - {"scenario", "edits", "model"}
     if unknown:
         raise ScenarioError(f"{p}: unknown top-level key(s) {sorted(unknown)}; expected [scenario], [[edits]], [model]")

@@ -34,6 +34,7 @@ components next to it.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,9 @@ from yrdnet.params import MetricParams, StructureWeights
 from yrdnet.polycentricity import core_subcentre_linkage, entropy
 
 __all__ = ["COMPONENTS", "structure_components", "structure_index", "weight_sensitivity"]
+
+#: Metro id type (any hashable; ``members`` and ``cores`` share it).
+_K = TypeVar("_K", bound=Hashable)
 
 COMPONENTS = ("polycentricity", "integration", "linkage", "equity")
 
@@ -61,8 +65,8 @@ def structure_components(
     T: pd.DataFrame,
     mass: pd.Series,
     *,
-    members: Mapping[Hashable, Sequence[Hashable]],
-    cores: Mapping[Hashable, Hashable],
+    members: Mapping[_K, Sequence[Hashable]],
+    cores: Mapping[_K, Hashable],
     core: Hashable,
     subcentres: Iterable[Hashable],
     centres: Iterable[Hashable] | None = None,
@@ -137,7 +141,7 @@ def structure_components(
     if missing:
         msg = f"centres not in T: {missing}"
         raise DataError(msg)
-    poly = entropy(acc.loc[centre_ids])
+    poly = entropy(acc.loc[centre_ids])  # type: ignore[index]  # pandas-stubs: labels may be any Hashable
     metros = metro_integration(T, members, cores, mass if population is None else population, params=p)
     shares = metros["pairs_within_share"].dropna()
     if shares.empty:

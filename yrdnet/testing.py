@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 import networkx as nx
 import numpy as np
@@ -132,7 +132,9 @@ def mock_graph() -> nx.MultiDiGraph:
     >>> sum(1 for _, k in G.nodes(data="kind") if k == "zone")
     7
     """
-    G = nx.MultiDiGraph(crs="EPSG:4326", scenario="mock", year=2024, created_with="yrdnet.testing")
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        crs="EPSG:4326", scenario="mock", year=2024, created_with="yrdnet.testing"
+    )
     for code, name, lon, lat in _MOCK_ZONES:
         G.add_node(f"zone:{code}", x=lon, y=lat, kind="zone", city=code, name=name)
         # the expressway junction sits a little off the centre
@@ -185,8 +187,8 @@ def mock_graph() -> nx.MultiDiGraph:
             line=f"{u}>{v}",
         )
     # expressways (both directions; the parallel duplicate gets key 1)
-    for a, b, route, speed, detour in _MOCK_ROADS:
-        ra, rb = f"rd:{a}", f"rd:{b}"
+    for ca, cb, route, speed, detour in _MOCK_ROADS:
+        ra, rb = f"rd:{ca}", f"rd:{cb}"
         length = _haversine_m(*xy(ra), *xy(rb)) * detour
         for u, v in ((ra, rb), (rb, ra)):
             G.add_edge(
@@ -243,7 +245,9 @@ def random_graph(
         msg = f"random_graph needs n_zones >= 2, got {n_zones}"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    G = nx.MultiDiGraph(crs="EPSG:4326", scenario=f"random-{seed}", year=2024, created_with="yrdnet.testing")
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        crs="EPSG:4326", scenario=f"random-{seed}", year=2024, created_with="yrdnet.testing"
+    )
     codes = [300100 + 100 * i for i in range(n_zones)]
     lon = rng.uniform(116.0, 122.5, n_zones)
     lat = rng.uniform(28.5, 34.5, n_zones)
@@ -376,7 +380,7 @@ def random_graph(
 # ----------------------------------------------------------------------- assert helpers
 
 
-def _finite_number(v: Any) -> bool:
+def _finite_number(v: Any) -> TypeGuard[float | np.integer | np.floating]:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
 
 

@@ -228,6 +228,7 @@ def interactive_map(
             ]
         )
         coords = _coords(G, u, v, d)
+        weight: float
         if mode == "rail":
             colour, weight, group = _rail_colour(speed), 3 if speed >= 300 else 2, fg_rail
         else:
@@ -261,7 +262,7 @@ def interactive_map(
     fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {column}")
     numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in ("lon", "lat")]
     for code, row in df.iterrows():
-        val = vals.loc[code]
+        val = vals.loc[code]  # type: ignore[index]  # pandas-stubs: labels may be any Hashable
         ok = bool(np.isfinite(val))
         rows = [
             ("adcode", code),
