@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 from ._errors import GraphContractError
+from ._optional import import_optional
 
 logger = logging.getLogger("yrdnet.plot")
 
@@ -370,12 +371,7 @@ def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: flo
 
 
 def _mapclassify() -> Any:
-    try:
-        import mapclassify
-    except ImportError as exc:
-        msg = "classified maps need mapclassify: pip install yrdnet[maps]"
-        raise ImportError(msg) from exc
-    return mapclassify
+    return import_optional("mapclassify", "classified maps", "maps")
 
 
 def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[str]]:

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from ._errors import GraphContractError
-from .convert import compile_graph
+from .convert import MODES, Mode, check_mode, compile_graph
 from .settings import settings
 
 __all__ = [
@@ -64,11 +64,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Mode = Literal["multimodal", "rail", "road"]
 Backend = Literal["auto", "igraph", "scipy", "networkx"]
 SeedLike = int | np.random.Generator | None
 
-MODES: tuple[str, ...] = ("multimodal", "rail", "road")
 BACKENDS: tuple[str, ...] = ("auto", "igraph", "scipy", "networkx")
 #: Weights are rounded to integer multiples of this (in the weight's unit; 1 ms for s).
 TIME_RESOLUTION: float = 1e-3
@@ -97,9 +95,7 @@ def _check_options(G: object, mode: str, backend: str | None = None) -> None:
     if not isinstance(G, nx.MultiDiGraph):
         msg = f"centrality expects a networkx.MultiDiGraph meeting the yrdnet graph contract, got {type(G).__name__}"
         raise GraphContractError(msg)
-    if mode not in MODES:
-        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
-        raise ValueError(msg)
+    check_mode(mode)
     if backend is not None and backend not in BACKENDS:
         msg = f"unknown backend {backend!r}; expected one of {list(BACKENDS)}"
         raise ValueError(msg)

@@ -16,11 +16,18 @@ import scipy.sparse as sp
 
 from ._errors import GraphContractError
 
-__all__ = ["MODES", "CompiledGraph", "clear_cache", "compile_graph", "graph_to_gdfs"]
+__all__ = ["MODES", "CompiledGraph", "check_mode", "clear_cache", "compile_graph", "graph_to_gdfs"]
 
 Mode = Literal["multimodal", "rail", "road"]
 MODES: tuple[str, ...] = ("multimodal", "rail", "road")
 _EDGE_MODES = ("rail", "road", "access", "transfer")
+
+
+def check_mode(mode: str) -> None:
+    """Raise ValueError unless ``mode`` is one of :data:`MODES`."""
+    if mode not in MODES:
+        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
+        raise ValueError(msg)
 
 
 @dataclass(frozen=True)
@@ -57,10 +64,8 @@ class CompiledGraph:
             return np.ones(len(self.w), dtype=bool)
         if mode == "rail":
             return (self.mode != "road") & ~((self.mode == "access") & (self.touches == "road"))
-        if mode == "road":
-            return (self.mode == "road") | ((self.mode == "access") & (self.touches == "road"))
-        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
-        raise ValueError(msg)
+        check_mode(mode)
+        return (self.mode == "road") | ((self.mode == "access") & (self.touches == "road"))
 
     def csr(self, mode: str = "multimodal") -> sp.csr_matrix:
         """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum."""

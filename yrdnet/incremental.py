@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import NotIncrementalError
-from .convert import MODES, CompiledGraph, compile_graph
+from .convert import CompiledGraph, check_mode, compile_graph
 from .params import TravelTimeModel
 from .routing import UnreachableWarning, node_distances, travel_times, unreachable_message
 from .scenario import Scenario, build_graph, load_scenario
@@ -165,7 +165,7 @@ def all_node_distances(
     >>> float(D.d[D.index["zone:310000"], D.index["zone:310000"]])
     0.0
     """
-    _check_mode(mode)
+    check_mode(mode)
     cg = compile_graph(G)
     sel = list(cg.nodes) if nodes is None else list(nodes)
     unknown = [n for n in sel if n not in cg.index]
@@ -266,7 +266,7 @@ def added_edges(G_base: nx.MultiDiGraph, G_new: nx.MultiDiGraph, mode: str = "mu
     >>> added_edges(G0, G1, "road")
     [AddedEdge(source='rd:330200', target='rd:340100', weight=9000.0)]
     """
-    _check_mode(mode)
+    check_mode(mode)
     return _diff_edges(compile_graph(G_base), compile_graph(G_new), mode)
 
 
@@ -458,7 +458,7 @@ def travel_times_incremental(
     >>> T.equals(yrdnet.travel_times(G1, "road", warn_unreachable=False))
     True
     """
-    _check_mode(mode)
+    check_mode(mode)
     cg_base, cg_new = compile_graph(G_base), compile_graph(G_new)
     edges = _diff_edges(cg_base, cg_new, mode)
     zones = list(cg_new.zones)
@@ -501,7 +501,7 @@ def travel_times_incremental(
         columns=pd.Index(codes, name="destination"),
     )
     if warn_unreachable:
-        _warn_unreachable(T, G_new, mode, codes)
+        _warn_unreachable(T, G_new, mode)
     return T
 
 
@@ -544,7 +544,7 @@ def scenario_travel_times(
     >>> T.shape
     (41, 41)
     """
-    _check_mode(mode)
+    check_mode(mode)
     sc = load_scenario(scenario)
     G_new = build_graph(sc, model=model)
     if isinstance(sc.base, Scenario):
@@ -556,26 +556,21 @@ def scenario_travel_times(
         else:
             log.info("scenario %r: incremental update of base %r (%s)", sc.name, sc.base.name, mode)
             if warn_unreachable:
-                _warn_unreachable(T, G_new, mode, T.index.to_numpy())
+                _warn_unreachable(T, G_new, mode)
             return T
     else:
         log.info("scenario %r: full routing (edits are not pure additions to a scenario base)", sc.name)
     T = travel_times(G_new, mode, warn_unreachable=False)
     if warn_unreachable:
-        _warn_unreachable(T, G_new, mode, T.index.to_numpy())
+        _warn_unreachable(T, G_new, mode)
     return T
 
 
 # ------------------------------------------------------------------ helpers
-def _check_mode(mode: str) -> None:
-    if mode not in MODES:
-        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
-        raise ValueError(msg)
 
 
-def _warn_unreachable(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str, codes: np.ndarray) -> None:
+def _warn_unreachable(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str) -> None:
     """Warn as :func:`yrdnet.travel_times` does, pointing at the public function's caller."""
-    del codes
     msg = unreachable_message(T, G, mode)
     if msg:
         warnings.warn(msg, UnreachableWarning, stacklevel=3)

@@ -79,6 +79,7 @@ from shapely.geometry import LineString
 from . import __version__
 from ._errors import DataError
 from ._geo import haversine_km
+from ._optional import import_optional
 from .params import TravelTimeModel
 
 __all__ = ["DEFAULT_SPEEDS_KPH", "graph_from_pbf", "graph_from_xml", "parse_maxspeed"]
@@ -213,12 +214,7 @@ def _read_xml(path: Path) -> _OsmTables:
 
 
 def _import_osmium() -> Any:
-    try:
-        import osmium
-    except ImportError as e:
-        msg = "reading .osm.pbf files needs pyosmium: pip install yrdnet[pbf]  (or: pip install osmium)"
-        raise ImportError(msg) from e
-    return osmium
+    return import_optional("osmium", "reading .osm.pbf files", "pbf")
 
 
 def _read_pbf(path: Path) -> _OsmTables:

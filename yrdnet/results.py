@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -184,7 +183,3 @@ def _md_table(df: pd.DataFrame) -> str:
     sep = "| " + " | ".join("---" for _ in df.columns) + " |"
     rows = ["| " + " | ".join(fmt(v) for v in r) + " |" for r in df.itertuples(index=False)]
     return "\n".join([head, sep, *rows])
-
-
-def _json_default(o: Any) -> Any:  # pragma: no cover - used by json.dumps callers
-    return json.JSONEncoder().default(o)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from .convert import MODES, compile_graph
+from .convert import check_mode, compile_graph
 from .settings import settings
 
 __all__ = ["UnreachableWarning", "node_distances", "travel_times", "trip_breakdown", "unreachable_message"]
@@ -110,9 +110,7 @@ def travel_times(
     >>> bool((T.to_numpy().diagonal() == 0).all())
     True
     """
-    if mode not in MODES:
-        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
-        raise ValueError(msg)
+    check_mode(mode)
     cg = compile_graph(G)
     if zones is None:
         zn, codes = cg.zones, cg.zone_codes
@@ -175,9 +173,7 @@ def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str 
     >>> legs["part"].tolist()[0]
     'access'
     """
-    if mode not in MODES:
-        msg = f"unknown mode {mode!r}; expected one of {list(MODES)}"
-        raise ValueError(msg)
+    check_mode(mode)
     cg = compile_graph(G)
     src, dst = f"zone:{int(origin)}", f"zone:{int(destination)}"
     for z in (src, dst):

@@ -67,6 +67,7 @@ import networkx as nx
 import pandas as pd
 
 from ._errors import ScenarioError
+from ._validate import YRD_BBOX
 from .datasets import close_matches, data_folder, load_cities, load_highways, load_lines, load_stations
 from .graph import graph_from_tables
 from .params import TravelTimeModel
@@ -320,7 +321,8 @@ def _add_station(t: Tables, st: dict[str, Any], s: Scenario, i: int) -> None:
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} needs lon, lat and adcode") from None
     if adcode not in t.cities.index:
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r}: unknown city adcode {adcode}")
-    if not (114.5 <= lon <= 123.5 and 27.0 <= lat <= 35.5):
+    x0, y0, x1, y1 = YRD_BBOX
+    if not (x0 <= lon <= x1 and y0 <= lat <= y1):
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} at ({lon}, {lat}) is outside the YRD")
     from shapely.geometry import Point
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import GraphContractError
+from ._optional import import_optional
 
 __all__ = ["LAYER_NAMES", "interactive_map"]
 
@@ -45,12 +46,7 @@ _ATTRIBUTION = (
 
 
 def _folium() -> Any:
-    try:
-        import folium
-    except ImportError as exc:
-        msg = "interactive maps need folium: pip install yrdnet[maps]"
-        raise ImportError(msg) from exc
-    return folium
+    return import_optional("folium", "interactive maps", "maps")
 
 
 def _edge_key(u: Any, v: Any, d: dict[str, Any]) -> tuple[Any, ...]:
