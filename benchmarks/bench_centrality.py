@@ -9,9 +9,11 @@ graph-to-array conversion. Run directly with ``python benchmarks/bench_centralit
 
 from __future__ import annotations
 
+import functools
 import logging
-import time
 from collections.abc import Callable
+
+import _timing
 
 from yrdnet.centrality import betweenness, city_betweenness, edge_betweenness
 from yrdnet.convert import compile_graph
@@ -23,15 +25,7 @@ N_NODES = 5_000
 N_ZONES = 200
 SEED = 2024
 REPEAT = 3  # best of
-
-
-def _best(fn: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+best_of = functools.partial(_timing.best_of, repeat=REPEAT)
 
 
 def run(n_nodes: int = N_NODES, n_zones: int = N_ZONES, seed: int = SEED) -> list[dict]:
@@ -39,7 +33,7 @@ def run(n_nodes: int = N_NODES, n_zones: int = N_ZONES, seed: int = SEED) -> lis
     G = random_graph(n_zones, n_nodes=n_nodes, seed=seed)
     compile_graph(G)  # warm the shared CSR cache
     logger.info("bench_centrality: %d nodes, %d edges, %d zones", G.number_of_nodes(), G.number_of_edges(), n_zones)
-    baseline = _best(lambda: betweenness(G, backend="networkx"), repeat=1)
+    baseline = best_of(lambda: betweenness(G, backend="networkx"), repeat=1)
     rows = [{"name": "betweenness[networkx]", "seconds": baseline, "baseline": baseline, "ratio": 1.0}]
     cases: list[tuple[str, Callable[[], object]]] = [
         ("betweenness[igraph]", lambda: betweenness(G, backend="igraph")),
@@ -50,9 +44,9 @@ def run(n_nodes: int = N_NODES, n_zones: int = N_ZONES, seed: int = SEED) -> lis
         ("edge_betweenness[scipy]", lambda: edge_betweenness(G, backend="scipy")),
     ]
     for name, fn in cases:
-        s = _best(fn)
+        s = best_of(fn)
         rows.append({"name": name, "seconds": s, "baseline": baseline, "ratio": baseline / s})
-    s = _best(lambda: city_betweenness(G), repeat=1)
+    s = best_of(lambda: city_betweenness(G), repeat=1)
     rows.append({"name": "city_betweenness[scipy]", "seconds": s, "baseline": baseline, "ratio": baseline / s})
     return rows
 

@@ -20,13 +20,15 @@ each row times the routing work only. Run with ``python benchmarks/bench_increme
 
 from __future__ import annotations
 
+import functools
 import logging
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import _timing
 import networkx as nx
+from _timing import row
 
 import yrdnet
 from yrdnet.convert import compile_graph
@@ -44,25 +46,7 @@ logger = logging.getLogger(__name__)
 BASE = "baseline_2025"
 ONE = "north_yangtze_hsr"
 REPEAT = 9  # best of
-
-
-def _best(fn: Callable[[], object], repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def _row(name: str, seconds: float, baseline: str, baseline_seconds: float) -> dict[str, Any]:
-    return {
-        "name": name,
-        "seconds": seconds,
-        "baseline": baseline,
-        "baseline_seconds": baseline_seconds,
-        "ratio": baseline_seconds / seconds if seconds > 0 else float("inf"),
-    }
+best_of = functools.partial(_timing.best_of, repeat=REPEAT)
 
 
 def _single_line_graphs() -> dict[str, nx.MultiDiGraph]:
@@ -102,21 +86,17 @@ def run(mode: str = "multimodal") -> list[dict[str, Any]]:
         )
 
     rows = []
-    t_full_one = _best(full(G1))
-    t_base = _best(lambda: all_node_distances(G0, mode))
-    t_upd_one = _best(inc(G1, D0))
-    rows.append(_row(f"{ONE}: update only (all-node base given)", t_upd_one, f"travel_times({ONE})", t_full_one))
-    rows.append(
-        _row(f"{ONE}: all-node base ({n}x{n}) + update", t_base + t_upd_one, f"travel_times({ONE})", t_full_one)
-    )
-    rows.append(_row(f"{ONE}: default path (zones+touched base)", _best(inc(G1)), f"travel_times({ONE})", t_full_one))
+    t_full_one = best_of(full(G1))
+    t_base = best_of(lambda: all_node_distances(G0, mode))
+    t_upd_one = best_of(inc(G1, D0))
+    rows.append(row(f"{ONE}: update only (all-node base given)", t_upd_one, f"travel_times({ONE})", t_full_one))
+    rows.append(row(f"{ONE}: all-node base ({n}x{n}) + update", t_base + t_upd_one, f"travel_times({ONE})", t_full_one))
+    rows.append(row(f"{ONE}: default path (zones+touched base)", best_of(inc(G1)), f"travel_times({ONE})", t_full_one))
 
-    t_full_p = _best(full(Gp))
-    t_upd_p = _best(inc(Gp, D0))
-    rows.append(_row("plan_2035 at once: update only", t_upd_p, "travel_times(plan_2035)", t_full_p))
-    rows.append(
-        _row("plan_2035 at once: all-node base + update", t_base + t_upd_p, "travel_times(plan_2035)", t_full_p)
-    )
+    t_full_p = best_of(full(Gp))
+    t_upd_p = best_of(inc(Gp, D0))
+    rows.append(row("plan_2035 at once: update only", t_upd_p, "travel_times(plan_2035)", t_full_p))
+    rows.append(row("plan_2035 at once: all-node base + update", t_base + t_upd_p, "travel_times(plan_2035)", t_full_p))
 
     graphs = list(singles.values())
     k = len(graphs)
@@ -138,28 +118,28 @@ def run(mode: str = "multimodal") -> list[dict[str, Any]]:
 
         return go
 
-    t_sweep_full = _best(sweep_full)
-    t_sweep_upd = _best(sweep_inc(D0))
+    t_sweep_full = best_of(sweep_full)
+    t_sweep_upd = best_of(sweep_inc(D0))
     label = f"travel_times x {k} single-line scenarios"
-    rows.append(_row(f"plan_2035 as {k} single lines: update only", t_sweep_upd, label, t_sweep_full))
-    rows.append(_row(f"plan_2035 as {k} single lines: base once + updates", t_base + t_sweep_upd, label, t_sweep_full))
-    rows.append(_row(f"plan_2035 as {k} single lines: default path", _best(sweep_inc(None)), label, t_sweep_full))
+    rows.append(row(f"plan_2035 as {k} single lines: update only", t_sweep_upd, label, t_sweep_full))
+    rows.append(row(f"plan_2035 as {k} single lines: base once + updates", t_base + t_sweep_upd, label, t_sweep_full))
+    rows.append(row(f"plan_2035 as {k} single lines: default path", best_of(sweep_inc(None)), label, t_sweep_full))
     # the kernel on the whole all-node matrix (every node's row updated), against
     # recomputing the all-node matrix of the scenario graph
     for label_g, G in ((ONE, G1), ("plan_2035", Gp)):
         edges = added_edges(G0, G, mode)
         new = [v for v in G if v not in G0]
-        t_k = _best(lambda e=edges, nw=new: update_distances(D0, e, new_nodes=nw))
-        t_a = _best(lambda g=G: all_node_distances(g, mode))
+        t_k = best_of(lambda e=edges, nw=new: update_distances(D0, e, new_nodes=nw))
+        t_a = best_of(lambda g=G: all_node_distances(g, mode))
         rows.append(
-            _row(
+            row(
                 f"{label_g}: update_distances on all-node matrix ({len(edges)} edges)",
                 t_k,
                 f"all_node_distances({label_g})",
                 t_a,
             )
         )
-    rows.append(_row(f"all-node base alone ({n}x{n}, one-off)", t_base, f"travel_times({BASE})", _best(full(G0))))
+    rows.append(row(f"all-node base alone ({n}x{n}, one-off)", t_base, f"travel_times({BASE})", best_of(full(G0))))
     return rows
 
 

@@ -7,9 +7,7 @@ so > 1 means yrdnet is faster). Nothing here is a unit test: timings vary by mac
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 import tracemalloc
 import warnings
 from collections.abc import Callable
@@ -20,21 +18,12 @@ os.environ.setdefault("YRDNET_QUIET", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import networkx as nx
+from _timing import median_of, row
 
 import yrdnet
 from yrdnet.routing import UnreachableWarning
 
 warnings.simplefilter("ignore", UnreachableWarning)
-
-
-def timeit(fn: Callable[[], Any], repeat: int = 3) -> float:
-    """Median wall time of ``repeat`` calls, seconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def peak_mb(fn: Callable[[], Any]) -> float:
@@ -44,16 +33,6 @@ def peak_mb(fn: Callable[[], Any]) -> float:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 1e6
-
-
-def row(name: str, seconds: float, baseline_name: str, baseline: float) -> dict[str, Any]:
-    return {
-        "name": name,
-        "seconds": seconds,
-        "baseline": baseline_name,
-        "baseline_seconds": baseline,
-        "ratio": baseline / seconds if seconds > 0 else float("inf"),
-    }
 
 
 def bench_routing() -> list[dict[str, Any]]:
@@ -78,9 +57,9 @@ def bench_routing() -> list[dict[str, Any]]:
         H.add_edges_from((u, v, k, G.edges[u, v, k]) for (u, v, k), ok in zip(edges, mask, strict=False) if ok)
         sub[m] = H
     del cg
-    nx_mm = timeit(lambda: nx_zones(G), 3)
-    nx_3 = timeit(lambda: [nx_zones(sub[m]) for m in sub], 1)
-    t_build = timeit(lambda: yrdnet.build_graph("baseline", year=2025))
+    nx_mm = median_of(lambda: nx_zones(G), 3)
+    nx_3 = median_of(lambda: [nx_zones(sub[m]) for m in sub], 1)
+    t_build = median_of(lambda: yrdnet.build_graph("baseline", year=2025))
     rows.append(row("build_graph(2025)", t_build, "networkx Dijkstra from each zone (multimodal)", nx_mm))
 
     def ours_cold() -> None:
@@ -88,13 +67,13 @@ def bench_routing() -> list[dict[str, Any]]:
         yrdnet.travel_times(G, "multimodal")
 
     rows.append(
-        row("travel_times 41x41 (compile + route)", timeit(ours_cold), "networkx Dijkstra from each zone", nx_mm)
+        row("travel_times 41x41 (compile + route)", median_of(ours_cold), "networkx Dijkstra from each zone", nx_mm)
     )
     yrdnet.travel_times(G, "multimodal")
     rows.append(
         row(
             "travel_times 41x41 (compiled)",
-            timeit(lambda: yrdnet.travel_times(G, "multimodal"), 5),
+            median_of(lambda: yrdnet.travel_times(G, "multimodal"), 5),
             "networkx Dijkstra from each zone",
             nx_mm,
         )
@@ -102,7 +81,7 @@ def bench_routing() -> list[dict[str, Any]]:
     rows.append(
         row(
             "travel_times 41x41 x 3 modes (compiled)",
-            timeit(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.convert.MODES], 5),
+            median_of(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.convert.MODES], 5),
             "networkx Dijkstra from each zone, per mode subgraph",
             nx_3,
         )
@@ -110,7 +89,7 @@ def bench_routing() -> list[dict[str, Any]]:
     rows.append(
         row(
             "build_graph + travel_times x 3 modes",
-            timeit(
+            median_of(
                 lambda: [
                     yrdnet.travel_times(g, m)
                     for g in [yrdnet.build_graph("baseline", year=2025)]
@@ -129,7 +108,7 @@ def bench_analyze() -> list[dict[str, Any]]:
     subset of it (all-pairs Dijkstra + networkx closeness + betweenness on zones)."""
     G = yrdnet.build_graph("baseline", year=2025)
     yrdnet.analyze(G)  # warm caches (CSR, imports)
-    ours = timeit(lambda: yrdnet.analyze(G, sensitivity_samples=200), 5)
+    ours = median_of(lambda: yrdnet.analyze(G, sensitivity_samples=200), 5)
     zones = [n for n, k in G.nodes(data="kind") if k == "zone"]
 
     def nx_subset() -> None:
@@ -143,7 +122,7 @@ def bench_analyze() -> list[dict[str, Any]]:
             "analyze(baseline_2025), graph built",
             ours,
             "networkx: routing + zone betweenness only",
-            timeit(nx_subset, 1),
+            median_of(nx_subset, 1),
         )
     ]
     mem = peak_mb(lambda: yrdnet.analyze(G))

@@ -356,13 +356,16 @@ def analyze(
 
 
 def timeline(
-    scenarios: Sequence[str | Path | Scenario] = TIMELINE,
+    scenarios: Sequence[str | Path | Scenario | ScenarioResult] = TIMELINE,
     *,
     scope: str = "yrd",
     indicators: Iterable[str] | None = None,
     params: MetricParams | None = None,
 ) -> pd.DataFrame:
     """Region indices over a sequence of scenarios (default 2010 -> 2025 -> 2035).
+
+    Items may be scenarios (names, paths, :class:`Scenario`) or results already computed
+    with :func:`analyze` (reused as they are, so nothing is analysed twice).
 
     Returns
     -------
@@ -373,10 +376,12 @@ def timeline(
     cols = {}
     years = {}
     for s in scenarios:
-        sc = load_scenario(s)
-        res = analyze(sc, scope, params=params, centrality=True, sensitivity_samples=20)
-        cols[sc.name] = res.region["value"]
-        years[sc.name] = sc.effective_year
+        if isinstance(s, ScenarioResult):
+            res = s
+        else:
+            res = analyze(load_scenario(s), scope, params=params, centrality=True, sensitivity_samples=20)
+        cols[res.name] = res.region["value"]
+        years[res.name] = res.year
     df = pd.DataFrame(cols)
     if indicators is not None:
         df = df.loc[list(indicators)]

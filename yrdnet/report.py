@@ -252,7 +252,8 @@ def demo(
             cmp.to_dir(out / "compare")
             state["compare"] = cmp
         elif step == "timeline":
-            tl = timeline(list(timeline_scenarios))
+            done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
+            tl = timeline([done.get(str(s), s) for s in timeline_scenarios])
             write_csv(out / "timeline.csv", tl)
             state["timeline"] = tl
         elif step == "maps":
