@@ -67,7 +67,7 @@ def available() -> list[str]:
     return sorted(
         str(p.relative_to(root)).replace("\\", "/")
         for p in root.rglob("*")
-        if p.is_file() and p.suffix in {".csv", ".toml", ".geojson", ".json", ".osm", ".gz", ".bz2"}
+        if p.is_file() and p.suffix in {".csv", ".toml", ".geojson", ".json", ".osm", ".gz", ".bz2", ".zip"}
     )
 
 
