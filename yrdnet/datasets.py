@@ -363,3 +363,195 @@ def load_highways(path: str | Path | None = None) -> pd.DataFrame:
     probs.raise_if_any()
     df["opened"] = pd.array(df["opened"], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     return df.set_index("link_id")
+
+
+# ---------------------------------------------------------------- counties
+__all__ += ["load_airports", "load_counties", "load_county_boundaries"]
+
+_COUNTY_COLS = (
+    Column("adcode", "adcode"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("city", "adcode"),
+    Column("kind", "choice", choices=("district", "county", "county_city")),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("population", "int", positive=True),
+    Column("urban", "int", required=False, lo=0),
+    Column("rural", "int", required=False, lo=0),
+    Column("population_2010", "int", required=False, positive=True),
+    Column("source"),
+)
+
+
+def _county_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    pop, urban, rural = rec.get("population"), rec.get("urban"), rec.get("rural")
+    if (urban is None) != (rural is None):
+        probs.add(line, "urban/rural", "expected both urban and rural, or neither")
+    elif pop is not None and urban is not None and rural is not None and urban + rural != pop:
+        probs.add(line, "urban/rural", f"expected urban + rural = population {pop}, found {urban} + {rural}")
+
+
+def _check_cities(df: pd.DataFrame, column: str, probs: Problems) -> None:
+    city_ids = set(load_cities().index)
+    for i, code in enumerate(df[column]):
+        if code is not None and code not in city_ids:
+            probs.add(i + 2, column, f"unknown city adcode {code}{close_matches(code, city_ids)}")
+
+
+def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the 305 county-level units (districts, counties, county-level cities).
+
+    Parameters
+    ----------
+    path
+        Alternative ``counties.csv``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); columns ``name_zh``, ``name_en``, ``city`` (parent city
+        adcode, one of the 41), ``kind`` (district / county / county_city), ``lon``,
+        ``lat`` (seat, WGS84), ``population``, ``urban``, ``rural`` (2020 census; urban
+        and rural are nullable Int64), ``population_2010`` (nullable Int64: empty where
+        the 2010 units cannot be mapped to today's), ``source``; point geometry at the
+        seat; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of every problem (missing column, duplicate
+        adcode, unknown city, urban + rural not equal to population, ...).
+
+    Examples
+    --------
+    >>> counties = load_counties()
+    >>> len(counties), counties.crs.to_epsg()
+    (305, 4326)
+    >>> counties.loc[320583, "name_en"]
+    'Kunshan'
+    """
+    p = _resolve(path, "counties.csv")
+    df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[check_in_bbox, _county_row_check])
+    probs = Problems(p)
+    _check_cities(df, "city", probs)
+    probs.raise_if_any()
+    for c in ("urban", "rural", "population_2010"):
+        df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("adcode")
+
+
+def load_county_boundaries(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the simplified county polygons (WGS84) of ``county_boundaries.geojson``.
+
+    Parameters
+    ----------
+    path
+        Alternative GeoJSON file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); column ``name_zh``; (multi)polygon geometry; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unreadable, lacks ``adcode``/``name_zh``, repeats an
+        adcode or holds a non-polygon or empty geometry (naming the feature).
+
+    Examples
+    --------
+    >>> b = load_county_boundaries()
+    >>> len(b), b.crs.to_epsg(), b.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    (305, 4326, np.True_)
+    """
+    p = _resolve(path, "county_boundaries.geojson")
+    try:
+        gdf = gpd.read_file(p)
+    except Exception as e:  # pyogrio / fiona raise their own types
+        raise DataError(f"{p.name}: cannot read {p}: {e}") from None
+    probs = Problems(p)
+    missing = [c for c in ("adcode", "name_zh") if c not in gdf.columns]
+    if missing:
+        probs.add(None, None, f"missing required propert(ies) {missing}; found {list(gdf.columns)}")
+        probs.raise_if_any()
+    seen: dict[int, int] = {}
+    codes: list[int | None] = []
+    for i, (code, geom) in enumerate(zip(gdf["adcode"], gdf.geometry, strict=True)):
+        where = i + 1  # "row" = feature number (1-based)
+        try:
+            c = int(code)
+        except (TypeError, ValueError):
+            probs.add(where, "adcode", f"expected a 6-digit adcode, found {code!r}")
+            codes.append(None)
+            continue
+        if not 100000 <= c <= 999999:
+            probs.add(where, "adcode", f"expected a 6-digit adcode, found {code!r}")
+        if c in seen:
+            probs.add(where, "adcode", f"duplicate id {c} (first on row {seen[c]})")
+        seen.setdefault(c, where)
+        codes.append(c)
+        if geom is None or geom.is_empty or geom.geom_type not in {"Polygon", "MultiPolygon"}:
+            found = "nothing" if geom is None else geom.geom_type
+            probs.add(where, "geometry", f"expected a non-empty (Multi)Polygon, found {found}")
+    probs.raise_if_any()
+    gdf["adcode"] = codes
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    return gdf[["adcode", "name_zh", "geometry"]].set_index("adcode")
+
+
+_AIRPORT_COLS = (
+    Column("iata"),
+    Column("icao"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("city", "adcode"),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("role", "choice", choices=("international_hub", "regional")),
+    Column("source"),
+)
+
+
+def _airport_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    iata = rec.get("iata") or ""
+    if not (len(iata) == 3 and iata.isascii() and iata.isupper()):
+        probs.add(line, "iata", f"expected a 3-letter IATA code, found {iata!r}")
+
+
+def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the civil airports serving the YRD.
+
+    Parameters
+    ----------
+    path
+        Alternative ``airports.csv``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``iata``; columns ``icao``, ``name_zh``, ``name_en``, ``city`` (adcode of
+        the city it lies in), ``lon``, ``lat`` (WGS84), ``role`` (``international_hub``
+        or ``regional``), ``source``; point geometry; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of every problem.
+
+    Examples
+    --------
+    >>> airports = load_airports()
+    >>> sorted(airports.index[airports["role"] == "international_hub"])
+    ['PVG', 'SHA']
+    """
+    p = _resolve(path, "airports.csv")
+    df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[check_in_bbox, _airport_row_check])
+    probs = Problems(p)
+    _check_cities(df, "city", probs)
+    probs.raise_if_any()
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("iata")
