@@ -151,7 +151,19 @@ def bench_incremental() -> list[dict[str, Any]]:
     return list(bi.run())
 
 
-BENCHES: list[Callable[[], list[dict[str, Any]]]] = [bench_routing, bench_analyze, bench_centrality, bench_incremental]
+def bench_timetable() -> list[dict[str, Any]]:
+    import bench_timetable as bt
+
+    return list(bt.run())
+
+
+BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
+    bench_routing,
+    bench_analyze,
+    bench_centrality,
+    bench_incremental,
+    bench_timetable,
+]
 
 
 def main() -> None:

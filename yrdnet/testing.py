@@ -567,3 +567,170 @@ def assert_od_equal(
         )
         msg = f"OD matrices differ in {int(bad.sum())} of {bad.size} cell(s) (atol={atol}, rtol={rtol}); worst: {worst}"
         raise AssertionError(msg)
+
+
+# --------------------------------------------------------------------------- tiny GTFS feed
+
+import csv  # noqa: E402  (tiny_feed's needs, kept with it)
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_TINY_STOPS: tuple[tuple[str, str, float, float], ...] = (
+    ("shanghai_hongqiao", "上海虹桥", 121.31620, 31.19598),
+    ("suzhou_north", "苏州北", 120.63893, 31.42372),
+    ("nanjing_south", "南京南", 118.79276, 31.97074),
+    ("hefei_south", "合肥南", 117.28484, 31.80054),
+    ("hangzhou_east", "杭州东", 120.20820, 30.29355),
+    ("jiaxing_south", "嘉兴南", 120.79391, 30.69579),
+    ("zhoushan", "舟山", 122.10000, 30.03000),  # served by no trip
+)
+
+# trip_id, route_id, service_id, train, [(stop_id, arrival, departure), ...]
+_TINY_TRIPS: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "t1",
+        "r_g",
+        "daily",
+        "G7001",
+        (
+            ("shanghai_hongqiao", "08:00:00", "08:00:00"),
+            ("suzhou_north", "08:25:00", "08:27:00"),
+            ("nanjing_south", "09:30:00", "09:30:00"),
+        ),
+    ),
+    # a 10-minute connection from t1 at nanjing_south: caught only if transfers take <= 10 min
+    (
+        "t2",
+        "r_g",
+        "daily",
+        "G7003",
+        (("nanjing_south", "09:40:00", "09:40:00"), ("hefei_south", "10:40:00", "10:40:00")),
+    ),
+    # the 30-minute fallback connection
+    (
+        "t3",
+        "r_d",
+        "daily",
+        "D3001",
+        (("nanjing_south", "10:00:00", "10:00:00"), ("hefei_south", "11:10:00", "11:10:00")),
+    ),
+    (
+        "t4",
+        "r_g",
+        "daily",
+        "G7501",
+        (("shanghai_hongqiao", "07:30:00", "07:30:00"), ("hangzhou_east", "08:30:00", "08:30:00")),
+    ),
+    # runs past midnight (times beyond 24:00:00)
+    (
+        "t5",
+        "r_d",
+        "daily",
+        "D3201",
+        (
+            ("hangzhou_east", "23:30:00", "23:30:00"),
+            ("jiaxing_south", "24:05:00", "24:06:00"),
+            ("shanghai_hongqiao", "24:35:00", "24:35:00"),
+        ),
+    ),
+    # a slow direct train: slower than t1 + t3 with a transfer
+    (
+        "t6",
+        "r_k",
+        "daily",
+        "K8001",
+        (
+            ("shanghai_hongqiao", "09:00:00", "09:00:00"),
+            ("nanjing_south", "11:00:00", "11:02:00"),
+            ("hefei_south", "13:00:00", "13:00:00"),
+        ),
+    ),
+    # not running on 2016-03-10 (service starts the next day)
+    (
+        "t7",
+        "r_g",
+        "later",
+        "G7999",
+        (("shanghai_hongqiao", "12:00:00", "12:00:00"), ("hangzhou_east", "12:45:00", "12:45:00")),
+    ),
+)
+
+
+def tiny_feed(path: str | os.PathLike[str]) -> Path:
+    """Write a tiny deterministic GTFS feed (a folder) and return its path.
+
+    One service day, 2016-03-10, seven stops (yrdnet station ids) and seven trips, with
+    the pathologies timetable routing must survive:
+
+    * ``D3201`` (t5) runs past midnight: Hangzhou East 23:30, Jiaxing South 24:05/24:06,
+      Shanghai Hongqiao 24:35;
+    * ``zhoushan`` is served by no trip;
+    * Shanghai Hongqiao to Hefei South needs a transfer at Nanjing South: ``G7001``
+      arrives 09:30; ``G7003`` leaves 09:40 (a transfer too tight for a 15-min minimum)
+      and ``D3001`` leaves 10:00; the slow direct ``K8001`` (09:00-13:00) is slower than
+      ``G7001`` + ``D3001``;
+    * ``G7999`` (t7) belongs to a service that starts on 2016-03-11 and is dropped.
+
+    Parameters
+    ----------
+    path
+        Folder to write into (created if needed); the feed goes in ``path / "tiny_gtfs"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The feed folder, readable by :func:`yrdnet.timetable.read_gtfs`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> sorted(p.name for p in tiny_feed(tempfile.mkdtemp()).iterdir())[:3]
+    ['agency.txt', 'calendar.txt', 'calendar_dates.txt']
+    """
+    out = Path(path) / "tiny_gtfs"
+    out.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+        with (out / name).open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+
+    write(
+        "agency.txt",
+        ["agency_id", "agency_name", "agency_url", "agency_timezone"],
+        [["cr", "China Railway (test)", "https://example.invalid", "Asia/Shanghai"]],
+    )
+    write(
+        "stops.txt",
+        ["stop_id", "stop_name", "stop_lat", "stop_lon"],
+        [[s, name, lat, lon] for s, name, lon, lat in _TINY_STOPS],
+    )
+    write(
+        "routes.txt",
+        ["route_id", "agency_id", "route_short_name", "route_desc", "route_type"],
+        [["r_g", "cr", "G", "G", 2], ["r_d", "cr", "D", "D", 2], ["r_k", "cr", "K", "K", 2]],
+    )
+    write(
+        "trips.txt",
+        ["route_id", "service_id", "trip_id", "trip_short_name"],
+        [[r, sv, t, name] for t, r, sv, name, _ in _TINY_TRIPS],
+    )
+    write(
+        "stop_times.txt",
+        ["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"],
+        [[t, a, d, s, k + 1] for t, _, _, _, calls in _TINY_TRIPS for k, (s, a, d) in enumerate(calls)],
+    )
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    write(
+        "calendar.txt",
+        ["service_id", *days, "start_date", "end_date"],
+        [["daily", *[1] * 7, "20160310", "20160310"], ["later", *[1] * 7, "20160311", "20160331"]],
+    )
+    write("calendar_dates.txt", ["service_id", "date", "exception_type"], [["later", "20160313", 2]])
+    write(
+        "feed_info.txt",
+        ["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date"],
+        [["yrdnet tests", "https://example.invalid", "zh", "20160310", "20160331"]],
+    )
+    return out
