@@ -19,6 +19,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import datasets as datasets
 from . import osm as osm
 from . import params as params
+from . import services as services
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
 from ._errors import NotIncrementalError as NotIncrementalError
@@ -48,12 +49,14 @@ from .params import TravelTimeModel as TravelTimeModel
 from .results import Comparison as Comparison
 from .results import ScenarioResult as ScenarioResult
 from .routing import UnreachableWarning as UnreachableWarning
+from .routing import station_times as station_times
 from .routing import travel_times as travel_times
 from .routing import trip_breakdown as trip_breakdown
 from .scenario import Scenario as Scenario
 from .scenario import build_graph as build_graph
 from .scenario import list_scenarios as list_scenarios
 from .scenario import load_scenario as load_scenario
+from .services import load_services as load_services
 from .settings import settings as settings
 
 graph_from_curated = build_graph
@@ -90,12 +93,15 @@ __all__ = [
     "load_lines",
     "load_metros",
     "load_scenario",
+    "load_services",
     "load_stations",
     "metro_members",
     "osm",
     "params",
     "scenario_travel_times",
+    "services",
     "settings",
+    "station_times",
     "timeline",
     "travel_times",
     "travel_times_incremental",

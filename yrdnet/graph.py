@@ -4,21 +4,23 @@ The graph meets the yrdnet graph contract (see :func:`yrdnet.validate_graph`): a
 ``networkx.MultiDiGraph`` that OSMnx accepts, with
 
 * nodes ``zone:<adcode>`` (city centres, ``kind="zone"``), ``st:<station_id>`` (station
-  halls, ``kind="station"``), ``pl:<line_id>:<station_id>`` (a line's platform at a
-  station, ``kind="station"``, attribute ``line``) and ``rd:<adcode>`` (the city's
-  expressway access point, ``kind="road"``);
-* edges ``rail`` (platform to platform along a line), ``transfer`` (hall to platform =
-  boarding, platform to hall = alighting, platform to platform = through-running),
-  ``access`` (zone to station hall and back; zone to road node and back) and ``road``.
+  halls, ``kind="station"``) and ``rd:<adcode>`` (the city's expressway access point,
+  ``kind="road"``);
+* edges ``rail`` (station hall to station hall: one per *service level* of the pair, see
+  :mod:`yrdnet.services`; its ``travel_time`` is the wait that follows from the pooled
+  frequency, the in-vehicle time and alighting, kept apart in ``wait_s``,
+  ``in_vehicle_s`` and ``alight_s``; ``service``, ``line`` and ``trains_per_day`` say
+  what runs), ``access`` (zone to station hall and back; zone to road node and back) and
+  ``road``.
 
-Door-to-door times therefore include access, terminal, waiting and transfer time; a change
-of line cannot be skipped because each line has its own platform nodes. All time
-parameters come from :class:`yrdnet.TravelTimeModel`.
+Door-to-door times therefore include access, terminal, waiting and transfer time: a
+change of train is an alighting plus a new wait at the station hall, while a through
+train (one service) needs none. All time parameters come from
+:class:`yrdnet.TravelTimeModel`.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Iterable
 from typing import Any, cast
@@ -30,6 +32,7 @@ import pandas as pd
 from . import __version__
 from ._geo import haversine_km
 from .params import TravelTimeModel
+from .services import line_segments, pair_levels, segment_table, services_for_network
 
 __all__ = ["graph_from_tables"]
 
@@ -73,88 +76,38 @@ def filter_network(lines: pd.DataFrame, highways: pd.DataFrame, year: int | None
     return lines[open_.astype(bool)], highways[hw_ok]
 
 
-def _segment_km(
-    stops: list[str], stations: pd.DataFrame, length_km: float, model: TravelTimeModel, line: str
-) -> np.ndarray:
-    lon = stations.loc[stops, "lon"].to_numpy(float)
-    lat = stations.loc[stops, "lat"].to_numpy(float)
-    d = haversine_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    total = float(d.sum())
-    if length_km and not np.isnan(length_km) and total > 0:
-        ratio = length_km / total
-        if not 0.95 <= ratio <= 1.8:
-            log.warning(
-                "line %s: sourced length %.1f km is %.2f x the geodesic sum of its stops; check its stop list",
-                line,
-                length_km,
-                ratio,
-            )
-        return np.asarray(d * ratio)
-    return np.asarray(d * model.rail_detour)
-
-
-def _add_rail(G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
-    served: dict[str, set[str]] = {}
-    for lid, ln in lines.iterrows():
-        stops = list(ln["stops"])
-        v = float(ln["operating_speed_kph"])
-        seg = _segment_km(stops, stations, ln.get("length_km", np.nan), model, str(lid))
-        for s in stops:
-            st = stations.loc[s]
-            G.add_node(
-                platform_id(str(lid), s),
-                x=float(st["lon"]),
-                y=float(st["lat"]),
-                kind="station",
-                city=int(st["adcode"]),
-                name=str(st["name_en"]),
-                name_zh=str(st["name_zh"]),
-                line=str(lid),
-                station=s,
-            )
-            served.setdefault(s, set()).add(str(lid))
-        last = len(stops) - 1
-        for k, (a, b) in enumerate(itertools.pairwise(stops)):
-            # half the stop penalty at each end that is an intermediate station
-            n_half = (k > 0) + (k + 1 < last)
-            tt = seg[k] / (v * model.rail_speed_factor) * 3600.0 + n_half * 0.5 * model.stop_penalty_min * 60.0
-            attrs = {
-                "mode": "rail",
-                "line": str(lid),
-                "length": float(seg[k] * 1000.0),
-                "travel_time": float(tt),
-                "speed_kph": v,
-                "kind": str(ln["kind"]),
-            }
-            G.add_edge(platform_id(str(lid), a), platform_id(str(lid), b), **attrs)
-            G.add_edge(platform_id(str(lid), b), platform_id(str(lid), a), **attrs)
-    for s, lids in served.items():
-        hall = station_id(s)
-        for lid in sorted(lids):
-            pl = platform_id(lid, s)
-            G.add_edge(
-                hall, pl, mode="transfer", length=0.0, speed_kph=0.0, travel_time=model.wait_min * 60.0, line=lid
-            )
-            G.add_edge(
-                pl, hall, mode="transfer", length=0.0, speed_kph=0.0, travel_time=model.alight_min * 60.0, line=lid
-            )
-    # through-running: trains continue onto another line without a change
-    for lid, ln in lines.iterrows():
-        for other in ln["through_to"] or []:
-            if other not in lines.index:
-                continue
-            shared = set(ln["stops"]) & set(lines.loc[other, "stops"])
-            for s in sorted(shared):
-                for u, w in ((str(lid), other), (other, str(lid))):
-                    G.add_edge(
-                        platform_id(u, s),
-                        platform_id(w, s),
-                        mode="transfer",
-                        length=0.0,
-                        speed_kph=0.0,
-                        travel_time=max(model.stop_penalty_min, 0.5) * 60.0,
-                        line=f"{u}>{w}",
-                    )
+def _add_rail(
+    G: nx.MultiDiGraph,
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    running: pd.DataFrame,
+) -> None:
+    """Rail edges hall -> hall, one per service level (see :mod:`yrdnet.services`)."""
+    segs = segment_table(lines, stations, model)
+    levels = pair_levels(running, segs, model, line_segments(lines, stations, model))
+    alight_s = model.alight_min * 60.0
+    for r in levels.to_dict("records"):
+        ride = float(r["in_vehicle_s"])
+        km = float(r["km"])
+        G.add_edge(
+            station_id(str(r["origin"])),
+            station_id(str(r["destination"])),
+            mode="rail",
+            line=str(r["lines"]),
+            service=str(r["service"]),
+            services=int(r["services"]),
+            train_class=str(r["train_class"]),
+            trains_per_day=float(r["trains_per_day"]),
+            level=int(r["level"]),
+            wait_s=float(r["wait_s"]),
+            in_vehicle_s=ride,
+            alight_s=alight_s,
+            length=km * 1000.0,
+            speed_kph=km / ride * 3600.0 if ride > 0 else 0.0,
+            travel_time=float(r["wait_s"]) + ride + alight_s,
+        )
+    G.graph["n_services"] = len(running)
 
 
 def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
@@ -227,6 +180,7 @@ def graph_from_tables(
     model: TravelTimeModel | None = None,
     scenario: str = "custom",
     extra_graph_attrs: dict[str, Any] | None = None,
+    services: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal graph from curated tables (already edited by a scenario).
 
@@ -242,6 +196,9 @@ def graph_from_tables(
         Name recorded in ``G.graph["scenario"]``.
     extra_graph_attrs
         More provenance stored in ``G.graph``.
+    services
+        Timetable-derived services (default :func:`yrdnet.load_services`); lines they do
+        not cover get :func:`yrdnet.services.default_services`.
 
     Returns
     -------
@@ -256,6 +213,7 @@ def graph_from_tables(
         year=-1 if year is None else int(year),
         created_with=f"yrdnet {__version__}",
         n_lines=len(lines_y),
+        transfer_min=float(model.transfer_min),
         lines=";".join(map(str, lines_y.index)),
     )
     if extra_graph_attrs:
@@ -270,7 +228,8 @@ def graph_from_tables(
             name=str(c["name_en"]),
             name_zh=str(c["name_zh"]),
         )
-    served = _served_stations(lines_y)
+    running = services_for_network(lines_y, stations, cities, model, services)
+    served = _served_stations(running)
     for sid in sorted(served):
         st = stations.loc[sid]
         G.add_node(
@@ -282,7 +241,7 @@ def graph_from_tables(
             name=str(st["name_en"]),
             name_zh=str(st["name_zh"]),
         )
-    _add_rail(G, lines_y, stations, model)
+    _add_rail(G, lines_y, stations, model, running)
     _add_access(G, cities, stations, model)
     _add_road(G, cities, highways_y, model)
     log.info(
@@ -297,9 +256,9 @@ def graph_from_tables(
     return G
 
 
-def _served_stations(lines: pd.DataFrame) -> set[str]:
+def _served_stations(services: pd.DataFrame) -> set[str]:
     out: set[str] = set()
-    for stops in lines["stops"]:
+    for stops in services["stops"]:
         out.update(stops)
     return out
 

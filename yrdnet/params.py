@@ -127,7 +127,7 @@ class TravelTimeModel(_Replace):
         Multiplier on road in-vehicle time (1.0 = free flow).
     """
 
-    rail_speed_factor: float = 0.85
+    rail_speed_factor: float = 0.849
     stop_penalty_min: float = 2.0
     rail_detour: float = 1.1
     access_speed_kph: float = 35.0
@@ -140,6 +140,15 @@ class TravelTimeModel(_Replace):
     road_access_km: float = 5.0
     road_speed_factor: float = 0.95
     road_congestion: float = 1.0
+    rail_accel_ms2: float = 0.210
+    line_speed_factors: bool = True
+    dwell_min: float = 2.0
+    d_train_max_kph: float = 250.0
+    service_hours: float = 15.0
+    max_wait_min: float = 19.0
+    default_express_trains: int = 25
+    default_allstop_trains: int = 14
+    transfer_min: float = 15.0
 
     def __post_init__(self) -> None:
         _positive(
@@ -151,6 +160,11 @@ class TravelTimeModel(_Replace):
                 "access_detour",
                 "road_speed_factor",
                 "road_congestion",
+                "rail_accel_ms2",
+                "d_train_max_kph",
+                "service_hours",
+                "default_express_trains",
+                "default_allstop_trains",
             ),
         )
         _positive(
@@ -163,6 +177,9 @@ class TravelTimeModel(_Replace):
                 "alight_min",
                 "road_access_min",
                 "road_access_km",
+                "dwell_min",
+                "max_wait_min",
+                "transfer_min",
             ),
             allow_zero=True,
         )

@@ -439,7 +439,7 @@ def _check_edges(G: nx.MultiDiGraph, probs: list[str]) -> None:
         ku, kv = kinds.get(u), kinds.get(v)
         ends = {ku, kv}
         ok = {
-            "rail": ku == kv == "station" and str(u).startswith("pl:") and str(v).startswith("pl:"),
+            "rail": ku == kv == "station",
             "road": ku == kv == "road",
             "access": "zone" in ends and len(ends) == 2 and ends <= {"zone", "station", "road"},
             "transfer": ku == kv == "station",

@@ -1,0 +1,732 @@
+r"""Rail services: stopping patterns and frequencies that run on the curated lines.
+
+A *line* (``lines.csv``) is track: an ordered list of stations with a length and an
+operating speed. A *service* is what passengers ride: an ordered ``route`` of stations
+the train passes, the ``stops`` it makes among them (first and last included), its train
+class and how many trains a day run it. Two sources give services:
+
+* ``services.csv`` — derived from the 2016 national timetable (``gtfs_yrd_2016.zip``) by
+  ``tools/derive_services.py``: every 2016 train clipped to the curated network, grouped
+  by identical route, stops and class; ``trains_per_day`` counts the trains. A service
+  runs in every network year in which all of its route's track is open.
+* :func:`default_services` — for lines the 2016 trains do not cover (lines opened after
+  March 2016, planned lines, a scenario's new line): an all-stop service and an express
+  stopping at the termini and the stations named after their prefecture city
+  (``南京南``, ``苏州北``; not ``昆山南``), both ways, at frequencies derived from the 2016
+  services of lines of the same kind (:class:`yrdnet.TravelTimeModel`).
+
+In-vehicle time
+---------------
+A run between two consecutive stops over track segments of ``L_s`` km at speed ``v_s``
+(the line's operating speed, capped at the train class's top speed) follows a
+trapezoidal speed profile (:func:`run_seconds`):
+
+.. math::
+
+    t_{run} = \sum_s \frac{L_s}{f_s \, \min(v_s, v_{class})} + \frac{v_c}{a}
+
+with ``f_s`` the line's running-time factor (fitted per line on the 2016 timetable,
+``line_running_2016.csv``; ``rail_speed_factor`` for other lines), ``v_c`` the cruising
+speed and ``a`` = ``rail_accel_ms2``; a run too short to reach cruise takes
+:math:`2\sqrt{L/a}`. Each intermediate stop adds ``dwell_min``. A trip from stop ``i``
+to stop ``j`` of one service is the sum of its runs and dwells.
+
+Waiting and frequency
+---------------------
+Between stations ``a`` and ``b`` several services may run; sorted by in-vehicle time
+``t_1 \le t_2 \le \dots`` with ``f_i`` trains a day, the *k*-th level of the pair is
+"take the first train among services ``1..k``" (the attractive set of the common-lines
+problem [1]_ [2]_): its frequency is ``F_k = \sum_{i \le k} f_i``, its expected ride the
+frequency-weighted mean ``\bar t_k = \sum_{i \le k} f_i t_i / F_k``, and its cost
+
+.. math::
+
+    c_k = w(F_k) + \bar t_k + a, \qquad
+    w(F) = \min\left(\frac{60 H}{2 F}, \; w_{max}\right)
+
+(half the headway over a service day of ``H`` hours, capped at ``w_max`` because
+travellers time their arrival at the station to an infrequent timetable [3]_; ``a`` =
+``alight_min``). The graph gets one rail edge per level that lowers the pair's cost
+(plus the fastest level, whose ride ``t_1`` the policy's "fastest train" definition
+needs), from the station hall of ``a`` to that of ``b``. As ``c`` is the smaller of
+``60H/(2F) + \bar t`` (minimised over sets by a prefix in ride-time order [1]_) and
+``w_max + \bar t`` (minimised by the fastest service alone), the best level is the best
+attractive set over all subsets of services; adding a service therefore never raises a
+pair's cost, and never lengthens a trip.
+
+References
+----------
+.. [1] Chriqui, C. and Robillard, P. (1975). "Common bus lines." *Transportation
+   Science* 9(2), 115-121. https://doi.org/10.1287/trsc.9.2.115
+.. [2] Spiess, H. and Florian, M. (1989). "Optimal strategies: a new assignment model
+   for transit networks." *Transportation Research Part B* 23(2), 83-102.
+   https://doi.org/10.1016/0191-2615(89)90034-9
+.. [3] Fan, W. and Machemehl, R. B. (2009). "Do transit users just wait for buses or wait
+   with strategies? Some numerical results that transit planners should see."
+   *Transportation Research Record* 2111, 169-176. https://doi.org/10.3141/2111-19
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._geo import haversine_km
+from ._validate import Column, Problems, validate_table
+from .params import TravelTimeModel
+
+__all__ = [
+    "SERVICE_COLUMNS",
+    "default_services",
+    "line_segments",
+    "load_line_factors",
+    "load_services",
+    "pair_levels",
+    "run_seconds",
+    "segment_table",
+    "service_stop_times",
+    "services_for_network",
+]
+
+log = logging.getLogger(__name__)
+
+#: Columns of a services table (``services.csv`` and :func:`default_services`).
+SERVICE_COLUMNS = ("service_id", "route", "stops", "train_class", "trains_per_day", "pattern", "lines", "source")
+
+_SERVICE_COLS = (
+    Column("service_id"),
+    Column("route", "list"),
+    Column("stops", "list"),
+    Column("train_class", "choice", choices=("G", "D", "C")),
+    Column("trains_per_day", "int", positive=True, hi=1000),
+    Column("pattern", "choice", choices=("non-stop", "limited-stop", "all-stop")),
+    Column("lines", "list"),
+    Column("source"),
+)
+
+
+def load_services(path: str | Path | None = None, *, stations_path: str | Path | None = None) -> pd.DataFrame:
+    """Load the rail services derived from the 2016 timetable (``services.csv``).
+
+    Parameters
+    ----------
+    path
+        A services CSV (default: the shipped ``services.csv``).
+    stations_path
+        Stations file the ids refer to (default: the shipped ``stations.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``service_id``; columns ``route`` and ``stops`` (lists of station ids),
+        ``train_class`` (G/D/C), ``trains_per_day``, ``pattern``, ``lines`` (list of line
+        ids the route runs on), ``source``.
+
+    Raises
+    ------
+    DataError
+        Listing every bad row: unknown station ids, stops that are not on the route in
+        order, fewer than two stops, a route whose ends are not stops.
+
+    Examples
+    --------
+    >>> s = load_services()
+    >>> bool((s["trains_per_day"] > 0).all())
+    True
+    """
+    from .datasets import _read, _resolve, close_matches, load_stations
+
+    p = _resolve(path, "services.csv")
+    df = validate_table(_read(p), _SERVICE_COLS, p, key="service_id")
+    station_ids = set(load_stations(stations_path).index)
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        route, stops = list(rec["route"]), list(rec["stops"])
+        for s in dict.fromkeys(route + stops):
+            if s not in station_ids:
+                probs.add(i + 2, "route", f"unknown station {s!r}{close_matches(s, station_ids)}")
+        if len(stops) < 2:
+            probs.add(i + 2, "stops", f"expected at least 2 stops, found {len(stops)}")
+        elif route and (stops[0] != route[0] or stops[-1] != route[-1]):
+            probs.add(i + 2, "stops", "the first and last station of the route must be stops")
+        if not _in_order(stops, route):
+            probs.add(i + 2, "stops", "every stop must lie on the route, in route order")
+    probs.raise_if_any()
+    return df.set_index("service_id")
+
+
+def _in_order(stops: list[str], route: list[str]) -> bool:
+    it = iter(route)
+    return all(any(s == r for r in it) for s in stops)
+
+
+# --------------------------------------------------------------------- track segments
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of track between adjacent stations of an open line.
+
+    ``factor`` is the line's running-time factor (share of ``speed_kph`` achieved at
+    cruise): fitted per line on the 2016 timetable (``line_running_2016.csv``), else
+    ``TravelTimeModel.rail_speed_factor``.
+    """
+
+    km: float
+    speed_kph: float
+    line: str
+    factor: float = 1.0
+
+
+def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
+    """Per-line running-time factors fitted on the 2016 timetable (``line_running_2016.csv``).
+
+    Returns
+    -------
+    dict
+        ``line_id -> speed_factor``.
+
+    Examples
+    --------
+    >>> f = load_line_factors()
+    >>> 0.3 < f["beijing_shanghai_hsr"] <= 1.2
+    True
+    """
+    from .datasets import _read, _resolve
+
+    p = _resolve(path, "line_running_2016.csv")
+    cols = (
+        Column("line_id"),
+        Column("speed_factor", "float", positive=True, hi=1.5),
+        Column("segments_in_2016_services", "int", lo=0),
+        Column("source"),
+    )
+    df = validate_table(_read(p), cols, p, key="line_id")
+    return {str(k): float(v) for k, v in zip(df["line_id"], df["speed_factor"], strict=True)}
+
+
+def _segment_km(
+    stops: list[str], stations: pd.DataFrame, length_km: float, model: TravelTimeModel, line: str
+) -> np.ndarray:
+    """Track km between consecutive stops: geodesic scaled to the sourced length, else x ``rail_detour``."""
+    lon = stations.loc[stops, "lon"].to_numpy(float)
+    lat = stations.loc[stops, "lat"].to_numpy(float)
+    d = haversine_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    total = float(d.sum())
+    if length_km and not np.isnan(length_km) and total > 0:
+        ratio = length_km / total
+        if not 0.95 <= ratio <= 1.8:
+            log.warning(
+                "line %s: sourced length %.1f km is %.2f x the geodesic sum of its stops; check its stop list",
+                line,
+                length_km,
+                ratio,
+            )
+        return np.asarray(d * ratio)
+    return np.asarray(d * model.rail_detour)
+
+
+def segment_table(
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    factors: dict[str, float] | None = None,
+) -> dict[tuple[str, str], Segment]:
+    """Track segments of the given (open) lines, both directions.
+
+    Where two lines share a pair of adjacent stations the segment with the shorter pure
+    running time is kept, so adding a line never slows a segment.
+
+    Parameters
+    ----------
+    lines, stations
+        Open lines and the station table.
+    model
+        Travel-time parameters (``rail_detour``, ``rail_speed_factor``,
+        ``line_speed_factors``).
+    factors
+        Per-line running-time factors (default :func:`load_line_factors` when
+        ``model.line_speed_factors``, else none); other lines use
+        ``model.rail_speed_factor``.
+
+    Returns
+    -------
+    dict
+        ``(from_station, to_station) -> Segment``.
+    """
+    if factors is None:
+        factors = load_line_factors() if model.line_speed_factors else {}
+    out: dict[tuple[str, str], Segment] = {}
+    for lid, ln in lines.iterrows():
+        stops = list(ln["stops"])
+        km = _segment_km(stops, stations, ln.get("length_km", np.nan), model, str(lid))
+        v = float(ln["operating_speed_kph"])
+        f = float(factors.get(str(lid), model.rail_speed_factor))
+        for k, (a, b) in enumerate(itertools.pairwise(stops)):
+            seg = Segment(float(km[k]), v, str(lid), f)
+            for key in ((a, b), (b, a)):
+                old = out.get(key)
+                if old is None or seg.km / (seg.factor * seg.speed_kph) < old.km / (old.factor * old.speed_kph):
+                    out[key] = seg
+    return out
+
+
+def line_segments(
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    factors: dict[str, float] | None = None,
+) -> dict[tuple[str, str, str], Segment]:
+    """Track segments keyed by ``(line, from_station, to_station)``, both directions.
+
+    A service runs on the segments of its own lines (``lines`` column) where they exist,
+    so a new parallel line does not change how an existing service runs.
+    """
+    if factors is None:
+        factors = load_line_factors() if model.line_speed_factors else {}
+    out: dict[tuple[str, str, str], Segment] = {}
+    for lid, ln in lines.iterrows():
+        stops = list(ln["stops"])
+        km = _segment_km(stops, stations, ln.get("length_km", np.nan), model, str(lid))
+        f = float(factors.get(str(lid), model.rail_speed_factor))
+        for k, (a, b) in enumerate(itertools.pairwise(stops)):
+            seg = Segment(float(km[k]), float(ln["operating_speed_kph"]), str(lid), f)
+            out[(str(lid), a, b)] = out[(str(lid), b, a)] = seg
+    return out
+
+
+def _route_segments(
+    route: list[str],
+    own: list[str],
+    segments: dict[tuple[str, str], Segment],
+    by_line: dict[tuple[str, str, str], Segment] | None,
+) -> list[Segment]:
+    out = []
+    for a, b in itertools.pairwise(route):
+        seg = None
+        if by_line is not None:
+            seg = next((by_line[(ln, a, b)] for ln in own if (ln, a, b) in by_line), None)
+        out.append(seg if seg is not None else segments[(a, b)])
+    return out
+
+
+# --------------------------------------------------------------------- default services
+
+
+def _major(stations: pd.DataFrame, cities: pd.DataFrame) -> pd.Series:
+    """Stations named after their prefecture city (``南京南`` in 南京市): express stops by default."""
+    city_name = cities["name_zh"].astype(str).str.replace("市", "", regex=False)
+    names = stations["name_zh"].astype(str)
+    prefix = stations["adcode"].astype(int).map(city_name).fillna("\0")
+    return pd.Series([n.startswith(p) for n, p in zip(names, prefix, strict=True)], index=stations.index)
+
+
+def _row(sid: str, route: list[str], stops: list[str], cls: str, trains: int, lines: list[str]) -> dict[str, object]:
+    pattern = "all-stop" if len(stops) == len(route) else ("non-stop" if len(stops) == 2 else "limited-stop")
+    return {
+        "service_id": sid,
+        "route": route,
+        "stops": stops,
+        "train_class": cls,
+        "trains_per_day": int(trains),
+        "pattern": pattern,
+        "lines": lines,
+        "source": "default service (yrdnet.services.default_services; frequencies derived from the 2016 "
+        "timetable, see TravelTimeModel.default_express_trains / default_allstop_trains)",
+    }
+
+
+def _express(stops: list[str], major: pd.Series, stations: pd.DataFrame, cities: pd.DataFrame) -> list[str]:
+    """Express stops of a route: its ends, and per prefecture city one station named after it.
+
+    The chosen station is the city-named one nearest the city centre among the route's
+    stations (the ends included, so a city-named terminus nearer the centre takes the
+    place of an intermediate stop).
+    """
+    keep = {stops[0], stops[-1]}
+    by_city: dict[int, list[str]] = {}
+    adcode = stations["adcode"].astype(int)
+    for st in stops:
+        if bool(major.get(st, False)):
+            by_city.setdefault(int(adcode[st]), []).append(st)
+    for city, cands in by_city.items():
+        c = cities.loc[city]
+        d = haversine_km(
+            float(c["lon"]),
+            float(c["lat"]),
+            stations.loc[cands, "lon"].to_numpy(float),
+            stations.loc[cands, "lat"].to_numpy(float),
+        )
+        keep.add(cands[int(np.argmin(d))])
+    return [st for st in stops if st in keep]
+
+
+def _through_routes(a: list[str], b: list[str]) -> list[list[str]]:
+    """Routes that run along ``a`` onto ``b`` at a station they share (each way along both).
+
+    The junction is the first shared station along ``a`` (read from either end); a
+    route never visits a station twice and has at least one station of each line beyond
+    the junction.
+    """
+    out = []
+    for la in (a, a[::-1]):
+        k = next((i for i, st in enumerate(la) if st in b and i > 0), None)
+        if k is None:
+            continue
+        head = la[: k + 1]
+        j = b.index(la[k])
+        for tail in (b[j:], b[: j + 1][::-1]):
+            if len(tail) >= 2 and not set(head) & set(tail[1:]):
+                out.append(head + tail[1:])
+    return out
+
+
+def default_services(
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    model: TravelTimeModel,
+    *,
+    covered: set[str] | None = None,
+    partly: set[str] | None = None,
+) -> pd.DataFrame:
+    """Documented default services for lines that no timetable-derived service covers.
+
+    Each such line gets, in both directions, an all-stop service with
+    ``model.default_allstop_trains`` trains a day and an express with
+    ``model.default_express_trains`` (only when it skips a station) that stops at its
+    termini and, in every prefecture city it crosses, at one station named after
+    the city (``南京南``, not ``昆山南``): the one nearest the city centre. Where
+    ``lines.csv`` says a line runs through onto another (``through_to``), an express
+    runs through as well, each way along the other line from the first shared station
+    (its stops chosen the same way), unless timetable services cover both lines. The
+    train class is G for lines run at 300 km/h or more, D otherwise. Every rule depends
+    on the line and its stations only, never on which other lines exist, so adding a
+    line never changes another line's services.
+
+    Parameters
+    ----------
+    lines
+        Lines to consider (already filtered to a network year).
+    stations, cities
+        The station and city tables (the city names decide the express stops).
+    model
+        Travel-time parameters (default frequencies).
+    covered
+        Line ids that timetable services cover (they get no defaults).
+    partly
+        Covered lines with stations no timetable service stops at: they get the all-stop
+        service only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A services table (:data:`SERVICE_COLUMNS`), index ``service_id`` =
+        ``default:<line>:<all|express>:<up|down>`` or ``default:<line>>ther>:<k>``.
+    """
+    covered = covered or set()
+    partly = partly or set()
+    major = _major(stations, cities)
+    rows = []
+    for lid, ln in lines.iterrows():
+        if str(lid) in covered and str(lid) not in partly:
+            continue
+        stops = list(ln["stops"])
+        cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
+        variants = [("all", stops, model.default_allstop_trains)]
+        express = _express(stops, major, stations, cities)
+        if len(express) < len(stops) and str(lid) not in partly:
+            variants.append(("express", express, model.default_express_trains))
+        for name, st, trains in variants:
+            for direction, route, sts in (("down", stops, st), ("up", stops[::-1], st[::-1])):
+                rows.append(_row(f"default:{lid}:{name}:{direction}", route, sts, cls, trains, [str(lid)]))
+        for other in ln["through_to"] or []:
+            if other not in lines.index or (str(lid) in covered and other in covered):
+                continue
+            o = lines.loc[other]
+            cls2 = "G" if min(float(ln["operating_speed_kph"]), float(o["operating_speed_kph"])) >= 300 else "D"
+            for k, route in enumerate(_through_routes(stops, list(o["stops"]))):
+                sts = _express(route, major, stations, cities)
+                for direction, r, st in (("down", route, sts), ("up", route[::-1], sts[::-1])):
+                    rows.append(
+                        _row(
+                            f"default:{lid}>{other}:{k}:{direction}",
+                            r,
+                            st,
+                            cls2,
+                            model.default_express_trains,
+                            [str(lid), str(other)],
+                        )
+                    )
+    if not rows:
+        return pd.DataFrame(columns=list(SERVICE_COLUMNS)).set_index("service_id")
+    out = pd.DataFrame(rows, columns=list(SERVICE_COLUMNS)).drop_duplicates("service_id")
+    return out.set_index("service_id")
+
+
+def services_for_network(
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The services that run on a network: timetable services whose track is open, plus defaults.
+
+    Parameters
+    ----------
+    lines
+        Open lines of the network year (after scenario edits).
+    stations, cities
+        Station and city tables.
+    model
+        Travel-time parameters.
+    services
+        Timetable-derived services (default :func:`load_services`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A services table; a timetable service is kept when every segment of its route is
+        track of an open line. Lines covered by no kept service get :func:`default_services`;
+        a covered line with stations at which no kept service stops gets its all-stop
+        default service.
+    """
+    if services is None:
+        services = load_services()
+    segs = segment_table(lines, stations, model)
+    keep = [all(k in segs for k in itertools.pairwise(r)) for r in services["route"]]
+    kept = services[np.asarray(keep, dtype=bool)]
+    covered: set[str] = set()
+    stopped: dict[str, set[str]] = {}
+    for lns, st in zip(kept["lines"].tolist(), kept["stops"].tolist(), strict=True):
+        covered.update(str(x) for x in lns if x in lines.index)
+        for s in st:
+            stopped.setdefault(s, set())
+    line_stops: dict[str, list[str]] = {str(k): list(v) for k, v in lines["stops"].items()}
+    partly = {lid for lid in covered if any(s not in stopped for s in line_stops[lid])}
+    extra = default_services(lines, stations, cities, model, covered=covered, partly=partly)
+    if extra.empty:
+        return kept
+    return pd.concat([kept, extra])
+
+
+# --------------------------------------------------------------------- times and pair levels
+
+
+def run_seconds(segments: list[Segment], cap_kph: float, accel_ms2: float) -> float:
+    r"""Seconds for one run between consecutive stops (trapezoidal speed profile).
+
+    .. math::
+
+        t = \sum_s \frac{L_s}{f_s \min(v_s, v_{cap})} + \frac{v_c}{a}
+        \quad (L \ge v_c^2 / a), \qquad t = 2\sqrt{L / a} \quad \text{otherwise}
+
+    with :math:`v_c = \max_s f_s \min(v_s, v_{cap})` the cruising speed, :math:`L` the
+    run's length and :math:`a` the acceleration and braking rate: a train accelerating
+    and braking at ``a`` loses ``v_c / a`` against running the whole way at cruise, and a
+    run too short to reach cruise takes :math:`2\sqrt{L/a}`.
+
+    Parameters
+    ----------
+    segments
+        The run's track segments, in order.
+    cap_kph
+        Top speed of the train class (``inf`` for none).
+    accel_ms2
+        Acceleration and braking rate, m/s².
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Examples
+    --------
+    >>> round(run_seconds([Segment(100.0, 300.0, "x", 1.0)], float("inf"), 0.25))  # 1200 s + 333 s
+    1533
+    """
+    pure = sum(s.km / (s.factor * min(s.speed_kph, cap_kph)) * 3600.0 for s in segments)
+    vc = max(s.factor * min(s.speed_kph, cap_kph) for s in segments) / 3.6
+    length_m = sum(s.km for s in segments) * 1000.0
+    if length_m >= vc * vc / accel_ms2:
+        return pure + vc / accel_ms2
+    return 2.0 * float(np.sqrt(length_m / accel_ms2))
+
+
+def service_stop_times(
+    services: pd.DataFrame,
+    segments: dict[tuple[str, str], Segment],
+    model: TravelTimeModel,
+    by_line: dict[tuple[str, str, str], Segment] | None = None,
+) -> list[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]:
+    """Arrival and departure seconds (from the first departure) at each stop of each service.
+
+    Runs take :func:`run_seconds`; every intermediate stop adds ``model.dwell_min``. A
+    service runs on its own lines' segments (``by_line``, :func:`line_segments`) where
+    they exist, else on the fastest segment between the two stations.
+
+    Returns
+    -------
+    list of tuple
+        ``(service_id, stops, arrive_s, depart_s, km_at_stops)`` per service (km along the
+        route at each stop).
+    """
+    dwell = model.dwell_min * 60.0
+    out = []
+    for sid, sv in services.iterrows():
+        route, stops = list(sv["route"]), list(sv["stops"])
+        cap = model.d_train_max_kph if sv["train_class"] == "D" else np.inf
+        segs = _route_segments(route, list(sv["lines"]), segments, by_line)
+        cum_km = np.concatenate([[0.0], np.cumsum([s.km for s in segs])])
+        pos = _stop_positions(stops, route)
+        runs = np.array(
+            [run_seconds(segs[pos[k] : pos[k + 1]], cap, model.rail_accel_ms2) for k in range(len(pos) - 1)]
+        )
+        n = len(pos)
+        arrive = np.concatenate([[0.0], np.cumsum(runs)]) + np.maximum(np.arange(n) - 1, 0) * dwell
+        depart = arrive + np.where(np.arange(n) > 0, dwell, 0.0)
+        out.append((str(sid), stops, arrive, depart, cum_km[pos]))
+    return out
+
+
+def _stop_positions(stops: list[str], route: list[str]) -> np.ndarray:
+    pos, j = [], 0
+    for s in stops:
+        while route[j] != s:
+            j += 1
+        pos.append(j)
+    return np.asarray(pos, dtype=np.int64)
+
+
+def pair_levels(
+    services: pd.DataFrame,
+    segments: dict[tuple[str, str], Segment],
+    model: TravelTimeModel,
+    by_line: dict[tuple[str, str, str], Segment] | None = None,
+) -> pd.DataFrame:
+    r"""Station-to-station service levels: the rail edges of the graph.
+
+    Parameters
+    ----------
+    services
+        Services that run (:func:`services_for_network`).
+    segments
+        Track segments (:func:`segment_table`).
+    model
+        Travel-time parameters (running-time factors, acceleration, dwell, wait rule).
+    by_line
+        Segments by line (:func:`line_segments`), so services keep to their own lines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kept level: ``origin``, ``destination`` (station ids), ``in_vehicle_s``
+        (``\bar t_k``; the fastest service's ride at level 1), ``trains_per_day``
+        (``F_k``), ``wait_s`` (``w(F_k)``), ``km``, ``service`` (the
+        fastest service of the level), ``services`` (how many services the level pools),
+        ``lines`` (the fastest service's lines, ``;``-joined), ``train_class``, ``level``
+        (1 = the pair's fastest service). Self-pairs never appear.
+    """
+    recs: dict[str, list[object]] = {k: [] for k in ("o", "d", "t", "f", "km", "sid", "lines", "cls")}
+    for (sid, stops, arr, dep, km), (_, sv) in zip(
+        service_stop_times(services, segments, model, by_line), services.iterrows(), strict=True
+    ):
+        n = len(stops)
+        i, j = np.triu_indices(n, k=1)
+        keep = np.asarray(stops, dtype=object)[i] != np.asarray(stops, dtype=object)[j]
+        i, j = i[keep], j[keep]
+        recs["o"].extend(np.asarray(stops, dtype=object)[i].tolist())
+        recs["d"].extend(np.asarray(stops, dtype=object)[j].tolist())
+        recs["t"].extend((arr[j] - dep[i]).tolist())
+        recs["km"].extend((km[j] - km[i]).tolist())
+        m = len(i)
+        recs["f"].extend([int(sv["trains_per_day"])] * m)
+        recs["sid"].extend([sid] * m)
+        recs["lines"].extend([";".join(sv["lines"])] * m)
+        recs["cls"].extend([str(sv["train_class"])] * m)
+    df = pd.DataFrame(
+        {
+            "origin": recs["o"],
+            "destination": recs["d"],
+            "in_vehicle_s": np.asarray(recs["t"], dtype=float),
+            "f": np.asarray(recs["f"], dtype=float),
+            "km": np.asarray(recs["km"], dtype=float),
+            "service": recs["sid"],
+            "lines": recs["lines"],
+            "train_class": recs["cls"],
+        }
+    )
+    cols = [
+        "origin",
+        "destination",
+        "in_vehicle_s",
+        "trains_per_day",
+        "wait_s",
+        "km",
+        "service",
+        "services",
+        "lines",
+        "train_class",
+        "level",
+    ]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    # services with the same in-vehicle time pool their trains into one level
+    df = df.sort_values(["origin", "destination", "in_vehicle_s", "service"], kind="stable")
+    df = (
+        df.groupby(["origin", "destination", "in_vehicle_s"], sort=True)
+        .agg(
+            f=("f", "sum"),
+            km=("km", "first"),
+            service=("service", "first"),
+            n=("service", "size"),
+            lines=("lines", "first"),
+            train_class=("train_class", "first"),
+        )
+        .reset_index()
+    )
+    key = [df["origin"], df["destination"]]
+    df["trains_per_day"] = df.groupby(key, sort=False)["f"].cumsum()
+    df["services"] = df.groupby(key, sort=False)["n"].cumsum()
+    ft = (df["f"] * df["in_vehicle_s"]).groupby(key, sort=False).cumsum()
+    df["in_vehicle_s"] = ft / df["trains_per_day"]  # expected ride on the first train of the set
+    df["wait_s"] = wait_seconds(df["trains_per_day"].to_numpy(), model)
+    cost = pd.Series(df["wait_s"].to_numpy() + df["in_vehicle_s"].to_numpy(), index=df.index)
+    prev_best = cost.groupby(key, sort=False).cummin().groupby(key, sort=False).shift(1)
+    first = df.groupby(key, sort=False).cumcount() == 0
+    keep = first | (cost < prev_best.fillna(np.inf))
+    out = df[keep].copy()
+    out["level"] = out.groupby([out["origin"], out["destination"]], sort=False).cumcount() + 1
+    return out[cols].reset_index(drop=True)
+
+
+def wait_seconds(trains_per_day: np.ndarray, model: TravelTimeModel) -> np.ndarray:
+    r"""Expected wait at boarding for a frequency, seconds: :math:`\min(60H/(2F), w_{max})`.
+
+    Parameters
+    ----------
+    trains_per_day
+        Trains a day ``F`` (> 0).
+    model
+        Supplies ``service_hours`` (``H``) and ``max_wait_min`` (``w_max``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Seconds, float64.
+
+    Examples
+    --------
+    >>> m = TravelTimeModel()
+    >>> bool(wait_seconds(np.array([100.0]), m)[0] < wait_seconds(np.array([5.0]), m)[0])
+    True
+    """
+    f = np.asarray(trains_per_day, dtype=float)
+    half_headway_min = model.service_hours * 60.0 / (2.0 * f)
+    return np.minimum(half_headway_min, model.max_wait_min) * 60.0
