@@ -157,12 +157,37 @@ def bench_timetable() -> list[dict[str, Any]]:
     return list(bt.run())
 
 
+def bench_station_times() -> list[dict[str, Any]]:
+    """station_times (fastest scheduled, all served stations) against networkx on the same weights."""
+    G = yrdnet.build_graph("baseline", year=2025)
+    tau = G.graph["transfer_min"] * 60.0
+    H = nx.DiGraph()
+    for u, v, d in G.edges(data=True):
+        if d["mode"] == "rail":
+            w = d["in_vehicle_s"] + tau
+            if not H.has_edge(u, v) or H[u][v]["w"] > w:
+                H.add_edge(u, v, w=w)
+    halls = sorted(H.nodes)
+
+    def nx_all() -> None:
+        for h in halls:
+            nx.single_source_dijkstra_path_length(H, h, weight="w")
+
+    ours = median_of(lambda: yrdnet.station_times(G), 3)
+    build = median_of(lambda: yrdnet.build_graph("baseline", year=2025), 3)
+    print(f"[bench] station_times: {len(halls)} stations; build_graph(2025) with services {build:.3f} s")
+    return [
+        row(f"station_times, {len(halls)} stations (2025)", ours, "networkx Dijkstra per station", median_of(nx_all, 3))
+    ]
+
+
 BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
     bench_routing,
     bench_analyze,
     bench_centrality,
     bench_incremental,
     bench_timetable,
+    bench_station_times,
 ]
 
 

@@ -9,7 +9,7 @@ What it shows
 4. ``yrdnet.analyze`` on the 2025 baseline: the top cities by potential accessibility,
    the metropolitan integration table and a few region indices.
 5. Changing parameters: a shorter decay half-life (``MetricParams(beta=...)``) and a
-   shorter waiting time at stations (``TravelTimeModel(wait_min=...)``).
+   shorter cap on the waiting time at stations (``TravelTimeModel(max_wait_min=...)``).
 
 Run it::
 
@@ -156,7 +156,7 @@ rows = [
     {
         "variant": "default",
         "beta": yrdnet.MetricParams().beta,
-        "wait_min": yrdnet.TravelTimeModel().wait_min,
+        "max_wait_min": yrdnet.TravelTimeModel().max_wait_min,
         "structure_index": res.index("structure_index"),
         "shanghai_nanjing_min": T["multimodal"].loc[310000, 320100],
     }
@@ -174,25 +174,26 @@ for hl in half_lives:
         {
             "variant": f"half-life {hl} min",
             "beta": p.beta,
-            "wait_min": 10.0,
+            "max_wait_min": yrdnet.TravelTimeModel().max_wait_min,
             "structure_index": r.index("structure_index"),
             "shanghai_nanjing_min": T["multimodal"].loc[310000, 320100],
         }
     )
 
-# TravelTimeModel: how network kilometres become minutes. Halving the wait at stations
-# (10 -> 5 min) shortens every rail trip; the graph must be rebuilt with the new model.
-model = yrdnet.TravelTimeModel(wait_min=5)
+# TravelTimeModel: how network kilometres become minutes. The wait at boarding is half the
+# headway of the services a trip can take, capped at max_wait_min (19 min); a 5-min cap
+# shortens every rail trip on infrequent services; the graph must be rebuilt with it.
+model = yrdnet.TravelTimeModel(max_wait_min=5)
 G5 = yrdnet.build_graph("baseline", year=2025, model=model)
 T5 = yrdnet.travel_times(G5, "multimodal")
 r5 = yrdnet.analyze(G5, centrality=False, sensitivity_samples=20)
 for label, (a, b) in list(PAIRS.items())[:3]:
-    print(f"{label}: {T['multimodal'].loc[a, b]:.1f} -> {T5.loc[a, b]:.1f} min with wait_min=5")
+    print(f"{label}: {T['multimodal'].loc[a, b]:.1f} -> {T5.loc[a, b]:.1f} min with max_wait_min=5")
 rows.append(
     {
         "variant": "wait 5 min",
         "beta": math.log(2) / 60,
-        "wait_min": model.wait_min,
+        "max_wait_min": model.max_wait_min,
         "structure_index": r5.index("structure_index"),
         "shanghai_nanjing_min": T5.loc[310000, 320100],
     }
@@ -204,7 +205,7 @@ params.to_csv(OUT / "parameters.csv")
 
 # Frozen dataclasses: .replace() gives a validated copy; invalid values fail at once.
 try:
-    model.replace(wait_min=-1)
+    model.replace(max_wait_min=-1)
 except ValueError as e:
     print(f"\nValidation: {e}")
 print(f"\nWrote {sorted(p.name for p in OUT.iterdir())} to {OUT}")

@@ -22,7 +22,12 @@ def test_contract(G2025):
     kinds = {k for _, k in G2025.nodes(data="kind")}
     assert kinds == {"zone", "station", "road"}
     modes = {m for _, _, m in G2025.edges(data="mode")}
-    assert modes == {"rail", "road", "access", "transfer"}
+    assert modes == {"rail", "road", "access"}  # a change of train is alight + wait at the hall
+    for u, v, d in G2025.edges(data=True):
+        if d["mode"] == "rail":
+            assert u.startswith("st:") and v.startswith("st:")
+            assert d["travel_time"] == pytest.approx(d["wait_s"] + d["in_vehicle_s"] + d["alight_s"])
+            assert d["trains_per_day"] > 0 and d["service"]
     zones = [n for n, k in G2025.nodes(data="kind") if k == "zone"]
     assert len(zones) == 41
 
@@ -39,35 +44,44 @@ def test_year_filter_grows_network():
 
 
 def test_rail_time_model_hand_computed():
-    """One segment's time equals length / (v * factor) + half stop penalties, by hand."""
+    """A default service's ride between two stops equals the trapezoidal run time, by hand."""
     m = yrdnet.TravelTimeModel()
-    G = yrdnet.build_graph("baseline", year=2025, model=m)
     lines = yrdnet.load_lines()
-    lid = next(iter(lines[(lines["status"] == "open") & (lines["stops"].map(len) >= 3)].index))
+    lid = "shanghai_suzhou_huzhou_hsr"  # opened 2024: no 2016 trains, default services only
     stops = lines.loc[lid, "stops"]
-    u, v = f"pl:{lid}:{stops[0]}", f"pl:{lid}:{stops[1]}"
-    d = min(G[u][v].values(), key=lambda e: e["travel_time"])
+    G = yrdnet.build_graph("baseline", year=2025, model=m)
+    d = min(G[f"st:{stops[0]}"][f"st:{stops[1]}"].values(), key=lambda e: e["in_vehicle_s"])
+    assert d["service"].startswith(f"default:{lid}:all")
     km = d["length"] / 1000
-    speed = lines.loc[lid, "operating_speed_kph"]
-    expected = km / (speed * m.rail_speed_factor) * 3600 + 0.5 * m.stop_penalty_min * 60  # 2nd stop intermediate
-    assert d["travel_time"] == pytest.approx(expected)
+    v = lines.loc[lid, "operating_speed_kph"] * m.rail_speed_factor / 3.6  # cruise, m/s
+    if km * 1000 >= v * v / m.rail_accel_ms2:
+        expected = km * 1000 / v + v / m.rail_accel_ms2
+    else:
+        expected = 2 * math.sqrt(km * 1000 / m.rail_accel_ms2)
+    assert d["in_vehicle_s"] == pytest.approx(expected)
 
 
-def test_doubling_speeds_halves_in_vehicle_time():
-    base = yrdnet.TravelTimeModel(stop_penalty_min=0)
-    g1 = yrdnet.build_graph("baseline", year=2025, model=base)
-    g2 = yrdnet.build_graph("baseline", year=2025, model=base.replace(rail_speed_factor=2 * base.rail_speed_factor))
-    for u, v, k, d in g1.edges(keys=True, data=True):
-        if d["mode"] == "rail":
-            assert g2[u][v][k]["travel_time"] == pytest.approx(d["travel_time"] / 2)
+def test_doubling_speeds_halves_running_time():
+    """Doubling every line's factor halves the running part; the acceleration part scales too."""
+    base = yrdnet.TravelTimeModel(line_speed_factors=False)
+    fast = base.replace(rail_speed_factor=2 * base.rail_speed_factor, rail_accel_ms2=4 * base.rail_accel_ms2)
+    g1 = yrdnet.build_graph("baseline", year=2025, model=base.replace(dwell_min=0))
+    g2 = yrdnet.build_graph("baseline", year=2025, model=fast.replace(dwell_min=0))
+    r1 = {(u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g1.edges(data=True) if d["mode"] == "rail"}
+    r2 = {(u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g2.edges(data=True) if d["mode"] == "rail"}
+    common = set(r1) & set(r2)
+    assert len(common) > 100
+    for k in common:
+        assert r2[k] == pytest.approx(r1[k] / 2)
 
 
-def test_transfer_cannot_be_skipped(G2025):
-    # platforms of different lines at one station are joined only through the hall
-    # (transfer edges: alight + wait) or through-running edges
-    for u, v, d in G2025.edges(data=True):
-        if u.startswith("pl:") and v.startswith("pl:") and d["mode"] == "rail":
-            assert G2025.nodes[u]["line"] == G2025.nodes[v]["line"] == d["line"]
+def test_frequency_lowers_the_wait(G2025):
+    """A station pair with many trains waits less than one with few (frequency-based waits)."""
+    waits = [(d["trains_per_day"], d["wait_s"]) for *_, d in G2025.edges(data=True) if d["mode"] == "rail"]
+    busy = [w for f, w in waits if f >= 100]
+    sparse = [w for f, w in waits if f <= 5]
+    assert busy and sparse
+    assert max(busy) < min(sparse)
 
 
 def test_osmnx_interop_and_persistence(G2025, tmp_path):
@@ -110,3 +124,20 @@ def test_zone_access_to_neighbouring_stations(G2025):
     assert cross > 0
     assert not math.isnan(sum(d["travel_time"] for *_, d in G2025.edges(data=True)))
     assert nx.is_weakly_connected(G2025.subgraph(n for n in G2025 if not n.startswith(("st:", "pl:"))))
+
+
+def test_sourced_access_replaces_the_drive(G2025):
+    """Stations with a published centre-to-station time use it (and only in their own city)."""
+    from yrdnet.station_access import access_minutes
+
+    m = yrdnet.TravelTimeModel()
+    acc = access_minutes()
+    for sid, row in acc.iterrows():
+        z, h = f"zone:{int(row['city_adcode'])}", f"st:{sid}"
+        if G2025.has_edge(z, h):
+            tt = min(e["travel_time"] for e in G2025[z][h].values())
+            assert tt == pytest.approx(row["minutes"] * 60 + m.terminal_min * 60)
+    G0 = yrdnet.build_graph("baseline", year=2025, model=m.replace(sourced_access=False))
+    e0 = min(e["travel_time"] for e in G0["zone:310000"]["st:shanghai_hongqiao"].values())
+    e1 = min(e["travel_time"] for e in G2025["zone:310000"]["st:shanghai_hongqiao"].values())
+    assert e0 != e1

@@ -95,9 +95,12 @@ def test_trip_breakdown_sums_to_travel_time(G2025, od, a, b, mode):
     assert legs["minutes"].sum() == pytest.approx(float(od[mode].loc[a, b]), rel=1e-5)
     assert legs["part"].iloc[0] == "access" and legs["part"].iloc[-1] == "egress"
     if mode == "rail":
+        # each wait follows from the pooled frequency of the service level taken
         m = yrdnet.TravelTimeModel()
-        waits = legs[legs["part"] == "wait/board"]["minutes"]
-        assert np.allclose(waits, m.wait_min)
+        boards = legs[legs["part"] == "wait/board"]
+        expected = np.minimum(m.service_hours * 60 / (2 * boards["trains_per_day"]), m.max_wait_min)
+        assert np.allclose(boards["minutes"], expected)
+        assert boards["service"].str.len().gt(0).all()
         assert "road" not in set(legs["part"])
     if mode == "road":
         assert set(legs["part"]) == {"access", "road", "egress"}

@@ -33,6 +33,7 @@ from . import __version__
 from ._geo import haversine_km
 from .params import TravelTimeModel
 from .services import line_segments, pair_levels, segment_table, services_for_network
+from .station_access import access_minutes
 
 __all__ = ["graph_from_tables"]
 
@@ -116,9 +117,16 @@ def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
 
 
 def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """Zone <-> station hall: the drive model, or a sourced time (:mod:`yrdnet.station_access`)."""
     halls = [n for n in G.nodes if n.startswith("st:")]
     if not halls:
         return
+    sourced: dict[tuple[int, str], float] = {}
+    if model.sourced_access:
+        acc = access_minutes()
+        sourced = {
+            (int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)
+        }
     sids = [h[3:] for h in halls]
     st = stations.loc[sids]
     slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
@@ -129,7 +137,11 @@ def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame
         for i in np.flatnonzero(ok):
             km = float(d[i]) * model.access_detour
             drive = km / model.access_speed_kph * 3600.0
-            common = {"mode": "access", "length": km * 1000.0, "speed_kph": model.access_speed_kph}
+            speed = model.access_speed_kph
+            known = sourced.get((int(adcode), sids[i]))
+            if known is not None:
+                drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
+            common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
             G.add_edge(zone_id(adcode), halls[i], travel_time=drive + model.terminal_min * 60.0, **common)
             G.add_edge(halls[i], zone_id(adcode), travel_time=max(drive, 1.0), **common)
 

@@ -140,6 +140,7 @@ class TravelTimeModel(_Replace):
     road_access_km: float = 5.0
     road_speed_factor: float = 0.95
     road_congestion: float = 1.0
+    sourced_access: bool = True
     rail_accel_ms2: float = 0.210
     line_speed_factors: bool = True
     dwell_min: float = 2.0

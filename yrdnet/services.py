@@ -341,7 +341,33 @@ def _row(sid: str, route: list[str], stops: list[str], cls: str, trains: int, li
     }
 
 
-def _express(stops: list[str], major: pd.Series, stations: pd.DataFrame, cities: pd.DataFrame) -> list[str]:
+@dataclass(frozen=True)
+class _StationClass:
+    """What the default express rule needs of each station (computed once per build)."""
+
+    major: dict[str, bool]
+    city: dict[str, int]
+    centre_km: dict[str, float]
+
+    @classmethod
+    def of(cls, stations: pd.DataFrame, cities: pd.DataFrame) -> _StationClass:
+        city = stations["adcode"].astype(int)
+        c = cities.reindex(city.to_numpy())
+        km = haversine_km(
+            c["lon"].to_numpy(float),
+            c["lat"].to_numpy(float),
+            stations["lon"].to_numpy(float),
+            stations["lat"].to_numpy(float),
+        )
+        ids = [str(x) for x in stations.index]
+        return cls(
+            dict(zip(ids, _major(stations, cities).astype(bool).tolist(), strict=True)),
+            dict(zip(ids, city.tolist(), strict=True)),
+            dict(zip(ids, np.asarray(km, dtype=float).tolist(), strict=True)),
+        )
+
+
+def _express(stops: list[str], sc: _StationClass) -> list[str]:
     """Express stops of a route: its ends, and per prefecture city one station named after it.
 
     The chosen station is the city-named one nearest the city centre among the route's
@@ -349,20 +375,13 @@ def _express(stops: list[str], major: pd.Series, stations: pd.DataFrame, cities:
     place of an intermediate stop).
     """
     keep = {stops[0], stops[-1]}
-    by_city: dict[int, list[str]] = {}
-    adcode = stations["adcode"].astype(int)
+    best: dict[int, str] = {}
     for st in stops:
-        if bool(major.get(st, False)):
-            by_city.setdefault(int(adcode[st]), []).append(st)
-    for city, cands in by_city.items():
-        c = cities.loc[city]
-        d = haversine_km(
-            float(c["lon"]),
-            float(c["lat"]),
-            stations.loc[cands, "lon"].to_numpy(float),
-            stations.loc[cands, "lat"].to_numpy(float),
-        )
-        keep.add(cands[int(np.argmin(d))])
+        if sc.major.get(st, False):
+            c = sc.city[st]
+            if c not in best or sc.centre_km[st] < sc.centre_km[best[c]]:
+                best[c] = st
+    keep.update(best.values())
     return [st for st in stops if st in keep]
 
 
@@ -431,7 +450,7 @@ def default_services(
     """
     covered = covered or set()
     partly = partly or set()
-    major = _major(stations, cities)
+    sc = _StationClass.of(stations, cities)
     rows = []
     for lid, ln in lines.iterrows():
         if str(lid) in covered and str(lid) not in partly:
@@ -439,7 +458,7 @@ def default_services(
         stops = list(ln["stops"])
         cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
         variants = [("all", stops, model.default_allstop_trains)]
-        express = _express(stops, major, stations, cities)
+        express = _express(stops, sc)
         if len(express) < len(stops) and str(lid) not in partly:
             variants.append(("express", express, model.default_express_trains))
         for name, st, trains in variants:
@@ -451,7 +470,7 @@ def default_services(
             o = lines.loc[other]
             cls2 = "G" if min(float(ln["operating_speed_kph"]), float(o["operating_speed_kph"])) >= 300 else "D"
             for k, route in enumerate(_through_routes(stops, list(o["stops"]))):
-                sts = _express(route, major, stations, cities)
+                sts = _express(route, sc)
                 for direction, r, st in (("down", route, sts), ("up", route[::-1], sts[::-1])):
                     rows.append(
                         _row(
@@ -579,10 +598,13 @@ def service_stop_times(
     """
     dwell = model.dwell_min * 60.0
     out = []
-    for sid, sv in services.iterrows():
-        route, stops = list(sv["route"]), list(sv["stops"])
-        cap = model.d_train_max_kph if sv["train_class"] == "D" else np.inf
-        segs = _route_segments(route, list(sv["lines"]), segments, by_line)
+    cols = zip(
+        services.index, services["route"], services["stops"], services["train_class"], services["lines"], strict=True
+    )
+    for sid, route_, stops_, cls, lines_ in cols:
+        route, stops = list(route_), list(stops_)
+        cap = model.d_train_max_kph if cls == "D" else np.inf
+        segs = _route_segments(route, list(lines_), segments, by_line)
         cum_km = np.concatenate([[0.0], np.cumsum([s.km for s in segs])])
         pos = _stop_positions(stops, route)
         runs = np.array(
@@ -634,8 +656,9 @@ def pair_levels(
         (1 = the pair's fastest service). Self-pairs never appear.
     """
     recs: dict[str, list[object]] = {k: [] for k in ("o", "d", "t", "f", "km", "sid", "lines", "cls")}
-    for (sid, stops, arr, dep, km), (_, sv) in zip(
-        service_stop_times(services, segments, model, by_line), services.iterrows(), strict=True
+    meta = zip(services["trains_per_day"], services["lines"], services["train_class"], strict=True)
+    for (sid, stops, arr, dep, km), (tpd, lns, cls) in zip(
+        service_stop_times(services, segments, model, by_line), meta, strict=True
     ):
         n = len(stops)
         i, j = np.triu_indices(n, k=1)
@@ -646,10 +669,10 @@ def pair_levels(
         recs["t"].extend((arr[j] - dep[i]).tolist())
         recs["km"].extend((km[j] - km[i]).tolist())
         m = len(i)
-        recs["f"].extend([int(sv["trains_per_day"])] * m)
+        recs["f"].extend([int(tpd)] * m)
         recs["sid"].extend([sid] * m)
-        recs["lines"].extend([";".join(sv["lines"])] * m)
-        recs["cls"].extend([str(sv["train_class"])] * m)
+        recs["lines"].extend([";".join(lns)] * m)
+        recs["cls"].extend([str(cls)] * m)
     df = pd.DataFrame(
         {
             "origin": recs["o"],
@@ -696,6 +719,8 @@ def pair_levels(
     df["services"] = df.groupby(key, sort=False)["n"].cumsum()
     ft = (df["f"] * df["in_vehicle_s"]).groupby(key, sort=False).cumsum()
     df["in_vehicle_s"] = ft / df["trains_per_day"]  # expected ride on the first train of the set
+    for col in ("service", "lines", "train_class", "km"):  # describe a level by its fastest service
+        df[col] = df.groupby(key, sort=False)[col].transform("first")
     df["wait_s"] = wait_seconds(df["trains_per_day"].to_numpy(), model)
     cost = pd.Series(df["wait_s"].to_numpy() + df["in_vehicle_s"].to_numpy(), index=df.index)
     prev_best = cost.groupby(key, sort=False).cummin().groupby(key, sort=False).shift(1)
