@@ -46,17 +46,37 @@ def _positive(obj: object, names: tuple[str, ...], *, allow_zero: bool = False) 
 class TravelTimeModel(_Replace):
     """Parameters that turn network kilometres into door-to-door travel times.
 
-    A rail trip is: access drive from the city centre to a station
-    (``access_detour`` x geodesic km at ``access_speed_kph``) + ``terminal_min`` (entering the
-    station, security, walking to the platform) + ``wait_min`` (boarding) + in-vehicle time
-    + ``alight_min`` (platform to exit) + egress drive. Changing lines costs
-    ``alight_min + wait_min`` (the transfer penalty); lines listed as running through
-    (``through_to`` in ``lines.csv``) join without it.
+    A rail trip (curated graphs, :mod:`yrdnet.services`) is: access from the city centre
+    to a station (a sourced time where ``station_access.csv`` has one and
+    ``sourced_access`` is on, else a drive of ``access_detour`` x geodesic km at
+    ``access_speed_kph``) + ``terminal_min`` (entering the station, security) + the wait
+    for the first train of the service level taken (half the headway of its pooled
+    trains a day over ``service_hours``, at most ``max_wait_min``) + in-vehicle time +
+    ``alight_min`` + egress. A change of train is an alighting plus a new wait; a through
+    train (one service) needs none. :func:`yrdnet.station_times` reports the policy's
+    definition beside it: the fastest scheduled trip between stations, with
+    ``transfer_min`` at each change.
 
-    In-vehicle time of a segment of ``L`` km on a line operating at ``v`` km/h is
-    ``L / (v * rail_speed_factor)`` plus ``stop_penalty_min`` for every intermediate
-    station passed (half charged on each adjacent segment). When a line's length is not
-    given, ``L`` is the geodesic distance times ``rail_detour``.
+    In-vehicle time: each run between consecutive stops of a service follows a
+    trapezoidal speed profile, ``sum L_s / (f_s v_s) + v_c / rail_accel_ms2`` (``f_s`` the
+    line's running factor, ``v_s`` its operating speed capped at ``d_train_max_kph`` for D
+    trains, ``v_c`` the cruising speed), and each intermediate stop adds ``dwell_min``.
+    When a line's length is not given, ``L`` is the geodesic distance times
+    ``rail_detour``. OSM graphs (:mod:`yrdnet.osm`) keep the older per-station model
+    (``wait_min``, ``stop_penalty_min``).
+
+    Calibration (``tools/calibrate_rail.py``), on the 2016 timetable
+    (``gtfs_yrd_2016.zip``, in-sample): 3,766 ordered station pairs that a 2016 train
+    serves directly on the curated network. Per-line factors ``f_l``
+    (``line_running_2016.csv``) were fitted jointly with ``rail_accel_ms2``, minimising
+    the mean |log(model / fastest train)|; one common factor for other lines
+    (``rail_speed_factor``) was then fitted at that acceleration. With
+    :func:`yrdnet.station_times` on the 2016 network against the timetable's fastest trip
+    (``yrdnet.timetable.pair_table``): 97.5 % of pairs within ±20 %, median |error|
+    4.5 %; pairs with at least 20 direct trains: median |error| 4.1 % (in-sample).
+    Out of sample, on the published fastest times of other years
+    (``tests/data/validation_times.csv``): 78 % of 50 rail pairs within ±20 %, median
+    |error| 9 % (``tests/test_validation_times.py`` prints both tables).
 
     A road trip is ``road_access_min`` from the city centre to the expressway, then links of
     ``km`` at ``speed_kph * road_speed_factor``, times ``road_congestion``, then
@@ -65,32 +85,15 @@ class TravelTimeModel(_Replace):
     Parameters
     ----------
     rail_speed_factor
-        Average share of the operating speed achieved between stops (acceleration and
-        braking at the ends of a ride, curves, speed restrictions near stations, timetable
-        slack). *Calibrated* 0.85, see below.
+        Share of the operating speed achieved at cruise on lines without a fitted factor
+        (lines opened after March 2016, scenario lines). *Calibrated* 0.849 on the 2016
+        timetable at ``rail_accel_ms2`` = 0.210 (one factor for all lines: 96.7 % of
+        in-sample pairs within ±20 %). Earlier model: 0.85 with ``stop_penalty_min``.
     stop_penalty_min
-        Expected minutes lost per intermediate station: dwell (about 2 min) plus braking
-        and acceleration (about 3 min at 250-300 km/h) times the share of stations at which
-        the fastest trains stop. *Calibrated* 2.0 (was 1.5), i.e. the fastest trains stop
-        at roughly 40 % of intermediate stations.
-
-        Calibration (rail): the pair was chosen on a grid (``rail_speed_factor``
-        0.55-1.0, ``stop_penalty_min`` 0-8 min) against the 43 comparable rail rows of
-        ``tests/data/validation_times.csv`` (fastest published station-to-station times,
-        2010-2025), maximising the share within ±20 %, after the network data were fixed
-        (2011 speed reduction, missing links). In-sample the test reports 81 % (35 of 43)
-        within ±20 %, median |error| 10 %; this is only one pair above the 80 % bar. Checks
-        against over-fitting, on the routes of the calibrated graph: leave-one-out refits
-        score about 77 % and split-half refits (50 random halves) about 72 %, so expect
-        roughly 75 % on new pairs. A stop-skipping variant (penalty only at stations served
-        by two or more lines) scored 84 % in-sample and about 86 % leave-one-out but was
-        rejected: a station's class then depends on which lines exist, so adding a line can
-        lengthen existing trips, which breaks the rule that adding lines never makes a trip
-        longer (tests/test_compare.py, tests/test_examples.py). Known misfits: non-stop
-        intercity expresses (Shanghai–Nanjing 2010, Wuxi–Shanghai 2012, Nantong–Shanghai
-        2020: model 28-50 % too slow) and opening-day timetables with many stops or slow
-        running (Hefei South–Anqing and Hefei South–Xuancheng 2020, Nanjing South–Huangshan
-        North 2018: model 30-35 % too fast).
+        OSM graphs only: minutes lost per intermediate station passed (dwell plus
+        braking and acceleration times the share of stations the fastest trains stop
+        at). *Calibrated* 2.0 against the published table for the former one-pattern
+        model of curated lines.
     rail_detour
         Track km per geodesic km when a line's length is not sourced. *Assumption* 1.1
         (HSR alignments are close to straight).
@@ -104,7 +107,8 @@ class TravelTimeModel(_Replace):
         Station entry and security before boarding. *Assumption* 10 min (Chinese HSR
         stations close boarding 3-5 min before departure; security adds more).
     wait_min
-        Waiting for a train at boarding and at each transfer. *Assumption* 10 min.
+        OSM graphs only: waiting for a train at boarding and at each transfer.
+        *Assumption* 10 min. Curated graphs derive the wait from frequency instead.
     alight_min
         Platform to station exit, charged on leaving a line. *Assumption* 3 min.
     road_access_min, road_access_km
@@ -125,6 +129,43 @@ class TravelTimeModel(_Replace):
         not capture, and Jiaxing–Shaoxing comes out 47 % too slow.
     road_congestion
         Multiplier on road in-vehicle time (1.0 = free flow).
+    sourced_access
+        Use the published centre-to-station times of ``station_access.csv`` where they
+        exist (:mod:`yrdnet.station_access`). Default on.
+    rail_accel_ms2
+        Acceleration and braking rate of the trapezoidal run, m/s². *Calibrated* 0.210
+        jointly with the per-line factors on the 2016 timetable (a train at 300 km/h loses
+        about 6.6 min per stop against running through, dwell excluded).
+    line_speed_factors
+        Use the per-line running factors fitted on the 2016 timetable
+        (``line_running_2016.csv``, 15 lines); off, every line uses
+        ``rail_speed_factor``. The factors absorb errors of a line's curated length and
+        operating speed, e.g. 0.63 on the Shanghai-Hangzhou HSR, curated at 350 km/h.
+    dwell_min
+        Dwell at an intermediate stop. *Derived* 2.0 min: the median scheduled dwell at
+        intermediate YRD stops of the 2016 timetable.
+    d_train_max_kph
+        Top speed of D-class trains (CRH1/2/5-type units, 250 km/h); G and C trains run
+        at the line's speed. *Assumption* from the rolling stock's design speed.
+    service_hours
+        Length of the service day over which trains a day become a headway. *Derived* 15 h
+        (14.97): median, over stations with at least 20 departures a day in 2016, of the
+        hours between the first and the last departure.
+    max_wait_min
+        Cap on the expected wait. 19 min = half of a 38-min headway, beyond which
+        Fan and Machemehl (2009, *Transportation Research Record* 2111, 169-176,
+        https://doi.org/10.3141/2111-19) found that all passengers coordinate their arrival
+        with the timetable (random arrival up to about 11-min headways). Below the cap
+        the wait is half the headway.
+    default_express_trains, default_allstop_trains
+        Trains a day per direction of the default express and all-stop services of lines
+        without 2016 trains. *Derived* from the 2016 services: 14 = median trains a day
+        (per direction) stopping at a line's stations not named after their city; 25 ≈
+        24.8 = the median at city-named stations minus that.
+    transfer_min
+        Minimum connection time at a change of train in :func:`yrdnet.station_times`
+        (the same default as ``yrdnet.timetable.TimetableParams.min_transfer_min``).
+        *Assumption* 15 min.
     """
 
     rail_speed_factor: float = 0.849
