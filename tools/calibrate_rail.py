@@ -21,6 +21,8 @@ stop adds ``dwell``. What comes from where:
   construction).
 * ``rail_speed_factor`` (``f`` for lines without 2016 trains) — *fitted* as one factor for
   every line at that ``a``.
+* ``max_wait_min`` — *fitted* last (:func:`fit_wait_cap`), on the timetable's mean
+  door-to-door time at the station averaged over departure minutes (R5-style).
 
 Pairs: every ordered pair of YRD stations that one 2016 train serves on the curated
 network (both stops in one piece of a train, ``tools/derive_services.py``); the target is
@@ -232,7 +234,49 @@ def main(argv: list[str] | None = None) -> int:
     ds.write_atomic(out, a.out)
     print(out.drop(columns="source").to_string(index=False))
     print(f"wrote {a.out}")
+    fit_wait_cap()
     return 0
+
+
+def fit_wait_cap(caps: tuple[float, ...] = (19, 30, 45, 60, 70, 80, 90, 100, 120)) -> float:
+    """Fit ``max_wait_min`` against the timetable's mean door-to-door time (R5-style).
+
+    ``yrdnet.timetable.pair_table``'s ``mean_min`` averages, over every departure minute of
+    07:00-21:00, the wait plus ride of the first journey a traveller arriving at random
+    can take. The model's counterpart is the rail path cost between the two station halls
+    (wait from frequency + ride + changes) minus the final alighting. Pairs: those with a
+    direct 2016 train on the curated network and a same-day journey from at least 90 % of
+    the window. The cap with the smallest median |error| is chosen (ties: the smaller).
+    """
+    from yrdnet.routing import node_distances
+    from yrdnet.timetable import pair_table, read_gtfs
+
+    pt = pair_table(read_gtfs())
+    direct = set()
+    for st in yrdnet.load_services()["stops"]:
+        direct.update((st[i], st[j]) for i in range(len(st)) for j in range(i + 1, len(st)))
+    pt = pt[[(o, d) in direct for o, d in zip(pt["origin"], pt["destination"], strict=True)]]
+    pt = pt[pt["window_share"] > 0.9]
+    best: tuple[float, float] | None = None
+    for cap in caps:
+        m = yrdnet.TravelTimeModel(max_wait_min=cap)
+        G = yrdnet.build_graph("baseline", year=2016, model=m)
+        halls = sorted(n for n in G if str(n).startswith("st:"))
+        idx = {h[3:]: i for i, h in enumerate(halls)}
+        p = pt[pt["origin"].isin(idx) & pt["destination"].isin(idx)]
+        D = node_distances(G, halls, mode="rail", targets=halls)
+        model = np.array([D[idx[o], idx[d]] for o, d in zip(p["origin"], p["destination"], strict=True)]) / 60.0
+        err = (model - m.alight_min) / p["mean_min"].to_numpy() - 1.0
+        med = float(np.median(np.abs(err)))
+        print(
+            f"max_wait_min = {cap:5.0f}: {len(p)} pairs, median |error| {med:.1%}, bias {np.median(err):+.1%}, "
+            f"{(np.abs(err) <= 0.20).mean():.1%} within ±20 %"
+        )
+        if best is None or med < best[1] - 1e-9:
+            best = (float(cap), med)
+    assert best is not None
+    print(f"fitted: max_wait_min = {best[0]:.0f} (in-sample, R5-style mean door-to-door at the station)")
+    return best[0]
 
 
 def _report(label: str, j: pd.DataFrame) -> None:

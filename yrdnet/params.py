@@ -152,11 +152,16 @@ class TravelTimeModel(_Replace):
         (14.97): median, over stations with at least 20 departures a day in 2016, of the
         hours between the first and the last departure.
     max_wait_min
-        Cap on the expected wait. 19 min = half of a 38-min headway, beyond which
-        Fan and Machemehl (2009, *Transportation Research Record* 2111, 169-176,
-        https://doi.org/10.3141/2111-19) found that all passengers coordinate their arrival
-        with the timetable (random arrival up to about 11-min headways). Below the cap
-        the wait is half the headway.
+        Cap on the expected wait (half the headway below it). *Calibrated* 80 min on the
+        2016 timetable (``tools/calibrate_rail.py``, ``fit_wait_cap``): against the
+        timetable's mean door-to-door time at the station, averaged over every departure
+        minute of 07:00-21:00 as R5 does (``yrdnet.timetable.pair_table``, ``mean_min``),
+        for 1,492 pairs with a direct train, caps of 70-90 min fit equally (median |error|
+        9.1 %, 87 % within ±20 %, bias -8 %); 19 min, half of the 38-min headway beyond
+        which Fan and Machemehl (2009, *Transportation Research Record* 2111, 169-176,
+        https://doi.org/10.3141/2111-19) found all bus passengers time their arrival,
+        gives median |error| 22 %: a traveller leaving at a random time of day cannot
+        always plan onto an infrequent train. Lower it to model timetable-aware trips.
     default_express_trains, default_allstop_trains
         Trains a day per direction of the default express and all-stop services of lines
         without 2016 trains. *Derived* from the 2016 services: 14 = median trains a day
@@ -166,6 +171,29 @@ class TravelTimeModel(_Replace):
         Minimum connection time at a change of train in :func:`yrdnet.station_times`
         (the same default as ``yrdnet.timetable.TimetableParams.min_transfer_min``).
         *Assumption* 15 min.
+    local_road_speed_kph, local_road_detour
+        County and custom zones only (:mod:`yrdnet._roadnet`): average driving speed and
+        circuity of the ordinary roads (national and provincial highways, 国道/省道)
+        between neighbouring county seats and from a seat to its expressway junctions.
+        *Assumption* 60 km/h: the lower design speed of first-class highways
+        (100/80/60 km/h) and of second-class highways (80/60 km/h) in China's highway
+        standard JTG B01-2014 (公路工程技术标准), taken as the average over a trip
+        that passes towns and signals. Detour 1.3 as ``access_detour``: national road
+        networks have circuity factors of about 1.1-1.5 (Ballou, Rahardja and Sakai
+        2002, *Transportation Research Part A* 36(9), 843-848,
+        https://doi.org/10.1016/S0965-8564(01)00044-1). Neither was fitted to any
+        validation table.
+    county_snap_km
+        County and custom zones only: an expressway link (a straight line between the
+        city centres it joins, ``highways.csv``) gets a junction for every seat within
+        this distance of it; a seat with none gets a junction on its nearest link.
+        *Assumption* 15 km (the curated links are straight, real alignments wander by
+        about that much).
+    county_access_min, county_access_km
+        County and custom zones only: leaving or entering the seat's town to reach the
+        road network, charged once at each end of a road trip. *Assumption* 5 min and
+        2.5 km, half the city figure (``road_access_min``, ``road_access_km``): county
+        towns are smaller than city centres.
     """
 
     rail_speed_factor: float = 0.849
@@ -187,10 +215,15 @@ class TravelTimeModel(_Replace):
     dwell_min: float = 2.0
     d_train_max_kph: float = 250.0
     service_hours: float = 15.0
-    max_wait_min: float = 19.0
+    max_wait_min: float = 80.0
     default_express_trains: int = 25
     default_allstop_trains: int = 14
     transfer_min: float = 15.0
+    local_road_speed_kph: float = 60.0
+    local_road_detour: float = 1.3
+    county_snap_km: float = 15.0
+    county_access_min: float = 5.0
+    county_access_km: float = 2.5
 
     def __post_init__(self) -> None:
         _positive(
@@ -207,6 +240,8 @@ class TravelTimeModel(_Replace):
                 "service_hours",
                 "default_express_trains",
                 "default_allstop_trains",
+                "local_road_speed_kph",
+                "local_road_detour",
             ),
         )
         _positive(
@@ -222,6 +257,9 @@ class TravelTimeModel(_Replace):
                 "dwell_min",
                 "max_wait_min",
                 "transfer_min",
+                "county_snap_km",
+                "county_access_min",
+                "county_access_km",
             ),
             allow_zero=True,
         )

@@ -44,9 +44,10 @@ frequency-weighted mean ``\bar t_k = \sum_{i \le k} f_i t_i / F_k``, and its cos
     c_k = w(F_k) + \bar t_k + a, \qquad
     w(F) = \min\left(\frac{60 H}{2 F}, \; w_{max}\right)
 
-(half the headway over a service day of ``H`` hours, capped at ``w_max`` because
-travellers time their arrival at the station to an infrequent timetable [3]_; ``a`` =
-``alight_min``). The graph gets one rail edge per level that lowers the pair's cost
+(half the headway over a service day of ``H`` hours, capped at ``w_max``, fitted on the
+2016 timetable's mean door-to-door time over departure minutes (R5-style); planned trips
+on an infrequent timetable wait less [3]_, so lower ``max_wait_min`` to model those;
+``a`` = ``alight_min``). The graph gets one rail edge per level that lowers the pair's cost
 (plus the fastest level, whose ride ``t_1`` the policy's "fastest train" definition
 needs), from the station hall of ``a`` to that of ``b``. As ``c`` is the smaller of
 ``60H/(2F) + \bar t`` (minimised over sets by a prefix in ride-time order [1]_) and
