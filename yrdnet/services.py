@@ -495,6 +495,7 @@ def services_for_network(
     cities: pd.DataFrame,
     model: TravelTimeModel,
     services: pd.DataFrame | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The services that run on a network: timetable services whose track is open, plus defaults.
 
@@ -507,33 +508,33 @@ def services_for_network(
     model
         Travel-time parameters.
     services
-        Timetable-derived services (default :func:`load_services`).
+        Timetable-derived services (default :func:`load_services`). The lines they run on
+        are *covered*, whatever the year.
+    extra
+        More services (e.g. a scenario's); they run when their track is open and never
+        change which lines are covered.
 
     Returns
     -------
     pandas.DataFrame
-        A services table; a timetable service is kept when every segment of its route is
-        track of an open line. Lines covered by no kept service get :func:`default_services`;
-        a covered line with stations at which no kept service stops gets its all-stop
-        default service.
+        A services table. A service runs when every segment of its route is track of an
+        open line. Every open line also gets :func:`default_services`: its all-stop
+        service, and, when no timetable service covers it, the express and through
+        expresses. Coverage is a property of the services table, not of the year or of the
+        other lines, so opening a line or adding a service only ever adds services: no trip
+        gets longer.
     """
     if services is None:
         services = load_services()
+    covered = {str(x) for lns in services["lines"].tolist() for x in lns}
+    pool = services if extra is None or extra.empty else pd.concat([services, extra])
     segs = segment_table(lines, stations, model)
-    keep = [all(k in segs for k in itertools.pairwise(r)) for r in services["route"]]
-    kept = services[np.asarray(keep, dtype=bool)]
-    covered: set[str] = set()
-    stopped: dict[str, set[str]] = {}
-    for lns, st in zip(kept["lines"].tolist(), kept["stops"].tolist(), strict=True):
-        covered.update(str(x) for x in lns if x in lines.index)
-        for s in st:
-            stopped.setdefault(s, set())
-    line_stops: dict[str, list[str]] = {str(k): list(v) for k, v in lines["stops"].items()}
-    partly = {lid for lid in covered if any(s not in stopped for s in line_stops[lid])}
-    extra = default_services(lines, stations, cities, model, covered=covered, partly=partly)
-    if extra.empty:
+    keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
+    kept = pool[np.asarray(keep, dtype=bool)]
+    defaults = default_services(lines, stations, cities, model, covered=covered, partly=covered)
+    if defaults.empty:
         return kept
-    return pd.concat([kept, extra])
+    return pd.concat([kept, defaults])
 
 
 # --------------------------------------------------------------------- times and pair levels
