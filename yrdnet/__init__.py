@@ -20,6 +20,7 @@ from . import datasets as datasets
 from . import osm as osm
 from . import params as params
 from . import services as services
+from . import zones as zones
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
 from ._errors import NotIncrementalError as NotIncrementalError
@@ -58,6 +59,9 @@ from .scenario import list_scenarios as list_scenarios
 from .scenario import load_scenario as load_scenario
 from .services import load_services as load_services
 from .settings import settings as settings
+from .zones import Zones as Zones
+from .zones import load_zones as load_zones
+from .zones import zones_from_gdf as zones_from_gdf
 
 graph_from_curated = build_graph
 
@@ -74,6 +78,7 @@ __all__ = [
     "TravelTimeModel",
     "UnreachableWarning",
     "YrdnetError",
+    "Zones",
     "__version__",
     "analyze",
     "available",
@@ -95,6 +100,7 @@ __all__ = [
     "load_scenario",
     "load_services",
     "load_stations",
+    "load_zones",
     "metro_members",
     "osm",
     "params",
@@ -106,4 +112,6 @@ __all__ = [
     "travel_times",
     "travel_times_incremental",
     "trip_breakdown",
+    "zones",
+    "zones_from_gdf",
 ]

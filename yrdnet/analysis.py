@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -41,8 +42,9 @@ from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
 from .routing import UnreachableWarning, travel_times
 from .scenario import Scenario, build_graph, load_scenario
+from .zones import Zones, load_zones, resolve_zones
 
-__all__ = ["CORE", "SUBCENTRES", "analyze", "timeline"]
+__all__ = ["CORE", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +53,79 @@ log = logging.getLogger(__name__)
 CORE = 310000
 SUBCENTRES = (320100, 330100, 340100)
 _SCOPES = ("yrd", "central")
+#: Origin zones sampled for city group betweenness at county or custom level.
+_BETWEENNESS_SOURCES = 60
 
 #: Default timeline: historical networks and the combined 2035 plan.
 TIMELINE = ("baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035")
 
 
-def _scope_ids(scope: str, cities: pd.DataFrame, metros: pd.DataFrame) -> list[int]:
+def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]]) -> list[int]:
     if scope == "yrd":
-        return list(cities.index)
+        return list(table.index)
     if scope == "central":
-        return list(cities.index[cities["central_area"]])
-    if scope in metros.index:
-        return list(cast("list[int]", metros.loc[scope, "members"]))
-    valid = [*_SCOPES, *metros.index]
+        return list(table.index[table["central_area"].astype(bool)])
+    if scope in members:
+        return list(members[scope])
+    valid = [*_SCOPES, *members]
     msg = f"unknown scope {scope!r}{close_matches(scope, valid)}; expected one of {valid}"
     raise ValueError(msg)
 
 
 def _resolve_graph(
-    scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph, year: int | None, model: TravelTimeModel | None
+    scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph,
+    year: int | None,
+    model: TravelTimeModel | None,
+    zones: Zones | None,
 ) -> nx.MultiDiGraph:
     if isinstance(scenario_or_graph, nx.MultiDiGraph):
         return scenario_or_graph
-    return build_graph(scenario_or_graph, year, model=model)
+    return build_graph(scenario_or_graph, year, model=model, zones=zones)
+
+
+def _resolve_zones(zones: Zones | str | None, scenario_or_graph: object) -> Zones | None:
+    """The zones to analyse: ``None`` means the city level (today's path, bit for bit)."""
+    if zones is None and isinstance(scenario_or_graph, nx.MultiDiGraph):
+        level = scenario_or_graph.graph.get("zone_level", "city")
+        if level == "custom":
+            msg = "this graph has custom zones: pass the same Zones as analyze(G, zones=...)"
+            raise ValueError(msg)
+        zones = level
+    Z = resolve_zones(zones)
+    return None if Z is None or Z.level == "city" else Z
+
+
+def _zone_setup(
+    Z: Zones | None,
+    cities: pd.DataFrame,
+    metros: pd.DataFrame,
+    masses: str,
+    year: int,
+    notes: list[str],
+) -> tuple[gpd.GeoDataFrame, dict[str, list[int]], dict[str, int], int, tuple[int, ...]]:
+    """Zone table, metro members and cores, core and sub-centre zones."""
+    if Z is None or Z.level == "city":
+        members = {cast(str, m): list(v) for m, v in metros["members"].items()}
+        cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
+        table = cities
+        if masses != "2020":
+            pop, extra = (Z or load_zones("city")).population(masses, year)
+            notes.extend(extra)
+            table = cities.copy()
+            table["population"] = pop.reindex(cities.index).to_numpy()
+        return table, members, cores, CORE, SUBCENTRES
+    members, cores = Z.metro_members(metros)
+    frame = Z.to_frame(masses=masses, year=year)
+    notes.extend(frame.attrs.get("notes", []))
+    frame.attrs = {}
+    frame["metros"] = Z.metro_labels(metros)
+    table = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    by_city = Z.core_zones()
+    missing = [c for c in (CORE, *SUBCENTRES) if c not in by_city]
+    if missing:
+        msg = f"these zones cover no centre of the core and sub-centre cities {missing}; use analyze(..., scope=...)"
+        raise ValueError(msg)
+    return table, members, cores, by_city[CORE], tuple(by_city[c] for c in SUBCENTRES)
 
 
 def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFrame]:
@@ -87,7 +139,12 @@ def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFram
 
 
 def _city_measures(
-    od: dict[str, pd.DataFrame], cities: pd.DataFrame, dist: pd.DataFrame, p: MetricParams
+    od: dict[str, pd.DataFrame],
+    cities: pd.DataFrame,
+    dist: pd.DataFrame,
+    p: MetricParams,
+    core: int = CORE,
+    subcentres: tuple[int, ...] = SUBCENTRES,
 ) -> pd.DataFrame:
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
     cols: dict[str, pd.Series] = {}
@@ -105,9 +162,21 @@ def _city_measures(
         cols[key("closeness", mode)] = acc.closeness(T)
         cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
         cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
-        cols[key("time_to_core", mode)] = acc.time_to(T, CORE)
-        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(SUBCENTRES))
+        cols[key("time_to_core", mode)] = acc.time_to(T, core)
+        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
     return pd.DataFrame(cols)
+
+
+def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
+    """City betweenness: a zone column at city level (exact), else city series (sampled origins)."""
+    out: dict[str, pd.Series] = {}
+    for mode in ("multimodal", "rail"):
+        if level == "city":
+            measures[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode)
+        else:
+            k = min(_BETWEENNESS_SOURCES, n_zones)
+            out[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode, k=k, seed=0)
+    return out
 
 
 def _region_rows(out: list[dict[str, Any]], name: str, value: float, group: str, description: str) -> None:
@@ -118,6 +187,8 @@ def analyze(
     scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph = "baseline_2025",
     scope: str = "yrd",
     *,
+    zones: Zones | str | None = None,
+    masses: str = "2020",
     year: int | None = None,
     params: MetricParams | None = None,
     model: TravelTimeModel | None = None,
@@ -133,9 +204,19 @@ def analyze(
         Shipped scenario name, path to a scenario TOML, a :class:`Scenario`, or a graph
         meeting the yrdnet contract (e.g. from ``build_graph`` or OSM).
     scope
-        ``"yrd"`` (41 cities), ``"central"`` (the 27-city central area) or a metropolitan
-        area id (``"shanghai"``, ``"nanjing"``, ``"hangzhou"``, ``"hefei"``,
-        ``"suxichang"``, ``"ningbo"``).
+        ``"yrd"`` (every zone), ``"central"`` (the zones of the 27-city central area) or
+        a metropolitan area id (``"shanghai"``, ``"nanjing"``, ``"hangzhou"``,
+        ``"hefei"``, ``"suxichang"``, ``"ningbo"``).
+    zones
+        ``"city"`` (41 cities, the default), ``"county"`` (305 districts and counties)
+        or a :class:`yrdnet.Zones`; ``None`` takes the level of a given graph, else the
+        city level. The core and the sub-centres are the zones holding the centres of
+        Shanghai, Nanjing, Hangzhou and Hefei; a metro's members are the zones of its
+        cities (:meth:`Zones.metro_members`).
+    masses
+        ``"2020"`` (2020 census in every scenario, isolating the network's effect) or
+        ``"census"`` (the census nearest the network year, 2010 or 2020; zones without
+        a 2010 count keep their 2020 one, and ``notes`` says which).
     year
         Network year override when a scenario is given.
     params
@@ -152,40 +233,52 @@ def analyze(
     Returns
     -------
     ScenarioResult
+        ``.cities`` is one row per city: at city level the measures themselves, at
+        county or custom level the zones' measures aggregated by
+        :func:`aggregate_to_cities` (population-weighted), with city group betweenness
+        estimated from ``60`` sampled origin zones (seed 0; exact at city level).
+        ``.zones`` is one row per zone (at city level, ``.cities`` with a ``city``
+        column). Region, metro and structure indices are computed over the zones.
 
     Examples
     --------
     >>> res = analyze("baseline_2025")  # doctest: +SKIP
+    >>> county = analyze("baseline_2025", zones="county")  # doctest: +SKIP
     >>> res.index("structure_index")  # doctest: +SKIP
     """
     t0 = time.perf_counter()
     p = params or MetricParams()
-    G = _resolve_graph(scenario_or_graph, year, model)
+    Z = _resolve_zones(zones, scenario_or_graph)
+    G = _resolve_graph(scenario_or_graph, year, model, Z)
+    level = "city" if Z is None else Z.level
     cities = load_cities()
     metros = load_metros(metro_definition)
-    ids = _scope_ids(scope, cities, metros)
     notes: list[str] = []
+    zt, members, metro_cores, core, subcentres = _zone_setup(
+        Z, cities, metros, masses, int(G.graph.get("year", -1)), notes
+    )
+    ids = _scope_ids(scope, zt, members)
     od = _od_all_modes(G, notes)
-    dist = distance_matrix_km(cities)
+    if level != "city":
+        od = {m: T.loc[zt.index, zt.index] for m, T in od.items()}
+    dist = distance_matrix_km(zt)
     t_route = time.perf_counter()
 
-    # ------------------------------------------------------------ per city
-    measures = _city_measures(od, cities, dist, p)
-    if centrality:
-        for mode in ("multimodal", "rail"):
-            measures[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode)
-    table = cities.join(measures)
-    members = {cast(str, m): list(v) for m, v in metros["members"].items()}
-    table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
+    # ------------------------------------------------------------ per zone
+    measures = _city_measures(od, zt, dist, p, core, subcentres)
+    city_btw = _betweenness(G, measures, level, len(zt)) if centrality else {}
+    table = zt.join(measures)
+    if level == "city":
+        table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
     table = table.loc[ids]
+    pop = zt.loc[ids, "population"].astype(float)
 
     # ------------------------------------------------------------ region
     T = od["multimodal"].loc[ids, ids]
-    pop = cities.loc[ids, "population"].astype(float)
     rows: list[dict[str, Any]] = []
     pot = table[key("pot", "multimodal", exp=None, pop=None)]
-    sizes = {"population": pop, "gdp": cities.loc[ids, "gdp"].astype(float), "potential": pot}
-    if centrality:
+    sizes = {"population": pop, "gdp": zt.loc[ids, "gdp"].astype(float), "potential": pot}
+    if centrality and level == "city":
         sizes["betweenness"] = table[key("betweenness", "multimodal")]
     stepwise = []
     top_n = min(p.top_n, len(ids))
@@ -279,15 +372,14 @@ def analyze(
     )
 
     # ------------------------------------------------------------ linkage and integration
-    metro_in_scope = {m: [c for c in v if c in ids] for m, v in members.items()}
-    metro_in_scope = {
-        m: v for m, v in metro_in_scope.items() if len(v) >= 2 and int(cast(int, metros.loc[m, "core_adcode"])) in ids
-    }
-    cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in metro_in_scope}
-    subs = [s for s in SUBCENTRES if s in ids]
+    id_set = set(ids)
+    metro_in_scope = {m: [c for c in v if c in id_set] for m, v in members.items()}
+    metro_in_scope = {m: v for m, v in metro_in_scope.items() if len(v) >= 2 and metro_cores[m] in id_set}
+    cores = {m: metro_cores[m] for m in metro_in_scope}
+    subs = [s for s in subcentres if s in id_set]
     link_parts = []
-    if CORE in ids and subs:
-        lk = poly.core_subcentre_linkage(T, CORE, subs, params=p).reset_index()
+    if core in id_set and subs:
+        lk = poly.core_subcentre_linkage(T, core, subs, params=p).reset_index()
         lk.insert(0, "kind", "core-subcentre")
         link_parts.append(lk)
     if len(cores) >= 2:
@@ -316,9 +408,9 @@ def analyze(
 
     # ------------------------------------------------------------ structure index
     sensitivity = pd.DataFrame()
-    if CORE in ids and subs and metro_in_scope:
+    if core in id_set and subs and metro_in_scope:
         comp = struct.structure_components(
-            T, pop, members=metro_in_scope, cores=cores, core=CORE, subcentres=subs, population=pop, params=p
+            T, pop, members=metro_in_scope, cores=cores, core=core, subcentres=subs, population=pop, params=p
         )
         for cname, r in comp.iterrows():
             _region_rows(rows, f"component_{cname}", r["score"], "structure", f"structure component: {r['transform']}")
@@ -331,13 +423,20 @@ def analyze(
         )
         sensitivity = struct.weight_sensitivity(comp, p.weights, n=sensitivity_samples)
     region = pd.DataFrame(rows).set_index("indicator")
+    if level == "city":
+        city_table, zone_table = table, None
+    else:
+        zone_table = table
+        city_table = aggregate_to_cities(table, cities, metros, extra=city_btw)
     t1 = time.perf_counter()
     log.info("analyzed %s: routing %.3f s, metrics %.3f s", G.graph.get("scenario"), t_route - t0, t1 - t_route)
     return ScenarioResult(
         name=str(G.graph.get("scenario", "graph")),
         year=int(G.graph.get("year", -1)),
         scope=scope,
-        cities=table,
+        cities=city_table,
+        zones=zone_table,
+        level=level,
         metros=mtab,
         region=region,
         od=od,
@@ -351,8 +450,80 @@ def analyze(
             "scenario_path": G.graph.get("scenario_path", ""),
             "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
             "seconds": {"routing": t_route - t0, "metrics": t1 - t_route},
+            "zones": level,
+            "masses": masses,
         },
     )
+
+
+#: Non-measure columns of a zone table, not averaged when zones are aggregated to cities.
+_ZONE_ATTRS = ("city", "lon", "lat", "population", "gdp", "urban", "rural", "population_2010", "label", "central_area")
+
+
+def aggregate_to_cities(
+    zones: pd.DataFrame,
+    cities: pd.DataFrame,
+    metros: pd.DataFrame,
+    *,
+    extra: dict[str, pd.Series] | None = None,
+) -> gpd.GeoDataFrame:
+    r"""Zone measures aggregated to their parent cities, weighted by population.
+
+    .. math:: x_c = \frac{\sum_{i \in c} P_i x_i}{\sum_{i \in c} P_i}
+
+    over the zones :math:`i` of city :math:`c` with a non-missing value (an unreachable
+    zone's ``inf`` stays ``inf``). ``population`` and ``gdp`` are summed.
+
+    Parameters
+    ----------
+    zones
+        A zone table with ``city``, ``population`` and numeric measure columns.
+    cities
+        :func:`yrdnet.load_cities` (names, centre, central_area, geometry).
+    metros
+        :func:`yrdnet.load_metros` (for the ``metros`` column).
+    extra
+        City-level series to add as columns (e.g. city group betweenness).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per city with zones (index adcode), the columns of ``cities`` then the
+        averaged measures, ``n_zones`` and ``metros``; city-centre points, EPSG:4326.
+    """
+    num = [
+        c
+        for c in zones.columns
+        if c not in _ZONE_ATTRS and c != "geometry" and pd.api.types.is_numeric_dtype(zones[c])
+        and not pd.api.types.is_bool_dtype(zones[c])
+    ]  # fmt: skip
+    w = zones["population"].astype(float).to_numpy()
+    city = zones["city"].astype(int).to_numpy()
+    order = sorted(set(city.tolist()))
+    out: dict[str, list[float]] = {c: [] for c in num}
+    for c in order:
+        sel = city == c
+        for col in num:
+            x = zones[col].to_numpy(float)[sel]
+            ok = ~np.isnan(x)
+            if not ok.any():
+                out[col].append(np.nan)
+            elif np.isinf(x[ok]).any():
+                out[col].append(float(np.inf) if (x[ok] > 0).any() else float(-np.inf))
+            else:
+                out[col].append(float(np.average(x[ok], weights=w[sel][ok])))
+    idx = pd.Index(order, name="adcode")
+    agg = pd.DataFrame(out, index=idx)
+    base = cities.loc[order].copy()
+    base["population"] = zones.groupby("city")["population"].sum().reindex(order).to_numpy()
+    base["gdp"] = zones.groupby("city")["gdp"].sum().reindex(order).to_numpy()
+    table = base.join(agg)
+    for name, series in (extra or {}).items():
+        table[name] = series.reindex(idx).to_numpy(float)
+    table["n_zones"] = pd.Series(city).value_counts().reindex(order).to_numpy()
+    members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
+    table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
+    return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
 
 
 def timeline(
@@ -361,11 +532,22 @@ def timeline(
     scope: str = "yrd",
     indicators: Iterable[str] | None = None,
     params: MetricParams | None = None,
+    zones: Zones | str | None = None,
+    masses: str = "2020",
 ) -> pd.DataFrame:
     """Region indices over a sequence of scenarios (default 2010 -> 2025 -> 2035).
 
     Items may be scenarios (names, paths, :class:`Scenario`) or results already computed
     with :func:`analyze` (reused as they are, so nothing is analysed twice).
+
+    Parameters
+    ----------
+    scenarios
+        Scenarios or results, in order.
+    scope, params, zones, masses
+        Passed to :func:`analyze` (``zones="county"`` for the county level).
+    indicators
+        Keep only these rows.
 
     Returns
     -------
@@ -373,13 +555,16 @@ def timeline(
         Index = indicator, one column per scenario (ordered as given), plus the network year
         of each scenario in the row ``year``.
     """
+    Z = resolve_zones(zones)
     cols = {}
     years = {}
     for s in scenarios:
         if isinstance(s, ScenarioResult):
             res = s
         else:
-            res = analyze(load_scenario(s), scope, params=params, centrality=True, sensitivity_samples=20)
+            res = analyze(
+                load_scenario(s), scope, zones=Z, masses=masses, params=params, centrality=True, sensitivity_samples=20
+            )
         cols[res.name] = res.region["value"]
         years[res.name] = res.year
     df = pd.DataFrame(cols)

@@ -28,6 +28,7 @@ examples:
   yrdnet map plan_2035 --base baseline_2025 --out results/maps
   yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
   yrdnet timeline --out results/timeline
+  yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
   yrdnet demo --out results                          the whole job behind `make demo`
 """
 
@@ -66,11 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--scope", default="yrd", help="yrd, central, or a metro id (default: %(default)s)")
     a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
     a.add_argument("--out", help="output folder (default: results/<scenario>)")
+    _zone_args(a)
 
     c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
     c.add_argument("--scope", default="yrd")
     c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
+    _zone_args(c)
 
     m = cmd("map", "draw every map of a scenario (PNG, 200 dpi) and its interactive HTML map")
     m.add_argument("scenario", help="shipped scenario name, path to a .toml file, or a result folder")
@@ -78,22 +81,46 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
     m.add_argument("--no-html", action="store_true", help="skip the HTML map")
     m.add_argument("--out", default="results/maps", help="output folder (default: %(default)s)")
+    _zone_args(m, masses=False)
 
     t = cmd("timeline", "region indices over historical networks and the 2035 plan")
     t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
     t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
+    _zone_args(t)
 
     tr = cmd("trip", "the door-to-door legs of the fastest trip between two cities (adcodes)")
     tr.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     tr.add_argument("origin", type=int, help="origin city adcode, e.g. 340100 (Hefei)")
     tr.add_argument("destination", type=int, help="destination city adcode, e.g. 310000 (Shanghai)")
     tr.add_argument("--mode", default="multimodal", choices=["multimodal", "rail", "road"])
+    _zone_args(tr, masses=False)
 
     cmd("scenarios", "list shipped scenarios with one-line descriptions")
 
     d = cmd("demo", "the main job on the shipped data (make demo)")
     d.add_argument("--out", default="results", help="output folder (default: %(default)s)")
+    d.add_argument(
+        "--zones",
+        default="city,county",
+        help="levels to run, comma-separated: city, county (default: %(default)s)",
+    )
     return p
+
+
+def _zone_args(p: argparse.ArgumentParser, *, masses: bool = True) -> None:
+    p.add_argument(
+        "--zones",
+        default="city",
+        choices=["city", "county"],
+        help="zone level: 41 cities or 305 districts and counties (default: %(default)s)",
+    )
+    if masses:
+        p.add_argument(
+            "--masses",
+            default="2020",
+            choices=["2020", "census"],
+            help="2020 census everywhere, or the census nearest the network year (default: %(default)s)",
+        )
 
 
 def _scenario_from(arg: str) -> str:
@@ -130,7 +157,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "analyze":
-        res = yrdnet.analyze(args.scenario, args.scope, year=args.year)
+        res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
         out = Path(args.out or f"results/{res.name}")
         res.to_dir(out)
         print(res.region[["value"]].to_string(float_format=lambda v: f"{v:.4g}"))
@@ -141,21 +168,27 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "compare":
         if len(args.scenarios) < 2:
             raise ValueError("compare needs a base scenario and at least one other")
-        cmp = yrdnet.compare(*args.scenarios, scope=args.scope)
+        cmp = yrdnet.compare(*args.scenarios, scope=args.scope, zones=args.zones, masses=args.masses)
         cmp.to_dir(args.out)
         print(cmp.to_markdown(top=10))
         print(f"-> {Path(args.out)}")
         return 0
     if args.command == "map":
         name = _scenario_from(args.scenario)
-        G = yrdnet.build_graph(name)
-        res = yrdnet.analyze(G)
+        Z = yrdnet.load_zones(args.zones)
+        G = yrdnet.build_graph(name, zones=Z)
+        res = yrdnet.analyze(G, zones=Z)
         base = base_graph = None
         if args.base:
-            base_graph = yrdnet.build_graph(_scenario_from(args.base))
-            base = yrdnet.analyze(base_graph)
+            base_graph = yrdnet.build_graph(_scenario_from(args.base), zones=Z)
+            base = yrdnet.analyze(base_graph, zones=Z)
         kw = {}
-        if args.origin:
+        if args.origin and args.zones != "city":
+            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
+            if unknown:
+                raise ValueError(f"unknown --origin zone id(s) {unknown}; expected county adcodes, e.g. 310101")
+            kw = {"origins": tuple(args.origin)}
+        elif args.origin:
             unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
             if unknown:
                 valid = ", ".join(map(str, res.od["multimodal"].index))
@@ -165,7 +198,7 @@ def _run(args: argparse.Namespace) -> int:
         print("\n".join(str(f) for f in files))
         return 0
     if args.command == "timeline":
-        tl = yrdnet.timeline(args.scenarios or report.TIMELINE)
+        tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
         out = Path(args.out)
         from yrdnet.io import write_csv
 
@@ -176,13 +209,17 @@ def _run(args: argparse.Namespace) -> int:
         print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
         return 0
     if args.command == "trip":
-        G = yrdnet.build_graph(args.scenario)
+        G = yrdnet.build_graph(args.scenario, zones=args.zones)
         legs = yrdnet.trip_breakdown(G, args.origin, args.destination, args.mode)
         print(legs.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(f"total: {legs['minutes'].sum():.1f} min door to door by {args.mode} ({G.graph['scenario']})")
         return 0
     if args.command == "demo":
-        report.demo(args.out)
+        levels = [z.strip() for z in str(args.zones).split(",") if z.strip()]
+        bad = [z for z in levels if z not in ("city", "county")]
+        if bad or not levels:
+            raise ValueError(f"--zones: expected city and/or county, got {args.zones!r}")
+        report.demo(args.out, levels=tuple(levels))
         return 0
     raise ValueError(f"unknown command {args.command!r}")  # pragma: no cover
 

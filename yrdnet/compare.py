@@ -12,16 +12,20 @@ from .analysis import analyze
 from .params import MetricParams
 from .results import Comparison, ScenarioResult
 from .scenario import Scenario
+from .zones import Zones, resolve_zones
 
 __all__ = ["compare"]
 
 ScenarioLike = str | Path | Scenario | ScenarioResult
+_ZONE_FIXED = ("lon", "lat", "population", "gdp", "city", "urban", "rural", "population_2010", "label")
 
 
-def _result(s: ScenarioLike, scope: str, params: MetricParams | None) -> ScenarioResult:
+def _result(
+    s: ScenarioLike, scope: str, params: MetricParams | None, zones: Zones | None, masses: str
+) -> ScenarioResult:
     if isinstance(s, ScenarioResult):
         return s
-    return analyze(s, scope, params=params, sensitivity_samples=50)
+    return analyze(s, scope, zones=zones, masses=masses, params=params, sensitivity_samples=50)
 
 
 def _long_delta(base: pd.DataFrame, other: pd.DataFrame, id_name: str) -> pd.DataFrame:
@@ -49,6 +53,8 @@ def compare(
     *others: ScenarioLike,
     scope: str = "yrd",
     params: MetricParams | None = None,
+    zones: Zones | str | None = None,
+    masses: str = "2020",
 ) -> Comparison:
     """Compare one or more scenarios with a base scenario.
 
@@ -59,15 +65,17 @@ def compare(
         :class:`ScenarioResult`).
     *others
         Scenarios to compare with it (at least one).
-    scope, params
-        Passed to :func:`yrdnet.analyze`.
+    scope, params, zones, masses
+        Passed to :func:`yrdnet.analyze` (``zones="county"`` for the county level).
 
     Returns
     -------
     Comparison
         ``.cities`` / ``.metros`` / ``.region``: long tables of base value, scenario value,
         delta and delta in % of every numeric measure; ``.gainers``: the cities that gain
-        most. ``.to_dir(path)`` writes CSV and a Markdown report.
+        most. ``.to_dir(path)`` writes CSV and a Markdown report. At county or custom
+        level, ``.cities`` compares the zones aggregated to cities and ``.zones`` holds
+        the per-zone deltas.
 
     Notes
     -----
@@ -83,11 +91,12 @@ def compare(
     if not others:
         msg = "compare() needs a base and at least one other scenario"
         raise ValueError(msg)
-    rb = _result(base, scope, params)
-    cities, metros, region, gainers = [], [], [], []
+    Z = resolve_zones(zones)
+    rb = _result(base, scope, params, Z, masses)
+    cities, metros, region, gainers, zone_parts = [], [], [], [], []
     names = []
     for s in others:
-        ro = _result(s, scope, params)
+        ro = _result(s, scope, params, Z, masses)
         names.append(ro.name)
         c = _long_delta(
             pd.DataFrame(rb.cities.drop(columns="geometry")), pd.DataFrame(ro.cities.drop(columns="geometry")), "adcode"
@@ -95,6 +104,13 @@ def compare(
         c = c[~c["indicator"].isin(["lon", "lat", "population", "gdp"])]
         c.insert(0, "scenario", ro.name)
         cities.append(c)
+        if rb.level != "city" and rb.zones is not None and ro.zones is not None:
+            z = _long_delta(
+                pd.DataFrame(rb.zones.drop(columns="geometry")), pd.DataFrame(ro.zones.drop(columns="geometry")), "zone"
+            )
+            z = z[~z["indicator"].isin(_ZONE_FIXED)]
+            z.insert(0, "scenario", ro.name)
+            zone_parts.append(z)
         if not rb.metros.empty:
             m = _long_delta(rb.metros, ro.metros, "metro")
             m.insert(0, "scenario", ro.name)
@@ -127,4 +143,5 @@ def compare(
         metros=pd.concat(metros, ignore_index=True) if metros else pd.DataFrame(),
         region=region_df,
         gainers=pd.concat(gainers, ignore_index=True),
+        zones=pd.concat(zone_parts, ignore_index=True) if zone_parts else pd.DataFrame(),
     )

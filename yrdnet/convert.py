@@ -43,8 +43,8 @@ class CompiledGraph:
     mode : array of edge modes
     touches : array of the kind of the non-zone endpoint of access edges ('station' or
         'road'), '' for other edges
-    zones : node ids of zones, sorted by adcode
-    zone_codes : their adcodes
+    zones : node ids of zones, sorted by zone id
+    zone_codes : their ids (``zone:<id>``; the adcode for city and county zones)
     """
 
     nodes: list[str]
@@ -145,11 +145,20 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
     if unknown:
         msg = f"unknown edge mode(s) {sorted(map(str, unknown))}; expected {list(_EDGE_MODES)}"
         raise GraphContractError(msg)
-    zones = sorted((n for n in nodes if kinds[n] == "zone"), key=lambda n: int(G.nodes[n]["city"]))
-    codes = np.array([int(G.nodes[n]["city"]) for n in zones], dtype=np.int64)
+    zones = sorted((n for n in nodes if kinds[n] == "zone"), key=_zone_code)
+    codes = np.array([_zone_code(n) for n in zones], dtype=np.int64)
     cg = CompiledGraph(nodes, index, u, v, w, mode.astype(str), touches.astype(str), zones, codes, sig)
     _CACHE.setdefault(G, {})[weight] = cg
     return cg
+
+
+def _zone_code(node: str) -> int:
+    """The int id of a zone node ``zone:<id>``."""
+    try:
+        return int(str(node)[5:])
+    except ValueError:
+        msg = f"zone node {node!r}: id must be 'zone:<int>'"
+        raise GraphContractError(msg) from None
 
 
 def graph_to_gdfs(G: nx.MultiDiGraph):  # type: ignore[no-untyped-def]

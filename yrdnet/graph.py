@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 import numpy as np
@@ -34,6 +34,9 @@ from ._geo import haversine_km
 from .params import TravelTimeModel
 from .services import line_segments, pair_levels, segment_table, services_for_network
 from .station_access import access_minutes
+
+if TYPE_CHECKING:
+    from .zones import Zones
 
 __all__ = ["graph_from_tables"]
 
@@ -146,6 +149,53 @@ def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame
             G.add_edge(halls[i], zone_id(adcode), travel_time=max(drive, 1.0), **common)
 
 
+def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """County/custom zone <-> station hall.
+
+    A zone reaches the halls within ``access_radius_km`` of its seat and those inside its
+    own polygon, by the drive model (``access_detour`` x geodesic km at
+    ``access_speed_kph``). The sourced centre-to-station times of
+    :mod:`yrdnet.station_access` are city-centre times: they apply only to the zone that
+    holds its city's centre (:meth:`Zones.core_zones`).
+    """
+    halls = [n for n in G.nodes if n.startswith("st:")]
+    if not halls:
+        return
+    sids = [h[3:] for h in halls]
+    st = stations.loc[sids]
+    slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
+    inside = np.full(len(sids), -1, dtype=np.int64)
+    if zones.polygons is not None and zones.polygons.notna().all():
+        import geopandas as gpd
+
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(slon, slat), crs="EPSG:4326")
+        poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=zones.polygons.to_numpy(), crs="EPSG:4326")
+        j = gpd.sjoin(pts, poly, predicate="within", how="inner")
+        j = j[~j.index.duplicated()]
+        inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
+    sourced: dict[tuple[int, str], float] = {}
+    if model.sourced_access:
+        acc = access_minutes()
+        sourced = {
+            (int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)
+        }
+    core = {z: c for c, z in zones.core_zones().items()}
+    for z, r in zones.table.iterrows():
+        zid = int(cast(int, z))
+        d = haversine_km(float(r["lon"]), float(r["lat"]), slon, slat)
+        city = core.get(zid)
+        for i in np.flatnonzero((inside == zid) | (d <= model.access_radius_km)):
+            km = float(d[i]) * model.access_detour
+            drive = km / model.access_speed_kph * 3600.0
+            speed = model.access_speed_kph
+            known = sourced.get((city, sids[i])) if city is not None else None
+            if known is not None:
+                drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
+            common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
+            G.add_edge(f"zone:{zid}", halls[i], travel_time=drive + model.terminal_min * 60.0, **common)
+            G.add_edge(halls[i], f"zone:{zid}", travel_time=max(drive, 1.0), **common)
+
+
 def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, model: TravelTimeModel) -> None:
     used = set(highways["from_adcode"]).union(highways["to_adcode"])
     for adcode in sorted(used):
@@ -193,8 +243,17 @@ def graph_from_tables(
     scenario: str = "custom",
     extra_graph_attrs: dict[str, Any] | None = None,
     services: pd.DataFrame | None = None,
+    zones: Zones | None = None,
+    extra_services: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal graph from curated tables (already edited by a scenario).
+
+    With county or custom ``zones``, each zone is a node ``zone:<id>`` (``city`` = its
+    parent city, ``zone_level`` = the level) reaching the stations near it, and the road
+    network is the expressway links split at junctions near the zone seats plus local
+    roads between neighbouring seats (:mod:`yrdnet._roadnet`): an approximation of the
+    real road network until an OpenStreetMap extract replaces it
+    (:func:`yrdnet.graph_from_pbf` with ``zones=``).
 
     Parameters
     ----------
@@ -211,6 +270,12 @@ def graph_from_tables(
     services
         Timetable-derived services (default :func:`yrdnet.load_services`); lines they do
         not cover get :func:`yrdnet.services.default_services`.
+    extra_services
+        More services (same columns), e.g. a plan's new train patterns; they never change
+        which lines count as covered.
+    zones
+        The zones (:func:`yrdnet.load_zones`, :func:`yrdnet.zones_from_gdf`); ``None`` or
+        city-level zones give the city graph (one zone per city centre).
 
     Returns
     -------
@@ -230,6 +295,18 @@ def graph_from_tables(
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
+    if zones is not None and zones.level != "city":
+        return _finish_zone_graph(
+            G,
+            zones,
+            cities=cities,
+            stations=stations,
+            lines_y=lines_y,
+            highways_y=highways_y,
+            model=model,
+            services=services,
+            extra_services=extra_services,
+        )
     for adcode, c in _city_rows(cities):
         G.add_node(
             zone_id(adcode),
@@ -240,7 +317,7 @@ def graph_from_tables(
             name=str(c["name_en"]),
             name_zh=str(c["name_zh"]),
         )
-    running = services_for_network(lines_y, stations, cities, model, services)
+    running = services_for_network(lines_y, stations, cities, model, services, extra_services)
     served = _served_stations(running)
     for sid in sorted(served):
         st = stations.loc[sid]
@@ -268,6 +345,62 @@ def graph_from_tables(
     return G
 
 
+def _finish_zone_graph(
+    G: nx.MultiDiGraph,
+    zones: Zones,
+    *,
+    cities: pd.DataFrame,
+    stations: pd.DataFrame,
+    lines_y: pd.DataFrame,
+    highways_y: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None,
+    extra_services: pd.DataFrame | None = None,
+) -> nx.MultiDiGraph:
+    """The graph with county or custom zones (rail as for cities, roads from :mod:`._roadnet`)."""
+    from ._roadnet import add_zone_roads
+
+    G.graph["zone_level"] = zones.level
+    for z, r in zones.table.iterrows():
+        G.add_node(
+            f"zone:{int(cast(int, z))}",
+            x=float(r["lon"]),
+            y=float(r["lat"]),
+            kind="zone",
+            city=int(r["city"]),
+            zone_level=zones.level,
+            name=str(r["name_en"]),
+            name_zh=str(r["name_zh"]),
+        )
+    running = services_for_network(lines_y, stations, cities, model, services, extra_services)
+    for sid in sorted(_served_stations(running)):
+        st = stations.loc[sid]
+        G.add_node(
+            station_id(sid),
+            x=float(st["lon"]),
+            y=float(st["lat"]),
+            kind="station",
+            city=int(st["adcode"]),
+            name=str(st["name_en"]),
+            name_zh=str(st["name_zh"]),
+        )
+    _add_rail(G, lines_y, stations, model, running)
+    _add_zone_access(G, zones, stations, model)
+    counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
+    G.graph.update(counts)
+    log.info(
+        "built %s-zone graph %r: %d zones, %d nodes, %d edges, %d junctions, %d local links",
+        zones.level,
+        G.graph.get("scenario"),
+        len(zones),
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        counts["n_junctions"],
+        counts["n_local_links"],
+    )
+    return G
+
+
 def _served_stations(services: pd.DataFrame) -> set[str]:
     out: set[str] = set()
     for stops in services["stops"]:
@@ -276,8 +409,8 @@ def _served_stations(services: pd.DataFrame) -> set[str]:
 
 
 def zones_of(G: nx.MultiDiGraph) -> list[str]:
-    """Zone node ids of a graph, sorted by adcode."""
-    return sorted((n for n, k in G.nodes(data="kind") if k == "zone"), key=lambda n: int(G.nodes[n]["city"]))
+    """Zone node ids of a graph, sorted by zone id (the adcode for cities and counties)."""
+    return sorted((n for n, k in G.nodes(data="kind") if k == "zone"), key=lambda n: int(str(n)[5:]))
 
 
 def nodes_by_kind(G: nx.MultiDiGraph, kinds: Iterable[str]) -> list[str]:

@@ -186,9 +186,9 @@ class TravelTimeModel(_Replace):
     county_snap_km
         County and custom zones only: an expressway link (a straight line between the
         city centres it joins, ``highways.csv``) gets a junction for every seat within
-        this distance of it; a seat with none gets a junction on its nearest link.
-        *Assumption* 15 km (the curated links are straight, real alignments wander by
-        about that much).
+        this distance of it; a seat with none reaches the expressways over local roads
+        through its neighbours. *Assumption* 15 km (the curated links are straight, real
+        alignments wander by about that much).
     county_access_min, county_access_km
         County and custom zones only: leaving or entering the seat's town to reach the
         road network, charged once at each end of a road trip. *Assumption* 5 min and

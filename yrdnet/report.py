@@ -93,6 +93,8 @@ def write_maps(
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    if res.level != "city":
+        return _write_zone_maps(res, G, out, base=base)
     bnd = load_boundaries()
     metros = load_metros()
     meta: _MapMeta = {"scenario": res.name, "year": res.year}
@@ -210,6 +212,87 @@ def write_maps(
     return written
 
 
+#: The metro whose one-hour reach from its core is mapped at county level.
+REACH_METRO = "shanghai"
+
+
+def _write_zone_maps(
+    res: ScenarioResult, G: nx.MultiDiGraph, out: Path, *, base: ScenarioResult | None = None
+) -> list[Path]:
+    """County (or custom) maps: accessibility on zone polygons, a metro's one-hour reach, the network.
+
+    Choropleths use Fisher-Jenks breaks (exact, and fast at 305 zones; the k-means
+    ``NaturalBreaks`` of the city maps takes seconds per map at this size).
+    """
+    from . import plot
+    from .datasets import load_county_boundaries
+
+    zones = res.zones
+    if zones is None:  # pragma: no cover - set by ScenarioResult
+        return []
+    polys = load_county_boundaries() if res.level == "county" else None
+    cbnd = load_boundaries()
+    meta: _MapMeta = {"scenario": res.name, "year": res.year}
+    name, lv = res.name, res.level
+    pot = key("pot", "multimodal", exp=None, pop=None)
+    jobs: list[tuple[str, Callable[[Path], Any]]] = [
+        (f"network_{lv}_{name}.png", lambda p: plot.plot_network(G, res.cities, cbnd, filepath=p, **meta)),
+        (
+            f"access_potential_multimodal_{lv}_{name}.png",
+            lambda p: plot.plot_accessibility(
+                zones, pot, boundaries=polys, labels=False, scheme="FisherJenks",
+                legend_title="potential accessibility (persons, exp decay)",
+                title=f"{lv}-level potential accessibility (multimodal)", filepath=p, **meta,
+            ),
+        ),
+        (
+            f"access_watt_multimodal_{lv}_{name}.png",
+            lambda p: plot.plot_accessibility(
+                zones, key("watt", "multimodal", pop=None), boundaries=polys, labels=False, cmap="YlOrRd",
+                scheme="FisherJenks",
+                legend_title="weighted average travel time (min)",
+                title=f"{lv}-level weighted average travel time (multimodal)", filepath=p, **meta,
+            ),
+        ),
+    ]  # fmt: skip
+    metros = load_metros()
+    if REACH_METRO in metros.index and polys is not None:
+        from .zones import load_zones
+
+        members, cores = load_zones(res.level).metro_members(metros)
+        mem = [z for z in members[REACH_METRO] if z in res.od["multimodal"].index]
+        core = cores[REACH_METRO]
+        mname = str(metros.loc[REACH_METRO, "name_en"])
+        core_name = str(zones.loc[core, "name_en"])
+
+        def _reach(p: Path) -> Any:
+            return plot.plot_isochrones(
+                res.od["multimodal"].loc[mem, mem], core, zones.loc[mem], polys.loc[mem], bands=(30, 45, 60, 90),
+                labels=False, contours=False, title=f"1-hour reach from {core_name} ({mname})",
+                filepath=p, **meta,
+            )  # fmt: skip
+
+        jobs.append((f"metro_reach_{REACH_METRO}_{lv}_{name}.png", _reach))
+    if base is not None and base.zones is not None:
+        bz = base.zones
+        jobs.append(
+            (
+                f"change_potential_{lv}_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    bz, zones, pot, boundaries=polys, relative=True, labels=False, filepath=p,
+                    scenario=f"{name} vs {base.name}", year=res.year,
+                ),
+            )
+        )  # fmt: skip
+    written = []
+    for fname, job in _progress(jobs, f"{lv} maps {name}"):
+        fig, _ = job(out / fname)
+        plt.close(fig)
+        written.append(out / fname)
+    log.info("wrote %d %s-level maps to %s", len(written), lv, out)
+    return written
+
+
 def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
     """Chart of the structure index and its components over the timeline scenarios."""
     from . import plot
@@ -230,14 +313,20 @@ def demo(
     plan: str = "plan_2035",
     timeline_scenarios: Iterable[str] = TIMELINE,
     echo: Callable[[str], Any] = print,
+    levels: tuple[str, ...] = ("city", "county"),
 ) -> dict[str, Any]:
     """The main job on the shipped data: analyse, compare, map, and print the region indices.
 
     Writes ``<out>/<base>/``, ``<out>/<plan>/`` (tables), ``<out>/compare/`` (delta tables and
     Markdown), ``<out>/timeline.csv`` and ``<out>/maps/`` (PNG maps and charts, HTML map).
+    With ``"county"`` in ``levels``, also the county-level analysis of both scenarios in
+    ``<out>/county/<base>/`` and ``<out>/county/<plan>/`` and their county maps in
+    ``<out>/maps/`` (accessibility, the Shanghai metro's one-hour reach, the change).
     """
     out = Path(out)
     steps = ["graphs", "analyze", "compare", "timeline", "maps"]
+    if "county" in levels:
+        steps.append("county")
     state: dict[str, Any] = {}
     for step in _progress(steps, "yrdnet demo"):
         if step == "graphs":
@@ -263,6 +352,17 @@ def demo(
             )
             maps.append(write_timeline_chart(state["timeline"], out / "maps" / "timeline.png"))
             state["maps"] = maps
+        elif step == "county":
+            from .zones import load_zones
+
+            Z = load_zones("county")
+            gb, gp = build_graph(base, zones=Z), build_graph(plan, zones=Z)
+            cb, cp = analyze(gb, zones=Z), analyze(gp, zones=Z)
+            cb.to_dir(out / "county" / base)
+            cp.to_dir(out / "county" / plan)
+            state["county"] = (cb, cp)
+            state["maps"] += write_maps(cb, gb, out / "maps")
+            state["maps"] += write_maps(cp, gp, out / "maps", base=cb, base_graph=gb)
     tl = state["timeline"]
     rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
     table = tl.loc[rows]
@@ -276,6 +376,14 @@ def demo(
     lk = lk[lk["kind"] == "core-subcentre"][["subcentre", "from_core_min", "to_core_min", "linked"]]
     text.append(lk.astype({"subcentre": int}).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
     text.append("")
+    if "county" in state:
+        cb, cp = state["county"]
+        cols = ["n_members", "pairs_within_share", "core_pop_within_share"]
+        both = pd.concat({base: cb.metros[cols], plan: cp.metros[cols]}, axis=1)
+        text.append(f"County level ({len(cb.zones)} zones): metropolitan integration (pairs within 1 h, core reach)")
+        text.append(both.to_string(float_format=lambda v: f"{v:.3f}"))
+        text.append("")
+        text.append(f"County tables: {out / 'county' / base}, {out / 'county' / plan}")
     text.append(f"Tables: {out / base}, {out / plan}, {out / 'compare'}, {out / 'timeline.csv'}")
     text.append(f"Maps ({len(state['maps'])} files): {out / 'maps'}")
     write_text(out / "summary.txt", "\n".join(text) + "\n")

@@ -26,7 +26,9 @@ class ScenarioResult:
         metro id).
     cities : geopandas.GeoDataFrame
         One row per city in scope (index adcode): masses, every accessibility measure per
-        mode, centrality, metro membership; point geometry (city centre), EPSG:4326.
+        mode, centrality, metro membership; point geometry (city centre), EPSG:4326. At
+        county or custom level: the zones' measures aggregated to their cities,
+        population-weighted (:func:`yrdnet.analysis.aggregate_to_cities`).
     metros : pandas.DataFrame
         One row per metropolitan area: integration and polycentricity.
     region : pandas.DataFrame
@@ -47,6 +49,12 @@ class ScenarioResult:
         Warnings raised during the analysis (e.g. unreachable pairs by rail).
     meta : dict
         Parameters and provenance.
+    zones : geopandas.GeoDataFrame
+        One row per zone in scope (index zone id): names, parent ``city``, ``metros``,
+        masses and every measure; seat points. At city level, ``cities`` with a ``city``
+        column.
+    level : str
+        ``"city"``, ``"county"`` or ``"custom"``.
     """
 
     name: str
@@ -62,6 +70,14 @@ class ScenarioResult:
     sensitivity: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    zones: pd.DataFrame | None = None
+    level: str = "city"
+
+    def __post_init__(self) -> None:
+        if self.zones is None:
+            z = self.cities.copy()
+            z["city"] = z.index.astype(int)
+            self.zones = z
 
     def index(self, name: str) -> float:
         """Value of one region indicator, e.g. ``res.index("structure_index")``."""
@@ -71,7 +87,8 @@ class ScenarioResult:
         si = self.region["value"].get("structure_index", np.nan)
         return (
             f"ScenarioResult(name={self.name!r}, year={self.year}, scope={self.scope!r}, "
-            f"cities={len(self.cities)}, structure_index={si:.3f})"
+            f"cities={len(self.cities)}, zones={len(self.zones) if self.zones is not None else 0}, "
+            f"level={self.level!r}, structure_index={si:.3f})"
         )
 
     def to_dir(self, path: str | Path) -> Path:
@@ -79,7 +96,8 @@ class ScenarioResult:
 
         Files: ``cities.csv``, ``cities.gpkg`` (layer ``cities``), ``metros.csv``,
         ``region.csv``, ``od_<mode>.csv``, ``stepwise.csv``, ``linkage.csv``,
-        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta).
+        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta);
+        at county or custom level also ``zones.csv`` and ``zones.gpkg`` (layer ``zones``).
         """
         path = Path(path)
         with atomic_dir(path) as tmp:
@@ -89,6 +107,14 @@ class ScenarioResult:
                 if gdf[c].dtype == object and c != "geometry":
                     gdf[c] = gdf[c].astype(str)
             gdf.reset_index().to_file(tmp / "cities.gpkg", layer="cities", driver="GPKG")
+            if self.level != "city" and self.zones is not None:
+                z = gpd.GeoDataFrame(self.zones)
+                write_csv(tmp / "zones.csv", pd.DataFrame(z.drop(columns="geometry")))
+                zg = z.copy()
+                for c in zg.columns:
+                    if zg[c].dtype == object and c != "geometry":
+                        zg[c] = zg[c].astype(str)
+                zg.reset_index().to_file(tmp / "zones.gpkg", layer="zones", driver="GPKG")
             write_csv(tmp / "metros.csv", self.metros)
             write_csv(tmp / "region.csv", self.region)
             for mode, T in self.od.items():
@@ -103,6 +129,7 @@ class ScenarioResult:
                     "name": self.name,
                     "year": self.year,
                     "scope": self.scope,
+                    "level": self.level,
                     "region": self.region["value"].to_dict(),
                     "notes": self.notes,
                     "meta": self.meta,
@@ -129,6 +156,9 @@ class Comparison:
     gainers : pandas.DataFrame
         Per scenario, the cities that gain most (largest drop in multimodal WATT and largest
         rise in potential accessibility).
+    zones : pandas.DataFrame
+        At county or custom level, the long delta table per zone (like ``cities``); empty
+        at city level.
     """
 
     base: str
@@ -137,6 +167,7 @@ class Comparison:
     metros: pd.DataFrame
     region: pd.DataFrame
     gainers: pd.DataFrame
+    zones: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_markdown(self, *, top: int = 10) -> str:
         """A readable Markdown report: region index deltas and the top gaining cities."""
@@ -162,13 +193,18 @@ class Comparison:
         return "\n".join(out) + "\n"
 
     def to_dir(self, path: str | Path) -> Path:
-        """Write ``cities.csv``, ``metros.csv``, ``region.csv``, ``gainers.csv``, ``comparison.md``."""
+        """Write ``cities.csv``, ``metros.csv``, ``region.csv``, ``gainers.csv``, ``comparison.md``.
+
+        With zone deltas (county or custom level), also ``zones.csv``.
+        """
         path = Path(path)
         with atomic_dir(path) as tmp:
             write_csv(tmp / "cities.csv", self.cities, index=False)
             write_csv(tmp / "metros.csv", self.metros, index=False)
             write_csv(tmp / "region.csv", self.region)
             write_csv(tmp / "gainers.csv", self.gainers, index=False)
+            if not self.zones.empty:
+                write_csv(tmp / "zones.csv", self.zones, index=False)
             write_text(tmp / "comparison.md", self.to_markdown())
         return path
 

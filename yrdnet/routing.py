@@ -88,7 +88,7 @@ def travel_times(
     chunk_size: int | None = None,
     warn_unreachable: bool = True,
 ) -> pd.DataFrame:
-    """Door-to-door travel times between zones (city centres), in minutes.
+    """Door-to-door travel times between zones (city centres, county seats, ...), in minutes.
 
     Parameters
     ----------
@@ -99,7 +99,8 @@ def travel_times(
         neighbouring city), ``"rail"`` (rail with access/egress by urban road, no
         expressway) or ``"road"`` (expressway only).
     zones
-        Adcodes to include (default every zone of ``G``), in that order.
+        Zone ids to include (default every zone of ``G``, sorted), in that order: city
+        adcodes on a city graph, county adcodes on a county graph (``zone:<id>`` nodes).
     chunk_size
         Origins per Dijkstra call (default ``settings.chunk_size``).
     warn_unreachable
@@ -108,7 +109,7 @@ def travel_times(
     Returns
     -------
     pandas.DataFrame
-        float32 minutes, index = origins, columns = destinations (adcodes), diagonal 0,
+        float32 minutes, index = origins, columns = destinations (zone ids), diagonal 0,
         ``inf`` where unreachable.
 
     Examples
@@ -145,7 +146,7 @@ def travel_times(
 
 
 def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str = "multimodal") -> pd.DataFrame:
-    """The legs of the fastest door-to-door trip between two cities, with their minutes.
+    """The legs of the fastest door-to-door trip between two zones, with their minutes.
 
     Splits a travel time into its door-to-door parts: access (the drive to the station plus
     station entry, ``terminal_min``), waiting/boarding, in-vehicle time per line or
@@ -156,7 +157,7 @@ def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str 
     G
         A graph meeting the yrdnet graph contract.
     origin, destination
-        City adcodes.
+        Zone ids (city adcodes on a city graph, county adcodes on a county graph).
     mode
         ``"multimodal"``, ``"rail"`` or ``"road"``.
 
@@ -173,7 +174,7 @@ def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str 
     Raises
     ------
     ValueError
-        If a city is not a zone of ``G`` or the destination is unreachable by ``mode``.
+        If an id is not a zone of ``G`` or the destination is unreachable by ``mode``.
 
     Examples
     --------

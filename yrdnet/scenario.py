@@ -71,6 +71,7 @@ from ._validate import YRD_BBOX
 from .datasets import close_matches, data_folder, load_cities, load_highways, load_lines, load_stations
 from .graph import graph_from_tables
 from .params import TravelTimeModel
+from .zones import Zones, resolve_zones
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -471,6 +472,7 @@ def build_graph(
     year: int | None = None,
     *,
     model: TravelTimeModel | None = None,
+    zones: Zones | str | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal graph of a scenario.
 
@@ -483,6 +485,11 @@ def build_graph(
         Network year (lines opened by the end of it). Overrides the scenario's year.
     model
         Travel-time parameters; the scenario's ``[model]`` overrides apply on top.
+    zones
+        ``None`` or ``"city"`` (one zone per city centre, the default), ``"county"``, or
+        a :class:`yrdnet.Zones`. County and custom zones get an approximate road network
+        (expressway links split near their seats, local roads between neighbours; see
+        :func:`yrdnet.graph_from_tables`).
 
     Returns
     -------
@@ -523,4 +530,5 @@ def build_graph(
         model=m,
         scenario=sc.name,
         extra_graph_attrs={"description": sc.description, "scenario_path": str(sc.path or "")},
+        zones=resolve_zones(zones),
     )

@@ -414,8 +414,14 @@ def _check_nodes(G: nx.MultiDiGraph, probs: list[str]) -> None:
             probs.append(f"node {n!r}: id must start with one of {list(prefixes)}")
         elif kind in _NODE_KINDS and kind != expected:
             probs.append(f"node {n!r}: id prefix implies kind {expected!r}, got {kind!r}")
-        if n.startswith("zone:") and isinstance(city, (int, np.integer)) and n != f"zone:{int(city)}":
-            probs.append(f"node {n!r}: zone id must be 'zone:{city}'")
+        if n.startswith("zone:") and isinstance(city, (int, np.integer)):
+            level = d.get("zone_level", "city")
+            if level not in ("city", "county", "custom"):
+                probs.append(f"node {n!r}: zone_level must be 'city', 'county' or 'custom', got {level!r}")
+            elif level == "city" and n != f"zone:{int(city)}":
+                probs.append(f"node {n!r}: a city zone's id must be 'zone:{city}'")
+            elif level != "city" and not n[5:].isdigit():
+                probs.append(f"node {n!r}: a {level} zone's id must be 'zone:<int>'")
         if n.startswith("pl:") and not d.get("line"):
             probs.append(f"node {n!r}: platform needs a 'line' attribute")
     if not any(k == "zone" for _, k in G.nodes(data="kind")):
@@ -455,7 +461,9 @@ def assert_graph_contract(G: Any) -> None:
 
     Checks the graph type and attributes (``crs="EPSG:4326"``, ``scenario``, ``year``);
     every node's id prefix (``zone:``, ``st:``, ``pl:``, ``rd:``) against its ``kind``,
-    finite ``x``/``y``, a 6-digit int ``city`` (``zone:<city>`` for zones), a str
+    finite ``x``/``y``, a 6-digit int ``city`` (a zone's parent city; ``zone:<city>``
+    for city zones, ``zone:<int id>`` for zones with ``zone_level`` "county" or
+    "custom"), a str
     ``name`` and a ``line`` on platforms; every edge's ``mode``, finite non-negative
     ``length``/``travel_time``/``speed_kph`` (``travel_time`` 0 only on ``transfer``
     edges, i.e. through-running), endpoint kinds allowed for its mode, and a ``line``
