@@ -337,3 +337,22 @@ def test_pbf_without_pyosmium(files, monkeypatch: pytest.MonkeyPatch) -> None:  
     monkeypatch.setitem(sys.modules, "osmium", None)
     with pytest.raises(ImportError, match=r"pip install yrdnet\[pbf\]"):
         graph_from_pbf(files[1], CITIES)
+
+
+def test_county_zones_attach_to_osm_roads(files) -> None:  # type: ignore[no-untyped-def]
+    """The same county zones as the curated builder, attached to the extract's roads."""
+    b = yrdnet.datasets.load_county_boundaries()
+    c = yrdnet.datasets.load_counties()
+    picked = [310101, 320583, 320508, 320213]  # Huangpu, Kunshan, Gusu, Liangxi
+    gdf = b.loc[picked].join(c[["population", "name_en"]]).reset_index()
+    Z = yrdnet.zones_from_gdf(gdf, mass="population", id_col="adcode", name_col="name_en")
+    H = graph_from_xml(files[0], CITIES, zones=Z)
+    assert_graph_contract(H)
+    assert H.graph["zone_level"] == "custom"
+    zones = sorted(n for n, k in H.nodes(data="kind") if k == "zone")
+    assert zones == [f"zone:{z}" for z in sorted(picked)]
+    assert H.nodes["zone:320583"]["city"] == 320500
+    road = yrdnet.travel_times(H, "road")
+    assert list(road.index) == sorted(picked) and np.isfinite(road.to_numpy()).all()
+    P = graph_from_pbf(files[1], CITIES, zones=Z)
+    assert_od_equal(road, yrdnet.travel_times(P, "road"), atol=1e-4)

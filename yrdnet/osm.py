@@ -81,6 +81,7 @@ from ._errors import DataError
 from ._geo import haversine_km
 from ._optional import import_optional
 from .params import TravelTimeModel
+from .zones import Zones, resolve_zones
 
 __all__ = ["DEFAULT_SPEEDS_KPH", "graph_from_pbf", "graph_from_xml", "parse_maxspeed"]
 
@@ -416,8 +417,13 @@ def _zone_table(cities: pd.DataFrame | None, path: Path) -> pd.DataFrame:
     return zones.set_axis(pd.Index(codes, name="adcode"))
 
 
-def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel) -> None:
-    """Zones, the ``city`` of every other node, and the zones' access edges."""
+def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel, zones: Zones | None = None) -> None:
+    """Zones, the ``city`` of every other node, and the zones' access edges.
+
+    With county or custom ``zones``, ``cities`` still sets the ``city`` of other nodes;
+    the zones are the seats of ``zones`` (``city`` = parent city, ``zone_level``), and a
+    zone reaches the halls within ``access_radius_km`` or inside its own polygon.
+    """
     nodes = list(G.nodes)
     xy = np.array([(G.nodes[n]["x"], G.nodes[n]["y"]) for n in nodes])
     clon, clat = cities["lon"].to_numpy(), cities["lat"].to_numpy()
@@ -426,9 +432,14 @@ def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel)
     codes = cities.index.to_numpy()
     for n, i in zip(nodes, nearest, strict=True):
         G.nodes[n]["city"] = int(codes[i])
+    if zones is not None:
+        cities = zones.table[["lon", "lat", "name_en", "name_zh", "city"]]
+        clon, clat = cities["lon"].to_numpy(), cities["lat"].to_numpy()
     for code, c in cities.iterrows():
-        G.add_node(f"zone:{code}", x=float(c["lon"]), y=float(c["lat"]), kind="zone", city=int(cast(int, code)),
-                   name=str(c["name_en"]), name_zh=str(c["name_zh"]))  # fmt: skip
+        extra = {} if zones is None else {"zone_level": zones.level}
+        parent = int(cast(int, code)) if zones is None else int(c["city"])
+        G.add_node(f"zone:{code}", x=float(c["lon"]), y=float(c["lat"]), kind="zone", city=parent,
+                   name=str(c["name_en"]), name_zh=str(c["name_zh"]), **extra)  # fmt: skip
     road = G.subgraph([n for n in nodes if n.startswith("rd:")])
     if road.number_of_nodes():
         largest = max(nx.strongly_connected_components(road), key=len)
@@ -454,6 +465,8 @@ def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel)
         return
     hxy = np.array([(G.nodes[h]["x"], G.nodes[h]["y"]) for h in halls])
     hcity = np.array([G.nodes[h]["city"] for h in halls])
+    if zones is not None:
+        hcity = _halls_in(zones, hxy)
     for code, c in cities.iterrows():
         d = haversine_km(c["lon"], c["lat"], hxy[:, 0], hxy[:, 1])
         for i in np.flatnonzero((hcity == code) | (d <= model.access_radius_km)):
@@ -464,6 +477,21 @@ def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel)
             G.add_edge(halls[i], f"zone:{code}", travel_time=max(drive, 1.0), **common)
 
 
+def _halls_in(zones: Zones, hxy: np.ndarray) -> np.ndarray:
+    """Zone id of the polygon each hall lies in (-1 outside all, or without polygons)."""
+    out = np.full(len(hxy), -1, dtype=np.int64)
+    if zones.polygons is None or zones.polygons.isna().any() or not len(hxy):
+        return out
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(hxy[:, 0], hxy[:, 1]), crs="EPSG:4326")
+    poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=zones.polygons.to_numpy(), crs="EPSG:4326")
+    j = gpd.sjoin(pts, poly, predicate="within", how="inner")
+    j = j[~j.index.duplicated()]
+    out[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
+    return out
+
+
 def _build(
     t: _OsmTables,
     cities: pd.DataFrame | None,
@@ -472,6 +500,7 @@ def _build(
     scenario: str,
     year: int | None,
     source_format: str,
+    zones: Zones | None = None,
 ) -> nx.MultiDiGraph:
     model = model or TravelTimeModel()
     ways = _usable_ways(t)
@@ -481,7 +510,9 @@ def _build(
             f"highspeed=yes or usage=main, with at least two nodes in the file)"
         )
         raise DataError(msg)
-    zones = _zone_table(cities, t.source)
+    if zones is not None and zones.level == "city":
+        zones = None
+    city_table = _zone_table(cities, t.source)
     meta: dict[str, Any] = {"crs": "EPSG:4326", "scenario": scenario, "year": -1 if year is None else int(year)}
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         **meta, created_with=f"yrdnet {__version__}", source=str(t.source), source_format=source_format
@@ -490,11 +521,13 @@ def _build(
     stations = _snap_stations(t, rail_nodes)
     _add_ways(G, t, ways, stations, model)
     _add_halls(G, t, stations, model)
-    _add_zones(G, zones, model)
+    _add_zones(G, city_table, model, zones)
+    if zones is not None:
+        G.graph["zone_level"] = zones.level
     n_rail = sum(1 for w in ways if w[3].startswith("rail"))
     log.info(
         "built graph %r from %s: %d road and %d rail ways, %d stations, %d zones -> %d nodes, %d edges",
-        scenario, t.source.name, len(ways) - n_rail, n_rail, len(stations), len(zones),
+        scenario, t.source.name, len(ways) - n_rail, n_rail, len(stations), len(zones or city_table),
         G.number_of_nodes(), G.number_of_edges(),
     )  # fmt: skip
     return G
@@ -518,6 +551,7 @@ def graph_from_xml(
     model: TravelTimeModel | None = None,
     scenario: str = "osm",
     year: int | None = None,
+    zones: Zones | str | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal contract graph from a local OSM XML file (no network).
 
@@ -545,6 +579,12 @@ def graph_from_xml(
     year
         Year recorded in ``G.graph["year"]`` (``None`` -> -1). OSM is a snapshot: the
         year does not filter anything.
+    zones
+        ``"county"`` or a :class:`yrdnet.Zones` (e.g. :func:`yrdnet.zones_from_gdf`):
+        these zones replace the city centres and attach to the real OSM roads the same
+        way (nearest node of the largest strongly connected road part; halls within
+        ``access_radius_km`` or inside the zone's polygon). ``cities`` then only sets
+        the ``city`` of the other nodes. ``None`` or ``"city"``: city zones.
 
     Returns
     -------
@@ -575,7 +615,15 @@ def graph_from_xml(
        65, 126-139. https://doi.org/10.1016/j.compenvurbsys.2017.05.004
     """
     path = _existing(filepath)
-    return _build(_read_xml(path), cities, model=model, scenario=scenario, year=year, source_format="osm-xml")
+    return _build(
+        _read_xml(path),
+        cities,
+        model=model,
+        scenario=scenario,
+        year=year,
+        source_format="osm-xml",
+        zones=resolve_zones(zones),
+    )
 
 
 def graph_from_pbf(
@@ -585,6 +633,7 @@ def graph_from_pbf(
     model: TravelTimeModel | None = None,
     scenario: str = "osm",
     year: int | None = None,
+    zones: Zones | str | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal contract graph from a local ``.osm.pbf`` file (no network).
 
@@ -599,7 +648,7 @@ def graph_from_pbf(
         ``.osm.pbf`` file (any format libosmium reads works, e.g. ``.osm.bz2``).
     cities
         Zones, as in :func:`graph_from_xml`.
-    model, scenario, year
+    model, scenario, year, zones
         As in :func:`graph_from_xml`.
 
     Returns
@@ -627,4 +676,12 @@ def graph_from_pbf(
     """
     _import_osmium()
     path = _existing(filepath)
-    return _build(_read_pbf(path), cities, model=model, scenario=scenario, year=year, source_format="osm-pbf")
+    return _build(
+        _read_pbf(path),
+        cities,
+        model=model,
+        scenario=scenario,
+        year=year,
+        source_format="osm-pbf",
+        zones=resolve_zones(zones),
+    )
