@@ -17,9 +17,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 from . import datasets as datasets
+from . import gtfs as gtfs
 from . import osm as osm
 from . import params as params
 from . import services as services
+from . import timetable as timetable
 from . import zones as zones
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
@@ -40,6 +42,8 @@ from .datasets import load_metros as load_metros
 from .datasets import load_stations as load_stations
 from .datasets import metro_members as metro_members
 from .graph import graph_from_tables as graph_from_tables
+from .gtfs import Timetable as Timetable
+from .gtfs import read_gtfs as read_gtfs
 from .incremental import scenario_travel_times as scenario_travel_times
 from .incremental import travel_times_incremental as travel_times_incremental
 from .osm import graph_from_pbf as graph_from_pbf
@@ -59,6 +63,9 @@ from .scenario import list_scenarios as list_scenarios
 from .scenario import load_scenario as load_scenario
 from .services import load_services as load_services
 from .settings import settings as settings
+from .timetable import TimetableParams as TimetableParams
+from .timetable import earliest_arrival as earliest_arrival
+from .timetable import pair_table as pair_table
 from .zones import Zones as Zones
 from .zones import load_zones as load_zones
 from .zones import zones_from_gdf as zones_from_gdf
@@ -75,6 +82,8 @@ __all__ = [
     "ScenarioError",
     "ScenarioResult",
     "StructureWeights",
+    "Timetable",
+    "TimetableParams",
     "TravelTimeModel",
     "UnreachableWarning",
     "YrdnetError",
@@ -86,12 +95,14 @@ __all__ = [
     "compare",
     "compile_graph",
     "datasets",
+    "earliest_arrival",
     "get_path",
     "graph_from_curated",
     "graph_from_pbf",
     "graph_from_tables",
     "graph_from_xml",
     "graph_to_gdfs",
+    "gtfs",
     "list_scenarios",
     "load_cities",
     "load_highways",
@@ -103,12 +114,15 @@ __all__ = [
     "load_zones",
     "metro_members",
     "osm",
+    "pair_table",
     "params",
+    "read_gtfs",
     "scenario_travel_times",
     "services",
     "settings",
     "station_times",
     "timeline",
+    "timetable",
     "travel_times",
     "travel_times_incremental",
     "trip_breakdown",

@@ -19,9 +19,12 @@ Two assert helpers, usable in user test suites as well:
 
 from __future__ import annotations
 
+import csv
 import itertools
 import math
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TypeGuard
 
 import networkx as nx
@@ -31,7 +34,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
-__all__ = ["assert_graph_contract", "assert_od_equal", "mock_graph", "random_graph"]
+__all__ = ["assert_graph_contract", "assert_od_equal", "mock_graph", "random_graph", "tiny_feed"]
 
 _NODE_KINDS = ("zone", "station", "road")
 _EDGE_MODES = ("rail", "road", "access", "transfer")
@@ -579,9 +582,6 @@ def assert_od_equal(
 
 # --------------------------------------------------------------------------- tiny GTFS feed
 
-import csv  # noqa: E402  (tiny_feed's needs, kept with it)
-import os  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 _TINY_STOPS: tuple[tuple[str, str, float, float], ...] = (
     ("shanghai_hongqiao", "上海虹桥", 121.31620, 31.19598),
