@@ -181,6 +181,39 @@ def bench_station_times() -> list[dict[str, Any]]:
     ]
 
 
+def bench_zones() -> list[dict[str, Any]]:
+    """County zones (305): graph build, analyze and the 2010 -> 2035 timeline, against the city level."""
+    Z = yrdnet.load_zones("county")
+    G = yrdnet.build_graph("baseline_2025", zones=Z)
+    yrdnet.analyze(G, zones=Z)  # warm caches and imports
+    build = median_of(lambda: yrdnet.build_graph("baseline_2025", zones=Z), 3)
+    build_city = median_of(lambda: yrdnet.build_graph("baseline_2025"), 3)
+    ours = median_of(lambda: yrdnet.analyze(G, zones=Z), 3)
+    zones = [n for n, k in G.nodes(data="kind") if k == "zone"]
+    H = nx.DiGraph(G)
+
+    def nx_routing() -> None:
+        for z in zones:
+            nx.single_source_dijkstra_path_length(H, z, weight="travel_time")
+
+    full = median_of(lambda: yrdnet.analyze("baseline_2025", zones=Z), 3)
+    full_city = median_of(lambda: yrdnet.analyze("baseline_2025"), 3)
+    tl = median_of(lambda: yrdnet.timeline(zones=Z), 1)
+    tl_city = median_of(yrdnet.timeline, 1)
+    print(
+        f"[bench] county level: build {build:.2f} s, analyze incl. build {full:.2f} s (a few seconds: {full < 5}), "
+        f"timeline 2010-2035 {tl:.1f} s (well under a minute: {tl < 30})"
+    )
+    return [
+        row(f"build_graph(2025), {len(zones)} county zones", build, "city graph (41 zones)", build_city),
+        row(
+            "analyze(2025) county, graph built", ours, "networkx Dijkstra from 305 zones only", median_of(nx_routing, 1)
+        ),
+        row("analyze(2025) county, incl. build", full, "city analyze incl. build", full_city),
+        row("timeline 2010-2035 county (5 scen.)", tl, "city timeline", tl_city),
+    ]
+
+
 BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
     bench_routing,
     bench_analyze,
@@ -188,6 +221,7 @@ BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
     bench_incremental,
     bench_timetable,
     bench_station_times,
+    bench_zones,
 ]
 
 
