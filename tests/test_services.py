@@ -206,7 +206,8 @@ def test_covered_lines_get_only_the_all_stop_default():
     for sid in defaults.index:
         lid = sid.split(":")[1].split(">")[0]
         if lid in covered and ">" not in sid:
-            assert ":all:" in sid
+            assert ":all:" in sid  # covered: only the connectivity floor
+            assert defaults.at[sid, "trains_per_day"] == M.covered_allstop_trains
 
 
 # ----------------------------------------------------------------------- properties

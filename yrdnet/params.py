@@ -72,7 +72,7 @@ class TravelTimeModel(_Replace):
     the mean |log(model / fastest train)|; one common factor for other lines
     (``rail_speed_factor``) was then fitted at that acceleration. With
     :func:`yrdnet.station_times` on the 2016 network against the timetable's fastest trip
-    (``yrdnet.timetable.pair_table``): 97.5 % of pairs within ±20 %, median |error|
+    (``yrdnet.timetable.pair_table``): 97.1 % of pairs within ±20 %, median |error|
     4.5 %; pairs with at least 20 direct trains: median |error| 4.1 % (in-sample).
     Out of sample, on the published fastest times of other years
     (``tests/data/validation_times.csv``): 78 % of 50 rail pairs within ±20 %, median
@@ -152,12 +152,12 @@ class TravelTimeModel(_Replace):
         (14.97): median, over stations with at least 20 departures a day in 2016, of the
         hours between the first and the last departure.
     max_wait_min
-        Cap on the expected wait (half the headway below it). *Calibrated* 80 min on the
+        Cap on the expected wait (half the headway below it). *Calibrated* 90 min on the
         2016 timetable (``tools/calibrate_rail.py``, ``fit_wait_cap``): against the
         timetable's mean door-to-door time at the station, averaged over every departure
         minute of 07:00-21:00 as R5 does (``yrdnet.timetable.pair_table``, ``mean_min``),
-        for 1,492 pairs with a direct train, caps of 70-90 min fit equally (median |error|
-        9.1 %, 87 % within ±20 %, bias -8 %); 19 min, half of the 38-min headway beyond
+        for 1,492 pairs with a direct train, caps of 70-100 min fit equally (median |error|
+        9.3 %, 86 % within ±20 %, bias -8 %); 19 min, half of the 38-min headway beyond
         which Fan and Machemehl (2009, *Transportation Research Record* 2111, 169-176,
         https://doi.org/10.3141/2111-19) found all bus passengers time their arrival,
         gives median |error| 22 %: a traveller leaving at a random time of day cannot
@@ -167,6 +167,10 @@ class TravelTimeModel(_Replace):
         without 2016 trains. *Derived* from the 2016 services: 14 = median trains a day
         (per direction) stopping at a line's stations not named after their city; 25 ≈
         24.8 = the median at city-named stations minus that.
+    covered_allstop_trains
+        Trains a day per direction of the all-stop service that every line run by 2016
+        trains also gets: a connectivity floor (every station of an open line is served
+        in every year), not a frequency from a source. Default 1.
     transfer_min
         Minimum connection time at a change of train in :func:`yrdnet.station_times`
         (the same default as ``yrdnet.timetable.TimetableParams.min_transfer_min``).
@@ -215,9 +219,10 @@ class TravelTimeModel(_Replace):
     dwell_min: float = 2.0
     d_train_max_kph: float = 250.0
     service_hours: float = 15.0
-    max_wait_min: float = 80.0
+    max_wait_min: float = 90.0
     default_express_trains: int = 25
     default_allstop_trains: int = 14
+    covered_allstop_trains: int = 1
     transfer_min: float = 15.0
     local_road_speed_kph: float = 60.0
     local_road_detour: float = 1.3
@@ -240,6 +245,7 @@ class TravelTimeModel(_Replace):
                 "service_hours",
                 "default_express_trains",
                 "default_allstop_trains",
+                "covered_allstop_trains",
                 "local_road_speed_kph",
                 "local_road_detour",
             ),

@@ -413,7 +413,6 @@ def default_services(
     model: TravelTimeModel,
     *,
     covered: set[str] | None = None,
-    partly: set[str] | None = None,
 ) -> pd.DataFrame:
     """Documented default services for lines that no timetable-derived service covers.
 
@@ -425,9 +424,12 @@ def default_services(
     ``lines.csv`` says a line runs through onto another (``through_to``), an express
     runs through as well, each way along the other line from the first shared station
     (its stops chosen the same way), unless timetable services cover both lines. The
-    train class is G for lines run at 300 km/h or more, D otherwise. Every rule depends
-    on the line and its stations only, never on which other lines exist, so adding a
-    line never changes another line's services.
+    train class is G for lines run at 300 km/h or more, D otherwise. A covered line gets
+    only a connectivity floor: an all-stop service of ``model.covered_allstop_trains``
+    (1) train a day each way, so that each of its stations stays served in years when the
+    timetable services need track not yet open; it adds next to no frequency. Every rule
+    depends on the line, its stations and the coverage only, never on which other lines
+    are open, so adding a line never changes another line's services.
 
     Parameters
     ----------
@@ -438,10 +440,7 @@ def default_services(
     model
         Travel-time parameters (default frequencies).
     covered
-        Line ids that timetable services cover (they get no defaults).
-    partly
-        Covered lines with stations no timetable service stops at: they get the all-stop
-        service only.
+        Line ids that timetable services cover (they get the connectivity floor only).
 
     Returns
     -------
@@ -450,17 +449,16 @@ def default_services(
         ``default:<line>:<all|express>:<up|down>`` or ``default:<line>>ther>:<k>``.
     """
     covered = covered or set()
-    partly = partly or set()
     sc = _StationClass.of(stations, cities)
     rows = []
     for lid, ln in lines.iterrows():
-        if str(lid) in covered and str(lid) not in partly:
-            continue
+        is_covered = str(lid) in covered
         stops = list(ln["stops"])
         cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
-        variants = [("all", stops, model.default_allstop_trains)]
+        n_all = model.covered_allstop_trains if is_covered else model.default_allstop_trains
+        variants = [("all", stops, n_all)]
         express = _express(stops, sc)
-        if len(express) < len(stops) and str(lid) not in partly:
+        if len(express) < len(stops) and not is_covered:
             variants.append(("express", express, model.default_express_trains))
         for name, st, trains in variants:
             for direction, route, sts in (("down", stops, st), ("up", stops[::-1], st[::-1])):
@@ -518,9 +516,9 @@ def services_for_network(
     -------
     pandas.DataFrame
         A services table. A service runs when every segment of its route is track of an
-        open line. Every open line also gets :func:`default_services`: its all-stop
-        service, and, when no timetable service covers it, the express and through
-        expresses. Coverage is a property of the services table, not of the year or of the
+        open line. Every open line also gets :func:`default_services`: an all-stop service
+        (a one-train-a-day connectivity floor on covered lines), and, when no timetable
+        service covers it, the express and through expresses. Coverage is a property of the services table, not of the year or of the
         other lines, so opening a line or adding a service only ever adds services: no trip
         gets longer.
     """
@@ -531,7 +529,7 @@ def services_for_network(
     segs = segment_table(lines, stations, model)
     keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
     kept = pool[np.asarray(keep, dtype=bool)]
-    defaults = default_services(lines, stations, cities, model, covered=covered, partly=covered)
+    defaults = default_services(lines, stations, cities, model, covered=covered)
     if defaults.empty:
         return kept
     return pd.concat([kept, defaults])
