@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= results
 A      ?= baseline_2025
 B      ?= plan_2035
+ZONES  ?= city
 export YRDNET_QUIET ?= 1
 export MPLBACKEND ?= Agg
 
@@ -25,17 +26,17 @@ install: $(STAMP)  ## create .venv and install yrdnet (editable) with dev extras
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -n 2 -q
 
-demo: $(STAMP)  ## run the main job on the shipped data, writing tables and maps to results/
+demo: $(STAMP)  ## run the main job (city and county level) on the shipped data, writing tables and maps to results/
 	$(PY) -m yrdnet demo --out $(OUT)
 
-maps: $(STAMP)  ## every map of B (default plan_2035) with changes against A (default baseline_2025)
-	$(PY) -m yrdnet map $(B) --base $(A) --out $(OUT)/maps
+maps: $(STAMP)  ## every map of B (default plan_2035) with changes against A (default baseline_2025); ZONES=county for counties
+	$(PY) -m yrdnet map $(B) --base $(A) --zones $(ZONES) --out $(OUT)/maps
 
-compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035
-	$(PY) -m yrdnet compare $(A) $(B) --out $(OUT)/compare
+compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035 [ZONES=county]
+	$(PY) -m yrdnet compare $(A) $(B) --zones $(ZONES) --out $(OUT)/compare
 
-timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035
-	$(PY) -m yrdnet timeline --out $(OUT)/timeline
+timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035 [ZONES=county]
+	$(PY) -m yrdnet timeline --zones $(ZONES) --out $(OUT)/timeline
 
 bench: $(STAMP)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py

@@ -24,7 +24,7 @@ import yrdnet
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SCRIPTS = ("api_tour.py", "make_maps.py", "compare_plans.py")
+SCRIPTS = ("api_tour.py", "make_maps.py", "compare_plans.py", "county_zones.py")
 
 
 def run_example(
@@ -195,3 +195,16 @@ def test_fast_mode_from_environment(tmp_path: Path) -> None:
     assert "fast=True" in proc.stdout
     params = pd.read_csv(out / "parameters.csv", index_col="variant")
     assert "half-life 90 min" not in params.index
+
+
+def test_county_zones(tmp_path: Path) -> None:
+    out = tmp_path / "county"
+    proc = run_example("county_zones.py", out, "--fast")
+    assert "Zones(level='county', n=305, cities=41)" in proc.stdout
+    integ = pd.read_csv(out / "integration_2010_2025.csv", header=[0, 1], index_col=0)
+    assert set(integ.index) == {"shanghai", "nanjing", "hangzhou", "hefei", "suxichang", "ningbo"}
+    assert (integ[("2025", "pop_weighted_mean_time_min")] < integ[("2010", "pop_weighted_mean_time_min")]).all()
+    legs = pd.read_csv(out / "trip_kunshan_huangpu.csv")
+    assert legs["part"].iloc[0] == "access" and legs["minutes"].sum() > 30
+    assert len(pd.read_csv(out / "zones_2025.csv")) == 305
+    assert not list(out.glob("*.png")), "fast mode draws no maps"

@@ -215,6 +215,11 @@ def test_analyze_county_scope(G_county, county_zones):
     assert list(r.metros.index) == ["suxichang"]
 
 
+def test_analyze_zones_graph_mismatch(G2025):
+    with pytest.raises(ValueError, match="the graph lacks 305 of the 305 county zones"):
+        yrdnet.analyze(G2025, zones="county")
+
+
 def test_analyze_graph_level_detected(G_county):
     r = yrdnet.analyze(G_county, centrality=False)
     assert r.level == "county"
@@ -272,3 +277,15 @@ def test_cli_bad_zones(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["analyze", "baseline_2025", "--zones", "town"])
     assert e.value.code == 2
+
+
+def test_cli_map_and_timeline_county(tmp_path, capsys):
+    maps = tmp_path / "maps"
+    assert cli.main(["map", "baseline_2025", "--zones", "county", "--no-html", "--out", str(maps)]) == 0
+    names = {p.name for p in maps.glob("*.png")}
+    assert "access_potential_multimodal_county_baseline_2025.png" in names
+    assert "metro_reach_shanghai_county_baseline_2025.png" in names
+    tl = tmp_path / "tl"
+    assert cli.main(["timeline", "baseline_2010", "baseline_2025", "--zones", "county", "--out", str(tl)]) == 0
+    df = pd.read_csv(tl / "timeline.csv", index_col=0)
+    assert list(df.columns) == ["baseline_2010", "baseline_2025"]

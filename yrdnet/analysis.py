@@ -167,6 +167,18 @@ def _city_measures(
     return pd.DataFrame(cols)
 
 
+def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str, pd.DataFrame]:
+    """The matrices restricted to (and ordered by) the zones, or a clear error if some are missing."""
+    missing = ids.difference(od["multimodal"].index)
+    if len(missing):
+        msg = (
+            f"the graph lacks {len(missing)} of the {len(ids)} {level} zones (e.g. {list(missing[:3])}): "
+            f"build it with the same zones, build_graph(scenario, zones=...)"
+        )
+        raise ValueError(msg)
+    return {m: T.loc[ids, ids] for m, T in od.items()}
+
+
 def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
     """City betweenness: a zone column at city level (exact), else city series (sampled origins)."""
     out: dict[str, pd.Series] = {}
@@ -260,7 +272,7 @@ def analyze(
     ids = _scope_ids(scope, zt, members)
     od = _od_all_modes(G, notes)
     if level != "city":
-        od = {m: T.loc[zt.index, zt.index] for m, T in od.items()}
+        od = _zone_od(od, zt.index, level)
     dist = distance_matrix_km(zt)
     t_route = time.perf_counter()
 
