@@ -251,6 +251,18 @@ def test_analyze_masses_census(county_zones):
     assert any("no 2010 count" in n for n in r.notes)
 
 
+def test_analyze_masses_census_city():
+    r = yrdnet.analyze("baseline_2010", masses="census", centrality=False)
+    cities = yrdnet.load_cities()
+    note = next(n for n in r.notes if "no 2010 count" in n)
+    n_fallback = int(note.split(":")[1].split(" of 41")[0])
+    assert (r.cities["population"] != cities["population"]).sum() == 41 - n_fallback
+    r25 = yrdnet.analyze("baseline_2025", masses="census", centrality=False)
+    assert r25.cities["population"].equals(cities["population"])  # 2020 census: the city table itself
+    with pytest.raises(ValueError, match="masses must be one of"):
+        yrdnet.analyze("baseline_2025", masses="2015", centrality=False)
+
+
 def test_result_to_dir_county(res_county, tmp_path):
     out = res_county.to_dir(tmp_path / "r")
     z = pd.read_csv(out / "zones.csv", index_col=0)

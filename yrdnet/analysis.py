@@ -42,7 +42,7 @@ from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
 from .routing import UnreachableWarning, travel_times
 from .scenario import Scenario, build_graph, load_scenario
-from .zones import Zones, load_zones, resolve_zones
+from .zones import MASSES, Zones, census_year, load_zones, resolve_zones
 
 __all__ = ["CORE", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
 
@@ -104,11 +104,14 @@ def _zone_setup(
     notes: list[str],
 ) -> tuple[gpd.GeoDataFrame, dict[str, list[int]], dict[str, int], int, tuple[int, ...]]:
     """Zone table, metro members and cores, core and sub-centre zones."""
+    if masses not in MASSES:
+        msg = f"masses must be one of {list(MASSES)}, got {masses!r}"
+        raise ValueError(msg)
     if Z is None or Z.level == "city":
         members = {cast(str, m): list(v) for m, v in metros["members"].items()}
         cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
         table = cities
-        if masses != "2020":
+        if masses != "2020" and census_year(year) != 2020:
             pop, extra = (Z or load_zones("city")).population(masses, year)
             notes.extend(extra)
             table = cities.copy()

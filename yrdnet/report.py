@@ -84,6 +84,14 @@ def write_maps(
     html
         Also write ``webmap_<name>.html`` (needs folium, extra ``maps``).
 
+    Notes
+    -----
+    A county (or custom) result gets its own maps instead: potential accessibility and
+    WATT on the county polygons, the Shanghai metro's one-hour reach from its core district
+    and, with ``base``, the change of potential accessibility; file names carry the level
+    (``access_potential_multimodal_county_<name>.png``). No HTML map is written at these
+    levels, and ``origins`` and ``base_graph`` are not used.
+
     Returns
     -------
     list of pathlib.Path
