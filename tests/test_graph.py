@@ -67,8 +67,12 @@ def test_doubling_speeds_halves_running_time():
     fast = base.replace(rail_speed_factor=2 * base.rail_speed_factor, rail_accel_ms2=4 * base.rail_accel_ms2)
     g1 = yrdnet.build_graph("baseline", year=2025, model=base.replace(dwell_min=0))
     g2 = yrdnet.build_graph("baseline", year=2025, model=fast.replace(dwell_min=0))
-    r1 = {(u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g1.edges(data=True) if d["mode"] == "rail"}
-    r2 = {(u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g2.edges(data=True) if d["mode"] == "rail"}
+    r1 = {
+        (u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g1.edges(data=True) if d["mode"] == "rail"
+    }
+    r2 = {
+        (u, v, d["service"], d["services"]): d["in_vehicle_s"] for u, v, d in g2.edges(data=True) if d["mode"] == "rail"
+    }
     common = set(r1) & set(r2)
     assert len(common) > 100
     for k in common:

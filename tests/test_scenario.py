@@ -94,7 +94,7 @@ def test_custom_scenario_edits(tmp_path):
         ('[[edits]]\nop = "widen_road"\n', r"unknown op 'widen_road'"),
         (
             '[[edits]]\nop = "set_speed"\nline = "north_yangtze_hsr"\nspeed_kph = 0\n',
-            r"speed_kph must be in \(0, 600\]",
+            r"speed_kph must be a number in \[30, 600\]",
         ),
         (
             '[[edits]]\nop = "add_line"\nline = "x"\nspeed_kph = 300\nstops = ["hefei_south"]\n',
@@ -109,7 +109,7 @@ def test_custom_scenario_edits(tmp_path):
             r"unknown city adcode 310001",
         ),
         ("[model]\nwait_mins = 3\n", r"unknown \[model\] parameter 'wait_mins'.*closest valid: wait_min"),
-        ("[model]\nwait_min = -3\n", r"invalid \[model\] override"),
+        ("[model]\nwait_min = -3\n", r"\[model\] wait_min = -3 is outside the plausible range"),
     ],
 )
 def test_bad_scenarios_fail_with_named_fault(tmp_path, body, match):

@@ -105,9 +105,10 @@ def in_sample_table() -> pd.DataFrame:
     direct = set()
     for stops in yrdnet.load_services()["stops"]:
         direct.update((stops[i], stops[j]) for i in range(len(stops)) for j in range(i + 1, len(stops)))
-    keep = [(o, d) in direct and o in served and d in served for o, d in zip(pt["origin"], pt["destination"])]
+    pairs = zip(pt["origin"], pt["destination"], strict=True)
+    keep = [(o, d) in direct and o in served and d in served for o, d in pairs]
     t = pt[keep].copy()
-    t["modelled"] = [float(S.at[o, d]) for o, d in zip(t["origin"], t["destination"])]
+    t["modelled"] = [float(S.at[o, d]) for o, d in zip(t["origin"], t["destination"], strict=True)]
     t["error"] = t["modelled"] / t["fastest_min"] - 1
     return t[["origin", "destination", "fastest_min", "fastest_direct_min", "direct_trains", "modelled", "error"]]
 
@@ -146,7 +147,9 @@ def test_in_sample_2016(in_sample):
     assert busy_med <= IN_SAMPLE_BUSY_MEDIAN
 
 
-@pytest.mark.parametrize(("mode", "n_min", "required"), [("rail", 40, RAIL_OUT_OF_SAMPLE_SHARE), ("road", 10, ROAD_SHARE)])
+@pytest.mark.parametrize(
+    ("mode", "n_min", "required"), [("rail", 40, RAIL_OUT_OF_SAMPLE_SHARE), ("road", 10, ROAD_SHARE)]
+)
 def test_out_of_sample(table, mode, n_min, required):
     t = table[(table["mode"] == mode) & table["error"].notna()]
     assert len(t) >= n_min, f"only {len(t)} comparable {mode} pairs"

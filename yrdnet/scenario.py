@@ -67,6 +67,7 @@ import networkx as nx
 import pandas as pd
 
 from ._errors import ScenarioError
+from ._scenario_checks import check_edit, check_model, check_name
 from ._validate import YRD_BBOX
 from .datasets import close_matches, data_folder, load_cities, load_highways, load_lines, load_stations
 from .graph import graph_from_tables
@@ -171,8 +172,11 @@ class Scenario:
         """The TravelTimeModel with every override along the base chain applied."""
         m = model or TravelTimeModel()
         overrides: dict[str, Any] = {}
+        probs: list[str] = []
         for s in self.chain():
+            probs += check_model(s.model, TravelTimeModel.__dataclass_fields__, s._where())
             overrides.update(s.model)
+        _raise_all(probs)
         try:
             return m.replace(**overrides) if overrides else m
         except (TypeError, ValueError) as e:
@@ -185,9 +189,15 @@ class Scenario:
     def tables(self, base_tables: Tables | None = None) -> Tables:
         """Apply the base chain's edits (in order) to the curated tables."""
         t = (base_tables or curated_tables()).copy()
+        probs: list[str] = []
         for s in self.chain():
             for i, e in enumerate(s.edits):
+                found = check_edit(e, t.lines, t.stations, t.cities, f"{s._where()}: edit #{i + 1} ({e.get('op')})")
+                if found:
+                    probs += found  # later edits are still checked, against the tables without this one
+                    continue
                 _apply(t, e, s, i, year=self.effective_year)
+        _raise_all(probs)
         return t
 
     def validate(self, base_tables: Tables | None = None) -> None:
@@ -204,6 +214,17 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- edits
+def _raise_all(probs: list[str]) -> None:
+    """Raise one :class:`ScenarioError` listing every problem, if any."""
+    if not probs:
+        return
+    n = len(probs)
+    if n == 1:
+        raise ScenarioError(probs[0])
+    shown = "\n  - ".join(probs[:25]) + (f"\n  ... and {n - 25} more" if n > 25 else "")
+    raise ScenarioError(f"{n} problems in the scenario: {probs[0]}\n  - {shown}")
+
+
 def _need(e: dict[str, Any], key: str, s: Scenario, i: int) -> Any:
     if key not in e:
         raise ScenarioError(f"{s._where()}: edit #{i + 1} ({e.get('op')}) needs {key!r}")
@@ -419,12 +440,8 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
     if unknown:
         raise ScenarioError(f"{p}: unknown top-level key(s) {sorted(unknown)}; expected [scenario], [[edits]], [model]")
     head = doc.get("scenario", {})
-    bad = set(head) - {"name", "description", "base", "year", "source"}
-    if bad:
-        raise ScenarioError(f"{p}: unknown key(s) {sorted(bad)} in [scenario]")
+    _check_head(head, p)
     year = head.get("year")
-    if year is not None:
-        _check_year(year, str(p))
     base_ref = head.get("base", "baseline")
     base: Scenario | str
     if base_ref == "baseline":
@@ -460,6 +477,23 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
         source=str(head.get("source", "")),
         path=p,
     )
+
+
+def _check_head(head: Any, p: Path) -> None:
+    """Keys, year, base and name of a file's [scenario] table (raises on the first problem)."""
+    if not isinstance(head, dict):
+        raise ScenarioError(f"{p}: [scenario] must be a table, found {head!r}")
+    bad = set(head) - {"name", "description", "base", "year", "source"}
+    if bad:
+        raise ScenarioError(f"{p}: unknown key(s) {sorted(bad)} in [scenario]")
+    if head.get("year") is not None:
+        _check_year(head["year"], str(p))
+    base_ref = head.get("base", "baseline")
+    if not isinstance(base_ref, str) or not base_ref:
+        raise ScenarioError(f"{p}: [scenario] base must be a scenario name or a path string, found {base_ref!r}")
+    name_probs = check_name(head.get("name", p.stem), str(p))
+    if name_probs:
+        raise ScenarioError(name_probs[0])
 
 
 def _check_year(y: Any, where: str) -> None:

@@ -518,8 +518,9 @@ def services_for_network(
         A services table. A service runs when every segment of its route is track of an
         open line. Every open line also gets :func:`default_services`: an all-stop service
         (a one-train-a-day connectivity floor on covered lines), and, when no timetable
-        service covers it, the express and through expresses. Coverage is a property of the services table, not of the year or of the
-        other lines, so opening a line or adding a service only ever adds services: no trip
+        service covers it, the express and through expresses. Coverage is a property of
+        the services table, not of the year or of the other lines, so opening a line or
+        adding a service only ever adds services: no trip
         gets longer.
     """
     if services is None:
