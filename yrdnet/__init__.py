@@ -26,6 +26,7 @@ from . import zones as zones
 from ._errors import DataError as DataError
 from ._errors import GraphContractError as GraphContractError
 from ._errors import NotIncrementalError as NotIncrementalError
+from ._errors import OutputError as OutputError
 from ._errors import ScenarioError as ScenarioError
 from ._errors import YrdnetError as YrdnetError
 from .analysis import analyze as analyze
@@ -78,6 +79,7 @@ __all__ = [
     "GraphContractError",
     "MetricParams",
     "NotIncrementalError",
+    "OutputError",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",

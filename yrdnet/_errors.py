@@ -6,6 +6,7 @@ __all__ = [
     "DataError",
     "GraphContractError",
     "NotIncrementalError",
+    "OutputError",
     "ScenarioError",
     "YrdnetError",
 ]
@@ -33,3 +34,11 @@ class GraphContractError(YrdnetError, ValueError):
 
 class NotIncrementalError(YrdnetError, ValueError):
     """The new graph removes or slows part of the base: an incremental update does not apply."""
+
+
+class OutputError(YrdnetError, ValueError):
+    """An output path cannot be written safely.
+
+    A file where a folder is expected, or a non-empty folder that yrdnet did not write and
+    would replace.
+    """

@@ -11,7 +11,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -330,15 +329,10 @@ def _save(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) -> Non
     path = Path(filepath)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = path.suffix.lstrip(".").lower() or "png"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".{fmt}")
-    os.close(fd)
-    try:
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format=fmt)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     logger.info("wrote %s", path)
 
 

@@ -200,10 +200,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "timeline":
         tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
         out = Path(args.out)
-        from yrdnet.io import write_csv
+        from yrdnet.io import atomic_dir, write_csv
 
-        write_csv(out / "timeline.csv", tl)
-        report.write_timeline_chart(tl, out / "timeline.png")
+        with atomic_dir(out) as tmp:  # the table and its chart appear together
+            write_csv(tmp / "timeline.csv", tl)
+            report.write_timeline_chart(tl, tmp / "timeline.png")
         rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
         print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
         print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
@@ -250,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.debug:
                 warnings.simplefilter("ignore")
             return _run(args)
+    except KeyboardInterrupt:
+        print("yrdnet: interrupted (nothing was left half-written)", file=sys.stderr)
+        return 130
     except OSError as e:
         if args.debug:
             traceback.print_exc()

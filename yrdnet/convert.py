@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -56,7 +56,7 @@ class CompiledGraph:
     touches: np.ndarray
     zones: list[str]
     zone_codes: np.ndarray
-    signature: tuple[int, int]
+    signature: tuple[int, int, float, float]
 
     def mask(self, mode: str) -> np.ndarray:
         """Boolean mask of the edges usable by a travel mode."""
@@ -86,8 +86,8 @@ _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]] = w
 def clear_cache(G: nx.MultiDiGraph | None = None) -> None:
     """Forget compiled arrays of ``G`` (or of every graph).
 
-    The cache notices added or removed nodes and edges, not attribute edits made in place:
-    call this after changing ``travel_time`` values of an existing graph.
+    The cache notices added or removed nodes and edges and in-place edits of the weights
+    (a checksum of them is part of its key); this frees the memory of a graph's arrays.
     """
     if G is None:
         _CACHE.clear()
@@ -99,7 +99,8 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
     """Compile a contract graph to arrays for routing (cached per graph and weight).
 
     The cache is keyed on the graph object and invalidated when its number of nodes or
-    edges changes; after editing edge weights in place, call :func:`clear_cache`.
+    edges or a checksum of the weights (sum and position-weighted sum) changes, so weights
+    edited in place are seen.
 
     Raises
     ------
@@ -107,7 +108,7 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
         If an edge lacks ``weight`` or has a negative or non-finite weight, or a node lacks
         ``kind``.
     """
-    sig = (G.number_of_nodes(), G.number_of_edges())
+    sig = _signature(G, weight)
     cached = _CACHE.get(G, {}).get(weight)
     if cached is not None and cached.signature == sig:
         return cached
@@ -150,6 +151,15 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
     cg = CompiledGraph(nodes, index, u, v, w, mode.astype(str), touches.astype(str), zones, codes, sig)
     _CACHE.setdefault(G, {})[weight] = cg
     return cg
+
+
+def _signature(G: nx.MultiDiGraph, weight: str) -> tuple[int, int, float, float]:
+    """Sizes plus a checksum of the weights: invalidates the cache after in-place edits."""
+    raw: list[Any] = [d.get(weight) for _, _, d in G.edges(data=True)]
+    w = np.array([float(x) if isinstance(x, (int, float)) else np.nan for x in raw], dtype=np.float64)
+    w = np.where(np.isfinite(w), w, -1.0)
+    pos = np.arange(1, len(w) + 1, dtype=np.float64)
+    return (G.number_of_nodes(), G.number_of_edges(), float(w.sum()), float((w * pos).sum()))
 
 
 def _zone_code(node: str) -> int:

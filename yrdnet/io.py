@@ -1,12 +1,26 @@
-"""Atomic writers and graph persistence (GraphML, GeoPackage).
+"""Atomic writers and graph persistence (GraphML, GeoPackage): the one home of atomic output.
 
-Every writer writes to a temporary file in the destination folder and renames it into
-place, so a failure never leaves a half-written output.
+* :func:`atomic_path` — one file: written to a hidden temporary file beside it, then
+  :func:`os.replace`-d onto it (atomic on POSIX); a failure or a kill leaves the previous
+  file (or none), never a half-written one. Files get the normal mode (``0o666`` less the
+  umask), not ``mkstemp``'s ``0o600``.
+* :func:`atomic_dir` — a result *folder*: everything is written into a hidden sibling
+  folder, which then replaces the target whole. On Linux the two folders are swapped with
+  one ``renameat2(RENAME_EXCHANGE)`` call, so at every instant the target is the complete
+  previous folder or the complete new one; elsewhere two renames are used and a kill
+  between them is repaired by the next write (the previous folder is restored from its
+  hidden sibling). Leftovers of killed runs (hidden ``.<name>.tmp-*`` / ``.<name>.old-*``
+  siblings) are removed by the next write. A folder yrdnet writes carries a
+  ``.yrdnet-output`` marker; an existing non-empty folder without it is never replaced
+  (:class:`yrdnet.OutputError`), so a mistyped ``--out`` cannot delete a user's files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
 import json
 import os
 import shutil
@@ -18,7 +32,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from ._errors import OutputError
+
 __all__ = [
+    "MARKER",
     "atomic_dir",
     "atomic_path",
     "load_graphml",
@@ -29,10 +46,30 @@ __all__ = [
     "write_text",
 ]
 
+#: File that marks a folder as written by yrdnet (it may be replaced whole).
+MARKER = ".yrdnet-output"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success rename it onto ``path``."""
+    """Yield a temporary path next to ``path``; on success rename it onto ``path``.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+
+    Yields
+    ------
+    pathlib.Path
+        Where to write; it is renamed onto ``path`` when the block exits without error.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
@@ -40,27 +77,106 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_p = Path(tmp)
     try:
         yield tmp_p
+        os.chmod(tmp_p, 0o666 & ~_umask())
         os.replace(tmp_p, path)
     finally:
         if tmp_p.exists():
             tmp_p.unlink()
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2``; False where that is unavailable."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EPERM, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _siblings(path: Path, kind: str) -> list[Path]:
+    return sorted(path.parent.glob(f".{path.name}.{kind}-*"))
+
+
+def _recover(path: Path) -> None:
+    """Undo what a killed write left: restore a moved-away folder, drop temporary ones."""
+    olds = _siblings(path, "old")
+    if not path.exists() and olds:
+        os.rename(olds[-1], path)
+        olds = olds[:-1]
+    for p in [*olds, *_siblings(path, "tmp")]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _check_replaceable(path: Path) -> None:
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise OutputError(f"output folder {path} exists and is a file; give a folder path")
+    if any(path.iterdir()) and not (path / MARKER).is_file():
+        raise OutputError(
+            f"output folder {path} exists, is not empty and was not written by yrdnet (no {MARKER} file); "
+            "yrdnet replaces its output folders whole, so give a new or empty folder (or delete this one)"
+        )
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    if not path.exists():
+        os.rename(tmp, path)
+        return
+    if _exchange(tmp, path):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous folder
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
+    os.rmdir(old)
+    os.rename(path, old)
+    os.rename(tmp, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``path`` (files merged into it)."""
+    """Yield a fresh hidden folder; on success it replaces ``path`` whole (see the module notes).
+
+    Parameters
+    ----------
+    path
+        The result folder. It must not exist, be empty, or be a folder yrdnet wrote.
+
+    Yields
+    ------
+    pathlib.Path
+        An empty folder to write into.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a file, or a non-empty folder yrdnet did not write.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    _recover(path)
+    _check_replaceable(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
-        path.mkdir(parents=True, exist_ok=True)
-        for p in sorted(tmp.rglob("*")):
-            rel = p.relative_to(tmp)
-            if p.is_dir():
-                (path / rel).mkdir(parents=True, exist_ok=True)
-            else:
-                os.replace(p, path / rel)
+        (tmp / MARKER).write_text(
+            "written by yrdnet; this folder is replaced whole by the next run\n", encoding="utf-8"
+        )
+        os.chmod(tmp / MARKER, 0o666 & ~_umask())
+        _swap_in(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -522,7 +522,12 @@ def urban_centrality_index(
     ids = s.index
     d = Dm.loc[ids, ids].to_numpy(dtype=np.float64)
     if not np.isfinite(d).all():
-        msg = "D: separations between the centres must be finite"
+        bad = ~np.isfinite(d)
+        cut = ids[(bad.sum(axis=0) + bad.sum(axis=1)) > 0]
+        msg = (
+            f"D: separations between the centres must be finite; {int(bad.sum())} pair(s) are unreachable, "
+            f"involving {_show(cut)} (use a mode that reaches them, or drop those zones)"
+        )
         raise DataError(msg)
     if self_distance is not None:
         if isinstance(self_distance, pd.Series):

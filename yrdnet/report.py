@@ -16,7 +16,7 @@ from .analysis import CORE, TIMELINE, analyze, timeline
 from .boundaries import load_boundaries
 from .compare import compare
 from .datasets import load_metros
-from .io import write_csv, write_text
+from .io import atomic_dir, write_csv, write_text
 from .results import ScenarioResult
 from .scenario import build_graph
 from .settings import settings
@@ -331,69 +331,78 @@ def demo(
     ``<out>/county/<base>/`` and ``<out>/county/<plan>/`` and their county maps in
     ``<out>/maps/`` (accessibility, the Shanghai metro's one-hour reach, the change).
     """
-    out = Path(out)
+    final = Path(out)
     steps = ["graphs", "analyze", "compare", "timeline", "maps"]
     if "county" in levels:
         steps.append("county")
     state: dict[str, Any] = {}
-    for step in _progress(steps, "yrdnet demo"):
-        if step == "graphs":
-            state["Gb"], state["Gp"] = build_graph(base), build_graph(plan)
-        elif step == "analyze":
-            state["rb"] = analyze(state["Gb"])
-            state["rp"] = analyze(state["Gp"])
-            state["rb"].to_dir(out / base)
-            state["rp"].to_dir(out / plan)
-        elif step == "compare":
-            cmp = compare(state["rb"], state["rp"])
-            cmp.to_dir(out / "compare")
-            state["compare"] = cmp
-        elif step == "timeline":
-            done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
-            tl = timeline([done.get(str(s), s) for s in timeline_scenarios])
-            write_csv(out / "timeline.csv", tl)
-            state["timeline"] = tl
-        elif step == "maps":
-            maps = write_maps(state["rb"], state["Gb"], out / "maps")
-            maps += write_maps(
-                state["rp"], state["Gp"], out / "maps", base=state["rb"], base_graph=state["Gb"], origins=(340100,)
-            )
-            maps.append(write_timeline_chart(state["timeline"], out / "maps" / "timeline.png"))
-            state["maps"] = maps
-        elif step == "county":
-            from .zones import load_zones
+    with atomic_dir(final) as tmp:  # the whole demo folder appears at once
+        for step in _progress(steps, "yrdnet demo"):
+            if step == "graphs":
+                state["Gb"], state["Gp"] = build_graph(base), build_graph(plan)
+            elif step == "analyze":
+                state["rb"] = analyze(state["Gb"])
+                state["rp"] = analyze(state["Gp"])
+                state["rb"].to_dir(tmp / base)
+                state["rp"].to_dir(tmp / plan)
+            elif step == "compare":
+                cmp = compare(state["rb"], state["rp"])
+                cmp.to_dir(tmp / "compare")
+                state["compare"] = cmp
+            elif step == "timeline":
+                done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
+                tl = timeline([done.get(str(s), s) for s in timeline_scenarios])
+                write_csv(tmp / "timeline.csv", tl)
+                state["timeline"] = tl
+            elif step == "maps":
+                maps = write_maps(state["rb"], state["Gb"], tmp / "maps")
+                maps += write_maps(
+                    state["rp"], state["Gp"], tmp / "maps", base=state["rb"], base_graph=state["Gb"], origins=(340100,)
+                )
+                maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
+                state["maps"] = maps
+            elif step == "county":
+                from .zones import load_zones
 
-            Z = load_zones("county")
-            gb, gp = build_graph(base, zones=Z), build_graph(plan, zones=Z)
-            cb, cp = analyze(gb, zones=Z), analyze(gp, zones=Z)
-            cb.to_dir(out / "county" / base)
-            cp.to_dir(out / "county" / plan)
-            state["county"] = (cb, cp)
-            state["maps"] += write_maps(cb, gb, out / "maps")
-            state["maps"] += write_maps(cp, gp, out / "maps", base=cb, base_graph=gb)
-    tl = state["timeline"]
-    rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
-    table = tl.loc[rows]
-    text = ["", f"Region indices, {' -> '.join(tl.columns)}:", table.to_string(float_format=lambda v: f"{v:.3f}"), ""]
-    gain = state["compare"].gainers.head(5)
-    text.append(f"Cities gaining most from {plan} (multimodal WATT saving, min):")
-    text.extend(f"  {r.name_en:20s} {r.watt_saving_min:6.1f}" for r in gain.itertuples())
-    text.append("")
-    text.append(f"Core-sub-centre linkage ({base}):")
-    lk = state["rb"].linkage
-    lk = lk[lk["kind"] == "core-subcentre"][["subcentre", "from_core_min", "to_core_min", "linked"]]
-    text.append(lk.astype({"subcentre": int}).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
-    text.append("")
-    if "county" in state:
-        cb, cp = state["county"]
-        cols = ["n_members", "pairs_within_share", "core_pop_within_share"]
-        both = pd.concat({base: cb.metros[cols], plan: cp.metros[cols]}, axis=1)
-        text.append(f"County level ({len(cb.zones)} zones): metropolitan integration (pairs within 1 h, core reach)")
-        text.append(both.to_string(float_format=lambda v: f"{v:.3f}"))
+                Z = load_zones("county")
+                gb, gp = build_graph(base, zones=Z), build_graph(plan, zones=Z)
+                cb, cp = analyze(gb, zones=Z), analyze(gp, zones=Z)
+                cb.to_dir(tmp / "county" / base)
+                cp.to_dir(tmp / "county" / plan)
+                state["county"] = (cb, cp)
+                state["maps"] += write_maps(cb, gb, tmp / "maps")
+                state["maps"] += write_maps(cp, gp, tmp / "maps", base=cb, base_graph=gb)
+        tl = state["timeline"]
+        rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
+        table = tl.loc[rows]
+        text = [
+            "",
+            f"Region indices, {' -> '.join(tl.columns)}:",
+            table.to_string(float_format=lambda v: f"{v:.3f}"),
+            "",
+        ]
+        gain = state["compare"].gainers.head(5)
+        text.append(f"Cities gaining most from {plan} (multimodal WATT saving, min):")
+        text.extend(f"  {r.name_en:20s} {r.watt_saving_min:6.1f}" for r in gain.itertuples())
         text.append("")
-        text.append(f"County tables: {out / 'county' / base}, {out / 'county' / plan}")
-    text.append(f"Tables: {out / base}, {out / plan}, {out / 'compare'}, {out / 'timeline.csv'}")
-    text.append(f"Maps ({len(state['maps'])} files): {out / 'maps'}")
-    write_text(out / "summary.txt", "\n".join(text) + "\n")
+        text.append(f"Core-sub-centre linkage ({base}):")
+        lk = state["rb"].linkage
+        lk = lk[lk["kind"] == "core-subcentre"][["subcentre", "from_core_min", "to_core_min", "linked"]]
+        text.append(lk.astype({"subcentre": int}).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        text.append("")
+        if "county" in state:
+            cb, cp = state["county"]
+            cols = ["n_members", "pairs_within_share", "core_pop_within_share"]
+            both = pd.concat({base: cb.metros[cols], plan: cp.metros[cols]}, axis=1)
+            text.append(
+                f"County level ({len(cb.zones)} zones): metropolitan integration (pairs within 1 h, core reach)"
+            )
+            text.append(both.to_string(float_format=lambda v: f"{v:.3f}"))
+            text.append("")
+            text.append(f"County tables: {final / 'county' / base}, {final / 'county' / plan}")
+        text.append(f"Tables: {final / base}, {final / plan}, {final / 'compare'}, {final / 'timeline.csv'}")
+        text.append(f"Maps ({len(state['maps'])} files): {final / 'maps'}")
+        write_text(tmp / "summary.txt", "\n".join(text) + "\n")
+    state["maps"] = [final / Path(m).relative_to(tmp) for m in state["maps"]]
     echo("\n".join(text))
     return state

@@ -71,7 +71,10 @@ def node_distances(
     csr = cg.csr(mode)
     src = np.array([cg.index[s] for s in sources], dtype=np.int64)
     tgt = None if targets is None else np.array([cg.index[t] for t in targets], dtype=np.int64)
-    chunk = chunk_size or settings.chunk_size
+    chunk = settings.chunk_size if chunk_size is None else chunk_size
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        msg = f"chunk_size must be a positive integer (origins per Dijkstra call), got {chunk_size!r}"
+        raise ValueError(msg)
     ncol = len(cg.nodes) if tgt is None else len(tgt)
     out = np.empty((len(src), ncol), dtype=np.float64)
     for start in range(0, len(src), chunk):
