@@ -143,3 +143,16 @@ def test_cli_analyze_replaces_its_folder_whole(tmp_path):
     assert not (out / "stale.csv").exists()
     assert (out / "cities.csv").is_file()
     assert _leftovers(out) == []
+
+
+def test_rerun_gives_byte_identical_files(tmp_path):
+    """Same inputs, same bytes: run times go to run.log only (issue 12, item 6)."""
+    for k in (1, 2):
+        res = yrdnet.analyze("baseline_2020", centrality=False)
+        res.to_dir(tmp_path / f"r{k}")
+    a, b = tmp_path / "r1", tmp_path / "r2"
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir())
+    assert "cities.gpkg" in names and "result.json" in names
+    differ = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    assert differ == ["run.log"]

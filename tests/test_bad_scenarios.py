@@ -168,3 +168,20 @@ def test_reusing_a_station_without_coordinates_is_fine(tmp_path):
 def test_shipped_scenarios_still_pass():
     for name in yrdnet.list_scenarios().index:
         yrdnet.load_scenario(name).validate()
+
+
+def test_new_station_far_outside_its_city_warns(tmp_path):
+    body = (
+        LINE + 'stops = ["hefei_south", "odd"]\n'
+        '[[edits.stations]]\nid = "odd"\nadcode = 310000\nlon = 117.3\nlat = 31.9\n'  # Shanghai's code, in Hefei
+    )
+    s = yrdnet.load_scenario(_write(tmp_path, body))
+    with pytest.warns(yrdnet.DataWarning, match=r"new station 'odd'.*km outside city 310000"):
+        s.validate()
+
+
+def test_line_length_far_above_its_stops_warns(tmp_path):
+    body = LINE + 'stops = ["hefei_south", "nanjing_south"]\nlength_km = 900\n'
+    s = yrdnet.load_scenario(_write(tmp_path, body))
+    with pytest.warns(yrdnet.DataWarning, match=r"line t: length 900.0 km is .* x the geodesic sum"):
+        yrdnet.build_graph(s)

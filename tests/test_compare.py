@@ -34,7 +34,14 @@ def test_region_and_markdown(cmp, tmp_path):
     assert "| scenario | indicator | base | value | delta | delta_pct |" in md
     assert "structure_index" in md
     out = cmp.to_dir(tmp_path / "c")
-    assert {p.name for p in out.iterdir()} == {"cities.csv", "metros.csv", "region.csv", "gainers.csv", "comparison.md"}
+    assert {p.name for p in out.iterdir()} == {
+        ".yrdnet-output",
+        "cities.csv",
+        "metros.csv",
+        "region.csv",
+        "gainers.csv",
+        "comparison.md",
+    }
 
 
 def test_compare_needs_two():

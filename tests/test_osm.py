@@ -356,3 +356,19 @@ def test_county_zones_attach_to_osm_roads(files) -> None:  # type: ignore[no-unt
     assert list(road.index) == sorted(picked) and np.isfinite(road.to_numpy()).all()
     P = graph_from_pbf(files[1], CITIES, zones=Z)
     assert_od_equal(road, yrdnet.travel_times(P, "road"), atol=1e-4)
+
+
+def test_implausible_maxspeed_warns_and_uses_the_default(tmp_path: Path) -> None:
+    ways = dict(WAYS)
+    ways[1002] = ([103, 104], {"highway": "motorway", "ref": "G42", "maxspeed": "99999"})
+    with pytest.warns(yrdnet.DataWarning, match=r"OSM way 1002: maxspeed '99999'.*class default"):
+        G2 = graph_from_xml(write_xml(tmp_path / "bad.osm", ways))
+    speeds = {d["speed_kph"] for *_, d in G2.edges(data=True) if d.get("osmid") == 1002}
+    assert speeds == {DEFAULT_SPEEDS_KPH["motorway"]}
+
+
+def test_far_apart_nodes_warn(tmp_path: Path) -> None:
+    ways = dict(WAYS)
+    ways[1008] = ([101, 206], {"highway": "motorway", "ref": "G2"})  # 101 and 206 are ~110 km apart
+    with pytest.warns(yrdnet.DataWarning, match=r"OSM way 1008: nodes 101 and 206 are .* km apart"):
+        graph_from_xml(write_xml(tmp_path / "far.osm", ways))

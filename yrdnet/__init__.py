@@ -24,6 +24,7 @@ from . import services as services
 from . import timetable as timetable
 from . import zones as zones
 from ._errors import DataError as DataError
+from ._errors import DataWarning as DataWarning
 from ._errors import GraphContractError as GraphContractError
 from ._errors import NotIncrementalError as NotIncrementalError
 from ._errors import OutputError as OutputError
@@ -76,6 +77,7 @@ graph_from_curated = build_graph
 __all__ = [
     "Comparison",
     "DataError",
+    "DataWarning",
     "GraphContractError",
     "MetricParams",
     "NotIncrementalError",

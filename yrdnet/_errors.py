@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "DataWarning",
     "GraphContractError",
     "NotIncrementalError",
     "OutputError",
@@ -41,4 +42,12 @@ class OutputError(YrdnetError, ValueError):
 
     A file where a folder is expected, or a non-empty folder that yrdnet did not write and
     would replace.
+    """
+
+
+class DataWarning(UserWarning):
+    """Valid but suspicious input; the result is computed and the warning says what to check.
+
+    Examples: an implausible OSM ``maxspeed``, a very long OSM segment, a new station far
+    outside its city, a line length far above its stops' geodesic sum.
     """

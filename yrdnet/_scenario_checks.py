@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
 
+from ._errors import DataWarning
 from ._geo import haversine_km
 from ._validate import YRD_BBOX
 
@@ -194,7 +196,30 @@ def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, wh
         probs.append(f"{w}: adcode must be an integer city adcode, found {adcode!r}")
     elif adcode not in cities.index:
         probs.append(f"{w}: unknown city adcode {adcode}{_close(str(adcode), map(str, cities.index))}")
+    elif not probs and _is_number(lon) and _is_number(lat):
+        _warn_if_outside(float(lon), float(lat), int(adcode), w)
     return probs
+
+
+def _warn_if_outside(lon: float, lat: float, adcode: int, where: str, limit_km: float = 5.0) -> None:
+    """Warn when a new station lies more than ``limit_km`` outside its city's boundary."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from .boundaries import load_boundaries
+
+    b = load_boundaries()
+    if adcode not in b.index:
+        return
+    poly = gpd.GeoSeries([b.geometry[adcode]], crs="EPSG:4326").to_crs(32651).iloc[0]
+    pt = gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326").to_crs(32651).iloc[0]
+    km = float(poly.distance(pt)) / 1000.0
+    if km > limit_km:
+        warnings.warn(
+            f"{where}: ({lon}, {lat}) lies {km:.0f} km outside city {adcode}; check its adcode and coordinates",
+            DataWarning,
+            stacklevel=6,
+        )
 
 
 def _check_add_line(

@@ -42,6 +42,7 @@ __all__ = [
     "save_geopackage",
     "save_graphml",
     "write_csv",
+    "write_gpkg",
     "write_json",
     "write_text",
 ]
@@ -224,6 +225,36 @@ _EDGE_DTYPES = {"length": float, "travel_time": float, "speed_kph": float}
 _GRAPH_DTYPES = {"year": int, "n_lines": int}
 
 
+#: Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed,
+#: so the same inputs give byte-identical files (run times go to ``run.log`` instead).
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+
+
+@contextlib.contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    import pyogrio
+
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+
+
+def write_gpkg(path: str | Path, gdf: Any, layer: str) -> Path:
+    """Write a GeoDataFrame as a one-layer GeoPackage atomically and reproducibly.
+
+    Object columns are written as text; GDAL's timestamp is fixed (:data:`GPKG_DATE`).
+    """
+    g = gdf.copy()
+    for c in g.columns:
+        if g[c].dtype == object and c != "geometry":
+            g[c] = g[c].astype(str)
+    with _fixed_gdal_date():
+        return _write(path, lambda p: g.reset_index().to_file(p, layer=layer, driver="GPKG"))
+
+
 def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Save a contract graph as GraphML (via OSMnx) atomically."""
     import osmnx as ox
@@ -243,4 +274,5 @@ def save_geopackage(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Save a contract graph as a GeoPackage with ``nodes`` and ``edges`` layers, atomically."""
     import osmnx as ox
 
-    return _write(path, lambda p: ox.io.save_graph_geopackage(G, p, directed=True))
+    with _fixed_gdal_date():
+        return _write(path, lambda p: ox.io.save_graph_geopackage(G, p, directed=True))

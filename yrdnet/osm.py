@@ -63,6 +63,7 @@ import bz2
 import gzip
 import logging
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from . import __version__
-from ._errors import DataError
+from ._errors import DataError, DataWarning
 from ._geo import haversine_km
 from ._optional import import_optional
 from .params import TravelTimeModel
@@ -101,6 +102,12 @@ _STATION_SNAP_KM = 0.5  # a station node off the track joins the nearest track n
 _FAR_ATTACH_KM = 30.0  # log zones whose nearest road node is farther than this
 _MPH_KPH = 1.609344
 _SPEED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph)?\s*$", re.IGNORECASE)
+
+
+#: Above these a ``maxspeed`` is a typo (e.g. 99999): warn and use the class default.
+_MAX_PLAUSIBLE_KPH = {"rail": 450.0, "road": 150.0}
+#: Consecutive nodes of a way farther apart than this are suspicious (bad coordinates).
+_MAX_SEGMENT_M = 100_000.0
 
 
 def parse_maxspeed(value: str | None) -> float | None:
@@ -338,8 +345,25 @@ def _add_way(
     xy = np.array([t.coords[r] for r in refs])
     seg_m = haversine_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]) * 1000.0
     cum = np.concatenate([[0.0], np.cumsum(seg_m)])
-    speed = parse_maxspeed(tags.get("maxspeed")) or DEFAULT_SPEEDS_KPH[cls]
     rail = cls.startswith("rail")
+    speed = parse_maxspeed(tags.get("maxspeed")) or DEFAULT_SPEEDS_KPH[cls]
+    ceiling = _MAX_PLAUSIBLE_KPH["rail" if rail else "road"]
+    if speed > ceiling:
+        warnings.warn(
+            f"OSM way {wid}: maxspeed {tags.get('maxspeed')!r} ({speed:.0f} km/h) is implausible for {cls} "
+            f"(above {ceiling} km/h); the class default {DEFAULT_SPEEDS_KPH[cls]} km/h is used",
+            DataWarning,
+            stacklevel=4,
+        )
+        speed = DEFAULT_SPEEDS_KPH[cls]
+    if len(seg_m) and float(seg_m.max()) > _MAX_SEGMENT_M:
+        k = int(np.argmax(seg_m))
+        warnings.warn(
+            f"OSM way {wid}: nodes {refs[k]} and {refs[k + 1]} are {seg_m[k] / 1000:.0f} km apart "
+            f"(more than {_MAX_SEGMENT_M / 1000:.0f} km between consecutive nodes): check their coordinates",
+            DataWarning,
+            stacklevel=4,
+        )
     if rail:
         label = relation_line or tags.get("name:en") or tags.get("name") or tags.get("ref") or "rail"
         attrs: dict[str, Any] = {"mode": "rail", "line": label, "highspeed": cls == "rail_highspeed"}

@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .io import atomic_dir, write_csv, write_json, write_text
+from .io import atomic_dir, write_csv, write_gpkg, write_json, write_text
 
 __all__ = ["Comparison", "ScenarioResult"]
 
@@ -96,25 +96,18 @@ class ScenarioResult:
 
         Files: ``cities.csv``, ``cities.gpkg`` (layer ``cities``), ``metros.csv``,
         ``region.csv``, ``od_<mode>.csv``, ``stepwise.csv``, ``linkage.csv``,
-        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta);
+        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta), and
+        ``run.log`` (run times: the only file that differs between identical runs);
         at county or custom level also ``zones.csv`` and ``zones.gpkg`` (layer ``zones``).
         """
         path = Path(path)
         with atomic_dir(path) as tmp:
             write_csv(tmp / "cities.csv", pd.DataFrame(self.cities.drop(columns="geometry")))
-            gdf = self.cities.copy()
-            for c in gdf.columns:
-                if gdf[c].dtype == object and c != "geometry":
-                    gdf[c] = gdf[c].astype(str)
-            gdf.reset_index().to_file(tmp / "cities.gpkg", layer="cities", driver="GPKG")
+            write_gpkg(tmp / "cities.gpkg", self.cities, "cities")
             if self.level != "city" and self.zones is not None:
                 z = gpd.GeoDataFrame(self.zones)
                 write_csv(tmp / "zones.csv", pd.DataFrame(z.drop(columns="geometry")))
-                zg = z.copy()
-                for c in zg.columns:
-                    if zg[c].dtype == object and c != "geometry":
-                        zg[c] = zg[c].astype(str)
-                zg.reset_index().to_file(tmp / "zones.gpkg", layer="zones", driver="GPKG")
+                write_gpkg(tmp / "zones.gpkg", z, "zones")
             write_csv(tmp / "metros.csv", self.metros)
             write_csv(tmp / "region.csv", self.region)
             for mode, T in self.od.items():
@@ -132,9 +125,11 @@ class ScenarioResult:
                     "level": self.level,
                     "region": self.region["value"].to_dict(),
                     "notes": self.notes,
-                    "meta": self.meta,
+                    "meta": {k: v for k, v in self.meta.items() if k != "seconds"},
                 },
             )
+            seconds = self.meta.get("seconds", {})
+            write_text(tmp / "run.log", "".join(f"{k} seconds: {v:.3f}\n" for k, v in seconds.items()))
         return path
 
 

@@ -71,12 +71,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._errors import DataWarning
 from ._geo import haversine_km
 from ._validate import Column, Problems, validate_table
 from .params import TravelTimeModel
@@ -222,11 +224,11 @@ def _segment_km(
     if length_km and not np.isnan(length_km) and total > 0:
         ratio = length_km / total
         if not 0.95 <= ratio <= 1.8:
-            log.warning(
-                "line %s: sourced length %.1f km is %.2f x the geodesic sum of its stops; check its stop list",
-                line,
-                length_km,
-                ratio,
+            warnings.warn(
+                f"line {line}: length {length_km:.1f} km is {ratio:.2f} x the geodesic sum of its stops "
+                "(expected 0.95-1.8); check its stop list and length",
+                DataWarning,
+                stacklevel=5,
             )
         return np.asarray(d * ratio)
     return np.asarray(d * model.rail_detour)
