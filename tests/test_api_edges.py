@@ -53,3 +53,18 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
     assert cli.main(["scenarios"]) == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["yrdnet: interrupted (nothing was left half-written)"]
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", ".hidden", "", "x" * 81, "a..b"])
+def test_unsafe_names_never_become_paths(name):
+    from yrdnet.io import safe_name
+
+    with pytest.raises(yrdnet.OutputError, match="cannot be used as a file name"):
+        safe_name(name)
+
+
+def test_safe_names_pass():
+    from yrdnet.io import safe_name
+
+    assert safe_name("plan_2035") == "plan_2035"
+    assert safe_name("north-yangtze.v2") == "north-yangtze.v2"

@@ -144,11 +144,11 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:32s} {r['year']}  {r['description']}")
         return 0
     if args.command == "build":
-        from yrdnet.io import save_geopackage, save_graphml
+        from yrdnet.io import safe_name, save_geopackage, save_graphml
 
         G = yrdnet.build_graph(args.scenario, args.year)
         out = Path(args.out)
-        name = G.graph["scenario"]
+        name = safe_name(str(G.graph["scenario"]))
         save_graphml(G, out / f"{name}.graphml")
         save_geopackage(G, out / f"{name}.gpkg")
         print(
@@ -158,7 +158,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "analyze":
         res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
-        out = Path(args.out or f"results/{res.name}")
+        from yrdnet.io import safe_name
+
+        out = Path(args.out or f"results/{safe_name(res.name)}")
         res.to_dir(out)
         print(res.region[["value"]].to_string(float_format=lambda v: f"{v:.4g}"))
         for n in res.notes:

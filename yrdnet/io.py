@@ -23,6 +23,7 @@ import ctypes.util
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ __all__ = [
     "atomic_dir",
     "atomic_path",
     "load_graphml",
+    "safe_name",
     "save_geopackage",
     "save_graphml",
     "write_csv",
@@ -49,6 +51,23 @@ __all__ = [
 
 #: File that marks a folder as written by yrdnet (it may be replaced whole).
 MARKER = ".yrdnet-output"
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
+
+
+def safe_name(name: str) -> str:
+    """Return ``name`` if it can be used as a file or folder name inside an output folder.
+
+    Letters, digits, ``_``, ``-`` and ``.`` (1-80 characters, not starting with ``.``,
+    no ``..``): a scenario named ``../../x`` can never make yrdnet write outside ``--out``.
+
+    Raises
+    ------
+    OutputError
+        For any other name.
+    """
+    if not isinstance(name, str) or not _SAFE.match(name) or ".." in name:
+        raise OutputError(f"{name!r} cannot be used as a file name (letters, digits, '_', '-', '.' only)")
+    return name
 
 
 def _umask() -> int:
