@@ -65,6 +65,9 @@ from .scenario import list_scenarios as list_scenarios
 from .scenario import load_scenario as load_scenario
 from .services import load_services as load_services
 from .settings import settings as settings
+from .targets import load_targets as load_targets
+from .targets import target_timeline as target_timeline
+from .targets import targets as targets
 from .timetable import TimetableParams as TimetableParams
 from .timetable import earliest_arrival as earliest_arrival
 from .timetable import pair_table as pair_table
@@ -115,6 +118,7 @@ __all__ = [
     "load_scenario",
     "load_services",
     "load_stations",
+    "load_targets",
     "load_zones",
     "metro_members",
     "osm",
@@ -125,6 +129,8 @@ __all__ = [
     "services",
     "settings",
     "station_times",
+    "target_timeline",
+    "targets",
     "timeline",
     "timetable",
     "travel_times",

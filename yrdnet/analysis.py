@@ -42,6 +42,7 @@ from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
 from .routing import UnreachableWarning, travel_times
 from .scenario import Scenario, build_graph, load_scenario
+from .targets import _graph_targets
 from .zones import MASSES, Zones, census_year, load_zones, resolve_zones
 
 __all__ = ["CORE", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
@@ -438,6 +439,7 @@ def analyze(
         )
         sensitivity = struct.weight_sensitivity(comp, p.weights, n=sensitivity_samples)
     region = pd.DataFrame(rows).set_index("indicator")
+    policy = _graph_targets(G, Z, None, od)
     if level == "city":
         city_table, zone_table = table, None
     else:
@@ -459,6 +461,7 @@ def analyze(
         linkage=linkage,
         functional=functional,
         sensitivity=sensitivity,
+        targets=policy,
         notes=notes,
         meta={
             "params": repr(p),

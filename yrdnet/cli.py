@@ -28,6 +28,7 @@ examples:
   yrdnet map plan_2035 --base baseline_2025 --out results/maps
   yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
   yrdnet timeline --out results/timeline
+  yrdnet targets baseline_2020 plan_2035             policy targets: fastest train and door to door
   yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
   yrdnet demo --out results                          the whole job behind `make demo`
 """
@@ -88,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
     _zone_args(t)
 
+    tg = cmd("targets", "the policy travel-time targets over scenarios: both time definitions, first year met")
+    tg.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
+    tg.add_argument("--out", default="results/targets", help="output folder (default: %(default)s)")
+
     tr = cmd("trip", "the door-to-door legs of the fastest trip between two cities (adcodes)")
     tr.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     tr.add_argument("origin", type=int, help="origin city adcode, e.g. 340100 (Hefei)")
@@ -132,6 +137,38 @@ def _scenario_from(arg: str) -> str:
         path = doc.get("meta", {}).get("scenario_path") or ""
         return path if path and Path(path).is_file() else str(doc["name"])
     return arg
+
+
+def _over_time(args: argparse.Namespace) -> int:
+    """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
+    import yrdnet
+    from yrdnet import report
+
+    if args.command == "timeline":
+        tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
+        out = Path(args.out)
+        from yrdnet.io import atomic_dir, write_csv
+
+        with atomic_dir(out) as tmp:  # the table and its chart appear together
+            write_csv(tmp / "timeline.csv", tl)
+            report.write_timeline_chart(tl, tmp / "timeline.png")
+        rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
+        print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
+        print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
+        return 0
+    else:  # targets
+        from yrdnet.io import atomic_dir, write_csv
+
+        names = [_scenario_from(x) for x in args.scenarios] or list(report.TIMELINE)
+        tl = yrdnet.target_timeline(names)
+        out = Path(args.out)
+        with atomic_dir(out) as tmp:
+            write_csv(tmp / "targets.csv", tl)
+            report.write_targets_chart(tl, tmp / "targets.png")
+        show = [c for c in tl.columns if c.startswith(("met_", "first_met")) or c == "threshold_min"]
+        print(tl[show].to_string())
+        print(f"-> {out / 'targets.csv'}, {out / 'targets.png'}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -199,18 +236,8 @@ def _run(args: argparse.Namespace) -> int:
         files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html, **kw)
         print("\n".join(str(f) for f in files))
         return 0
-    if args.command == "timeline":
-        tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
-        out = Path(args.out)
-        from yrdnet.io import atomic_dir, write_csv
-
-        with atomic_dir(out) as tmp:  # the table and its chart appear together
-            write_csv(tmp / "timeline.csv", tl)
-            report.write_timeline_chart(tl, tmp / "timeline.png")
-        rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
-        print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
-        print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
-        return 0
+    if args.command in ("timeline", "targets"):
+        return _over_time(args)
     if args.command == "trip":
         G = yrdnet.build_graph(args.scenario, zones=args.zones)
         legs = yrdnet.trip_breakdown(G, args.origin, args.destination, args.mode)

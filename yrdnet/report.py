@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ._keys import key
@@ -310,6 +311,39 @@ def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
     wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"], strict=False)]
     p = Path(out)
     fig, _ = plot.plot_timeline(wide, ylabel="index (0-1)", title="Spatial-structure indices over time", filepath=p)
+    plt.close(fig)
+    return p
+
+
+def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
+    """Chart of each policy target over the scenarios: modelled time over the target.
+
+    ``tl`` is :func:`yrdnet.target_timeline`. Each line is one target's time under its
+    own definition divided by its threshold (at or below 1 = met); unreachable years are
+    left out of the line.
+    """
+    from . import plot
+
+    labels = [c.removeprefix("met_") for c in tl.columns if c.startswith("met_") and c != "met_door_to_door"]
+    wide = {}
+    for tid, r in tl.iterrows():
+        d = str(r["time_definition"])
+        vals = [float(r[f"{d}_min_{lab}"]) / float(r["threshold_min"]) for lab in labels]
+        wide[str(tid)] = [v if np.isfinite(v) else np.nan for v in vals]
+    idx = pd.Index([int(x) for x in labels]) if all(x.isdigit() for x in labels) else pd.Index(labels)
+    df = pd.DataFrame(wide, index=idx)
+    p = Path(out)
+    fig, ax = plot.plot_timeline(
+        df,
+        ylabel="time / target (at most 1 = met)",
+        title="Policy travel-time targets (own time definition)",
+        filepath=None,
+    )
+    ax.axhline(1.0, color="black", linewidth=1.0, linestyle="--")
+    ax.legend(loc="upper right", fontsize=5, framealpha=0.9, ncol=2)
+    from ._mapframe import _save
+
+    _save(fig, p, 200)
     plt.close(fig)
     return p
 

@@ -55,6 +55,10 @@ class ScenarioResult:
         column.
     level : str
         ``"city"``, ``"county"`` or ``"custom"``.
+    targets : pandas.DataFrame
+        The policy targets (:func:`yrdnet.targets.evaluate_targets`): each target's
+        modelled time under its own definition (fastest station to station, or door to
+        door) and under the other, met or not. Empty for a result built without it.
     """
 
     name: str
@@ -72,6 +76,7 @@ class ScenarioResult:
     meta: dict[str, Any] = field(default_factory=dict)
     zones: pd.DataFrame | None = None
     level: str = "city"
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         if self.zones is None:
@@ -96,7 +101,7 @@ class ScenarioResult:
 
         Files: ``cities.csv``, ``cities.gpkg`` (layer ``cities``), ``metros.csv``,
         ``region.csv``, ``od_<mode>.csv``, ``stepwise.csv``, ``linkage.csv``,
-        ``functional.csv``, ``sensitivity.csv``, ``result.json`` (region indices + meta), and
+        ``functional.csv``, ``sensitivity.csv``, ``targets.csv``, ``result.json`` (region indices + meta), and
         ``run.log`` (run times: the only file that differs between identical runs);
         at county or custom level also ``zones.csv`` and ``zones.gpkg`` (layer ``zones``).
         """
@@ -116,6 +121,8 @@ class ScenarioResult:
             write_csv(tmp / "linkage.csv", self.linkage, index=False)
             write_csv(tmp / "functional.csv", self.functional)
             write_csv(tmp / "sensitivity.csv", self.sensitivity)
+            if not self.targets.empty:
+                write_csv(tmp / "targets.csv", self.targets)
             write_json(
                 tmp / "result.json",
                 {
