@@ -317,20 +317,7 @@ def graph_from_tables(
             name=str(c["name_en"]),
             name_zh=str(c["name_zh"]),
         )
-    running = services_for_network(lines_y, stations, cities, model, services, extra_services)
-    served = _served_stations(running)
-    for sid in sorted(served):
-        st = stations.loc[sid]
-        G.add_node(
-            station_id(sid),
-            x=float(st["lon"]),
-            y=float(st["lat"]),
-            kind="station",
-            city=int(st["adcode"]),
-            name=str(st["name_en"]),
-            name_zh=str(st["name_zh"]),
-        )
-    _add_rail(G, lines_y, stations, model, running)
+    _add_services(G, lines_y, stations, cities, model, services, extra_services)
     _add_access(G, cities, stations, model)
     _add_road(G, cities, highways_y, model)
     log.info(
@@ -372,19 +359,7 @@ def _finish_zone_graph(
             name=str(r["name_en"]),
             name_zh=str(r["name_zh"]),
         )
-    running = services_for_network(lines_y, stations, cities, model, services, extra_services)
-    for sid in sorted(_served_stations(running)):
-        st = stations.loc[sid]
-        G.add_node(
-            station_id(sid),
-            x=float(st["lon"]),
-            y=float(st["lat"]),
-            kind="station",
-            city=int(st["adcode"]),
-            name=str(st["name_en"]),
-            name_zh=str(st["name_zh"]),
-        )
-    _add_rail(G, lines_y, stations, model, running)
+    _add_services(G, lines_y, stations, cities, model, services, extra_services)
     _add_zone_access(G, zones, stations, model)
     counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
     G.graph.update(counts)
@@ -399,6 +374,31 @@ def _finish_zone_graph(
         counts["n_local_links"],
     )
     return G
+
+
+def _add_services(
+    G: nx.MultiDiGraph,
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None,
+    extra_services: pd.DataFrame | None,
+) -> None:
+    """Station halls of every served station and the rail service levels between them."""
+    running = services_for_network(lines, stations, cities, model, services, extra_services)
+    for sid in sorted(_served_stations(running)):
+        st = stations.loc[sid]
+        G.add_node(
+            station_id(sid),
+            x=float(st["lon"]),
+            y=float(st["lat"]),
+            kind="station",
+            city=int(st["adcode"]),
+            name=str(st["name_en"]),
+            name_zh=str(st["name_zh"]),
+        )
+    _add_rail(G, lines, stations, model, running)
 
 
 def _served_stations(services: pd.DataFrame) -> set[str]:
