@@ -82,19 +82,19 @@ def test_watt_nothing_reachable_is_nan():
 def test_potential_exp_hand(T, mass):
     # beta = ln2/60: f(60) = 1/2, f(120) = 1/4, f(90) = 2**-1.5 = 0.353553
     # SH: 1*0.5 + 1*0.25 = 0.75; NJ: 2*0.5 + 1*0.353553; HF: 2*0.25 + 1*0.353553
-    out = potential_accessibility(T, mass, decay="exp", beta=math.log(2) / 60)
+    out = potential_accessibility(T, mass, decay="exp", beta=math.log(2) / 60, self_potential=False)
     np.testing.assert_allclose(out.to_numpy(), [0.75, 1 + 2**-1.5, 0.5 + 2**-1.5])
     assert out.name == "potential"
 
 
 def test_potential_power_hand(T, mass):
     # a = 2: SH: 1/3600 + 1/14400 = 5/14400; NJ: 2/3600 + 1/8100; HF: 2/14400 + 1/8100
-    out = potential_accessibility(T, mass, decay="power", power_a=2)
+    out = potential_accessibility(T, mass, decay="power", power_a=2, self_potential=False)
     np.testing.assert_allclose(out.to_numpy(), [5 / 14400, 2 / 3600 + 1 / 8100, 2 / 14400 + 1 / 8100])
 
 
 def test_potential_self_potential_scalar_and_series(T, mass):
-    base = potential_accessibility(T, mass, beta=math.log(2) / 60)
+    base = potential_accessibility(T, mass, beta=math.log(2) / 60, self_potential=False)
     # self time 60 min -> own mass * 1/2 added
     with_self = potential_accessibility(T, mass, beta=math.log(2) / 60, self_potential=True, self_time_min=60)
     np.testing.assert_allclose((with_self - base).to_numpy(), [1.0, 0.5, 0.5])
@@ -105,19 +105,41 @@ def test_potential_self_potential_scalar_and_series(T, mass):
 
 
 def test_potential_params_and_override(T, mass):
-    p = MetricParams(decay="power", power_a=1.0)
+    p = MetricParams(decay="power", power_a=1.0, self_potential=False)
     a = potential_accessibility(T, mass, params=p)
-    b = potential_accessibility(T, mass, decay="power", power_a=1.0)
+    b = potential_accessibility(T, mass, decay="power", power_a=1.0, self_potential=False)
     pd.testing.assert_series_equal(a, b)
     # explicit argument overrides params
     c = potential_accessibility(T, mass, params=p, power_a=2.0)
     assert c[SH] == pytest.approx(5 / 14400)
 
 
+def test_potential_self_potential_is_the_default(T, mass):
+    # MetricParams().self_potential is True: the own mass at self_time_min (15 min)
+    beta = math.log(2) / 60
+    with_self = potential_accessibility(T, mass, beta=beta)
+    without = potential_accessibility(T, mass, beta=beta, self_potential=False)
+    own = mass.reindex(T.index).to_numpy(float)
+    np.testing.assert_allclose((with_self - without).to_numpy(), own * 2 ** (-15 / 60))
+
+
+def test_rich_self_time_hand():
+    from yrdnet.accessibility import rich_self_time
+
+    area = pd.Series({1: math.pi * 40.0**2, 2: math.pi * 10.0**2})
+    # t = 0.5 r / v: 0.5 * 40 km / 20 km/h = 60 min; 0.5 * 10 / 20 = 15 min; at 40 km/h half
+    np.testing.assert_allclose(rich_self_time(area).to_numpy(), [60.0, 15.0])
+    np.testing.assert_allclose(rich_self_time(area, speed_kph=40.0).to_numpy(), [30.0, 7.5])
+    with pytest.raises(DataError, match="areas must be > 0"):
+        rich_self_time(pd.Series({1: 0.0}))
+    with pytest.raises(DataError, match="speed_kph"):
+        rich_self_time(area, speed_kph=0.0)
+
+
 def test_potential_unreachable_contributes_zero():
     T = od([[0, 60, INF], [60, 0, INF], [INF, INF, 0]])
     m = pd.Series([1.0, 1.0, 5.0], IDS)
-    out = potential_accessibility(T, m, decay="power", power_a=1)
+    out = potential_accessibility(T, m, decay="power", power_a=1, self_potential=False)
     np.testing.assert_allclose(out.to_numpy(), [1 / 60, 1 / 60, 0.0])
 
 

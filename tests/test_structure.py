@@ -43,7 +43,7 @@ def test_structure_components_hand(T):
         core=SH,
         subcentres=[NJ, HZ],
         centres=IDS,
-        params=MetricParams(beta=math.log(2) / 60, core_link_min=90),
+        params=MetricParams(beta=math.log(2) / 60, core_link_min=90, self_potential=False),
     )
     assert comp.index.tolist() == list(COMPONENTS)
     # potential (half-life 60): SH 1/2 + 1/2 = 1; NJ 1/2 + 1/4 = 0.75; HZ 0.75

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -33,3 +35,12 @@ def distance_matrix_km(points: pd.DataFrame) -> pd.DataFrame:
     lat = points["lat"].to_numpy(float)
     d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     return pd.DataFrame(d, index=points.index, columns=points.index)
+
+
+#: Albers equal-area projection for China (standard parallels 25 and 47 N, central meridian 105 E).
+CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+
+
+def area_km2(polygons: Any) -> pd.Series:
+    """Areas in km² of EPSG:4326 polygons (a GeoSeries), on an equal-area projection."""
+    return pd.Series(polygons.to_crs(CHINA_ALBERS).area.to_numpy() / 1e6, index=polygons.index, name="area_km2")

@@ -31,10 +31,11 @@ import pandas as pd
 from . import accessibility as acc
 from . import centrality as cen
 from . import equity as eq
+from . import hierarchy as hier
 from . import integration as integ
 from . import polycentricity as poly
 from . import structure as struct
-from ._geo import distance_matrix_km
+from ._geo import area_km2, distance_matrix_km
 from ._keys import key
 from .convert import MODES
 from .datasets import close_matches, load_cities, load_metros
@@ -149,15 +150,17 @@ def _city_measures(
     p: MetricParams,
     core: int = CORE,
     subcentres: tuple[int, ...] = SUBCENTRES,
+    self_time: pd.Series | None = None,
 ) -> pd.DataFrame:
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
     cols: dict[str, pd.Series] = {}
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
     for mode, T in od.items():
         cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
         cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp)
-        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", params=p)
-        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", params=p)
-        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", params=p)
+        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
+        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
         for t in p.thresholds_min:
             cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
         cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
@@ -169,6 +172,24 @@ def _city_measures(
         cols[key("time_to_core", mode)] = acc.time_to(T, core)
         cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
     return pd.DataFrame(cols)
+
+
+def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
+    """Internal time of each zone for self-potential: Rich's formula on the zone's polygon.
+
+    :func:`yrdnet.accessibility.rich_self_time` at ``p.self_speed_kph`` on the area of
+    each zone's polygon (the city boundaries at city level, the county boundaries at
+    county level); ``p.self_time_min`` where a zone has no polygon (point zones).
+    """
+    polys = (Z if Z is not None else load_zones("city")).polygons
+    out = pd.Series(p.self_time_min, index=ids, name="self_time_min", dtype=float)
+    if polys is not None:
+        g = polys.reindex(ids)
+        known = g.notna() & ~g.is_empty
+        if known.any():
+            area = area_km2(gpd.GeoSeries(g[known], crs="EPSG:4326"))
+            out.loc[area.index] = acc.rich_self_time(area, speed_kph=p.self_speed_kph)
+    return out
 
 
 def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str, pd.DataFrame]:
@@ -193,6 +214,86 @@ def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones
             k = min(_BETWEENNESS_SOURCES, n_zones)
             out[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode, k=k, seed=0)
     return out
+
+
+def _hierarchy(
+    G: nx.MultiDiGraph,
+    zt: pd.DataFrame,
+    ids: list[int],
+    T: pd.DataFrame,
+    city_table: pd.DataFrame,
+    p: MetricParams,
+    *,
+    level: str,
+    centrality: bool,
+) -> list[tuple[str, float, str]]:
+    """Hierarchy rows (city scale) and the new city columns, added to ``city_table`` in place."""
+    pop = zt.loc[ids, "population"].astype(float)
+    F = poly.gravity_flows(T, pop, params=p)
+    city_of = zt.loc[ids, "city"] if level != "city" else pd.Series(ids, index=ids)
+    Fc = hier.city_flows(F, city_of)
+    cpop = pop.groupby(city_of.to_numpy()).sum()
+    no_self = acc.potential_accessibility(T, pop, decay="exp", params=p, self_potential=False)
+    no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
+    pot = city_table[key("pot", "multimodal", exp=None, pop=None)]
+    dom = hier.dominance_index(Fc)
+    ts = hier.train_strength(G).reindex(city_table.index).fillna(0.0)
+    city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
+    city_table["train_strength"] = ts["train_strength"].to_numpy(float)
+    city_table["train_degree"] = ts["train_degree"].to_numpy(float)
+    gb = None
+    if centrality:
+        gb = hier.gravity_betweenness(G, F).reindex(city_table.index).fillna(0.0)
+        city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
+    return hier.hierarchy_indicators(
+        flows=Fc,
+        population=cpop,
+        potential=pot,
+        potential_no_self=no_self_city,
+        core=CORE,
+        subcentres=SUBCENTRES,
+        strength=city_table["train_strength"],
+        gravity_btw=gb,
+        top_n=p.top_n,
+    )
+
+
+def _size_rows(rows: list[dict[str, Any]], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
+    """Morphological polycentricity rows per size measure; returns the stepwise curves."""
+    stepwise = []
+    for sname, raw_sizes in sizes.items():
+        s = raw_sizes[raw_sizes > 0]
+        if len(s) >= 2:
+            fit = poly.rank_size_slope(s, min(top_n, len(s)))
+            _region_rows(
+                rows,
+                f"rank_size_slope_{sname}",
+                fit.slope,
+                "polycentricity",
+                f"rank-size slope q of the top {fit.n} centres by {sname} (0 = equal centres)",
+            )
+            _region_rows(
+                rows,
+                f"entropy_{sname}",
+                poly.entropy(s),
+                "polycentricity",
+                f"normalised entropy of {sname} shares (1 = perfectly even)",
+            )
+            _region_rows(
+                rows,
+                f"hhi_{sname}",
+                poly.hhi(s),
+                "polycentricity",
+                f"normalised Herfindahl-Hirschman index of {sname} (1 = monocentric)",
+            )
+            _region_rows(rows, f"gini_{sname}", eq.gini(s.to_numpy()), "polycentricity", f"Gini of {sname}")
+            prim = poly.primacy(s)
+            for k_, v in prim.items():
+                _region_rows(rows, f"primacy_{k_}_{sname}", v, "polycentricity", f"primacy index {k_} of {sname}")
+            sw = poly.stepwise_curve(s)
+            sw.insert(0, "size_measure", sname)
+            stepwise.append(sw.reset_index())
+    return stepwise
 
 
 def _region_rows(out: list[dict[str, Any]], name: str, value: float, group: str, description: str) -> None:
@@ -281,7 +382,8 @@ def analyze(
     t_route = time.perf_counter()
 
     # ------------------------------------------------------------ per zone
-    measures = _city_measures(od, zt, dist, p, core, subcentres)
+    tii = self_times(Z, zt.index, p)
+    measures = _city_measures(od, zt, dist, p, core, subcentres, tii if p.self_potential else None)
     city_btw = _betweenness(G, measures, level, len(zt)) if centrality else {}
     table = zt.join(measures)
     if level == "city":
@@ -296,40 +398,7 @@ def analyze(
     sizes = {"population": pop, "gdp": zt.loc[ids, "gdp"].astype(float), "potential": pot}
     if centrality and level == "city":
         sizes["betweenness"] = table[key("betweenness", "multimodal")]
-    stepwise = []
-    top_n = min(p.top_n, len(ids))
-    for sname, raw_sizes in sizes.items():
-        s = raw_sizes[raw_sizes > 0]
-        if len(s) >= 2:
-            fit = poly.rank_size_slope(s, min(top_n, len(s)))
-            _region_rows(
-                rows,
-                f"rank_size_slope_{sname}",
-                fit.slope,
-                "polycentricity",
-                f"rank-size slope q of the top {fit.n} centres by {sname} (0 = equal centres)",
-            )
-            _region_rows(
-                rows,
-                f"entropy_{sname}",
-                poly.entropy(s),
-                "polycentricity",
-                f"normalised entropy of {sname} shares (1 = perfectly even)",
-            )
-            _region_rows(
-                rows,
-                f"hhi_{sname}",
-                poly.hhi(s),
-                "polycentricity",
-                f"normalised Herfindahl-Hirschman index of {sname} (1 = monocentric)",
-            )
-            _region_rows(rows, f"gini_{sname}", eq.gini(s.to_numpy()), "polycentricity", f"Gini of {sname}")
-            prim = poly.primacy(s)
-            for k_, v in prim.items():
-                _region_rows(rows, f"primacy_{k_}_{sname}", v, "polycentricity", f"primacy index {k_} of {sname}")
-            sw = poly.stepwise_curve(s)
-            sw.insert(0, "size_measure", sname)
-            stepwise.append(sw.reset_index())
+    stepwise = _size_rows(rows, sizes, min(p.top_n, len(ids)))
     uci = poly.urban_centrality_index(pop, T)
     _region_rows(
         rows,
@@ -438,13 +507,16 @@ def analyze(
             "spatial-structure optimisation index (weighted mean of the four components)",
         )
         sensitivity = struct.weight_sensitivity(comp, p.weights, n=sensitivity_samples)
-    region = pd.DataFrame(rows).set_index("indicator")
     policy = _graph_targets(G, Z, None, od)
     if level == "city":
         city_table, zone_table = table, None
     else:
         zone_table = table
         city_table = aggregate_to_cities(table, cities, metros, extra=city_btw)
+    if CORE in city_table.index and len(ids) >= 2:
+        for name, value, desc in _hierarchy(G, zt, ids, T, city_table, p, level=level, centrality=centrality):
+            _region_rows(rows, name, value, "hierarchy", desc)
+    region = pd.DataFrame(rows).set_index("indicator")
     t1 = time.perf_counter()
     log.info("analyzed %s: routing %.3f s, metrics %.3f s", G.graph.get("scenario"), t_route - t0, t1 - t_route)
     return ScenarioResult(

@@ -297,7 +297,7 @@ class StructureWeights(_Replace):
 
 @dataclass(frozen=True)
 class MetricParams(_Replace):
-    """Parameters of the accessibility, polycentricity and integration metrics.
+    r"""Parameters of the accessibility, polycentricity and integration metrics.
 
     Parameters
     ----------
@@ -327,9 +327,20 @@ class MetricParams(_Replace):
     flow_beta
         Decay per minute of the gravity flows behind potential functional polycentricity.
     self_potential
-        Include a city's own mass (at ``self_time_min``) in potential accessibility.
+        Include a zone's own mass at its internal time :math:`t_{ii}` in potential
+        accessibility. Default ``True`` (since issue 11): without it a large zone's own
+        population is invisible and the core (Shanghai, 25 million people in one zone)
+        ranks 13th-18th of 41 on potential; with it Shanghai ranks first. The choice
+        changes results materially (Condeço-Melhorado et al. 2016), so it is held fixed
+        across scenarios; set ``False`` for the pre-issue-11 values.
+    self_speed_kph
+        Speed of Rich's internal trip, :math:`t_{ii} = 0.5\,\sqrt{A_i/\pi} / v`
+        (:func:`yrdnet.accessibility.rich_self_time`), used by :func:`yrdnet.analyze`
+        where zone polygons are known. Default 20 km/h, the value of the application
+        quoted in the indicators digest (§0.3).
     self_time_min
-        Internal travel time used for self-potential.
+        Internal time where no zone area is known (point zones), and the default of
+        :func:`yrdnet.accessibility.potential_accessibility` given no per-zone times.
     weights
         Weights of the spatial-structure optimisation index.
     """
@@ -345,7 +356,8 @@ class MetricParams(_Replace):
     integration_min: float = 60.0
     core_link_min: float = 90.0
     flow_beta: float = math.log(2) / 60.0
-    self_potential: bool = False
+    self_potential: bool = True
+    self_speed_kph: float = 20.0
     self_time_min: float = 15.0
     weights: StructureWeights = field(default_factory=StructureWeights)
 
@@ -367,6 +379,7 @@ class MetricParams(_Replace):
                 "core_link_min",
                 "flow_beta",
                 "self_time_min",
+                "self_speed_kph",
             ),
         )
         if not self.thresholds_min or any(t <= 0 for t in self.thresholds_min):
