@@ -487,6 +487,18 @@ def analyze(
         for m, v in metro_in_scope.items():
             sub = poly.entropy(pot.loc[v]) if len(v) >= 2 else np.nan
             mtab.loc[m, "entropy_potential"] = sub
+        cm = integ.core_member_integration(
+            T, metro_in_scope, cores, pop, midpoint=p.integration_min, slope=p.integration_slope
+        )
+        mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
+        for k_, desc in (
+            (
+                "logistic_integration",
+                "core-to-member integration, log-logistic decay around 60 min, metros by population",
+            ),
+            ("core_mean_time_min", "population-weighted mean time from each metro core to its members, minutes"),
+        ):
+            _region_rows(rows, f"metro_{k_}", cm.attrs.get(k_, np.nan), "integration", desc)
         mtab.insert(0, "name_en", metros.loc[list(mtab.index), "name_en"])
     else:
         mtab = pd.DataFrame()
@@ -616,6 +628,39 @@ def aggregate_to_cities(
     return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
 
 
+#: Timeline row: population-weighted Janelle convergence of core-member pairs vs the first scenario.
+CONVERGENCE = "convergence_core_members_min_per_year"
+
+
+def _core_member_pairs(res: ScenarioResult) -> tuple[list[tuple[int, int]], list[float]]:
+    """Core-member zone pairs of the current metros and the members' population."""
+    metros = load_metros()
+    if res.level == "city":
+        members = {cast(str, m): [int(x) for x in v] for m, v in metros["members"].items()}
+        cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
+    elif res.level == "county":
+        members, cores = load_zones("county").metro_members(metros)
+    else:
+        return [], []
+    ids = set(res.od["multimodal"].index)
+    z = res.zones if res.zones is not None else res.cities
+    pairs = [(cores[m], j) for m, js in members.items() for j in js if j != cores[m] and j in ids and cores[m] in ids]
+    w = [float(z["population"].get(j, 0.0)) if j in z.index else 0.0 for _, j in pairs]
+    return pairs, w
+
+
+def _convergence(base: ScenarioResult, res: ScenarioResult) -> float:
+    """Janelle's rate from ``base`` to ``res`` over core-member pairs (multimodal), min/year."""
+    if res.year <= base.year:
+        return 0.0 if res is base or res.year == base.year else float("nan")
+    pairs, w = _core_member_pairs(res)
+    if not pairs or sum(w) <= 0:
+        return float("nan")
+    return integ.time_space_convergence(
+        base.od["multimodal"], res.od["multimodal"], res.year - base.year, pairs, weights=w
+    )
+
+
 def timeline(
     scenarios: Sequence[str | Path | Scenario | ScenarioResult] = TIMELINE,
     *,
@@ -643,11 +688,14 @@ def timeline(
     -------
     pandas.DataFrame
         Index = indicator, one column per scenario (ordered as given), plus the network year
-        of each scenario in the row ``year``.
+        of each scenario in the row ``year`` and ``convergence_core_members_min_per_year``
+        (Janelle's rate of the core-member pairs of the current metros against the first
+        scenario, weighted by the member's population; 0 for the first).
     """
     Z = resolve_zones(zones)
     cols = {}
     years = {}
+    results: list[ScenarioResult] = []
     for s in scenarios:
         if isinstance(s, ScenarioResult):
             res = s
@@ -657,6 +705,10 @@ def timeline(
             )
         cols[res.name] = res.region["value"]
         years[res.name] = res.year
+        results.append(res)
+    if results:
+        for res in results:  # Janelle convergence against the first scenario
+            cols[res.name] = pd.concat([cols[res.name], pd.Series({CONVERGENCE: _convergence(results[0], res)})])
     df = pd.DataFrame(cols)
     if indicators is not None:
         df = df.loc[list(indicators)]

@@ -320,6 +320,10 @@ class MetricParams(_Replace):
         Default mass column for accessibility: ``"population"`` or ``"gdp"``.
     top_n
         Number of centres for the rank-size slope.
+    integration_slope
+        Slope :math:`b` of the log-logistic decay of the continuous integration score
+        (:func:`yrdnet.integration.logistic_decay`, midpoint ``integration_min``).
+        Default 2.326 (Geurs & van Eck 2001, indicators digest §1.2).
     integration_min
         Commuting threshold for metropolitan integration (NDRC 2019: 1-hour circle).
     core_link_min
@@ -354,6 +358,7 @@ class MetricParams(_Replace):
     mass: Literal["population", "gdp"] = "population"
     top_n: int = 10
     integration_min: float = 60.0
+    integration_slope: float = 2.326
     core_link_min: float = 90.0
     flow_beta: float = math.log(2) / 60.0
     self_potential: bool = True
@@ -376,6 +381,7 @@ class MetricParams(_Replace):
                 "daily_min",
                 "ideal_speed_kph",
                 "integration_min",
+                "integration_slope",
                 "core_link_min",
                 "flow_beta",
                 "self_time_min",
