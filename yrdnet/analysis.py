@@ -32,6 +32,7 @@ from . import accessibility as acc
 from . import centrality as cen
 from . import equity as eq
 from . import hierarchy as hier
+from . import hinterland as hl
 from . import integration as integ
 from . import polycentricity as poly
 from . import structure as struct
@@ -245,17 +246,26 @@ def _hierarchy(
     if centrality:
         gb = hier.gravity_betweenness(G, F).reindex(city_table.index).fillna(0.0)
         city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
-    return hier.hierarchy_indicators(
-        flows=Fc,
-        population=cpop,
-        potential=pot,
-        potential_no_self=no_self_city,
-        core=CORE,
-        subcentres=SUBCENTRES,
-        strength=city_table["train_strength"],
-        gravity_btw=gb,
-        top_n=p.top_n,
-    )
+    metro_cores = [int(c) for c in load_metros()["core_adcode"].unique() if int(c) in Fc.index]
+    cp = hl.core_periphery_coefficient(Fc, metro_cores) if len(Fc) - len(metro_cores) >= 2 else np.nan
+    return [
+        (
+            "core_periphery_coefficient",
+            cp,
+            "correlation of modelled city flows with an ideal metro-core/periphery pattern",
+        ),
+        *hier.hierarchy_indicators(
+            flows=Fc,
+            population=cpop,
+            potential=pot,
+            potential_no_self=no_self_city,
+            core=CORE,
+            subcentres=SUBCENTRES,
+            strength=city_table["train_strength"],
+            gravity_btw=gb,
+            top_n=p.top_n,
+        ),
+    ]
 
 
 def _size_rows(rows: list[dict[str, Any]], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
@@ -294,6 +304,66 @@ def _size_rows(rows: list[dict[str, Any]], sizes: dict[str, pd.Series], top_n: i
             sw.insert(0, "size_measure", sname)
             stepwise.append(sw.reset_index())
     return stepwise
+
+
+_CENTRE_NAMES = ("shanghai", "nanjing", "hangzhou", "hefei")
+
+
+def _town_country(
+    table: pd.DataFrame,
+    T: pd.DataFrame,
+    pop: pd.Series,
+    core: int,
+    subcentres: tuple[int, ...],
+) -> list[tuple[str, float, str, str]]:
+    """Town-country and core-hinterland rows ``(key, value, group, description)`` over the zones in scope."""
+    out: list[tuple[str, float, str, str]] = []
+    centres = {n: z for n, z in zip(_CENTRE_NAMES, (core, *subcentres), strict=False) if z in T.index}
+    cov = hl.hinterland_coverage(T, pop, centres)
+    for name, r in cov.iterrows():
+        for t in (60, 120):
+            out.append(
+                (
+                    f"population_within_{t}min_of_{name}",
+                    float(r[f"population_within_{t}min"]),
+                    "hinterland",
+                    f"population within {t} min of {str(name).title()} (multimodal, own zone included)",
+                )
+            )
+    pot = table[key("pot", "multimodal", exp=None, pop=None)].astype(float)
+    groups = table["metros"].astype(str).str.split(";").str[0].replace("", "outside")
+    th = eq.theil(pot.to_numpy(), groups.to_numpy())
+    for part in ("within", "between"):
+        out.append(
+            (
+                f"theil_potential_{part}_metros",
+                float(th[part]),
+                "town_country",
+                f"Theil T of potential accessibility {part} metropolitan areas (a zone in its first area)",
+            )
+        )
+    if (
+        "kind" in table.columns
+        and table["kind"].isin(hl.URBAN_KINDS).any()
+        and not table["kind"].isin(hl.URBAN_KINDS).all()
+    ):
+        kinds = table["kind"].isin(hl.URBAN_KINDS).map({True: "district", False: "county"})
+        tk = eq.theil(pot.to_numpy(), kinds.to_numpy())
+        out.append(("theil_potential_between_districts_counties", float(tk["between"]), "town_country",
+                    "Theil T of potential between urban districts and counties"))  # fmt: skip
+        g = hl.town_country_gap(pot, table["kind"], pop)
+        out.append(("potential_ratio_districts_to_counties", float(g["ratio"]), "town_country",
+                    "potential of districts over counties, population-weighted (> 1: towns ahead)"))  # fmt: skip
+        w = table[key("watt", "multimodal", pop=None)].astype(float)
+        if np.isfinite(w).all():
+            gw = hl.town_country_gap(w, table["kind"], pop)
+            out.append(("watt_difference_counties_minus_districts_min", -float(gw["difference"]), "town_country",
+                        "multimodal WATT of counties minus districts, min (> 0: the country is farther)"))  # fmt: skip
+        if {"urban", "rural"} <= set(table.columns):
+            ur = hl.urban_rural_gap(pot, table["urban"], table["rural"])
+            out.append(("potential_ratio_urban_to_rural", float(ur["ratio"]), "town_country",
+                        "potential accessibility as the urban over the rural population sees it"))  # fmt: skip
+    return out
 
 
 def _region_rows(out: list[dict[str, Any]], name: str, value: float, group: str, description: str) -> None:
@@ -386,6 +456,9 @@ def analyze(
     measures = _city_measures(od, zt, dist, p, core, subcentres, tii if p.self_potential else None)
     city_btw = _betweenness(G, measures, level, len(zt)) if centrality else {}
     table = zt.join(measures)
+    table["time_to_metro_core_multimodal"] = hl.time_to_metro_core(od["multimodal"], members, metro_cores).reindex(
+        table.index
+    )
     if level == "city":
         table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
     table = table.loc[ids]
@@ -519,6 +592,8 @@ def analyze(
             "spatial-structure optimisation index (weighted mean of the four components)",
         )
         sensitivity = struct.weight_sensitivity(comp, p.weights, n=sensitivity_samples)
+    for name, value, group, desc in _town_country(table, T, pop, core, subcentres):
+        _region_rows(rows, name, value, group, desc)
     policy = _graph_targets(G, Z, None, od)
     if level == "city":
         city_table, zone_table = table, None
