@@ -50,6 +50,7 @@ __all__ = [
     "network_efficiency",
     "nodal_efficiency",
     "potential_accessibility",
+    "reachable_share",
     "rich_self_time",
     "straightness",
     "time_to",
@@ -262,6 +263,48 @@ def n_reachable(T: pd.DataFrame) -> pd.Series:
     T, t = _od(T)
     counts = (np.isfinite(t) & _offdiag(t.shape[0])).sum(axis=1)
     return pd.Series(counts, index=T.index, name="n_reachable")
+
+
+def reachable_share(T: pd.DataFrame, mass: pd.Series) -> pd.Series:
+    r"""Share of the other zones' mass reachable from each zone (the companion of WATT).
+
+    .. math:: R_i = \frac{\sum_{j \ne i,\, T_{ij} < \infty} M_j}{\sum_{j \ne i} M_j}
+
+    Parameters
+    ----------
+    T
+        Travel-time matrix, minutes.
+    mass
+        Destination masses, indexed by zone id.
+
+    Returns
+    -------
+    pandas.Series
+        In [0, 1], named ``"reachable_share"``.
+
+    Notes
+    -----
+    :func:`watt` averages over reachable destinations only, so a network that connects a
+    distant zone can *raise* WATT; reading WATT beside :math:`R_i` is the one way this
+    package handles unreachable pairs in every year (no invented penalty time).
+    Self-pairs are excluded.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ids = [1, 2, 3]
+    >>> T = pd.DataFrame([[0, 60, np.inf], [60, 0, 90], [np.inf, 90, 0]], ids, ids)
+    >>> reachable_share(T, pd.Series({1: 1.0, 2: 1.0, 3: 3.0})).tolist()
+    [0.25, 1.0, 0.5]
+    """
+    T, t = _od(T)
+    m = _align(mass, T.index, "mass")
+    off = _offdiag(t.shape[0])
+    reach = (np.isfinite(t) & off).astype(float) @ m
+    total = off.astype(float) @ m
+    return pd.Series(
+        np.divide(reach, total, out=np.zeros_like(reach), where=total > 0), index=T.index, name="reachable_share"
+    )
 
 
 def watt(T: pd.DataFrame, mass: pd.Series) -> pd.Series:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import accessibility as acc
+from . import airports as air
 from . import centrality as cen
 from . import equity as eq
 from . import hierarchy as hier
@@ -164,6 +165,7 @@ def _city_measures(
         cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
         for t in p.thresholds_min:
             cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
+        cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
         cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
         cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
         cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
@@ -191,6 +193,16 @@ def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
             area = area_km2(gpd.GeoSeries(g[known], crs="EPSG:4326"))
             out.loc[area.index] = acc.rich_self_time(area, speed_kph=p.self_speed_kph)
     return out
+
+
+def _airport_times(Z: Zones | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
+    """Multimodal time to the nearest airport and international hub (airports attached to zones)."""
+    from .datasets import load_airports
+
+    ap = load_airports()
+    polys = (Z if Z is not None else load_zones("city")).polygons
+    attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
+    return air.time_to_airports(T, attached, ap["role"])
 
 
 def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str, pd.DataFrame]:
@@ -316,8 +328,14 @@ def _town_country(
     core: int,
     subcentres: tuple[int, ...],
 ) -> list[tuple[str, float, str, str]]:
-    """Town-country and core-hinterland rows ``(key, value, group, description)`` over the zones in scope."""
+    """Airport, town-country and core-hinterland rows ``(key, value, group, description)`` over the zones in scope."""
     out: list[tuple[str, float, str, str]] = []
+    for col in ("time_to_airport_min", "time_to_international_hub_min"):
+        v = table[col].astype(float)
+        ok = np.isfinite(v)
+        what = col[:-4].replace("_", " ")
+        desc = f"population-weighted mean {what} (multimodal; airport in its zone), min"
+        out.append((f"mean_{col}", acc.weighted_mean(v[ok], pop[ok]), "accessibility", desc))
     centres = {n: z for n, z in zip(_CENTRE_NAMES, (core, *subcentres), strict=False) if z in T.index}
     cov = hl.hinterland_coverage(T, pop, centres)
     for name, r in cov.iterrows():
@@ -459,6 +477,7 @@ def analyze(
     table["time_to_metro_core_multimodal"] = hl.time_to_metro_core(od["multimodal"], members, metro_cores).reindex(
         table.index
     )
+    table = table.join(_airport_times(Z, zt, od["multimodal"]))
     if level == "city":
         table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
     table = table.loc[ids]
@@ -514,6 +533,13 @@ def analyze(
             acc.global_efficiency(Tm, dist.loc[ids, ids], params=p),
             "accessibility",
             f"weighted Latora-Marchiori efficiency by {mode}, normalised by the ideal network",
+        )
+        _region_rows(
+            rows,
+            f"reachable_share_pop_{mode}",
+            acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop),
+            "accessibility",
+            f"population-weighted share of the other zones' population reachable by {mode} (read beside WATT)",
         )
         w = table[key("watt", mode, pop=None)]
         ok = np.isfinite(w)
@@ -756,6 +782,10 @@ def timeline(
         Scenarios or results, in order.
     scope, params, zones, masses
         Passed to :func:`analyze` (``zones="county"`` for the county level).
+        ``masses="both"`` returns the fixed-mass track (2020 census) and, below it, the
+        census-mass track (rows suffixed ``" (census masses)"``): the first isolates the
+        network, the second adds population change (results given as items are reused
+        in both).
     indicators
         Keep only these rows.
 
@@ -767,6 +797,16 @@ def timeline(
         (Janelle's rate of the core-member pairs of the current metros against the first
         scenario, weighted by the member's population; 0 for the first).
     """
+    if masses == "both":  # the fixed-mass track, then the census-mass one beside it
+        kw: dict[str, Any] = {"scope": scope, "params": params, "zones": zones}
+        fixed = timeline(scenarios, masses="2020", **kw)
+        census = timeline(scenarios, masses="census", **kw).drop(index="year")
+        census.index = [f"{r} (census masses)" for r in census.index]
+        out = pd.concat([fixed, census])
+        if indicators is None:
+            return out
+        keep = list(indicators)
+        return out.loc[[*keep, *(f"{r} (census masses)" for r in keep)]]
     Z = resolve_zones(zones)
     cols = {}
     years = {}
