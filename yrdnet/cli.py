@@ -214,15 +214,19 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "map":
         name = _scenario_from(args.scenario)
-        Z = yrdnet.load_zones(args.zones)
+        folder = Path(args.scenario)
+        saved = folder.is_dir() and (folder / "result.json").is_file()
+        # a result folder: its saved tables are drawn (no re-analysis) at its own level
+        res0 = yrdnet.ScenarioResult.from_dir(folder) if saved else None
+        Z = yrdnet.load_zones(res0.level if res0 is not None else args.zones)
         G = yrdnet.build_graph(name, zones=Z)
-        res = yrdnet.analyze(G, zones=Z)
+        res = res0 if res0 is not None else yrdnet.analyze(G, zones=Z)
         base = base_graph = None
         if args.base:
             base_graph = yrdnet.build_graph(_scenario_from(args.base), zones=Z)
             base = yrdnet.analyze(base_graph, zones=Z)
         kw = {}
-        if args.origin and args.zones != "city":
+        if args.origin and res.level != "city":
             unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
             if unknown:
                 raise ValueError(f"unknown --origin zone id(s) {unknown}; expected county adcodes, e.g. 310101")

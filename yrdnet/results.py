@@ -84,6 +84,65 @@ class ScenarioResult:
             z["city"] = z.index.astype(int)
             self.zones = z
 
+    @classmethod
+    def from_dir(cls, path: str | Path) -> ScenarioResult:
+        """Read a result folder written by :meth:`to_dir` back into a :class:`ScenarioResult`.
+
+        Tables come back as written (CSV precision: ``od_<mode>.csv`` to 0.01 min);
+        ``cities`` and ``zones`` take their geometry from the GeoPackages.
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``path`` holds no ``result.json`` (not a result folder).
+
+        Examples
+        --------
+        >>> res = ScenarioResult.from_dir("results/baseline_2025")  # doctest: +SKIP
+        """
+        import json
+
+        path = Path(path)
+        meta_file = path / "result.json"
+        if not meta_file.is_file():
+            raise FileNotFoundError(f"{path} is not a yrdnet result folder (no result.json)")
+        doc = json.loads(meta_file.read_text(encoding="utf-8"))
+
+        def csv(name: str, **kw: Any) -> pd.DataFrame:
+            f = path / name
+            return pd.read_csv(f, **kw) if f.is_file() and f.stat().st_size > 1 else pd.DataFrame()
+
+        def geo(name: str, layer: str, table: pd.DataFrame) -> gpd.GeoDataFrame:
+            g = gpd.read_file(path / name, layer=layer)
+            return gpd.GeoDataFrame(table, geometry=g.geometry.to_numpy(), crs=g.crs)
+
+        cities = geo("cities.gpkg", "cities", csv("cities.csv", index_col=0))
+        level = str(doc.get("level", "city"))
+        zones = geo("zones.gpkg", "zones", csv("zones.csv", index_col=0)) if level != "city" else None
+        od = {}
+        for f in sorted(path.glob("od_*.csv")):
+            T = pd.read_csv(f, index_col=0)
+            T.columns = T.columns.astype(T.index.dtype)
+            od[f.stem[3:]] = T
+        return cls(
+            name=str(doc["name"]),
+            year=int(doc["year"]),
+            scope=str(doc["scope"]),
+            cities=cities,
+            metros=csv("metros.csv", index_col=0),
+            region=csv("region.csv", index_col=0),
+            od=od,
+            stepwise=csv("stepwise.csv"),
+            linkage=csv("linkage.csv"),
+            functional=csv("functional.csv", index_col=0),
+            sensitivity=csv("sensitivity.csv", index_col=0),
+            notes=list(doc.get("notes", [])),
+            meta=dict(doc.get("meta", {})),
+            zones=zones,
+            level=level,
+            targets=csv("targets.csv", index_col=0),
+        )
+
     def index(self, name: str) -> float:
         """Value of one region indicator, e.g. ``res.index("structure_index")``."""
         return float(cast(float, self.region.loc[name, "value"]))
