@@ -93,13 +93,31 @@ _CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def _txt(text: Any, lg: str, fallback: Any = "") -> str:
-    """Text safe to draw: CJK characters the chosen font lacks (all, in English) are dropped."""
+    """Text safe to draw: CJK characters the chosen font lacks (all, in English) are dropped.
+
+    A raw indicator key (e.g. ``pot_exp_pop_rail``) is replaced by its words and unit from
+    the registry (:func:`yrdnet.indicators.label`).
+    """
     s = str(text)
+    if re.fullmatch(r"[a-z0-9_]+", s) and "_" in s:
+        from .indicators import label
+
+        s = label(s)
     if lg == "en" or cjk_font() is None:
         s = re.sub(r"\(\s*\)", "", _CJK_RE.sub("", s)).strip(" ,;:")
     else:
         s = _CJK_RE.sub(lambda m: m.group(0) if ord(m.group(0)) in _CHARMAP else "", s)
     return s or str(fallback)
+
+
+def _num(v: float) -> str:
+    """A legend number without scientific notation: 16,000,000 -> '16 M', 12,345 -> '12,345'."""
+    a = abs(float(v))
+    if a >= 1e6:
+        return f"{v / 1e6:,.3g} M"
+    if a >= 1e4:
+        return f"{v:,.0f}"
+    return f"{v:.4g}"
 
 
 def _lang(lang: Lang) -> Literal["zh", "en"]:
@@ -386,7 +404,7 @@ def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[
     idx = np.full(len(y), -1)
     idx[ok] = cl.yb
     lo = [float(np.min(y[ok]))] + [float(b) for b in cl.bins[:-1]]
-    labels = [f"{a:,.4g} – {b:,.4g}" for a, b in zip(lo, cl.bins, strict=True)]
+    labels = [f"{_num(a)} – {_num(b)}" for a, b in zip(lo, cl.bins, strict=True)]
     return idx, labels
 
 
