@@ -47,3 +47,13 @@ def test_region_and_markdown(cmp, tmp_path):
 def test_compare_needs_two():
     with pytest.raises(ValueError, match="at least one other"):
         yrdnet.compare("baseline_2025")
+
+
+@pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
+def test_comparison_markdown_opens_with_a_headline() -> None:
+    import yrdnet
+
+    md = yrdnet.compare("baseline_2025", "plan_2035").to_markdown()
+    head = md.split("## Region indices")[0]
+    assert "## Headline" in head and "What changed most:" in head and "Where:" in head
+    assert "pot_exp_pop" not in head.split("What changed most:")[1].split("\n")[0]  # words, not keys

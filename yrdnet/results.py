@@ -230,9 +230,50 @@ class Comparison:
     gainers: pd.DataFrame
     zones: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def headline(self, *, top: int = 5) -> list[str]:
+        """The summary that opens ``comparison.md``: what changed most, where and for whom.
+
+        Per compared scenario: the region indicators that moved most (relative change,
+        labelled from the registry), the cities that gain most, and the change for the
+        people the town-country and hinterland rows describe.
+        """
+        from .indicators import label
+
+        lines: list[str] = []
+        reg = self.region.reset_index()
+        for scen in self.others:
+            r = reg[(reg["scenario"] == scen) & np.isfinite(reg["delta_pct"]) & (reg["delta"].abs() > 1e-12)]
+            r = r[~r["indicator"].astype(str).str.startswith(("core_rank", "component_"))]
+            lines.append(f"**{scen} against {self.base}.**")
+            if r.empty:
+                lines.append("- No region indicator changed.")
+            else:
+                most = r.reindex(r["delta_pct"].abs().sort_values(ascending=False).index).head(top)
+                parts = [f"{label(str(x.indicator))} {x.delta_pct:+.1f} %" for x in most.itertuples()]
+                lines.append("- What changed most: " + "; ".join(parts) + ".")
+            g = self.gainers[self.gainers["scenario"] == scen].head(3)
+            if len(g):
+                where = [
+                    f"{x.name_en} (potential {x.pot_gain_pct:+.1f} %, {x.watt_saving_min:.0f} min saved)"
+                    for x in g.itertuples()
+                ]
+                lines.append("- Where: " + "; ".join(where) + ".")
+            whom = r[
+                r["indicator"]
+                .astype(str)
+                .str.contains("within_60min_of_shanghai|districts|urban_to_rural|reachable_share")
+            ]
+            if len(whom):
+                parts = [f"{label(str(x.indicator))} {x.base:.4g} → {x.value:.4g}" for x in whom.itertuples()]
+                lines.append("- For whom: " + "; ".join(parts) + ".")
+        return lines
+
     def to_markdown(self, *, top: int = 10) -> str:
-        """A readable Markdown report: region index deltas and the top gaining cities."""
+        """A readable Markdown report: a headline summary, region index deltas and the top gaining cities."""
         out = [f"# yrdnet comparison: {', '.join(self.others)} vs {self.base}", ""]
+        out.append("## Headline\n")
+        out.extend(self.headline())
+        out.append("")
         out.append("## Region indices\n")
         cols = ["scenario", "indicator", "base", "value", "delta", "delta_pct"]
         reg = self.region.reset_index()[cols]
