@@ -1,0 +1,155 @@
+r"""How robust the headline conclusions are to the metric choices (after Saisana et al. 2005).
+
+The travel-time matrices of a few scenarios are computed once; every combination of the
+metric-side choices below is then evaluated on them (no re-routing):
+
+* the decay half-life of potential accessibility and of the modelled flows
+  (45, 60, 90, 120 min; indicators digest §1.2);
+* self-potential on or off (Rich's internal time, :func:`yrdnet.analysis.self_times`);
+* the commuting midpoint of the log-logistic integration (45, 60, 90 min);
+* the time definition: door to door multimodal, or door to door by rail;
+* the metropolitan definition: current or 2016.
+
+For each headline conclusion :func:`conclusion_robustness` reports the share of the
+combinations (a full factorial, 4 x 2 x 3 x 2 x 2 = 96) in which it holds. Weights of a
+composite are not among the choices: no composite is built here (issue 11, item 6 is
+left open).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Sequence
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from . import accessibility as acc
+from . import equity as eq
+from . import hierarchy as hier
+from . import integration as integ
+from . import polycentricity as poly
+from ._assemble import CORE, self_times
+from .datasets import load_cities, load_metros
+from .params import MetricParams
+
+__all__ = ["CHOICES", "conclusion_robustness"]
+
+CHOICES: dict[str, tuple[object, ...]] = {
+    "half_life_min": (45.0, 60.0, 90.0, 120.0),
+    "self_potential": (True, False),
+    "commute_midpoint_min": (45.0, 60.0, 90.0),
+    "mode": ("multimodal", "rail"),
+    "metro_definition": ("current", "2016"),
+}
+
+
+def _measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str, object]) -> dict[str, float]:
+    beta = math.log(2) / float(choice["half_life_min"])  # type: ignore[arg-type]
+    p = MetricParams(beta=beta, flow_beta=beta, self_potential=bool(choice["self_potential"]))
+    metros = load_metros(str(choice["metro_definition"]))
+    members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
+    cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
+    cm = integ.core_member_integration(
+        T,
+        members,
+        cores,
+        pop,
+        midpoint=float(choice["commute_midpoint_min"]),  # type: ignore[arg-type]
+    )
+    pot = acc.potential_accessibility(T, pop, decay="exp", params=p, self_time_min=tii)
+    F = poly.gravity_flows(T, pop, params=p)
+    return {
+        "integration": float(cm.attrs["logistic_integration"]),
+        "dominance_core": float(hier.dominance_index(F)[CORE]),
+        "gini_potential": float(eq.gini(pot.to_numpy(float))),
+        "core_rank_potential": float(pot.rank(ascending=False, method="min")[CORE]),
+    }
+
+
+def conclusion_robustness(
+    scenarios: Sequence[str] = ("baseline_2010", "baseline_2025", "plan_2035"),
+) -> pd.DataFrame:
+    """Share of the metric-choice combinations in which each headline conclusion holds.
+
+    Parameters
+    ----------
+    scenarios
+        Three scenarios ``(first, base, plan)``: the start of the timeline, the base and
+        the plan (default 2010, 2025, 2035), at city level with 2020 masses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index conclusion: ``holds_share`` (in [0, 1]), ``n_combinations``, and the
+        median change across the combinations (``median_change``).
+
+    Notes
+    -----
+    Conclusions: the plan raises integration over the base; the core's dominance in
+    modelled flows grows from the first scenario to the plan (a Matthew effect) or falls
+    (convergence); the inequality (Gini) of potential accessibility falls from the first
+    scenario to the plan; Shanghai ranks first on potential accessibility in the plan.
+
+    References
+    ----------
+    .. [1] Saisana et al. (2005), uncertainty analysis of composite indicators, as named
+       by issue 11 (not in the project's indicators digest; details not retrieved).
+
+    Examples
+    --------
+    >>> conclusion_robustness()  # doctest: +SKIP
+    """
+    from .routing import UnreachableWarning, travel_times
+    from .scenario import build_graph, load_scenario
+
+    if len(scenarios) != 3:
+        raise ValueError(f"conclusion_robustness needs three scenarios (first, base, plan), got {list(scenarios)}")
+    cities = load_cities()
+    pop = cities["population"].astype(float)
+    tii = self_times(None, cities.index, MetricParams())
+    od: dict[tuple[str, str], pd.DataFrame] = {}
+    for s in scenarios:
+        G = build_graph(load_scenario(s))
+        for mode in CHOICES["mode"]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UnreachableWarning)
+                od[(s, str(mode))] = travel_times(G, str(mode)).loc[cities.index, cities.index]
+    first, base, plan = scenarios
+    names = list(CHOICES)
+    rows: dict[str, list[float]] = {k: [] for k in ("integration", "dominance_up", "dominance_down", "gini", "rank")}
+    changes: dict[str, list[float]] = {k: [] for k in rows}
+    for combo in itertools.product(*CHOICES.values()):
+        choice = dict(zip(names, combo, strict=True))
+        m = {s: _measures(od[(s, str(choice["mode"]))], pop, tii, choice) for s in scenarios}
+        d_int = m[plan]["integration"] - m[base]["integration"]
+        d_dom = m[plan]["dominance_core"] - m[first]["dominance_core"]
+        d_gini = m[plan]["gini_potential"] - m[first]["gini_potential"]
+        for k, holds, change in (
+            ("integration", d_int > 0, d_int),
+            ("dominance_up", d_dom > 0, d_dom),
+            ("dominance_down", d_dom < 0, d_dom),
+            ("gini", d_gini < 0, d_gini),
+            ("rank", m[plan]["core_rank_potential"] == 1, m[plan]["core_rank_potential"]),
+        ):
+            rows[k].append(float(holds))
+            changes[k].append(float(change))
+    labels = {
+        "integration": f"{plan} raises metro integration over {base}",
+        "dominance_up": f"the core's dominance in modelled flows grows {first} -> {plan} (Matthew effect)",
+        "dominance_down": f"the core's dominance in modelled flows falls {first} -> {plan} (convergence)",
+        "gini": f"inequality (Gini) of potential accessibility falls {first} -> {plan}",
+        "rank": f"Shanghai ranks first on potential accessibility in {plan}",
+    }
+    out = pd.DataFrame(
+        {
+            "holds_share": [float(np.mean(rows[k])) for k in labels],
+            "n_combinations": [len(rows[k]) for k in labels],
+            "median_change": [float(np.median(changes[k])) for k in labels],
+        },
+        index=pd.Index([labels[k] for k in labels], name="conclusion"),
+    )
+    return out
