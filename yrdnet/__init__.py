@@ -16,12 +16,17 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
+from . import airports as airports
 from . import datasets as datasets
 from . import gtfs as gtfs
+from . import hierarchy as hierarchy
+from . import hinterland as hinterland
+from . import indicators as indicators
 from . import osm as osm
 from . import params as params
 from . import services as services
 from . import timetable as timetable
+from . import uncertainty as uncertainty
 from . import zones as zones
 from ._errors import DataError as DataError
 from ._errors import DataWarning as DataWarning
@@ -96,6 +101,7 @@ __all__ = [
     "YrdnetError",
     "Zones",
     "__version__",
+    "airports",
     "analyze",
     "available",
     "build_graph",
@@ -110,6 +116,9 @@ __all__ = [
     "graph_from_xml",
     "graph_to_gdfs",
     "gtfs",
+    "hierarchy",
+    "hinterland",
+    "indicators",
     "list_scenarios",
     "load_cities",
     "load_highways",
@@ -136,6 +145,7 @@ __all__ = [
     "travel_times",
     "travel_times_incremental",
     "trip_breakdown",
+    "uncertainty",
     "zones",
     "zones_from_gdf",
 ]
