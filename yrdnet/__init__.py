@@ -17,6 +17,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 from . import airports as airports
+from . import composite as composite
 from . import datasets as datasets
 from . import gtfs as gtfs
 from . import hierarchy as hierarchy
@@ -38,6 +39,7 @@ from ._errors import YrdnetError as YrdnetError
 from .analysis import analyze as analyze
 from .analysis import timeline as timeline
 from .compare import compare as compare
+from .composite import composite_index as composite_index
 from .convert import compile_graph as compile_graph
 from .convert import graph_to_gdfs as graph_to_gdfs
 from .datasets import available as available
@@ -107,6 +109,8 @@ __all__ = [
     "build_graph",
     "compare",
     "compile_graph",
+    "composite",
+    "composite_index",
     "datasets",
     "earliest_arrival",
     "get_path",

@@ -31,6 +31,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "mass": ("pop", "gdp"),
     "circle": ("metro_1h", "region_2h", "region_3h"),
     "component": ("polycentricity", "integration", "linkage", "equity"),
+    "pillar": ("core_hierarchy", "metro_integration", "intercity_linkage", "core_hinterland_equity"),
 }
 
 
@@ -154,7 +155,17 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("component_{component}", "structure", "score", _R, "structure component {component}", "", "",
               "yrdnet.structure.structure_components"),
     Indicator("structure_index", "structure", "score", _R, "spatial-structure optimisation index",
-              "weighted mean of the four components", "", "yrdnet.structure.structure_index"),
+              "weighted mean of the four components; superseded by composite_index", "",
+              "yrdnet.structure.structure_index"),
+    Indicator("core_link_attainment", "composite", "share", _R, "attainment of the core-link targets",
+              "mean over the core_link targets of min(1, threshold / fastest station-to-station time); inf = 0",
+              "NDRC & MoT 2020 YRD transport plan (data/targets.csv)", "yrdnet.composite.core_link_attainment"),
+    Indicator("composite_{pillar}", "composite", "score", _R, "composite component {pillar}",
+              "distance to target: 2010 = 0, target = 1 (the plan_2035 value where no citable target)",
+              "OECD & JRC 2008", "yrdnet.composite.distance_to_target"),
+    Indicator("composite_index", "composite", "score", _R, "spatial-structure composite",
+              "weighted geometric mean of the four component scores, floored at 0.01 and capped at 1",
+              "OECD & JRC 2008", "yrdnet.composite.composite_index"),
     Indicator("mean_time_to_airport_min", _A, "min", _R, "mean time to the nearest airport", "population-weighted",
               "", "yrdnet.airports.time_to_airports"),
     Indicator("mean_time_to_international_hub_min", _A, "min", _R, "mean time to an international hub",

@@ -207,6 +207,11 @@ def structure_index(
 ) -> float:
     r"""Spatial-structure optimisation index: weighted mean of the component scores.
 
+    Superseded by :func:`yrdnet.composite.composite_index` (issue 11, item 6: one
+    component per idea, distance-to-target normalisation, geometric aggregation,
+    effective weights); kept because the ``structure_index`` region row is scripted
+    against.
+
     .. math:: I = \frac{\sum_k w_k c_k}{\sum_k w_k}, \qquad
               k \in \{\text{polycentricity, integration, linkage, equity}\}
 

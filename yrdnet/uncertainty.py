@@ -11,9 +11,10 @@ metric-side choices below is then evaluated on them (no re-routing):
 * the metropolitan definition: current or 2016.
 
 For each headline conclusion :func:`conclusion_robustness` reports the share of the
-combinations (a full factorial, 4 x 2 x 3 x 2 x 2 = 96) in which it holds. Weights of a
-composite are not among the choices: no composite is built here (issue 11, item 6 is
-left open).
+combinations (a full factorial, 4 x 2 x 3 x 2 x 2 = 96) in which it holds. The
+composite's conclusions, with its weights and normalisation reference drawn on top of
+these choices, are in :func:`yrdnet.composite.composite_robustness` (it reuses
+:func:`routed` and :func:`measures`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ._assemble import CORE, self_times
 from .datasets import load_cities, load_metros
 from .params import MetricParams
 
-__all__ = ["CHOICES", "conclusion_robustness"]
+__all__ = ["CHOICES", "conclusion_robustness", "measures", "routed"]
 
 CHOICES: dict[str, tuple[object, ...]] = {
     "half_life_min": (45.0, 60.0, 90.0, 120.0),
@@ -47,7 +48,13 @@ CHOICES: dict[str, tuple[object, ...]] = {
 }
 
 
-def _measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str, object]) -> dict[str, float]:
+def measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str, object]) -> dict[str, float]:
+    """Region measures of one metric-choice combination (one of :data:`CHOICES` each).
+
+    Returns metro ``integration`` (log-logistic), ``dominance_core`` (Limtanakool),
+    ``gini_potential``, ``theil_potential`` (Theil T of potential) and
+    ``core_rank_potential`` on the travel times ``T`` (no re-routing).
+    """
     beta = math.log(2) / float(choice["half_life_min"])  # type: ignore[arg-type]
     p = MetricParams(beta=beta, flow_beta=beta, self_potential=bool(choice["self_potential"]))
     metros = load_metros(str(choice["metro_definition"]))
@@ -66,8 +73,34 @@ def _measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str,
         "integration": float(cm.attrs["logistic_integration"]),
         "dominance_core": float(hier.dominance_index(F)[CORE]),
         "gini_potential": float(eq.gini(pot.to_numpy(float))),
+        "theil_potential": float(eq.theil(pot.to_numpy(float)).iloc[0]),
         "core_rank_potential": float(pot.rank(ascending=False, method="min")[CORE]),
     }
+
+
+def routed(
+    scenarios: Sequence[str],
+) -> tuple[dict[tuple[str, str], pd.DataFrame], pd.Series, pd.Series, dict[str, object]]:
+    """Route each scenario once (city level, every :data:`CHOICES` time definition).
+
+    Returns ``(od, population, self_times, graphs)``: ``od[(scenario, mode)]`` is the
+    city x city matrix in minutes, ``graphs[scenario]`` the built graph.
+    """
+    from .routing import UnreachableWarning, travel_times
+    from .scenario import build_graph, load_scenario
+
+    cities = load_cities()
+    pop = cities["population"].astype(float)
+    tii = self_times(None, cities.index, MetricParams())
+    od: dict[tuple[str, str], pd.DataFrame] = {}
+    graphs: dict[str, object] = {}
+    for s in scenarios:
+        G = graphs[s] = build_graph(load_scenario(s))
+        for mode in CHOICES["mode"]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UnreachableWarning)
+                od[(s, str(mode))] = travel_times(G, str(mode)).loc[cities.index, cities.index]
+    return od, pop, tii, graphs
 
 
 def conclusion_robustness(
@@ -103,28 +136,16 @@ def conclusion_robustness(
     --------
     >>> conclusion_robustness()  # doctest: +SKIP
     """
-    from .routing import UnreachableWarning, travel_times
-    from .scenario import build_graph, load_scenario
-
     if len(scenarios) != 3:
         raise ValueError(f"conclusion_robustness needs three scenarios (first, base, plan), got {list(scenarios)}")
-    cities = load_cities()
-    pop = cities["population"].astype(float)
-    tii = self_times(None, cities.index, MetricParams())
-    od: dict[tuple[str, str], pd.DataFrame] = {}
-    for s in scenarios:
-        G = build_graph(load_scenario(s))
-        for mode in CHOICES["mode"]:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UnreachableWarning)
-                od[(s, str(mode))] = travel_times(G, str(mode)).loc[cities.index, cities.index]
+    od, pop, tii, _ = routed(scenarios)
     first, base, plan = scenarios
     names = list(CHOICES)
     rows: dict[str, list[float]] = {k: [] for k in ("integration", "dominance_up", "dominance_down", "gini", "rank")}
     changes: dict[str, list[float]] = {k: [] for k in rows}
     for combo in itertools.product(*CHOICES.values()):
         choice = dict(zip(names, combo, strict=True))
-        m = {s: _measures(od[(s, str(choice["mode"]))], pop, tii, choice) for s in scenarios}
+        m = {s: measures(od[(s, str(choice["mode"]))], pop, tii, choice) for s in scenarios}
         d_int = m[plan]["integration"] - m[base]["integration"]
         d_dom = m[plan]["dominance_core"] - m[first]["dominance_core"]
         d_gini = m[plan]["gini_potential"] - m[first]["gini_potential"]
