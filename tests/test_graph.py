@@ -145,3 +145,20 @@ def test_sourced_access_replaces_the_drive(G2025):
     e0 = min(e["travel_time"] for e in G0["zone:310000"]["st:shanghai_hongqiao"].values())
     e1 = min(e["travel_time"] for e in G2025["zone:310000"]["st:shanghai_hongqiao"].values())
     assert e0 != e1
+
+
+def test_maps_draw_the_track_not_every_pair_of_stops(G2025):
+    """Rail edges join every pair of a service's stops; maps draw the track (G.graph['track'])."""
+    import json
+
+    from yrdnet._geo import haversine_km
+    from yrdnet._mapframe import _edges
+
+    track = json.loads(G2025.graph["track"])
+    assert len(track) > 300
+    lengths = [float(haversine_km(a, b, c, d)) for a, b, c, d, *_ in track]
+    assert max(lengths) < 150  # adjacent stations, not Shanghai-to-Nanjing chords
+    edges = _edges(G2025)
+    assert (edges["mode"] == "rail").sum() == len(track)
+    rail_edges = sum(1 for *_, m in G2025.edges(data="mode") if m == "rail")
+    assert rail_edges > 3 * len(track)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import math
 import os
@@ -197,8 +198,15 @@ def _edges(G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
     if missing:
         msg = f"graph nodes lack 'x'/'y' (lon/lat): {missing[:5]} ({len(missing)} in all)"
         raise GraphContractError(msg)
-    rows, seen = [], set()
+    rows: list[tuple[Any, Any, Any, float, Any]] = []
+    seen = set()
+    track = G.graph.get("track")
+    if track:  # service graphs: rail edges join every pair of stops; draw the track instead
+        for lon_a, lat_a, lon_b, lat_b, speed, line in json.loads(track):
+            rows.append((f"track:{line}", "", "rail", float(speed), LineString([(lon_a, lat_a), (lon_b, lat_b)])))
     for u, v, d in G.edges(data=True):
+        if track and d.get("mode") == "rail":
+            continue
         key = (frozenset((u, v)), d.get("mode"), d.get("line", d.get("route")))
         if key in seen:
             continue

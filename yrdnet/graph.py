@@ -21,6 +21,7 @@ train (one service) needs none. All time parameters come from
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
@@ -399,6 +400,22 @@ def _add_services(
             name_zh=str(st["name_zh"]),
         )
     _add_rail(G, lines, stations, model, running)
+    G.graph["track"] = _track_json(lines, stations, model)
+
+
+def _track_json(lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> str:
+    """The open track as JSON ``[[lon_a, lat_a, lon_b, lat_b, speed_kph, line], ...]`` for maps.
+
+    Rail edges join every pair of stops of a service, so maps draw the track instead.
+    """
+    lon = stations["lon"].astype(float).to_dict()
+    lat = stations["lat"].astype(float).to_dict()
+    rows = [
+        [round(lon[a], 5), round(lat[a], 5), round(lon[b], 5), round(lat[b], 5), seg.speed_kph, line]
+        for (line, a, b), seg in sorted(line_segments(lines, stations, model).items())
+        if a < b
+    ]
+    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
 
 
 def _served_stations(services: pd.DataFrame) -> set[str]:

@@ -53,6 +53,14 @@ def _edge_key(u: Any, v: Any, d: dict[str, Any]) -> tuple[Any, ...]:
     return (frozenset((u, v)), d.get("mode"), d.get("line", d.get("route")))
 
 
+def _track(G: nx.Graph) -> list[list[Any]] | None:
+    """The track rows of a service graph (``G.graph["track"]``, see yrdnet.graph), else None."""
+    import json
+
+    raw = G.graph.get("track")
+    return [list(r) for r in json.loads(raw)] if raw else None
+
+
 def _added(G: nx.MultiDiGraph, added: nx.MultiDiGraph | Iterable[Any] | None) -> set[tuple[Any, ...]]:
     """Keys of the edges of ``G`` to highlight as scenario additions."""
     if added is None:
@@ -204,10 +212,27 @@ def interactive_map(
     fg_add = folium.FeatureGroup(name=LAYER_NAMES["added"])
     seen: set[tuple[Any, ...]] = set()
     n_added = 0
+    track = _track(G)
+    if track is not None:  # service graphs: draw the track, not every pair of stops
+        base_track = _track(added_edges) if isinstance(added_edges, nx.Graph) else None
+        old_keys = {r[:4] for r in base_track} if base_track is not None else None
+        for lon_a, lat_a, lon_b, lat_b, speed, line in track:
+            seg = [(lat_a, lon_a), (lat_b, lon_b)]
+            popup = _popup_table([("mode", "rail"), ("line", line), ("speed (km/h)", float(speed))])
+            folium.PolyLine(
+                seg,
+                color=_rail_colour(float(speed)),
+                weight=3 if speed >= 300 else 2,
+                opacity=0.9,
+                popup=folium.Popup(popup, max_width=300),
+            ).add_to(fg_rail)
+            if old_keys is not None and (lon_a, lat_a, lon_b, lat_b) not in old_keys:
+                n_added += 1
+                folium.PolyLine(seg, color="#e7298a", weight=6, opacity=0.85, dash_array="8 6").add_to(fg_add)
     for u, v, d in G.edges(data=True):
         mode = d.get("mode")
         key = _edge_key(u, v, d)
-        if mode not in ("rail", "road") or key in seen:
+        if mode not in ("rail", "road") or key in seen or (track is not None and mode == "rail"):
             continue
         seen.add(key)
         speed = float(d.get("speed_kph") or 0.0)
