@@ -329,8 +329,9 @@ def effective_weights(
     References
     ----------
     .. [1] OECD & JRC (2008) Handbook on Constructing Composite Indicators.
-    .. [2] Paruolo, Saisana & Saltelli (2013), ratings and rankings: voodoo or science?,
-       J. R. Stat. Soc. A 176(3) (as named by the brief; not in the indicators digest).
+    .. [2] Paruolo, Saisana & Saltelli (2013), the correlation ratio as a measure of a
+       component's importance, as named by the brief (not in the indicators digest;
+       details not retrieved).
 
     Examples
     --------
@@ -538,9 +539,8 @@ def composite_robustness(
 
     References
     ----------
-    .. [1] Saisana, Saltelli & Tarantola (2005), uncertainty and sensitivity analysis
-       techniques as tools for the quality assessment of composite indicators, as
-       named by issue 11 (not in the indicators digest).
+    .. [1] Saisana et al. (2005), uncertainty analysis of composite indicators, as named
+       by issue 11 (not in the indicators digest; details not retrieved).
     .. [2] OECD & JRC (2008) Handbook on Constructing Composite Indicators.
 
     Examples
