@@ -95,3 +95,14 @@ def test_errors(cities, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setitem(sys.modules, "folium", None)
     with pytest.raises(ImportError, match=r"yrdnet\[maps\]"):
         interactive_map(G, cities, column="acc")
+
+
+def test_added_track_is_highlighted(tmp_path):
+    """With a base graph, new track segments of the scenario go to the additions layer."""
+    import yrdnet
+
+    base = yrdnet.build_graph("baseline_2025")
+    new = yrdnet.build_graph("north_yangtze_hsr")
+    out = tmp_path / "m.html"
+    interactive_map(new, yrdnet.load_cities(), column="population", added_edges=base, tiles=None, filepath=out)
+    assert "#e7298a" in out.read_text(encoding="utf-8")

@@ -215,7 +215,7 @@ def interactive_map(
     track = _track(G)
     if track is not None:  # service graphs: draw the track, not every pair of stops
         base_track = _track(added_edges) if isinstance(added_edges, nx.Graph) else None
-        old_keys = {r[:4] for r in base_track} if base_track is not None else None
+        old_keys = {tuple(r[:4]) for r in base_track} if base_track is not None else None
         for lon_a, lat_a, lon_b, lat_b, speed, line in track:
             seg = [(lat_a, lon_a), (lat_b, lon_b)]
             popup = _popup_table([("mode", "rail"), ("line", line), ("speed (km/h)", float(speed))])
