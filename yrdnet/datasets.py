@@ -102,6 +102,29 @@ def _key(path: Path) -> tuple[str, float]:
     return (str(path), path.stat().st_mtime if path.exists() else 0.0)
 
 
+@functools.lru_cache(maxsize=32)
+def _validated(
+    key: tuple[str, float], columns: tuple[Column, ...], id_col: str | None, row_checks: tuple[Any, ...]
+) -> pd.DataFrame:
+    path = Path(key[0])
+    return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks)
+
+
+def read_validated(
+    path: Path, columns: Iterable[Column], *, key: str | None = None, row_checks: Iterable[Any] = ()
+) -> pd.DataFrame:
+    """:func:`validate_table` of a data file, read and checked once per file version (path, mtime).
+
+    Graph builds load the same files many times (a timeline, a sweep); each call gets its
+    own copy, list cells included, so callers may modify it.
+    """
+    df = _validated(_key(path), tuple(columns), key, tuple(row_checks)).copy()
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, list)).any():
+            df[c] = df[c].map(lambda v: list(v) if isinstance(v, list) else v)
+    return df
+
+
 def _resolve(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else data_folder() / name
 
@@ -248,7 +271,7 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
         ``lat``, ``source``; point geometry; EPSG:4326.
     """
     p = _resolve(path, "stations.csv")
-    df = validate_table(_read(p), _STATION_COLS, p, key="station_id", row_checks=[check_in_bbox])
+    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox])
     city_ids = set(load_cities().index)
     probs = Problems(p)
     for i, rec in enumerate(df.to_dict("records")):

@@ -33,8 +33,9 @@ import pandas as pd
 from . import __version__
 from ._geo import haversine_km
 from .params import TravelTimeModel
-from .services import line_segments, pair_levels, segment_table, services_for_network
+from .services import pair_levels, services_for_network
 from .station_access import access_minutes
+from .track import Segment, fastest_segments, line_segments
 
 if TYPE_CHECKING:
     from .zones import Zones
@@ -83,35 +84,51 @@ def filter_network(lines: pd.DataFrame, highways: pd.DataFrame, year: int | None
 
 def _add_rail(
     G: nx.MultiDiGraph,
-    lines: pd.DataFrame,
-    stations: pd.DataFrame,
     model: TravelTimeModel,
     running: pd.DataFrame,
+    segs: dict[tuple[str, str], Segment],
+    by_line: dict[tuple[str, str, str], Segment],
 ) -> None:
     """Rail edges hall -> hall, one per service level (see :mod:`yrdnet.services`)."""
-    segs = segment_table(lines, stations, model)
-    levels = pair_levels(running, segs, model, line_segments(lines, stations, model))
+    levels = pair_levels(running, segs, model, by_line)
     alight_s = model.alight_min * 60.0
-    for r in levels.to_dict("records"):
-        ride = float(r["in_vehicle_s"])
-        km = float(r["km"])
-        G.add_edge(
-            station_id(str(r["origin"])),
-            station_id(str(r["destination"])),
-            mode="rail",
-            line=str(r["lines"]),
-            service=str(r["service"]),
-            services=int(r["services"]),
-            train_class=str(r["train_class"]),
-            trains_per_day=float(r["trains_per_day"]),
-            level=int(r["level"]),
-            wait_s=float(r["wait_s"]),
-            in_vehicle_s=ride,
-            alight_s=alight_s,
-            length=km * 1000.0,
-            speed_kph=km / ride * 3600.0 if ride > 0 else 0.0,
-            travel_time=float(r["wait_s"]) + ride + alight_s,
+    cols = {c: levels[c].tolist() for c in levels.columns}  # plain Python values, one pass
+    rows = zip(
+        cols["origin"],
+        cols["destination"],
+        cols["lines"],
+        cols["service"],
+        cols["services"],
+        cols["train_class"],
+        cols["trains_per_day"],
+        cols["level"],
+        cols["wait_s"],
+        cols["in_vehicle_s"],
+        cols["km"],
+        strict=True,
+    )
+    G.add_edges_from(
+        (
+            station_id(str(o)),
+            station_id(str(d)),
+            {
+                "mode": "rail",
+                "line": str(lines),
+                "service": str(service),
+                "services": int(n),
+                "train_class": str(cls),
+                "trains_per_day": float(tpd),
+                "level": int(level),
+                "wait_s": float(wait),
+                "in_vehicle_s": float(ride),
+                "alight_s": alight_s,
+                "length": float(km) * 1000.0,
+                "speed_kph": float(km) / ride * 3600.0 if ride > 0 else 0.0,
+                "travel_time": float(wait) + float(ride) + alight_s,
+            },
         )
+        for o, d, lines, service, n, cls, tpd, level, wait, ride, km in rows
+    )
     G.graph["n_services"] = len(running)
 
 
@@ -387,7 +404,9 @@ def _add_services(
     extra_services: pd.DataFrame | None,
 ) -> None:
     """Station halls of every served station and the rail service levels between them."""
-    running = services_for_network(lines, stations, cities, model, services, extra_services)
+    by_line = line_segments(lines, stations, model)  # the open track, computed once per build
+    segs = fastest_segments(by_line)
+    running = services_for_network(lines, stations, cities, model, services, extra_services, segments=segs)
     for sid in sorted(_served_stations(running)):
         st = stations.loc[sid]
         G.add_node(
@@ -399,11 +418,11 @@ def _add_services(
             name=str(st["name_en"]),
             name_zh=str(st["name_zh"]),
         )
-    _add_rail(G, lines, stations, model, running)
-    G.graph["track"] = _track_json(lines, stations, model)
+    _add_rail(G, model, running, segs, by_line)
+    G.graph["track"] = _track_json(stations, by_line)
 
 
-def _track_json(lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> str:
+def _track_json(stations: pd.DataFrame, by_line: dict[tuple[str, str, str], Segment]) -> str:
     """The open track as JSON ``[[lon_a, lat_a, lon_b, lat_b, speed_kph, line], ...]`` for maps.
 
     Rail edges join every pair of stops of a service, so maps draw the track instead.
@@ -412,7 +431,7 @@ def _track_json(lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeMo
     lat = stations["lat"].astype(float).to_dict()
     rows = [
         [round(lon[a], 5), round(lat[a], 5), round(lon[b], 5), round(lat[b], 5), seg.speed_kph, line]
-        for (line, a, b), seg in sorted(line_segments(lines, stations, model).items())
+        for (line, a, b), seg in sorted(by_line.items())
         if a < b
     ]
     return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))

@@ -78,7 +78,7 @@ import numpy as np
 import pandas as pd
 
 from ._geo import haversine_km
-from ._validate import Column, Problems, validate_table
+from ._validate import Column, Problems
 from .params import TravelTimeModel
 from .track import Segment, _route_segments, line_segments, load_line_factors, run_seconds, segment_table
 
@@ -141,10 +141,10 @@ def load_services(path: str | Path | None = None, *, stations_path: str | Path |
     >>> bool((s["trains_per_day"] > 0).all())
     True
     """
-    from .datasets import _read, _resolve, close_matches, load_stations
+    from .datasets import _resolve, close_matches, load_stations, read_validated
 
     p = _resolve(path, "services.csv")
-    df = validate_table(_read(p), _SERVICE_COLS, p, key="service_id")
+    df = read_validated(p, _SERVICE_COLS, key="service_id")
     station_ids = set(load_stations(stations_path).index)
     probs = Problems(p)
     for i, rec in enumerate(df.to_dict("records")):
@@ -345,6 +345,8 @@ def services_for_network(
     model: TravelTimeModel,
     services: pd.DataFrame | None = None,
     extra: pd.DataFrame | None = None,
+    *,
+    segments: dict[tuple[str, str], Segment] | None = None,
 ) -> pd.DataFrame:
     """The services that run on a network: timetable services whose track is open, plus defaults.
 
@@ -362,6 +364,8 @@ def services_for_network(
     extra
         More services (e.g. a scenario's); they run when their track is open and never
         change which lines are covered.
+    segments
+        The open track (:func:`segment_table` of ``lines``), when the caller has it already.
 
     Returns
     -------
@@ -371,14 +375,13 @@ def services_for_network(
         (a one-train-a-day connectivity floor on covered lines), and, when no timetable
         service covers it, the express and through expresses. Coverage is a property of
         the services table, not of the year or of the other lines, so opening a line or
-        adding a service only ever adds services: no trip
-        gets longer.
+        adding a service only ever adds services: no trip gets longer.
     """
     if services is None:
         services = load_services()
     covered = {str(x) for lns in services["lines"].tolist() for x in lns}
     pool = services if extra is None or extra.empty else pd.concat([services, extra])
-    segs = segment_table(lines, stations, model)
+    segs = segment_table(lines, stations, model) if segments is None else segments
     keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
     kept = pool[np.asarray(keep, dtype=bool)]
     defaults = default_services(lines, stations, cities, model, covered=covered)

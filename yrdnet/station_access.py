@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._validate import Column, Problems, validate_table
+from ._validate import Column, Problems
 
 __all__ = ["access_minutes", "load_station_access"]
 
@@ -65,10 +65,10 @@ def load_station_access(path: str | Path | None = None) -> pd.DataFrame:
     >>> bool((t["minutes"] > 0).all())
     True
     """
-    from .datasets import _read, _resolve, close_matches, load_cities, load_stations
+    from .datasets import _resolve, close_matches, load_cities, load_stations, read_validated
 
     p = _resolve(path, "station_access.csv")
-    df = validate_table(_read(p), _COLS, p)
+    df = read_validated(p, _COLS)
     stations = load_stations()
     cities = set(load_cities().index)
     probs = Problems(p)

@@ -21,10 +21,10 @@ import pandas as pd
 
 from ._errors import DataWarning
 from ._geo import haversine_km
-from ._validate import Column, validate_table
+from ._validate import Column
 from .params import TravelTimeModel
 
-__all__ = ["Segment", "line_segments", "load_line_factors", "run_seconds", "segment_table"]
+__all__ = ["Segment", "fastest_segments", "line_segments", "load_line_factors", "run_seconds", "segment_table"]
 
 
 @dataclass(frozen=True)
@@ -56,17 +56,18 @@ def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
     >>> 0.3 < f["beijing_shanghai_hsr"] <= 1.2
     True
     """
-    from .datasets import _read, _resolve
+    from .datasets import _resolve, read_validated
 
-    p = _resolve(path, "line_running_2016.csv")
-    cols = (
-        Column("line_id"),
-        Column("speed_factor", "float", positive=True, hi=1.5),
-        Column("segments_in_2016_services", "int", lo=0),
-        Column("source"),
-    )
-    df = validate_table(_read(p), cols, p, key="line_id")
+    df = read_validated(_resolve(path, "line_running_2016.csv"), _FACTOR_COLS, key="line_id")
     return {str(k): float(v) for k, v in zip(df["line_id"], df["speed_factor"], strict=True)}
+
+
+_FACTOR_COLS = (
+    Column("line_id"),
+    Column("speed_factor", "float", positive=True, hi=1.5),
+    Column("segments_in_2016_services", "int", lo=0),
+    Column("source"),
+)
 
 
 def _segment_km(
@@ -118,20 +119,28 @@ def segment_table(
     dict
         ``(from_station, to_station) -> Segment``.
     """
-    if factors is None:
-        factors = load_line_factors() if model.line_speed_factors else {}
+    return fastest_segments(line_segments(lines, stations, model, factors))
+
+
+def fastest_segments(by_line: dict[tuple[str, str, str], Segment]) -> dict[tuple[str, str], Segment]:
+    """Per pair of adjacent stations, the segment with the shortest pure running time.
+
+    Parameters
+    ----------
+    by_line
+        Segments keyed by ``(line, from, to)`` (:func:`line_segments`), in line order;
+        ties keep the first line.
+
+    Returns
+    -------
+    dict
+        ``(from_station, to_station) -> Segment``.
+    """
     out: dict[tuple[str, str], Segment] = {}
-    for lid, ln in lines.iterrows():
-        stops = list(ln["stops"])
-        km = _segment_km(stops, stations, ln.get("length_km", np.nan), model, str(lid))
-        v = float(ln["operating_speed_kph"])
-        f = float(factors.get(str(lid), model.rail_speed_factor))
-        for k, (a, b) in enumerate(itertools.pairwise(stops)):
-            seg = Segment(float(km[k]), v, str(lid), f)
-            for key in ((a, b), (b, a)):
-                old = out.get(key)
-                if old is None or seg.km / (seg.factor * seg.speed_kph) < old.km / (old.factor * old.speed_kph):
-                    out[key] = seg
+    for (_, a, b), seg in by_line.items():
+        old = out.get((a, b))
+        if old is None or seg.km / (seg.factor * seg.speed_kph) < old.km / (old.factor * old.speed_kph):
+            out[(a, b)] = seg
     return out
 
 
