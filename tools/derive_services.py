@@ -25,12 +25,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import itertools
-import os
 import sys
-import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -43,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import yrdnet  # noqa: E402
 from yrdnet._geo import haversine_km  # noqa: E402
+from yrdnet.io import write_csv  # noqa: E402
 from yrdnet.services import SERVICE_COLUMNS, segment_table  # noqa: E402
 
 FEED_YEAR = 2016
@@ -158,16 +156,8 @@ def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tup
 
 
 def write_atomic(df: pd.DataFrame, out: Path) -> None:
-    """Write a CSV atomically (temporary file in the same folder, then rename)."""
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the table as CSV atomically (``yrdnet.io.write_csv``)."""
+    write_csv(out, df, index=False, lineterminator="\n")
 
 
 def main(argv: list[str] | None = None) -> int:

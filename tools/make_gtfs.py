@@ -48,9 +48,7 @@ import io
 import json
 import logging
 import math
-import os
 import sys
-import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -63,7 +61,7 @@ import shapely
 from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_boundaries import gcj02_to_wgs84
+from make_boundaries import _write_atomic, gcj02_to_wgs84
 
 __all__ = ["build_feed", "main", "read_timetable", "write_zip"]
 
@@ -579,19 +577,6 @@ def _csv_bytes(rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue().encode("utf-8")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_zip(tables: dict[str, list[list[str]]], out: Path) -> None:

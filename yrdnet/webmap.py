@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -106,16 +105,10 @@ def _popup_table(rows: Iterable[tuple[str, Any]]) -> str:
 
 
 def _write_atomic(m: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".html")
-    os.close(fd)
-    try:
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
         m.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     logger.info("wrote %s", path)
 
 
