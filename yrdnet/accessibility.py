@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet._errors import DataError
-from yrdnet.params import MetricParams
+from yrdnet.params import MetricParams, resolve_params
 
 __all__ = [
     "closeness",
@@ -75,12 +75,7 @@ def _show(ids: Iterable[Any]) -> str:
 
 def _resolve(params: MetricParams | None, **overrides: Any) -> MetricParams:
     """Return ``params`` (or the defaults) with the non-``None`` overrides applied."""
-    p = params if params is not None else MetricParams()
-    if not isinstance(p, MetricParams):
-        msg = f"params must be a MetricParams, got {type(p).__name__}"
-        raise TypeError(msg)
-    changes = {k: v for k, v in overrides.items() if v is not None}
-    return p.replace(**changes) if changes else p
+    return resolve_params(MetricParams, params, **overrides)
 
 
 def _square(M: pd.DataFrame, name: str, *, zero_diagonal: bool = True) -> pd.DataFrame:

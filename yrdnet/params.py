@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-__all__ = ["MetricParams", "StructureWeights", "TravelTimeModel"]
+__all__ = ["MetricParams", "StructureWeights", "TravelTimeModel", "resolve_params"]
 
 _T = TypeVar("_T")
 
@@ -27,6 +27,23 @@ class _Replace:
     def replace(self: _T, **changes: Any) -> _T:
         """Return a copy with ``changes`` applied (validated like the constructor)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+_P = TypeVar("_P", bound="_Replace")
+
+
+def resolve_params(cls: type[_P], params: _P | None, **overrides: Any) -> _P:
+    """``params`` (or ``cls()``) with the non-``None`` keyword overrides applied.
+
+    The one rule by which functions combine a parameter object with keyword shortcuts
+    (``beta=...``, ``min_transfer_min=...``); a wrong type raises :class:`TypeError`.
+    """
+    p = params if params is not None else cls()
+    if not isinstance(p, cls):
+        msg = f"params must be a {cls.__name__}, got {type(p).__name__}"
+        raise TypeError(msg)
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    return p.replace(**changes) if changes else p
 
 
 def _positive(obj: object, names: tuple[str, ...], *, allow_zero: bool = False) -> None:

@@ -30,7 +30,6 @@ Conventions shared by all functions
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import re
@@ -43,6 +42,7 @@ import pandas as pd
 
 from ._errors import DataError
 from .gtfs import _MAX_SHOWN, Timetable, read_gtfs
+from .params import _Replace, resolve_params
 
 __all__ = [
     "Timetable",
@@ -59,7 +59,7 @@ _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*$")
 
 # ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TimetableParams:
+class TimetableParams(_Replace):
     """Defaults of the timetable routers.
 
     Parameters
@@ -95,18 +95,9 @@ class TimetableParams:
             raise ValueError(msg)
         _window_seconds(self.window)
 
-    def replace(self, **changes: Any) -> TimetableParams:
-        """Return a copy with ``changes`` applied (validated like the constructor)."""
-        return dataclasses.replace(self, **changes)
-
 
 def _resolve(params: TimetableParams | None, **overrides: Any) -> TimetableParams:
-    p = params if params is not None else TimetableParams()
-    if not isinstance(p, TimetableParams):
-        msg = f"params must be a TimetableParams, got {type(p).__name__}"
-        raise TypeError(msg)
-    changes = {k: v for k, v in overrides.items() if v is not None}
-    return p.replace(**changes) if changes else p
+    return resolve_params(TimetableParams, params, **overrides)
 
 
 def _clock_seconds(value: str | float, name: str) -> float:
