@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from ._errors import GraphContractError
 
-__all__ = ["MODES", "CompiledGraph", "check_mode", "clear_cache", "compile_graph", "graph_to_gdfs"]
+__all__ = ["MODES", "CompiledGraph", "check_mode", "clear_cache", "compile_graph", "graph_to_gdfs", "min_csr"]
 
 Mode = Literal["multimodal", "rail", "road"]
 MODES: tuple[str, ...] = ("multimodal", "rail", "road")
@@ -70,14 +70,19 @@ class CompiledGraph:
     def csr(self, mode: str = "multimodal") -> sp.csr_matrix:
         """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum."""
         m = self.mask(mode)
-        u, v, w = self.u[m], self.v[m], self.w[m]
-        # keep the minimum weight of parallel edges (csr would sum duplicates)
-        order = np.lexsort((w, v, u))
-        u, v, w = u[order], v[order], w[order]
-        first = np.ones(len(u), dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
-        n = len(self.nodes)
-        return sp.csr_matrix((w[first], (u[first], v[first])), shape=(n, n))
+        return min_csr(self.u[m], self.v[m], self.w[m], len(self.nodes))
+
+
+def min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
+    """An ``n x n`` CSR matrix of edge weights where parallel edges keep their minimum.
+
+    (``scipy.sparse`` would sum duplicate entries.)
+    """
+    order = np.lexsort((w, v, u))
+    u, v, w = u[order], v[order], w[order]
+    first = np.ones(len(u), dtype=bool)
+    first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+    return sp.csr_matrix((w[first], (u[first], v[first])), shape=(n, n))
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, CompiledGraph]] = weakref.WeakKeyDictionary()

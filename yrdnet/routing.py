@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
-from .convert import check_mode, compile_graph
+from .convert import check_mode, compile_graph, min_csr
 from .settings import settings
 
 __all__ = [
@@ -322,8 +322,6 @@ def station_times(
     >>> bool(0 < T.loc["shanghai_hongqiao", "nanjing_south"] < 120)
     True
     """
-    import scipy.sparse as sp
-
     from .datasets import close_matches
     from .params import TravelTimeModel
 
@@ -350,13 +348,8 @@ def station_times(
             u.append(index[a])
             v.append(index[b])
             w.append(float(d["in_vehicle_s"]) + tau)
-    n = len(halls)
     ua, va, wa = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=float)
-    order = np.lexsort((wa, va, ua))
-    ua, va, wa = ua[order], va[order], wa[order]
-    first = np.ones(len(ua), dtype=bool)
-    first[1:] = (ua[1:] != ua[:-1]) | (va[1:] != va[:-1])
-    csr = sp.csr_matrix((wa[first], (ua[first], va[first])), shape=(n, n))
+    csr = min_csr(ua, va, wa, len(halls))
     src = np.array([index[f"st:{s}"] for s in chosen], dtype=np.int64)
     dist = dijkstra(csr, directed=True, indices=src)[:, src] if len(src) else np.zeros((0, 0))
     minutes = np.where(np.isfinite(dist), (dist - tau) / 60.0, np.inf)
