@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -48,11 +48,11 @@ from ._assemble import (
 )
 from ._geo import distance_matrix_km
 from ._keys import key
-from .convert import MODES
+from .convert import MODES, compile_graph
 from .datasets import close_matches, load_cities, load_metros
 from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
-from .routing import UnreachableWarning, travel_times
+from .routing import UnreachableWarning, travel_times, unreachable_message
 from .scenario import Scenario, build_graph, load_scenario
 from .targets import _graph_targets
 from .zones import MASSES, Zones, census_year, load_zones, resolve_zones
@@ -150,6 +150,29 @@ def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFram
     return od
 
 
+def _given_od(G: nx.MultiDiGraph, given: Mapping[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
+    """Check precomputed travel times against the graph's zones; note unreachable pairs."""
+    missing = [m for m in MODES if m not in given]
+    if missing:
+        msg = f"travel_times must hold one matrix per mode {list(MODES)}; missing {missing}"
+        raise ValueError(msg)
+    codes = list(compile_graph(G).zone_codes)
+    od = {}
+    for mode in MODES:
+        T = given[mode]
+        if list(T.index) != codes or list(T.columns) != codes:
+            msg = (
+                f"travel_times[{mode!r}] must be indexed by the graph's {len(codes)} zone codes in order "
+                f"(rows and columns), got a {T.shape[0]} x {T.shape[1]} matrix"
+            )
+            raise ValueError(msg)
+        od[mode] = T
+        msg = unreachable_message(T, G, mode)
+        if msg:
+            notes.append(msg)
+    return od
+
+
 def _city_measures(
     od: dict[str, pd.DataFrame],
     cities: pd.DataFrame,
@@ -218,6 +241,7 @@ def analyze(
     metro_definition: str | None = None,
     centrality: bool = True,
     sensitivity_samples: int = 200,
+    travel_times: Mapping[str, pd.DataFrame] | None = None,
 ) -> ScenarioResult:
     """Analyse one scenario: accessibility, centrality, polycentricity, integration.
 
@@ -252,6 +276,12 @@ def analyze(
         Compute travel-time betweenness (the slowest step on large graphs).
     sensitivity_samples
         Weight samples for the structure index's sensitivity table.
+    travel_times
+        Precomputed zone travel times of this graph, one matrix per mode
+        (``"multimodal"``, ``"rail"``, ``"road"``), as :func:`yrdnet.travel_times`
+        returns them (e.g. from :func:`yrdnet.incremental.travel_times_incremental` in a
+        sweep). Default: routed here. Each must be square over the graph's zones;
+        anything else raises ``ValueError`` naming the mode.
 
     Returns
     -------
@@ -281,7 +311,7 @@ def analyze(
         Z, cities, metros, masses, int(G.graph.get("year", -1)), notes
     )
     ids = _scope_ids(scope, zt, members)
-    od = _od_all_modes(G, notes)
+    od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
     if level != "city":
         od = _zone_od(od, zt.index, level)
     dist = distance_matrix_km(zt)
