@@ -15,15 +15,22 @@ combinations (a full factorial, 4 x 2 x 3 x 2 x 2 = 96) in which it holds. The
 composite's conclusions, with its weights and normalisation reference drawn on top of
 these choices, are in :func:`yrdnet.composite.composite_robustness` (it reuses
 :func:`routed` and :func:`measures`).
+
+The module is callable: ``yrdnet.uncertainty(scenarios, params=..., n=...)`` runs
+:func:`yrdnet.model_uncertainty.uncertainty` (draws over the travel-time model as well as
+these choices, with Sobol indices), while ``yrdnet.uncertainty.conclusion_robustness``
+and ``from yrdnet.uncertainty import CHOICES`` keep working.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import sys
+import types
 import warnings
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -36,6 +43,9 @@ from . import polycentricity as poly
 from ._assemble import CORE, self_times
 from .datasets import load_cities, load_metros
 from .params import MetricParams
+
+if TYPE_CHECKING:
+    from .model_uncertainty import UncertaintyResult
 
 __all__ = ["CHOICES", "conclusion_robustness", "measures", "routed"]
 
@@ -174,3 +184,15 @@ def conclusion_robustness(
         index=pd.Index([labels[k] for k in labels], name="conclusion"),
     )
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """The module type of :mod:`yrdnet.uncertainty`: calling it runs :func:`yrdnet.model_uncertainty.uncertainty`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> UncertaintyResult:
+        from .model_uncertainty import uncertainty
+
+        return uncertainty(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
