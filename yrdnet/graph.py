@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
@@ -90,7 +90,12 @@ def _add_rail(
     by_line: dict[tuple[str, str, str], Segment],
 ) -> None:
     """Rail edges hall -> hall, one per service level (see :mod:`yrdnet.services`)."""
-    levels = pair_levels(running, segs, model, by_line)
+    G.add_edges_from(rail_edges(pair_levels(running, segs, model, by_line), model))
+    G.graph["n_services"] = len(running)
+
+
+def rail_edges(levels: pd.DataFrame, model: TravelTimeModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(hall, hall, attrs)`` of the rail edges for service levels (:func:`yrdnet.services.pair_levels`)."""
     alight_s = model.alight_min * 60.0
     cols = {c: levels[c].tolist() for c in levels.columns}  # plain Python values, one pass
     rows = zip(
@@ -107,8 +112,8 @@ def _add_rail(
         cols["km"],
         strict=True,
     )
-    G.add_edges_from(
-        (
+    for o, d, lines, service, n, cls, tpd, level, wait, ride, km in rows:
+        yield (
             station_id(str(o)),
             station_id(str(d)),
             {
@@ -127,9 +132,6 @@ def _add_rail(
                 "travel_time": float(wait) + float(ride) + alight_s,
             },
         )
-        for o, d, lines, service, n, cls, tpd, level, wait, ride, km in rows
-    )
-    G.graph["n_services"] = len(running)
 
 
 def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
@@ -137,48 +139,80 @@ def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
     return cast("Iterable[tuple[int, pd.Series]]", cities.iterrows())
 
 
-def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
-    """Zone <-> station hall: the drive model, or a sourced time (:mod:`yrdnet.station_access`)."""
-    halls = [n for n in G.nodes if n.startswith("st:")]
+def sourced_access(model: TravelTimeModel) -> dict[tuple[int, str], float]:
+    """Sourced centre-to-station minutes by ``(city adcode, station id)`` (empty when not used)."""
+    if not model.sourced_access:
+        return {}
+    acc = access_minutes()
+    return {(int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)}
+
+
+def _access_pair(
+    zone: str, hall: str, geo_km: float, known: float | None, model: TravelTimeModel
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Zone -> hall (drive + station entry) and hall -> zone: the drive model, or a sourced time."""
+    km = geo_km * model.access_detour
+    drive = km / model.access_speed_kph * 3600.0
+    speed = model.access_speed_kph
+    if known is not None:
+        drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
+    common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
+    return [
+        (zone, hall, {"travel_time": drive + model.terminal_min * 60.0, **common}),
+        (hall, zone, {"travel_time": max(drive, 1.0), **common}),
+    ]
+
+
+def city_access_edges(
+    cities: pd.DataFrame,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    halls: list[str],
+    sourced: dict[tuple[int, str], float] | None = None,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Access edges city zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
+
+    ``sourced``: :func:`sourced_access` of ``model``, when the caller has it already.
+    """
     if not halls:
-        return
-    sourced: dict[tuple[int, str], float] = {}
-    if model.sourced_access:
-        acc = access_minutes()
-        sourced = {
-            (int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)
-        }
+        return []
+    sourced = sourced_access(model) if sourced is None else sourced
     sids = [h[3:] for h in halls]
     st = stations.loc[sids]
     slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
     scity = st["adcode"].to_numpy(int)
+    out: list[tuple[str, str, dict[str, Any]]] = []
     for adcode, c in _city_rows(cities):
         d = haversine_km(float(c["lon"]), float(c["lat"]), slon, slat)
         ok = (scity == int(adcode)) | (d <= model.access_radius_km)
         for i in np.flatnonzero(ok):
-            km = float(d[i]) * model.access_detour
-            drive = km / model.access_speed_kph * 3600.0
-            speed = model.access_speed_kph
-            known = sourced.get((int(adcode), sids[i]))
-            if known is not None:
-                drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
-            common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
-            G.add_edge(zone_id(adcode), halls[i], travel_time=drive + model.terminal_min * 60.0, **common)
-            G.add_edge(halls[i], zone_id(adcode), travel_time=max(drive, 1.0), **common)
+            out += _access_pair(zone_id(adcode), halls[i], float(d[i]), sourced.get((int(adcode), sids[i])), model)
+    return out
 
 
-def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, model: TravelTimeModel) -> None:
-    """County/custom zone <-> station hall.
+def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """Zone <-> station hall: the drive model, or a sourced time (:mod:`yrdnet.station_access`)."""
+    G.add_edges_from(city_access_edges(cities, stations, model, [n for n in G.nodes if n.startswith("st:")]))
+
+
+def zone_access_edges(
+    zones: Zones,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    halls: list[str],
+    sourced: dict[tuple[int, str], float] | None = None,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """County/custom zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
 
     A zone reaches the halls within ``access_radius_km`` of its seat and those inside its
     own polygon, by the drive model (``access_detour`` x geodesic km at
     ``access_speed_kph``). The sourced centre-to-station times of
     :mod:`yrdnet.station_access` are city-centre times: they apply only to the zone that
-    holds its city's centre (:meth:`Zones.core_zones`).
+    holds its city's centre (:meth:`Zones.core_zones`). ``sourced``: as in
+    :func:`city_access_edges`.
     """
-    halls = [n for n in G.nodes if n.startswith("st:")]
     if not halls:
-        return
+        return []
     sids = [h[3:] for h in halls]
     st = stations.loc[sids]
     slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
@@ -191,27 +225,22 @@ def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, m
         j = gpd.sjoin(pts, poly, predicate="within", how="inner")
         j = j[~j.index.duplicated()]
         inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
-    sourced: dict[tuple[int, str], float] = {}
-    if model.sourced_access:
-        acc = access_minutes()
-        sourced = {
-            (int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)
-        }
+    sourced = sourced_access(model) if sourced is None else sourced
     core = {z: c for c, z in zones.core_zones().items()}
+    out: list[tuple[str, str, dict[str, Any]]] = []
     for z, r in zones.table.iterrows():
         zid = int(cast(int, z))
         d = haversine_km(float(r["lon"]), float(r["lat"]), slon, slat)
         city = core.get(zid)
         for i in np.flatnonzero((inside == zid) | (d <= model.access_radius_km)):
-            km = float(d[i]) * model.access_detour
-            drive = km / model.access_speed_kph * 3600.0
-            speed = model.access_speed_kph
             known = sourced.get((city, sids[i])) if city is not None else None
-            if known is not None:
-                drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
-            common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
-            G.add_edge(f"zone:{zid}", halls[i], travel_time=drive + model.terminal_min * 60.0, **common)
-            G.add_edge(halls[i], f"zone:{zid}", travel_time=max(drive, 1.0), **common)
+            out += _access_pair(f"zone:{zid}", halls[i], float(d[i]), known, model)
+    return out
+
+
+def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """County/custom zone <-> station hall (:func:`zone_access_edges`)."""
+    G.add_edges_from(zone_access_edges(zones, stations, model, [n for n in G.nodes if n.startswith("st:")]))
 
 
 def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, model: TravelTimeModel) -> None:
@@ -407,19 +436,26 @@ def _add_services(
     by_line = line_segments(lines, stations, model)  # the open track, computed once per build
     segs = fastest_segments(by_line)
     running = services_for_network(lines, stations, cities, model, services, extra_services, segments=segs)
-    for sid in sorted(_served_stations(running)):
-        st = stations.loc[sid]
-        G.add_node(
-            station_id(sid),
-            x=float(st["lon"]),
-            y=float(st["lat"]),
-            kind="station",
-            city=int(st["adcode"]),
-            name=str(st["name_en"]),
-            name_zh=str(st["name_zh"]),
-        )
+    G.add_nodes_from(hall_nodes(stations, sorted(_served_stations(running))))
     _add_rail(G, model, running, segs, by_line)
     G.graph["track"] = _track_json(stations, by_line)
+
+
+def hall_nodes(stations: pd.DataFrame, sids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+    """``(node id, attrs)`` of the station halls of ``sids``."""
+    out = []
+    for sid in sids:
+        st = stations.loc[sid]
+        attrs = {
+            "x": float(st["lon"]),
+            "y": float(st["lat"]),
+            "kind": "station",
+            "city": int(st["adcode"]),
+            "name": str(st["name_en"]),
+            "name_zh": str(st["name_zh"]),
+        }
+        out.append((station_id(sid), attrs))
+    return out
 
 
 def _track_json(stations: pd.DataFrame, by_line: dict[tuple[str, str, str], Segment]) -> str:

@@ -50,13 +50,16 @@ import numpy as np
 import pandas as pd
 
 from ._errors import NotIncrementalError
+from ._incremental_batch import batch_update, kernel_costs
 from .convert import CompiledGraph, check_mode, compile_graph
 from .params import TravelTimeModel
 from .routing import UnreachableWarning, node_distances, travel_times, unreachable_message
 from .scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
+    "METHODS",
     "AddedEdge",
+    "IncrementalBase",
     "NodeDistances",
     "NotIncrementalError",
     "added_edges",
@@ -64,7 +67,10 @@ __all__ = [
     "scenario_travel_times",
     "travel_times_incremental",
     "update_distances",
+    "update_zone_distances",
 ]
+
+KERNELS = ("auto", "per-edge", "batch")
 
 log = logging.getLogger(__name__)
 
@@ -396,6 +402,87 @@ def _insert_edge(d: np.ndarray, ia: int, ib: int, w: float, block_rows: int) -> 
             d[r] = np.minimum(d[r], via[r][:, None] + tail[None, :])
 
 
+def update_zone_distances(
+    D: NodeDistances,
+    zones: Sequence[str],
+    edges: Sequence[AddedEdge | tuple[str, str, float]],
+    *,
+    new_nodes: Iterable[str] = (),
+    kernel: str = "auto",
+) -> tuple[np.ndarray, str]:
+    r"""Zone-to-zone distances (float64 s) after inserting ``edges``, by the cheaper exact kernel.
+
+    Parameters
+    ----------
+    D
+        Base distances covering ``zones`` and every existing endpoint of ``edges``.
+    zones
+        Zone node ids (existing nodes), the rows and columns of the result.
+    edges
+        Added edges ``(source, target, weight)``.
+    new_nodes
+        Nodes absent from the base (enter isolated).
+    kernel
+        ``"per-edge"``: :func:`update_distances` on zones + touched nodes,
+        :math:`O(|E_{add}| |S|^2)`; ``"batch"``: the closure over the touched set
+        :math:`K` (:func:`yrdnet._incremental_batch.batch_update`),
+        :math:`O(|K|^3 + Z|K|^2 + Z^2|K|)`, exact by the argument in its notes;
+        ``"auto"``: the one with fewer element operations
+        (:func:`yrdnet._incremental_batch.kernel_costs`).
+
+    Returns
+    -------
+    tuple
+        ``(Z x Z seconds, kernel used)``.
+
+    Examples
+    --------
+    >>> d = np.array([[0.0, 9.0, 1.0], [9.0, 0.0, np.inf], [1.0, np.inf, 0.0]])
+    >>> D = NodeDistances(("z1", "z2", "x"), d, "road")
+    >>> sec, used = update_zone_distances(D, ["z1", "z2"], [("x", "z2", 2.0)], kernel="batch")
+    >>> sec[0].tolist(), used
+    ([0.0, 3.0], 'batch')
+    """
+    if kernel not in KERNELS:
+        msg = f"kernel must be one of {list(KERNELS)}, got {kernel!r}"
+        raise ValueError(msg)
+    edge_list = [AddedEdge(str(a), str(b), float(w)) for a, b, w in edges]
+    new = [n for n in dict.fromkeys(new_nodes) if n not in D]
+    touched = list(dict.fromkeys(x for e in edge_list for x in e[:2]))
+    old = [x for x in touched if x in D]
+    rows = len(dict.fromkeys([*zones, *old, *new]))
+    per_edge, batch = kernel_costs(len(edge_list), rows, len(touched), len(zones))
+    used = kernel if kernel != "auto" else ("batch" if batch < per_edge else "per-edge")
+    if any(z not in D for z in zones):  # a new zone: only the per-edge update handles it
+        used = "per-edge"
+    if used == "per-edge" or not edge_list:
+        S = list(dict.fromkeys([*(z for z in zones if z in D), *old]))
+        sub = NodeDistances(tuple(S), D.take(S), D.mode)
+        return update_distances(sub, edge_list, new_nodes=new).take(list(zones)), used
+    new_set = set(new)
+    missing = sorted({x for x in touched if x not in D and x not in new_set})
+    if missing:
+        msg = f"edge endpoint(s) {missing[:5]} are neither covered by the distances nor listed as new nodes"
+        raise ValueError(msg)
+    bad = [e for e in edge_list if not (np.isfinite(e.weight) and e.weight >= 0)]
+    if bad:
+        msg = f"edge weights must be finite and >= 0, got {bad[:5]}"
+        raise ValueError(msg)
+    pos = {x: i for i, x in enumerate([*old, *[x for x in touched if x in new_set]])}
+    ix = D.index
+    zi = np.array([ix[z] for z in zones], dtype=np.int64)
+    ki = np.array([ix[x] for x in old], dtype=np.int64)
+    out = batch_update(
+        D.d[np.ix_(zi, zi)],
+        D.d[np.ix_(zi, ki)],
+        D.d[np.ix_(ki, zi)],
+        D.d[np.ix_(ki, ki)],
+        [(pos[a], pos[b], w) for a, b, w in edge_list],
+        len(old),
+    )
+    return out, used
+
+
 def travel_times_incremental(
     G_base: nx.MultiDiGraph,
     G_new: nx.MultiDiGraph,
@@ -403,6 +490,7 @@ def travel_times_incremental(
     *,
     base: NodeDistances | None = None,
     warn_unreachable: bool = True,
+    kernel: str = "auto",
 ) -> pd.DataFrame:
     r"""Door-to-door zone travel times of ``G_new`` from those of ``G_base`` plus added edges.
 
@@ -424,6 +512,10 @@ def travel_times_incremental(
     warn_unreachable
         Emit one :class:`yrdnet.UnreachableWarning` naming the zones involved in
         unreachable pairs, as :func:`yrdnet.travel_times` does.
+    kernel
+        ``"per-edge"`` (:func:`update_distances`), ``"batch"``
+        (:func:`yrdnet._incremental_batch.batch_update`) or ``"auto"`` (the cheaper by
+        :func:`yrdnet._incremental_batch.kernel_costs`); see :func:`update_zone_distances`.
 
     Returns
     -------
@@ -484,16 +576,16 @@ def travel_times_incremental(
             raise ValueError(msg)
         # restricting to the needed nodes keeps the update exact (they include every endpoint)
         sub = NodeDistances(tuple(needed), base.take(needed), mode)
+    sec, used = update_zone_distances(sub, zones, edges, new_nodes=new_nodes, kernel=kernel)
     log.info(
-        "incremental %s travel times: %d added edge(s), %d new node(s), %d x %d base",
+        "incremental %s travel times: %d added edge(s), %d new node(s), %d x %d base, %s kernel",
         mode,
         len(edges),
         len(new_nodes),
         len(sub),
         len(sub),
+        used,
     )
-    D = update_distances(sub, edges, new_nodes=new_nodes)
-    sec = D.take(zones)
     codes = cg_new.zone_codes
     T = pd.DataFrame(
         (sec / 60.0).astype(np.float32),
@@ -574,3 +666,6 @@ def _warn_unreachable(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str) -> None:
     msg = unreachable_message(T, G, mode)
     if msg:
         warnings.warn(msg, UnreachableWarning, stacklevel=3)
+
+
+from ._incremental_base import METHODS, IncrementalBase  # noqa: E402  (it uses this module's names)

@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -470,25 +471,55 @@ def pair_levels(
         ``lines`` (the fastest service's lines, ``;``-joined), ``train_class``, ``level``
         (1 = the pair's fastest service). Self-pairs never appear.
     """
-    recs: dict[str, list[object]] = {k: [] for k in ("o", "d", "t", "f", "km", "sid", "lines", "cls")}
     meta = zip(services["trains_per_day"], services["lines"], services["train_class"], strict=True)
-    for (sid, stops, arr, dep, km), (tpd, lns, cls) in zip(
-        service_stop_times(services, segments, model, by_line), meta, strict=True
-    ):
+    times = service_stop_times(services, segments, model, by_line)
+    return levels_from_records(pair_records(zip(times, meta, strict=True)), model)
+
+
+_LEVEL_COLUMNS = [
+    "origin",
+    "destination",
+    "in_vehicle_s",
+    "trains_per_day",
+    "wait_s",
+    "km",
+    "service",
+    "services",
+    "lines",
+    "train_class",
+    "level",
+]
+
+
+def pair_records(
+    rows: Iterable[tuple[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray], tuple[object, object, object]]],
+    pairs: set[tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """One record per (service, ordered pair of its stops): the input of :func:`levels_from_records`.
+
+    ``rows`` pairs each :func:`service_stop_times` tuple with the service's
+    ``(trains_per_day, lines, train_class)``; ``pairs`` keeps only those station pairs
+    (a pair's levels depend on the records of that pair alone).
+    """
+    recs: dict[str, list[object]] = {k: [] for k in ("o", "d", "t", "f", "km", "sid", "lines", "cls")}
+    for (sid, stops, arr, dep, km), (tpd, lns, cls) in rows:
         n = len(stops)
+        st = np.asarray(stops, dtype=object)
         i, j = np.triu_indices(n, k=1)
-        keep = np.asarray(stops, dtype=object)[i] != np.asarray(stops, dtype=object)[j]
+        keep = st[i] != st[j]
+        if pairs is not None:
+            keep &= np.fromiter(((a, b) in pairs for a, b in zip(st[i], st[j], strict=True)), bool, len(i))
         i, j = i[keep], j[keep]
-        recs["o"].extend(np.asarray(stops, dtype=object)[i].tolist())
-        recs["d"].extend(np.asarray(stops, dtype=object)[j].tolist())
+        recs["o"].extend(st[i].tolist())
+        recs["d"].extend(st[j].tolist())
         recs["t"].extend((arr[j] - dep[i]).tolist())
         recs["km"].extend((km[j] - km[i]).tolist())
         m = len(i)
-        recs["f"].extend([int(tpd)] * m)
+        recs["f"].extend([int(tpd)] * m)  # type: ignore[call-overload]
         recs["sid"].extend([sid] * m)
-        recs["lines"].extend([";".join(lns)] * m)
+        recs["lines"].extend([";".join(lns)] * m)  # type: ignore[arg-type]
         recs["cls"].extend([str(cls)] * m)
-    df = pd.DataFrame(
+    return pd.DataFrame(
         {
             "origin": recs["o"],
             "destination": recs["d"],
@@ -500,19 +531,11 @@ def pair_levels(
             "train_class": recs["cls"],
         }
     )
-    cols = [
-        "origin",
-        "destination",
-        "in_vehicle_s",
-        "trains_per_day",
-        "wait_s",
-        "km",
-        "service",
-        "services",
-        "lines",
-        "train_class",
-        "level",
-    ]
+
+
+def levels_from_records(df: pd.DataFrame, model: TravelTimeModel) -> pd.DataFrame:
+    """The kept service levels of each station pair from :func:`pair_records` (see :func:`pair_levels`)."""
+    cols = _LEVEL_COLUMNS
     if df.empty:
         return pd.DataFrame(columns=cols)
     # services with the same in-vehicle time pool their trains into one level
