@@ -1,0 +1,56 @@
+"""yrdnet.sweep on a real Dask LocalCluster (2 worker processes): the in-process table, row for row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from yrdnet.scenario import Scenario, load_scenario
+from yrdnet.sweep import package_scenario, sweep
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, scheduler_port=0
+    ) as lc:
+        yield lc
+
+
+def _scenarios(tmp: Path) -> list[object]:
+    bad = Scenario(name="ghost", base=load_scenario("baseline_2025"), edits=[{"op": "open_line", "line": "ghost"}])
+    broken = tmp / "broken.toml"
+    broken.write_text("[scenario\n", encoding="utf-8")
+    return [
+        "north_yangtze_hsr",
+        "chaohu_maanshan",
+        bad,
+        package_scenario(["nanjing_huaian", "ningbo_zhoushan"]),
+        "baseline_2020",  # routed in full
+        broken,
+        "yancheng_yixing",
+    ]
+
+
+def test_local_cluster_table_equals_in_process(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    items = _scenarios(tmp_path)
+    local = sweep(items, progress=False)  # default indicators: the composite included
+    with distributed.Client(cluster) as client:
+        remote = sweep(items, client=client, progress=False)
+        # the base state (graph + all-node distances) was built at most once in each worker process
+        builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).WORKER_CACHE.builds)
+    assert len(builds) == 2 and all(b <= 1 for b in builds.values()) and sum(builds.values()) >= 1
+    pd.testing.assert_frame_equal(local.drop(columns="seconds"), remote.drop(columns="seconds"))
+    assert set(local["status"]) == {"ok", "failed"}
+    assert (local.loc[local["scenario"] == "chaohu_maanshan", "method"] == "incremental").all()
+
+
+def test_scheduler_address_opens_and_closes_a_client(cluster) -> None:  # type: ignore[no-untyped-def]
+    t = sweep(["chaohu_maanshan"], indicators=["uci"], client=cluster.scheduler_address, progress=False)
+    assert list(t["status"]) == ["ok"]
+    local = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)
+    assert t["value"].iloc[0] == local["value"].iloc[0]

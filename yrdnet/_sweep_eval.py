@@ -1,0 +1,301 @@
+"""Internals of :mod:`yrdnet.sweep`: the job, the shared base state and one scenario's rows.
+
+Everything here runs unchanged in the calling process and on a Dask worker, so the two
+paths produce the same rows. A worker keeps its base state in :data:`WORKER_CACHE` (a
+module global, one per worker process), so the base graph and its all-node distances
+are built once per worker, not once per task.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import string
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ._errors import NotIncrementalError
+from .analysis import analyze
+from .composite import COMPONENTS, composite_index, core_link_attainment
+from .convert import MODES
+from .incremental import NodeDistances, all_node_distances, travel_times_incremental
+from .indicators import PLACEHOLDERS, REGISTRY, Indicator
+from .params import MetricParams, TravelTimeModel
+from .results import ScenarioResult
+from .routing import travel_times
+from .scenario import Scenario, build_graph, load_scenario
+from .settings import settings
+from .zones import Zones, load_zones
+
+__all__: list[str] = []
+
+log = logging.getLogger("yrdnet.sweep")
+
+#: Columns of the sweep table, in order.
+COLUMNS = ("scenario", "indicator", "value", "unit", "label", "zones", "base", "method", "seconds", "status", "error")
+#: The composite's fixed scenarios: scored 0 and the reference where no citable target exists.
+COMPOSITE_BASE, COMPOSITE_PLAN = "baseline_2010", "plan_2035"
+#: Region rows only a timeline produces (not one scenario's analysis).
+_TIMELINE_ONLY = ("convergence_core_members_min_per_year",)
+_CANDIDATE = "__candidate__"  # the swept scenario's column in the composite's raw table
+
+
+# ------------------------------------------------------------------ indicator keys
+def _expand(ind: Indicator) -> Iterator[tuple[str, dict[str, str]]]:
+    """Every concrete key of a registry pattern with its placeholder values."""
+    names = [f for _, f, _, _ in string.Formatter().parse(ind.key) if f]
+    if not names:
+        yield ind.key, {}
+        return
+    import itertools
+
+    for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
+        vals = dict(zip(names, combo, strict=True))
+        yield ind.key.format(**vals), vals
+
+
+def region_keys() -> dict[str, tuple[Indicator, dict[str, str]]]:
+    """Concrete region-row keys of the registry (one scenario's analysis), with their entry."""
+    out: dict[str, tuple[Indicator, dict[str, str]]] = {}
+    for ind in REGISTRY:
+        if ind.scale != "region":
+            continue
+        for k, vals in _expand(ind):
+            if k not in _TIMELINE_ONLY:
+                out.setdefault(k, (ind, vals))
+    return out
+
+
+def describe(key: str) -> tuple[str, str]:
+    """``(unit, label)`` of a region key, from its region entry of the registry."""
+    ind, vals = region_keys()[key]
+    return ind.unit, ind.label.format(**{k: vals.get(k, k) for k in PLACEHOLDERS})
+
+
+# ------------------------------------------------------------------ the job
+@dataclass(frozen=True)
+class Job:
+    """What every scenario of one sweep is evaluated with (picklable, shipped to workers)."""
+
+    zones: str
+    indicators: tuple[str, ...]
+    model: TravelTimeModel | None
+    params: MetricParams | None
+    incremental: bool
+    data_folder: Path | None
+
+    @property
+    def centrality(self) -> bool:
+        """Whether analyze must compute betweenness: only for the rows built on it."""
+        return any("betweenness" in k for k in self.indicators)
+
+    @property
+    def composite(self) -> bool:
+        """Whether the composite's reference scenarios are needed."""
+        return any(k.startswith("composite_") for k in self.indicators)
+
+
+def fingerprint(sc: Scenario) -> str:
+    """A canonical text of what a scenario's network depends on (its base chain's edits)."""
+    chain = [
+        {"name": s.name, "year": s.year, "edits": s.edits, "model": s.model, "root": str(s.base)}
+        if not isinstance(s.base, Scenario)
+        else {"name": s.name, "year": s.year, "edits": s.edits, "model": s.model}
+        for s in sc.chain()
+    ]
+    return json.dumps(chain, sort_keys=True, default=str)
+
+
+def zones_of(job: Job) -> Zones:
+    """The job's zones, loaded once per process and data folder (zones are never mutated)."""
+    return _zones(job.zones, str(job.data_folder))
+
+
+@functools.lru_cache(maxsize=4)
+def _zones(level: str, _data_folder: str) -> Zones:
+    return load_zones(level)
+
+
+# ------------------------------------------------------------------ shared base state
+@dataclass(frozen=True)
+class BaseState:
+    """A base scenario's graph and all-node distances per mode, shared by its scenarios."""
+
+    name: str
+    graph: nx.MultiDiGraph
+    distances: dict[str, NodeDistances]
+    seconds: float
+
+
+class BaseCache:
+    """Base states keyed by (base, zones, model, data folder); the ``maxsize`` latest kept."""
+
+    def __init__(self, maxsize: int = 2) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[tuple[str, ...], BaseState] = OrderedDict()
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, base: Scenario, job: Job) -> BaseState:
+        """The base's state, built on first use (one build per key while it stays cached)."""
+        k = (fingerprint(base), job.zones, repr(job.model), str(job.data_folder))
+        with self._lock:
+            if k in self._items:
+                self._items.move_to_end(k)
+                return self._items[k]
+            t0 = time.perf_counter()
+            G = build_graph(base, model=job.model, zones=zones_of(job))
+            dist = {m: all_node_distances(G, m) for m in MODES}
+            state = BaseState(base.name, G, dist, time.perf_counter() - t0)
+            self.builds += 1
+            log.info("sweep: base %r (%s zones): graph and all-node distances in %.2f s", base.name, job.zones,
+                     state.seconds)  # fmt: skip
+            self._items[k] = state
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+            return state
+
+
+#: The base states of this process when it is a Dask worker (module global: one per process).
+WORKER_CACHE = BaseCache()
+
+
+# ------------------------------------------------------------------ references of the composite
+def composite_references(job: Job) -> pd.DataFrame:
+    """Raw component values of the composite's base (2010) and plan (2035), analysed once."""
+    cols = {}
+    for name in (COMPOSITE_BASE, COMPOSITE_PLAN):
+        G = build_graph(name, model=job.model, zones=zones_of(job))
+        od = {m: travel_times(G, m, warn_unreachable=False) for m in MODES}
+        Z = zones_of(job)
+        res = analyze(G, zones=Z, travel_times=od, params=job.params, centrality=False, sensitivity_samples=1)
+        cols[name] = _raw_components(res)
+    return pd.DataFrame(cols)
+
+
+def _raw_components(res: ScenarioResult) -> pd.Series:
+    region = res.region["value"].astype(float)
+    raw = {c.raw: float(region[c.raw]) for c in COMPONENTS.values() if c.raw != "core_link_attainment"}
+    raw["core_link_attainment"] = core_link_attainment(res.targets)
+    return pd.Series(raw)[[c.raw for c in COMPONENTS.values()]]
+
+
+# ------------------------------------------------------------------ one scenario
+def route(sc: Scenario, job: Job, cache: BaseCache) -> tuple[nx.MultiDiGraph, dict[str, pd.DataFrame], str, str]:
+    """Graph, travel times per mode, method and the scenario the matrices came from."""
+    G = build_graph(sc, model=job.model, zones=zones_of(job))
+    if job.incremental and isinstance(sc.base, Scenario):
+        state = cache.get(sc.base, job)
+        try:
+            od = {
+                m: travel_times_incremental(state.graph, G, m, base=state.distances[m], warn_unreachable=False)
+                for m in MODES
+            }
+        except NotIncrementalError as e:
+            log.info("sweep: %r routed in full: %s", sc.name, e)
+        else:
+            return G, od, "incremental", state.name
+    return G, {m: travel_times(G, m, warn_unreachable=False) for m in MODES}, "full", sc.name
+
+
+def indicator_values(res: ScenarioResult, job: Job, refs: pd.DataFrame | None) -> dict[str, float | str]:
+    """The selected indicators of one analysis: a number, or a message when it has no such row."""
+    region = res.region["value"]
+    comp: pd.Series | None = None
+    out: dict[str, float | str] = {}
+    for k in job.indicators:
+        if k == "core_link_attainment":
+            out[k] = core_link_attainment(res.targets)
+        elif k.startswith("composite_"):
+            if comp is None:
+                if refs is None:  # pragma: no cover - sweep() computes them when needed
+                    raise ValueError("composite indicators need the reference scenarios")
+                raw = refs.copy()
+                raw[_CANDIDATE] = _raw_components(res)
+                comp = composite_index(raw, base=COMPOSITE_BASE, plan=COMPOSITE_PLAN).index.loc[_CANDIDATE]
+            out[k] = float(comp[k])
+        elif k in region.index:
+            out[k] = float(region[k])
+        else:
+            out[k] = f"analyze produced no region row {k!r} at zones={job.zones!r}"
+    return out
+
+
+def evaluate(sc: Scenario | str, job: Job, refs: pd.DataFrame | None, cache: BaseCache) -> list[dict[str, Any]]:
+    """The rows of one scenario (one per indicator), or one failed row; never raises."""
+    t0 = time.perf_counter()
+    name = sc.name if isinstance(sc, Scenario) else _display_name(sc)
+    base, method = "", ""
+    try:
+        sc = load_scenario(sc)
+        name = sc.name
+        G, od, method, base = route(sc, job, cache)
+        res = analyze(
+            G, zones=zones_of(job), travel_times=od, params=job.params, centrality=job.centrality, sensitivity_samples=1
+        )
+        values = indicator_values(res, job, refs)
+    except Exception as e:  # a failed scenario is a row of the table, never the end of the sweep
+        log.warning("sweep: scenario %r failed: %s: %s", name, type(e).__name__, e)
+        return [failed_row(name, job, f"{type(e).__name__}: {e}", base, method, time.perf_counter() - t0)]
+    seconds = time.perf_counter() - t0
+    rows = []
+    for k, v in values.items():
+        unit, label = describe(k)
+        ok = not isinstance(v, str)
+        rows.append(
+            {
+                "scenario": name,
+                "indicator": k,
+                "value": v if ok else np.nan,
+                "unit": unit,
+                "label": label,
+                "zones": job.zones,
+                "base": base,
+                "method": method,
+                "seconds": seconds,
+                "status": "ok" if ok else "failed",
+                "error": "" if ok else v,
+            }
+        )
+    return rows
+
+
+def failed_row(
+    name: str, job: Job, error: str, base: str = "", method: str = "", seconds: float = 0.0
+) -> dict[str, Any]:
+    """The one row of a scenario that could not be evaluated."""
+    return {
+        "scenario": name,
+        "indicator": "",
+        "value": np.nan,
+        "unit": "",
+        "label": "",
+        "zones": job.zones,
+        "base": base,
+        "method": method,
+        "seconds": seconds,
+        "status": "failed",
+        "error": error,
+    }
+
+
+def _display_name(item: str | Path) -> str:
+    text = str(item)
+    return Path(text).stem if text.endswith(".toml") else text
+
+
+def evaluate_on_worker(sc: Scenario | str, job: Job, refs: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """:func:`evaluate` with this worker process's base cache (the Dask task)."""
+    if settings.data_folder != job.data_folder:  # the worker reads the client's data
+        settings.data_folder = job.data_folder
+    return evaluate(sc, job, refs, WORKER_CACHE)
