@@ -47,6 +47,6 @@ def test_every_result_key_is_declared() -> None:
 
 def test_label_words_and_units() -> None:
     assert label("watt_pop_rail") == "weighted average travel time by rail (min)"
-    assert label("population_within_60min_of_hefei", unit=False) == "population within 60 min of hefei"
+    assert label("population_within_60min_of_hefei", unit=False) == "population within 60 min of Hefei"
     assert label("not_a_key") == "not_a_key"
     assert isinstance(pd.DataFrame([vars(i) for i in REGISTRY]), pd.DataFrame)

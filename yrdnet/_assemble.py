@@ -1,12 +1,22 @@
-"""Row and column builders of :func:`yrdnet.analyze` (hierarchy, town-country, airports, self-potential).
+"""The assembly steps of :func:`yrdnet.analyze`: per-zone measures, then region rows step by step.
 
-Private: split out of :mod:`yrdnet.analysis` to keep it short; each builder calls the pure
-metric functions and returns rows ``(key, value, ...)`` or columns.
+Private. :func:`yrdnet.analyze` routes once, fills an :class:`Assembly` with what every
+step reads (zones, travel times, metros, parameters), computes the per-zone measures
+(:func:`zone_measures`) and runs the steps of :data:`yrdnet.analysis.STEPS` in order.
+Each step calls the pure metric functions and returns its region rows as
+``{key: value}``; the group, label, unit and description of every row come from the
+indicator registry (:mod:`yrdnet.indicators`), where each row is declared once with the
+step that produces it, and :meth:`Assembly.add_rows` refuses a row the registry does not
+declare for that step. Steps also leave their tables (stepwise curves, linkage,
+metros ...) in :attr:`Assembly.tables`. The town-country and hierarchy steps live in
+:mod:`yrdnet._assemble_cities`.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -15,29 +25,99 @@ import pandas as pd
 
 from . import accessibility as acc
 from . import airports as air
+from . import centrality as cen
 from . import equity as eq
-from . import hierarchy as hier
 from . import hinterland as hl
 from . import integration as integ
 from . import polycentricity as poly
+from . import structure as struct
 from ._geo import area_km2
 from ._keys import key
-from .datasets import load_metros
+from .convert import MODES
+from .indicators import lookup, region_meta
 from .params import MetricParams
-from .results import ScenarioResult
 from .zones import Zones, load_zones
+
+__all__ = ["CORE", "SUBCENTRES", "Assembly", "self_times"]
 
 #: The region's core (Shanghai) and sub-centres (Nanjing, Hangzhou, Hefei) named by the
 #: 2019 YRD Integration Outline.
 CORE = 310000
 SUBCENTRES = (320100, 330100, 340100)
+#: Origin zones sampled for city group betweenness at county or custom level.
+BETWEENNESS_SOURCES = 60
+#: The multimodal Hansen potential, the size measure of the structure rows.
+POTENTIAL = key("pot", "multimodal", exp=None, pop=None)
 
 
-def _region_rows(out: list[dict[str, Any]], name: str, value: float, group: str, description: str) -> None:
-    out.append({"indicator": name, "value": float(value), "group": group, "description": description})
+@dataclass
+class Assembly:
+    """What the assembly steps read (set by :func:`yrdnet.analyze`) and what they leave.
 
+    ``zt`` is the zone table of every zone, ``ids`` the zones in scope, ``od`` the
+    travel times per mode over ``zt``'s zones, ``members`` / ``metro_cores`` the
+    metropolitan areas over zones, ``core`` / ``subcentres`` the zones holding Shanghai,
+    Nanjing, Hangzhou and Hefei. :func:`zone_measures` sets ``table`` (the zones in scope
+    with every measure) and ``city_btw``; the steps fill ``rows`` (through
+    :meth:`add_rows`) and ``tables``.
+    """
 
-_CENTRE_NAMES = ("shanghai", "nanjing", "hangzhou", "hefei")
+    G: nx.MultiDiGraph
+    Z: Zones | None
+    level: str
+    p: MetricParams
+    cities: pd.DataFrame
+    metros: pd.DataFrame
+    zt: pd.DataFrame
+    ids: list[int]
+    od: dict[str, pd.DataFrame]
+    dist: pd.DataFrame
+    members: dict[str, list[int]]
+    metro_cores: dict[str, int]
+    core: int
+    subcentres: tuple[int, ...]
+    centrality: bool = True
+    sensitivity_samples: int = 200
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    city_btw: dict[str, pd.Series] = field(default_factory=dict)
+    rows: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def T(self) -> pd.DataFrame:  # noqa: N802 - the travel-time matrix is T throughout yrdnet
+        """Multimodal travel times among the zones in scope."""
+        return self.od["multimodal"].loc[self.ids, self.ids]
+
+    @cached_property
+    def pop(self) -> pd.Series:
+        """Population of the zones in scope."""
+        return self.zt.loc[self.ids, "population"].astype(float)
+
+    @cached_property
+    def scoped(self) -> tuple[dict[str, list[int]], dict[str, int], list[int]]:
+        """Metros with two or more members and their core in scope, their cores, the sub-centres in scope."""
+        id_set = set(self.ids)
+        in_scope = {m: [c for c in v if c in id_set] for m, v in self.members.items()}
+        in_scope = {m: v for m, v in in_scope.items() if len(v) >= 2 and self.metro_cores[m] in id_set}
+        cores = {m: self.metro_cores[m] for m in in_scope}
+        return in_scope, cores, [s for s in self.subcentres if s in id_set]
+
+    def add_rows(self, step: str, rows: dict[str, float]) -> None:
+        """Add a step's region rows, each declared in the registry as produced by ``step``."""
+        for name, value in rows.items():
+            ind, _ = region_meta(name)
+            if ind.step != step:
+                msg = f"region row {name!r} comes from step {step!r} but the registry declares step {ind.step!r}"
+                raise ValueError(msg)
+            self.rows[name] = float(value)
+
+    def region(self) -> pd.DataFrame:
+        """The region table: index ``indicator``; ``value``, and ``group`` and ``description`` from the registry."""
+        out = []
+        for name, value in self.rows.items():
+            ind, description = region_meta(name)
+            out.append({"indicator": name, "value": value, "group": ind.group, "description": description})
+        return pd.DataFrame(out).set_index("indicator")
 
 
 def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
@@ -68,182 +148,167 @@ def _airport_times(Z: Zones | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.Dat
     return air.time_to_airports(T, attached, ap["role"])
 
 
-def _hierarchy(
-    G: nx.MultiDiGraph,
-    zt: pd.DataFrame,
-    ids: list[int],
-    T: pd.DataFrame,
-    city_table: pd.DataFrame,
+def city_measures(
+    od: dict[str, pd.DataFrame],
+    cities: pd.DataFrame,
+    dist: pd.DataFrame,
     p: MetricParams,
-    *,
-    level: str,
-    centrality: bool,
-) -> list[tuple[str, float, str]]:
-    """Hierarchy rows (city scale) and the new city columns, added to ``city_table`` in place."""
-    pop = zt.loc[ids, "population"].astype(float)
-    F = poly.gravity_flows(T, pop, params=p)
-    city_of = zt.loc[ids, "city"] if level != "city" else pd.Series(ids, index=ids)
-    Fc = hier.city_flows(F, city_of)
-    cpop = pop.groupby(city_of.to_numpy()).sum()
-    no_self = acc.potential_accessibility(T, pop, decay="exp", params=p, self_potential=False)
-    no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
-    pot = city_table[key("pot", "multimodal", exp=None, pop=None)]
-    dom = hier.dominance_index(Fc)
-    ts = hier.train_strength(G).reindex(city_table.index).fillna(0.0)
-    city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
-    city_table["train_strength"] = ts["train_strength"].to_numpy(float)
-    city_table["train_degree"] = ts["train_degree"].to_numpy(float)
-    gb = None
-    if centrality:
-        gb = hier.gravity_betweenness(G, F).reindex(city_table.index).fillna(0.0)
-        city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
-    metro_cores = [int(c) for c in load_metros()["core_adcode"].unique() if int(c) in Fc.index]
-    cp = hl.core_periphery_coefficient(Fc, metro_cores) if len(Fc) - len(metro_cores) >= 2 else np.nan
-    return [
-        (
-            "core_periphery_coefficient",
-            cp,
-            "correlation of modelled city flows with an ideal metro-core/periphery pattern",
-        ),
-        *hier.hierarchy_indicators(
-            flows=Fc,
-            population=cpop,
-            potential=pot,
-            potential_no_self=no_self_city,
-            core=CORE,
-            subcentres=SUBCENTRES,
-            strength=city_table["train_strength"],
-            gravity_btw=gb,
-            top_n=p.top_n,
-        ),
-    ]
+    core: int = CORE,
+    subcentres: tuple[int, ...] = SUBCENTRES,
+    self_time: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Accessibility and closeness columns per zone and mode (the registry's zone columns)."""
+    pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
+    cols: dict[str, pd.Series] = {}
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    for mode, T in od.items():
+        cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
+        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp)
+        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
+        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
+        for t in p.thresholds_min:
+            cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
+        cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
+        cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
+        cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
+        cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
+        cols[key("closeness", mode)] = acc.closeness(T)
+        cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
+        cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
+        cols[key("time_to_core", mode)] = acc.time_to(T, core)
+        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
+    return pd.DataFrame(cols)
 
 
-def _size_rows(rows: list[dict[str, Any]], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
+def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
+    """City betweenness: a zone column at city level (exact), else city series (sampled origins)."""
+    out: dict[str, pd.Series] = {}
+    for mode in ("multimodal", "rail"):
+        if level == "city":
+            measures[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode)
+        else:
+            k = min(BETWEENNESS_SOURCES, n_zones)
+            out[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode, k=k, seed=0)
+    return out
+
+
+def zone_measures(a: Assembly) -> None:
+    """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
+    tii = self_times(a.Z, a.zt.index, a.p)
+    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
+    a.city_btw = _betweenness(a.G, measures, a.level, len(a.zt)) if a.centrality else {}
+    table = a.zt.join(measures)
+    to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)
+    table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
+    table = table.join(_airport_times(a.Z, a.zt, a.od["multimodal"]))
+    if a.level == "city":
+        table["metros"] = [";".join(m for m, v in a.members.items() if c in v) for c in table.index]
+    undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]
+    if undeclared:
+        msg = f"zone columns {undeclared} are not declared in yrdnet.indicators.REGISTRY"
+        raise ValueError(msg)
+    a.table = table.loc[a.ids]
+
+
+def _size_rows(rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
     """Morphological polycentricity rows per size measure; returns the stepwise curves."""
     stepwise = []
     for sname, raw_sizes in sizes.items():
         s = raw_sizes[raw_sizes > 0]
         if len(s) >= 2:
-            fit = poly.rank_size_slope(s, min(top_n, len(s)))
-            _region_rows(
-                rows,
-                f"rank_size_slope_{sname}",
-                fit.slope,
-                "polycentricity",
-                f"rank-size slope q of the top {fit.n} centres by {sname} (0 = equal centres)",
-            )
-            _region_rows(
-                rows,
-                f"entropy_{sname}",
-                poly.entropy(s),
-                "polycentricity",
-                f"normalised entropy of {sname} shares (1 = perfectly even)",
-            )
-            _region_rows(
-                rows,
-                f"hhi_{sname}",
-                poly.hhi(s),
-                "polycentricity",
-                f"normalised Herfindahl-Hirschman index of {sname} (1 = monocentric)",
-            )
-            _region_rows(rows, f"gini_{sname}", eq.gini(s.to_numpy()), "polycentricity", f"Gini of {sname}")
-            prim = poly.primacy(s)
-            for k_, v in prim.items():
-                _region_rows(rows, f"primacy_{k_}_{sname}", v, "polycentricity", f"primacy index {k_} of {sname}")
+            rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
+            rows[f"entropy_{sname}"] = poly.entropy(s)
+            rows[f"hhi_{sname}"] = poly.hhi(s)
+            rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
+            for k_, v in poly.primacy(s).items():
+                rows[f"primacy_{k_}_{sname}"] = v
             sw = poly.stepwise_curve(s)
             sw.insert(0, "size_measure", sname)
             stepwise.append(sw.reset_index())
     return stepwise
 
 
-def _town_country(
-    table: pd.DataFrame,
-    T: pd.DataFrame,
-    pop: pd.Series,
-    core: int,
-    subcentres: tuple[int, ...],
-) -> list[tuple[str, float, str, str]]:
-    """Airport, town-country and core-hinterland rows ``(key, value, group, description)`` over the zones in scope."""
-    out: list[tuple[str, float, str, str]] = []
-    for col in ("time_to_airport_min", "time_to_international_hub_min"):
-        v = table[col].astype(float)
-        ok = np.isfinite(v)
-        what = col[:-4].replace("_", " ")
-        desc = f"population-weighted mean {what} (multimodal; airport in its zone), min"
-        out.append((f"mean_{col}", acc.weighted_mean(v[ok], pop[ok]), "accessibility", desc))
-    centres = {n: z for n, z in zip(_CENTRE_NAMES, (core, *subcentres), strict=False) if z in T.index}
-    cov = hl.hinterland_coverage(T, pop, centres)
-    for name, r in cov.iterrows():
-        for t in (60, 120):
-            out.append(
-                (
-                    f"population_within_{t}min_of_{name}",
-                    float(r[f"population_within_{t}min"]),
-                    "hinterland",
-                    f"population within {t} min of {str(name).title()} (multimodal, own zone included)",
-                )
-            )
-    pot = table[key("pot", "multimodal", exp=None, pop=None)].astype(float)
-    groups = table["metros"].astype(str).str.split(";").str[0].replace("", "outside")
-    th = eq.theil(pot.to_numpy(), groups.to_numpy())
-    for part in ("within", "between"):
-        out.append(
-            (
-                f"theil_potential_{part}_metros",
-                float(th[part]),
-                "town_country",
-                f"Theil T of potential accessibility {part} metropolitan areas (a zone in its first area)",
-            )
+def polycentricity(a: Assembly) -> dict[str, float]:
+    """Morphological polycentricity per size measure, the UCI and Green's functional index."""
+    rows: dict[str, float] = {}
+    sizes = {"population": a.pop, "gdp": a.zt.loc[a.ids, "gdp"].astype(float), "potential": a.table[POTENTIAL]}
+    if a.centrality and a.level == "city":
+        sizes["betweenness"] = a.table[key("betweenness", "multimodal")]
+    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)))
+    a.tables["stepwise"] = pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame()
+    rows["uci"] = poly.urban_centrality_index(a.pop, a.T).uci
+    rows["green_pf_potential"] = poly.green_index(poly.gravity_flows(a.T, a.pop, params=a.p)).p_f
+    a.tables["functional"] = poly.functional_sensitivity(a.T, a.pop)
+    return rows
+
+
+def equity(a: Assembly) -> dict[str, float]:
+    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil."""
+    rows: dict[str, float] = {}
+    ids, pop, table = a.ids, a.pop, a.table
+    for mode in MODES:
+        pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
+        for mname, col in pairs:
+            vals = table[col].to_numpy(float)
+            vals = vals[np.isfinite(vals)]
+            rows[f"gini_{mname}_{mode}"] = eq.gini(vals)
+            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals)
+        Tm = a.od[mode].loc[ids, ids]
+        rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
+        rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
+        w = table[key("watt", mode, pop=None)]
+        ok = np.isfinite(w)
+        rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
+    rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
+    return rows
+
+
+def linkage(a: Assembly) -> dict[str, float]:
+    """Core-sub-centre and metro-core links, the '1-2-3' circles, metro integration (``linkage``, ``metros``)."""
+    rows: dict[str, float] = {}
+    T, p, pot = a.T, a.p, a.table[POTENTIAL]
+    metro_in_scope, cores, subs = a.scoped
+    parts = []
+    if a.core in set(a.ids) and subs:
+        lk = poly.core_subcentre_linkage(T, a.core, subs, params=p).reset_index()
+        lk.insert(0, "kind", "core-subcentre")
+        parts.append(lk)
+    if len(cores) >= 2:
+        cl = integ.core_links(T, cores, params=p)
+        cl.insert(0, "kind", "metro cores")
+        parts.append(cl)
+        rows["core_link_compliance"] = integ.core_link_compliance(T, cores, params=p)
+    a.tables["linkage"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    mtab = pd.DataFrame()
+    if metro_in_scope:
+        mtab = integ.metro_integration(T, metro_in_scope, cores, a.pop, params=p)
+        for c_name, r in integ.travel_circles(T, metro_in_scope, params=p).iterrows():
+            rows[f"circle_{c_name}"] = r["share"]
+        for m, v in metro_in_scope.items():
+            mtab.loc[m, "entropy_potential"] = poly.entropy(pot.loc[v]) if len(v) >= 2 else np.nan
+        cm = integ.core_member_integration(
+            T, metro_in_scope, cores, a.pop, midpoint=p.integration_min, slope=p.integration_slope
         )
-    if (
-        "kind" in table.columns
-        and table["kind"].isin(hl.URBAN_KINDS).any()
-        and not table["kind"].isin(hl.URBAN_KINDS).all()
-    ):
-        kinds = table["kind"].isin(hl.URBAN_KINDS).map({True: "district", False: "county"})
-        tk = eq.theil(pot.to_numpy(), kinds.to_numpy())
-        out.append(("theil_potential_between_districts_counties", float(tk["between"]), "town_country",
-                    "Theil T of potential between urban districts and counties"))  # fmt: skip
-        g = hl.town_country_gap(pot, table["kind"], pop)
-        out.append(("potential_ratio_districts_to_counties", float(g["ratio"]), "town_country",
-                    "potential of districts over counties, population-weighted (> 1: towns ahead)"))  # fmt: skip
-        w = table[key("watt", "multimodal", pop=None)].astype(float)
-        if np.isfinite(w).all():
-            gw = hl.town_country_gap(w, table["kind"], pop)
-            out.append(("watt_difference_counties_minus_districts_min", -float(gw["difference"]), "town_country",
-                        "multimodal WATT of counties minus districts, min (> 0: the country is farther)"))  # fmt: skip
-        if {"urban", "rural"} <= set(table.columns):
-            ur = hl.urban_rural_gap(pot, table["urban"], table["rural"])
-            out.append(("potential_ratio_urban_to_rural", float(ur["ratio"]), "town_country",
-                        "potential accessibility as the urban over the rural population sees it"))  # fmt: skip
-    return out
+        mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
+        for k_ in ("logistic_integration", "core_mean_time_min"):
+            rows[f"metro_{k_}"] = cm.attrs.get(k_, np.nan)
+        mtab.insert(0, "name_en", a.metros.loc[list(mtab.index), "name_en"])
+    a.tables["metros"] = mtab
+    return rows
 
 
-def _core_member_pairs(res: ScenarioResult) -> tuple[list[tuple[int, int]], list[float]]:
-    """Core-member zone pairs of the current metros and the members' population."""
-    metros = load_metros()
-    if res.level == "city":
-        members = {cast(str, m): [int(x) for x in v] for m, v in metros["members"].items()}
-        cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
-    elif res.level == "county":
-        members, cores = load_zones("county").metro_members(metros)
-    else:
-        return [], []
-    ids = set(res.od["multimodal"].index)
-    z = res.zones if res.zones is not None else res.cities
-    pairs = [(cores[m], j) for m, js in members.items() for j in js if j != cores[m] and j in ids and cores[m] in ids]
-    w = [float(z["population"].get(j, 0.0)) if j in z.index else 0.0 for _, j in pairs]
-    return pairs, w
-
-
-def _convergence(base: ScenarioResult, res: ScenarioResult) -> float:
-    """Janelle's rate from ``base`` to ``res`` over core-member pairs (multimodal), min/year."""
-    if res.year <= base.year:
-        return 0.0 if res is base or res.year == base.year else float("nan")
-    pairs, w = _core_member_pairs(res)
-    if not pairs or sum(w) <= 0:
-        return float("nan")
-    return integ.time_space_convergence(
-        base.od["multimodal"], res.od["multimodal"], res.year - base.year, pairs, weights=w
-    )
+def structure(a: Assembly) -> dict[str, float]:
+    """The four structure components and the structure index, with its weight sensitivity."""
+    rows: dict[str, float] = {}
+    metro_in_scope, cores, subs = a.scoped
+    a.tables["sensitivity"] = pd.DataFrame()
+    if a.core in set(a.ids) and subs and metro_in_scope:
+        comp = struct.structure_components(
+            a.T, a.pop, members=metro_in_scope, cores=cores, core=a.core, subcentres=subs, population=a.pop, params=a.p
+        )
+        for cname, r in comp.iterrows():
+            rows[f"component_{cname}"] = r["score"]
+        rows["structure_index"] = struct.structure_index(comp, a.p.weights)
+        a.tables["sensitivity"] = struct.weight_sensitivity(comp, a.p.weights, n=a.sensitivity_samples)
+    return rows

@@ -1,25 +1,59 @@
 """The indicator registry: every result column and region row declared once.
 
 Each :class:`Indicator` names a key (a pattern whose ``{mode}``, ``{size}``, ``{t}``,
-``{centre}``, ``{part}`` and ``{k}`` placeholders expand to the values listed in
-:data:`PLACEHOLDERS`), its group, unit, scale (``zone``/``city`` columns, ``metro``
-rows, ``region`` rows), a label in words for maps and reports, a description, its
-reference and the function computing it. :func:`lookup` finds the entry of a concrete
-key, :func:`label` gives the words and unit for a legend, and :func:`to_markdown`
-renders ``docs/indicators.md`` (``tools/make_indicator_docs.py``; a test keeps it up to
-date). A test also checks that every region row and measure column that
-:func:`yrdnet.analyze` produces is declared here.
+``{centre}``, ``{part}``, ``{k}``, ``{mass}`` and ``{pillar}`` placeholders expand to
+the values listed in :data:`PLACEHOLDERS`), its group, unit, scale (``zone``/``city``
+columns, ``metro`` columns of ``.metros``, ``region`` rows), a label in words for maps
+and reports, a description, its reference, the function computing it, its name in words
+and the assembly step of :func:`yrdnet.analyze` that produces it.
+
+Two names per indicator
+-----------------------
+The **key** (``pot_exp_pop_multimodal``, ``watt_pop_rail``) is compact and stable: result
+tables, maps, comparisons, timelines, the composite and the targets use it, and scripts
+written against it keep working. The **name in words** (``potential_accessibility_multimodal``,
+``weighted_average_travel_time_rail``) follows one rule for zone and city columns, metro
+columns and region rows alike: the entry's ``words`` pattern with each placeholder
+replaced by its value in words (:data:`PLACEHOLDER_WORDS`, otherwise the value itself).
+:func:`words` and :func:`key_from_words` translate one into the other (the mapping is
+one to one; a key declared at two scales has one name), and
+:meth:`yrdnet.ScenarioResult.readable` renames a result table.
+
+:func:`lookup` finds the entry of a concrete key, :func:`label` gives the words and unit
+for a legend, :func:`dictionary` the table ``columns.csv`` a result folder carries, and
+:func:`to_markdown` renders ``docs/indicators.md`` (``tools/make_indicator_docs.py``; a
+test keeps it up to date). A test also checks that every region row and measure column
+that :func:`yrdnet.analyze` produces is declared here.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cache
 
 import pandas as pd
 
-__all__ = ["PLACEHOLDERS", "REGISTRY", "Indicator", "label", "lookup", "registry_table", "to_markdown"]
+from ._registry import REGISTRY, Indicator
+
+__all__ = [
+    "ATTRIBUTES",
+    "PLACEHOLDERS",
+    "PLACEHOLDER_WORDS",
+    "REGISTRY",
+    "Indicator",
+    "concrete_keys",
+    "dictionary",
+    "key_from_words",
+    "label",
+    "lookup",
+    "readable",
+    "region_meta",
+    "registry_table",
+    "to_markdown",
+    "words",
+]
 
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "mode": ("multimodal", "rail", "road"),
@@ -29,188 +63,48 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "part": ("within", "between"),
     "k": ("s2", "s4", "s11"),
     "mass": ("pop", "gdp"),
-    "circle": ("metro_1h", "region_2h", "region_3h"),
-    "component": ("polycentricity", "integration", "linkage", "equity"),
     "pillar": ("core_hierarchy", "metro_integration", "intercity_linkage", "core_hinterland_equity"),
 }
 
+#: Placeholder values in a name in words, where the key's value is an abbreviation.
+PLACEHOLDER_WORDS: dict[str, dict[str, str]] = {
+    "mass": {"pop": "population"},
+    "size": {"potential": "potential_accessibility"},
+}
 
-@dataclass(frozen=True)
-class Indicator:
-    """One declared indicator (see the module docstring)."""
+#: Placeholder values in labels and descriptions (text for a reader).
+_PLACEHOLDER_TEXT: dict[str, dict[str, str]] = {
+    "mass": {"pop": "population", "gdp": "GDP"},
+    "size": {"gdp": "GDP", "potential": "potential accessibility"},
+    "centre": {c: c.title() for c in PLACEHOLDERS["centre"]},
+    "k": {"s2": "S2", "s4": "S4", "s11": "S11"},
+}
 
-    key: str
-    group: str
-    unit: str
-    scale: str
-    label: str
-    description: str
-    reference: str = ""
-    function: str = ""
+#: Columns of the result tables that are attributes of a zone, city or metro, not
+#: measures: ``name -> (unit, description)``. Their names are already words.
+ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "name_zh": ("", "name in Chinese"),
+    "name_en": ("", "name in English"),
+    "province": ("", "province or provincial-level city"),
+    "lon": ("degrees", "longitude of the centre or seat (WGS 84)"),
+    "lat": ("degrees", "latitude of the centre or seat (WGS 84)"),
+    "population": ("persons", "population (the masses of the analysis; data/cities.csv or the zone table)"),
+    "gdp": ("CNY 100 million", "gross domestic product (data/cities.csv or the zone table)"),
+    "central_area": ("", "in the 27-city central area of the 2019 YRD Integration Outline"),
+    "source": ("", "source of the city row (data/cities.csv)"),
+    "metros": ("", "metropolitan areas the zone belongs to, separated by ';'"),
+    "city": ("", "adcode of the parent city"),
+    "kind": ("", "district, county-level city or county"),
+    "population_2010": ("persons", "2010 census population"),
+    "urban": ("persons", "urban population (2020 census)"),
+    "rural": ("persons", "rural population (2020 census)"),
+    "label": ("", "short label for maps"),
+    "n_zones": ("zones", "zones aggregated into the city"),
+    "core": ("", "adcode of the metropolitan core zone"),
+}
 
-
-_A = "accessibility"
-_Z = "zone"
-_R = "region"
-REGISTRY: tuple[Indicator, ...] = (
-    # ------------------------------------------------------------------ zone / city columns
-    Indicator("watt_{mass}_{mode}", _A, "min", _Z, "weighted average travel time by {mode}",
-              "WATT to every other zone weighted by its population (pop) or GDP; reachable destinations only",
-              "Gutiérrez 2001", "yrdnet.accessibility.watt"),
-    Indicator("pot_exp_pop_{mode}", _A, "persons", _Z, "potential accessibility by {mode}",
-              "Hansen potential, exponential decay (half-life 60 min), with self-potential (Rich's internal time)",
-              "Hansen 1959; Rich 1978", "yrdnet.accessibility.potential_accessibility"),
-    Indicator("pot_power_{mass}_{mode}", _A, "persons/min or GDP/min", _Z, "economic potential by {mode}",
-              "Hansen potential, power decay a = 1, with self-potential", "Gutiérrez 2001",
-              "yrdnet.accessibility.potential_accessibility"),
-    Indicator("cum_pop_t{t}_{mode}", _A, "persons", _Z, "population within {t} min by {mode}",
-              "cumulative opportunities (other zones)", "Cao et al. 2012",
-              "yrdnet.accessibility.cumulative_opportunities"),
-    Indicator("reachable_share_pop_{mode}", _A, "share", _Z, "share of the population reachable by {mode}",
-              "read beside WATT, which averages over reachable destinations only", "",
-              "yrdnet.accessibility.reachable_share"),
-    Indicator("daily_pop_{mode}", _A, "persons", _Z, "population within 4 h by {mode}", "daily accessibility",
-              "Gutiérrez 2001", "yrdnet.accessibility.daily_accessibility"),
-    Indicator("neteff_{mode}", _A, "ratio", _Z, "network efficiency by {mode}",
-              "Gutiérrez-Monzón ratio of network to ideal time (1 = ideal)", "Gutiérrez et al. 1998",
-              "yrdnet.accessibility.network_efficiency"),
-    Indicator("nodaleff_{mode}", _A, "index", _Z, "nodal efficiency by {mode}", "Latora-Marchiori, ideal-normalised",
-              "Latora & Marchiori 2001", "yrdnet.accessibility.nodal_efficiency"),
-    Indicator("closeness_{mode}", "centrality", "1/min", _Z, "closeness by {mode}", "Wasserman-Faust closeness",
-              "", "yrdnet.accessibility.closeness"),
-    Indicator("harmonic_{mode}", "centrality", "1/min", _Z, "harmonic closeness by {mode}", "mean inverse time",
-              "Rochat 2009", "yrdnet.accessibility.harmonic_closeness"),
-    Indicator("straightness_{mode}", "centrality", "ratio", _Z, "straightness by {mode}",
-              "ideal over network time", "Crucitti, Latora & Porta 2006", "yrdnet.accessibility.straightness"),
-    Indicator("time_to_core_{mode}", _A, "min", _Z, "time to Shanghai by {mode}", "door to door", "Tao et al. 2016",
-              "yrdnet.accessibility.time_to"),
-    Indicator("time_to_subcentre_{mode}", _A, "min", _Z, "time to the nearest sub-centre by {mode}",
-              "Nanjing, Hangzhou or Hefei", "", "yrdnet.accessibility.time_to"),
-    Indicator("time_to_metro_core_multimodal", "hinterland", "min", _Z, "time to the metro core",
-              "door to door from the core of the zone's metropolitan area (nearest if several)", "",
-              "yrdnet.hinterland.time_to_metro_core"),
-    Indicator("time_to_airport_min", _A, "min", _Z, "time to the nearest airport",
-              "multimodal, airport attached to the zone holding it", "", "yrdnet.airports.time_to_airports"),
-    Indicator("time_to_international_hub_min", _A, "min", _Z, "time to the nearest international hub",
-              "Pudong or Hongqiao; multimodal, airport attached to its zone", "", "yrdnet.airports.time_to_airports"),
-    Indicator("betweenness_{mode}", "centrality", "share", "city", "betweenness by {mode}",
-              "city group betweenness over zone pairs", "Everett & Borgatti 1999",
-              "yrdnet.centrality.city_betweenness"),
-    Indicator("gravity_betweenness_multimodal", "hierarchy", "share", "city", "demand-weighted betweenness",
-              "share of modelled gravity demand routed through the city", "indicators digest §2",
-              "yrdnet.hierarchy.gravity_betweenness"),
-    Indicator("dominance_flows_multimodal", "hierarchy", "index", "city", "dominance in modelled flows",
-              "Limtanakool dominance index (> 1 dominant)", "Limtanakool et al. 2007",
-              "yrdnet.hierarchy.dominance_index"),
-    Indicator("train_strength", "hierarchy", "trains/day", "city", "daily direct trains to other cities",
-              "strength: trains a day from the city's stations reaching another city without a change",
-              "Liu, Wan & Zhang 2020", "yrdnet.hierarchy.train_strength"),
-    Indicator("train_degree", "hierarchy", "cities", "city", "cities served by a direct train", "degree", "",
-              "yrdnet.hierarchy.train_strength"),
-    # ------------------------------------------------------------------ region rows
-    Indicator("rank_size_slope_{size}", "polycentricity", "slope", _R, "rank-size slope of {size}",
-              "OLS slope q of the top centres (0 = equal centres)", "Meijers & Burger 2010",
-              "yrdnet.polycentricity.rank_size_slope"),
-    Indicator("entropy_{size}", "polycentricity", "index", _R, "entropy of {size}", "normalised entropy (1 = even)",
-              "", "yrdnet.polycentricity.entropy"),
-    Indicator("hhi_{size}", "polycentricity", "index", _R, "concentration of {size}", "normalised HHI, 1 = monocentric",
-              "", "yrdnet.polycentricity.hhi"),
-    Indicator("gini_{size}", "polycentricity", "index", _R, "Gini of {size}", "", "", "yrdnet.equity.gini"),
-    Indicator("primacy_{k}_{size}", "polycentricity", "ratio", _R, "primacy {k} of {size}", "Jefferson primacy",
-              "Jefferson 1939", "yrdnet.polycentricity.primacy"),
-    Indicator("uci", "polycentricity", "index", _R, "Urban Centrality Index", "travel time for distance",
-              "Pereira et al. 2013", "yrdnet.polycentricity.urban_centrality_index"),
-    Indicator("green_pf_potential", "polycentricity", "index", _R, "potential functional polycentricity",
-              "Green's index on modelled gravity flows", "Green 2007", "yrdnet.polycentricity.green_index"),
-    Indicator("gini_pot_exp_pop_{mode}", "equity", "index", _R, "Gini of potential by {mode}", "", "",
-              "yrdnet.equity.gini"),
-    Indicator("gini_watt_pop_{mode}", "equity", "index", _R, "Gini of WATT by {mode}", "", "", "yrdnet.equity.gini"),
-    Indicator("cv_pot_exp_pop_{mode}", "equity", "ratio", _R, "CV of potential by {mode}", "", "",
-              "yrdnet.equity.coefficient_of_variation"),
-    Indicator("cv_watt_pop_{mode}", "equity", "ratio", _R, "CV of WATT by {mode}", "", "",
-              "yrdnet.equity.coefficient_of_variation"),
-    Indicator("global_efficiency_{mode}", _A, "index", _R, "global efficiency by {mode}",
-              "weighted Latora-Marchiori, ideal-normalised", "Latora & Marchiori 2001",
-              "yrdnet.accessibility.global_efficiency"),
-    Indicator("reachable_share_pop_{mode}", _A, "share", _R, "reachable population share by {mode}",
-              "population-weighted", "", "yrdnet.accessibility.reachable_share"),
-    Indicator("mean_watt_pop_{mode}", _A, "min", _R, "mean WATT by {mode}", "population-weighted, reachable only",
-              "Gutiérrez 2001", "yrdnet.accessibility.watt"),
-    Indicator("theil_pot_exp_pop_multimodal", "equity", "index", _R, "Theil of potential", "", "Theil 1967",
-              "yrdnet.equity.theil"),
-    Indicator("core_link_compliance", "linkage", "share", _R, "metro-core pairs within 90 min",
-              "door to door (see targets for the policy definition)", "2020 YRD transport plan",
-              "yrdnet.integration.core_link_compliance"),
-    Indicator("circle_{circle}", "integration", "share", _R, "'1-2-3' circle share", "", "交通强国建设纲要 2019",
-              "yrdnet.integration.travel_circles"),
-    Indicator("metro_logistic_integration", "integration", "index", _R, "metro integration (log-logistic)",
-              "core-to-member, decay one half at 60 min, metros by population", "Geurs & van Eck 2001",
-              "yrdnet.integration.core_member_integration"),
-    Indicator("metro_core_mean_time_min", "integration", "min", _R, "mean core-to-member time",
-              "population-weighted over members, metros by population", "",
-              "yrdnet.integration.core_member_integration"),
-    Indicator("convergence_core_members_min_per_year", "integration", "min/year", _R, "time-space convergence",
-              "Janelle's rate against the first scenario of a timeline", "Janelle 1968",
-              "yrdnet.integration.time_space_convergence"),
-    Indicator("component_{component}", "structure", "score", _R, "structure component {component}", "", "",
-              "yrdnet.structure.structure_components"),
-    Indicator("structure_index", "structure", "score", _R, "spatial-structure optimisation index",
-              "weighted mean of the four components; superseded by composite_index", "",
-              "yrdnet.structure.structure_index"),
-    Indicator("core_link_attainment", "composite", "share", _R, "attainment of the core-link targets",
-              "mean over the core_link targets of min(1, threshold / fastest station-to-station time); inf = 0",
-              "NDRC & MoT 2020 YRD transport plan (data/targets.csv)", "yrdnet.composite.core_link_attainment"),
-    Indicator("composite_{pillar}", "composite", "score", _R, "composite component {pillar}",
-              "distance to target: 2010 = 0, target = 1 (the plan_2035 value where no citable target)",
-              "OECD & JRC 2008", "yrdnet.composite.distance_to_target"),
-    Indicator("composite_index", "composite", "score", _R, "spatial-structure composite",
-              "weighted geometric mean of the four component scores, floored at 0.01 and capped at 1",
-              "OECD & JRC 2008", "yrdnet.composite.composite_index"),
-    Indicator("mean_time_to_airport_min", _A, "min", _R, "mean time to the nearest airport", "population-weighted",
-              "", "yrdnet.airports.time_to_airports"),
-    Indicator("mean_time_to_international_hub_min", _A, "min", _R, "mean time to an international hub",
-              "population-weighted", "", "yrdnet.airports.time_to_airports"),
-    Indicator("population_within_{t}min_of_{centre}", "hinterland", "persons", _R,
-              "population within {t} min of {centre}", "multimodal, own zone included", "",
-              "yrdnet.hinterland.hinterland_coverage"),
-    Indicator("theil_potential_{part}_metros", "town_country", "index", _R, "Theil of potential {part} metros",
-              "a zone in its first metropolitan area", "Theil 1967", "yrdnet.equity.theil"),
-    Indicator("theil_potential_between_districts_counties", "town_country", "index", _R,
-              "Theil of potential between districts and counties", "", "Theil 1967", "yrdnet.equity.theil"),
-    Indicator("potential_ratio_districts_to_counties", "town_country", "ratio", _R, "district/county potential",
-              "population-weighted", "", "yrdnet.hinterland.town_country_gap"),
-    Indicator("watt_difference_counties_minus_districts_min", "town_country", "min", _R,
-              "county minus district WATT", "multimodal, population-weighted", "",
-              "yrdnet.hinterland.town_country_gap"),
-    Indicator("potential_ratio_urban_to_rural", "town_country", "ratio", _R, "urban/rural potential",
-              "as the urban and rural population see it", "", "yrdnet.hinterland.urban_rural_gap"),
-    Indicator("core_periphery_coefficient", "hierarchy", "correlation", _R, "core-periphery coefficient",
-              "modelled city flows vs the ideal metro-core pattern", "Borgatti & Everett 1999",
-              "yrdnet.hinterland.core_periphery_coefficient"),
-    Indicator("dominance_core", "hierarchy", "index", _R, "Shanghai's dominance in modelled flows", "",
-              "Limtanakool et al. 2007", "yrdnet.hierarchy.dominance_index"),
-    Indicator("core_rank_dominance", "hierarchy", "rank", _R, "Shanghai's rank by dominance", "1 = first", "",
-              "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("core_rank_potential", "hierarchy", "rank", _R, "Shanghai's rank by potential",
-              "with self-potential", "", "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("core_rank_potential_without_self", "hierarchy", "rank", _R, "Shanghai's rank by potential, no self",
-              "the pre-issue-11 choice", "", "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("core_rank_train_strength", "hierarchy", "rank", _R, "Shanghai's rank by direct trains", "", "",
-              "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("core_rank_gravity_betweenness", "hierarchy", "rank", _R, "Shanghai's rank by demand betweenness",
-              "", "", "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("evenness_subcentres_potential", "hierarchy", "index", _R, "sub-centre evenness",
-              "entropy of potential among Nanjing, Hangzhou, Hefei (the core left out)", "",
-              "yrdnet.hierarchy.subcentre_evenness"),
-    Indicator("core_lead_potential", "hierarchy", "ratio", _R, "Shanghai's lead in potential",
-              "over the sub-centres' mean", "", "yrdnet.hierarchy.hierarchy_indicators"),
-    Indicator("rank_size_slope_morphological", "hierarchy", "slope", _R, "morphological rank-size slope",
-              "population", "Burger & Meijers 2012", "yrdnet.hierarchy.polycentricity_gap"),
-    Indicator("rank_size_slope_functional", "hierarchy", "slope", _R, "functional rank-size slope",
-              "incoming modelled flows", "Burger & Meijers 2012", "yrdnet.hierarchy.polycentricity_gap"),
-    Indicator("polycentricity_gap", "hierarchy", "slope", _R, "morphological-functional gap",
-              "functional minus morphological slope", "Burger & Meijers 2012", "yrdnet.hierarchy.polycentricity_gap"),
-)  # fmt: skip
+#: Scale groups: zone and city columns share one table layout.
+_SCALES = {"zone": ("zone", "city"), "city": ("zone", "city"), "metro": ("metro",), "region": ("region",)}
 
 
 def _pattern(key: str) -> re.Pattern[str]:
@@ -225,8 +119,18 @@ def _compiled() -> tuple[tuple[re.Pattern[str], Indicator], ...]:
     return tuple((_pattern(i.key), i) for i in REGISTRY)
 
 
-def lookup(key: str) -> tuple[Indicator, dict[str, str]] | None:
+def lookup(key: str, scale: str | None = None) -> tuple[Indicator, dict[str, str]] | None:
     """The registry entry of a concrete key and its placeholder values, or ``None``.
+
+    Parameters
+    ----------
+    key
+        A concrete key (``"watt_pop_rail"``).
+    scale
+        ``"zone"`` or ``"city"`` (a column of ``.cities`` / ``.zones``), ``"metro"``
+        or ``"region"``: the entry declared at that scale; ``None`` takes the first
+        entry whatever its scale (a few keys, such as ``reachable_share_pop_rail``, are
+        both a zone column and a region row).
 
     Examples
     --------
@@ -234,11 +138,25 @@ def lookup(key: str) -> tuple[Indicator, dict[str, str]] | None:
     >>> ind.unit, vals["mode"]
     ('min', 'rail')
     """
+    scales = _SCALES.get(scale, ()) if scale is not None else None
+    if scale is not None and not scales:
+        msg = f"unknown scale {scale!r}; expected one of {list(_SCALES)}"
+        raise ValueError(msg)
     for pat, ind in _compiled():
+        if scales is not None and ind.scale not in scales:
+            continue
         m = pat.match(key)
         if m:
             return ind, {k: v for k, v in m.groupdict().items() if v is not None}
     return None
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _fill(text: str, vals: dict[str, str], table: dict[str, dict[str, str]]) -> str:
+    """``text`` with each ``{placeholder}`` replaced by its value (through ``table``)."""
+    return _FIELD.sub(lambda m: table.get(m.group(1), {}).get(vals[m.group(1)], vals[m.group(1)]), text)
 
 
 def label(key: str, *, unit: bool = True) -> str:
@@ -253,8 +171,154 @@ def label(key: str, *, unit: bool = True) -> str:
     if hit is None:
         return key
     ind, vals = hit
-    text = ind.label.format(**{k: vals.get(k, k) for k in PLACEHOLDERS})
+    text = _fill(ind.label, vals, _PLACEHOLDER_TEXT)
     return f"{text} ({ind.unit})" if unit and ind.unit else text
+
+
+def region_meta(key: str) -> tuple[Indicator, str]:
+    """The region-scale entry of a region row and its description with the placeholders filled.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not declared as a region row.
+    """
+    hit = lookup(key, "region")
+    if hit is None:
+        msg = f"region row {key!r} is not declared in yrdnet.indicators.REGISTRY (scale 'region')"
+        raise ValueError(msg)
+    ind, vals = hit
+    return ind, _fill(ind.description, vals, _PLACEHOLDER_TEXT)
+
+
+def concrete_keys(ind: Indicator) -> list[str]:
+    """Every concrete key of an entry: its pattern expanded over the placeholder values."""
+    names = _FIELD.findall(ind.key)
+    out = []
+    for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
+        vals = dict(zip(names, combo, strict=True))
+        out.append(_fill(ind.key, vals, {}))
+    return out
+
+
+@cache
+def _words_maps() -> tuple[dict[str, str], dict[str, str]]:
+    """Key -> words and words -> key over every concrete key of the registry."""
+    to_words: dict[str, str] = {}
+    to_key: dict[str, str] = {}
+    for ind in REGISTRY:
+        names = _FIELD.findall(ind.key)
+        for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
+            vals = dict(zip(names, combo, strict=True))
+            k, w = _fill(ind.key, vals, {}), _fill(ind.words, vals, PLACEHOLDER_WORDS)
+            if to_words.setdefault(k, w) != w or to_key.setdefault(w, k) != k:
+                msg = f"the name in words of {k!r} ({w!r}) is not one to one in the registry"
+                raise ValueError(msg)
+    for a in ATTRIBUTES:
+        to_words.setdefault(a, a)
+        to_key.setdefault(a, a)
+    return to_words, to_key
+
+
+def words(key: str) -> str:
+    """The name in words of a key (attributes such as ``population`` are their own name).
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not declared, naming close matches.
+
+    Examples
+    --------
+    >>> words("pot_exp_pop_multimodal")
+    'potential_accessibility_multimodal'
+    >>> words("gini_pot_exp_pop_multimodal")
+    'gini_of_potential_accessibility_multimodal'
+    """
+    to_words, _ = _words_maps()
+    if key in to_words:
+        return to_words[key]
+    msg = f"{key!r} is not a declared key{_close(key, to_words)}; see docs/indicators.md"
+    raise ValueError(msg)
+
+
+def key_from_words(name: str) -> str:
+    """The key of a name in words (the inverse of :func:`words`; a key is returned as it is).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is neither a declared name in words nor a key.
+
+    Examples
+    --------
+    >>> key_from_words("weighted_average_travel_time_rail")
+    'watt_pop_rail'
+    """
+    to_words, to_key = _words_maps()
+    if name in to_key:
+        return to_key[name]
+    if name in to_words:
+        return name
+    msg = f"{name!r} is neither a name in words nor a key{_close(name, to_key)}; see docs/indicators.md"
+    raise ValueError(msg)
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    hits = difflib.get_close_matches(name, list(known), n=3)
+    return f" (did you mean {', '.join(map(repr, hits))}?)" if hits else ""
+
+
+def readable(df: pd.DataFrame, *, axis: str = "columns") -> pd.DataFrame:
+    """A copy of ``df`` with declared keys renamed to their names in words.
+
+    ``axis="columns"`` renames columns (``.cities``, ``.zones``, ``.metros``),
+    ``axis="index"`` the index (``.region``); names not declared stay as they are.
+    """
+    to_words, _ = _words_maps()
+    if axis == "index":
+        return df.rename(index=lambda k: to_words.get(str(k), k))
+    if axis == "columns":
+        return df.rename(columns=lambda k: to_words.get(str(k), k))
+    msg = f"axis must be 'columns' or 'index', got {axis!r}"
+    raise ValueError(msg)
+
+
+def dictionary(keys: Iterable[str], scale: str) -> pd.DataFrame:
+    """The data dictionary of some columns or rows: key, name in words, label, unit, group, description.
+
+    Parameters
+    ----------
+    keys
+        Column names (``scale`` ``"zone"``, ``"city"`` or ``"metro"``) or region row keys
+        (``"region"``).
+    scale
+        Where the keys come from (see :func:`lookup`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key in order; attributes get group ``attribute``; an undeclared key
+        keeps its key as its name, with empty texts.
+    """
+    rows = []
+    for key in keys:
+        k = str(key)
+        hit = lookup(k, scale)
+        if hit is not None:
+            ind, vals = hit
+            rows.append({"key": k, "name": words(k), "label": _fill(ind.label, vals, _PLACEHOLDER_TEXT),
+                         "unit": ind.unit, "group": ind.group,
+                         "description": _fill(ind.description, vals, _PLACEHOLDER_TEXT)})  # fmt: skip
+        elif k in ATTRIBUTES:
+            unit, desc = ATTRIBUTES[k]
+            rows.append({"key": k, "name": k, "label": k.replace("_", " "), "unit": unit, "group": "attribute",
+                         "description": desc})  # fmt: skip
+        elif k != "geometry":
+            rows.append({"key": k, "name": k, "label": k, "unit": "", "group": "", "description": ""})
+    return pd.DataFrame(rows, columns=["key", "name", "label", "unit", "group", "description"])
 
 
 def registry_table() -> pd.DataFrame:
@@ -270,13 +334,27 @@ def to_markdown() -> str:
         "Generated from `yrdnet.indicators.REGISTRY` by `tools/make_indicator_docs.py`; do not edit.",
         "Placeholders: " + "; ".join(f"`{{{k}}}` = {', '.join(v)}" for k, v in PLACEHOLDERS.items()) + ".",
         "",
+        "Each indicator has two names. The **key** (first column) is what result tables, CSV files, maps and",
+        "scripts use; the **name in words** is the same key read aloud, one rule for every scale: the pattern",
+        "with each placeholder replaced by its value ("
+        + "; ".join(f"`{k}` {a} → {b}" for k, m in PLACEHOLDER_WORDS.items() for a, b in m.items())
+        + ", other values as they are). `ScenarioResult.readable()` renames a table to these names,",
+        "`ScenarioResult.index()` accepts either, and every result folder carries `columns.csv`, the",
+        "dictionary of its columns and rows. `step` names the assembly step of `analyze()` that produces",
+        "the indicator (`yrdnet.analysis.STEPS`; `timeline` and `composite` rows come from those functions).",
+        "",
     ]
     t = registry_table()
     for group in dict.fromkeys(t["group"]):
-        out += [f"## {group}", "", "| key | scale | unit | label | description | reference | function |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        head = ["key", "name in words", "scale", "step", "unit", "label", "description", "reference", "function"]
+        out += [f"## {group}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
         for r in t[t["group"] == group].itertuples(index=False):
-            cells = [f"`{r.key}`", r.scale, r.unit, r.label, r.description, r.reference, f"`{r.function}`"]
+            cells = [f"`{r.key}`", f"`{r.words}`", r.scale, r.step, r.unit, r.label, r.description, r.reference,
+                     f"`{r.function}`"]  # fmt: skip
             out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
         out.append("")
+    out += ["## attributes", "", "Columns that describe a zone, city or metropolitan area rather than measure it.", "",
+            "| column | unit | description |", "| --- | --- | --- |"]  # fmt: skip
+    out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in ATTRIBUTES.items()]
+    out.append("")
     return "\n".join(out)
