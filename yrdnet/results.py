@@ -33,7 +33,13 @@ class ScenarioResult:
         One row per metropolitan area: integration and polycentricity.
     region : pandas.DataFrame
         Region-wide indices: index ``indicator``; columns ``value``, ``group``,
-        ``description``.
+        ``description`` (group and description from the indicator registry).
+
+    Every column and region row is named by its key (``pot_exp_pop_multimodal``); each
+    key also has a name in words (``potential_accessibility_multimodal``):
+    :meth:`readable` renames a table, :meth:`index` accepts either name, :meth:`columns`
+    is the data dictionary (``columns.csv`` in a result folder). See
+    ``docs/indicators.md``.
     od : dict of str to pandas.DataFrame
         Travel-time matrices (minutes) per mode, all 41 zones.
     stepwise : pandas.DataFrame
@@ -144,8 +150,79 @@ class ScenarioResult:
         )
 
     def index(self, name: str) -> float:
-        """Value of one region indicator, e.g. ``res.index("structure_index")``."""
+        """Value of one region indicator by its key or its name in words.
+
+        Examples
+        --------
+        >>> res.index("gini_pot_exp_pop_multimodal")  # doctest: +SKIP
+        >>> res.index("gini_of_potential_accessibility_multimodal")  # doctest: +SKIP
+
+        Raises
+        ------
+        KeyError
+            If the result has no such row (under either name).
+        """
+        from .indicators import key_from_words
+
+        if name not in self.region.index:
+            try:
+                name = key_from_words(name)
+            except ValueError as err:
+                raise KeyError(str(err)) from None
+            if name not in self.region.index:
+                raise KeyError(f"this result has no region row {name!r} (declared, but not computed at this scope)")
         return float(cast(float, self.region.loc[name, "value"]))
+
+    def readable(self, which: str = "cities") -> pd.DataFrame:
+        """A copy of one table with its keys renamed to names in words.
+
+        Parameters
+        ----------
+        which
+            ``"cities"``, ``"zones"``, ``"metros"`` (columns renamed) or ``"region"``
+            (rows renamed). Names follow :func:`yrdnet.indicators.words`, one rule for
+            every scale (``pot_exp_pop_multimodal`` -> ``potential_accessibility_multimodal``,
+            ``gini_pot_exp_pop_multimodal`` -> ``gini_of_potential_accessibility_multimodal``);
+            attributes such as ``population`` keep their names. The result itself keeps the
+            keys, which maps, comparisons and scripts use.
+
+        Raises
+        ------
+        ValueError
+            If ``which`` is not one of the four tables.
+
+        Examples
+        --------
+        >>> res.readable("cities")["weighted_average_travel_time_rail"]  # doctest: +SKIP
+        """
+        from .indicators import readable
+
+        tables = {"cities": self.cities, "zones": self.zones, "metros": self.metros, "region": self.region}
+        if which not in tables:
+            raise ValueError(f"which must be one of {list(tables)}, got {which!r}")
+        df = tables[which]
+        return readable(self.cities if df is None else df, axis="index" if which == "region" else "columns")
+
+    def columns(self) -> pd.DataFrame:
+        """The data dictionary of this result: what every column and region row means.
+
+        One row per column of ``cities``, ``zones`` (county or custom level), ``metros``
+        and per region row, with ``table``, ``key``, ``name`` (in words), ``label``,
+        ``unit``, ``group`` and ``description`` from the indicator registry; written by
+        :meth:`to_dir` as ``columns.csv``.
+        """
+        from .indicators import dictionary
+
+        parts = [("cities", self.cities.columns, "city")]
+        if self.level != "city" and self.zones is not None:
+            parts.append(("zones", self.zones.columns, "zone"))
+        parts += [("metros", self.metros.columns, "metro"), ("region", self.region.index, "region")]
+        frames = []
+        for table, keys, scale in parts:
+            d = dictionary(keys, scale)
+            d.insert(0, "table", table)
+            frames.append(d)
+        return pd.concat(frames, ignore_index=True)
 
     def __repr__(self) -> str:
         si = self.region["value"].get("structure_index", np.nan)
@@ -160,7 +237,9 @@ class ScenarioResult:
 
         Files: ``cities.csv``, ``cities.gpkg`` (layer ``cities``), ``metros.csv``,
         ``region.csv``, ``od_<mode>.csv``, ``stepwise.csv``, ``linkage.csv``,
-        ``functional.csv``, ``sensitivity.csv``, ``targets.csv``, ``result.json`` (region indices + meta), and
+        ``functional.csv``, ``sensitivity.csv``, ``targets.csv``, ``columns.csv`` (the data
+        dictionary, :meth:`columns`: key, name in words, label, unit, group and description
+        of every column and region row), ``result.json`` (region indices + meta), and
         ``run.log`` (run times: the only file that differs between identical runs);
         at county or custom level also ``zones.csv`` and ``zones.gpkg`` (layer ``zones``).
         """
@@ -182,6 +261,7 @@ class ScenarioResult:
             write_csv(tmp / "sensitivity.csv", self.sensitivity)
             if not self.targets.empty:
                 write_csv(tmp / "targets.csv", self.targets)
+            write_csv(tmp / "columns.csv", self.columns(), index=False)
             write_json(
                 tmp / "result.json",
                 {
