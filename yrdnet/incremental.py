@@ -55,6 +55,7 @@ from .convert import CompiledGraph, check_mode, compile_graph
 from .params import TravelTimeModel
 from .routing import UnreachableWarning, node_distances, travel_times, unreachable_message
 from .scenario import Scenario, build_graph, load_scenario
+from .zones import Zones, resolve_zones
 
 __all__ = [
     "METHODS",
@@ -602,6 +603,7 @@ def scenario_travel_times(
     mode: str = "multimodal",
     *,
     model: TravelTimeModel | None = None,
+    zones: Zones | str | None = None,
     warn_unreachable: bool = True,
 ) -> pd.DataFrame:
     """Zone travel times of a scenario, incrementally from its base when it only adds links.
@@ -622,13 +624,18 @@ def scenario_travel_times(
         ``"multimodal"``, ``"rail"`` or ``"road"``.
     model
         Travel-time parameters for both graphs (scenario overrides apply on top).
+    zones
+        ``None``/``"city"``, ``"county"`` or a :class:`yrdnet.Zones` (as in
+        :func:`yrdnet.build_graph`), for both graphs.
     warn_unreachable
         As in :func:`yrdnet.travel_times`.
 
     Returns
     -------
     pandas.DataFrame
-        What ``yrdnet.travel_times(yrdnet.build_graph(scenario), mode)`` returns.
+        What ``yrdnet.travel_times(yrdnet.build_graph(scenario, model=model,
+        zones=zones), mode)`` returns. For many scenarios of one base, use
+        :class:`IncrementalBase` (no graph builds, shared base distances).
 
     Examples
     --------
@@ -638,9 +645,10 @@ def scenario_travel_times(
     """
     check_mode(mode)
     sc = load_scenario(scenario)
-    G_new = build_graph(sc, model=model)
+    z = resolve_zones(zones)
+    G_new = build_graph(sc, model=model, zones=z)
     if isinstance(sc.base, Scenario):
-        G_base = build_graph(sc.base, model=model)
+        G_base = build_graph(sc.base, model=model, zones=z)
         try:
             T = travel_times_incremental(G_base, G_new, mode, warn_unreachable=False)
         except NotIncrementalError as e:

@@ -1,0 +1,266 @@
+"""IncrementalBase, the exact incremental graph construction and the batch min-plus kernel.
+
+Oracles: ``build_graph`` + ``travel_times`` (float32 minutes identical; graphs equal node
+for node and edge for edge with attributes and keys), and scipy's Dijkstra for the kernel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.sparse.csgraph import dijkstra
+
+from yrdnet._incremental_batch import batch_update, kernel_costs, min_plus_closure
+from yrdnet._incremental_graph import apply_delta, data_stamp
+from yrdnet.convert import MODES, min_csr
+from yrdnet.incremental import (
+    IncrementalBase,
+    NodeDistances,
+    NotIncrementalError,
+    scenario_travel_times,
+    update_zone_distances,
+)
+from yrdnet.routing import UnreachableWarning, travel_times
+from yrdnet.scenario import Scenario, build_graph, load_scenario, scenarios_folder
+from yrdnet.settings import settings
+
+BASE = "baseline_2025"
+
+
+def _add_only() -> list[str]:
+    out = []
+    for p in sorted(scenarios_folder().glob("*.toml")):
+        s = load_scenario(p)
+        if isinstance(s.base, Scenario) and s.base.name == BASE and all(e["op"] == "open_line" for e in s.edits):
+            out.append(s.name)
+    return out
+
+
+ADD_ONLY = _add_only()
+
+
+def _single(line: str) -> Scenario:
+    return Scenario(name=f"single_{line}", base=load_scenario(BASE), edits=[{"op": "open_line", "line": line}])
+
+
+def _full(sc: str | Path | Scenario, mode: str) -> pd.DataFrame:
+    return travel_times(build_graph(sc), mode, warn_unreachable=False)
+
+
+def _edges(G: nx.MultiDiGraph) -> list[tuple[str, str, int, tuple[tuple[str, object], ...]]]:
+    return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True))
+
+
+def _assert_same_graph(got: nx.MultiDiGraph, want: nx.MultiDiGraph) -> None:
+    assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
+    assert _edges(got) == _edges(want)
+    assert got.graph == want.graph
+
+
+@pytest.fixture(scope="module")
+def city() -> IncrementalBase:
+    return IncrementalBase.build(BASE)
+
+
+@pytest.fixture(scope="module")
+def county() -> IncrementalBase:
+    return IncrementalBase.build(BASE, zones="county")
+
+
+# ------------------------------------------------------------------ shipped scenarios, city
+def test_shipped_add_only_scenarios_found() -> None:
+    assert "plan_2035" in ADD_ONLY and len(ADD_ONLY) >= 10
+
+
+@pytest.mark.parametrize("name", ADD_ONLY)
+def test_city_identical_to_full(name: str, city: IncrementalBase) -> None:
+    G = build_graph(name)
+    _assert_same_graph(city.scenario_graph(name), G)
+    got = city.evaluate(name, warn_unreachable=False)
+    for mode in MODES:
+        T, method = got[mode]
+        assert method == "incremental"
+        pd.testing.assert_frame_equal(T, travel_times(G, mode, warn_unreachable=False), check_exact=True)
+
+
+# ------------------------------------------------------------------ county
+def test_county_identical_to_full(county: IncrementalBase) -> None:
+    sc = _single("ningbo_zhoushan_railway")  # new stations, new halls, an island reached
+    G = build_graph(sc, zones="county")
+    _assert_same_graph(county.scenario_graph(sc), G)
+    got = county.evaluate(sc, warn_unreachable=False)
+    for mode in MODES:
+        T, method = got[mode]
+        assert method == "incremental"
+        assert np.array_equal(T.to_numpy(), travel_times(G, mode, warn_unreachable=False).to_numpy())
+    # the road matrix is the base's: a rail line changes no road trip
+    assert got["road"][0].equals(county.evaluate(BASE, ("road",), warn_unreachable=False)["road"][0])
+
+
+def test_base_itself_is_no_change(city: IncrementalBase) -> None:
+    d = city.delta(BASE)
+    assert d.rail == [] and d.access == [] and d.new_nodes == []
+    T, method = city.travel_times(BASE, "rail", warn_unreachable=False)
+    assert method == "incremental"
+    pd.testing.assert_frame_equal(T, _full(BASE, "rail"), check_exact=True)
+
+
+# ------------------------------------------------------------------ fallbacks
+def _toml(tmp_path: Path, name: str, body: str) -> Path:
+    p = tmp_path / f"{name}.toml"
+    p.write_text(f'[scenario]\nname = "{name}"\nbase = "{BASE}"\n{body}', encoding="utf-8")
+    return p
+
+
+def test_close_line_routes_in_full(city: IncrementalBase, tmp_path: Path) -> None:
+    p = _toml(tmp_path, "close", '[[edits]]\nop = "close_line"\nline = "hefei_nanjing_railway"\n')
+    with pytest.raises(NotIncrementalError, match="closed"):
+        city.delta(p)
+    T, method = city.travel_times(p, "multimodal", warn_unreachable=False)
+    assert method == "full"
+    pd.testing.assert_frame_equal(T, _full(p, "multimodal"), check_exact=True)
+
+
+def test_model_override_builds_the_graph(city: IncrementalBase, tmp_path: Path) -> None:
+    # a shorter alighting time only lowers rail edges: graph built, then routed incrementally
+    p = _toml(tmp_path, "alight", '[[edits]]\nop = "open_line"\nline = "north_yangtze_hsr"\n[model]\nalight_min = 1\n')
+    with pytest.raises(NotIncrementalError, match="model"):
+        city.delta(p)
+    got = city.evaluate(p, ("rail", "road"), warn_unreachable=False)
+    assert got["rail"][1] == "incremental (graph built)"
+    G = build_graph(p)
+    for mode in ("rail", "road"):
+        pd.testing.assert_frame_equal(got[mode][0], travel_times(G, mode, warn_unreachable=False), check_exact=True)
+
+
+def test_new_expressway_link_builds_the_graph(city: IncrementalBase, tmp_path: Path) -> None:
+    p = _toml(
+        tmp_path,
+        "link",
+        '[[edits]]\nop = "add_link"\nlink = "g_test"\nroute = "G99"\n'
+        "from = 320100\nto = 330900\nkm = 450\nspeed_kph = 120\n",
+    )
+    T, method = city.travel_times(p, "road", warn_unreachable=False)
+    assert method == "incremental (graph built)"
+    pd.testing.assert_frame_equal(T, _full(p, "road"), check_exact=True)
+    assert (T.to_numpy() <= _full(BASE, "road").to_numpy()).all()
+
+
+# ------------------------------------------------------------------ safety
+def test_pickle_roundtrip(city: IncrementalBase) -> None:
+    B2 = pickle.loads(pickle.dumps(city))
+    sc = _single("north_yangtze_hsr")
+    a, b = city.travel_times(sc, "rail", warn_unreachable=False), B2.travel_times(sc, "rail", warn_unreachable=False)
+    assert a[1] == b[1] == "incremental"
+    pd.testing.assert_frame_equal(a[0], b[0], check_exact=True)
+    pickle.loads(pickle.dumps(sc))  # scenarios travel to workers too
+
+
+def test_changed_data_files_refuse(city: IncrementalBase, tmp_path: Path) -> None:
+    stale = dataclasses.replace(city, stamp=(("cities.csv", 0, 0),))
+    with pytest.raises(ValueError, match=r"data file.*changed.*cities\.csv"):
+        stale.travel_times(BASE, "rail")
+    (tmp_path / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    old = settings.data_folder
+    try:
+        settings.data_folder = tmp_path  # type: ignore[assignment]
+        s0 = data_stamp()
+        (tmp_path / "a.csv").write_text("x\n12\n", encoding="utf-8")
+        assert data_stamp() != s0
+    finally:
+        settings.data_folder = old
+
+
+def test_mode_not_prepared_and_warning(tmp_path: Path) -> None:
+    B = IncrementalBase.build(BASE, modes=("rail",))
+    with pytest.raises(ValueError, match="mode 'road' was not prepared"):
+        B.travel_times(BASE, "road")
+    with pytest.raises(ValueError, match="unknown mode"):
+        B.travel_times(BASE, "bike")
+    with pytest.warns(UnreachableWarning) as got:
+        B.travel_times(BASE, "rail")
+    with pytest.warns(UnreachableWarning) as want:
+        travel_times(B.graph, "rail")
+    assert str(got[0].message) == str(want[0].message)
+
+
+def test_scenario_travel_times_zones(county: IncrementalBase) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreachableWarning)
+        T = scenario_travel_times("north_yangtze_hsr", "rail", zones="county")
+    assert T.shape == (305, 305)
+    want, method = county.travel_times("north_yangtze_hsr", "rail", warn_unreachable=False)
+    assert method == "incremental"
+    assert np.array_equal(T.to_numpy(), want.to_numpy())
+
+
+def test_apply_delta_leaves_base_untouched(city: IncrementalBase) -> None:
+    n, m = city.graph.number_of_nodes(), city.graph.number_of_edges()
+    G = apply_delta(city.graph, city.delta("north_yangtze_hsr"))
+    assert G.number_of_nodes() > n and G.number_of_edges() != m
+    assert (city.graph.number_of_nodes(), city.graph.number_of_edges()) == (n, m)
+
+
+# ------------------------------------------------------------------ the batch kernel
+def test_closure_by_hand() -> None:
+    inf = np.inf
+    W = np.array([[0.0, 2.0, inf], [inf, 0.0, 3.0], [1.0, inf, 0.0]])
+    want = np.array([[0.0, 2.0, 5.0], [4.0, 0.0, 3.0], [1.0, 3.0, 0.0]])
+    assert np.array_equal(min_plus_closure(W), want)
+
+
+def test_batch_update_by_hand() -> None:
+    # zones z1, z2 joined only through x (old) and n (new): z1 -1-> x, x -(new 2)-> n -(new 3)-> z2
+    inf = np.inf
+    T = np.array([[0.0, inf], [inf, 0.0]])
+    A = np.array([[1.0, inf], [inf, 0.0]])  # zones -> K_old = (x, z2)
+    B = np.array([[inf, inf], [inf, 0.0]])  # K_old -> zones
+    K = np.array([[0.0, inf], [inf, 0.0]])
+    out = batch_update(T, A, B, K, [(0, 2, 2.0), (2, 1, 3.0)], n_old=2)  # 2 = the new node n
+    assert out.tolist() == [[0.0, 6.0], [inf, 0.0]]
+    assert np.isinf(T[0, 1])  # input untouched
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kernels_agree_with_dijkstra(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m, n_new = 40, 120, 3
+    u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+    w = rng.uniform(1, 100, m).round(1)  # one decimal: sums exact in float64 up to far beyond
+    nodes = [f"v{i}" for i in range(n)]
+    D = NodeDistances(tuple(nodes), dijkstra(min_csr(u, v, w, n)), "road")
+    new = [f"n{i}" for i in range(n_new)]
+    allnodes = nodes + new
+    k = 15
+    eu, ev = rng.integers(0, n + n_new, k), rng.integers(0, n + n_new, k)
+    ew = rng.uniform(1, 50, k).round(1)
+    edges = [(allnodes[a], allnodes[b], float(x)) for a, b, x in zip(eu, ev, ew, strict=True) if a != b]
+    idx = {x: i for i, x in enumerate(allnodes)}
+    uu = np.concatenate([u, [idx[a] for a, _, _ in edges]])
+    vv = np.concatenate([v, [idx[b] for _, b, _ in edges]])
+    ww = np.concatenate([w, [x for *_, x in edges]])
+    zones = nodes[:12]
+    zi = [idx[z] for z in zones]
+    want = dijkstra(min_csr(uu, vv, ww, n + n_new), indices=zi)[:, zi]
+    for kernel in ("per-edge", "batch", "auto"):
+        got, used = update_zone_distances(D, zones, edges, new_nodes=new, kernel=kernel)
+        assert kernel == "auto" or used == kernel
+        assert np.array_equal(np.isinf(got), np.isinf(want))
+        fin = np.isfinite(want)
+        assert np.abs(got[fin] - want[fin]).max(initial=0.0) <= 1e-9
+
+
+def test_kernel_costs_and_bad_kernel() -> None:
+    per_edge, batch = kernel_costs(n_edges=500, n_rows=320, n_touched=20, n_zones=300)
+    assert per_edge == 500 * 320 * 320
+    assert batch == 20**3 + 300 * 20 * 20 + 300 * 300 * 20
+    D = NodeDistances(("a",), np.zeros((1, 1)), "road")
+    with pytest.raises(ValueError, match="kernel must be one of"):
+        update_zone_distances(D, ["a"], [], kernel="fast")
