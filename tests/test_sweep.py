@@ -79,11 +79,17 @@ def test_betweenness_rows_equal_analyze_with_centrality(separately: dict[str, ob
 
 
 def test_incremental_rows_equal_full_rows() -> None:
+    # a slow-down on a scenario base is not an addition: routed in full even when incremental
+    slower = Scenario(
+        name="slower", base=load_scenario("baseline_2025"),
+        edits=[{"op": "set_speed", "line": "shanghai_nanjing_intercity", "speed_kph": 160}],
+    )  # fmt: skip
     names, keys = ["nanjing_huaian", "jinhua_jiande_complete"], ["mean_watt_pop_road", "uci", "global_efficiency_rail"]
-    inc = sweep(names, indicators=keys, progress=False)
-    full = sweep(names, indicators=keys, progress=False, incremental=False)
-    assert (inc["method"] == "incremental").all() and (inc["base"] == "baseline_2025").all()
-    assert (full["method"] == "full").all() and list(full["base"].unique()) == names
+    inc = sweep([*names, slower], indicators=keys, progress=False)
+    full = sweep([*names, slower], indicators=keys, progress=False, incremental=False)
+    assert list(inc.drop_duplicates("scenario")["method"]) == ["incremental", "incremental", "full"]
+    assert list(inc.drop_duplicates("scenario")["base"]) == ["baseline_2025", "baseline_2025", "slower"]
+    assert (full["method"] == "full").all() and list(full["base"].unique()) == [*names, "slower"]
     cols = ["scenario", "indicator", "value", "unit", "label", "zones", "status", "error"]
     pd.testing.assert_frame_equal(inc[cols], full[cols])
 

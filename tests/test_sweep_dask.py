@@ -13,14 +13,6 @@ from yrdnet.sweep import package_scenario, sweep
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def cluster():  # type: ignore[no-untyped-def]
-    with distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, scheduler_port=0
-    ) as lc:
-        yield lc
-
-
 def _scenarios(tmp: Path) -> list[object]:
     bad = Scenario(name="ghost", base=load_scenario("baseline_2025"), edits=[{"op": "open_line", "line": "ghost"}])
     broken = tmp / "broken.toml"
@@ -36,21 +28,23 @@ def _scenarios(tmp: Path) -> list[object]:
     ]
 
 
-def test_local_cluster_table_equals_in_process(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     items = _scenarios(tmp_path)
     local = sweep(items, progress=False)  # default indicators: the composite included
-    with distributed.Client(cluster) as client:
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", scheduler_port=0
+    )
+    with cluster, distributed.Client(cluster) as client:
         remote = sweep(items, client=client, progress=False)
         # the base state (graph + all-node distances) was built at most once in each worker process
         builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).WORKER_CACHE.builds)
+        # a scheduler address: the sweep opens its own client and closes it (one cluster for both
+        # checks, so pytest-xdist does not start two)
+        by_address = sweep(["chaohu_maanshan"], indicators=["uci"], client=cluster.scheduler_address, progress=False)
     assert len(builds) == 2 and all(b <= 1 for b in builds.values()) and sum(builds.values()) >= 1
     pd.testing.assert_frame_equal(local.drop(columns="seconds"), remote.drop(columns="seconds"))
     assert set(local["status"]) == {"ok", "failed"}
     assert (local.loc[local["scenario"] == "chaohu_maanshan", "method"] == "incremental").all()
-
-
-def test_scheduler_address_opens_and_closes_a_client(cluster) -> None:  # type: ignore[no-untyped-def]
-    t = sweep(["chaohu_maanshan"], indicators=["uci"], client=cluster.scheduler_address, progress=False)
-    assert list(t["status"]) == ["ok"]
-    local = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)
-    assert t["value"].iloc[0] == local["value"].iloc[0]
+    assert list(by_address["status"]) == ["ok"]
+    uci = local.set_index(["scenario", "indicator"]).loc[("chaohu_maanshan", "uci"), "value"]
+    assert by_address["value"].iloc[0] == uci

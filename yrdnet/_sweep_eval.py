@@ -24,11 +24,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._errors import NotIncrementalError
+from ._incremental_base import IncrementalBase
 from .analysis import analyze
 from .composite import COMPONENTS, composite_index, core_link_attainment
 from .convert import MODES
-from .incremental import NodeDistances, all_node_distances, travel_times_incremental
 from .indicators import PLACEHOLDERS, REGISTRY, Indicator
 from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
@@ -127,43 +126,35 @@ def _zones(level: str, _data_folder: str) -> Zones:
 
 
 # ------------------------------------------------------------------ shared base state
-@dataclass(frozen=True)
-class BaseState:
-    """A base scenario's graph and all-node distances per mode, shared by its scenarios."""
-
-    name: str
-    graph: nx.MultiDiGraph
-    distances: dict[str, NodeDistances]
-    seconds: float
-
-
 class BaseCache:
-    """Base states keyed by (base, zones, model, data folder); the ``maxsize`` latest kept."""
+    """Prepared bases keyed by (base, zones, model, data folder); the ``maxsize`` latest kept.
+
+    A prepared base (:class:`yrdnet._incremental_base.IncrementalBase`) holds the base graph,
+    its all-node distances per mode (:func:`yrdnet.incremental.all_node_distances`) and the
+    reusable parts of its build.
+    """
 
     def __init__(self, maxsize: int = 2) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[tuple[str, ...], BaseState] = OrderedDict()
+        self._items: OrderedDict[tuple[str, ...], IncrementalBase] = OrderedDict()
         self._lock = threading.Lock()
         self.builds = 0
 
-    def get(self, base: Scenario, job: Job) -> BaseState:
-        """The base's state, built on first use (one build per key while it stays cached)."""
+    def get(self, base: Scenario, job: Job) -> IncrementalBase:
+        """The prepared base, built on first use (one build per key while it stays cached)."""
         k = (fingerprint(base), job.zones, repr(job.model), str(job.data_folder))
         with self._lock:
             if k in self._items:
                 self._items.move_to_end(k)
                 return self._items[k]
             t0 = time.perf_counter()
-            G = build_graph(base, model=job.model, zones=zones_of(job))
-            dist = {m: all_node_distances(G, m) for m in MODES}
-            state = BaseState(base.name, G, dist, time.perf_counter() - t0)
+            prepared = IncrementalBase.build(base, zones=zones_of(job), model=job.model)
             self.builds += 1
-            log.info("sweep: base %r (%s zones): graph and all-node distances in %.2f s", base.name, job.zones,
-                     state.seconds)  # fmt: skip
-            self._items[k] = state
+            log.info("sweep: base %r (%s zones) prepared in %.2f s", base.name, job.zones, time.perf_counter() - t0)
+            self._items[k] = prepared
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
-            return state
+            return prepared
 
 
 #: The base states of this process when it is a Dask worker (module global: one per process).
@@ -192,19 +183,23 @@ def _raw_components(res: ScenarioResult) -> pd.Series:
 
 # ------------------------------------------------------------------ one scenario
 def route(sc: Scenario, job: Job, cache: BaseCache) -> tuple[nx.MultiDiGraph, dict[str, pd.DataFrame], str, str]:
-    """Graph, travel times per mode, method and the scenario the matrices came from."""
-    G = build_graph(sc, model=job.model, zones=zones_of(job))
+    """Graph, travel times per mode, method and the scenario the matrices came from.
+
+    On a scenario base (and ``job.incremental``): the base's prepared state gives the
+    scenario graph (base graph plus the added lines, equal to ``build_graph``) and the
+    travel times by the exact min-plus update; the method is ``"incremental"`` when every
+    mode was updated, ``"full"`` when a mode had to be routed in full. Otherwise the
+    scenario's graph is built and routed in full.
+    """
     if job.incremental and isinstance(sc.base, Scenario):
-        state = cache.get(sc.base, job)
-        try:
-            od = {
-                m: travel_times_incremental(state.graph, G, m, base=state.distances[m], warn_unreachable=False)
-                for m in MODES
-            }
-        except NotIncrementalError as e:
-            log.info("sweep: %r routed in full: %s", sc.name, e)
-        else:
-            return G, od, "incremental", state.name
+        prepared = cache.get(sc.base, job)
+        G = prepared.scenario_graph(sc)
+        res = prepared.evaluate(sc, MODES, warn_unreachable=False)
+        od = {m: T for m, (T, _) in res.items()}
+        if all(how != "full" for _, how in res.values()):
+            return G, od, "incremental", prepared.scenario.name
+        return G, od, "full", sc.name
+    G = build_graph(sc, model=job.model, zones=zones_of(job))
     return G, {m: travel_times(G, m, warn_unreachable=False) for m in MODES}, "full", sc.name
 
 

@@ -5,12 +5,14 @@ r"""Many scenarios at once: one tidy table of indicators, in-process or on Dask 
 row per (scenario, indicator) with its provenance. The work a sweep shares is done once:
 
 * for each distinct base scenario, its graph is built once and
-  :func:`yrdnet.incremental.all_node_distances` computed once per mode;
-* a scenario on such a base that only adds links or services gets its travel times from
-  the exact incremental update :func:`yrdnet.incremental.travel_times_incremental`
-  (float32 minutes identical to full routing on every shipped scenario); any other
-  scenario (a removal, a slow-down, a base that is the bare ``baseline``) is routed in
-  full with :func:`yrdnet.travel_times`;
+  :func:`yrdnet.incremental.all_node_distances` computed once per mode (with the
+  reusable parts of the build: :class:`yrdnet._incremental_base.IncrementalBase`);
+* a scenario on such a base that only adds lines or links gets its graph as the base
+  graph plus the added edges (equal to :func:`yrdnet.build_graph`, without rebuilding)
+  and its travel times from the exact incremental min-plus update (float32 minutes
+  identical to full routing: see :func:`yrdnet.incremental.update_distances`); any other
+  scenario (a removal, a slow-down, a base that is the bare ``baseline``) is built and
+  routed in full with :func:`yrdnet.travel_times`;
 * :func:`yrdnet.analyze` then runs on the precomputed matrices (``travel_times=``),
   with betweenness only when a selected indicator is built on it.
 
