@@ -69,7 +69,7 @@ INDICATORS: dict[str, str] = {
     "integration": "metro_logistic_integration",
     "dominance_core": "dominance_core",
     "gini_potential": "gini_potential",
-    "theil_potential": "theil_potential",
+    "theil_potential": "theil_pot_exp_pop_multimodal",
     "core_rank_potential": "core_rank_potential",
     "core_link_attainment": "core_link_attainment",
     "composite_index": "composite_index",
