@@ -1,4 +1,6 @@
-"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, scenarios, demo.
+"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, scenarios, demo.
+
+The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet._cli_plans`.
 
 Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
 arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
@@ -16,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import _cli_plans
+
 __all__ = ["main"]
 
 EXAMPLES = """\
@@ -31,6 +35,9 @@ examples:
   yrdnet targets baseline_2020 plan_2035             policy targets: fastest train and door to door
   yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
   yrdnet demo --out results                          the whole job behind `make demo`
+  yrdnet sweep --candidates --combinations --workers 2   every package of the candidate projects
+  yrdnet uncertainty baseline_2025 plan_2035 --n 8   Sobol indices and robust conclusions
+  yrdnet best-plan --budget 3000                     best package of projects within 3000 亿元
 """
 
 
@@ -101,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     _zone_args(tr, masses=False)
 
     cmd("scenarios", "list shipped scenarios with one-line descriptions")
+    _cli_plans.add_parsers(cmd)
 
     d = cmd("demo", "the main job on the shipped data (make demo)")
     d.add_argument("--out", default="results", help="output folder (default: %(default)s)")
@@ -283,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
             if not args.debug:
                 warnings.simplefilter("ignore")
-            return _run(args)
+            return _cli_plans.run(args) if args.command in _cli_plans.COMMANDS else _run(args)
     except KeyboardInterrupt:
         print("yrdnet: interrupted (nothing was left half-written)", file=sys.stderr)
         return 130
