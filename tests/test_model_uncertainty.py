@@ -60,6 +60,22 @@ def test_rail_speed_factor_range_is_the_interquartile_range_of_the_fitted_factor
     assert ModelRanges().rail_speed_factor == tuple(np.round(np.quantile(f, [0.25, 0.75]), 2))
 
 
+def test_service_hours_range_is_the_interquartile_range_of_the_2016_service_spans() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import derive_services as ds
+    from calibrate_rail import _seconds
+
+    st, _ = ds.read_feed(get_path("gtfs_yrd_2016.zip"))
+    dep = st.assign(dep=_seconds(st["departure_time"])).groupby("stop_id")["dep"].agg(["min", "max", "size"])
+    busy = dep[dep["size"] >= 20]
+    assert len(busy) == 95
+    q = np.quantile((busy["max"] - busy["min"]) / 3600.0, [0.25, 0.75])
+    assert ModelRanges().service_hours == tuple(np.round(q, 1))
+
+
 def test_bad_input_is_named() -> None:
     with pytest.raises(ValueError, match="not a numeric TravelTimeModel parameter"):
         uncertainty(PAIR, params={"warp_speed": (1, 2)})

@@ -1,13 +1,14 @@
 r"""Model uncertainty: draws over the travel-time model and the metric choices (issue 13, item 2).
 
 :func:`uncertainty` draws the travel-time parameters of :class:`yrdnet.TravelTimeModel`
-(speed factor of lines without a fitted factor, the cap of the frequency-based wait,
-access and terminal times, the transfer time, the road speed factor) together with the
-metric-side choices of :data:`yrdnet.uncertainty.CHOICES` (decay half-life,
-self-potential, commuting midpoint, time definition, metropolitan definition) and the
-composite's normalisation reference. For each distinct travel-time draw every scenario
-is built and routed once at city level; the metric choices are then evaluated on those
-matrices with :func:`yrdnet.uncertainty.measures` (no re-routing).
+(speed factor of lines without a fitted factor, the frequency rule of the wait - its
+cap and the length of the service day -, access and terminal times, the transfer time,
+the road speed factor) together with the metric-side choices of
+:data:`yrdnet.uncertainty.CHOICES` (decay half-life, self-potential, commuting midpoint,
+time definition, metropolitan definition) and the composite's normalisation reference.
+For each distinct travel-time draw every scenario is built and routed once at city
+level; the metric choices are then evaluated on those matrices with
+:func:`yrdnet.uncertainty.measures` (no re-routing).
 
 Sensitivity follows Saltelli et al. (2010): with ``method="sobol"`` the Saltelli
 extension of Sobol's quasi-random sequence (``SALib.sample.sobol``, :math:`N (D + 2)`
@@ -96,6 +97,12 @@ class ModelRanges:
         (70, 100): the caps of the frequency-based wait that fit the 2016 mean
         door-to-door times equally (``tools/calibrate_rail.py``, ``fit_wait_cap``; median
         |error| 9.3 % across the range, :class:`yrdnet.TravelTimeModel` docstring).
+    service_hours
+        (13.7, 15.8): the interquartile range, over the 95 stations with at least 20
+        departures a day in the 2016 timetable, of the span from the first to the last
+        departure (the default 15 h is its median; ``tools/calibrate_rail.py``). With
+        ``max_wait_min`` it is the frequency rule: the wait is half of
+        ``service_hours`` / trains a day.
     access_speed_kph
         (25, 45): *stated choice*, the 35 km/h assumption ±10 km/h (no published range
         for urban driving speed to YRD stations was found).
@@ -113,6 +120,7 @@ class ModelRanges:
 
     rail_speed_factor: tuple[float, float] = (0.69, 0.92)
     max_wait_min: tuple[float, float] = (70.0, 100.0)
+    service_hours: tuple[float, float] = (13.7, 15.8)
     access_speed_kph: tuple[float, float] = (25.0, 45.0)
     terminal_min: tuple[float, float] = (5.0, 15.0)
     transfer_min: tuple[float, float] = (10.0, 20.0)

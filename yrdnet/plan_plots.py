@@ -146,7 +146,9 @@ def plot_plan(
     ax.scatter([result.cost], [result.objective], marker="*", s=260, color="tab:red", edgecolors="black",
                label="chosen package", zorder=5, gid="chosen")  # fmt: skip
     names = " + ".join(result.package) or "no project"
-    ax.annotate(names, (result.cost, result.objective), xytext=(8, 8), textcoords="offset points", fontsize=8)
+    right = result.cost > 0.5 * max(float(t["cost"].max()), result.budget)
+    ax.annotate(names, (result.cost, result.objective), xytext=(-10 if right else 10, -14),
+                textcoords="offset points", fontsize=8, ha="right" if right else "left")  # fmt: skip
     unit = "100 million CNY" if result.cost_unit.startswith("亿元") else result.cost_unit
     ax.set_xlabel(f"cost ({unit})")
     ax.set_ylabel(label(result.objective_name))
