@@ -1,154 +1,170 @@
-"""Benchmark: incremental travel times (yrdnet.incremental) against full recomputation.
+"""Benchmark: incremental scenario evaluation (yrdnet.incremental) against full recomputation.
 
-``run()`` returns rows ``{name, seconds, baseline, baseline_seconds, ratio}`` where the
-baseline is ``yrdnet.travel_times`` on the same scenario graph(s), timed in the same run,
-and ``ratio = baseline_seconds / seconds`` (> 1: the incremental path is faster).
+``run()`` returns rows ``{name, seconds, baseline, baseline_seconds, ratio}``, the
+baseline timed in the same run, ``ratio = baseline_seconds / seconds`` (> 1: the
+incremental path is faster). The cases are the sweep use case of issue 13: the 12 lines of
+``plan_2035`` each opened alone on ``baseline_2025``, at city and at county zones, all
+three modes (multimodal, rail, road) per scenario:
 
-Cases, all on the curated 2025 network (multimodal unless stated):
+* **routing only, graphs given** — ``travel_times_incremental(G_base, G_new, mode,
+  base=D)`` (diffs the two compiled graphs, then the min-plus update) against
+  ``travel_times(G_new, mode)``; both graphs built and compiled beforehand;
+* **routing only, delta given** — the min-plus update of :class:`IncrementalBase` from the
+  scenario's precomputed graph delta, against ``travel_times(G_new, mode)``;
+* **end to end, shared base** — ``IncrementalBase.evaluate(scenario)`` (tables, graph
+  delta, update; no graph build, no Dijkstra) against ``build_graph(scenario, zones=...)``
+  followed by ``travel_times`` for the three modes. This is the issue's bar: >= 10x at
+  county level for single-line additions;
+* the worst single line end to end, ``plan_2035`` (12 lines at once) end to end, and the
+  one-off cost of ``IncrementalBase.build`` against one full evaluation.
 
-* one project scenario (``north_yangtze_hsr``) and ``plan_2035`` (all 12 lines at once);
-* ``plan_2035`` as 12 single-line scenarios on ``baseline_2025`` — the sweep use case,
-  where one all-node base matrix is shared by every scenario;
-* the update kernel on the whole all-node matrix, against recomputing that matrix.
-
-"update only" rows assume the base's all-node matrix exists already (it is a one-off cost
-per base and mode); "base + update" rows include computing it. The default path of
-``travel_times_incremental`` (``base=None``) computes the base only over the zones and the
-touched nodes. Graphs are built and compiled once before timing (both paths need them);
-each row times the routing work only. Run with ``python benchmarks/bench_incremental.py``.
+Every incremental result is checked identical (float32 minutes) to the full one before
+timing; a difference raises ``AssertionError``. Run with
+``python benchmarks/bench_incremental.py``.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import _timing
 import networkx as nx
+import numpy as np
 from _timing import row
 
-import yrdnet
-from yrdnet.convert import compile_graph
-from yrdnet.incremental import (
-    added_edges,
-    all_node_distances,
-    travel_times_incremental,
-    update_distances,
-)
-from yrdnet.routing import UnreachableWarning
-from yrdnet.scenario import Scenario, load_scenario
+from yrdnet.convert import MODES, compile_graph
+from yrdnet.incremental import IncrementalBase, travel_times_incremental
+from yrdnet.routing import UnreachableWarning, travel_times
+from yrdnet.scenario import Scenario, build_graph, load_scenario
 
 logger = logging.getLogger(__name__)
 
 BASE = "baseline_2025"
-ONE = "north_yangtze_hsr"
-REPEAT = 9  # best of
+REPEAT = 3  # best of
 best_of = functools.partial(_timing.best_of, repeat=REPEAT)
 
 
-def _single_line_graphs() -> dict[str, nx.MultiDiGraph]:
+def single_line_scenarios() -> list[Scenario]:
     """plan_2035's lines, each opened alone on baseline_2025."""
     base = load_scenario(BASE)
     plan = load_scenario("plan_2035")
-    out = {}
-    for e in plan.edits:
-        sc = Scenario(name=f"single_{e['line']}", base=base, edits=[dict(e)])
-        out[e["line"]] = yrdnet.build_graph(sc)
-    return out
+    return [Scenario(name=f"single_{e['line']}", base=base, edits=[dict(e)]) for e in plan.edits]
 
 
-def run(mode: str = "multimodal") -> list[dict[str, Any]]:
-    """Time incremental vs full routing; see the module docstring for the cases."""
-    warnings.simplefilter("ignore", UnreachableWarning)
-    G0 = yrdnet.build_graph(BASE)
-    G1 = yrdnet.build_graph(ONE)
-    Gp = yrdnet.build_graph("plan_2035")
-    singles = _single_line_graphs()
-    for G in (G0, G1, Gp, *singles.values()):
-        compile_graph(G)  # warm the shared CSR cache for both paths
-    n = G0.number_of_nodes()
-    D0 = all_node_distances(G0, mode)
-    logger.info("bench_incremental: base %d nodes, %d single-line scenarios", n, len(singles))
+def _full(sc: Scenario | str, zones: str | None) -> dict[str, np.ndarray]:
+    G = build_graph(sc, zones=zones)
+    return {m: travel_times(G, m, warn_unreachable=False).to_numpy() for m in MODES}
 
-    def full(G: nx.MultiDiGraph) -> Callable[[], object]:
-        return lambda: yrdnet.travel_times(G, mode, warn_unreachable=False)
 
-    def inc(G: nx.MultiDiGraph, base: object = None) -> Callable[[], object]:
-        return lambda: travel_times_incremental(
-            G0,
-            G,
-            mode,
-            base=base,  # type: ignore[arg-type]
-            warn_unreachable=False,
-        )
+def _check(B: IncrementalBase, sc: Scenario | str, zones: str | None) -> None:
+    got = B.evaluate(sc, warn_unreachable=False)
+    want = _full(sc, zones)
+    for m in MODES:
+        T, method = got[m]
+        name = sc if isinstance(sc, str) else sc.name
+        if method != "incremental" or not np.array_equal(T.to_numpy(), want[m]):
+            msg = f"{name} ({zones or 'city'}, {m}): incremental ({method}) differs from full recomputation"
+            raise AssertionError(msg)
 
-    rows = []
-    t_full_one = best_of(full(G1))
-    t_base = best_of(lambda: all_node_distances(G0, mode))
-    t_upd_one = best_of(inc(G1, D0))
-    rows.append(row(f"{ONE}: update only (all-node base given)", t_upd_one, f"travel_times({ONE})", t_full_one))
-    rows.append(row(f"{ONE}: all-node base ({n}x{n}) + update", t_base + t_upd_one, f"travel_times({ONE})", t_full_one))
-    rows.append(row(f"{ONE}: default path (zones+touched base)", best_of(inc(G1)), f"travel_times({ONE})", t_full_one))
 
-    t_full_p = best_of(full(Gp))
-    t_upd_p = best_of(inc(Gp, D0))
-    rows.append(row("plan_2035 at once: update only", t_upd_p, "travel_times(plan_2035)", t_full_p))
-    rows.append(row("plan_2035 at once: all-node base + update", t_base + t_upd_p, "travel_times(plan_2035)", t_full_p))
-
-    graphs = list(singles.values())
+def _routing_rows(
+    level: str, B: IncrementalBase, graphs: list[nx.MultiDiGraph], scs: list[Scenario]
+) -> list[dict[str, Any]]:
     k = len(graphs)
 
-    def sweep_full() -> None:
+    def full() -> None:
         for G in graphs:
-            yrdnet.travel_times(G, mode, warn_unreachable=False)
+            for m in MODES:
+                travel_times(G, m, warn_unreachable=False)
 
-    def sweep_inc(base: object) -> Callable[[], None]:
-        def go() -> None:
-            for G in graphs:
-                travel_times_incremental(
-                    G0,
-                    G,
-                    mode,
-                    base=base,  # type: ignore[arg-type]
-                    warn_unreachable=False,
-                )
+    def inc_graphs() -> None:
+        for G in graphs:
+            for m in MODES:
+                travel_times_incremental(B.graph, G, m, base=B.distances[m], warn_unreachable=False)
 
-        return go
+    deltas = [B.delta(sc) for sc in scs]
 
-    t_sweep_full = best_of(sweep_full)
-    t_sweep_upd = best_of(sweep_inc(D0))
-    label = f"travel_times x {k} single-line scenarios"
-    rows.append(row(f"plan_2035 as {k} single lines: update only", t_sweep_upd, label, t_sweep_full))
-    rows.append(row(f"plan_2035 as {k} single lines: base once + updates", t_base + t_sweep_upd, label, t_sweep_full))
-    rows.append(row(f"plan_2035 as {k} single lines: default path", best_of(sweep_inc(None)), label, t_sweep_full))
-    # the kernel on the whole all-node matrix (every node's row updated), against
-    # recomputing the all-node matrix of the scenario graph
-    for label_g, G in ((ONE, G1), ("plan_2035", Gp)):
-        edges = added_edges(G0, G, mode)
-        new = [v for v in G if v not in G0]
-        t_k = best_of(lambda e=edges, nw=new: update_distances(D0, e, new_nodes=nw))
-        t_a = best_of(lambda g=G: all_node_distances(g, mode))
-        rows.append(
-            row(
-                f"{label_g}: update_distances on all-node matrix ({len(edges)} edges)",
-                t_k,
-                f"all_node_distances({label_g})",
-                t_a,
-            )
-        )
-    rows.append(row(f"all-node base alone ({n}x{n}, one-off)", t_base, f"travel_times({BASE})", best_of(full(G0))))
+    def inc_delta() -> None:
+        for d in deltas:
+            for m in MODES:
+                B.from_delta(d, m)
+
+    for G, d in zip(graphs, deltas, strict=True):  # identical results on the routing step
+        for m in MODES:
+            want = travel_times(G, m, warn_unreachable=False)
+            a = travel_times_incremental(B.graph, G, m, base=B.distances[m], warn_unreachable=False)
+            if not (a.equals(want) and B.from_delta(d, m).equals(want)):
+                raise AssertionError(f"{G.graph['scenario']} ({level}, {m}): routing step differs")
+    t_full = best_of(full)
+    label = f"travel_times x 3 modes x {k}"
+    return [
+        row(f"{level}: {k} single lines, routing only, graphs given", best_of(inc_graphs), label, t_full),
+        row(f"{level}: {k} single lines, routing only, delta given", best_of(inc_delta), label, t_full),
+    ]
+
+
+def _end_to_end_rows(level: str, zones: str | None, B: IncrementalBase, scs: list[Scenario]) -> list[dict[str, Any]]:
+    per: list[tuple[str, float, float]] = []
+    for sc in scs:
+        t_inc = best_of(lambda s=sc: B.evaluate(s, warn_unreachable=False))
+        t_full = best_of(lambda s=sc: _full(s, zones))
+        per.append((sc.name, t_inc, t_full))
+    k = len(per)
+    s_inc, s_full = sum(p[1] for p in per), sum(p[2] for p in per)
+    worst = min(per, key=lambda p: p[2] / p[1])
+    base_label = "build_graph + travel_times x 3 modes"
+    t_plan_inc = best_of(lambda: B.evaluate("plan_2035", warn_unreachable=False))
+    t_plan_full = best_of(lambda: _full("plan_2035", zones))
+    return [
+        row(
+            f"{level}: {k} single lines end to end ({k / s_inc:.1f} vs {k / s_full:.1f} scenarios/s)",
+            s_inc,
+            f"{base_label}, x {k}",
+            s_full,
+        ),
+        row(f"{level}: worst single line end to end ({worst[0][7:]})", worst[1], base_label, worst[2]),
+        row(f"{level}: plan_2035 (12 lines at once) end to end", t_plan_inc, base_label, t_plan_full),
+    ]
+
+
+def run_level(zones: str | None) -> list[dict[str, Any]]:
+    """Rows for one zone level (``None`` = city)."""
+    level = zones or "city"
+    t0 = time.perf_counter()
+    B = IncrementalBase.build(BASE, zones=zones)
+    t_build = time.perf_counter() - t0
+    scs = single_line_scenarios()
+    for sc in [*scs, "plan_2035"]:
+        _check(B, sc, zones)
+    graphs = [build_graph(sc, zones=zones) for sc in scs]
+    for G in graphs:
+        compile_graph(G)  # both routing paths need the compiled graph
+    logger.info("bench_incremental %s: base %d nodes", level, B.graph.number_of_nodes())
+    rows = _routing_rows(level, B, graphs, scs)
+    rows += _end_to_end_rows(level, zones, B, scs)
+    t_one = best_of(lambda: _full(scs[0], zones))
+    rows.append(row(f"{level}: IncrementalBase.build (one-off)", t_build, "one full evaluation", t_one))
     return rows
 
 
-def main() -> None:
+def run(levels: tuple[str | None, ...] = (None, "county")) -> list[dict[str, Any]]:
+    """Time incremental vs full evaluation at each zone level; see the module docstring."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreachableWarning)
+        return [r for z in levels for r in run_level(z)]
+
+
+def main(run_fn: Callable[[], list[dict[str, Any]]] = run) -> None:
     """Print the rows as a table."""
-    rows = run()
-    print(f"{'benchmark':58s} {'seconds':>9s} {'baseline s':>11s} {'ratio':>7s}  baseline")
+    rows = run_fn()
+    print(f"{'benchmark':66s} {'seconds':>9s} {'baseline s':>11s} {'ratio':>7s}  baseline")
     for r in rows:
-        print(f"{r['name']:58s} {r['seconds']:9.4f} {r['baseline_seconds']:11.4f} {r['ratio']:6.2f}x  {r['baseline']}")
+        print(f"{r['name']:66s} {r['seconds']:9.4f} {r['baseline_seconds']:11.4f} {r['ratio']:6.1f}x  {r['baseline']}")
 
 
 if __name__ == "__main__":

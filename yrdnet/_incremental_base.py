@@ -64,8 +64,9 @@ class IncrementalBase:
     state
         The reusable parts of the base's build.
     stamp
-        Names, modification times and sizes of the data files at build time: a later
-        change makes every call raise instead of mixing data versions.
+        Names, modification times and sizes of the data files (and of the base's
+        scenario files) at build time: a later change makes every call raise instead of
+        mixing data versions.
     zone_nodes, zone_codes
         The graph's zone node ids and zone ids, in matrix order.
     """
@@ -111,8 +112,8 @@ class IncrementalBase:
         """
         for m in modes:
             check_mode(m)
-        stamp = data_stamp()
         sc = load_scenario(base)
+        stamp = data_stamp(_files(sc))
         z = resolve_zones(zones)
         if z is not None and z.level == "city":
             z = None
@@ -184,7 +185,7 @@ class IncrementalBase:
         try:
             delta = self._delta(sc)
             for m in modes:
-                out[m] = (self._from_delta(delta, m), "incremental")
+                out[m] = (self.from_delta(delta, m), "incremental")
         except (NeedsBuild, NotIncrementalError) as e:
             log.info("scenario %r: builds its graph (%s)", sc.name, e)
             G_new = build_graph(sc, model=self.model, zones=self.zones)
@@ -199,7 +200,7 @@ class IncrementalBase:
 
     # ------------------------------------------------------------------ internals
     def _check_stamp(self) -> None:
-        now = data_stamp()
+        now = data_stamp(_files(self.scenario))
         if now != self.stamp:
             changed = sorted({n for n, *_ in set(now) ^ set(self.stamp)})
             msg = (
@@ -221,7 +222,11 @@ class IncrementalBase:
             columns=pd.Index(codes, name="destination"),
         )
 
-    def _from_delta(self, delta: GraphDelta, mode: str) -> pd.DataFrame:
+    def from_delta(self, delta: GraphDelta, mode: str) -> pd.DataFrame:
+        """Zone travel times (float32 minutes) of the base plus a :meth:`delta`, by the min-plus update.
+
+        Raises :class:`yrdnet.NotIncrementalError` when the delta slows a station pair.
+        """
         edges = delta.added_edges(mode, self.state.pair_min)
         new = [n for n, _ in delta.new_nodes]
         sec, _ = update_zone_distances(self.distances[mode], self.zone_nodes, edges, new_nodes=new)
@@ -241,3 +246,8 @@ class IncrementalBase:
             f"IncrementalBase(base={self.scenario.name!r}, zones={level!r}, "
             f"nodes={self.graph.number_of_nodes()}, modes={list(self.distances)})"
         )
+
+
+def _files(sc: Scenario) -> tuple[Path, ...]:
+    """Scenario files of a base chain (their edits are part of the base's state)."""
+    return tuple(s.path for s in sc.chain() if s.path is not None)

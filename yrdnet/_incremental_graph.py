@@ -53,7 +53,7 @@ from .graph import (
 )
 from .params import TravelTimeModel
 from .scenario import Scenario, Tables
-from .services import levels_from_records, pair_records, service_stop_times, services_for_network
+from .services import default_services, levels_of_pairs, service_stop_times, services_for_network
 from .track import Segment, fastest_segments, line_segments
 from .zones import Zones
 
@@ -67,14 +67,16 @@ class NeedsBuild(Exception):  # noqa: N818 - a control-flow signal, caught insid
     """The scenario differs from the base in a way the incremental construction does not cover."""
 
 
-def data_stamp() -> tuple[tuple[str, int, int], ...]:
-    """``(name, mtime_ns, size)`` of every file in the data folder: a change means rebuild."""
-    folder = data_folder()
+_DOCS = (".md", ".txt", ".rst")
+
+
+def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]:
+    """``(name, mtime_ns, size)`` of the data files (not their docs) and of ``extra``: a change means rebuild."""
+    files = [p for p in sorted(Path(data_folder()).iterdir()) if p.is_file() and p.suffix not in _DOCS]
     out = []
-    for p in sorted(Path(folder).iterdir()):
-        if p.is_file():
-            st = os.stat(p)
-            out.append((p.name, st.st_mtime_ns, st.st_size))
+    for p in [*files, *extra]:
+        st = os.stat(p)
+        out.append((p.name, st.st_mtime_ns, st.st_size))
     return tuple(out)
 
 
@@ -125,6 +127,9 @@ class RailState:
     fallback: dict[str, frozenset[Pair]]
     stop_times: dict[str, tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]
     meta: dict[str, tuple[Any, Any, Any]]
+    covered: frozenset[str]
+    defaults: pd.DataFrame
+    default_owner: np.ndarray
     at_station: dict[str, frozenset[str]]
     halls: frozenset[str]
     pair_min: dict[Pair, float]
@@ -142,6 +147,8 @@ def rail_state(
     by_line = {k: v for items in line_items.values() for k, v in items}
     segs = fastest_segments(by_line)
     running = services_for_network(lines_y, tables.stations, tables.cities, model, services, None, segments=segs)
+    covered = frozenset(str(x) for lns in services["lines"].tolist() for x in lns)
+    defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
     keys, meta, fallback = {}, {}, {}
     at: dict[str, set[str]] = {}
     for sid, key, route, m in _service_rows(running):
@@ -174,10 +181,39 @@ def rail_state(
         fallback=fallback,
         stop_times=times,
         meta=meta,
+        covered=covered,
+        defaults=defaults,
+        default_owner=_owner(defaults.index),
         at_station={k: frozenset(v) for k, v in at.items()},
         halls=frozenset(_served_stations(running)),
         pair_min=pair_min,
     )
+
+
+def _owner(sids: pd.Index) -> np.ndarray:
+    """The line a default service belongs to (``default:<line>:...``, ``default:<line>><other>:...``)."""
+    return np.array([str(x).split(":")[1].split(">")[0] for x in sids], dtype=object)
+
+
+def _running(
+    state: RailState, lines_y: pd.DataFrame, t1: Tables, model: TravelTimeModel,
+    segs: dict[tuple[str, str], Segment], changed_lines: set[str],
+) -> pd.DataFrame:  # fmt: skip
+    """:func:`yrdnet.services.services_for_network` (rows in another order), reusing the base's defaults.
+
+    A line's default services depend on the line, the lines it runs through to and the
+    coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
+    and those running through onto one are made again.
+    """
+    pool = state.services
+    keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
+    kept = pool[np.asarray(keep, dtype=bool)]
+    keys = _line_keys(lines_y)
+    redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
+    old = state.defaults[~np.isin(state.default_owner, list(redo))]
+    new = default_services(lines_y, t1.stations, t1.cities, model, covered=set(state.covered), only=redo)
+    parts = [x for x in (kept, old, new) if not x.empty]
+    return pd.concat(parts) if parts else kept
 
 
 @dataclass(frozen=True)
@@ -305,7 +341,7 @@ def rail_delta(state: RailState, sc: Scenario, t1: Tables, model: TravelTimeMode
     by_line, changed_lines = _track(state, lines_y, t1.stations, model)
     segs = fastest_segments(by_line)
     changed_segs = {(a, b) for (ln, a, b) in by_line if ln in changed_lines and segs[(a, b)] != state.segs.get((a, b))}
-    running = services_for_network(lines_y, t1.stations, t1.cities, model, state.services, None, segments=segs)
+    running = _running(state, lines_y, t1, model, segs, changed_lines)
     changed, meta = _changed_services(state, running, changed_lines, changed_segs)
     times = dict(state.stop_times)
     if changed:
@@ -319,7 +355,7 @@ def rail_delta(state: RailState, sc: Scenario, t1: Tables, model: TravelTimeMode
             at.setdefault(a, set()).add(sid)
             pairs.update((a, b) for b in stops[i + 1 :] if b != a)
     cands = sorted({s for a, b in pairs for s in (at[a] & at[b])})
-    levels = levels_from_records(pair_records(((times[s], meta[s]) for s in cands), pairs), model)
+    levels = levels_of_pairs(((times[s], meta[s]) for s in cands), pairs, model)
     new_halls = sorted({st for sid in changed for st in times[sid][1]} - state.halls)
     halls = [station_id(h) for h in new_halls]
     zones = state.zones

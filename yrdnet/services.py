@@ -74,6 +74,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -265,6 +266,7 @@ def default_services(
     model: TravelTimeModel,
     *,
     covered: set[str] | None = None,
+    only: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Documented default services for lines that no timetable-derived service covers.
 
@@ -293,6 +295,11 @@ def default_services(
         Travel-time parameters (default frequencies).
     covered
         Line ids that timetable services cover (they get the connectivity floor only).
+    only
+        Make the services of just these lines (default: every line of ``lines``); through
+        services still look for their partner line in all of ``lines``. A line's services
+        depend on that line, its partner lines and the coverage only, so the rows are
+        those the full call makes for these lines.
 
     Returns
     -------
@@ -301,9 +308,14 @@ def default_services(
         ``default:<line>:<all|express>:<up|down>`` or ``default:<line>>ther>:<k>``.
     """
     covered = covered or set()
+    todo = lines if only is None else lines.loc[[x for x in lines.index if x in set(only)]]
+    if only is not None:  # the station classes of the stations involved (each row's own)
+        ids = {str(st) for lid in todo.index for x in [lid, *(todo.loc[lid, "through_to"] or [])]
+               if x in lines.index for st in lines.loc[x, "stops"]}  # fmt: skip
+        stations = stations.loc[[x for x in stations.index if x in ids]]
     sc = _StationClass.of(stations, cities)
     rows = []
-    for lid, ln in lines.iterrows():
+    for lid, ln in todo.iterrows():
         is_covered = str(lid) in covered
         stops = list(ln["stops"])
         cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
@@ -531,6 +543,82 @@ def pair_records(
             "train_class": recs["cls"],
         }
     )
+
+
+def _kahan_cumsum(values: list[float]) -> list[float]:
+    """Running sums with Kahan compensation, step for step as pandas' grouped ``cumsum``."""
+    out, acc, comp = [], 0.0, 0.0
+    for v in values:
+        y = v - comp
+        t = acc + y
+        comp = t - acc - y
+        acc = t
+        out.append(t)
+    return out
+
+
+def levels_of_pairs(
+    rows: Iterable[tuple[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray], tuple[object, object, object]]],
+    pairs: set[tuple[str, str]],
+    model: TravelTimeModel,
+) -> pd.DataFrame:
+    """:func:`levels_from_records` of :func:`pair_records` for a few station pairs, in plain Python.
+
+    The same operations in the same order (sort by pair, ride and service; pool equal
+    rides; running sums with pandas' Kahan compensation; first level or a lower cost than
+    every earlier level), without pandas' fixed cost per call: what an incremental build
+    needs for the handful of pairs a new line serves. Tests check it equal to the pandas
+    path on the whole network.
+    """
+    recs = []
+    for (sid, stops, arr, dep, km), (tpd, lns, cls) in rows:
+        for i, a in enumerate(stops):
+            for j in range(i + 1, len(stops)):
+                b = stops[j]
+                if a != b and (a, b) in pairs:
+                    recs.append((a, b, float(arr[j] - dep[i]), sid, float(int(tpd)), float(km[j] - km[i]),  # type: ignore[call-overload]
+                                 ";".join(lns), str(cls)))  # type: ignore[arg-type]  # fmt: skip
+    recs.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+    groups: list[list[Any]] = []  # [o, d, t, f, km, service, n, lines, cls] per (pair, ride)
+    for r in recs:
+        g = groups[-1] if groups else None
+        if g is not None and g[0] == r[0] and g[1] == r[1] and g[2] == r[2]:
+            g[3] += r[4]  # whole trains a day: exact in any order
+            g[6] += 1
+        else:
+            groups.append([r[0], r[1], r[2], r[4], r[5], r[3], 1, r[6], r[7]])
+    out: dict[str, list[Any]] = {c: [] for c in _LEVEL_COLUMNS}
+    start = 0
+    while start < len(groups):
+        end = start
+        while end < len(groups) and groups[end][:2] == groups[start][:2]:
+            end += 1
+        _pair_levels_py(groups[start:end], model, out)
+        start = end
+    return pd.DataFrame(out, columns=_LEVEL_COLUMNS)
+
+
+def _pair_levels_py(gs: list[list[Any]], model: TravelTimeModel, out: dict[str, list[Any]]) -> None:
+    """The kept levels of one station pair (rows sorted by ride) appended to ``out``."""
+    F = _kahan_cumsum([g[3] for g in gs])
+    FT = _kahan_cumsum([g[3] * g[2] for g in gs])
+    N = np.cumsum([g[6] for g in gs]).tolist()
+    wait = wait_seconds(np.asarray(F, dtype=float), model).tolist()
+    best = np.inf
+    level = 0
+    head = gs[0]
+    for k in range(len(gs)):
+        ride = FT[k] / F[k]
+        cost = wait[k] + ride
+        if k == 0 or cost < best:
+            level += 1
+            for c, v in zip(
+                _LEVEL_COLUMNS,
+                (head[0], head[1], ride, F[k], wait[k], head[4], head[5], N[k], head[7], head[8], level),
+                strict=True,
+            ):
+                out[c].append(v)
+        best = min(best, cost)
 
 
 def levels_from_records(df: pd.DataFrame, model: TravelTimeModel) -> pd.DataFrame:

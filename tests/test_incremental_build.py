@@ -1,0 +1,91 @@
+"""The building blocks the incremental graph construction reuses, against the full build's.
+
+levels_of_pairs (plain Python) against levels_from_records (pandas) on whole networks;
+default_services(only=...) against the full call; and the graph builders refactored out
+of yrdnet.graph against build_graph's graph.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from yrdnet.graph import city_access_edges, filter_network, rail_edges
+from yrdnet.scenario import build_graph, load_scenario
+from yrdnet.services import (
+    default_services,
+    levels_from_records,
+    levels_of_pairs,
+    load_services,
+    pair_records,
+    service_stop_times,
+    services_for_network,
+)
+from yrdnet.track import fastest_segments, line_segments
+
+
+def _network(name: str):  # type: ignore[no-untyped-def]
+    sc = load_scenario(name)
+    t, m = sc.tables(), sc.travel_time_model()
+    lines_y, _ = filter_network(t.lines, t.highways, sc.effective_year)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_line = line_segments(lines_y, t.stations, m)
+    segs = fastest_segments(by_line)
+    running = services_for_network(lines_y, t.stations, t.cities, m, None, None, segments=segs)
+    times = service_stop_times(running, segs, m, by_line)
+    meta = list(zip(running["trains_per_day"], running["lines"], running["train_class"], strict=True))
+    return sc, t, m, lines_y, running, list(zip(times, meta, strict=True))
+
+
+@pytest.mark.parametrize("name", ["baseline_2010", "plan_2035"])
+def test_levels_of_pairs_equals_pandas_path(name: str) -> None:
+    _, _, m, _, _, rows = _network(name)
+    want = levels_from_records(pair_records(rows), m)
+    pairs = set(zip(want["origin"], want["destination"], strict=True))
+    got = levels_of_pairs(rows, pairs, m)
+    assert len(got) == len(want) > 1000
+    for c in want.columns:  # bit for bit, column by column
+        assert got[c].tolist() == want[c].tolist(), c
+    # a subset of pairs gives exactly those pairs' rows
+    some = set(sorted(pairs)[::97])
+    sub = levels_of_pairs(rows, some, m)
+    keep = [p in some for p in zip(want["origin"], want["destination"], strict=True)]
+    pd.testing.assert_frame_equal(
+        sub.reset_index(drop=True),
+        want[keep].reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+def test_default_services_only_equals_full_call() -> None:
+    _, t, m, lines_y, _, _ = _network("plan_2035")
+    covered = {str(x) for lns in load_services()["lines"] for x in lns}
+    full = default_services(lines_y, t.stations, t.cities, m, covered=covered)
+    thru = [lid for lid in lines_y.index if lines_y.loc[lid, "through_to"]]
+    chosen = [*thru[:2], *list(lines_y.index[:3])]
+    part = default_services(lines_y, t.stations, t.cities, m, covered=covered, only=chosen)
+    owner = [str(s).split(":")[1].split(">")[0] for s in full.index]
+    pd.testing.assert_frame_equal(part, full[[o in chosen for o in owner]])
+    assert len(part) > 0
+
+
+def test_refactored_builders_match_the_graph() -> None:
+    _, t, m, _, running, rows = _network("baseline_2025")
+    G = build_graph("baseline_2025")
+    edges = list(rail_edges(levels_from_records(pair_records(rows), m), m))
+    got = sorted((u, v, tuple(sorted(d.items()))) for u, v, d in edges)
+    want = sorted((u, v, tuple(sorted(d.items()))) for u, v, d in G.edges(data=True) if d["mode"] == "rail")
+    assert got == want
+    halls = sorted(n for n in G if n.startswith("st:"))
+    acc = city_access_edges(t.cities, t.stations, m, halls)
+    got_a = sorted((u, v, tuple(sorted(d.items()))) for u, v, d in acc)
+    want_a = sorted(
+        (u, v, tuple(sorted(d.items())))
+        for u, v, d in G.edges(data=True)
+        if d["mode"] == "access" and (u.startswith("st:") or v.startswith("st:"))
+    )
+    assert got_a == want_a
+    assert len(running) == G.graph["n_services"]
