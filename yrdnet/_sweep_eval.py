@@ -11,11 +11,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import string
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from ._incremental_base import IncrementalBase
 from .analysis import analyze
 from .composite import COMPONENTS, composite_index, core_link_attainment
 from .convert import MODES
-from .indicators import PLACEHOLDERS, REGISTRY, Indicator
+from .indicators import REGISTRY, concrete_keys, label, lookup
 from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
 from .routing import travel_times
@@ -50,35 +48,18 @@ _CANDIDATE = "__candidate__"  # the swept scenario's column in the composite's r
 
 
 # ------------------------------------------------------------------ indicator keys
-def _expand(ind: Indicator) -> Iterator[tuple[str, dict[str, str]]]:
-    """Every concrete key of a registry pattern with its placeholder values."""
-    names = [f for _, f, _, _ in string.Formatter().parse(ind.key) if f]
-    if not names:
-        yield ind.key, {}
-        return
-    import itertools
-
-    for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
-        vals = dict(zip(names, combo, strict=True))
-        yield ind.key.format(**vals), vals
-
-
-def region_keys() -> dict[str, tuple[Indicator, dict[str, str]]]:
-    """Concrete region-row keys of the registry (one scenario's analysis), with their entry."""
-    out: dict[str, tuple[Indicator, dict[str, str]]] = {}
-    for ind in REGISTRY:
-        if ind.scale != "region":
-            continue
-        for k, vals in _expand(ind):
-            if k not in _TIMELINE_ONLY:
-                out.setdefault(k, (ind, vals))
-    return out
+@functools.cache
+def region_keys() -> tuple[str, ...]:
+    """Concrete region-row keys of the registry that one scenario's analysis can produce."""
+    keys = (k for ind in REGISTRY if ind.scale == "region" for k in concrete_keys(ind))
+    return tuple(k for k in dict.fromkeys(keys) if k not in _TIMELINE_ONLY)
 
 
 def describe(key: str) -> tuple[str, str]:
-    """``(unit, label)`` of a region key, from its region entry of the registry."""
-    ind, vals = region_keys()[key]
-    return ind.unit, ind.label.format(**{k: vals.get(k, k) for k in PLACEHOLDERS})
+    """``(unit, label)`` of a region key, from the registry."""
+    hit = lookup(key, "region")
+    unit = hit[0].unit if hit is not None else ""
+    return unit, label(key, unit=False)
 
 
 # ------------------------------------------------------------------ the job
