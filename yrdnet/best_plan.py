@@ -359,6 +359,13 @@ def _greedy(
         trace.append({"step": step, "action": "re-evaluate (lazy)", "project": "+".join(stale)})
         for k in stale:
             heapq.heappush(heap, (-_ratio(memo.score((*S, k)) - memo.score(S), cost[k]), k, len(S)))
+    return _safeguard(S, afford, cost, memo, trace, step)
+
+
+def _safeguard(
+    S: Package, afford: Sequence[str], cost: Mapping[str, float], memo: _Memo, trace: list[dict[str, Any]], step: int
+) -> tuple[Package, list[dict[str, Any]]]:
+    """The better of the greedy package and the best single affordable project (Khuller et al. 1999)."""
     if afford:
         single = max(afford, key=lambda j: (memo.score((j,)), -cost[j]))
         if memo.score((single,)) > memo.score(S):

@@ -522,12 +522,13 @@ def uncertainty(
     Notes
     -----
     Cost: one graph build and routing per scenario for every *distinct* travel-time draw
-    (about 0.4 s each at city level). Sobol rows that vary only a metric choice reuse the
-    travel times of their base row, so a Sobol run routes :math:`N (2 + D_{model})`
-    times. A conclusion's share counts every row of the sample (the Saltelli rows are
-    each a uniform draw of every parameter); with small ``n`` the Sobol indices are rough
-    and their intervals say so. The composite uses equal weights; its weight
-    uncertainty is in :func:`yrdnet.composite.composite_robustness`.
+    (about 0.6 s each at city level: graph build, routing and station times). Sobol rows
+    that vary only a metric choice reuse the travel times of their base row, so a Sobol
+    run routes :math:`N (2 + D_{model})` times. A conclusion's share counts every row of
+    the sample (the Saltelli rows are each a uniform draw of every parameter); with
+    small ``n`` the Sobol indices are rough and their intervals say so. The composite
+    uses equal weights; its weight uncertainty is in
+    :func:`yrdnet.composite.composite_robustness`.
 
     Examples
     --------
