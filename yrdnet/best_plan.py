@@ -23,14 +23,18 @@ Guarantee
 ---------
 For a *monotone submodular* objective under a knapsack budget, the better of the
 cost-benefit greedy and the best single affordable project achieves at least
-:math:`\tfrac12 (1 - 1/e) \approx 0.316` of the optimum (Leskovec et al. 2007, Theorem 2,
-after Khuller, Moss & Naor 1999; lazy evaluation returns the same package as plain greedy
-when the gains are submodular). Accessibility and composite objectives are in general
-**neither monotone nor submodular**: two links that complete a corridor together are
-worth more than the sum of each alone (complementarity), and a composite that rewards
-evenness can fall when a project favours the core. **No approximation guarantee applies
-to them**; with a non-submodular objective the lazy bounds are not true bounds either, so
-greedy is a heuristic. Use ``method="exhaustive"`` where :math:`2^k` allows, and compare.
+:math:`\tfrac12 (1 - 1/e) \approx 0.316` of the optimum (Krause & Guestrin 2005; the
+same bound Leskovec et al. 2007 prove when the cost-benefit greedy is paired with the
+unit-cost greedy instead; the modified greedy itself is Khuller, Moss & Naor's 1999
+algorithm for budgeted maximum coverage). Lazy evaluation returns the same package as
+plain greedy when the gains are submodular.
+
+Accessibility and composite objectives are in general **neither monotone nor
+submodular**: two links that complete a corridor together are worth more than the sum
+of each alone (complementarity), and a composite that rewards evenness can fall when a
+project favours the core. **No approximation guarantee applies to them**; with a
+non-submodular objective the lazy bounds are not true bounds either, so greedy is a
+heuristic. Use ``method="exhaustive"`` where :math:`2^k` allows, and compare.
 
 References
 ----------
@@ -40,6 +44,8 @@ References
 .. [2] Khuller, S., Moss, A. & Naor, J. (1999) The budgeted maximum coverage problem.
    *Information Processing Letters* 70(1), 39-45,
    https://doi.org/10.1016/S0020-0190(99)00031-9
+.. [3] Krause, A. & Guestrin, C. (2005) A note on the budgeted maximization of
+   submodular functions. Technical report CMU-CALD-05-103, Carnegie Mellon University.
 """
 
 from __future__ import annotations
@@ -481,9 +487,9 @@ def best_plan(
 
     with :math:`d` = :func:`direction` of the objective. See the module docstring for the
     methods and for the guarantee: :math:`\tfrac12(1 - 1/e)` of the optimum for
-    monotone submodular objectives with the greedy + best-single safeguard; **none** for
-    accessibility or composite objectives, which are in general neither monotone nor
-    submodular (complementary links).
+    monotone submodular objectives with the greedy + best-single safeguard (Krause &
+    Guestrin 2005); **none** for accessibility or composite objectives, which are in
+    general neither monotone nor submodular (complementary links).
 
     Parameters
     ----------
