@@ -48,3 +48,8 @@ def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     assert list(by_address["status"]) == ["ok"]
     uci = local.set_index(["scenario", "indicator"]).loc[("chaohu_maanshan", "uci"), "value"]
     assert by_address["value"].iloc[0] == uci
+
+
+def test_client_of_the_wrong_type_fails_before_any_work() -> None:
+    with pytest.raises(TypeError, match=r"client must be a distributed\.Client or a scheduler address, got int"):
+        sweep(["chaohu_maanshan"], client=42, progress=False)  # type: ignore[arg-type]

@@ -265,6 +265,8 @@ def sweep(
     ------
     ValueError
         Unknown indicator (with close matches) or zone level.
+    TypeError
+        ``client`` is neither a ``distributed.Client`` nor an address string.
     ImportError
         ``client`` given but ``distributed`` is not installed.
 
@@ -295,6 +297,8 @@ def sweep(
         raise ValueError(f"zones must be one of {list(_ZONES)}, got {zones!r}{close_matches(str(zones), _ZONES)}")
     job = ev.Job(zones, _check_indicators(indicators), model, params, bool(incremental), settings.data_folder)
     distributed = _import_distributed() if client is not None else None
+    if distributed is not None and not isinstance(client, (str, distributed.Client)):
+        raise TypeError(f"client must be a distributed.Client or a scheduler address, got {type(client).__name__}")
     t0 = time.perf_counter()
     items = list(scenarios)
     slots: list[list[dict[str, Any]] | Scenario] = [_load(x, job) for x in items]
@@ -350,12 +354,7 @@ def _on_dask(
 ) -> list[list[dict[str, Any]]]:
     """One task per scenario on the cluster; results in the order given."""
     own = isinstance(client, str)
-    if own:
-        c = distributed.Client(client)
-    elif isinstance(client, distributed.Client):
-        c = client
-    else:
-        raise TypeError(f"client must be a distributed.Client or a scheduler address, got {type(client).__name__}")
+    c = distributed.Client(client) if own else client
     try:
         if not todo:
             return []
