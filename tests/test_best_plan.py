@@ -111,6 +111,13 @@ def test_minimised_objective_and_zero_budget() -> None:
     assert z.package == () and z.objective == 200.0
 
 
+def test_the_module_is_callable_as_yrdnet_best_plan() -> None:
+    import yrdnet.best_plan as bp_module
+
+    r = bp_module(["a", "b"], 1, "x", costs={"a": 1, "b": 1}, evaluate=_modular({"a": 1.0, "b": 2.0}))
+    assert r.package == ("b",) and bp_module.best_plan is best_plan and callable(bp_module.load_costs)
+
+
 def test_bad_arguments_are_named() -> None:
     f = _modular({"a": 1.0})
     with pytest.raises(ValueError, match="method must be"):

@@ -36,6 +36,9 @@ project favours the core. **No approximation guarantee applies to them**; with a
 non-submodular objective the lazy bounds are not true bounds either, so greedy is a
 heuristic. Use ``method="exhaustive"`` where :math:`2^k` allows, and compare.
 
+The module is callable: ``yrdnet.best_plan(candidates, budget, ...)`` runs
+:func:`best_plan`, while ``from yrdnet.best_plan import load_costs`` keeps working.
+
 References
 ----------
 .. [1] Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J. & Glance, N.
@@ -54,6 +57,8 @@ import heapq
 import itertools
 import logging
 import math
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -573,3 +578,13 @@ def best_plan(
         ),
         evaluation_batches=memo.calls,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """The module type of :mod:`yrdnet.best_plan`: calling it runs :func:`best_plan`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> PlanResult:
+        return best_plan(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
