@@ -119,6 +119,7 @@ class RailState:
     services: pd.DataFrame
     factors: dict[str, float]
     sourced: dict[tuple[int, str], float]
+    core_of: dict[int, int]
     highways_y: pd.DataFrame
     line_keys: dict[str, tuple[Any, ...]]
     line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]]
@@ -173,6 +174,7 @@ def rail_state(
         services=services,
         factors=factors,
         sourced=sourced_access(model),
+        core_of={z: c for c, z in zones.core_zones().items()} if zones is not None else {},
         highways_y=highways_y,
         line_keys=_line_keys(lines_y),
         line_items=line_items,
@@ -360,7 +362,7 @@ def rail_delta(state: RailState, sc: Scenario, t1: Tables, model: TravelTimeMode
     halls = [station_id(h) for h in new_halls]
     zones = state.zones
     if zones is not None and zones.level != "city":
-        access = zone_access_edges(zones, t1.stations, model, halls, state.sourced)
+        access = zone_access_edges(zones, t1.stations, model, halls, state.sourced, state.core_of)
     else:
         access = city_access_edges(t1.cities, t1.stations, model, halls, state.sourced)
     return GraphDelta(

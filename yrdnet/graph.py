@@ -201,6 +201,7 @@ def zone_access_edges(
     model: TravelTimeModel,
     halls: list[str],
     sourced: dict[tuple[int, str], float] | None = None,
+    core_of: dict[int, int] | None = None,
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """County/custom zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
 
@@ -209,7 +210,8 @@ def zone_access_edges(
     ``access_speed_kph``). The sourced centre-to-station times of
     :mod:`yrdnet.station_access` are city-centre times: they apply only to the zone that
     holds its city's centre (:meth:`Zones.core_zones`). ``sourced``: as in
-    :func:`city_access_edges`.
+    :func:`city_access_edges`; ``core_of``: ``{zone id: city}`` of the core zones, when
+    the caller has it already.
     """
     if not halls:
         return []
@@ -226,15 +228,19 @@ def zone_access_edges(
         j = j[~j.index.duplicated()]
         inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
     sourced = sourced_access(model) if sourced is None else sourced
-    core = {z: c for c, z in zones.core_zones().items()}
+    core = {z: c for c, z in zones.core_zones().items()} if core_of is None else core_of
+    zid = np.asarray(zones.ids, dtype=np.int64)
+    zlon, zlat = zones.table["lon"].to_numpy(float), zones.table["lat"].to_numpy(float)
+    # zones that can reach a hall: a coarse test with 1 km of margin, then the exact one per zone
+    near = haversine_km(zlon[:, None], zlat[:, None], slon[None, :], slat[None, :]) <= model.access_radius_km + 1.0
     out: list[tuple[str, str, dict[str, Any]]] = []
-    for z, r in zones.table.iterrows():
-        zid = int(cast(int, z))
-        d = haversine_km(float(r["lon"]), float(r["lat"]), slon, slat)
-        city = core.get(zid)
-        for i in np.flatnonzero((inside == zid) | (d <= model.access_radius_km)):
+    for r in np.flatnonzero(near.any(axis=1) | np.isin(zid, inside)):
+        z = int(zid[r])
+        d = haversine_km(float(zlon[r]), float(zlat[r]), slon, slat)
+        city = core.get(z)
+        for i in np.flatnonzero((inside == z) | (d <= model.access_radius_km)):
             known = sourced.get((city, sids[i])) if city is not None else None
-            out += _access_pair(f"zone:{zid}", halls[i], float(d[i]), known, model)
+            out += _access_pair(f"zone:{z}", halls[i], float(d[i]), known, model)
     return out
 
 

@@ -449,6 +449,16 @@ def update_zone_distances(
         raise ValueError(msg)
     edge_list = [AddedEdge(str(a), str(b), float(w)) for a, b, w in edges]
     new = [n for n in dict.fromkeys(new_nodes) if n not in D]
+    new_set = set(new)
+    missing = sorted({x for e in edge_list for x in e[:2] if x not in D and x not in new_set})
+    if missing:
+        msg = f"edge endpoint(s) {missing[:5]} are neither covered by the distances nor listed as new nodes"
+        raise ValueError(msg)
+    bad = [e for e in edge_list if not (np.isfinite(e.weight) and e.weight >= 0)]
+    if bad:
+        msg = f"edge weights must be finite and >= 0, got {bad[:5]}"
+        raise ValueError(msg)
+    edge_list = _useful(D, edge_list)
     touched = list(dict.fromkeys(x for e in edge_list for x in e[:2]))
     old = [x for x in touched if x in D]
     rows = len(dict.fromkeys([*zones, *old, *new]))
@@ -460,15 +470,6 @@ def update_zone_distances(
         S = list(dict.fromkeys([*(z for z in zones if z in D), *old]))
         sub = NodeDistances(tuple(S), D.take(S), D.mode)
         return update_distances(sub, edge_list, new_nodes=new).take(list(zones)), used
-    new_set = set(new)
-    missing = sorted({x for x in touched if x not in D and x not in new_set})
-    if missing:
-        msg = f"edge endpoint(s) {missing[:5]} are neither covered by the distances nor listed as new nodes"
-        raise ValueError(msg)
-    bad = [e for e in edge_list if not (np.isfinite(e.weight) and e.weight >= 0)]
-    if bad:
-        msg = f"edge weights must be finite and >= 0, got {bad[:5]}"
-        raise ValueError(msg)
     pos = {x: i for i, x in enumerate([*old, *[x for x in touched if x in new_set]])}
     ix = D.index
     zi = np.array([ix[z] for z in zones], dtype=np.int64)
@@ -482,6 +483,21 @@ def update_zone_distances(
         len(old),
     )
     return out, used
+
+
+def _useful(D: NodeDistances, edges: list[AddedEdge]) -> list[AddedEdge]:
+    r"""Drop edges between existing nodes no shorter than the base distance: they change nothing.
+
+    With :math:`w \ge d_{ab}`, :math:`d_{ia} + w + d_{bj} \ge d_{ia} + d_{ab} + d_{bj} \ge
+    d_{ij}`, in the base and after any other insertions (distances only decrease).
+    """
+    ix = D.index
+    keep = []
+    for e in edges:
+        a, b = ix.get(e.source), ix.get(e.target)
+        if a is None or b is None or e.weight < D.d[a, b]:
+            keep.append(e)
+    return keep
 
 
 def travel_times_incremental(
