@@ -163,3 +163,22 @@ def test_reproducible_with_a_seed_and_callable_as_yrdnet_uncertainty() -> None:
     # the module keeps its attributes and imports
     assert unc_module.conclusion_robustness is conclusion_robustness and "mode" in CHOICES
     assert callable(yrdnet.uncertainty.measures)
+
+
+def test_default_draw_reproduces_the_composite_of_analyze() -> None:
+    # no model parameter drawn: every row is the default model; the composite of each row
+    # must equal yrdnet.composite_index over analyze() of 2010, the scenario and 2035
+    import warnings
+
+    from yrdnet.analysis import analyze
+    from yrdnet.composite import composite_index
+
+    res = uncertainty(PAIR, params={}, metric_choices={"metro_definition": ("current",)}, n=2, method="montecarlo")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = [analyze(s, centrality=False) for s in ("baseline_2010", *PAIR)]
+    for _, row in res.draws.iterrows():
+        ref = str(row["composite_reference"])
+        expected = composite_index(results, reference=ref).index["composite_index"]
+        for s in PAIR:
+            assert row[f"composite_index [{s}]"] == pytest.approx(expected[s], rel=1e-9), (s, ref)
