@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -137,7 +138,12 @@ def bench_dask() -> list[dict[str, Any]]:
     t_local = time.perf_counter() - t0
     t0 = time.perf_counter()
     cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", scheduler_port=0
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=":0",
+        scheduler_port=0,
+        silence_logs=logging.CRITICAL,  # no heartbeat noise while the cluster shuts down
     )
     with cluster, distributed.Client(cluster) as client:
         t_start = time.perf_counter() - t0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +33,12 @@ def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     items = _scenarios(tmp_path)
     local = sweep(items, progress=False)  # default indicators: the composite included
     cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", scheduler_port=0
+        n_workers=2,
+        processes=True,
+        threads_per_worker=1,
+        dashboard_address=":0",
+        scheduler_port=0,
+        silence_logs=logging.CRITICAL,  # no heartbeat noise while the cluster shuts down
     )
     with cluster, distributed.Client(cluster) as client:
         remote = sweep(items, client=client, progress=False)
