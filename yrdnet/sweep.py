@@ -218,7 +218,7 @@ def sweep(
     progress: bool = True,
     incremental: bool = True,
 ) -> pd.DataFrame:
-    """Evaluate many scenarios into one tidy table, in-process or on a Dask cluster.
+    r"""Evaluate many scenarios into one tidy table, in-process or on a Dask cluster.
 
     Parameters
     ----------
@@ -273,11 +273,24 @@ def sweep(
     Notes
     -----
     **Composite.** ``composite_index`` and ``composite_<component>`` follow
-    :func:`yrdnet.composite.composite_index` on the raw component rows: ``baseline_2010``
-    scores 0 and ``plan_2035`` is the reference where no citable target exists. Both are
-    analysed once per sweep (at the sweep's zones, model and parameters) and shared by
-    every scenario; each scenario is scored against them alone, so its value does not
-    depend on which other scenarios are swept.
+    :func:`yrdnet.composite.composite_index` on the raw component rows
+    :math:`x_{k,s}` (``dominance_core``, ``metro_logistic_integration``,
+    ``core_link_attainment``, ``theil_pot_exp_pop_multimodal``):
+
+    .. math:: c_{k,s} = \frac{x_{k,s} - x_{k,2010}}{x_k^* - x_{k,2010}}, \qquad
+              I_s = \prod_k \min(1, \max(0.01, c_{k,s}))^{w_k}
+
+    with equal weights, ``baseline_2010`` scored 0 and the target :math:`x_k^*` the
+    citable one (core links within 90 min) or else ``plan_2035``'s value (OECD & JRC
+    2008, *Handbook on Constructing Composite Indicators*). ``baseline_2010`` and
+    ``plan_2035`` are analysed once per sweep (at the sweep's zones, model and
+    parameters) and shared by every scenario; each scenario is scored against them
+    alone, so its value does not depend on which other scenarios are swept.
+
+    **Method.** ``"incremental"`` when all three modes came from the base's matrices by
+    the exact update; ``"full"`` when the scenario's base is not a scenario, when
+    ``incremental=False``, or when a mode had to be routed in full (the scenario removes
+    or slows something of its base).
 
     **Exactness.** Betweenness is computed only when a selected key is built on it (the
     other region rows do not depend on it); the analysis is otherwise
