@@ -298,8 +298,11 @@ def sweep(
     ``analyze(scenario, zones=zones).region`` (the tests check this).
 
     **Dask.** One task per scenario, results gathered in order; scenarios are loaded
-    here, so files need only exist on this machine. Workers adopt this process's
-    ``settings.data_folder``. The table equals the in-process one except ``seconds``.
+    here, so scenario files need only exist on this machine, but the workers need the
+    same yrdnet and data (they adopt this process's ``settings.data_folder``). Each
+    worker process prepares a base once and keeps it for its later tasks
+    (``yrdnet._sweep_eval.WORKER_CACHE``, the two latest bases). The table equals the
+    in-process one except ``seconds``.
 
     Examples
     --------
