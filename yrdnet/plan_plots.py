@@ -36,6 +36,7 @@ __all__ = ["PARAMETER_LABELS", "pareto_frontier", "plot_plan", "plot_sensitivity
 PARAMETER_LABELS: dict[str, str] = {
     "rail_speed_factor": "rail speed factor of new lines",
     "max_wait_min": "cap on the wait for a train (min)",
+    "service_hours": "length of the service day (h)",
     "access_speed_kph": "driving speed to stations (km/h)",
     "terminal_min": "station entry and security (min)",
     "transfer_min": "minimum transfer time (min)",
@@ -216,7 +217,9 @@ def plot_sensitivity(
         ax.barh(y - 0.2, sel["total_ST"].clip(lower=0), height=0.4, xerr=sel["total_ST_conf95"],
                 color="tab:orange", label="total ST", error_kw={"lw": 0.8})  # fmt: skip
     ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlabel("share of the output's variance (negative estimates shown as 0; bars: 95 % interval)")
+    top = float(np.nanmax([sel["first_order_S1"].max(), sel["total_ST"].max(), 1.0]))
+    ax.set_xlim(0, 1.08 * top)  # intervals of a small sample run past the axis: read them as "wide"
+    ax.set_xlabel("share of the output's variance (negative estimates shown as 0; lines: 95 % interval)")
     what = "change " + output if " - " in output else output
     ax.set_title(f"Sensitivity of {label(INDICATORS.get(indicator, indicator))}\n{what} ({result.method}, "
                  f"{len(result.draws)} draws)", fontsize=10)  # fmt: skip
