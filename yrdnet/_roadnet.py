@@ -27,6 +27,7 @@ real roads).
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from typing import Any
 
 import geopandas as gpd
@@ -37,7 +38,7 @@ import pandas as pd
 from ._geo import haversine_km
 from .params import TravelTimeModel
 
-__all__ = ["add_zone_roads", "neighbour_pairs"]
+__all__ = ["add_zone_roads", "clear_cache", "neighbour_pairs"]
 
 _KM_PER_DEG_LAT = 110.57
 _KM_PER_DEG_LON_EQ = 111.32
@@ -94,9 +95,57 @@ def _local(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
     }
 
 
-def _both(G: nx.MultiDiGraph, a: str, b: str, attrs: dict[str, Any]) -> None:
-    G.add_edge(a, b, **attrs)
-    G.add_edge(b, a, **attrs)
+Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
+
+
+def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
+    ops.append(("edge", a, b, attrs))
+    ops.append(("edge", b, a, attrs))
+
+
+_CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
+_CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
+_MODEL_FIELDS = (
+    "county_access_min",
+    "county_access_km",
+    "county_snap_km",
+    "local_road_detour",
+    "local_road_speed_kph",
+    "road_speed_factor",
+    "road_congestion",
+)
+
+
+def _content_key(
+    zones: pd.DataFrame, polygons: gpd.GeoSeries | None, cities: pd.DataFrame, highways: pd.DataFrame,
+    model: TravelTimeModel,
+) -> bytes:  # fmt: skip
+    """A digest of every input the road network reads (values, ids and order)."""
+    import hashlib
+
+    import shapely
+
+    h = hashlib.blake2b(digest_size=32)
+    for df, cols in (
+        (zones, ["lon", "lat", "city", "name_en"]),
+        (cities, ["lon", "lat", "name_en"]),
+        (highways, ["route", "from_adcode", "to_adcode", "km", "speed_kph"]),
+    ):
+        part = pd.DataFrame(df[cols])
+        h.update(repr((list(map(str, part.index)), list(map(str, part.dtypes)))).encode())
+        h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+    if polygons is None:
+        h.update(b"no polygons")
+    else:
+        h.update(repr(list(map(str, polygons.index))).encode())
+        h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
+    h.update(repr(tuple(float(getattr(model, f)) for f in _MODEL_FIELDS)).encode())
+    return h.digest()
+
+
+def clear_cache() -> None:
+    """Forget the cached road networks."""
+    _CACHE.clear()
 
 
 def add_zone_roads(
@@ -106,22 +155,57 @@ def add_zone_roads(
     cities: pd.DataFrame,
     highways: pd.DataFrame,
     model: TravelTimeModel,
+    *,
+    cache: bool = True,
 ) -> dict[str, int]:
     """Add expressway links split at seat junctions, local drives and town access to ``G``.
 
     ``zones`` is a zone table (index zone id; ``lon``, ``lat``, ``city``, ``name_en``)
     whose ``zone:<id>`` nodes already exist. Returns counts for the graph's provenance.
+
+    The network depends on the zones, their polygons, the cities, the expressway links
+    and seven model parameters only, not on the rail scenario, so it is computed once
+    per content: the nodes and edges to add are cached (at most ``_CACHE_SIZE``
+    networks, least recently used dropped) under a digest of exactly those inputs, and
+    replayed into ``G`` with the same calls in the same order (networkx copies every
+    attribute dict, so graphs never share one). ``cache=False`` recomputes.
     """
+    key = _content_key(zones, polygons, cities, highways, model) if cache else b""
+    hit = _CACHE.get(key) if cache else None
+    if hit is None:
+        ops, counts = _road_ops(zones, polygons, cities, highways, model)
+        hit = (tuple(ops), counts)
+        if cache:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    elif cache:
+        _CACHE.move_to_end(key)
+    for op in hit[0]:
+        if op[0] == "node":
+            G.add_node(op[1], **op[2])
+        else:
+            G.add_edge(op[1], op[2], **op[3])
+    return dict(hit[1])
+
+
+def _road_ops(
+    zones: pd.DataFrame, polygons: gpd.GeoSeries | None, cities: pd.DataFrame, highways: pd.DataFrame,
+    model: TravelTimeModel,
+) -> tuple[list[Op], dict[str, int]]:  # fmt: skip
+    """The nodes and edges of the road network, in the order they are added."""
+    ops: list[Op] = []
+    pos: dict[str, tuple[float, float]] = {}
     lat0 = float(zones["lat"].mean()) if len(zones) else 31.0
     zx, zy = _plane(zones["lon"].to_numpy(float), zones["lat"].to_numpy(float), lat0)
     ids = [int(i) for i in zones.index]
     for z, r in zones.iterrows():
         rn = f"rd:z{int(z)}"  # type: ignore[call-overload]
-        G.add_node(rn, x=float(r["lon"]), y=float(r["lat"]), kind="road", city=int(r["city"]),
-                   name=f"{r['name_en']} roads")  # fmt: skip
+        ops.append(("node", rn, {"x": float(r["lon"]), "y": float(r["lat"]), "kind": "road", "city": int(r["city"]),
+                                 "name": f"{r['name_en']} roads"}))  # fmt: skip
         tt = max(model.county_access_min * 60.0, 1.0)
         _both(
-            G,
+            ops,
             f"zone:{int(z)}",  # type: ignore[call-overload]
             rn,
             {"mode": "access", "length": model.county_access_km * 1000.0, "travel_time": tt,
@@ -131,8 +215,9 @@ def add_zone_roads(
     used = sorted(set(highways["from_adcode"]).union(highways["to_adcode"]))
     for c in used:
         row = cities.loc[c]
-        G.add_node(f"rd:{int(c)}", x=float(row["lon"]), y=float(row["lat"]), kind="road", city=int(c),
-                   name=f"{row['name_en']} expressway hub")  # fmt: skip
+        pos[f"rd:{int(c)}"] = (float(row["lon"]), float(row["lat"]))
+        ops.append(("node", f"rd:{int(c)}", {"x": float(row["lon"]), "y": float(row["lat"]), "kind": "road",
+                                             "city": int(c), "name": f"{row['name_en']} expressway hub"}))  # fmt: skip
     n_links = len(highways)
     if n_links == 0:
         snaps: list[list[tuple[float, int, float]]] = []
@@ -168,12 +253,13 @@ def add_zone_roads(
                 node = b
             else:
                 node = f"rd:j{lid}:{z}"
-                ga, gb = G.nodes[a], G.nodes[b]
-                G.add_node(node, x=ga["x"] + tk * (gb["x"] - ga["x"]), y=ga["y"] + tk * (gb["y"] - ga["y"]),
-                           kind="road", city=int(zc[z]), name=f"{h['route']} junction for {zn[z]!s}")  # fmt: skip
+                (ax_, ay_), (bx_, by_) = pos[a], pos[b]
+                name = f"{h['route']} junction for {zn[z]!s}"
+                ops.append(("node", node, {"x": ax_ + tk * (bx_ - ax_), "y": ay_ + tk * (by_ - ay_), "kind": "road",
+                                           "city": int(zc[z]), "name": name}))  # fmt: skip
                 chain.append((tk, node))
                 n_junctions += 1
-            _both(G, f"rd:z{z}", node, _local(model, dk))
+            _both(ops, f"rd:z{z}", node, _local(model, dk))
         chain.append((1.0, b))
         v = float(h["speed_kph"])
         for (t0, u), (t1, w) in itertools.pairwise(chain):
@@ -181,11 +267,11 @@ def add_zone_roads(
             tt = km / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
             attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid), "length": km * 1000.0,
                      "travel_time": max(tt, 1.0), "speed_kph": v}  # fmt: skip
-            _both(G, u, w, attrs)
+            _both(ops, u, w, attrs)
     # ---- local roads between neighbouring seats
     pairs = neighbour_pairs(zones, polygons)
     lon, lat = zones["lon"], zones["lat"]
     for a_, b_ in pairs:
         km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
-        _both(G, f"rd:z{a_}", f"rd:z{b_}", _local(model, km))
-    return {"n_junctions": n_junctions, "n_local_links": len(pairs)}
+        _both(ops, f"rd:z{a_}", f"rd:z{b_}", _local(model, km))
+    return ops, {"n_junctions": n_junctions, "n_local_links": len(pairs)}

@@ -28,6 +28,7 @@ accessibility columns).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -282,6 +283,29 @@ def _gdp_share(pop: pd.Series, city: pd.Series, cities: pd.DataFrame) -> pd.Seri
     return pd.Series(gdp * (pop / total).to_numpy(float), index=pop.index)
 
 
+_ZONE_FILES = ("cities.csv", "counties.csv", "county_boundaries.geojson", "boundaries.geojson")
+
+
+def _files_key() -> tuple[tuple[str, int, int], ...]:
+    """Path, modification time and size of every file the zones are read from."""
+    import os
+
+    from .datasets import data_folder
+
+    out = []
+    for name in _ZONE_FILES:
+        p = data_folder() / name
+        st = os.stat(p) if p.exists() else None
+        out.append((str(p), st.st_mtime_ns if st else 0, st.st_size if st else -1))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_zones(level: str, key: tuple[tuple[str, int, int], ...]) -> Zones:
+    """The zones of a level, read once per version of their data files (``key``)."""
+    return _read_zones(level)
+
+
 def load_zones(level: str = "city") -> Zones:
     """Load the shipped zones of one level.
 
@@ -302,7 +326,22 @@ def load_zones(level: str = "city") -> Zones:
     (305, 'county', 320500)
     >>> len(load_zones())
     41
+
+    Notes
+    -----
+    Read once per version of the data files (path, modification time and size of
+    ``cities.csv``, ``counties.csv`` and the boundary files; at most four versions kept);
+    each call returns its own copy of the table and polygons.
     """
+    if level not in ("city", "county"):
+        msg = f"level must be 'city' or 'county' (use zones_from_gdf for your own zones), got {level!r}"
+        raise ValueError(msg)
+    z = _load_zones(level, _files_key())
+    return Zones(z.level, z.table.copy(), None if z.polygons is None else z.polygons.copy())
+
+
+def _read_zones(level: str) -> Zones:
+    """Read the shipped zones of one level from the data files (see :func:`load_zones`)."""
     from .boundaries import load_boundaries
     from .datasets import load_cities, load_counties, load_county_boundaries
 
