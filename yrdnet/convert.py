@@ -7,7 +7,7 @@ invalidated when its size changes); per-mode matrices are cheap masks of it.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
@@ -57,6 +57,7 @@ class CompiledGraph:
     zones: list[str]
     zone_codes: np.ndarray
     signature: tuple[int, int, float, float]
+    _csr: dict[str, sp.csr_matrix] = field(default_factory=dict, repr=False, compare=False)
 
     def mask(self, mode: str) -> np.ndarray:
         """Boolean mask of the edges usable by a travel mode."""
@@ -68,9 +69,14 @@ class CompiledGraph:
         return (self.mode == "road") | ((self.mode == "access") & (self.touches == "road"))
 
     def csr(self, mode: str = "multimodal") -> sp.csr_matrix:
-        """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum."""
-        m = self.mask(mode)
-        return min_csr(self.u[m], self.v[m], self.w[m], len(self.nodes))
+        """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum.
+
+        Built once per mode and compiled graph; each call returns a copy.
+        """
+        if mode not in self._csr:
+            m = self.mask(mode)
+            self._csr[mode] = min_csr(self.u[m], self.v[m], self.w[m], len(self.nodes))
+        return self._csr[mode].copy()
 
 
 def min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
@@ -160,11 +166,16 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
 
 def _signature(G: nx.MultiDiGraph, weight: str) -> tuple[int, int, float, float]:
     """Sizes plus a checksum of the weights: invalidates the cache after in-place edits."""
-    raw: list[Any] = [d.get(weight) for _, _, d in G.edges(data=True)]
-    w = np.array([float(x) if isinstance(x, (int, float)) else np.nan for x in raw], dtype=np.float64)
+    # the adjacency dicts directly (G.edges order): about 3x faster than the edge view
+    adj: dict[Any, Any] = G._adj  # type: ignore[attr-defined]
+    raw: list[Any] = [d.get(weight) for nbrs in adj.values() for keyed in nbrs.values() for d in keyed.values()]
+    if set(map(type, raw)) <= {float}:  # the usual case: one C-level conversion
+        w = np.array(raw, dtype=np.float64)
+    else:
+        w = np.array([float(x) if isinstance(x, (int, float)) else np.nan for x in raw], dtype=np.float64)
     w = np.where(np.isfinite(w), w, -1.0)
     pos = np.arange(1, len(w) + 1, dtype=np.float64)
-    return (G.number_of_nodes(), G.number_of_edges(), float(w.sum()), float((w * pos).sum()))
+    return (G.number_of_nodes(), len(raw), float(w.sum()), float((w * pos).sum()))
 
 
 def _zone_code(node: str) -> int:
