@@ -141,6 +141,9 @@ def test_spread_summarises_the_draws(real: object, tmp_path: object) -> None:
     back = pd.read_csv(out / "conclusions.csv", index_col=0)
     assert back["holds_share"].tolist() == pytest.approx(real.conclusions["holds_share"].tolist())  # type: ignore[attr-defined]
     assert {p.name for p in out.iterdir()} >= {"spread.csv", "sensitivity.csv", "draws.csv", "ranges.csv"}
+    ranges = pd.read_csv(out / "ranges.csv", index_col=0)
+    assert ranges.loc["rail_speed_factor", "basis"].startswith("interquartile range")
+    assert ranges.loc["transfer_min", "basis"].startswith("stated choice")
 
 
 def test_reproducible_with_a_seed_and_callable_as_yrdnet_uncertainty() -> None:

@@ -459,12 +459,34 @@ def _spread(draws: pd.DataFrame, indicators: Sequence[str], outputs: Sequence[st
     return pd.DataFrame(rows, columns=cols).set_index(["indicator", "scenario"])
 
 
+#: Where each default range comes from, in short (the full reasons: :class:`ModelRanges`).
+RANGE_BASIS: dict[str, str] = {
+    "rail_speed_factor": "interquartile range of the 15 per-line factors fitted on the 2016 timetable",
+    "max_wait_min": "caps that fit the 2016 mean door-to-door times equally (tools/calibrate_rail.py)",
+    "service_hours": "interquartile range of the 2016 stations' first-to-last departure span",
+    "access_speed_kph": "stated choice: the 35 km/h assumption +-10 km/h",
+    "terminal_min": "3-5 min boarding closure (low end); stated choice (high end)",
+    "transfer_min": "stated choice: the 15-min default +-5 min",
+    "road_speed_factor": "factors with the same 82 % within +-20 % on the road validation rows",
+    "half_life_min": "indicators digest 1.2: half-lives 45-120 min",
+    "self_potential": "issue 11: self-potential on (default) or off",
+    "commute_midpoint_min": "yrdnet.uncertainty.CHOICES: 45, 60, 90 min around the one-hour circle",
+    "mode": "time definition: door to door multimodal or by rail",
+    "metro_definition": "current or 2016 metropolitan areas",
+    "composite_reference": "yrdnet.composite_index: citable target / plan value, or the ideal bound",
+}
+
+
 def _ranges_table(space: _Space, n_model: int) -> pd.DataFrame:
     rows = []
     for i, (n, d, c) in enumerate(zip(space.names, space.domains, space.categorical, strict=True)):
         kind = "model" if i < n_model else "metric"
-        rows.append((n, kind, np.nan if c else d[0], np.nan if c else d[1], ";".join(map(str, d)) if c else ""))
-    return pd.DataFrame(rows, columns=["parameter", "kind", "low", "high", "values"]).set_index("parameter")
+        values = ";".join(map(str, d)) if c else ""
+        default = i >= n_model or d == getattr(ModelRanges(), n, None)
+        basis = RANGE_BASIS.get(n, "given by the caller") if default else "given by the caller"
+        rows.append((n, kind, np.nan if c else d[0], np.nan if c else d[1], values, basis))
+    cols = ["parameter", "kind", "low", "high", "values", "basis"]
+    return pd.DataFrame(rows, columns=cols).set_index("parameter")
 
 
 def uncertainty(
