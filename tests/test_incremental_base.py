@@ -153,6 +153,43 @@ def test_new_expressway_link_builds_the_graph(city: IncrementalBase, tmp_path: P
     assert (T.to_numpy() <= _full(BASE, "road").to_numpy()).all()
 
 
+_NEW_LINE = """[scenario]
+name = "new_line"
+base = "baseline_2025"
+[[edits]]
+op = "add_line"
+line = "my_line"
+speed_kph = 350
+stops = ["hefei_south", "new_stop", "nanjing_south"]
+[[edits.stations]]
+id = "new_stop"
+name_en = "New Stop"
+name_zh = "新站"
+adcode = 340100
+lon = 117.6
+lat = 31.9
+"""
+_CHAIN = """[scenario]
+name = "chain"
+base = "north_yangtze_hsr"
+[[edits]]
+op = "open_line"
+line = "shanghai_hangzhou_2nd_hsr"
+"""
+
+
+@pytest.mark.parametrize("text", [_NEW_LINE, _CHAIN], ids=["add_line with a new station", "base chain"])
+def test_other_add_only_scenarios(text: str, city: IncrementalBase, tmp_path: Path) -> None:
+    p = tmp_path / "s.toml"
+    p.write_text(text, encoding="utf-8")
+    G = build_graph(p)
+    _assert_same_graph(city.scenario_graph(p), G)
+    got = city.evaluate(p, ("multimodal", "rail"), warn_unreachable=False)
+    for mode, (T, method) in got.items():
+        assert method == "incremental"
+        pd.testing.assert_frame_equal(T, travel_times(G, mode, warn_unreachable=False), check_exact=True)
+
+
 # ------------------------------------------------------------------ safety
 def test_pickle_roundtrip(city: IncrementalBase) -> None:
     B2 = pickle.loads(pickle.dumps(city))
