@@ -188,3 +188,11 @@ def test_progress_off_prints_nothing(capsys: pytest.CaptureFixture[str], monkeyp
     sweep(["nope_a", "nope_b"], indicators=["uci"], progress=True)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+def test_the_module_is_callable() -> None:
+    import yrdnet.sweep as module
+
+    t = module(["no_such_scenario_here"], indicators=["uci"], progress=False)  # type: ignore[operator]
+    assert list(t["status"]) == ["failed"] and "unknown scenario" in t["error"].iloc[0]
+    assert module.package_scenario is package_scenario

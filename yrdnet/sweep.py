@@ -28,6 +28,8 @@ Examples
 >>> package_scenario(["chaohu_maanshan", "nanjing_huaian"]).name
 'chaohu_maanshan+nanjing_huaian'
 >>> t = sweep(["north_yangtze_hsr"], indicators=["mean_watt_pop_multimodal"], progress=False)  # doctest: +SKIP
+
+The module is callable: ``yrdnet.sweep(scenarios, ...)`` is :func:`sweep`.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 import time
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -388,3 +392,15 @@ def _bar_iter(it: Iterator[Any], total: int) -> Iterator[Any]:
     from tqdm.auto import tqdm
 
     yield from tqdm(it, total=total, desc="sweep (dask)", unit="scenario")
+
+
+class _CallableModule(types.ModuleType):
+    """The module type of :mod:`yrdnet.sweep`: calling the module runs :func:`sweep`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return sweep(*args, **kwargs)
+
+
+# ``yrdnet.sweep(...)`` as the issue writes it, while ``yrdnet.sweep.package_scenario`` and
+# ``from yrdnet.sweep import sweep`` keep working (as for yrdnet.uncertainty)
+sys.modules[__name__].__class__ = _CallableModule
