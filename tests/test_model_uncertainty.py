@@ -185,3 +185,28 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
         expected = composite_index(results, reference=ref).index["composite_index"]
         for s in PAIR:
             assert row[f"composite_index [{s}]"] == pytest.approx(expected[s], rel=1e-9), (s, ref)
+
+
+def test_draws_routed_on_a_local_cluster_equal_in_process() -> None:
+    import logging
+
+    distributed = pytest.importorskip("distributed")
+    kw = {
+        "params": {"rail_speed_factor": (0.69, 0.92)},
+        "metric_choices": {"half_life_min": (45.0, 90.0)},
+        "composite_base": None,
+        "n": 2,
+        "method": "montecarlo",
+        "seed": 4,
+    }
+    local = uncertainty(PAIR, **kw)  # type: ignore[arg-type]
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", scheduler_port=0,
+        silence_logs=logging.CRITICAL,
+    )  # fmt: skip
+    with cluster, distributed.Client(cluster) as client:
+        remote = uncertainty(PAIR, client=client, **kw)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(local.draws, remote.draws)
+    pd.testing.assert_frame_equal(local.conclusions, remote.conclusions)
+    with pytest.raises(TypeError, match=r"client must be a distributed\.Client, got int"):
+        uncertainty(PAIR, client=3, **kw)  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -171,8 +171,36 @@ def _model_ranges(params: ModelRanges | Mapping[str, tuple[float, float]] | None
     return out
 
 
+Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]
+
+
+def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str, float]) -> Routed:
+    """City travel times per (scenario, mode) and core-link attainment per scenario, one model draw.
+
+    Module level so that a Dask worker can run it (:func:`uncertainty` with ``client``).
+    """
+    from .composite import core_link_attainment
+    from .datasets import load_cities
+    from .routing import UnreachableWarning, travel_times
+    from .scenario import build_graph, load_scenario
+    from .targets import targets as policy_targets
+
+    m = TravelTimeModel().replace(**model) if model else TravelTimeModel()
+    ids = load_cities().index
+    od: dict[tuple[str, str], pd.DataFrame] = {}
+    link: dict[str, float] = {}
+    for s in scenarios:
+        G = build_graph(load_scenario(s), model=m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnreachableWarning)
+            for mode in modes:
+                od[(s, mode)] = travel_times(G, mode).loc[ids, ids]
+        link[s] = core_link_attainment(policy_targets(G))
+    return od, link
+
+
 class _Router:
-    """Builds and routes every scenario once per distinct travel-time draw (memoised)."""
+    """Routes every scenario once per distinct travel-time draw (memoised; optionally on Dask)."""
 
     def __init__(self, scenarios: Sequence[str], modes: Sequence[str]) -> None:
         from ._assemble import self_times
@@ -180,36 +208,34 @@ class _Router:
         from .params import MetricParams
         from .scenario import load_scenario
 
-        self.scenarios = {s: load_scenario(s) for s in scenarios}
+        for s in scenarios:
+            load_scenario(s)  # fail early, before any routing, on an unknown scenario
+        self.scenarios = list(scenarios)
         self.modes = tuple(modes)
         cities = load_cities()
-        self.ids = cities.index
         self.pop = cities["population"].astype(float)
         self.tii = self_times(None, cities.index, MetricParams())
-        self.cache: dict[tuple[float, ...], tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]] = {}
+        self.cache: dict[tuple[tuple[str, float], ...], Routed] = {}
 
-    def __call__(self, model: dict[str, float]) -> tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]:
-        key = tuple(model[k] for k in sorted(model))
-        if key not in self.cache:
-            self.cache[key] = self._route(TravelTimeModel().replace(**model) if model else TravelTimeModel())
-        return self.cache[key]
+    @staticmethod
+    def key(model: dict[str, float]) -> tuple[tuple[str, float], ...]:
+        return tuple(sorted(model.items()))
 
-    def _route(self, m: TravelTimeModel) -> tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]:
-        from .composite import core_link_attainment
-        from .routing import UnreachableWarning, travel_times
-        from .scenario import build_graph
-        from .targets import targets as policy_targets
+    def prefetch(self, models: Sequence[dict[str, float]], client: Any) -> None:
+        """Route the distinct draws not yet cached on ``client``'s workers, one task per draw."""
+        todo = {self.key(m): m for m in models if self.key(m) not in self.cache}
+        if client is None or not todo:
+            return
+        futures = client.map(_route_draw, [self.scenarios] * len(todo), [self.modes] * len(todo), list(todo.values()),
+                             pure=False)  # fmt: skip
+        for k, r in zip(todo, client.gather(futures), strict=True):
+            self.cache[k] = r
 
-        od: dict[tuple[str, str], pd.DataFrame] = {}
-        link: dict[str, float] = {}
-        for s, sc in self.scenarios.items():
-            G = build_graph(sc, model=m)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UnreachableWarning)
-                for mode in self.modes:
-                    od[(s, mode)] = travel_times(G, mode).loc[self.ids, self.ids]
-            link[s] = core_link_attainment(policy_targets(G))
-        return od, link
+    def __call__(self, model: dict[str, float]) -> Routed:
+        k = self.key(model)
+        if k not in self.cache:
+            self.cache[k] = _route_draw(self.scenarios, self.modes, model)
+        return self.cache[k]
 
 
 def _composite(raw: dict[str, dict[str, float]], order: Sequence[str], reference: str, plan: str) -> list[float]:
@@ -379,6 +405,7 @@ def uncertainty(
     zones: str = "city",
     metric_choices: Mapping[str, Sequence[object]] | None = None,
     composite_base: str | None = "baseline_2010",
+    client: Any = None,
 ) -> UncertaintyResult:
     r"""Spread, Sobol sensitivity and robust conclusions under travel-time and metric uncertainty.
 
@@ -409,6 +436,10 @@ def uncertainty(
     composite_base
         The composite's zero (default ``baseline_2010``, routed in every draw as well);
         ``None`` leaves the composite out.
+    client
+        A ``distributed.Client``: the distinct travel-time draws are routed on its
+        workers, one task per draw (the metric choices are then evaluated here); the
+        result is the same as in-process. Needs ``pip install "yrdnet[dask]"``.
 
     Returns
     -------
@@ -420,6 +451,8 @@ def uncertainty(
     ValueError
         On fewer than two scenarios, an unknown parameter or method, ``n < 1`` or zones
         other than ``"city"``.
+    TypeError
+        If ``client`` is not a Dask client.
 
     Notes
     -----
@@ -463,12 +496,16 @@ def uncertainty(
     modes = sorted({str(m) for m in metric.get("mode", (DEFAULT_CHOICE["mode"],))})
     router = _Router(routed, modes)
     log.info("uncertainty: %d draws of %d parameters over %s (%s)", len(X), len(space.names), scenarios, method)
-    values = [_evaluate_row(space.decode(x), list(model), router, scenarios, composite_base) for x in X]
+    decoded = [space.decode(x) for x in X]
+    if client is not None and not (hasattr(client, "map") and hasattr(client, "gather")):
+        raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}")
+    router.prefetch([{k: float(cast(float, d[k])) for k in model} for d in decoded], client)
+    values = [_evaluate_row(d, list(model), router, scenarios, composite_base) for d in decoded]
     log.info("uncertainty: %d distinct travel-time draws routed", len(router.cache))
     indicators = [k for k in INDICATORS if (k, scenarios[0]) in values[0]]
     base, plan = scenarios[0], scenarios[-1]
     change = f"{plan} - {base}"
-    draws = pd.DataFrame([space.decode(x) for x in X], columns=list(space.names))
+    draws = pd.DataFrame(decoded, columns=list(space.names))
     draws.insert(0, "draw", np.arange(len(X)))
     cols: dict[str, np.ndarray] = {
         _col(i, s): np.array([v[(i, s)] for v in values]) for i in indicators for s in scenarios
