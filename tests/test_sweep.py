@@ -196,3 +196,17 @@ def test_the_module_is_callable() -> None:
     t = module(["no_such_scenario_here"], indicators=["uci"], progress=False)  # type: ignore[operator]
     assert list(t["status"]) == ["failed"] and "unknown scenario" in t["error"].iloc[0]
     assert module.package_scenario is package_scenario
+
+
+def test_prepared_base_is_kept_across_sweeps_until_cleared() -> None:
+    from yrdnet import _sweep_eval as ev
+    from yrdnet.sweep import clear_cache
+
+    first = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)
+    n = ev.CACHE.builds
+    again = sweep(["ningbo_zhoushan", "chaohu_maanshan"], indicators=["uci"], progress=False)
+    assert ev.CACHE.builds == n  # the same base, zones, model and data: nothing prepared twice
+    clear_cache()
+    after = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)
+    assert ev.CACHE.builds == n + 1
+    assert first["value"].iloc[0] == again["value"].iloc[1] == after["value"].iloc[0]

@@ -43,7 +43,7 @@ def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     with cluster, distributed.Client(cluster) as client:
         remote = sweep(items, client=client, progress=False)
         # the base state (graph + all-node distances) was built at most once in each worker process
-        builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).WORKER_CACHE.builds)
+        builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).CACHE.builds)
         # a scheduler address: the sweep opens its own client and closes it (one cluster for both
         # checks, so pytest-xdist does not start two)
         by_address = sweep(["chaohu_maanshan"], indicators=["uci"], client=cluster.scheduler_address, progress=False)

@@ -1,9 +1,10 @@
 """Internals of :mod:`yrdnet.sweep`: the job, the shared base state and one scenario's rows.
 
 Everything here runs unchanged in the calling process and on a Dask worker, so the two
-paths produce the same rows. A worker keeps its base state in :data:`WORKER_CACHE` (a
-module global, one per worker process), so the base graph and its all-node distances
-are built once per worker, not once per task.
+paths produce the same rows. A process keeps its prepared bases in :data:`CACHE` (a
+module global, one per process, so one per Dask worker), so the base graph and its
+all-node distances are built once per worker, not once per task, and once for a run of
+sweeps in one process (a greedy search calls the sweep once per round).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._incremental_base import IncrementalBase
+from ._incremental_graph import data_stamp
 from .analysis import analyze
 from .composite import COMPONENTS, composite_index, core_link_attainment
 from .convert import MODES
@@ -97,18 +99,18 @@ def fingerprint(sc: Scenario) -> str:
 
 
 def zones_of(job: Job) -> Zones:
-    """The job's zones, loaded once per process and data folder (zones are never mutated)."""
-    return _zones(job.zones, str(job.data_folder))
+    """The job's zones, loaded once per process and data version (zones are never mutated)."""
+    return _zones(job.zones, str(job.data_folder), data_stamp())
 
 
 @functools.lru_cache(maxsize=4)
-def _zones(level: str, _data_folder: str) -> Zones:
+def _zones(level: str, _data_folder: str, _stamp: object) -> Zones:
     return load_zones(level)
 
 
 # ------------------------------------------------------------------ shared base state
 class BaseCache:
-    """Prepared bases keyed by (base, zones, model, data folder); the ``maxsize`` latest kept.
+    """Prepared bases keyed by (base, zones, model, data version); the ``maxsize`` latest kept.
 
     A prepared base (:class:`yrdnet._incremental_base.IncrementalBase`) holds the base graph,
     its all-node distances per mode (:func:`yrdnet.incremental.all_node_distances`) and the
@@ -123,7 +125,7 @@ class BaseCache:
 
     def get(self, base: Scenario, job: Job) -> IncrementalBase:
         """The prepared base, built on first use (one build per key while it stays cached)."""
-        k = (fingerprint(base), job.zones, repr(job.model), str(job.data_folder))
+        k = (fingerprint(base), job.zones, repr(job.model), str(job.data_folder), repr(data_stamp()))
         with self._lock:
             if k in self._items:
                 self._items.move_to_end(k)
@@ -137,14 +139,29 @@ class BaseCache:
                 self._items.popitem(last=False)
             return prepared
 
+    def clear(self) -> None:
+        """Drop every prepared base."""
+        with self._lock:
+            self._items.clear()
 
-#: The base states of this process when it is a Dask worker (module global: one per process).
-WORKER_CACHE = BaseCache()
+
+#: The prepared bases of this process (module global: one per process, so one per Dask
+#: worker), kept across sweeps; a change of the data files makes a new key.
+CACHE = BaseCache()
+#: The composite's reference rows by (zones, model, params, data version), kept across sweeps.
+_REFERENCES: OrderedDict[tuple[str, ...], pd.DataFrame] = OrderedDict()
 
 
 # ------------------------------------------------------------------ references of the composite
 def composite_references(job: Job) -> pd.DataFrame:
-    """Raw component values of the composite's base (2010) and plan (2035), analysed once."""
+    """Raw component values of the composite's base (2010) and plan (2035), analysed once.
+
+    Kept for later sweeps with the same zones, model, parameters and data (the 4 latest).
+    """
+    k = (job.zones, repr(job.model), repr(job.params), str(job.data_folder), repr(data_stamp()))
+    if k in _REFERENCES:
+        _REFERENCES.move_to_end(k)
+        return _REFERENCES[k].copy()
     cols = {}
     for name in (COMPOSITE_BASE, COMPOSITE_PLAN):
         G = build_graph(name, model=job.model, zones=zones_of(job))
@@ -152,7 +169,17 @@ def composite_references(job: Job) -> pd.DataFrame:
         Z = zones_of(job)
         res = analyze(G, zones=Z, travel_times=od, params=job.params, centrality=False, sensitivity_samples=1)
         cols[name] = _raw_components(res)
-    return pd.DataFrame(cols)
+    _REFERENCES[k] = pd.DataFrame(cols)
+    while len(_REFERENCES) > 4:
+        _REFERENCES.popitem(last=False)
+    return _REFERENCES[k].copy()
+
+
+def clear_caches() -> None:
+    """Drop the prepared bases and the composite references of this process."""
+    CACHE.clear()
+    _REFERENCES.clear()
+    _zones.cache_clear()
 
 
 def _raw_components(res: ScenarioResult) -> pd.Series:
@@ -277,4 +304,4 @@ def evaluate_on_worker(sc: Scenario | str, job: Job, refs: pd.DataFrame | None) 
     """:func:`evaluate` with this worker process's base cache (the Dask task)."""
     if settings.data_folder != job.data_folder:  # the worker reads the client's data
         settings.data_folder = job.data_folder
-    return evaluate(sc, job, refs, WORKER_CACHE)
+    return evaluate(sc, job, refs, CACHE)

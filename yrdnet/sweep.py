@@ -55,7 +55,7 @@ from .settings import settings
 if TYPE_CHECKING:  # pragma: no cover
     import distributed
 
-__all__ = ["HEADLINE", "available_indicators", "candidate_projects", "package_scenario", "sweep"]
+__all__ = ["HEADLINE", "available_indicators", "candidate_projects", "clear_cache", "package_scenario", "sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -304,9 +304,13 @@ def sweep(
     **Dask.** One task per scenario, results gathered in order; scenarios are loaded
     here, so scenario files need only exist on this machine, but the workers need the
     same yrdnet and data (they adopt this process's ``settings.data_folder``). Each
-    worker process prepares a base once and keeps it for its later tasks
-    (``yrdnet._sweep_eval.WORKER_CACHE``, the two latest bases). The table equals the
-    in-process one except ``seconds``.
+    worker process prepares a base once and keeps it for its later tasks. The table
+    equals the in-process one except ``seconds``.
+
+    **Caches.** Each process (this one, each worker) keeps its two latest prepared bases
+    and the composite's reference rows for later sweeps, keyed on the base, zones, model,
+    parameters and the data files' versions (so a repeated sweep, or a greedy search
+    sweeping once per round, prepares nothing twice); :func:`clear_cache` releases them.
 
     Examples
     --------
@@ -325,8 +329,7 @@ def sweep(
     todo = [s for s in slots if isinstance(s, Scenario)]
     refs = ev.composite_references(job) if job.composite and todo else None
     if distributed is None:
-        cache = ev.BaseCache()
-        done = [ev.evaluate(s, job, refs, cache) for s in _bar(todo, _show(progress), "sweep")]
+        done = [ev.evaluate(s, job, refs, ev.CACHE) for s in _bar(todo, _show(progress), "sweep")]
     else:
         done = _on_dask(distributed, client, todo, job, refs, _show(progress))
     it = iter(done)
@@ -338,6 +341,16 @@ def sweep(
     log.info("sweep: %d scenarios, %d rows (%d failed) in %.1f s", len(items), len(table), n_failed,
              time.perf_counter() - t0)  # fmt: skip
     return table
+
+
+def clear_cache() -> None:
+    """Release the prepared bases and composite references this process keeps for sweeps.
+
+    Examples
+    --------
+    >>> clear_cache()
+    """
+    ev.clear_caches()
 
 
 def _load(item: str | Path | Scenario, job: ev.Job) -> list[dict[str, Any]] | Scenario:
