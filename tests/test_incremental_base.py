@@ -104,6 +104,21 @@ def test_county_identical_to_full(county: IncrementalBase) -> None:
     assert got["road"][0].equals(county.evaluate(BASE, ("road",), warn_unreachable=False)["road"][0])
 
 
+def test_county_plan_2035_both_kernels(county: IncrementalBase) -> None:
+    G = build_graph("plan_2035", zones="county")
+    delta = county.delta("plan_2035")
+    new = [n for n, _ in delta.new_nodes]
+    for mode in MODES:
+        want = travel_times(G, mode, warn_unreachable=False).to_numpy()
+        edges = delta.added_edges(mode, county.state.pair_min)
+        for kernel in ("per-edge", "batch"):
+            sec, used = update_zone_distances(
+                county.distances[mode], county.zone_nodes, edges, new_nodes=new, kernel=kernel
+            )
+            assert used == kernel
+            assert np.array_equal((sec / 60.0).astype(np.float32), want), (mode, kernel)
+
+
 def test_base_itself_is_no_change(city: IncrementalBase) -> None:
     d = city.delta(BASE)
     assert d.rail == [] and d.access == [] and d.new_nodes == []
