@@ -27,6 +27,7 @@ real roads).
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -104,6 +105,7 @@ def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
 
 
 _CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
+_LOCK = threading.Lock()  # Dask workers may build graphs in several threads
 _CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
 _MODEL_FIELDS = (
     "county_access_min",
@@ -145,7 +147,8 @@ def _content_key(
 
 def clear_cache() -> None:
     """Forget the cached road networks."""
-    _CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 def add_zone_roads(
@@ -171,16 +174,18 @@ def add_zone_roads(
     attribute dict, so graphs never share one). ``cache=False`` recomputes.
     """
     key = _content_key(zones, polygons, cities, highways, model) if cache else b""
-    hit = _CACHE.get(key) if cache else None
+    with _LOCK:
+        hit = _CACHE.get(key) if cache else None
+        if hit is not None:
+            _CACHE.move_to_end(key)
     if hit is None:
         ops, counts = _road_ops(zones, polygons, cities, highways, model)
         hit = (tuple(ops), counts)
         if cache:
-            _CACHE[key] = hit
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    elif cache:
-        _CACHE.move_to_end(key)
+            with _LOCK:
+                _CACHE[key] = hit
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
     for op in hit[0]:
         if op[0] == "node":
             G.add_node(op[1], **op[2])
