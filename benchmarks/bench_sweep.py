@@ -6,7 +6,7 @@ all measured in the same run, and prints ``[bench]`` lines with the throughput a
 
 (a) **Incremental vs full, in-process**, city and county zones: plan_2035's lines, each
     opened alone on baseline_2025 (single-line additions; ``$YRDNET_BENCH_SWEEP_LINES``
-    of them, default 6), evaluated as :func:`yrdnet.sweep` evaluates a scenario
+    of them, default 4), evaluated as :func:`yrdnet.sweep` evaluates a scenario
     (``yrdnet._sweep_eval.evaluate``), incremental then full for each scenario in turn so
     both see the same machine load. Two rows per level, means per scenario: the scenario
     graph + travel times of the three modes (what the incremental path changes: base
@@ -25,7 +25,7 @@ all measured in the same run, and prints ``[bench]`` lines with the throughput a
 (c) **Peak memory of a county-level sweep** as it grows: peak resident set size
     (``ru_maxrss``) of a fresh Python process sweeping the first n packages of the 11
     candidate projects (by size, then name) at county level, for each n in
-    ``$YRDNET_BENCH_SWEEP_MEM`` (default ``"10,30"``; the 1,000-scenario run is
+    ``$YRDNET_BENCH_SWEEP_MEM`` (default ``"5,20"``; the 1,000-scenario run is
     ``YRDNET_BENCH_SWEEP_MEM=1000``, about an hour). Flat peaks across n show the sweep
     keeps only its rows per scenario.
 
@@ -108,7 +108,7 @@ def _interleaved(scenarios: list[Scenario], zones: str, indicators: tuple[str, .
 
 
 def bench_incremental_vs_full() -> list[dict[str, Any]]:
-    n = _env_int("YRDNET_BENCH_SWEEP_LINES", 6, 3)
+    n = _env_int("YRDNET_BENCH_SWEEP_LINES", 4, 3)
     singles = single_lines(n)
     indicators = tuple(k for k in HEADLINE if not k.startswith("composite_"))  # no reference analyses
     rows = []
@@ -186,7 +186,7 @@ def sweep_memory(n: int) -> dict[str, Any]:
 
 
 def bench_memory() -> list[dict[str, Any]]:
-    ns = [int(x) for x in os.environ.get("YRDNET_BENCH_SWEEP_MEM", "3,9" if QUICK else "10,30").split(",")]
+    ns = [int(x) for x in os.environ.get("YRDNET_BENCH_SWEEP_MEM", "3,9" if QUICK else "5,20").split(",")]
     res = [sweep_memory(n) for n in ns]
     for r in res:
         print(
