@@ -69,6 +69,13 @@ class IncrementalBase:
         mixing data versions.
     zone_nodes, zone_codes
         The graph's zone node ids and zone ids, in matrix order.
+
+    Examples
+    --------
+    >>> B = IncrementalBase.build("baseline_2025")
+    >>> T, method = B.travel_times("north_yangtze_hsr", "rail", warn_unreachable=False)
+    >>> method, T.shape
+    ('incremental', (41, 41))
     """
 
     scenario: Scenario
