@@ -481,6 +481,8 @@ def uncertainty(
     n = (8 if method == "sobol" else 64) if n is None else int(n)
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
+    if client is not None and not (hasattr(client, "map") and hasattr(client, "gather")):
+        raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}")
     model = _model_ranges(params)
     metric = {k: tuple(v) for k, v in (CHOICES if metric_choices is None else metric_choices).items()}
     unknown = set(metric) - set(DEFAULT_CHOICE)
@@ -497,11 +499,18 @@ def uncertainty(
     router = _Router(routed, modes)
     log.info("uncertainty: %d draws of %d parameters over %s (%s)", len(X), len(space.names), scenarios, method)
     decoded = [space.decode(x) for x in X]
-    if client is not None and not (hasattr(client, "map") and hasattr(client, "gather")):
-        raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}")
     router.prefetch([{k: float(cast(float, d[k])) for k in model} for d in decoded], client)
     values = [_evaluate_row(d, list(model), router, scenarios, composite_base) for d in decoded]
     log.info("uncertainty: %d distinct travel-time draws routed", len(router.cache))
+    seconds = time.perf_counter() - t0
+    return _result(space, X, decoded, values, scenarios, n_model=len(model), method=method, seed=seed, seconds=seconds)
+
+
+def _result(
+    space: _Space, X: np.ndarray, decoded: list[dict[str, object]], values: list[dict[tuple[str, str], float]],
+    scenarios: Sequence[str], *, n_model: int, method: str, seed: int, seconds: float,
+) -> UncertaintyResult:  # fmt: skip
+    """The tables of :func:`uncertainty` from the draws and their indicator values."""
     indicators = [k for k in INDICATORS if (k, scenarios[0]) in values[0]]
     base, plan = scenarios[0], scenarios[-1]
     change = f"{plan} - {base}"
@@ -519,15 +528,14 @@ def uncertainty(
         for o in outputs
     ]
     sensitivity = pd.concat(sens, ignore_index=True)
-    sensitivity = sensitivity[
-        ["indicator", "output", *[c for c in sensitivity.columns if c not in ("indicator", "output")]]
-    ]
+    first = ["indicator", "output"]
+    sensitivity = sensitivity[[*first, *[c for c in sensitivity.columns if c not in first]]]
     return UncertaintyResult(
         spread=_spread(draws, indicators, outputs),
         sensitivity=sensitivity,
         conclusions=_conclusions(draws, indicators, base, plan),
         draws=draws,
-        ranges=_ranges_table(space, len(model)),
+        ranges=_ranges_table(space, n_model),
         method=method,
-        seconds=time.perf_counter() - t0,
+        seconds=seconds,
     )
