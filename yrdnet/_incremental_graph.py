@@ -8,14 +8,18 @@ recomputes only what can change, using the structure of the build:
 
 * **track** — segments are computed per line (:func:`yrdnet.track.line_segments`), so a
   line whose stops, length and speed are unchanged keeps its segments;
-* **services** — :func:`yrdnet.services.services_for_network` is re-run (cheap); a
-  service whose route, stops, class, frequency, lines *and* track segments used are
-  unchanged has unchanged stop times (:func:`yrdnet.services.service_stop_times` is a
-  function of these);
+* **services** — the timetable services whose track is open are selected again; the
+  default services of unchanged lines are the base's (a line's defaults depend on the
+  line, its through-running partners and the coverage only, see
+  :func:`yrdnet.services.default_services`); a service whose route, stops, class,
+  frequency and lines are unchanged, none of whose own lines changed and whose
+  fallback segments (track of other lines) are unchanged has unchanged stop times
+  (:func:`yrdnet.services.service_stop_times` is a function of these);
 * **service levels** — a station pair's levels depend only on the records of the
   services stopping at both stations (:func:`yrdnet.services.levels_from_records`
   groups by pair), so only the pairs served by a changed service are recomputed, from
-  every service serving them;
+  every service serving them (:func:`yrdnet.services.levels_of_pairs`, the same rule
+  without pandas' fixed cost per call);
 * **access** — each station hall's access edges depend on that hall alone
   (:func:`yrdnet.graph.zone_access_edges`), so only newly served halls get them; the road
   network depends on zones, cities, links and model only, so it is the base's.
