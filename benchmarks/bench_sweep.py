@@ -20,8 +20,9 @@ all measured in the same run, and prints ``[bench]`` lines with the throughput a
     nanjing_huaian, nanjing_xuancheng, nantong_suzhou_jiaxing_ningbo, ningbo_zhoushan
     (2^8 = 256 plans, the empty one = baseline_2025), city level, the default indicators
     (composite included). The two tables are asserted identical (``seconds`` dropped).
-    Cluster start-up is printed apart; the Dask time includes the workers' base
-    preparation.
+    Cluster start-up is printed apart; both runs start with empty caches, so each
+    includes the base preparation (on each worker for Dask) and the composite's
+    reference analyses.
 (c) **Peak memory of a county-level sweep** as it grows: peak resident set size
     (``ru_maxrss``) of a fresh Python process sweeping the first n packages of the 11
     candidate projects (by size, then name) at county level, for each n in
@@ -53,7 +54,7 @@ from _timing import row
 from yrdnet import _sweep_eval as ev
 from yrdnet.routing import UnreachableWarning
 from yrdnet.scenario import Scenario, load_scenario
-from yrdnet.sweep import HEADLINE, candidate_projects, package_scenario, sweep
+from yrdnet.sweep import HEADLINE, candidate_projects, clear_cache, package_scenario, sweep
 
 BASE = "baseline_2025"
 _SAME = ["scenario", "indicator", "value", "unit", "label", "zones", "status", "error"]
@@ -133,9 +134,11 @@ def bench_dask() -> list[dict[str, Any]]:
     k = _env_int("YRDNET_BENCH_SWEEP_K", 8, 5)
     projects = candidate_projects()[:k]
     plans = packages(projects)
+    clear_cache()  # both runs start cold: base preparation and composite references included
     t0 = time.perf_counter()
     local = sweep(plans, progress=False)
     t_local = time.perf_counter() - t0
+    clear_cache()
     t0 = time.perf_counter()
     cluster = distributed.LocalCluster(
         n_workers=2,
