@@ -51,6 +51,7 @@ import logging
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -65,9 +66,9 @@ from .scenario import Scenario, build_graph, load_scenario
 from .zones import Zones, resolve_zones
 
 __all__ = [
-    "METHODS",
+    "METHODS",  # noqa: F822  (module __getattr__)
     "AddedEdge",
-    "IncrementalBase",
+    "IncrementalBase",  # noqa: F822  (module __getattr__)
     "NodeDistances",
     "NotIncrementalError",
     "added_edges",
@@ -418,4 +419,15 @@ def _warn_unreachable(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str) -> None:
         warnings.warn(msg, UnreachableWarning, stacklevel=3)
 
 
-from ._incremental_base import METHODS, IncrementalBase  # noqa: E402  (it uses this module's names)
+def __getattr__(name: str) -> Any:
+    """``IncrementalBase`` and ``METHODS`` live in :mod:`yrdnet._incremental_base` (PEP 562).
+
+    That module builds on this one, so it is imported on first use rather than at the end
+    of this module: either module can then be imported first without a cycle.
+    """
+    if name in ("IncrementalBase", "METHODS"):
+        from . import _incremental_base
+
+        return getattr(_incremental_base, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
