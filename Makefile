@@ -7,10 +7,13 @@ OUT    ?= results
 A      ?= baseline_2025
 B      ?= plan_2035
 ZONES  ?= city
+K      ?= 8
+WORKERS ?= 2
+BUDGET ?= 2000
 export YRDNET_QUIET ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install test demo lint bench maps compare timeline clean help
+.PHONY: install test demo lint bench maps compare timeline sweep clean help
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,6 +40,10 @@ compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan
 
 timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035 [ZONES=county]
 	$(PY) -m yrdnet timeline --zones $(ZONES) --out $(OUT)/timeline
+
+sweep: $(STAMP)  ## every package of K shipped candidate projects (2^K plans, K=8) on WORKERS Dask workers, cost chart; best package of all candidates within BUDGET (亿元)
+	$(PY) -m yrdnet sweep --candidates --k $(K) --combinations --budget $(BUDGET) --workers $(WORKERS) --zones $(ZONES) --out $(OUT)/sweep
+	$(PY) -m yrdnet best-plan --budget $(BUDGET) --zones $(ZONES) --out $(OUT)/best_plan
 
 bench: $(STAMP)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py

@@ -49,11 +49,22 @@ def test_sweep_combinations_of_candidates(capsys, tmp_path):
         "--combinations",
         "--indicators",
         "mean_watt_pop_multimodal",
+        "--objective",
+        "mean_watt_pop_multimodal",
+        "--costs",
+        "km",
         "--out",
         "combos",
     )
     assert rc == 0
     table = pd.read_csv(tmp_path / "combos/sweep.csv")
+    # the cost chart's exhaustive search reuses the swept values: the chosen package is the
+    # lowest mean WATT of the four (no budget given: every package is affordable)
+    evaluated = pd.read_csv(tmp_path / "combos/best_plan/evaluated.csv", keep_default_na=False)
+    assert len(evaluated) == 4 and evaluated["within_budget"].all()
+    chosen = evaluated.loc[evaluated["chosen"], "objective"].iloc[0]
+    assert chosen == pytest.approx(table["value"].min(), rel=1e-12)
+    assert (tmp_path / "combos/cost.png").stat().st_size > 0
     watt = table.set_index("scenario")["value"]
     # 2^2 packages: the base, each project, both
     assert len(watt) == 4
@@ -68,7 +79,8 @@ def test_sweep_combinations_of_candidates(capsys, tmp_path):
     [
         (["sweep"], "SCENARIO names or --candidates"),
         (["sweep", "plan_2035", "--candidates"], "not both"),
-        (["sweep", "plan_2035", "--combinations"], "--combinations applies to --candidates"),
+        (["sweep", "plan_2035", "--combinations"], "--combinations and --k apply to --candidates"),
+        (["sweep", "--candidates", "--k", "99"], "--k must be between 1 and"),
         (["sweep", "plan_2035", "--indicators", "no_such_indicator"], "no_such_indicator"),
         (["sweep", "plan_2035", "--workers", "0"], "--workers must be >= 1"),
         (["best-plan", "--budget", "-5", "--candidates", "ningbo_zhoushan"], "budget"),

@@ -40,7 +40,15 @@ def add_parsers(cmd: Cmd) -> None:
         metavar="NAMES",
         help="the shipped candidate projects (comma-separated names, default all) instead of SCENARIO",
     )
-    s.add_argument("--combinations", action="store_true", help="every package (2^k combinations) of the candidates")
+    s.add_argument(
+        "--combinations",
+        action="store_true",
+        help="every package (2^k combinations) of the candidates; adds the objective-against-cost chart",
+    )
+    s.add_argument("--k", type=int, metavar="K", help="only the first K candidates")
+    s.add_argument("--objective", default="composite_index", help="indicator of the cost chart (default: %(default)s)")
+    s.add_argument("--budget", type=float, help="budget marked on the cost chart (default: every candidate)")
+    s.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
     s.add_argument("--indicators", help="comma-separated indicator keys (default: the headline set)")
     s.add_argument("--no-incremental", action="store_true", help="route every scenario in full")
     s.add_argument("--zones", default="city", choices=["city", "county"])
@@ -54,6 +62,7 @@ def add_parsers(cmd: Cmd) -> None:
     u.add_argument("--seed", type=int, default=0)
     u.add_argument("--indicator", default="composite_index", help="indicator of the chart (default: %(default)s)")
     u.add_argument("--out", default="results/uncertainty", help="output folder (default: %(default)s)")
+    _dask_args(u)
 
     b = cmd("best-plan", "the package of candidate projects within a budget that does most for an indicator")
     b.add_argument("--budget", type=float, required=True, help="in the unit of --costs (亿元 for investment)")
@@ -92,25 +101,68 @@ def _names(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
+def _candidates(args: argparse.Namespace) -> list[str]:
+    from .sweep import candidate_projects
+
+    names = candidate_projects() if args.candidates == "all" else _names(args.candidates)
+    if args.k is not None:
+        if not 1 <= args.k <= len(names):
+            msg = f"--k must be between 1 and {len(names)} (the candidates), got {args.k}"
+            raise ValueError(msg)
+        names = names[: args.k]
+    return names
+
+
 def _sweep_items(args: argparse.Namespace) -> list[Any]:
-    from .sweep import candidate_projects, package_scenario
+    from .sweep import package_scenario
 
     if args.candidates is None:
         if not args.scenarios:
             msg = "sweep needs SCENARIO names or --candidates"
             raise ValueError(msg)
-        if args.combinations:
-            msg = "--combinations applies to --candidates"
+        if args.combinations or args.k is not None:
+            msg = "--combinations and --k apply to --candidates"
             raise ValueError(msg)
         return list(args.scenarios)
     if args.scenarios:
         msg = "give SCENARIO names or --candidates, not both"
         raise ValueError(msg)
-    names = candidate_projects() if args.candidates == "all" else _names(args.candidates)
+    names = _candidates(args)
     if not args.combinations:
         return names
     packages = [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
-    return [package_scenario(p, name="+".join(p) or "baseline_2025") for p in packages]
+    return [package_scenario(p, name=_package_name(p)) for p in packages]
+
+
+def _package_name(package: tuple[str, ...]) -> str:
+    return "+".join(package) or "baseline_2025"
+
+
+def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
+    """Exhaustive best plan over the swept packages (no re-evaluation) and its cost chart."""
+    from .best_plan import _cost_map, best_plan
+    from .plan_plots import plot_plan
+
+    names = _candidates(args)
+    rows = table[(table["indicator"] == args.objective) & (table["status"] == "ok")]
+    values = dict(zip(rows["scenario"], rows["value"].astype(float), strict=True))
+    packages = [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
+    missing = [_package_name(p) for p in packages if _package_name(p) not in values]
+    if missing:
+        return f"no cost chart: {len(missing)} package(s) without {args.objective}, e.g. {missing[0]}"
+
+    def evaluate(batch: list[tuple[str, ...]]) -> list[float]:
+        return [values[_package_name(tuple(x for x in names if x in p))] for p in batch]
+
+    # no budget given: all candidates together, so every package is within it
+    budget = args.budget if args.budget is not None else sum(_cost_map(names, args.costs).values())
+    res = best_plan(
+        names, budget, args.objective, method="exhaustive", costs=args.costs, evaluate=evaluate,
+        max_exhaustive=2 ** len(names),
+    )  # fmt: skip
+    res.to_dir(folder / "best_plan")
+    plot_plan(res, filepath=folder / "cost.png")
+    return f"best within budget: {' + '.join(res.package) or '(no project)'} ({res.objective_name} {res.objective:.4f})"
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -124,14 +176,19 @@ def _sweep(args: argparse.Namespace) -> int:
             items, zones=args.zones, indicators=indicators, client=client, incremental=not args.no_incremental
         )
     out = Path(args.out)
+    note = ""
     with atomic_dir(out) as tmp:
         write_csv(tmp / "sweep.csv", table, index=False)
+        if args.combinations:
+            note = _cost_chart(args, table, tmp)
     ok = table[table["status"] == "ok"]
     wide = ok.pivot_table(index="scenario", columns="indicator", values="value", sort=False)
     print((wide.T if len(wide) <= 6 else wide).to_string(float_format=lambda v: f"{v:.4g}"))
     failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
     for _, r in failed.iterrows():
         print(f"failed: {r['scenario']}: {r['error']}")
+    if note:
+        print(note)
     print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {len(failed)} failed)")
     return 0
 
@@ -142,7 +199,8 @@ def _uncertainty(args: argparse.Namespace) -> int:
     from .plan_plots import plot_sensitivity
 
     scenarios = tuple(args.scenarios) or ("baseline_2025", "plan_2035")
-    res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed)
+    with _client(args) as client:
+        res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed, client=client)
     out = Path(args.out)
     with atomic_dir(out) as tmp:
         res.to_dir(tmp / "tables")
