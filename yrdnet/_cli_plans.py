@@ -183,7 +183,10 @@ def _sweep(args: argparse.Namespace) -> int:
             note = _cost_chart(args, table, tmp)
     ok = table[table["status"] == "ok"]
     wide = ok.pivot_table(index="scenario", columns="indicator", values="value", sort=False)
-    print((wide.T if len(wide) <= 6 else wide).to_string(float_format=lambda v: f"{v:.4g}"))
+    shown = wide.T if len(wide) <= 6 else wide.head(20)
+    print(shown.to_string(float_format=lambda v: f"{v:.4g}"))
+    if len(wide) > 20:
+        print(f"... first 20 of {len(wide)} scenarios; all in sweep.csv")
     failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
     for _, r in failed.iterrows():
         print(f"failed: {r['scenario']}: {r['error']}")
