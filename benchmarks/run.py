@@ -214,6 +214,13 @@ def bench_zones() -> list[dict[str, Any]]:
     ]
 
 
+def bench_sweep() -> list[dict[str, Any]]:
+    """Sweeps (issue 13): scenarios per second incremental vs full, 256 plans on a 2-worker LocalCluster, memory."""
+    import bench_sweep as bs
+
+    return list(bs.run())
+
+
 BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
     bench_routing,
     bench_analyze,
@@ -222,6 +229,7 @@ BENCHES: list[Callable[[], list[dict[str, Any]]]] = [
     bench_timetable,
     bench_station_times,
     bench_zones,
+    bench_sweep,
 ]
 
 
@@ -233,10 +241,10 @@ def main() -> None:
             rows.extend(bench())
         except Exception as e:
             print(f"[bench] {bench.__name__} failed: {e!r}")
-    print(f"\n{'benchmark':44s} {'yrdnet s':>10s} {'baseline s':>11s} {'ratio':>8s}  baseline")
+    print(f"\n{'benchmark':66s} {'yrdnet s':>10s} {'baseline s':>11s} {'ratio':>8s}  baseline")
     for r in rows:
         print(
-            f"{r['name']:44s} {r['seconds']:10.4f} {float(r['baseline_seconds']):11.4f} "
+            f"{r['name']:66s} {r['seconds']:10.4f} {float(r['baseline_seconds']):11.4f} "
             f"{r['ratio']:7.1f}x  {r['baseline']}"
         )
     print("\nratio = baseline seconds / yrdnet seconds (> 1: yrdnet is faster); both measured in this run.")

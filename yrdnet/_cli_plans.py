@@ -90,7 +90,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     distributed = _import_distributed()
     with (
         distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

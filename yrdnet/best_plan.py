@@ -57,8 +57,6 @@ import heapq
 import itertools
 import logging
 import math
-import sys
-import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +64,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._callable import make_callable
 from ._errors import DataError
 from .io import atomic_dir, write_csv, write_json
 
@@ -580,11 +579,4 @@ def best_plan(
     )
 
 
-class _CallableModule(types.ModuleType):
-    """The module type of :mod:`yrdnet.best_plan`: calling it runs :func:`best_plan`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> PlanResult:
-        return best_plan(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "yrdnet.best_plan:best_plan")  # yrdnet.best_plan(...) as the issues write it

@@ -37,9 +37,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import sys
 import time
-import types
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sweep_eval as ev
+from ._callable import make_callable
 from .datasets import close_matches
 from .params import MetricParams, TravelTimeModel
 from .scenario import Scenario, list_scenarios, load_scenario
@@ -407,13 +406,4 @@ def _bar_iter(it: Iterator[Any], total: int) -> Iterator[Any]:
     yield from tqdm(it, total=total, desc="sweep (dask)", unit="scenario")
 
 
-class _CallableModule(types.ModuleType):
-    """The module type of :mod:`yrdnet.sweep`: calling the module runs :func:`sweep`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return sweep(*args, **kwargs)
-
-
-# ``yrdnet.sweep(...)`` as the issue writes it, while ``yrdnet.sweep.package_scenario`` and
-# ``from yrdnet.sweep import sweep`` keep working (as for yrdnet.uncertainty)
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "yrdnet.sweep:sweep")  # yrdnet.sweep(...) as the issues write it

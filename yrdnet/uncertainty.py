@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
-import types
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -41,11 +39,12 @@ from . import hierarchy as hier
 from . import integration as integ
 from . import polycentricity as poly
 from ._assemble import CORE, self_times
+from ._callable import make_callable
 from .datasets import load_cities, load_metros
 from .params import MetricParams
 
 if TYPE_CHECKING:
-    from .model_uncertainty import UncertaintyResult
+    pass
 
 __all__ = ["CHOICES", "conclusion_robustness", "measures", "routed"]
 
@@ -186,13 +185,4 @@ def conclusion_robustness(
     return out
 
 
-class _CallableModule(types.ModuleType):
-    """The module type of :mod:`yrdnet.uncertainty`: calling it runs :func:`yrdnet.model_uncertainty.uncertainty`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> UncertaintyResult:
-        from .model_uncertainty import uncertainty
-
-        return uncertainty(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "yrdnet.model_uncertainty:uncertainty")  # yrdnet.uncertainty(...) as the issues write it
