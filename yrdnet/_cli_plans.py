@@ -130,8 +130,12 @@ def _sweep_items(args: argparse.Namespace) -> list[Any]:
     names = _candidates(args)
     if not args.combinations:
         return names
-    packages = [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
-    return [package_scenario(p, name=_package_name(p)) for p in packages]
+    return [package_scenario(p, name=_package_name(p)) for p in _packages(names)]
+
+
+def _packages(names: list[str]) -> list[tuple[str, ...]]:
+    """Every package of ``names`` (2^k, the empty one first), projects in ``names`` order."""
+    return [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
 
 
 def _package_name(package: tuple[str, ...]) -> str:
@@ -146,8 +150,7 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
     names = _candidates(args)
     rows = table[(table["indicator"] == args.objective) & (table["status"] == "ok")]
     values = dict(zip(rows["scenario"], rows["value"].astype(float), strict=True))
-    packages = [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
-    missing = [_package_name(p) for p in packages if _package_name(p) not in values]
+    missing = [_package_name(p) for p in _packages(names) if _package_name(p) not in values]
     if missing:
         return f"no cost chart: {len(missing)} package(s) without {args.objective}, e.g. {missing[0]}"
 
