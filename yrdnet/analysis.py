@@ -32,8 +32,9 @@ from . import _assemble_cities as asc
 from ._assemble import CORE, SUBCENTRES, Assembly
 from ._assemble_cities import aggregate_to_cities
 from ._geo import distance_matrix_km
-from .convert import MODES, compile_graph
+from .convert import MODES
 from .datasets import close_matches, load_cities, load_metros
+from .graph import zones_of
 from .params import MetricParams, TravelTimeModel
 from .results import ScenarioResult
 from .routing import UnreachableWarning, travel_times, unreachable_message
@@ -148,7 +149,7 @@ def _given_od(G: nx.MultiDiGraph, given: Mapping[str, pd.DataFrame], notes: list
     if missing:
         msg = f"travel_times must hold one matrix per mode {list(MODES)}; missing {missing}"
         raise ValueError(msg)
-    codes = list(compile_graph(G).zone_codes)
+    codes = [int(str(z)[5:]) for z in zones_of(G)]  # compile_graph's zone_codes, without compiling
     od = {}
     for mode in MODES:
         T = given[mode]
