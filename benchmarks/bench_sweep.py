@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -54,7 +53,7 @@ from _timing import row
 from yrdnet import _sweep_eval as ev
 from yrdnet.routing import UnreachableWarning
 from yrdnet.scenario import Scenario, load_scenario
-from yrdnet.sweep import HEADLINE, candidate_projects, clear_cache, package_scenario, sweep
+from yrdnet.sweep import HEADLINE, candidate_projects, clear_cache, local_cluster, package_scenario, sweep
 
 BASE = "baseline_2025"
 _SAME = ["scenario", "indicator", "value", "unit", "label", "zones", "status", "error"]
@@ -129,8 +128,6 @@ def bench_incremental_vs_full() -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ (b)
 def bench_dask() -> list[dict[str, Any]]:
-    import distributed
-
     k = _env_int("YRDNET_BENCH_SWEEP_K", 8, 5)
     projects = candidate_projects()[:k]
     plans = packages(projects)
@@ -140,15 +137,7 @@ def bench_dask() -> list[dict[str, Any]]:
     t_local = time.perf_counter() - t0
     clear_cache()
     t0 = time.perf_counter()
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        processes=True,
-        threads_per_worker=1,
-        dashboard_address=":0",
-        scheduler_port=0,
-        silence_logs=logging.CRITICAL,  # no heartbeat noise while the cluster shuts down
-    )
-    with cluster, distributed.Client(cluster) as client:
+    with local_cluster(2) as client:
         t_start = time.perf_counter() - t0
         t0 = time.perf_counter()
         remote = sweep(plans, client=client, progress=False)

@@ -188,9 +188,9 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
 
 
 def test_draws_routed_on_a_local_cluster_equal_in_process() -> None:
-    import logging
+    pytest.importorskip("distributed")
+    from yrdnet.sweep import local_cluster
 
-    distributed = pytest.importorskip("distributed")
     kw = {
         "params": {"rail_speed_factor": (0.69, 0.92)},
         "metric_choices": {"half_life_min": (45.0, 90.0)},
@@ -200,11 +200,7 @@ def test_draws_routed_on_a_local_cluster_equal_in_process() -> None:
         "seed": 4,
     }
     local = uncertainty(PAIR, **kw)  # type: ignore[arg-type]
-    cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", scheduler_port=0,
-        silence_logs=logging.CRITICAL,
-    )  # fmt: skip
-    with cluster, distributed.Client(cluster) as client:
+    with local_cluster(2) as client:
         remote = uncertainty(PAIR, client=client, **kw)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(local.draws, remote.draws)
     pd.testing.assert_frame_equal(local.conclusions, remote.conclusions)

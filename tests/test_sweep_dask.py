@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from yrdnet.scenario import Scenario, load_scenario
-from yrdnet.sweep import package_scenario, sweep
+from yrdnet.sweep import local_cluster, package_scenario, sweep
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")
 
 
 def _scenarios(tmp: Path) -> list[object]:
@@ -32,21 +31,14 @@ def _scenarios(tmp: Path) -> list[object]:
 def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     items = _scenarios(tmp_path)
     local = sweep(items, progress=False)  # default indicators: the composite included
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        processes=True,
-        threads_per_worker=1,
-        dashboard_address=":0",
-        scheduler_port=0,
-        silence_logs=logging.CRITICAL,  # no heartbeat noise while the cluster shuts down
-    )
-    with cluster, distributed.Client(cluster) as client:
+    with local_cluster(2) as client:
         remote = sweep(items, client=client, progress=False)
         # the base state (graph + all-node distances) was built at most once in each worker process
         builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).CACHE.builds)
         # a scheduler address: the sweep opens its own client and closes it (one cluster for both
         # checks, so pytest-xdist does not start two)
-        by_address = sweep(["chaohu_maanshan"], indicators=["uci"], client=cluster.scheduler_address, progress=False)
+        address = client.cluster.scheduler_address
+        by_address = sweep(["chaohu_maanshan"], indicators=["uci"], client=address, progress=False)
     assert len(builds) == 2 and all(b <= 1 for b in builds.values()) and sum(builds.values()) >= 1
     pd.testing.assert_frame_equal(local.drop(columns="seconds"), remote.drop(columns="seconds"))
     assert set(local["status"]) == {"ok", "failed"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -85,15 +86,9 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     if workers < 1:
         msg = f"--workers must be >= 1, got {workers}"
         raise ValueError(msg)
-    from .sweep import _import_distributed
+    from .sweep import local_cluster
 
-    distributed = _import_distributed()
-    with (
-        distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_cluster(workers, silence_logs=logging.WARNING) as client:
         yield client
 
 

@@ -34,6 +34,7 @@ The module is callable: ``yrdnet.sweep(scenarios, ...)`` is :func:`sweep`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -54,7 +55,15 @@ from .settings import settings
 if TYPE_CHECKING:  # pragma: no cover
     import distributed
 
-__all__ = ["HEADLINE", "available_indicators", "candidate_projects", "clear_cache", "package_scenario", "sweep"]
+__all__ = [
+    "HEADLINE",
+    "available_indicators",
+    "candidate_projects",
+    "clear_cache",
+    "local_cluster",
+    "package_scenario",
+    "sweep",
+]
 
 log = logging.getLogger(__name__)
 
@@ -379,6 +388,39 @@ def _import_distributed() -> Any:
         return importlib.import_module("distributed")
     except ImportError as e:
         raise ImportError(f"yrdnet.sweep(..., client=...) runs on Dask, which is not installed: {_DASK_HINT}") from e
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers: int, *, silence_logs: int = logging.CRITICAL) -> Iterator[Any]:
+    """A client of a local Dask cluster (one thread per worker process), both closed afterwards.
+
+    Parameters
+    ----------
+    n_workers
+        Worker processes.
+    silence_logs
+        Level below which the cluster's log messages are dropped (default: all but
+        critical ones, so no heartbeat noise while the cluster shuts down).
+
+    Yields
+    ------
+    distributed.Client
+        Connected to the cluster (``client.cluster.scheduler_address`` is its address).
+        The dashboard and the scheduler take free ports.
+    """
+    distributed = _import_distributed()
+    with (
+        distributed.LocalCluster(
+            n_workers=n_workers,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=":0",
+            scheduler_port=0,
+            silence_logs=silence_logs,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
 
 
 def _on_dask(
