@@ -157,10 +157,11 @@ def aggregate_to_cities(
     city = zones["city"].astype(int).to_numpy()
     order = sorted(set(city.tolist()))
     out: dict[str, list[float]] = {c: [] for c in num}
+    values = {col: zones[col].to_numpy(float) for col in num}  # once per column, not per city
     for c in order:
         sel = city == c
         for col in num:
-            x = zones[col].to_numpy(float)[sel]
+            x = values[col][sel]
             ok = ~np.isnan(x)
             if not ok.any():
                 out[col].append(np.nan)
