@@ -125,13 +125,11 @@ _LEVEL_COLUMNS = [
 
 def pair_records(
     rows: Iterable[tuple[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray], tuple[object, object, object]]],
-    pairs: set[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """One record per (service, ordered pair of its stops): the input of :func:`levels_from_records`.
 
     ``rows`` pairs each :func:`service_stop_times` tuple with the service's
-    ``(trains_per_day, lines, train_class)``; ``pairs`` keeps only those station pairs
-    (a pair's levels depend on the records of that pair alone).
+    ``(trains_per_day, lines, train_class)``.
     """
     recs: dict[str, list[object]] = {k: [] for k in ("o", "d", "t", "f", "km", "sid", "lines", "cls")}
     for (sid, stops, arr, dep, km), (tpd, lns, cls) in rows:
@@ -139,8 +137,6 @@ def pair_records(
         st = np.asarray(stops, dtype=object)
         i, j = np.triu_indices(n, k=1)
         keep = st[i] != st[j]
-        if pairs is not None:
-            keep &= np.fromiter(((a, b) in pairs for a, b in zip(st[i], st[j], strict=True)), bool, len(i))
         i, j = i[keep], j[keep]
         recs["o"].extend(st[i].tolist())
         recs["d"].extend(st[j].tolist())
