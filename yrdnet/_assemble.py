@@ -94,6 +94,11 @@ class Assembly:
         return self.zt.loc[self.ids, "population"].astype(float)
 
     @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Modelled gravity flows among the zones in scope (:func:`yrdnet.polycentricity.gravity_flows`)."""
+        return poly.gravity_flows(self.T, self.pop, params=self.p)
+
+    @cached_property
     def scoped(self) -> tuple[dict[str, list[int]], dict[str, int], list[int]]:
         """Metros with two or more members and their core in scope, their cores, the sub-centres in scope."""
         id_set = set(self.ids)
@@ -238,7 +243,7 @@ def polycentricity(a: Assembly) -> dict[str, float]:
     stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)))
     a.tables["stepwise"] = pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame()
     rows["uci"] = poly.urban_centrality_index(a.pop, a.T).uci
-    rows["green_pf_potential"] = poly.green_index(poly.gravity_flows(a.T, a.pop, params=a.p)).p_f
+    rows["green_pf_potential"] = poly.green_index(a.flows).p_f
     a.tables["functional"] = poly.functional_sensitivity(a.T, a.pop)
     return rows
 

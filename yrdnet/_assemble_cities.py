@@ -19,7 +19,6 @@ from . import equity as eq
 from . import hierarchy as hier
 from . import hinterland as hl
 from . import integration as integ
-from . import polycentricity as poly
 from ._assemble import CORE, POTENTIAL, SUBCENTRES, Assembly
 from ._keys import key
 from .datasets import load_metros
@@ -83,7 +82,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     if CORE not in city_table.index or len(a.ids) < 2:
         return {}
     pop = a.pop
-    F = poly.gravity_flows(a.T, pop, params=a.p)
+    F = a.flows
     city_of = a.zt.loc[a.ids, "city"] if a.level != "city" else pd.Series(a.ids, index=a.ids)
     Fc = hier.city_flows(F, city_of)
     cpop = pop.groupby(city_of.to_numpy()).sum()
