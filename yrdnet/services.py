@@ -320,8 +320,9 @@ def default_services(
         ``default:<line>:<all|express>:<up|down>`` or ``default:<line>>ther>:<k>``.
     """
     covered = covered or set()
-    todo = lines if only is None else lines.loc[[x for x in lines.index if x in set(only)]]
-    if only is not None:  # the station classes of the stations involved (each row's own)
+    wanted = None if only is None else set(only)  # once: ``only`` may be a one-pass iterator
+    todo = lines if wanted is None else lines.loc[[x for x in lines.index if x in wanted]]
+    if wanted is not None:  # the station classes of the stations involved (each row's own)
         ids = {str(st) for lid in todo.index for x in [lid, *(todo.loc[lid, "through_to"] or [])]
                if x in lines.index for st in lines.loc[x, "stops"]}  # fmt: skip
         stations = stations.loc[[x for x in stations.index if x in ids]]
