@@ -49,11 +49,10 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -61,6 +60,9 @@ import pandas as pd
 from ._sensitivity import _analyse, _sample, _Space, sensitivity_indices
 from .io import atomic_dir, write_csv
 from .params import TravelTimeModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 __all__ = ["ModelRanges", "UncertaintyResult", "sensitivity_indices", "uncertainty"]
 
@@ -177,44 +179,31 @@ Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]
 def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str, float]) -> Routed:
     """City travel times per (scenario, mode) and core-link attainment per scenario, one model draw.
 
+    The routing is :func:`yrdnet.uncertainty.route_cities` with the draw's travel-time model.
+
     Module level so that a Dask worker can run it (:func:`uncertainty` with ``client``).
     """
     from .composite import core_link_attainment
-    from .datasets import load_cities
-    from .routing import UnreachableWarning, travel_times
-    from .scenario import build_graph, load_scenario
     from .targets import targets as policy_targets
+    from .uncertainty import route_cities
 
     m = TravelTimeModel().replace(**model) if model else TravelTimeModel()
-    ids = load_cities().index
-    od: dict[tuple[str, str], pd.DataFrame] = {}
-    link: dict[str, float] = {}
-    for s in scenarios:
-        G = build_graph(load_scenario(s), model=m)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnreachableWarning)
-            for mode in modes:
-                od[(s, mode)] = travel_times(G, mode).loc[ids, ids]
-        link[s] = core_link_attainment(policy_targets(G))
-    return od, link
+    od, graphs = route_cities(scenarios, modes, m)
+    return od, {s: core_link_attainment(policy_targets(cast("nx.MultiDiGraph", graphs[s]))) for s in scenarios}
 
 
 class _Router:
     """Routes every scenario once per distinct travel-time draw (memoised; optionally on Dask)."""
 
     def __init__(self, scenarios: Sequence[str], modes: Sequence[str]) -> None:
-        from ._assemble import self_times
-        from .datasets import load_cities
-        from .params import MetricParams
         from .scenario import load_scenario
+        from .uncertainty import city_masses
 
         for s in scenarios:
             load_scenario(s)  # fail early, before any routing, on an unknown scenario
         self.scenarios = list(scenarios)
         self.modes = tuple(modes)
-        cities = load_cities()
-        self.pop = cities["population"].astype(float)
-        self.tii = self_times(None, cities.index, MetricParams())
+        self.pop, self.tii = city_masses()
         self.cache: dict[tuple[tuple[str, float], ...], Routed] = {}
 
     @staticmethod

@@ -28,7 +28,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -41,10 +41,7 @@ from . import polycentricity as poly
 from ._assemble import CORE, self_times
 from ._callable import make_callable
 from .datasets import load_cities, load_metros
-from .params import MetricParams
-
-if TYPE_CHECKING:
-    pass
+from .params import MetricParams, TravelTimeModel
 
 __all__ = ["CHOICES", "conclusion_robustness", "measures", "routed"]
 
@@ -95,21 +92,37 @@ def routed(
     Returns ``(od, population, self_times, graphs)``: ``od[(scenario, mode)]`` is the
     city x city matrix in minutes, ``graphs[scenario]`` the built graph.
     """
+    od, graphs = route_cities(scenarios, CHOICES["mode"])
+    return od, *city_masses(), graphs
+
+
+def city_masses() -> tuple[pd.Series, pd.Series]:
+    """The cities' population and self-potential times (default :class:`MetricParams`)."""
+    cities = load_cities()
+    return cities["population"].astype(float), self_times(None, cities.index, MetricParams())
+
+
+def route_cities(
+    scenarios: Sequence[str], modes: Sequence[object], model: TravelTimeModel | None = None
+) -> tuple[dict[tuple[str, str], pd.DataFrame], dict[str, object]]:
+    """City x city travel times per (scenario, mode) and the built graphs, each scenario built once.
+
+    ``model`` is the travel-time model (default :class:`TravelTimeModel`); each scenario's
+    ``[model]`` overrides apply on top.
+    """
     from .routing import UnreachableWarning, travel_times
     from .scenario import build_graph, load_scenario
 
-    cities = load_cities()
-    pop = cities["population"].astype(float)
-    tii = self_times(None, cities.index, MetricParams())
+    ids = load_cities().index
     od: dict[tuple[str, str], pd.DataFrame] = {}
     graphs: dict[str, object] = {}
     for s in scenarios:
-        G = graphs[s] = build_graph(load_scenario(s))
-        for mode in CHOICES["mode"]:
+        G = graphs[s] = build_graph(load_scenario(s), model=model)
+        for mode in modes:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UnreachableWarning)
-                od[(s, str(mode))] = travel_times(G, str(mode)).loc[cities.index, cities.index]
-    return od, pop, tii, graphs
+                od[(s, str(mode))] = travel_times(G, str(mode)).loc[ids, ids]
+    return od, graphs
 
 
 def conclusion_robustness(
