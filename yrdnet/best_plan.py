@@ -512,8 +512,7 @@ def best_plan(
         (published, or derived per km); ``"km"``: ``length_km`` (the fallback when costs
         are not trusted); a path to a file of the same layout; or ``{project: cost}``.
     evaluate
-        ``f(packages) -> values`` (one batch); default :func:`sweep_evaluator` (or
-        :func:`local_evaluator` when :mod:`yrdnet.sweep` is not installed).
+        ``f(packages) -> values`` (one batch); default :func:`sweep_evaluator`.
     base, zones, client
         Passed to the default evaluator (``client``: a Dask client for the sweep).
     max_exhaustive
@@ -550,10 +549,7 @@ def best_plan(
     cost = _cost_map(cands, costs)
     unit = "given" if isinstance(costs, Mapping) else ("km" if costs == "km" else "亿元 (100 million CNY)")
     if evaluate is None:
-        try:
-            evaluate = sweep_evaluator(objective, base=base, zones=zones, client=client)
-        except ImportError:
-            evaluate = local_evaluator(objective, base=base)
+        evaluate = sweep_evaluator(objective, base=base, zones=zones, client=client)
     if method == "auto":
         method = "exhaustive" if 2 ** len(cands) <= max_exhaustive else "greedy"
     memo = _Memo(evaluate, direction(objective))
