@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError
+from .indicators import region_meta
 from .polycentricity import entropy, rank_size_slope
 
 __all__ = [
@@ -409,7 +410,8 @@ def hierarchy_indicators(
 
     ``flows`` are city x city modelled flows, ``potential`` the city potential with
     self-potential and ``potential_no_self`` without it (to state the choice's effect).
-    Ranks are 1 = highest (ties share the lowest rank).
+    Ranks are 1 = highest (ties share the lowest rank). Each description is the row's
+    entry in the indicator registry (:func:`yrdnet.indicators.region_meta`).
     """
 
     def rank(s: pd.Series) -> float:
@@ -418,52 +420,24 @@ def hierarchy_indicators(
 
     di = dominance_index(flows)
     rows = [
-        (
-            "dominance_core",
-            float(di.get(core, np.nan)),
-            "Limtanakool dominance index of the core (Shanghai) in modelled flows",
-        ),
-        ("core_rank_dominance", rank(di), "the core's rank among cities by dominance in modelled flows (1 = first)"),
-        ("core_rank_potential", rank(potential), "the core's rank by potential accessibility, with self-potential"),
-        (
-            "core_rank_potential_without_self",
-            rank(potential_no_self),
-            "the core's rank by potential accessibility without self-potential (the pre-issue-11 choice)",
-        ),
+        ("dominance_core", float(di.get(core, np.nan))),
+        ("core_rank_dominance", rank(di)),
+        ("core_rank_potential", rank(potential)),
+        ("core_rank_potential_without_self", rank(potential_no_self)),
     ]
     if strength is not None:
-        rows.append(
-            ("core_rank_train_strength", rank(strength), "the core's rank by daily direct trains to other cities")
-        )
+        rows.append(("core_rank_train_strength", rank(strength)))
     if gravity_btw is not None:
-        rows.append(
-            ("core_rank_gravity_betweenness", rank(gravity_btw), "the core's rank by demand-weighted betweenness")
-        )
+        rows.append(("core_rank_gravity_betweenness", rank(gravity_btw)))
     subs = [s for s in subcentres if s in potential.index]
     if len(subs) >= 2:
-        rows.append(
-            (
-                "evenness_subcentres_potential",
-                subcentre_evenness(potential, subs),
-                "normalised entropy of potential among the sub-centres only (1 = balanced)",
-            )
-        )
+        rows.append(("evenness_subcentres_potential", subcentre_evenness(potential, subs)))
         core_pot = float(potential.get(core, np.nan))
-        rows.append(
-            (
-                "core_lead_potential",
-                core_pot / float(potential.loc[subs].mean()),
-                "the core's potential over the sub-centres' mean (> 1 = the core leads)",
-            )
-        )
+        rows.append(("core_lead_potential", core_pot / float(potential.loc[subs].mean())))
     gap = polycentricity_gap(population.reindex(flows.index), flows, top_n)
     rows += [
-        ("rank_size_slope_morphological", gap.morphological, f"rank-size slope of population, top {gap.n} cities"),
-        (
-            "rank_size_slope_functional",
-            gap.functional,
-            f"rank-size slope of incoming modelled flows, top {gap.n} cities",
-        ),
-        ("polycentricity_gap", gap.gap, "functional minus morphological slope (> 0: less polycentric in function)"),
+        ("rank_size_slope_morphological", gap.morphological),
+        ("rank_size_slope_functional", gap.functional),
+        ("polycentricity_gap", gap.gap),
     ]
-    return rows
+    return [(name, value, region_meta(name)[1]) for name, value in rows]
