@@ -26,7 +26,7 @@ import pandas as pd
 from ._incremental_base import IncrementalBase
 from ._incremental_graph import data_stamp
 from .analysis import analyze
-from .composite import COMPONENTS, composite_index, core_link_attainment
+from .composite import _raw_table, composite_index, core_link_attainment
 from .convert import MODES
 from .indicators import REGISTRY, concrete_keys, label, lookup
 from .params import MetricParams, TravelTimeModel
@@ -183,10 +183,8 @@ def clear_caches() -> None:
 
 
 def _raw_components(res: ScenarioResult) -> pd.Series:
-    region = res.region["value"].astype(float)
-    raw = {c.raw: float(region[c.raw]) for c in COMPONENTS.values() if c.raw != "core_link_attainment"}
-    raw["core_link_attainment"] = core_link_attainment(res.targets)
-    return pd.Series(raw)[[c.raw for c in COMPONENTS.values()]]
+    """The composite's raw component values of one analysis (index: the components' raw keys)."""
+    return _raw_table([res]).iloc[:, 0]
 
 
 # ------------------------------------------------------------------ one scenario
