@@ -57,7 +57,7 @@ from .graph import (
 )
 from .params import TravelTimeModel
 from .scenario import Scenario, Tables
-from .services import default_services, levels_of_pairs, service_stop_times, services_for_network
+from .services import covered_lines, default_services, levels_of_pairs, on_open_track, service_stop_times
 from .track import Segment, fastest_segments, line_segments
 from .zones import Zones
 
@@ -151,9 +151,10 @@ def rail_state(
         line_items[str(lid)] = list(line_segments(lines_y.loc[[lid]], tables.stations, model, factors).items())
     by_line = {k: v for items in line_items.values() for k, v in items}
     segs = fastest_segments(by_line)
-    running = services_for_network(lines_y, tables.stations, tables.cities, model, services, None, segments=segs)
-    covered = frozenset(str(x) for lns in services["lines"].tolist() for x in lns)
+    covered = frozenset(covered_lines(services))
     defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
+    kept = on_open_track(services, segs)  # services_for_network, its defaults kept for _running
+    running = kept if defaults.empty else pd.concat([kept, defaults])
     keys, meta, fallback = {}, {}, {}
     at: dict[str, set[str]] = {}
     for sid, key, route, m in _service_rows(running):
@@ -211,9 +212,7 @@ def _running(
     coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
     and those running through onto one are made again.
     """
-    pool = state.services
-    keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
-    kept = pool[np.asarray(keep, dtype=bool)]
+    kept = on_open_track(state.services, segs)
     keys = _line_keys(lines_y)
     redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
     old = state.defaults[~np.isin(state.default_owner, list(redo))]

@@ -94,12 +94,14 @@ from .track import Segment, line_segments, load_line_factors, run_seconds, segme
 
 __all__ = [
     "SERVICE_COLUMNS",
+    "covered_lines",
     "default_services",
     "levels_from_records",
     "levels_of_pairs",
     "line_segments",
     "load_line_factors",
     "load_services",
+    "on_open_track",
     "pair_levels",
     "pair_records",
     "run_seconds",
@@ -405,12 +407,21 @@ def services_for_network(
     """
     if services is None:
         services = load_services()
-    covered = {str(x) for lns in services["lines"].tolist() for x in lns}
     pool = services if extra is None or extra.empty else pd.concat([services, extra])
     segs = segment_table(lines, stations, model) if segments is None else segments
-    keep = [all(k in segs for k in itertools.pairwise(r)) for r in pool["route"]]
-    kept = pool[np.asarray(keep, dtype=bool)]
-    defaults = default_services(lines, stations, cities, model, covered=covered)
+    kept = on_open_track(pool, segs)
+    defaults = default_services(lines, stations, cities, model, covered=covered_lines(services))
     if defaults.empty:
         return kept
     return pd.concat([kept, defaults])
+
+
+def covered_lines(services: pd.DataFrame) -> set[str]:
+    """The lines a services table runs on: they get no default express services."""
+    return {str(x) for lns in services["lines"].tolist() for x in lns}
+
+
+def on_open_track(services: pd.DataFrame, segments: dict[tuple[str, str], Segment]) -> pd.DataFrame:
+    """The services every segment of whose route is open track (a key of ``segments``)."""
+    keep = [all(k in segments for k in itertools.pairwise(r)) for r in services["route"]]
+    return services[np.asarray(keep, dtype=bool)]
