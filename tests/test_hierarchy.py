@@ -138,3 +138,22 @@ def test_county_level_hierarchy_at_city_scale() -> None:
     r = res.region["value"]
     assert r["core_rank_dominance"] == 1 and r["core_rank_potential"] == 1
     assert "core_rank_gravity_betweenness" not in r.index  # centrality off
+
+
+def test_core_periphery_uses_the_requested_metro_definition():
+    """The core set of the core-periphery coefficient follows ``metro_definition`` (2016 has five cores)."""
+    import warnings
+
+    import yrdnet
+    from yrdnet import hinterland as hl
+    from yrdnet import polycentricity as poly
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = yrdnet.analyze("baseline_2025", metro_definition="2016", centrality=False, sensitivity_samples=10)
+    T = res.od["multimodal"]
+    F = poly.gravity_flows(T, res.cities["population"].astype(float), params=yrdnet.MetricParams())
+    cores = sorted(int(c) for c in yrdnet.load_metros("2016")["core_adcode"].unique())
+    assert 310000 not in cores
+    expected = hl.core_periphery_coefficient(F, cores)
+    assert res.index("core_periphery_coefficient") == pytest.approx(expected, rel=1e-12)

@@ -97,7 +97,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     if a.centrality:
         gb = hier.gravity_betweenness(a.G, F).reindex(city_table.index).fillna(0.0)
         city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
-    metro_cores = [int(c) for c in load_metros()["core_adcode"].unique() if int(c) in Fc.index]
+    metro_cores = [int(c) for c in a.metros["core_adcode"].unique() if int(c) in Fc.index]
     cp = hl.core_periphery_coefficient(Fc, metro_cores) if len(Fc) - len(metro_cores) >= 2 else np.nan
     rows = {"core_periphery_coefficient": cp}
     for name, value, _ in hier.hierarchy_indicators(
