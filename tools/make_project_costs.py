@@ -1,7 +1,7 @@
 """Write data/project_costs.csv: length and published investment of each shipped candidate project.
 
-One row per single-project scenario of data/scenarios (a scenario based on baseline_2025 whose
-edits open lines). Columns:
+One row per candidate project (``yrdnet.sweep.candidate_projects``: a shipped scenario based on
+baseline_2025 whose edits only open lines). Columns:
 
 * ``length_km``: the sum over the project's lines of ``length_km`` in data/lines.csv where the
   line row gives one (``length_basis`` = "lines.csv"), else the geodesic length through the
@@ -31,7 +31,8 @@ from yrdnet._geo import haversine_km
 from yrdnet.datasets import load_lines, load_stations
 from yrdnet.io import write_csv
 from yrdnet.params import TravelTimeModel
-from yrdnet.scenario import list_scenarios, load_scenario
+from yrdnet.scenario import load_scenario
+from yrdnet.sweep import candidate_projects
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,13 +114,8 @@ def _line_length(line: pd.Series, stations: pd.DataFrame, detour: float) -> tupl
 
 
 def _projects() -> list[tuple[str, list[str]]]:
-    out = []
-    for name in list_scenarios().index:
-        sc = load_scenario(str(name))
-        base = sc.base.name if hasattr(sc.base, "name") else sc.base
-        if base == "baseline_2025" and sc.edits and all(e["op"] == "open_line" for e in sc.edits) and sc.year is None:
-            out.append((sc.name, [str(e["line"]) for e in sc.edits]))
-    return out
+    """Each candidate project (:func:`yrdnet.sweep.candidate_projects`) with the lines it opens."""
+    return [(p, [str(e["line"]) for e in load_scenario(p).edits]) for p in candidate_projects()]
 
 
 def build() -> pd.DataFrame:
