@@ -1,7 +1,7 @@
 """Write data/project_costs.csv: length and published investment of each shipped candidate project.
 
 One row per candidate project (``yrdnet.sweep.candidate_projects``: a shipped scenario based on
-baseline_2025 whose edits only open lines). Columns:
+baseline_2025 whose own edits only add to it; today each opens lines). Columns:
 
 * ``length_km``: the sum over the project's lines of ``length_km`` in data/lines.csv where the
   line row gives one (``length_basis`` = "lines.csv"), else the geodesic length through the
