@@ -33,7 +33,6 @@ delta; tests compare it edge for edge (attributes and keys included) with
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +42,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .datasets import data_folder
+from .datasets import data_folder, file_version
 from .graph import (
     _served_stations,
     _track_json,
@@ -75,13 +74,9 @@ _DOCS = (".md", ".txt", ".rst")
 
 
 def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]:
-    """``(name, mtime_ns, size)`` of the data files (not their docs) and of ``extra``: a change means rebuild."""
+    """:func:`yrdnet.datasets.file_version` of every data file (not docs) and of ``extra``; a change means rebuild."""
     files = [p for p in sorted(Path(data_folder()).iterdir()) if p.is_file() and p.suffix not in _DOCS]
-    out = []
-    for p in [*files, *extra]:
-        st = os.stat(p)
-        out.append((p.name, st.st_mtime_ns, st.st_size))
-    return tuple(out)
+    return tuple(file_version(p) for p in [*files, *extra])
 
 
 def _line_keys(lines: pd.DataFrame) -> dict[str, tuple[Any, ...]]:

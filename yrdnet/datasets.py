@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +29,7 @@ from .settings import settings
 __all__ = [
     "available",
     "data_folder",
+    "file_version",
     "get_path",
     "load_cities",
     "load_highways",
@@ -98,13 +100,26 @@ def _read(path: Path) -> pd.DataFrame:
         raise DataError(f"{path.name}: cannot parse {path}: {e}") from None
 
 
-def _key(path: Path) -> tuple[str, float]:
-    return (str(path), path.stat().st_mtime if path.exists() else 0.0)
+def file_version(path: str | Path) -> tuple[str, int, int]:
+    """``(path, mtime_ns, size)`` of a file, ``(path, 0, -1)`` if it is missing: the key of every data cache.
+
+    A cache keyed on it (validated tables here, :func:`yrdnet.load_zones`, the sweep's
+    prepared bases) is refreshed when a file is edited or replaced.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (str(path), 0, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    return file_version(path)
 
 
 @functools.lru_cache(maxsize=32)
 def _validated(
-    key: tuple[str, float], columns: tuple[Column, ...], id_col: str | None, row_checks: tuple[Any, ...]
+    key: tuple[str, int, int], columns: tuple[Column, ...], id_col: str | None, row_checks: tuple[Any, ...]
 ) -> pd.DataFrame:
     path = Path(key[0])
     return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks)
@@ -152,7 +167,7 @@ _CITY_COLS = (
 
 
 @functools.lru_cache(maxsize=16)
-def _cities(key: tuple[str, float]) -> pd.DataFrame:
+def _cities(key: tuple[str, int, int]) -> pd.DataFrame:
     path = Path(key[0])
     df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[check_in_bbox])
     return df

@@ -288,16 +288,9 @@ _ZONE_FILES = ("cities.csv", "counties.csv", "county_boundaries.geojson", "bound
 
 def _files_key() -> tuple[tuple[str, int, int], ...]:
     """Path, modification time and size of every file the zones are read from."""
-    import os
+    from .datasets import data_folder, file_version
 
-    from .datasets import data_folder
-
-    out = []
-    for name in _ZONE_FILES:
-        p = data_folder() / name
-        st = os.stat(p) if p.exists() else None
-        out.append((str(p), st.st_mtime_ns if st else 0, st.st_size if st else -1))
-    return tuple(out)
+    return tuple(file_version(data_folder() / name) for name in _ZONE_FILES)
 
 
 @functools.lru_cache(maxsize=4)
