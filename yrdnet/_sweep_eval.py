@@ -99,13 +99,8 @@ def fingerprint(sc: Scenario) -> str:
 
 
 def zones_of(job: Job) -> Zones:
-    """The job's zones, loaded once per process and data version (zones are never mutated)."""
-    return _zones(job.zones, str(job.data_folder), data_stamp())
-
-
-@functools.lru_cache(maxsize=4)
-def _zones(level: str, _data_folder: str, _stamp: object) -> Zones:
-    return load_zones(level)
+    """The job's zones (:func:`yrdnet.load_zones` reads them once per data-file version)."""
+    return load_zones(job.zones)
 
 
 # ------------------------------------------------------------------ shared base state
@@ -179,7 +174,6 @@ def clear_caches() -> None:
     """Drop the prepared bases and the composite references of this process."""
     CACHE.clear()
     _REFERENCES.clear()
-    _zones.cache_clear()
 
 
 def _raw_components(res: ScenarioResult) -> pd.Series:
