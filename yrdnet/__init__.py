@@ -87,6 +87,7 @@ from .scenario import load_scenario as load_scenario
 from .services import load_services as load_services
 from .settings import settings as settings
 from .sweep import candidate_projects as candidate_projects
+from .sweep import local_cluster as local_cluster
 from .sweep import package_scenario as package_scenario
 from .targets import load_targets as load_targets
 from .targets import target_timeline as target_timeline
@@ -157,6 +158,7 @@ __all__ = [
     "load_stations",
     "load_targets",
     "load_zones",
+    "local_cluster",
     "metro_members",
     "model_uncertainty",
     "osm",
