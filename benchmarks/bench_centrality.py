@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import _timing
 
-from yrdnet.centrality import betweenness, city_betweenness, edge_betweenness
-from yrdnet.convert import compile_graph
+from yrdnet.metrics.centrality import betweenness, city_betweenness, edge_betweenness
+from yrdnet.routing.compile import compile_graph
 from yrdnet.testing import random_graph
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Benchmark: incremental scenario evaluation (yrdnet.incremental) against full recomputation.
+"""Benchmark: incremental scenario evaluation (yrdnet.routing.incremental) against full recomputation.
 
 ``run()`` returns rows ``{name, seconds, baseline, baseline_seconds, ratio}``, the
 baseline timed in the same run, ``ratio = baseline_seconds / seconds`` (> 1: the
@@ -37,10 +37,10 @@ import networkx as nx
 import numpy as np
 from _timing import row
 
-from yrdnet.convert import MODES, compile_graph
-from yrdnet.incremental import IncrementalBase, travel_times_incremental
-from yrdnet.routing import UnreachableWarning, travel_times
-from yrdnet.scenario import Scenario, build_graph, load_scenario
+from yrdnet.routing.compile import MODES, compile_graph
+from yrdnet.routing.matrices import UnreachableWarning, travel_times
+from yrdnet.scenarios.incremental import IncrementalBase, travel_times_incremental
+from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 logger = logging.getLogger(__name__)
 

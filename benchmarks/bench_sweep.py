@@ -7,7 +7,7 @@ all measured in the same run, and prints ``[bench]`` lines with the throughput a
 (a) **Incremental vs full, in-process**, city and county zones: plan_2035's lines, each
     opened alone on baseline_2025 (single-line additions; ``$YRDNET_BENCH_SWEEP_LINES``
     of them, default 4), evaluated as :func:`yrdnet.sweep` evaluates a scenario
-    (``yrdnet._sweep_eval.evaluate``), incremental then full for each scenario in turn so
+    (``yrdnet.plans.sweep_eval.evaluate``), incremental then full for each scenario in turn so
     both see the same machine load. Two rows per level, means per scenario: the scenario
     graph + travel times of the three modes (what the incremental path changes: base
     graph plus added lines and the min-plus update, against ``build_graph`` +
@@ -51,9 +51,9 @@ import pandas as pd
 from _timing import row
 
 from yrdnet import _sweep_eval as ev
-from yrdnet.routing import UnreachableWarning
-from yrdnet.scenario import Scenario, load_scenario
-from yrdnet.sweep import HEADLINE, candidate_projects, clear_cache, local_cluster, package_scenario, sweep
+from yrdnet.plans.sweep import HEADLINE, candidate_projects, clear_cache, local_cluster, package_scenario, sweep
+from yrdnet.routing.matrices import UnreachableWarning
+from yrdnet.scenarios.scenario import Scenario, load_scenario
 
 BASE = "baseline_2025"
 _SAME = ["scenario", "indicator", "value", "unit", "label", "zones", "status", "error"]
@@ -160,7 +160,7 @@ import json, resource, sys, time, warnings
 sys.path.insert(0, {here!r})
 warnings.simplefilter("ignore")
 import bench_sweep as b
-from yrdnet.sweep import candidate_projects, sweep
+from yrdnet.plans.sweep import candidate_projects, sweep
 plans = b.packages(candidate_projects(), {n})
 t0 = time.perf_counter()
 t = sweep(plans, zones="county", progress=False)

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from _timing import row
 
-from yrdnet.datasets import get_path
-from yrdnet.timetable import Timetable, TimetableParams, earliest_arrival, pair_table, read_gtfs
+from yrdnet.region.datasets import get_path
+from yrdnet.timetable.connection_scan import Timetable, TimetableParams, earliest_arrival, pair_table, read_gtfs
 
 logger = logging.getLogger(__name__)
 

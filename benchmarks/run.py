@@ -21,7 +21,7 @@ import networkx as nx
 from _timing import median_of, row
 
 import yrdnet
-from yrdnet.routing import UnreachableWarning
+from yrdnet.routing.matrices import UnreachableWarning
 
 warnings.simplefilter("ignore", UnreachableWarning)
 
@@ -37,12 +37,12 @@ def peak_mb(fn: Callable[[], Any]) -> float:
 
 def bench_routing() -> list[dict[str, Any]]:
     """Graph building and the 41x41 matrices against networkx's Dijkstra from every zone."""
-    from yrdnet.convert import clear_cache, compile_graph
+    from yrdnet.routing.compile import clear_cache, compile_graph
 
     rows = []
     G = yrdnet.build_graph("baseline", year=2025)
     zones = [n for n, k in G.nodes(data="kind") if k == "zone"]
-    masks = {m: compile_graph(G).mask(m) for m in yrdnet.convert.MODES}
+    masks = {m: compile_graph(G).mask(m) for m in yrdnet.routing.compile.MODES}
 
     def nx_zones(H: nx.MultiDiGraph) -> None:
         for z in zones:
@@ -81,7 +81,7 @@ def bench_routing() -> list[dict[str, Any]]:
     rows.append(
         row(
             "travel_times 41x41 x 3 modes (compiled)",
-            median_of(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.convert.MODES], 5),
+            median_of(lambda: [yrdnet.travel_times(G, m) for m in yrdnet.routing.compile.MODES], 5),
             "networkx Dijkstra from each zone, per mode subgraph",
             nx_3,
         )
@@ -93,7 +93,7 @@ def bench_routing() -> list[dict[str, Any]]:
                 lambda: [
                     yrdnet.travel_times(g, m)
                     for g in [yrdnet.build_graph("baseline", year=2025)]
-                    for m in yrdnet.convert.MODES
+                    for m in yrdnet.routing.compile.MODES
                 ]
             ),
             "build_graph + networkx per mode",

@@ -2,7 +2,7 @@
 
 What it shows
 -------------
-1. Writing a custom scenario TOML (format: the docstring of :mod:`yrdnet.scenario`). Ours,
+1. Writing a custom scenario TOML (format: the docstring of :mod:`yrdnet.scenarios.scenario`). Ours,
    ``north_yangtze_plus``, starts from the shipped ``north_yangtze_hsr`` scenario and adds
    two edits: a ``set_speed`` edit raising the Hefei–Nanjing railway from 200 to 350 km/h,
    and an ``add_line`` edit with a new station east of Hefei on a 350 km/h line to

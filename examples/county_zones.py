@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 import yrdnet
-from yrdnet.routing import UnreachableWarning
+from yrdnet.routing.matrices import UnreachableWarning
 
 ROOT = Path(__file__).resolve().parent.parent
 KUNSHAN, HUANGPU = 320583, 310101

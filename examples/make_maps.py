@@ -3,14 +3,14 @@
 What it shows
 -------------
 1. ``make maps`` runs ``yrdnet map plan_2035 --base baseline_2025``, which is four calls:
-   build both graphs, analyse both, then :func:`yrdnet.report.write_maps` draws every map
+   build both graphs, analyse both, then :func:`yrdnet.cli.report.write_maps` draws every map
    of the plan (network, potential accessibility, rail WATT, 2-hour population, metros,
    rank-size chart, isochrones from Shanghai and Hefei, and the change maps against the base) as
    200-dpi PNGs, plus the interactive HTML web map (needs folium, extra ``maps``).
-2. The same maps one by one with the :mod:`yrdnet.plot` functions, which take a city
+2. The same maps one by one with the :mod:`yrdnet.viz.plot` functions, which take a city
    table (``res.cities``), optional boundaries and ``figsize``/``dpi``/``filepath``, and
    return ``(fig, ax)`` for further drawing.
-3. A custom map with :func:`yrdnet.plot.plot_accessibility` on a column of your choice:
+3. A custom map with :func:`yrdnet.viz.plot.plot_accessibility` on a column of your choice:
    here the hours from each city to Shanghai by the fastest mode under the 2035 plan,
    classified into quantiles.
 
@@ -39,8 +39,8 @@ import networkx as nx
 
 import yrdnet
 from yrdnet import plot, report
-from yrdnet.analysis import CORE, SUBCENTRES
-from yrdnet.boundaries import load_boundaries
+from yrdnet.analysis.pipeline import CORE, SUBCENTRES
+from yrdnet.region.boundaries import load_boundaries
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE, PLAN = "baseline_2025", "plan_2035"

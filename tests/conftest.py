@@ -21,7 +21,7 @@ hyp_settings.register_profile("explore", deadline=None)
 hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 import yrdnet  # noqa: E402
-from yrdnet.datasets import data_folder  # noqa: E402
+from yrdnet.region.datasets import data_folder  # noqa: E402
 
 
 @pytest.fixture

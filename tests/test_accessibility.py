@@ -1,4 +1,4 @@
-"""Tests of yrdnet.accessibility: hand-computed cases, error paths and properties."""
+"""Tests of yrdnet.metrics.accessibility: hand-computed cases, error paths and properties."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yrdnet._errors import DataError
-from yrdnet.accessibility import (
+from yrdnet.core.errors import DataError
+from yrdnet.core.params import MetricParams
+from yrdnet.metrics.accessibility import (
     closeness,
     cumulative_opportunities,
     daily_accessibility,
@@ -27,7 +28,6 @@ from yrdnet.accessibility import (
     watt,
     weighted_mean,
 )
-from yrdnet.params import MetricParams
 
 SH, NJ, HF, XX = 310000, 320100, 340100, 999999
 IDS = [SH, NJ, HF]
@@ -124,7 +124,7 @@ def test_potential_self_potential_is_the_default(T, mass):
 
 
 def test_rich_self_time_hand():
-    from yrdnet.accessibility import rich_self_time
+    from yrdnet.metrics.accessibility import rich_self_time
 
     area = pd.Series({1: math.pi * 40.0**2, 2: math.pi * 10.0**2})
     # t = 0.5 r / v: 0.5 * 40 km / 20 km/h = 60 min; 0.5 * 10 / 20 = 15 min; at 40 km/h half

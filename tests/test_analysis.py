@@ -12,8 +12,8 @@ import pytest
 
 import yrdnet
 from yrdnet import centrality
-from yrdnet._keys import key
-from yrdnet.routing import UnreachableWarning
+from yrdnet.core.keys import key
+from yrdnet.routing.matrices import UnreachableWarning
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_to_dir_atomic(res, tmp_path):
 
 
 def test_to_dir_failure_leaves_nothing(res, tmp_path, monkeypatch):
-    import yrdnet.results as results
+    import yrdnet.analysis.results as results
 
     def boom(*a, **k):
         raise RuntimeError("disk full")

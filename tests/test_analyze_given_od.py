@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.convert import MODES
+from yrdnet.routing.compile import MODES
 
 
 @pytest.fixture(scope="module")

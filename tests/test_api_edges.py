@@ -8,7 +8,7 @@ import pytest
 
 import yrdnet
 from yrdnet import DataError
-from yrdnet.polycentricity import urban_centrality_index
+from yrdnet.metrics.polycentricity import urban_centrality_index
 from yrdnet.testing import mock_graph
 
 
@@ -57,14 +57,14 @@ def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
 
 @pytest.mark.parametrize("name", ["../x", "a/b", ".hidden", "", "x" * 81, "a..b"])
 def test_unsafe_names_never_become_paths(name):
-    from yrdnet.io import safe_name
+    from yrdnet.core.io import safe_name
 
     with pytest.raises(yrdnet.OutputError, match="cannot be used as a file name"):
         safe_name(name)
 
 
 def test_safe_names_pass():
-    from yrdnet.io import safe_name
+    from yrdnet.core.io import safe_name
 
     assert safe_name("plan_2035") == "plan_2035"
     assert safe_name("north-yangtze.v2") == "north-yangtze.v2"

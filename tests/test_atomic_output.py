@@ -1,6 +1,6 @@
 """Result folders are wholly old or wholly new: a run killed at any step of a write.
 
-A child process writes a folder with :func:`yrdnet.io.atomic_dir` over a complete previous
+A child process writes a folder with :func:`yrdnet.core.io.atomic_dir` over a complete previous
 one and is killed (``os._exit``: no ``finally``, no cleanup) at the k-th file written or at
 the k-th rename/swap/removal of the final commit, with and without the atomic
 ``renameat2`` exchange. After each kill the folder must hold the complete previous set of
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import yrdnet
-from yrdnet.io import MARKER, atomic_dir, write_text
+from yrdnet.core.io import MARKER, atomic_dir, write_text
 
 FILES = [f"t{i}.csv" for i in range(5)]
 
@@ -27,7 +27,7 @@ CHILD = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    import yrdnet.io as io
+    import yrdnet.core.io as io
 
     target, version, kill_at, where, exchange = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     count = {"n": 0}
@@ -134,7 +134,7 @@ def test_a_failed_write_keeps_the_previous_folder(tmp_path):
 
 
 def test_cli_analyze_replaces_its_folder_whole(tmp_path):
-    from yrdnet.cli import main
+    from yrdnet.cli.commands import main
 
     out = tmp_path / "res"
     assert main(["analyze", "baseline_2025", "--out", str(out)]) == 0

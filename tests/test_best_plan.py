@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from yrdnet._errors import DataError
-from yrdnet.best_plan import best_plan, direction, load_costs, local_evaluator
+from yrdnet.core.errors import DataError
+from yrdnet.plans.best_plan import best_plan, direction, load_costs, local_evaluator
 
 Package = tuple[str, ...]
 
@@ -112,7 +112,7 @@ def test_minimised_objective_and_zero_budget() -> None:
 
 
 def test_the_module_is_callable_as_yrdnet_best_plan() -> None:
-    import yrdnet.best_plan as bp_module
+    import yrdnet.plans.best_plan as bp_module
 
     r = bp_module(["a", "b"], 1, "x", costs={"a": 1, "b": 1}, evaluate=_modular({"a": 1.0, "b": 2.0}))
     assert r.package == ("b",) and bp_module.best_plan is best_plan and callable(bp_module.load_costs)
@@ -132,7 +132,7 @@ def test_bad_arguments_are_named() -> None:
 
 # ------------------------------------------------------------------ the cost file
 def test_shipped_costs_cover_every_candidate_project_with_a_basis() -> None:
-    from yrdnet.scenario import list_scenarios, load_scenario
+    from yrdnet.scenarios.scenario import list_scenarios, load_scenario
 
     t = load_costs()
     singles = {

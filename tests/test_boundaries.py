@@ -1,4 +1,4 @@
-"""Tests of yrdnet.boundaries and the shipped data/boundaries.geojson."""
+"""Tests of yrdnet.region.boundaries and the shipped data/boundaries.geojson."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import shapely
 from shapely.geometry import shape
 
 import yrdnet
-from yrdnet.boundaries import contains_centres, load_boundaries
-from yrdnet.datasets import get_path
+from yrdnet.region.boundaries import contains_centres, load_boundaries
+from yrdnet.region.datasets import get_path
 
 
 @pytest.fixture(scope="module")

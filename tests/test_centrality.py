@@ -1,4 +1,4 @@
-"""Tests of yrdnet.centrality: oracle (networkx, brute force), hand values, invariance.
+"""Tests of yrdnet.metrics.centrality: oracle (networkx, brute force), hand values, invariance.
 
 Tolerances: all backends run on the same integer-valued (1 ms) weights, so they agree to
 float round-off of the accumulation; ATOL = 1e-12 on normalised values.
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from yrdnet import settings
-from yrdnet._errors import GraphContractError
-from yrdnet.centrality import (
+from yrdnet.core.errors import GraphContractError
+from yrdnet.metrics.centrality import (
     MODES,
     TIME_RESOLUTION,
     betweenness,
@@ -50,7 +50,7 @@ def rand() -> nx.MultiDiGraph:
 
 
 def _mode_subgraph(G: nx.MultiDiGraph, mode: str) -> nx.MultiDiGraph:
-    """Mode filter written from the contract text, independent of yrdnet.convert."""
+    """Mode filter written from the contract text, independent of yrdnet.routing.compile."""
     kind = dict(G.nodes(data="kind"))
 
     def keep(u: str, v: str, d: dict) -> bool:

@@ -1,6 +1,6 @@
 """The ``yrdnet`` command line: every command, its outputs, and its exit codes.
 
-Commands run in-process through :func:`yrdnet.cli.main` (output captured with capsys);
+Commands run in-process through :func:`yrdnet.cli.commands.main` (output captured with capsys);
 ``--help`` also runs once as a real ``python -m yrdnet`` subprocess. Exit codes: 0 success,
 1 analysis error, 2 bad input with a one-line message naming the fault.
 """
@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 
 import yrdnet
-from yrdnet.cli import main
-from yrdnet.io import load_graphml
+from yrdnet.cli.commands import main
+from yrdnet.core.io import load_graphml
 
 COMMANDS = ("build", "analyze", "compare", "map", "timeline", "scenarios", "demo")
 
@@ -351,7 +351,7 @@ def test_demo_writes_maps_tables_and_prints_indices(capsys: pytest.CaptureFixtur
 
 
 def test_trip_command(capsys):
-    from yrdnet.cli import main
+    from yrdnet.cli.commands import main
 
     assert main(["trip", "baseline_2025", "340100", "310000", "--mode", "rail"]) == 0
     out = capsys.readouterr().out

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from yrdnet.cli import main
-from yrdnet.sweep import sweep
+from yrdnet.cli.commands import main
+from yrdnet.plans.sweep import sweep
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet._errors import DataError
-from yrdnet.accessibility import reachable_share
-from yrdnet.airports import airport_zones, time_to_airports
+from yrdnet.core.errors import DataError
+from yrdnet.metrics.accessibility import reachable_share
+from yrdnet.metrics.airports import airport_zones, time_to_airports
 
 
 def test_reachable_share_hand_and_networkx() -> None:

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet._errors import DataError
-from yrdnet.composite import (
+from yrdnet.analysis.composite import (
     COMPONENTS,
     composite_index,
     composite_robustness,
@@ -19,7 +18,8 @@ from yrdnet.composite import (
     effective_weights,
     geometric_index,
 )
-from yrdnet.indicators import lookup
+from yrdnet.analysis.indicators import lookup
+from yrdnet.core.errors import DataError
 
 
 def test_distance_to_target_by_hand() -> None:

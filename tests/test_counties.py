@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from yrdnet import DataError
-from yrdnet._validate import YRD_BBOX
-from yrdnet.datasets import load_airports, load_cities, load_counties, load_county_boundaries
+from yrdnet.core.validation import YRD_BBOX
+from yrdnet.region.datasets import load_airports, load_cities, load_counties, load_county_boundaries
 
 ROOT = Path(__file__).resolve().parents[1]
 CENSUS = ROOT.parent / "shared" / "sources" / "census"

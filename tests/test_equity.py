@@ -1,4 +1,4 @@
-"""Tests of yrdnet.equity: hand-computed cases, error paths and properties."""
+"""Tests of yrdnet.metrics.equity: hand-computed cases, error paths and properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yrdnet._errors import DataError
-from yrdnet.equity import coefficient_of_variation, gini, theil, theil_groups
+from yrdnet.core.errors import DataError
+from yrdnet.metrics.equity import coefficient_of_variation, gini, theil, theil_groups
 
 HYP = settings(max_examples=40, deadline=None)
 values_st = st.lists(st.floats(0.0, 1e6, allow_subnormal=False), min_size=1, max_size=12).filter(

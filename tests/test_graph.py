@@ -11,7 +11,7 @@ import pytest
 
 import yrdnet
 from yrdnet import ScenarioError
-from yrdnet.io import load_graphml, save_geopackage, save_graphml
+from yrdnet.core.io import load_graphml, save_geopackage, save_graphml
 from yrdnet.testing import assert_graph_contract
 
 
@@ -132,7 +132,7 @@ def test_zone_access_to_neighbouring_stations(G2025):
 
 def test_sourced_access_replaces_the_drive(G2025):
     """Stations with a published centre-to-station time use it (and only in their own city)."""
-    from yrdnet.station_access import access_minutes
+    from yrdnet.network.station_access import access_minutes
 
     m = yrdnet.TravelTimeModel()
     acc = access_minutes()
@@ -151,8 +151,8 @@ def test_maps_draw_the_track_not_every_pair_of_stops(G2025):
     """Rail edges join every pair of a service's stops; maps draw the track (G.graph['track'])."""
     import json
 
-    from yrdnet._geo import haversine_km
-    from yrdnet._mapframe import _edges
+    from yrdnet.core.geodesy import haversine_km
+    from yrdnet.viz.mapframe import _edges
 
     track = json.loads(G2025.graph["track"])
     assert len(track) > 200

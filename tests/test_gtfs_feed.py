@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import yrdnet
-from yrdnet._validate import YRD_BBOX
+from yrdnet.core.validation import YRD_BBOX
 
 FEED = yrdnet.get_path("gtfs_yrd_2016.zip")
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ import pytest
 
 import yrdnet
 from yrdnet import hierarchy as h
-from yrdnet._errors import DataError
-from yrdnet.centrality import city_betweenness
+from yrdnet.core.errors import DataError
+from yrdnet.metrics.centrality import city_betweenness
 from yrdnet.testing import mock_graph
 
 MOCK_IDS = [310000, 320100, 320500, 330100, 330200, 330900, 340100]

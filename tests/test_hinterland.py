@@ -8,7 +8,7 @@ import pytest
 
 import yrdnet
 from yrdnet import hinterland as hl
-from yrdnet._errors import DataError
+from yrdnet.core.errors import DataError
 
 IDS = [1, 2, 3, 4]
 T = pd.DataFrame(

@@ -17,19 +17,19 @@ import pandas as pd
 import pytest
 from scipy.sparse.csgraph import dijkstra
 
-from yrdnet._incremental_batch import batch_update, kernel_costs, min_plus_closure
-from yrdnet._incremental_graph import apply_delta, data_stamp
-from yrdnet.convert import MODES, min_csr
-from yrdnet.incremental import (
+from yrdnet.core.settings import settings
+from yrdnet.network.delta import apply_delta, data_stamp
+from yrdnet.routing.compile import MODES, min_csr
+from yrdnet.routing.matrices import UnreachableWarning, travel_times
+from yrdnet.routing.minplus_batch import batch_update, kernel_costs, min_plus_closure
+from yrdnet.scenarios.incremental import (
     IncrementalBase,
     NodeDistances,
     NotIncrementalError,
     scenario_travel_times,
     update_zone_distances,
 )
-from yrdnet.routing import UnreachableWarning, travel_times
-from yrdnet.scenario import Scenario, build_graph, load_scenario, scenarios_folder
-from yrdnet.settings import settings
+from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario, scenarios_folder
 
 BASE = "baseline_2025"
 

@@ -2,7 +2,7 @@
 
 levels_of_pairs (plain Python) against levels_from_records (pandas) on whole networks;
 default_services(only=...) against the full call; and the graph builders refactored out
-of yrdnet.graph against build_graph's graph.
+of yrdnet.network.graph against build_graph's graph.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from yrdnet.graph import city_access_edges, filter_network, rail_edges
-from yrdnet.scenario import build_graph, load_scenario
-from yrdnet.services import (
+from yrdnet.network.graph import city_access_edges, filter_network, rail_edges
+from yrdnet.network.services import (
     default_services,
     levels_from_records,
     levels_of_pairs,
@@ -23,7 +22,8 @@ from yrdnet.services import (
     service_stop_times,
     services_for_network,
 )
-from yrdnet.track import fastest_segments, line_segments
+from yrdnet.network.track import fastest_segments, line_segments
+from yrdnet.scenarios.scenario import build_graph, load_scenario
 
 
 def _network(name: str):  # type: ignore[no-untyped-def]

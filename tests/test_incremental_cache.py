@@ -15,13 +15,13 @@ import networkx as nx
 import pytest
 
 from yrdnet import _roadnet
-from yrdnet.datasets import data_folder
-from yrdnet.graph import filter_network
-from yrdnet.params import TravelTimeModel
-from yrdnet.routing import travel_times
-from yrdnet.scenario import build_graph, load_scenario
-from yrdnet.settings import settings
-from yrdnet.zones import load_zones
+from yrdnet.core.params import TravelTimeModel
+from yrdnet.core.settings import settings
+from yrdnet.network.graph import filter_network
+from yrdnet.region.datasets import data_folder
+from yrdnet.region.zones import load_zones
+from yrdnet.routing.matrices import travel_times
+from yrdnet.scenarios.scenario import build_graph, load_scenario
 
 
 def _snapshot(G: nx.MultiDiGraph) -> tuple[object, ...]:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.indicators import REGISTRY, label, lookup, to_markdown
+from yrdnet.analysis.indicators import REGISTRY, label, lookup, to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Zone attributes, not measures.

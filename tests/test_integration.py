@@ -1,4 +1,4 @@
-"""Tests of yrdnet.integration: hand-computed cases, error paths and properties."""
+"""Tests of yrdnet.metrics.integration: hand-computed cases, error paths and properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yrdnet._errors import DataError
-from yrdnet.integration import (
+from yrdnet.core.errors import DataError
+from yrdnet.metrics.integration import (
     core_link_compliance,
     core_links,
     metro_integration,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.integration import core_member_integration, logistic_decay, time_space_convergence
+from yrdnet.metrics.integration import core_member_integration, logistic_decay, time_space_convergence
 
 IDS = [1, 2, 3, 4, 5]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yrdnet.datasets import get_path
-from yrdnet.model_uncertainty import ModelRanges, _Space, sensitivity_indices, uncertainty
+from yrdnet.plans.uncertainty import ModelRanges, _Space, sensitivity_indices, uncertainty
+from yrdnet.region.datasets import get_path
 
 PAIR = ("baseline_2025", "plan_2035")
 
@@ -148,8 +148,8 @@ def test_spread_summarises_the_draws(real: object, tmp_path: object) -> None:
 
 def test_reproducible_with_a_seed_and_callable_as_yrdnet_uncertainty() -> None:
     import yrdnet
-    import yrdnet.uncertainty as unc_module
-    from yrdnet.uncertainty import CHOICES, conclusion_robustness
+    import yrdnet.plans.metric_choices as unc_module
+    from yrdnet.plans.metric_choices import CHOICES, conclusion_robustness
 
     kw = {
         "params": {"terminal_min": (5.0, 15.0)},
@@ -173,8 +173,8 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
     # must equal yrdnet.composite_index over analyze() of 2010, the scenario and 2035
     import warnings
 
-    from yrdnet.analysis import analyze
-    from yrdnet.composite import composite_index
+    from yrdnet.analysis.composite import composite_index
+    from yrdnet.analysis.pipeline import analyze
 
     res = uncertainty(PAIR, params={}, metric_choices={"metro_definition": ("current",)}, n=2, method="montecarlo")
     with warnings.catch_warnings():
@@ -189,7 +189,7 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
 
 def test_draws_routed_on_a_local_cluster_equal_in_process() -> None:
     pytest.importorskip("distributed")
-    from yrdnet.sweep import local_cluster
+    from yrdnet.plans.sweep import local_cluster
 
     kw = {
         "params": {"rail_speed_factor": (0.69, 0.92)},

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet._geo import haversine_km
-from yrdnet.osm import DEFAULT_SPEEDS_KPH, graph_from_pbf, graph_from_xml, parse_maxspeed
-from yrdnet.params import TravelTimeModel
-from yrdnet.routing import UnreachableWarning
+from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.osm import DEFAULT_SPEEDS_KPH, graph_from_pbf, graph_from_xml, parse_maxspeed
+from yrdnet.routing.matrices import UnreachableWarning
 from yrdnet.testing import assert_graph_contract, assert_od_equal
 
 CITIES = pd.DataFrame(

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yrdnet.best_plan import best_plan
-from yrdnet.indicators import label
-from yrdnet.model_uncertainty import UncertaintyResult, sensitivity_indices
-from yrdnet.plan_plots import pareto_frontier, plot_plan, plot_sensitivity
+from yrdnet.analysis.indicators import label
+from yrdnet.plans.best_plan import best_plan
+from yrdnet.plans.uncertainty import UncertaintyResult, sensitivity_indices
+from yrdnet.viz.plan_charts import pareto_frontier, plot_plan, plot_sensitivity
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

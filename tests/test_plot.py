@@ -1,4 +1,4 @@
-"""Tests of yrdnet.plot: every figure saves a PNG of the right pixel size and dpi."""
+"""Tests of yrdnet.viz.plot: every figure saves a PNG of the right pixel size and dpi."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from PIL import Image
 
 import yrdnet
 from yrdnet import plot
-from yrdnet._mapframe import _txt
-from yrdnet.boundaries import load_boundaries
-from yrdnet.routing import travel_times
+from yrdnet.region.boundaries import load_boundaries
+from yrdnet.routing.matrices import travel_times
 from yrdnet.testing import mock_graph
+from yrdnet.viz.mapframe import _txt
 
 FIGSIZE = (3.0, 2.5)
 DPI = 200
@@ -37,7 +37,7 @@ def _english_unless_marked(request, monkeypatch):  # type: ignore[no-untyped-def
     Tests marked ``cjk`` see the machine as it is (Chinese labels where a font exists).
     """
     if request.node.get_closest_marker("cjk") is None:
-        import yrdnet._mapframe as mf
+        import yrdnet.viz.mapframe as mf
 
         monkeypatch.setattr(mf, "cjk_font", lambda: None)
 

@@ -1,4 +1,4 @@
-"""Tests of yrdnet.polycentricity: hand-computed cases, error paths and properties."""
+"""Tests of yrdnet.metrics.polycentricity: hand-computed cases, error paths and properties."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yrdnet._errors import DataError
-from yrdnet.equity import coefficient_of_variation, gini
-from yrdnet.params import MetricParams
-from yrdnet.polycentricity import (
+from yrdnet.core.errors import DataError
+from yrdnet.core.params import MetricParams
+from yrdnet.metrics.equity import coefficient_of_variation, gini
+from yrdnet.metrics.polycentricity import (
     core_subcentre_linkage,
     entropy,
     functional_sensitivity,

@@ -14,9 +14,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet._assemble import Assembly
-from yrdnet.analysis import STEPS
-from yrdnet.indicators import (
+from yrdnet.analysis.indicators import (
     ATTRIBUTES,
     PLACEHOLDER_WORDS,
     REGISTRY,
@@ -26,7 +24,9 @@ from yrdnet.indicators import (
     region_meta,
     words,
 )
-from yrdnet.results import ScenarioResult
+from yrdnet.analysis.pipeline import STEPS
+from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.steps import Assembly
 
 SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*\Z")
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.cli import main
+from yrdnet.cli.commands import main
 
 
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")

@@ -10,7 +10,7 @@ import pytest
 
 import yrdnet
 from yrdnet import UnreachableWarning
-from yrdnet.convert import compile_graph
+from yrdnet.routing.compile import compile_graph
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import yrdnet
 from yrdnet import DataError
-from yrdnet.services import (
+from yrdnet.network.services import (
     SERVICE_COLUMNS,
     Segment,
     default_services,

@@ -1,4 +1,4 @@
-"""Tests of yrdnet.structure: hand-computed cases, error paths and properties."""
+"""Tests of yrdnet.metrics.structure: hand-computed cases, error paths and properties."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yrdnet._errors import DataError
-from yrdnet.params import MetricParams, StructureWeights
-from yrdnet.structure import (
+from yrdnet.core.errors import DataError
+from yrdnet.core.params import MetricParams, StructureWeights
+from yrdnet.metrics.structure import (
     COMPONENTS,
     structure_components,
     structure_index,

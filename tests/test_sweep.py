@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yrdnet.analysis import analyze
-from yrdnet.composite import composite_index
-from yrdnet.convert import MODES
-from yrdnet.datasets import data_folder
-from yrdnet.routing import travel_times
-from yrdnet.scenario import Scenario, build_graph, load_scenario
-from yrdnet.sweep import HEADLINE, available_indicators, candidate_projects, package_scenario, sweep
+from yrdnet.analysis.composite import composite_index
+from yrdnet.analysis.pipeline import analyze
+from yrdnet.plans.sweep import HEADLINE, available_indicators, candidate_projects, package_scenario, sweep
+from yrdnet.region.datasets import data_folder
+from yrdnet.routing.compile import MODES
+from yrdnet.routing.matrices import travel_times
+from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 SCENARIOS = ["north_yangtze_hsr", "baseline_2010"]  # incremental on baseline_2025; full (base "baseline")
 KEYS = ["composite_index", "mean_watt_pop_rail", "uci", "dominance_core", "core_link_attainment"]
@@ -191,7 +191,7 @@ def test_progress_off_prints_nothing(capsys: pytest.CaptureFixture[str], monkeyp
 
 
 def test_the_module_is_callable() -> None:
-    import yrdnet.sweep as module
+    import yrdnet.plans.sweep as module
 
     t = module(["no_such_scenario_here"], indicators=["uci"], progress=False)  # type: ignore[operator]
     assert list(t["status"]) == ["failed"] and "unknown scenario" in t["error"].iloc[0]
@@ -200,7 +200,7 @@ def test_the_module_is_callable() -> None:
 
 def test_prepared_base_is_kept_across_sweeps_until_cleared() -> None:
     from yrdnet import _sweep_eval as ev
-    from yrdnet.sweep import clear_cache
+    from yrdnet.plans.sweep import clear_cache
 
     first = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)
     n = ev.CACHE.builds

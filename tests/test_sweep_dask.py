@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from yrdnet.scenario import Scenario, load_scenario
-from yrdnet.sweep import local_cluster, package_scenario, sweep
+from yrdnet.plans.sweep import local_cluster, package_scenario, sweep
+from yrdnet.scenarios.scenario import Scenario, load_scenario
 
 pytest.importorskip("distributed")
 
@@ -34,7 +34,7 @@ def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     with local_cluster(2) as client:
         remote = sweep(items, client=client, progress=False)
         # the base state (graph + all-node distances) was built at most once in each worker process
-        builds = client.run(lambda: __import__("yrdnet._sweep_eval", fromlist=["x"]).CACHE.builds)
+        builds = client.run(lambda: __import__("yrdnet.plans.sweep_eval", fromlist=["x"]).CACHE.builds)
         # a scheduler address: the sweep opens its own client and closes it (one cluster for both
         # checks, so pytest-xdist does not start two)
         address = client.cluster.scheduler_address

@@ -10,8 +10,8 @@ import pytest
 
 import yrdnet
 from yrdnet import DataError
-from yrdnet.cli import main
-from yrdnet.targets import city_station_times, evaluate_targets, load_targets
+from yrdnet.analysis.targets import city_station_times, evaluate_targets, load_targets
+from yrdnet.cli.commands import main
 
 
 def _m(values: list[list[float]], ids: list[int]) -> pd.DataFrame:

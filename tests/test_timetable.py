@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 
 from yrdnet import DataError
-from yrdnet.datasets import data_folder
+from yrdnet.region.datasets import data_folder
 from yrdnet.testing import tiny_feed
-from yrdnet.timetable import Timetable, TimetableParams, earliest_arrival, pair_table, read_gtfs
+from yrdnet.timetable.connection_scan import Timetable, TimetableParams, earliest_arrival, pair_table, read_gtfs
 
 H = 3600.0
 SHIPPED = data_folder() / "gtfs_yrd_2016.zip"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from yrdnet.uncertainty import CHOICES, conclusion_robustness
+from yrdnet.plans.metric_choices import CHOICES, conclusion_robustness
 
 
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")

@@ -36,7 +36,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.routing import UnreachableWarning
+from yrdnet.routing.matrices import UnreachableWarning
 
 TOL = 0.25
 ISSUE_BAR = 0.70  # issue 10: >= 70 % within ±25 % -- not met, see the module docstring

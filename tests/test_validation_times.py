@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.routing import UnreachableWarning
-from yrdnet.timetable import pair_table, read_gtfs
+from yrdnet.routing.matrices import UnreachableWarning
+from yrdnet.timetable.connection_scan import pair_table, read_gtfs
 
 DATA = Path(__file__).parent / "data" / "validation_times.csv"
 TOL = 0.20

@@ -1,4 +1,4 @@
-"""Tests of yrdnet.webmap: one HTML file with toggleable layers, built offline."""
+"""Tests of yrdnet.viz.webmap: one HTML file with toggleable layers, built offline."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import yrdnet
-from yrdnet.boundaries import load_boundaries
+from yrdnet.region.boundaries import load_boundaries
 from yrdnet.testing import mock_graph
-from yrdnet.webmap import LAYER_NAMES, interactive_map
+from yrdnet.viz.webmap import LAYER_NAMES, interactive_map
 
 CODES = [310000, 320100, 320500, 330100, 330200, 330900, 340100]
 

@@ -11,10 +11,10 @@ import pytest
 
 import yrdnet
 from yrdnet import cli
-from yrdnet._errors import DataError
-from yrdnet.routing import UnreachableWarning
+from yrdnet.core.errors import DataError
+from yrdnet.region.zones import census_year, load_zones, zones_from_gdf
+from yrdnet.routing.matrices import UnreachableWarning
 from yrdnet.testing import assert_graph_contract
-from yrdnet.zones import census_year, load_zones, zones_from_gdf
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import derive_services as ds  # noqa: E402
 
 import yrdnet  # noqa: E402
-from yrdnet.services import _major, _stop_positions, segment_table  # noqa: E402
+from yrdnet.network.services import _major, _stop_positions, segment_table  # noqa: E402
 
 
 def _seconds(hms: pd.Series) -> np.ndarray:
@@ -248,8 +248,8 @@ def fit_wait_cap(caps: tuple[float, ...] = (19, 30, 45, 60, 70, 80, 90, 100, 120
     direct 2016 train on the curated network and a same-day journey from at least 90 % of
     the window. The cap with the smallest median |error| is chosen (ties: the smaller).
     """
-    from yrdnet.routing import node_distances
-    from yrdnet.timetable import pair_table, read_gtfs
+    from yrdnet.routing.matrices import node_distances
+    from yrdnet.timetable.connection_scan import pair_table, read_gtfs
 
     pt = pair_table(read_gtfs())
     direct = set()

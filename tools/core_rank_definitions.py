@@ -39,11 +39,11 @@ import numpy as np
 import pandas as pd
 
 from yrdnet import accessibility as acc
-from yrdnet._assemble import CORE, self_times
-from yrdnet._geo import area_km2
-from yrdnet.analysis import TIMELINE, analyze
-from yrdnet.params import MetricParams
-from yrdnet.zones import load_zones
+from yrdnet.analysis.pipeline import TIMELINE, analyze
+from yrdnet.analysis.steps import CORE, self_times
+from yrdnet.core.geodesy import area_km2
+from yrdnet.core.params import MetricParams
+from yrdnet.region.zones import load_zones
 
 POT = "pot_exp_pop_multimodal"
 

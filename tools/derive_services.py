@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import yrdnet  # noqa: E402
-from yrdnet._geo import haversine_km  # noqa: E402
-from yrdnet.io import write_csv  # noqa: E402
-from yrdnet.services import SERVICE_COLUMNS, segment_table  # noqa: E402
+from yrdnet.core.geodesy import haversine_km  # noqa: E402
+from yrdnet.core.io import write_csv  # noqa: E402
+from yrdnet.network.services import SERVICE_COLUMNS, segment_table  # noqa: E402
 
 FEED_YEAR = 2016
 
@@ -156,7 +156,7 @@ def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tup
 
 
 def write_atomic(df: pd.DataFrame, out: Path) -> None:
-    """Write the table as CSV atomically (``yrdnet.io.write_csv``)."""
+    """Write the table as CSV atomically (``yrdnet.core.io.write_csv``)."""
     write_csv(out, df, index=False, lineterminator="\n")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yrdnet.indicators import to_markdown
-from yrdnet.io import write_text
+from yrdnet.analysis.indicators import to_markdown
+from yrdnet.core.io import write_text
 
 if __name__ == "__main__":
     out = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"

@@ -27,12 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from yrdnet._geo import haversine_km
-from yrdnet.datasets import load_lines, load_stations
-from yrdnet.io import write_csv
-from yrdnet.params import TravelTimeModel
-from yrdnet.scenario import load_scenario
-from yrdnet.sweep import candidate_projects
+from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.io import write_csv
+from yrdnet.core.params import TravelTimeModel
+from yrdnet.plans.sweep import candidate_projects
+from yrdnet.region.datasets import load_lines, load_stations
+from yrdnet.scenarios.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,9 @@ import time
 import warnings
 from pathlib import Path
 
-from yrdnet.best_plan import best_plan
-from yrdnet.model_uncertainty import uncertainty
-from yrdnet.plan_plots import plot_plan, plot_sensitivity
+from yrdnet.plans.best_plan import best_plan
+from yrdnet.plans.uncertainty import uncertainty
+from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
 
 
 def main() -> None:

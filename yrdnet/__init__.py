@@ -9,97 +9,93 @@ The flat public API. Build a scenario's multimodal graph, route it, and analyse 
     yrdnet.compare("baseline_2025", "plan_2035")
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("yrdnet")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
-from . import airports as airports
-from . import best_plan as best_plan  # callable: yrdnet.best_plan(candidates, budget, ...)
-from . import composite as composite
-from . import datasets as datasets
-from . import gtfs as gtfs
-from . import hierarchy as hierarchy
-from . import hinterland as hinterland
-from . import indicators as indicators
-from . import model_uncertainty as model_uncertainty
-from . import osm as osm
-from . import params as params
-from . import plan_plots as plan_plots
-from . import services as services
-from . import sweep as sweep  # callable: yrdnet.sweep(scenarios, ...)
-from . import timetable as timetable
-from . import uncertainty as uncertainty  # callable: yrdnet.uncertainty(scenarios, params=..., n=...)
-from . import zones as zones
-from ._errors import DataError as DataError
-from ._errors import DataWarning as DataWarning
-from ._errors import GraphContractError as GraphContractError
-from ._errors import NotIncrementalError as NotIncrementalError
-from ._errors import OutputError as OutputError
-from ._errors import ScenarioError as ScenarioError
-from ._errors import YrdnetError as YrdnetError
-from ._incremental_base import IncrementalBase as IncrementalBase
-from .analysis import analyze as analyze
-from .analysis import timeline as timeline
-from .best_plan import PlanResult as PlanResult
-from .best_plan import load_costs as load_costs
-from .compare import compare as compare
-from .composite import composite_index as composite_index
-from .convert import compile_graph as compile_graph
-from .convert import graph_to_gdfs as graph_to_gdfs
-from .datasets import available as available
-from .datasets import get_path as get_path
-from .datasets import load_cities as load_cities
-from .datasets import load_highways as load_highways
-from .datasets import load_lines as load_lines
-from .datasets import load_metros as load_metros
-from .datasets import load_stations as load_stations
-from .datasets import metro_members as metro_members
-from .graph import graph_from_tables as graph_from_tables
-from .gtfs import Timetable as Timetable
-from .gtfs import read_gtfs as read_gtfs
-from .incremental import scenario_travel_times as scenario_travel_times
-from .incremental import travel_times_incremental as travel_times_incremental
-from .incremental import update_zone_distances as update_zone_distances
-from .indicators import key_from_words as key_from_words
-from .indicators import words as words
-from .model_uncertainty import ModelRanges as ModelRanges
-from .model_uncertainty import UncertaintyResult as UncertaintyResult
-from .osm import graph_from_pbf as graph_from_pbf
-from .osm import graph_from_xml as graph_from_xml
-from .params import MetricParams as MetricParams
-from .params import StructureWeights as StructureWeights
-from .params import TravelTimeModel as TravelTimeModel
-from .plan_plots import plot_plan as plot_plan
-from .plan_plots import plot_sensitivity as plot_sensitivity
-from .results import Comparison as Comparison
-from .results import ScenarioResult as ScenarioResult
-from .routing import UnreachableWarning as UnreachableWarning
-from .routing import station_times as station_times
-from .routing import travel_times as travel_times
-from .routing import trip_breakdown as trip_breakdown
-from .scenario import Scenario as Scenario
-from .scenario import build_graph as build_graph
-from .scenario import list_scenarios as list_scenarios
-from .scenario import load_scenario as load_scenario
-from .services import load_services as load_services
-from .settings import settings as settings
-from .sweep import candidate_projects as candidate_projects
-from .sweep import local_cluster as local_cluster
-from .sweep import package_scenario as package_scenario
-from .targets import load_targets as load_targets
-from .targets import target_timeline as target_timeline
-from .targets import targets as targets
-from .timetable import TimetableParams as TimetableParams
-from .timetable import earliest_arrival as earliest_arrival
-from .timetable import pair_table as pair_table
-from .zones import Zones as Zones
-from .zones import load_zones as load_zones
-from .zones import zones_from_gdf as zones_from_gdf
+from yrdnet import _compat
+from yrdnet import timetable as timetable
+from yrdnet._version import __version__ as __version__
+from yrdnet.analysis import composite as composite
+from yrdnet.analysis import indicators as indicators
+from yrdnet.analysis.compare import compare as compare
+from yrdnet.analysis.composite import composite_index as composite_index
+from yrdnet.analysis.indicators import key_from_words as key_from_words
+from yrdnet.analysis.indicators import words as words
+from yrdnet.analysis.pipeline import analyze as analyze
+from yrdnet.analysis.pipeline import timeline as timeline
+from yrdnet.analysis.results import Comparison as Comparison
+from yrdnet.analysis.results import ScenarioResult as ScenarioResult
+from yrdnet.analysis.targets import load_targets as load_targets
+from yrdnet.analysis.targets import target_timeline as target_timeline
+from yrdnet.analysis.targets import targets as targets
+from yrdnet.core import params as params
+from yrdnet.core.errors import DataError as DataError
+from yrdnet.core.errors import DataWarning as DataWarning
+from yrdnet.core.errors import GraphContractError as GraphContractError
+from yrdnet.core.errors import NotIncrementalError as NotIncrementalError
+from yrdnet.core.errors import OutputError as OutputError
+from yrdnet.core.errors import ScenarioError as ScenarioError
+from yrdnet.core.errors import YrdnetError as YrdnetError
+from yrdnet.core.params import MetricParams as MetricParams
+from yrdnet.core.params import StructureWeights as StructureWeights
+from yrdnet.core.params import TravelTimeModel as TravelTimeModel
+from yrdnet.core.settings import settings as settings
+from yrdnet.metrics import airports as airports
+from yrdnet.metrics import hierarchy as hierarchy
+from yrdnet.metrics import hinterland as hinterland
+from yrdnet.network import osm as osm
+from yrdnet.network import services as services
+from yrdnet.network.graph import graph_from_tables as graph_from_tables
+from yrdnet.network.osm import graph_from_pbf as graph_from_pbf
+from yrdnet.network.osm import graph_from_xml as graph_from_xml
+from yrdnet.network.services import load_services as load_services
+from yrdnet.plans import best_plan as best_plan
+from yrdnet.plans import sweep as sweep
+from yrdnet.plans import uncertainty as model_uncertainty
+from yrdnet.plans import uncertainty as uncertainty
+from yrdnet.plans.best_plan import PlanResult as PlanResult
+from yrdnet.plans.best_plan import load_costs as load_costs
+from yrdnet.plans.sweep import candidate_projects as candidate_projects
+from yrdnet.plans.sweep import local_cluster as local_cluster
+from yrdnet.plans.sweep import package_scenario as package_scenario
+from yrdnet.plans.uncertainty import ModelRanges as ModelRanges
+from yrdnet.plans.uncertainty import UncertaintyResult as UncertaintyResult
+from yrdnet.region import datasets as datasets
+from yrdnet.region import zones as zones
+from yrdnet.region.datasets import available as available
+from yrdnet.region.datasets import get_path as get_path
+from yrdnet.region.datasets import load_cities as load_cities
+from yrdnet.region.datasets import load_highways as load_highways
+from yrdnet.region.datasets import load_lines as load_lines
+from yrdnet.region.datasets import load_metros as load_metros
+from yrdnet.region.datasets import load_stations as load_stations
+from yrdnet.region.datasets import metro_members as metro_members
+from yrdnet.region.zones import Zones as Zones
+from yrdnet.region.zones import load_zones as load_zones
+from yrdnet.region.zones import zones_from_gdf as zones_from_gdf
+from yrdnet.routing.compile import compile_graph as compile_graph
+from yrdnet.routing.compile import graph_to_gdfs as graph_to_gdfs
+from yrdnet.routing.incremental import travel_times_incremental as travel_times_incremental
+from yrdnet.routing.incremental import update_zone_distances as update_zone_distances
+from yrdnet.routing.matrices import UnreachableWarning as UnreachableWarning
+from yrdnet.routing.matrices import station_times as station_times
+from yrdnet.routing.matrices import travel_times as travel_times
+from yrdnet.routing.matrices import trip_breakdown as trip_breakdown
+from yrdnet.scenarios.incremental import scenario_travel_times as scenario_travel_times
+from yrdnet.scenarios.prepared_base import IncrementalBase as IncrementalBase
+from yrdnet.scenarios.scenario import Scenario as Scenario
+from yrdnet.scenarios.scenario import build_graph as build_graph
+from yrdnet.scenarios.scenario import list_scenarios as list_scenarios
+from yrdnet.scenarios.scenario import load_scenario as load_scenario
+from yrdnet.timetable import gtfs as gtfs
+from yrdnet.timetable.connection_scan import TimetableParams as TimetableParams
+from yrdnet.timetable.connection_scan import earliest_arrival as earliest_arrival
+from yrdnet.timetable.connection_scan import pair_table as pair_table
+from yrdnet.timetable.gtfs import Timetable as Timetable
+from yrdnet.timetable.gtfs import read_gtfs as read_gtfs
+from yrdnet.viz import plan_charts as plan_plots
+from yrdnet.viz.plan_charts import plot_plan as plot_plan
+from yrdnet.viz.plan_charts import plot_sensitivity as plot_sensitivity
 
 graph_from_curated = build_graph
+_compat.install(__name__)
 
 __all__ = [
     "Comparison",

@@ -1,5 +1,5 @@
 """``python -m yrdnet``: the command line."""
 
-from yrdnet.cli import main
+from yrdnet.cli.commands import main
 
 raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""The town-country and hierarchy steps of :func:`yrdnet.analyze`, the city table, convergence.
+
+Private (see :mod:`yrdnet.analysis.steps`): :func:`town_country` gives the airport,
+hinterland and town-country rows over the zones in scope; :func:`hierarchy` builds the
+city table (:func:`aggregate_to_cities` at county or custom level) and the hierarchy
+rows; :func:`convergence` is the timeline's Janelle row.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.steps import CORE, POTENTIAL, SUBCENTRES, Assembly
+from yrdnet.core.keys import key
+from yrdnet.metrics import accessibility as acc
+from yrdnet.metrics import equity as eq
+from yrdnet.metrics import hierarchy as hier
+from yrdnet.metrics import hinterland as hl
+from yrdnet.metrics import integration as integ
+from yrdnet.region.datasets import load_metros
+from yrdnet.region.zones import load_zones
+
+__all__ = ["aggregate_to_cities", "convergence", "hierarchy", "town_country"]
+
+_CENTRE_NAMES = ("shanghai", "nanjing", "hangzhou", "hefei")
+#: Non-measure columns of a zone table, not averaged when zones are aggregated to cities.
+_ZONE_ATTRS = ("city", "lon", "lat", "population", "gdp", "urban", "rural", "population_2010", "label", "central_area")
+
+
+def town_country(a: Assembly) -> dict[str, float]:
+    """Airport, core-hinterland and town-country rows over the zones in scope."""
+    rows: dict[str, float] = {}
+    table, T, pop = a.table, a.T, a.pop
+    for col in ("time_to_airport_min", "time_to_international_hub_min"):
+        v = table[col].astype(float)
+        ok = np.isfinite(v)
+        rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok])
+    centres = {n: z for n, z in zip(_CENTRE_NAMES, (a.core, *a.subcentres), strict=False) if z in T.index}
+    for name, r in hl.hinterland_coverage(T, pop, centres).iterrows():
+        for t in (60, 120):
+            rows[f"population_within_{t}min_of_{name}"] = float(r[f"population_within_{t}min"])
+    pot = table[POTENTIAL].astype(float)
+    groups = table["metros"].astype(str).str.split(";").str[0].replace("", "outside")
+    th = eq.theil(pot.to_numpy(), groups.to_numpy())
+    for part in ("within", "between"):
+        rows[f"theil_potential_{part}_metros"] = float(th[part])
+    urban = table["kind"].isin(hl.URBAN_KINDS) if "kind" in table.columns else None
+    if urban is not None and urban.any() and not urban.all():
+        kinds = urban.map({True: "district", False: "county"})
+        rows["theil_potential_between_districts_counties"] = float(
+            eq.theil(pot.to_numpy(), kinds.to_numpy())["between"]
+        )
+        rows["potential_ratio_districts_to_counties"] = float(hl.town_country_gap(pot, table["kind"], pop)["ratio"])
+        w = table[key("watt", "multimodal", pop=None)].astype(float)
+        if np.isfinite(w).all():
+            gw = hl.town_country_gap(w, table["kind"], pop)
+            rows["watt_difference_counties_minus_districts_min"] = -float(gw["difference"])
+        if {"urban", "rural"} <= set(table.columns):
+            ur = hl.urban_rural_gap(pot, table["urban"], table["rural"])
+            rows["potential_ratio_urban_to_rural"] = float(ur["ratio"])
+    return rows
+
+
+def hierarchy(a: Assembly) -> dict[str, float]:
+    """The city table (``tables["cities"]``, zone table ``tables["zones"]``) and the hierarchy rows.
+
+    At city level the city table is the zone table; otherwise the zones aggregated to
+    their cities (:func:`aggregate_to_cities`) with the sampled city betweenness. The
+    hierarchy columns (dominance, train strength, demand betweenness) are added to it.
+    """
+    if a.level == "city":
+        city_table, a.tables["zones"] = a.table, pd.DataFrame()
+    else:
+        a.tables["zones"] = a.table
+        city_table = aggregate_to_cities(a.table, a.cities, a.metros, extra=a.city_btw)
+    a.tables["cities"] = city_table
+    if CORE not in city_table.index or len(a.ids) < 2:
+        return {}
+    pop = a.pop
+    F = a.flows
+    city_of = a.zt.loc[a.ids, "city"] if a.level != "city" else pd.Series(a.ids, index=a.ids)
+    Fc = hier.city_flows(F, city_of)
+    cpop = pop.groupby(city_of.to_numpy()).sum()
+    no_self = acc.potential_accessibility(a.T, pop, decay="exp", params=a.p, self_potential=False)
+    no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
+    dom = hier.dominance_index(Fc)
+    ts = hier.train_strength(a.G).reindex(city_table.index).fillna(0.0)
+    city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
+    city_table["train_strength"] = ts["train_strength"].to_numpy(float)
+    city_table["train_degree"] = ts["train_degree"].to_numpy(float)
+    gb = None
+    if a.centrality:
+        gb = hier.gravity_betweenness(a.G, F).reindex(city_table.index).fillna(0.0)
+        city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
+    metro_cores = [int(c) for c in a.metros["core_adcode"].unique() if int(c) in Fc.index]
+    cp = hl.core_periphery_coefficient(Fc, metro_cores) if len(Fc) - len(metro_cores) >= 2 else np.nan
+    rows = {"core_periphery_coefficient": cp}
+    rows |= hier.hierarchy_indicators(
+        flows=Fc,
+        population=cpop,
+        potential=city_table[POTENTIAL],
+        potential_no_self=no_self_city,
+        core=CORE,
+        subcentres=SUBCENTRES,
+        strength=city_table["train_strength"],
+        gravity_btw=gb,
+        top_n=a.p.top_n,
+    )
+    return rows
+
+
+def aggregate_to_cities(
+    zones: pd.DataFrame,
+    cities: pd.DataFrame,
+    metros: pd.DataFrame,
+    *,
+    extra: dict[str, pd.Series] | None = None,
+) -> gpd.GeoDataFrame:
+    r"""Zone measures aggregated to their parent cities, weighted by population.
+
+    .. math:: x_c = \frac{\sum_{i \in c} P_i x_i}{\sum_{i \in c} P_i}
+
+    over the zones :math:`i` of city :math:`c` with a non-missing value (an unreachable
+    zone's ``inf`` stays ``inf``). ``population`` and ``gdp`` are summed.
+
+    Parameters
+    ----------
+    zones
+        A zone table with ``city``, ``population`` and numeric measure columns.
+    cities
+        :func:`yrdnet.load_cities` (names, centre, central_area, geometry).
+    metros
+        :func:`yrdnet.load_metros` (for the ``metros`` column).
+    extra
+        City-level series to add as columns (e.g. city group betweenness).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per city with zones (index adcode), the columns of ``cities`` then the
+        averaged measures, ``n_zones`` and ``metros``; city-centre points, EPSG:4326.
+    """
+    num = [
+        c
+        for c in zones.columns
+        if c not in _ZONE_ATTRS and c != "geometry" and pd.api.types.is_numeric_dtype(zones[c])
+        and not pd.api.types.is_bool_dtype(zones[c])
+    ]  # fmt: skip
+    w = zones["population"].astype(float).to_numpy()
+    city = zones["city"].astype(int).to_numpy()
+    order = sorted(set(city.tolist()))
+    out: dict[str, list[float]] = {c: [] for c in num}
+    values = {col: zones[col].to_numpy(float) for col in num}  # once per column, not per city
+    for c in order:
+        sel = city == c
+        for col in num:
+            x = values[col][sel]
+            ok = ~np.isnan(x)
+            if not ok.any():
+                out[col].append(np.nan)
+            elif np.isinf(x[ok]).any():
+                out[col].append(float(np.inf) if (x[ok] > 0).any() else float(-np.inf))
+            else:
+                out[col].append(float(np.average(x[ok], weights=w[sel][ok])))
+    idx = pd.Index(order, name="adcode")
+    agg = pd.DataFrame(out, index=idx)
+    base = cities.loc[order].copy()
+    base["population"] = zones.groupby("city")["population"].sum().reindex(order).to_numpy()
+    base["gdp"] = zones.groupby("city")["gdp"].sum().reindex(order).to_numpy()
+    table = base.join(agg)
+    for name, series in (extra or {}).items():
+        table[name] = series.reindex(idx).to_numpy(float)
+    table["n_zones"] = pd.Series(city).value_counts().reindex(order).to_numpy()
+    members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
+    table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
+    return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+
+
+def _core_member_pairs(res: ScenarioResult) -> tuple[list[tuple[int, int]], list[float]]:
+    """Core-member zone pairs of the current metros and the members' population."""
+    metros = load_metros()
+    if res.level == "city":
+        members = {cast(str, m): [int(x) for x in v] for m, v in metros["members"].items()}
+        cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
+    elif res.level == "county":
+        members, cores = load_zones("county").metro_members(metros)
+    else:
+        return [], []
+    ids = set(res.od["multimodal"].index)
+    z = res.zones if res.zones is not None else res.cities
+    pairs = [(cores[m], j) for m, js in members.items() for j in js if j != cores[m] and j in ids and cores[m] in ids]
+    w = [float(z["population"].get(j, 0.0)) if j in z.index else 0.0 for _, j in pairs]
+    return pairs, w
+
+
+def convergence(base: ScenarioResult, res: ScenarioResult) -> float:
+    """Janelle's rate from ``base`` to ``res`` over core-member pairs (multimodal), min/year."""
+    if res.year <= base.year:
+        return 0.0 if res is base or res.year == base.year else float("nan")
+    pairs, w = _core_member_pairs(res)
+    if not pairs or sum(w) <= 0:
+        return float("nan")
+    return integ.time_space_convergence(
+        base.od["multimodal"], res.od["multimodal"], res.year - base.year, pairs, weights=w
+    )

@@ -1,0 +1,360 @@
+"""The indicator registry: every result column and region row declared once.
+
+Each :class:`Indicator` names a key (a pattern whose ``{mode}``, ``{size}``, ``{t}``,
+``{centre}``, ``{part}``, ``{k}``, ``{mass}`` and ``{pillar}`` placeholders expand to
+the values listed in :data:`PLACEHOLDERS`), its group, unit, scale (``zone``/``city``
+columns, ``metro`` columns of ``.metros``, ``region`` rows), a label in words for maps
+and reports, a description, its reference, the function computing it, its name in words
+and the assembly step of :func:`yrdnet.analyze` that produces it.
+
+Two names per indicator
+-----------------------
+The **key** (``pot_exp_pop_multimodal``, ``watt_pop_rail``) is compact and stable: result
+tables, maps, comparisons, timelines, the composite and the targets use it, and scripts
+written against it keep working. The **name in words** (``potential_accessibility_multimodal``,
+``weighted_average_travel_time_rail``) follows one rule for zone and city columns, metro
+columns and region rows alike: the entry's ``words`` pattern with each placeholder
+replaced by its value in words (:data:`PLACEHOLDER_WORDS`, otherwise the value itself).
+:func:`words` and :func:`key_from_words` translate one into the other (the mapping is
+one to one; a key declared at two scales has one name), and
+:meth:`yrdnet.ScenarioResult.readable` renames a result table.
+
+:func:`lookup` finds the entry of a concrete key, :func:`label` gives the words and unit
+for a legend, :func:`dictionary` the table ``columns.csv`` a result folder carries, and
+:func:`to_markdown` renders ``docs/indicators.md`` (``tools/make_indicator_docs.py``; a
+test keeps it up to date). A test also checks that every region row and measure column
+that :func:`yrdnet.analyze` produces is declared here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from functools import cache
+
+import pandas as pd
+
+from yrdnet.analysis.registry import REGISTRY, Indicator
+
+__all__ = [
+    "ATTRIBUTES",
+    "PLACEHOLDERS",
+    "PLACEHOLDER_WORDS",
+    "REGISTRY",
+    "Indicator",
+    "concrete_keys",
+    "dictionary",
+    "key_from_words",
+    "label",
+    "lookup",
+    "readable",
+    "region_meta",
+    "registry_table",
+    "to_markdown",
+    "words",
+]
+
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "mode": ("multimodal", "rail", "road"),
+    "size": ("population", "gdp", "potential", "betweenness"),
+    "t": ("60", "120", "180"),
+    "centre": ("shanghai", "nanjing", "hangzhou", "hefei"),
+    "part": ("within", "between"),
+    "k": ("s2", "s4", "s11"),
+    "mass": ("pop", "gdp"),
+    "pillar": ("core_hierarchy", "metro_integration", "intercity_linkage", "core_hinterland_equity"),
+}
+
+#: Placeholder values in a name in words, where the key's value is an abbreviation.
+PLACEHOLDER_WORDS: dict[str, dict[str, str]] = {
+    "mass": {"pop": "population"},
+    "size": {"potential": "potential_accessibility"},
+}
+
+#: Placeholder values in labels and descriptions (text for a reader).
+_PLACEHOLDER_TEXT: dict[str, dict[str, str]] = {
+    "mass": {"pop": "population", "gdp": "GDP"},
+    "size": {"gdp": "GDP", "potential": "potential accessibility"},
+    "centre": {c: c.title() for c in PLACEHOLDERS["centre"]},
+    "k": {"s2": "S2", "s4": "S4", "s11": "S11"},
+}
+
+#: Columns of the result tables that are attributes of a zone, city or metro, not
+#: measures: ``name -> (unit, description)``. Their names are already words.
+ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "name_zh": ("", "name in Chinese"),
+    "name_en": ("", "name in English"),
+    "province": ("", "province or provincial-level city"),
+    "lon": ("degrees", "longitude of the centre or seat (WGS 84)"),
+    "lat": ("degrees", "latitude of the centre or seat (WGS 84)"),
+    "population": ("persons", "population (the masses of the analysis; data/cities.csv or the zone table)"),
+    "gdp": ("CNY 100 million", "gross domestic product (data/cities.csv or the zone table)"),
+    "central_area": ("", "in the 27-city central area of the 2019 YRD Integration Outline"),
+    "source": ("", "source of the city row (data/cities.csv)"),
+    "metros": ("", "metropolitan areas the zone belongs to, separated by ';'"),
+    "city": ("", "adcode of the parent city"),
+    "kind": ("", "district, county-level city or county"),
+    "population_2010": ("persons", "2010 census population"),
+    "urban": ("persons", "urban population (2020 census)"),
+    "rural": ("persons", "rural population (2020 census)"),
+    "label": ("", "short label for maps"),
+    "n_zones": ("zones", "zones aggregated into the city"),
+    "core": ("", "adcode of the metropolitan core zone"),
+}
+
+#: Scale groups: zone and city columns share one table layout.
+_SCALES = {"zone": ("zone", "city"), "city": ("zone", "city"), "metro": ("metro",), "region": ("region",)}
+
+
+def _pattern(key: str) -> re.Pattern[str]:
+    out = re.escape(key)
+    for name, values in PLACEHOLDERS.items():
+        out = out.replace(re.escape("{" + name + "}"), "(?P<" + name + ">" + "|".join(map(re.escape, values)) + ")")
+    return re.compile(out + r"\Z")
+
+
+@cache
+def _compiled() -> tuple[tuple[re.Pattern[str], Indicator], ...]:
+    return tuple((_pattern(i.key), i) for i in REGISTRY)
+
+
+def lookup(key: str, scale: str | None = None) -> tuple[Indicator, dict[str, str]] | None:
+    """The registry entry of a concrete key and its placeholder values, or ``None``.
+
+    Parameters
+    ----------
+    key
+        A concrete key (``"watt_pop_rail"``).
+    scale
+        ``"zone"`` or ``"city"`` (a column of ``.cities`` / ``.zones``), ``"metro"``
+        or ``"region"``: the entry declared at that scale; ``None`` takes the first
+        entry whatever its scale (a few keys, such as ``reachable_share_pop_rail``, are
+        both a zone column and a region row).
+
+    Examples
+    --------
+    >>> ind, vals = lookup("watt_pop_rail")
+    >>> ind.unit, vals["mode"]
+    ('min', 'rail')
+    """
+    scales = _SCALES.get(scale, ()) if scale is not None else None
+    if scale is not None and not scales:
+        msg = f"unknown scale {scale!r}; expected one of {list(_SCALES)}"
+        raise ValueError(msg)
+    for pat, ind in _compiled():
+        if scales is not None and ind.scale not in scales:
+            continue
+        m = pat.match(key)
+        if m:
+            return ind, {k: v for k, v in m.groupdict().items() if v is not None}
+    return None
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _fill(text: str, vals: dict[str, str], table: dict[str, dict[str, str]]) -> str:
+    """``text`` with each ``{placeholder}`` replaced by its value (through ``table``)."""
+    return _FIELD.sub(lambda m: table.get(m.group(1), {}).get(vals[m.group(1)], vals[m.group(1)]), text)
+
+
+def label(key: str, *, unit: bool = True) -> str:
+    """Words for a key (for a legend or a table header), with its unit; the key if unknown.
+
+    Examples
+    --------
+    >>> label("pot_exp_pop_rail")
+    'potential accessibility by rail (persons)'
+    """
+    hit = lookup(key)
+    if hit is None:
+        return key
+    ind, vals = hit
+    text = _fill(ind.label, vals, _PLACEHOLDER_TEXT)
+    return f"{text} ({ind.unit})" if unit and ind.unit else text
+
+
+def region_meta(key: str) -> tuple[Indicator, str]:
+    """The region-scale entry of a region row and its description with the placeholders filled.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not declared as a region row.
+    """
+    hit = lookup(key, "region")
+    if hit is None:
+        msg = f"region row {key!r} is not declared in yrdnet.indicators.REGISTRY (scale 'region')"
+        raise ValueError(msg)
+    ind, vals = hit
+    return ind, _fill(ind.description, vals, _PLACEHOLDER_TEXT)
+
+
+def concrete_keys(ind: Indicator) -> list[str]:
+    """Every concrete key of an entry: its pattern expanded over the placeholder values."""
+    names = _FIELD.findall(ind.key)
+    out = []
+    for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
+        vals = dict(zip(names, combo, strict=True))
+        out.append(_fill(ind.key, vals, {}))
+    return out
+
+
+@cache
+def _words_maps() -> tuple[dict[str, str], dict[str, str]]:
+    """Key -> words and words -> key over every concrete key of the registry."""
+    to_words: dict[str, str] = {}
+    to_key: dict[str, str] = {}
+    for ind in REGISTRY:
+        names = _FIELD.findall(ind.key)
+        for combo in itertools.product(*(PLACEHOLDERS[n] for n in names)):
+            vals = dict(zip(names, combo, strict=True))
+            k, w = _fill(ind.key, vals, {}), _fill(ind.words, vals, PLACEHOLDER_WORDS)
+            if to_words.setdefault(k, w) != w or to_key.setdefault(w, k) != k:
+                msg = f"the name in words of {k!r} ({w!r}) is not one to one in the registry"
+                raise ValueError(msg)
+    for a in ATTRIBUTES:
+        to_words.setdefault(a, a)
+        to_key.setdefault(a, a)
+    return to_words, to_key
+
+
+def words(key: str) -> str:
+    """The name in words of a key (attributes such as ``population`` are their own name).
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not declared, naming close matches.
+
+    Examples
+    --------
+    >>> words("pot_exp_pop_multimodal")
+    'potential_accessibility_multimodal'
+    >>> words("gini_pot_exp_pop_multimodal")
+    'gini_of_potential_accessibility_multimodal'
+    """
+    to_words, _ = _words_maps()
+    if key in to_words:
+        return to_words[key]
+    msg = f"{key!r} is not a declared key{_close(key, to_words)}; see docs/indicators.md"
+    raise ValueError(msg)
+
+
+def key_from_words(name: str) -> str:
+    """The key of a name in words (the inverse of :func:`words`; a key is returned as it is).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is neither a declared name in words nor a key.
+
+    Examples
+    --------
+    >>> key_from_words("weighted_average_travel_time_rail")
+    'watt_pop_rail'
+    """
+    to_words, to_key = _words_maps()
+    if name in to_key:
+        return to_key[name]
+    if name in to_words:
+        return name
+    msg = f"{name!r} is neither a name in words nor a key{_close(name, to_key)}; see docs/indicators.md"
+    raise ValueError(msg)
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    hits = difflib.get_close_matches(name, list(known), n=3)
+    return f" (did you mean {', '.join(map(repr, hits))}?)" if hits else ""
+
+
+def readable(df: pd.DataFrame, *, axis: str = "columns") -> pd.DataFrame:
+    """A copy of ``df`` with declared keys renamed to their names in words.
+
+    ``axis="columns"`` renames columns (``.cities``, ``.zones``, ``.metros``),
+    ``axis="index"`` the index (``.region``); names not declared stay as they are.
+    """
+    to_words, _ = _words_maps()
+    if axis == "index":
+        return df.rename(index=lambda k: to_words.get(str(k), k))
+    if axis == "columns":
+        return df.rename(columns=lambda k: to_words.get(str(k), k))
+    msg = f"axis must be 'columns' or 'index', got {axis!r}"
+    raise ValueError(msg)
+
+
+def dictionary(keys: Iterable[str], scale: str) -> pd.DataFrame:
+    """The data dictionary of some columns or rows: key, name in words, label, unit, group, description.
+
+    Parameters
+    ----------
+    keys
+        Column names (``scale`` ``"zone"``, ``"city"`` or ``"metro"``) or region row keys
+        (``"region"``).
+    scale
+        Where the keys come from (see :func:`lookup`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key in order; attributes get group ``attribute``; an undeclared key
+        keeps its key as its name, with empty texts.
+    """
+    rows = []
+    for key in keys:
+        k = str(key)
+        hit = lookup(k, scale)
+        if hit is not None:
+            ind, vals = hit
+            rows.append({"key": k, "name": words(k), "label": _fill(ind.label, vals, _PLACEHOLDER_TEXT),
+                         "unit": ind.unit, "group": ind.group,
+                         "description": _fill(ind.description, vals, _PLACEHOLDER_TEXT)})  # fmt: skip
+        elif k in ATTRIBUTES:
+            unit, desc = ATTRIBUTES[k]
+            rows.append({"key": k, "name": k, "label": k.replace("_", " "), "unit": unit, "group": "attribute",
+                         "description": desc})  # fmt: skip
+        elif k != "geometry":
+            rows.append({"key": k, "name": k, "label": k, "unit": "", "group": "", "description": ""})
+    return pd.DataFrame(rows, columns=["key", "name", "label", "unit", "group", "description"])
+
+
+def registry_table() -> pd.DataFrame:
+    """The registry as a table (one row per declared key pattern)."""
+    return pd.DataFrame([vars(i) for i in REGISTRY])
+
+
+def to_markdown() -> str:
+    """``docs/indicators.md``: every indicator by group, generated from the registry."""
+    out = [
+        "# yrdnet indicators",
+        "",
+        "Generated from `yrdnet.indicators.REGISTRY` by `tools/make_indicator_docs.py`; do not edit.",
+        "Placeholders: " + "; ".join(f"`{{{k}}}` = {', '.join(v)}" for k, v in PLACEHOLDERS.items()) + ".",
+        "",
+        "Each indicator has two names. The **key** (first column) is what result tables, CSV files, maps and",
+        "scripts use; the **name in words** is the same key read aloud, one rule for every scale: the pattern",
+        "with each placeholder replaced by its value ("
+        + "; ".join(f"`{k}` {a} → {b}" for k, m in PLACEHOLDER_WORDS.items() for a, b in m.items())
+        + ", other values as they are). `ScenarioResult.readable()` renames a table to these names,",
+        "`ScenarioResult.index()` accepts either, and every result folder carries `columns.csv`, the",
+        "dictionary of its columns and rows. `step` names the assembly step of `analyze()` that produces",
+        "the indicator (`yrdnet.analysis.pipeline.STEPS`; `timeline` and `composite` rows come from those functions).",
+        "",
+    ]
+    t = registry_table()
+    for group in dict.fromkeys(t["group"]):
+        head = ["key", "name in words", "scale", "step", "unit", "label", "description", "reference", "function"]
+        out += [f"## {group}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for r in t[t["group"] == group].itertuples(index=False):
+            cells = [f"`{r.key}`", f"`{r.words}`", r.scale, r.step, r.unit, r.label, r.description, r.reference,
+                     f"`{r.function}`"]  # fmt: skip
+            out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+        out.append("")
+    out += ["## attributes", "", "Columns that describe a zone, city or metropolitan area rather than measure it.", "",
+            "| column | unit | description |", "| --- | --- | --- |"]  # fmt: skip
+    out += [f"| `{k}` | {u} | {d} |" for k, (u, d) in ATTRIBUTES.items()]
+    out.append("")
+    return "\n".join(out)

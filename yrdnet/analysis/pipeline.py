@@ -1,0 +1,370 @@
+"""``analyze``: from a scenario or a graph to every measure, in a ScenarioResult.
+
+Accessibility, centrality, polycentricity, integration and the structure index of one
+scenario, collected in a :class:`ScenarioResult`.
+
+Conventions
+-----------
+* Masses (population, GDP) are those of ``data/cities.csv`` in every scenario, so a
+  scenario's change is the network's doing alone (Condeço-Melhorado et al. 2017).
+* Accessibility of the cities in scope is measured against destinations in the **whole**
+  YRD (41 cities) to limit boundary effects (Cui et al. 2026); polycentricity and
+  integration use the cities in scope.
+* The three travel modes are ``multimodal`` (best door-to-door by any combination),
+  ``rail`` (rail with urban access) and ``road`` (expressway).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from yrdnet.analysis import city_steps as asc
+from yrdnet.analysis import steps as asm
+from yrdnet.analysis.city_steps import aggregate_to_cities
+from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.steps import CORE, SUBCENTRES, Assembly
+from yrdnet.analysis.targets import _graph_targets
+from yrdnet.core.geodesy import distance_matrix_km
+from yrdnet.core.params import MetricParams, TravelTimeModel
+from yrdnet.network.graph import zones_of
+from yrdnet.region.datasets import close_matches, load_cities, load_metros
+from yrdnet.region.zones import MASSES, Zones, census_year, load_zones, resolve_zones
+from yrdnet.routing.compile import MODES
+from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
+from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
+
+__all__ = ["CORE", "STEPS", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
+
+log = logging.getLogger(__name__)
+
+_SCOPES = ("yrd", "central")
+#: The assembly steps of :func:`analyze`, in order: each returns region rows declared in
+#: the indicator registry with its name as ``step`` (:mod:`yrdnet.analysis.steps`).
+STEPS: tuple[tuple[str, Callable[[Assembly], dict[str, float]]], ...] = (
+    ("polycentricity", asm.polycentricity),
+    ("equity", asm.equity),
+    ("linkage", asm.linkage),
+    ("structure", asm.structure),
+    ("town_country", asc.town_country),
+    ("hierarchy", asc.hierarchy),
+)
+
+#: Default timeline: historical networks and the combined 2035 plan.
+TIMELINE = ("baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035")
+
+
+def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]]) -> list[int]:
+    if scope == "yrd":
+        return list(table.index)
+    if scope == "central":
+        return list(table.index[table["central_area"].astype(bool)])
+    if scope in members:
+        return list(members[scope])
+    valid = [*_SCOPES, *members]
+    msg = f"unknown scope {scope!r}{close_matches(scope, valid)}; expected one of {valid}"
+    raise ValueError(msg)
+
+
+def _resolve_graph(
+    scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph,
+    year: int | None,
+    model: TravelTimeModel | None,
+    zones: Zones | None,
+) -> nx.MultiDiGraph:
+    if isinstance(scenario_or_graph, nx.MultiDiGraph):
+        return scenario_or_graph
+    return build_graph(scenario_or_graph, year, model=model, zones=zones)
+
+
+def _resolve_zones(zones: Zones | str | None, scenario_or_graph: object) -> Zones | None:
+    """The zones to analyse: ``None`` means the city level (today's path, bit for bit)."""
+    if zones is None and isinstance(scenario_or_graph, nx.MultiDiGraph):
+        level = scenario_or_graph.graph.get("zone_level", "city")
+        if level == "custom":
+            msg = "this graph has custom zones: pass the same Zones as analyze(G, zones=...)"
+            raise ValueError(msg)
+        zones = level
+    Z = resolve_zones(zones)
+    return None if Z is None or Z.level == "city" else Z
+
+
+def _zone_setup(
+    Z: Zones | None,
+    cities: pd.DataFrame,
+    metros: pd.DataFrame,
+    masses: str,
+    year: int,
+    notes: list[str],
+) -> tuple[gpd.GeoDataFrame, dict[str, list[int]], dict[str, int], int, tuple[int, ...]]:
+    """Zone table, metro members and cores, core and sub-centre zones."""
+    if masses not in MASSES:
+        msg = f"masses must be one of {list(MASSES)}, got {masses!r}"
+        raise ValueError(msg)
+    if Z is None or Z.level == "city":
+        members = {cast(str, m): list(v) for m, v in metros["members"].items()}
+        cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
+        table = cities
+        if masses != "2020" and census_year(year) != 2020:
+            pop, extra = (Z or load_zones("city")).population(masses, year)
+            notes.extend(extra)
+            table = cities.copy()
+            table["population"] = pop.reindex(cities.index).to_numpy()
+        return table, members, cores, CORE, SUBCENTRES
+    members, cores = Z.metro_members(metros)
+    frame = Z.to_frame(masses=masses, year=year)
+    notes.extend(frame.attrs.get("notes", []))
+    frame.attrs = {}
+    frame["metros"] = Z.metro_labels(metros)
+    table = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+    by_city = Z.core_zones()
+    missing = [c for c in (CORE, *SUBCENTRES) if c not in by_city]
+    if missing:
+        msg = f"these zones cover no centre of the core and sub-centre cities {missing}; use analyze(..., scope=...)"
+        raise ValueError(msg)
+    return table, members, cores, by_city[CORE], tuple(by_city[c] for c in SUBCENTRES)
+
+
+def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFrame]:
+    od = {}
+    for mode in MODES:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UnreachableWarning)
+            od[mode] = travel_times(G, mode)
+        notes.extend(str(w.message) for w in caught if issubclass(w.category, UnreachableWarning))
+    return od
+
+
+def _given_od(G: nx.MultiDiGraph, given: Mapping[str, pd.DataFrame], notes: list[str]) -> dict[str, pd.DataFrame]:
+    """Check precomputed travel times against the graph's zones; note unreachable pairs."""
+    missing = [m for m in MODES if m not in given]
+    if missing:
+        msg = f"travel_times must hold one matrix per mode {list(MODES)}; missing {missing}"
+        raise ValueError(msg)
+    codes = [int(str(z)[5:]) for z in zones_of(G)]  # compile_graph's zone_codes, without compiling
+    od = {}
+    for mode in MODES:
+        T = given[mode]
+        if list(T.index) != codes or list(T.columns) != codes:
+            msg = (
+                f"travel_times[{mode!r}] must be indexed by the graph's {len(codes)} zone codes in order "
+                f"(rows and columns), got a {T.shape[0]} x {T.shape[1]} matrix"
+            )
+            raise ValueError(msg)
+        od[mode] = T
+        note = unreachable_message(T, G, mode)
+        if note:
+            notes.append(note)
+    return od
+
+
+def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str, pd.DataFrame]:
+    """The matrices restricted to (and ordered by) the zones, or a clear error if some are missing."""
+    missing = ids.difference(od["multimodal"].index)
+    if len(missing):
+        msg = (
+            f"the graph lacks {len(missing)} of the {len(ids)} {level} zones (e.g. {list(missing[:3])}): "
+            f"build it with the same zones, build_graph(scenario, zones=...)"
+        )
+        raise ValueError(msg)
+    return {m: T.loc[ids, ids] for m, T in od.items()}
+
+
+def analyze(
+    scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph = "baseline_2025",
+    scope: str = "yrd",
+    *,
+    zones: Zones | str | None = None,
+    masses: str = "2020",
+    year: int | None = None,
+    params: MetricParams | None = None,
+    model: TravelTimeModel | None = None,
+    metro_definition: str | None = None,
+    centrality: bool = True,
+    sensitivity_samples: int = 200,
+    travel_times: Mapping[str, pd.DataFrame] | None = None,
+) -> ScenarioResult:
+    """Analyse one scenario: accessibility, centrality, polycentricity, integration.
+
+    Parameters
+    ----------
+    scenario_or_graph
+        Shipped scenario name, path to a scenario TOML, a :class:`Scenario`, or a graph
+        meeting the yrdnet contract (e.g. from ``build_graph`` or OSM).
+    scope
+        ``"yrd"`` (every zone), ``"central"`` (the zones of the 27-city central area) or
+        a metropolitan area id (``"shanghai"``, ``"nanjing"``, ``"hangzhou"``,
+        ``"hefei"``, ``"suxichang"``, ``"ningbo"``).
+    zones
+        ``"city"`` (41 cities, the default), ``"county"`` (305 districts and counties)
+        or a :class:`yrdnet.Zones`; ``None`` takes the level of a given graph, else the
+        city level. The core and the sub-centres are the zones holding the centres of
+        Shanghai, Nanjing, Hangzhou and Hefei; a metro's members are the zones of its
+        cities (:meth:`Zones.metro_members`).
+    masses
+        ``"2020"`` (2020 census in every scenario, isolating the network's effect) or
+        ``"census"`` (the census nearest the network year, 2010 or 2020; zones without
+        a 2010 count keep their 2020 one, and ``notes`` says which).
+    year
+        Network year override when a scenario is given.
+    params
+        Metric parameters (default :class:`MetricParams`).
+    model
+        Travel-time model when a scenario is given.
+    metro_definition
+        ``"current"`` or ``"2016"`` metropolitan areas (default from settings).
+    centrality
+        Compute travel-time betweenness (the slowest step on large graphs).
+    sensitivity_samples
+        Weight samples for the structure index's sensitivity table.
+    travel_times
+        Precomputed zone travel times of this graph, one matrix per mode
+        (``"multimodal"``, ``"rail"``, ``"road"``), as :func:`yrdnet.travel_times`
+        returns them (e.g. from :func:`yrdnet.routing.incremental.travel_times_incremental` in a
+        sweep). Default: routed here. Each must be square over the graph's zones;
+        anything else raises ``ValueError`` naming the mode.
+
+    Returns
+    -------
+    ScenarioResult
+        ``.cities`` is one row per city: at city level the measures themselves, at
+        county or custom level the zones' measures aggregated by
+        :func:`aggregate_to_cities` (population-weighted), with city group betweenness
+        estimated from ``60`` sampled origin zones (seed 0; exact at city level).
+        ``.zones`` is one row per zone (at city level, ``.cities`` with a ``city``
+        column). Region, metro and structure indices are computed over the zones.
+
+    Examples
+    --------
+    >>> res = analyze("baseline_2025")  # doctest: +SKIP
+    >>> county = analyze("baseline_2025", zones="county")  # doctest: +SKIP
+    >>> res.index("structure_index")  # doctest: +SKIP
+    """
+    t0 = time.perf_counter()
+    p = params or MetricParams()
+    Z = _resolve_zones(zones, scenario_or_graph)
+    G = _resolve_graph(scenario_or_graph, year, model, Z)
+    level = "city" if Z is None else Z.level
+    cities, metros = load_cities(), load_metros(metro_definition)
+    notes: list[str] = []
+    zt, members, metro_cores, core, subcentres = _zone_setup(
+        Z, cities, metros, masses, int(G.graph.get("year", -1)), notes
+    )
+    ids = _scope_ids(scope, zt, members)
+    od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
+    if level != "city":
+        od = _zone_od(od, zt.index, level)
+    a = Assembly(G, Z, level, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,
+                 subcentres, centrality=centrality, sensitivity_samples=sensitivity_samples)  # fmt: skip
+    t_route = time.perf_counter()
+    asm.zone_measures(a)
+    for step, rows in STEPS:
+        a.add_rows(step, rows(a))
+    t1 = time.perf_counter()
+    log.info("analyzed %s: routing %.3f s, metrics %.3f s", G.graph.get("scenario"), t_route - t0, t1 - t_route)
+    return ScenarioResult(
+        name=str(G.graph.get("scenario", "graph")),
+        year=int(G.graph.get("year", -1)),
+        scope=scope,
+        cities=a.tables["cities"],
+        zones=None if level == "city" else a.tables["zones"],
+        level=level,
+        metros=a.tables["metros"],
+        region=a.region(),
+        od=od,
+        stepwise=a.tables["stepwise"],
+        linkage=a.tables["linkage"],
+        functional=a.tables["functional"],
+        sensitivity=a.tables["sensitivity"],
+        targets=_graph_targets(G, Z, None, od),
+        notes=notes,
+        meta={
+            "params": repr(p),
+            "scenario_path": G.graph.get("scenario_path", ""),
+            "graph": {k: v for k, v in G.graph.items() if isinstance(v, (str, int, float))},
+            "seconds": {"routing": t_route - t0, "metrics": t1 - t_route},
+            "zones": level,
+            "masses": masses,
+        },
+    )
+
+
+#: Timeline row: population-weighted Janelle convergence of core-member pairs vs the first scenario.
+CONVERGENCE = "convergence_core_members_min_per_year"
+
+
+def timeline(
+    scenarios: Sequence[str | Path | Scenario | ScenarioResult] = TIMELINE,
+    *,
+    scope: str = "yrd",
+    indicators: Iterable[str] | None = None,
+    params: MetricParams | None = None,
+    zones: Zones | str | None = None,
+    masses: str = "2020",
+) -> pd.DataFrame:
+    """Region indices over a sequence of scenarios (default 2010 -> 2025 -> 2035).
+
+    Items may be scenarios (names, paths, :class:`Scenario`) or results already computed
+    with :func:`analyze` (reused as they are, so nothing is analysed twice).
+
+    Parameters
+    ----------
+    scenarios
+        Scenarios or results, in order.
+    scope, params, zones, masses
+        Passed to :func:`analyze` (``zones="county"`` for the county level).
+        ``masses="both"`` returns the fixed-mass track (2020 census) and, below it, the
+        census-mass track (rows suffixed ``" (census masses)"``): the first isolates the
+        network, the second adds population change (results given as items are reused
+        in both).
+    indicators
+        Keep only these rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = indicator, one column per scenario (ordered as given), plus the network year
+        of each scenario in the row ``year`` and ``convergence_core_members_min_per_year``
+        (Janelle's rate of the core-member pairs of the current metros against the first
+        scenario, weighted by the member's population; 0 for the first).
+    """
+    if masses == "both":  # the fixed-mass track, then the census-mass one beside it
+        kw: dict[str, Any] = {"scope": scope, "params": params, "zones": zones}
+        fixed = timeline(scenarios, masses="2020", **kw)
+        census = timeline(scenarios, masses="census", **kw).drop(index="year")
+        census.index = [f"{r} (census masses)" for r in census.index]
+        out = pd.concat([fixed, census])
+        if indicators is None:
+            return out
+        keep = list(indicators)
+        return out.loc[[*keep, *(f"{r} (census masses)" for r in keep)]]
+    Z = resolve_zones(zones)
+    cols = {}
+    years = {}
+    results: list[ScenarioResult] = []
+    for s in scenarios:
+        if isinstance(s, ScenarioResult):
+            res = s
+        else:
+            res = analyze(
+                load_scenario(s), scope, zones=Z, masses=masses, params=params, centrality=True, sensitivity_samples=20
+            )
+        cols[res.name] = res.region["value"]
+        years[res.name] = res.year
+        results.append(res)
+    if results:
+        for res in results:  # Janelle convergence against the first scenario
+            cols[res.name] = pd.concat([cols[res.name], pd.Series({CONVERGENCE: asc.convergence(results[0], res)})])
+    df = pd.DataFrame(cols)
+    if indicators is not None:
+        df = df.loc[list(indicators)]
+    df.loc["year"] = pd.Series(years)
+    return df

@@ -1,0 +1,319 @@
+"""The assembly steps of :func:`yrdnet.analyze`: per-zone measures, then region rows step by step.
+
+Private. :func:`yrdnet.analyze` routes once, fills an :class:`Assembly` with what every
+step reads (zones, travel times, metros, parameters), computes the per-zone measures
+(:func:`zone_measures`) and runs the steps of :data:`yrdnet.analysis.pipeline.STEPS` in order.
+Each step calls the pure metric functions and returns its region rows as
+``{key: value}``; the group, label, unit and description of every row come from the
+indicator registry (:mod:`yrdnet.indicators`), where each row is declared once with the
+step that produces it, and :meth:`Assembly.add_rows` refuses a row the registry does not
+declare for that step. Steps also leave their tables (stepwise curves, linkage,
+metros ...) in :attr:`Assembly.tables`. The town-country and hierarchy steps live in
+:mod:`yrdnet.analysis.city_steps`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from yrdnet.analysis.indicators import lookup, region_meta
+from yrdnet.core.geodesy import area_km2
+from yrdnet.core.keys import key
+from yrdnet.core.params import MetricParams
+from yrdnet.metrics import accessibility as acc
+from yrdnet.metrics import airports as air
+from yrdnet.metrics import centrality as cen
+from yrdnet.metrics import equity as eq
+from yrdnet.metrics import hinterland as hl
+from yrdnet.metrics import integration as integ
+from yrdnet.metrics import polycentricity as poly
+from yrdnet.metrics import structure as struct
+from yrdnet.region.zones import Zones, load_zones
+from yrdnet.routing.compile import MODES
+
+__all__ = ["CORE", "SUBCENTRES", "Assembly", "self_times"]
+
+#: The region's core (Shanghai) and sub-centres (Nanjing, Hangzhou, Hefei) named by the
+#: 2019 YRD Integration Outline.
+CORE = 310000
+SUBCENTRES = (320100, 330100, 340100)
+#: Origin zones sampled for city group betweenness at county or custom level.
+BETWEENNESS_SOURCES = 60
+#: The multimodal Hansen potential, the size measure of the structure rows.
+POTENTIAL = key("pot", "multimodal", exp=None, pop=None)
+
+
+@dataclass
+class Assembly:
+    """What the assembly steps read (set by :func:`yrdnet.analyze`) and what they leave.
+
+    ``zt`` is the zone table of every zone, ``ids`` the zones in scope, ``od`` the
+    travel times per mode over ``zt``'s zones, ``members`` / ``metro_cores`` the
+    metropolitan areas over zones, ``core`` / ``subcentres`` the zones holding Shanghai,
+    Nanjing, Hangzhou and Hefei. :func:`zone_measures` sets ``table`` (the zones in scope
+    with every measure) and ``city_btw``; the steps fill ``rows`` (through
+    :meth:`add_rows`) and ``tables``.
+    """
+
+    G: nx.MultiDiGraph
+    Z: Zones | None
+    level: str
+    p: MetricParams
+    cities: pd.DataFrame
+    metros: pd.DataFrame
+    zt: pd.DataFrame
+    ids: list[int]
+    od: dict[str, pd.DataFrame]
+    dist: pd.DataFrame
+    members: dict[str, list[int]]
+    metro_cores: dict[str, int]
+    core: int
+    subcentres: tuple[int, ...]
+    centrality: bool = True
+    sensitivity_samples: int = 200
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    city_btw: dict[str, pd.Series] = field(default_factory=dict)
+    rows: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def T(self) -> pd.DataFrame:  # noqa: N802 - the travel-time matrix is T throughout yrdnet
+        """Multimodal travel times among the zones in scope."""
+        return self.od["multimodal"].loc[self.ids, self.ids]
+
+    @cached_property
+    def pop(self) -> pd.Series:
+        """Population of the zones in scope."""
+        return self.zt.loc[self.ids, "population"].astype(float)
+
+    @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Modelled gravity flows among the zones in scope (:func:`yrdnet.metrics.polycentricity.gravity_flows`)."""
+        return poly.gravity_flows(self.T, self.pop, params=self.p)
+
+    @cached_property
+    def scoped(self) -> tuple[dict[str, list[int]], dict[str, int], list[int]]:
+        """Metros with two or more members and their core in scope, their cores, the sub-centres in scope."""
+        id_set = set(self.ids)
+        in_scope = {m: [c for c in v if c in id_set] for m, v in self.members.items()}
+        in_scope = {m: v for m, v in in_scope.items() if len(v) >= 2 and self.metro_cores[m] in id_set}
+        cores = {m: self.metro_cores[m] for m in in_scope}
+        return in_scope, cores, [s for s in self.subcentres if s in id_set]
+
+    def add_rows(self, step: str, rows: dict[str, float]) -> None:
+        """Add a step's region rows, each declared in the registry as produced by ``step``."""
+        for name, value in rows.items():
+            ind, _ = region_meta(name)
+            if ind.step != step:
+                msg = f"region row {name!r} comes from step {step!r} but the registry declares step {ind.step!r}"
+                raise ValueError(msg)
+            self.rows[name] = float(value)
+
+    def region(self) -> pd.DataFrame:
+        """The region table: index ``indicator``; ``value``, and ``group`` and ``description`` from the registry."""
+        out = []
+        for name, value in self.rows.items():
+            ind, description = region_meta(name)
+            out.append({"indicator": name, "value": value, "group": ind.group, "description": description})
+        return pd.DataFrame(out).set_index("indicator")
+
+
+def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
+    """Internal time of each zone for self-potential: Rich's formula on the zone's polygon.
+
+    :func:`yrdnet.metrics.accessibility.rich_self_time` at ``p.self_speed_kph`` on the area of
+    each zone's polygon (the city boundaries at city level, the county boundaries at
+    county level); ``p.self_time_min`` where a zone has no polygon (point zones).
+    """
+    polys = (Z if Z is not None else load_zones("city")).polygons
+    out = pd.Series(p.self_time_min, index=ids, name="self_time_min", dtype=float)
+    if polys is not None:
+        g = polys.reindex(ids)
+        known = g.notna() & ~g.is_empty
+        if known.any():
+            area = area_km2(gpd.GeoSeries(g[known], crs="EPSG:4326"))
+            out.loc[area.index] = acc.rich_self_time(area, speed_kph=p.self_speed_kph)
+    return out
+
+
+def _airport_times(Z: Zones | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
+    """Multimodal time to the nearest airport and international hub (airports attached to zones)."""
+    from yrdnet.region.datasets import load_airports
+
+    ap = load_airports()
+    polys = (Z if Z is not None else load_zones("city")).polygons
+    attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
+    return air.time_to_airports(T, attached, ap["role"])
+
+
+def city_measures(
+    od: dict[str, pd.DataFrame],
+    cities: pd.DataFrame,
+    dist: pd.DataFrame,
+    p: MetricParams,
+    core: int = CORE,
+    subcentres: tuple[int, ...] = SUBCENTRES,
+    self_time: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Accessibility and closeness columns per zone and mode (the registry's zone columns)."""
+    pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
+    cols: dict[str, pd.Series] = {}
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    for mode, T in od.items():
+        cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
+        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp)
+        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
+        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
+        for t in p.thresholds_min:
+            cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
+        cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
+        cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
+        cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
+        cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
+        cols[key("closeness", mode)] = acc.closeness(T)
+        cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
+        cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
+        cols[key("time_to_core", mode)] = acc.time_to(T, core)
+        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
+    return pd.DataFrame(cols)
+
+
+def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
+    """City betweenness: a zone column at city level (exact), else city series (sampled origins)."""
+    out: dict[str, pd.Series] = {}
+    for mode in ("multimodal", "rail"):
+        if level == "city":
+            measures[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode)
+        else:
+            k = min(BETWEENNESS_SOURCES, n_zones)
+            out[key("betweenness", mode)] = cen.city_betweenness(G, mode=mode, k=k, seed=0)
+    return out
+
+
+def zone_measures(a: Assembly) -> None:
+    """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
+    tii = self_times(a.Z, a.zt.index, a.p)
+    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
+    a.city_btw = _betweenness(a.G, measures, a.level, len(a.zt)) if a.centrality else {}
+    table = a.zt.join(measures)
+    to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)
+    table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
+    table = table.join(_airport_times(a.Z, a.zt, a.od["multimodal"]))
+    if a.level == "city":
+        table["metros"] = [";".join(m for m, v in a.members.items() if c in v) for c in table.index]
+    undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]
+    if undeclared:
+        msg = f"zone columns {undeclared} are not declared in yrdnet.indicators.REGISTRY"
+        raise ValueError(msg)
+    a.table = table.loc[a.ids]
+
+
+def _size_rows(rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
+    """Morphological polycentricity rows per size measure; returns the stepwise curves."""
+    stepwise = []
+    for sname, raw_sizes in sizes.items():
+        s = raw_sizes[raw_sizes > 0]
+        if len(s) >= 2:
+            rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
+            rows[f"entropy_{sname}"] = poly.entropy(s)
+            rows[f"hhi_{sname}"] = poly.hhi(s)
+            rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
+            for k_, v in poly.primacy(s).items():
+                rows[f"primacy_{k_}_{sname}"] = v
+            sw = poly.stepwise_curve(s)
+            sw.insert(0, "size_measure", sname)
+            stepwise.append(sw.reset_index())
+    return stepwise
+
+
+def polycentricity(a: Assembly) -> dict[str, float]:
+    """Morphological polycentricity per size measure, the UCI and Green's functional index."""
+    rows: dict[str, float] = {}
+    sizes = {"population": a.pop, "gdp": a.zt.loc[a.ids, "gdp"].astype(float), "potential": a.table[POTENTIAL]}
+    if a.centrality and a.level == "city":
+        sizes["betweenness"] = a.table[key("betweenness", "multimodal")]
+    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)))
+    a.tables["stepwise"] = pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame()
+    rows["uci"] = poly.urban_centrality_index(a.pop, a.T).uci
+    rows["green_pf_potential"] = poly.green_index(a.flows).p_f
+    a.tables["functional"] = poly.functional_sensitivity(a.T, a.pop)
+    return rows
+
+
+def equity(a: Assembly) -> dict[str, float]:
+    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil."""
+    rows: dict[str, float] = {}
+    ids, pop, table = a.ids, a.pop, a.table
+    for mode in MODES:
+        pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
+        for mname, col in pairs:
+            vals = table[col].to_numpy(float)
+            vals = vals[np.isfinite(vals)]
+            rows[f"gini_{mname}_{mode}"] = eq.gini(vals)
+            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals)
+        Tm = a.od[mode].loc[ids, ids]
+        rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
+        rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
+        w = table[key("watt", mode, pop=None)]
+        ok = np.isfinite(w)
+        rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
+    rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
+    return rows
+
+
+def linkage(a: Assembly) -> dict[str, float]:
+    """Core-sub-centre and metro-core links, the '1-2-3' circles, metro integration (``linkage``, ``metros``)."""
+    rows: dict[str, float] = {}
+    T, p, pot = a.T, a.p, a.table[POTENTIAL]
+    metro_in_scope, cores, subs = a.scoped
+    parts = []
+    if a.core in set(a.ids) and subs:
+        lk = poly.core_subcentre_linkage(T, a.core, subs, params=p).reset_index()
+        lk.insert(0, "kind", "core-subcentre")
+        parts.append(lk)
+    if len(cores) >= 2:
+        cl = integ.core_links(T, cores, params=p)
+        cl.insert(0, "kind", "metro cores")
+        parts.append(cl)
+        rows["core_link_compliance"] = integ.core_link_compliance(T, cores, params=p)
+    a.tables["linkage"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    mtab = pd.DataFrame()
+    if metro_in_scope:
+        mtab = integ.metro_integration(T, metro_in_scope, cores, a.pop, params=p)
+        for c_name, r in integ.travel_circles(T, metro_in_scope, params=p).iterrows():
+            rows[f"circle_{c_name}"] = r["share"]
+        for m, v in metro_in_scope.items():
+            mtab.loc[m, "entropy_potential"] = poly.entropy(pot.loc[v]) if len(v) >= 2 else np.nan
+        cm = integ.core_member_integration(
+            T, metro_in_scope, cores, a.pop, midpoint=p.integration_min, slope=p.integration_slope
+        )
+        mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
+        for k_ in ("logistic_integration", "core_mean_time_min"):
+            rows[f"metro_{k_}"] = cm.attrs.get(k_, np.nan)
+        mtab.insert(0, "name_en", a.metros.loc[list(mtab.index), "name_en"])
+    a.tables["metros"] = mtab
+    return rows
+
+
+def structure(a: Assembly) -> dict[str, float]:
+    """The four structure components and the structure index, with its weight sensitivity."""
+    rows: dict[str, float] = {}
+    metro_in_scope, cores, subs = a.scoped
+    a.tables["sensitivity"] = pd.DataFrame()
+    if a.core in set(a.ids) and subs and metro_in_scope:
+        comp = struct.structure_components(
+            a.T, a.pop, members=metro_in_scope, cores=cores, core=a.core, subcentres=subs, population=a.pop, params=a.p
+        )
+        for cname, r in comp.iterrows():
+            rows[f"component_{cname}"] = r["score"]
+        rows["structure_index"] = struct.structure_index(comp, a.p.weights)
+        a.tables["sensitivity"] = struct.weight_sensitivity(comp, a.p.weights, n=a.sensitivity_samples)
+    return rows

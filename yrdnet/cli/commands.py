@@ -1,0 +1,321 @@
+"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, scenarios, demo.
+
+The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`.
+
+Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
+arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from yrdnet.cli import plan_commands as _cli_plans
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  yrdnet scenarios                                   list shipped scenarios
+  yrdnet build baseline_2025 --out results/graphs    graph as GraphML + GeoPackage
+  yrdnet analyze plan_2035 --out results/plan_2035   tables (CSV, GeoPackage, JSON)
+  yrdnet analyze my_plan.toml --scope central        a scenario file of your own
+  yrdnet compare baseline_2025 plan_2035 north_yangtze_hsr --out results/compare
+  yrdnet map plan_2035 --base baseline_2025 --out results/maps
+  yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
+  yrdnet timeline --out results/timeline
+  yrdnet targets baseline_2020 plan_2035             policy targets: fastest train and door to door
+  yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
+  yrdnet demo --out results                          the whole job behind `make demo`
+  yrdnet sweep --candidates --combinations --workers 2   every package of the candidate projects
+  yrdnet uncertainty baseline_2025 plan_2035 --n 8   Sobol indices and robust conclusions
+  yrdnet best-plan --budget 3000                     best package of projects within 3000 亿元
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # exit 2 with one line, like bad input
+        self.print_usage(sys.stderr)
+        print(f"yrdnet: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="yrdnet",
+        description="Rail and expressway accessibility, centrality and polycentricity of the Yangtze River Delta.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--debug", action="store_true", help="show full tracebacks and debug logging")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, help=help_, description=help_, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+
+    b = cmd("build", "build a scenario's multimodal graph and save it as GraphML and GeoPackage")
+    b.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    b.add_argument("--year", type=int, help="network year (overrides the scenario's)")
+    b.add_argument("--out", default="results/graphs", help="output folder (default: %(default)s)")
+
+    a = cmd("analyze", "analyse a scenario and write its tables (CSV, GeoPackage, JSON)")
+    a.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    a.add_argument("--scope", default="yrd", help="yrd, central, or a metro id (default: %(default)s)")
+    a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
+    a.add_argument("--out", help="output folder (default: results/<scenario>)")
+    _zone_args(a)
+
+    c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
+    c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
+    c.add_argument("--scope", default="yrd")
+    c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
+    _zone_args(c)
+
+    m = cmd("map", "draw every map of a scenario (PNG, 200 dpi) and its interactive HTML map")
+    m.add_argument("scenario", help="shipped scenario name, path to a .toml file, or a result folder")
+    m.add_argument("--base", help="base scenario: adds change maps and highlights additions")
+    m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
+    m.add_argument("--no-html", action="store_true", help="skip the HTML map")
+    m.add_argument("--out", default="results/maps", help="output folder (default: %(default)s)")
+    _zone_args(m, masses=False)
+
+    t = cmd("timeline", "region indices over historical networks and the 2035 plan")
+    t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
+    t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
+    _zone_args(t)
+
+    tg = cmd("targets", "the policy travel-time targets over scenarios: both time definitions, first year met")
+    tg.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
+    tg.add_argument("--out", default="results/targets", help="output folder (default: %(default)s)")
+
+    tr = cmd("trip", "the door-to-door legs of the fastest trip between two cities (adcodes)")
+    tr.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    tr.add_argument("origin", type=int, help="origin city adcode, e.g. 340100 (Hefei)")
+    tr.add_argument("destination", type=int, help="destination city adcode, e.g. 310000 (Shanghai)")
+    tr.add_argument("--mode", default="multimodal", choices=["multimodal", "rail", "road"])
+    _zone_args(tr, masses=False)
+
+    cmd("scenarios", "list shipped scenarios with one-line descriptions")
+    _cli_plans.add_parsers(cmd)
+
+    d = cmd("demo", "the main job on the shipped data (make demo)")
+    d.add_argument("--out", default="results", help="output folder (default: %(default)s)")
+    d.add_argument(
+        "--zones",
+        default="city,county",
+        help="levels to run, comma-separated: city, county (default: %(default)s)",
+    )
+    return p
+
+
+def _zone_args(p: argparse.ArgumentParser, *, masses: bool = True) -> None:
+    p.add_argument(
+        "--zones",
+        default="city",
+        choices=["city", "county"],
+        help="zone level: 41 cities or 305 districts and counties (default: %(default)s)",
+    )
+    if masses:
+        p.add_argument(
+            "--masses",
+            default="2020",
+            choices=["2020", "census"],
+            help="2020 census everywhere, or the census nearest the network year (default: %(default)s)",
+        )
+
+
+def _scenario_from(arg: str) -> str:
+    p = Path(arg)
+    if p.is_dir() and (p / "result.json").is_file():
+        import json
+
+        doc = json.loads((p / "result.json").read_text(encoding="utf-8"))
+        path = doc.get("meta", {}).get("scenario_path") or ""
+        return path if path and Path(path).is_file() else str(doc["name"])
+    return arg
+
+
+def _over_time(args: argparse.Namespace) -> int:
+    """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
+    import yrdnet
+    from yrdnet import report
+
+    if args.command == "timeline":
+        tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
+        out = Path(args.out)
+        from yrdnet.core.io import atomic_dir, write_csv
+
+        with atomic_dir(out) as tmp:  # the table and its chart appear together
+            write_csv(tmp / "timeline.csv", tl)
+            report.write_timeline_chart(tl, tmp / "timeline.png")
+        rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
+        print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))
+        print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
+        return 0
+    else:  # targets
+        from yrdnet.core.io import atomic_dir, write_csv
+
+        names = [_scenario_from(x) for x in args.scenarios] or list(report.TIMELINE)
+        tl = yrdnet.target_timeline(names)
+        out = Path(args.out)
+        with atomic_dir(out) as tmp:
+            write_csv(tmp / "targets.csv", tl)
+            report.write_targets_chart(tl, tmp / "targets.png")
+        show = [c for c in tl.columns if c.startswith(("met_", "first_met")) or c == "threshold_min"]
+        print(tl[show].to_string())
+        print(f"-> {out / 'targets.csv'}, {out / 'targets.png'}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import yrdnet
+    from yrdnet import report
+
+    if args.command == "scenarios":
+        df = yrdnet.list_scenarios()
+        for name, r in df.iterrows():
+            print(f"{name:32s} {r['year']}  {r['description']}")
+        return 0
+    if args.command == "build":
+        from yrdnet.core.io import safe_name, save_geopackage, save_graphml
+
+        G = yrdnet.build_graph(args.scenario, args.year)
+        out = Path(args.out)
+        name = safe_name(str(G.graph["scenario"]))
+        save_graphml(G, out / f"{name}.graphml")
+        save_geopackage(G, out / f"{name}.gpkg")
+        print(
+            f"{name}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges -> "
+            f"{out / (name + '.graphml')}, {out / (name + '.gpkg')}"
+        )
+        return 0
+    if args.command == "analyze":
+        res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
+        from yrdnet.core.io import safe_name
+
+        out = Path(args.out or f"results/{safe_name(res.name)}")
+        res.to_dir(out)
+        print(res.region[["value"]].to_string(float_format=lambda v: f"{v:.4g}"))
+        for n in res.notes:
+            print(f"note: {n}", file=sys.stderr)
+        print(f"\n{res!r} -> {out}")
+        return 0
+    if args.command == "compare":
+        if len(args.scenarios) < 2:
+            raise ValueError("compare needs a base scenario and at least one other")
+        cmp = yrdnet.compare(*args.scenarios, scope=args.scope, zones=args.zones, masses=args.masses)
+        cmp.to_dir(args.out)
+        print(cmp.to_markdown(top=10))
+        print(f"-> {Path(args.out)}")
+        return 0
+    if args.command == "map":
+        name = _scenario_from(args.scenario)
+        folder = Path(args.scenario)
+        saved = folder.is_dir() and (folder / "result.json").is_file()
+        # a result folder: its saved tables are drawn (no re-analysis) at its own level
+        res0 = yrdnet.ScenarioResult.from_dir(folder) if saved else None
+        Z = yrdnet.load_zones(res0.level if res0 is not None else args.zones)
+        G = yrdnet.build_graph(name, zones=Z)
+        res = res0 if res0 is not None else yrdnet.analyze(G, zones=Z)
+        base = base_graph = None
+        if args.base:
+            base_graph = yrdnet.build_graph(_scenario_from(args.base), zones=Z)
+            base = yrdnet.analyze(base_graph, zones=Z)
+        kw = {}
+        if args.origin and res.level != "city":
+            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
+            if unknown:
+                raise ValueError(f"unknown --origin zone id(s) {unknown}; expected county adcodes, e.g. 310101")
+            kw = {"origins": tuple(args.origin)}
+        elif args.origin:
+            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
+            if unknown:
+                valid = ", ".join(map(str, res.od["multimodal"].index))
+                raise ValueError(f"unknown --origin adcode(s) {unknown}; expected one of: {valid}")
+            kw = {"origins": tuple(args.origin)}
+        files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html, **kw)
+        print("\n".join(str(f) for f in files))
+        return 0
+    if args.command in ("timeline", "targets"):
+        return _over_time(args)
+    if args.command == "trip":
+        G = yrdnet.build_graph(args.scenario, zones=args.zones)
+        legs = yrdnet.trip_breakdown(G, args.origin, args.destination, args.mode)
+        print(legs.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(f"total: {legs['minutes'].sum():.1f} min door to door by {args.mode} ({G.graph['scenario']})")
+        return 0
+    if args.command == "demo":
+        levels = [z.strip() for z in str(args.zones).split(",") if z.strip()]
+        bad = [z for z in levels if z not in ("city", "county")]
+        if bad or not levels:
+            raise ValueError(f"--zones: expected city and/or county, got {args.zones!r}")
+        report.demo(args.out, levels=tuple(levels))
+        return 0
+    raise ValueError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from yrdnet import __version__
+
+        print(f"yrdnet {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if not args.debug:  # e.g. "findfont: Failed to find font weight bold" for CJK fonts without bold
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    from yrdnet import settings
+    from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
+
+    try:
+        with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
+            if not args.debug:
+                warnings.simplefilter("ignore")
+            return _cli_plans.run(args) if args.command in _cli_plans.COMMANDS else _run(args)
+    except KeyboardInterrupt:
+        print("yrdnet: interrupted (nothing was left half-written)", file=sys.stderr)
+        return 130
+    except OSError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"yrdnet: error: cannot read or write {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except (ScenarioError, DataError, GraphContractError, ValueError, KeyError) as e:
+        if args.debug:
+            traceback.print_exc()
+        msg = str(e).splitlines()
+        print(f"yrdnet: error: {msg[0] if msg else type(e).__name__}", file=sys.stderr)
+        for extra in msg[1:6]:
+            print(f"yrdnet: {extra.strip()}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"yrdnet: analysis failed: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

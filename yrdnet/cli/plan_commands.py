@@ -1,0 +1,245 @@
+"""The plan-comparison commands of the ``yrdnet`` CLI: ``sweep``, ``uncertainty``, ``best-plan``.
+
+Kept apart from :mod:`yrdnet.cli.commands` (one concern each): this module declares their
+arguments (:func:`add_parsers`) and runs them (:func:`run`). Every command writes one
+result folder atomically (:func:`yrdnet.core.io.atomic_dir`): its CSV tables and its chart.
+``--workers N`` starts a local Dask cluster of ``N`` worker processes for the command's
+duration; ``--scheduler ADDRESS`` uses a running one (both need ``yrdnet[dask]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["COMMANDS", "add_parsers", "run"]
+
+COMMANDS = ("sweep", "uncertainty", "best-plan")
+
+Cmd = Callable[[str, str], argparse.ArgumentParser]
+
+
+def _dask_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, metavar="N", help="run on a local Dask cluster of N worker processes")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+
+
+def add_parsers(cmd: Cmd) -> None:
+    """Declare the three commands on the CLI's sub-parser factory ``cmd(name, help)``."""
+    s = cmd("sweep", "evaluate many scenarios or project packages into one tidy table (scenario x indicator)")
+    s.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="scenario names or .toml files")
+    s.add_argument(
+        "--candidates",
+        nargs="?",
+        const="all",
+        metavar="NAMES",
+        help="the shipped candidate projects (comma-separated names, default all) instead of SCENARIO",
+    )
+    s.add_argument(
+        "--combinations",
+        action="store_true",
+        help="every package (2^k combinations) of the candidates; adds the objective-against-cost chart",
+    )
+    s.add_argument("--k", type=int, metavar="K", help="only the first K candidates")
+    s.add_argument("--objective", default="composite_index", help="indicator of the cost chart (default: %(default)s)")
+    s.add_argument("--budget", type=float, help="budget marked on the cost chart (default: every candidate)")
+    s.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
+    s.add_argument("--indicators", help="comma-separated indicator keys (default: the headline set)")
+    s.add_argument("--no-incremental", action="store_true", help="route every scenario in full")
+    s.add_argument("--zones", default="city", choices=["city", "county"])
+    s.add_argument("--out", default="results/sweep", help="output folder (default: %(default)s)")
+    _dask_args(s)
+
+    u = cmd("uncertainty", "model and metric uncertainty: spread, Sobol indices, robustness of the conclusions")
+    u.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2025 plan_2035")
+    u.add_argument("--n", type=int, help="base sample size (Sobol N, or Monte Carlo draws)")
+    u.add_argument("--method", default="sobol", choices=["sobol", "montecarlo"])
+    u.add_argument("--seed", type=int, default=0)
+    u.add_argument("--indicator", default="composite_index", help="indicator of the chart (default: %(default)s)")
+    u.add_argument("--out", default="results/uncertainty", help="output folder (default: %(default)s)")
+    _dask_args(u)
+
+    b = cmd("best-plan", "the package of candidate projects within a budget that does most for an indicator")
+    b.add_argument("--budget", type=float, required=True, help="in the unit of --costs (亿元 for investment)")
+    b.add_argument("--candidates", help="comma-separated project names (default: every costed project)")
+    b.add_argument("--objective", default="composite_index", help="region indicator (default: %(default)s)")
+    b.add_argument("--method", default="auto", choices=["auto", "greedy", "exhaustive"])
+    b.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
+    b.add_argument("--zones", default="city", choices=["city", "county"])
+    b.add_argument("--out", default="results/best_plan", help="output folder (default: %(default)s)")
+    _dask_args(b)
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    """``None`` (in-process), a scheduler address, or a local cluster closed afterwards."""
+    workers = getattr(args, "workers", None)
+    if workers is None:
+        yield getattr(args, "scheduler", None)
+        return
+    if workers < 1:
+        msg = f"--workers must be >= 1, got {workers}"
+        raise ValueError(msg)
+    from yrdnet.plans.sweep import local_cluster
+
+    with local_cluster(workers, silence_logs=logging.WARNING) as client:
+        yield client
+
+
+def _names(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+def _candidates(args: argparse.Namespace) -> list[str]:
+    from yrdnet.plans.sweep import candidate_projects
+
+    names = candidate_projects() if args.candidates == "all" else _names(args.candidates)
+    if args.k is not None:
+        if not 1 <= args.k <= len(names):
+            msg = f"--k must be between 1 and {len(names)} (the candidates), got {args.k}"
+            raise ValueError(msg)
+        names = names[: args.k]
+    return names
+
+
+def _sweep_items(args: argparse.Namespace) -> list[Any]:
+    from yrdnet.plans.sweep import package_scenario
+
+    if args.candidates is None:
+        if not args.scenarios:
+            msg = "sweep needs SCENARIO names or --candidates"
+            raise ValueError(msg)
+        if args.combinations or args.k is not None:
+            msg = "--combinations and --k apply to --candidates"
+            raise ValueError(msg)
+        return list(args.scenarios)
+    if args.scenarios:
+        msg = "give SCENARIO names or --candidates, not both"
+        raise ValueError(msg)
+    names = _candidates(args)
+    if not args.combinations:
+        return names
+    return [package_scenario(p, name=_package_name(p)) for p in _packages(names)]
+
+
+def _packages(names: list[str]) -> list[tuple[str, ...]]:
+    """Every package of ``names`` (2^k, the empty one first), projects in ``names`` order."""
+    return [c for k in range(len(names) + 1) for c in itertools.combinations(names, k)]
+
+
+def _package_name(package: tuple[str, ...]) -> str:
+    return "+".join(package) or "baseline_2025"
+
+
+def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
+    """Exhaustive best plan over the swept packages (no re-evaluation) and its cost chart."""
+    from yrdnet.plans.best_plan import _cost_map, best_plan
+    from yrdnet.viz.plan_charts import plot_plan
+
+    names = _candidates(args)
+    rows = table[(table["indicator"] == args.objective) & (table["status"] == "ok")]
+    values = dict(zip(rows["scenario"], rows["value"].astype(float), strict=True))
+    missing = [_package_name(p) for p in _packages(names) if _package_name(p) not in values]
+    if missing:
+        return f"no cost chart: {len(missing)} package(s) without {args.objective}, e.g. {missing[0]}"
+
+    def evaluate(batch: list[tuple[str, ...]]) -> list[float]:
+        return [values[_package_name(tuple(x for x in names if x in p))] for p in batch]
+
+    # no budget given: all candidates together, so every package is within it
+    budget = args.budget if args.budget is not None else sum(_cost_map(names, args.costs).values())
+    res = best_plan(
+        names, budget, args.objective, method="exhaustive", costs=args.costs, evaluate=evaluate,
+        max_exhaustive=2 ** len(names),
+    )  # fmt: skip
+    res.to_dir(folder / "best_plan")
+    plot_plan(res, filepath=folder / "cost.png")
+    return f"best within budget: {' + '.join(res.package) or '(no project)'} ({res.objective_name} {res.objective:.4f})"
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from yrdnet.core.io import atomic_dir, write_csv
+    from yrdnet.plans.sweep import sweep
+
+    items = _sweep_items(args)
+    indicators = _names(args.indicators) or None
+    with _client(args) as client:
+        table = sweep(
+            items, zones=args.zones, indicators=indicators, client=client, incremental=not args.no_incremental
+        )
+    out = Path(args.out)
+    note = ""
+    with atomic_dir(out) as tmp:
+        write_csv(tmp / "sweep.csv", table, index=False)
+        if args.combinations:
+            note = _cost_chart(args, table, tmp)
+    ok = table[table["status"] == "ok"]
+    wide = ok.pivot_table(index="scenario", columns="indicator", values="value", sort=False)
+    shown = wide.T if len(wide) <= 6 else wide.head(20)
+    print(shown.to_string(float_format=lambda v: f"{v:.4g}"))
+    if len(wide) > 20:
+        print(f"... first 20 of {len(wide)} scenarios; all in sweep.csv")
+    failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
+    for _, r in failed.iterrows():
+        print(f"failed: {r['scenario']}: {r['error']}")
+    if note:
+        print(note)
+    print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {len(failed)} failed)")
+    return 0
+
+
+def _uncertainty(args: argparse.Namespace) -> int:
+    from yrdnet.core.io import atomic_dir
+    from yrdnet.plans.uncertainty import uncertainty
+    from yrdnet.viz.plan_charts import plot_sensitivity
+
+    scenarios = tuple(args.scenarios) or ("baseline_2025", "plan_2035")
+    with _client(args) as client:
+        res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed, client=client)
+    out = Path(args.out)
+    with atomic_dir(out) as tmp:
+        res.to_dir(tmp / "tables")
+        plot_sensitivity(res, args.indicator, filepath=tmp / "sensitivity.png")
+    print(res.conclusions.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"-> {out} ({len(res.draws)} draws, {res.seconds:.0f} s)")
+    return 0
+
+
+def _best_plan(args: argparse.Namespace) -> int:
+    from yrdnet.core.io import atomic_dir
+    from yrdnet.plans.best_plan import best_plan
+    from yrdnet.viz.plan_charts import plot_plan
+
+    with _client(args) as client:
+        res = best_plan(
+            _names(args.candidates) or None,
+            args.budget,
+            args.objective,
+            method=args.method,
+            costs=args.costs,
+            zones=args.zones,
+            client=client,
+        )
+    out = Path(args.out)
+    with atomic_dir(out) as tmp:
+        res.to_dir(tmp / "tables")
+        plot_plan(res, filepath=tmp / "best_plan.png")
+    print(f"chosen ({res.method}): {' + '.join(res.package) or '(no project)'}")
+    print(f"cost {res.cost:.1f} {res.cost_unit} of budget {res.budget:g}; {res.objective_name} = {res.objective:.4f}")
+    print(f"-> {out}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one of :data:`COMMANDS`; returns the exit status."""
+    if args.command == "sweep":
+        return _sweep(args)
+    if args.command == "uncertainty":
+        return _uncertainty(args)
+    return _best_plan(args)

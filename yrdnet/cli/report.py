@@ -1,0 +1,442 @@
+"""The analyst's jobs: every map of a result, and the demo pipeline behind ``make demo``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypedDict
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from yrdnet.analysis.compare import compare
+from yrdnet.analysis.pipeline import CORE, TIMELINE, analyze, timeline
+from yrdnet.analysis.results import ScenarioResult
+from yrdnet.core.io import atomic_dir, write_csv, write_text
+from yrdnet.core.keys import key
+from yrdnet.core.settings import settings
+from yrdnet.region.boundaries import load_boundaries
+from yrdnet.region.datasets import load_metros
+from yrdnet.scenarios.scenario import build_graph
+
+__all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
+
+log = logging.getLogger(__name__)
+
+#: Region indices shown on timeline charts and printed by ``make demo``.
+TIMELINE_INDICATORS = (
+    "structure_index",
+    "component_polycentricity",
+    "component_integration",
+    "component_linkage",
+    "component_equity",
+    "entropy_potential",
+    "gini_pot_exp_pop_multimodal",
+    "circle_metro_1h",
+    "circle_region_2h",
+    "core_link_compliance",
+    "mean_watt_pop_multimodal",
+)
+
+
+class _MapMeta(TypedDict):
+    """Title keywords shared by every map of one result."""
+
+    scenario: str
+    year: int | None
+
+
+def _progress(items: list[Any], desc: str) -> Iterable[Any]:
+    if settings.quiet:
+        return items
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return items
+    return tqdm(items, desc=desc, unit="step", leave=False)
+
+
+def write_maps(
+    res: ScenarioResult,
+    G: nx.MultiDiGraph,
+    out: str | Path,
+    *,
+    base: ScenarioResult | None = None,
+    base_graph: nx.MultiDiGraph | None = None,
+    origins: Iterable[int] = (CORE, 340100),
+    html: bool = True,
+) -> list[Path]:
+    """Write every static map of a result (PNG, 200 dpi) and the interactive HTML map.
+
+    Parameters
+    ----------
+    res, G
+        A result and the graph it was computed on.
+    out
+        Output folder.
+    base, base_graph
+        A base scenario's result and graph: adds the change map and highlights additions
+        on the web map.
+    origins
+        Cities (adcodes) from which isochrone maps are drawn.
+    html
+        Also write ``webmap_<name>.html`` (needs folium, extra ``maps``).
+
+    Notes
+    -----
+    A county (or custom) result gets its own maps instead: potential accessibility and
+    WATT on the county polygons, the Shanghai metro's one-hour reach from its core district
+    and, with ``base``, the change of potential accessibility; file names carry the level
+    (``access_potential_multimodal_county_<name>.png``). No HTML map is written at these
+    levels, and ``origins`` and ``base_graph`` are not used.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from yrdnet.viz import plot as plot
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if res.level != "city":
+        return _write_zone_maps(res, G, out, base=base)
+    bnd = load_boundaries()
+    metros = load_metros()
+    meta: _MapMeta = {"scenario": res.name, "year": res.year}
+    name = res.name
+    jobs: list[tuple[str, Callable[[Path], Any]]] = [
+        (f"network_{name}.png", lambda p: plot.plot_network(G, res.cities, bnd, filepath=p, **meta)),
+        (
+            f"access_potential_multimodal_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("pot", "multimodal", exp=None, pop=None),
+                boundaries=bnd,
+                legend_title="potential accessibility (persons, exp decay)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"access_watt_rail_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("watt", "rail", pop=None),
+                boundaries=bnd,
+                cmap="YlOrRd",
+                legend_title="weighted average travel time by rail (min)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"access_cum120_multimodal_{name}.png",
+            lambda p: plot.plot_accessibility(
+                res.cities,
+                key("cum", "multimodal", pop=None, t=120),
+                boundaries=bnd,
+                legend_title="population within 2 h (persons)",
+                filepath=p,
+                **meta,
+            ),
+        ),
+        (
+            f"metros_{name}.png",
+            lambda p: plot.plot_metros(metros, res.cities, res.od["multimodal"], boundaries=bnd, filepath=p, **meta),
+        ),
+        (
+            f"rank_size_{name}.png",
+            lambda p: plot.plot_rank_size(
+                {
+                    "population": res.cities["population"],
+                    "potential accessibility": res.cities[key("pot", "multimodal", exp=None, pop=None)],
+                },
+                names=res.cities["name_en"],
+                filepath=p,
+                **meta,
+            ),
+        ),
+    ]
+    for o in origins:
+        if o in res.od["multimodal"].index:
+
+            def _isochrones(p: Path, o: int = o) -> Any:
+                return plot.plot_isochrones(res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta)
+
+            jobs.append((f"isochrones_{o}_{name}.png", _isochrones))
+    if base is not None:
+        jobs.append(
+            (
+                f"change_watt_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    base.cities,
+                    res.cities,
+                    key("watt", "multimodal", pop=None),
+                    boundaries=bnd,
+                    higher_is_better=False,
+                    filepath=p,
+                    scenario=f"{name} vs {base.name}",
+                    year=res.year,
+                ),
+            )
+        )
+        jobs.append(
+            (
+                f"change_potential_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    base.cities,
+                    res.cities,
+                    key("pot", "multimodal", exp=None, pop=None),
+                    boundaries=bnd,
+                    relative=True,
+                    filepath=p,
+                    scenario=f"{name} vs {base.name}",
+                    year=res.year,
+                ),
+            )
+        )
+    written = []
+    for fname, job in _progress(jobs, f"maps {name}"):
+        fig, _ = job(out / fname)
+        plt.close(fig)
+        written.append(out / fname)
+    if html:
+        from yrdnet.viz.webmap import interactive_map
+
+        p = out / f"webmap_{name}.html"
+        interactive_map(
+            G,
+            res.cities,
+            column=key("pot", "multimodal", exp=None, pop=None),
+            added_edges=base_graph,
+            boundaries=bnd,
+            filepath=p,
+        )
+        written.append(p)
+    log.info("wrote %d maps to %s", len(written), out)
+    return written
+
+
+#: The metro whose one-hour reach from its core is mapped at county level.
+REACH_METRO = "shanghai"
+
+
+def _write_zone_maps(
+    res: ScenarioResult, G: nx.MultiDiGraph, out: Path, *, base: ScenarioResult | None = None
+) -> list[Path]:
+    """County (or custom) maps: accessibility on zone polygons, a metro's one-hour reach, the network.
+
+    Choropleths use Fisher-Jenks breaks (exact, and fast at 305 zones; the k-means
+    ``NaturalBreaks`` of the city maps takes seconds per map at this size).
+    """
+    from yrdnet.region.datasets import load_county_boundaries
+    from yrdnet.viz import plot as plot
+
+    zones = res.zones
+    if zones is None:  # pragma: no cover - set by ScenarioResult
+        return []
+    polys = load_county_boundaries() if res.level == "county" else None
+    cbnd = load_boundaries()
+    meta: _MapMeta = {"scenario": res.name, "year": res.year}
+    name, lv = res.name, res.level
+    pot = key("pot", "multimodal", exp=None, pop=None)
+    jobs: list[tuple[str, Callable[[Path], Any]]] = [
+        (f"network_{lv}_{name}.png", lambda p: plot.plot_network(G, res.cities, cbnd, filepath=p, **meta)),
+        (
+            f"access_potential_multimodal_{lv}_{name}.png",
+            lambda p: plot.plot_accessibility(
+                zones, pot, boundaries=polys, labels=False, scheme="FisherJenks",
+                legend_title="potential accessibility (persons, exp decay)",
+                title=f"{lv}-level potential accessibility (multimodal)", filepath=p, **meta,
+            ),
+        ),
+        (
+            f"access_watt_multimodal_{lv}_{name}.png",
+            lambda p: plot.plot_accessibility(
+                zones, key("watt", "multimodal", pop=None), boundaries=polys, labels=False, cmap="YlOrRd",
+                scheme="FisherJenks",
+                legend_title="weighted average travel time (min)",
+                title=f"{lv}-level weighted average travel time (multimodal)", filepath=p, **meta,
+            ),
+        ),
+    ]  # fmt: skip
+    metros = load_metros()
+    if REACH_METRO in metros.index and polys is not None:
+        from yrdnet.region.zones import load_zones
+
+        members, cores = load_zones(res.level).metro_members(metros)
+        mem = [z for z in members[REACH_METRO] if z in res.od["multimodal"].index]
+        core = cores[REACH_METRO]
+        mname = str(metros.loc[REACH_METRO, "name_en"])
+        core_name = str(zones.loc[core, "name_en"])
+
+        def _reach(p: Path) -> Any:
+            return plot.plot_isochrones(
+                res.od["multimodal"].loc[mem, mem], core, zones.loc[mem], polys.loc[mem], bands=(30, 45, 60, 90),
+                labels=False, contours=False, title=f"1-hour reach from {core_name} ({mname})",
+                filepath=p, **meta,
+            )  # fmt: skip
+
+        jobs.append((f"metro_reach_{REACH_METRO}_{lv}_{name}.png", _reach))
+    if base is not None and base.zones is not None:
+        bz = base.zones
+        jobs.append(
+            (
+                f"change_potential_{lv}_{name}_vs_{base.name}.png",
+                lambda p: plot.plot_change(
+                    bz, zones, pot, boundaries=polys, relative=True, labels=False, filepath=p,
+                    scenario=f"{name} vs {base.name}", year=res.year,
+                ),
+            )
+        )  # fmt: skip
+    written = []
+    for fname, job in _progress(jobs, f"{lv} maps {name}"):
+        fig, _ = job(out / fname)
+        plt.close(fig)
+        written.append(out / fname)
+    log.info("wrote %d %s-level maps to %s", len(written), lv, out)
+    return written
+
+
+def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
+    """Chart of the structure index and its components over the timeline scenarios."""
+    from yrdnet.viz import plot as plot
+
+    cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
+    wide = df.loc[cols].T
+    wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"], strict=False)]
+    p = Path(out)
+    fig, _ = plot.plot_timeline(wide, ylabel="index (0-1)", title="Spatial-structure indices over time", filepath=p)
+    plt.close(fig)
+    return p
+
+
+def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
+    """Chart of each policy target over the scenarios: modelled time over the target.
+
+    ``tl`` is :func:`yrdnet.target_timeline`. Each line is one target's time under its
+    own definition divided by its threshold (at or below 1 = met); unreachable years are
+    left out of the line.
+    """
+    from yrdnet.viz import plot as plot
+
+    labels = [c.removeprefix("met_") for c in tl.columns if c.startswith("met_") and c != "met_door_to_door"]
+    wide = {}
+    for tid, r in tl.iterrows():
+        d = str(r["time_definition"])
+        vals = [float(r[f"{d}_min_{lab}"]) / float(r["threshold_min"]) for lab in labels]
+        wide[str(tid)] = [v if np.isfinite(v) else np.nan for v in vals]
+    idx = pd.Index([int(x) for x in labels]) if all(x.isdigit() for x in labels) else pd.Index(labels)
+    df = pd.DataFrame(wide, index=idx)
+    p = Path(out)
+    fig, ax = plot.plot_timeline(
+        df,
+        ylabel="time / target (at most 1 = met)",
+        title="Policy travel-time targets (own time definition)",
+        filepath=None,
+    )
+    ax.axhline(1.0, color="black", linewidth=1.0, linestyle="--")
+    ax.legend(loc="upper right", fontsize=5, framealpha=0.9, ncol=2)
+    from yrdnet.viz.mapframe import _save
+
+    _save(fig, p, 200)
+    plt.close(fig)
+    return p
+
+
+def demo(
+    out: str | Path = "results",
+    *,
+    base: str = "baseline_2025",
+    plan: str = "plan_2035",
+    timeline_scenarios: Iterable[str] = TIMELINE,
+    echo: Callable[[str], Any] = print,
+    levels: tuple[str, ...] = ("city", "county"),
+) -> dict[str, Any]:
+    """The main job on the shipped data: analyse, compare, map, and print the region indices.
+
+    Writes ``<out>/<base>/``, ``<out>/<plan>/`` (tables), ``<out>/compare/`` (delta tables and
+    Markdown), ``<out>/timeline.csv`` and ``<out>/maps/`` (PNG maps and charts, HTML map).
+    With ``"county"`` in ``levels``, also the county-level analysis of both scenarios in
+    ``<out>/county/<base>/`` and ``<out>/county/<plan>/`` and their county maps in
+    ``<out>/maps/`` (accessibility, the Shanghai metro's one-hour reach, the change).
+    """
+    final = Path(out)
+    steps = ["graphs", "analyze", "compare", "timeline", "maps"]
+    if "county" in levels:
+        steps.append("county")
+    state: dict[str, Any] = {}
+    with atomic_dir(final) as tmp:  # the whole demo folder appears at once
+        for step in _progress(steps, "yrdnet demo"):
+            if step == "graphs":
+                state["Gb"], state["Gp"] = build_graph(base), build_graph(plan)
+            elif step == "analyze":
+                state["rb"] = analyze(state["Gb"])
+                state["rp"] = analyze(state["Gp"])
+                state["rb"].to_dir(tmp / base)
+                state["rp"].to_dir(tmp / plan)
+            elif step == "compare":
+                cmp = compare(state["rb"], state["rp"])
+                cmp.to_dir(tmp / "compare")
+                state["compare"] = cmp
+            elif step == "timeline":
+                done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
+                tl = timeline([done.get(str(s), s) for s in timeline_scenarios])
+                write_csv(tmp / "timeline.csv", tl)
+                state["timeline"] = tl
+            elif step == "maps":
+                maps = write_maps(state["rb"], state["Gb"], tmp / "maps")
+                maps += write_maps(
+                    state["rp"], state["Gp"], tmp / "maps", base=state["rb"], base_graph=state["Gb"], origins=(340100,)
+                )
+                maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
+                state["maps"] = maps
+            elif step == "county":
+                from yrdnet.region.zones import load_zones
+
+                Z = load_zones("county")
+                gb, gp = build_graph(base, zones=Z), build_graph(plan, zones=Z)
+                cb, cp = analyze(gb, zones=Z), analyze(gp, zones=Z)
+                cb.to_dir(tmp / "county" / base)
+                cp.to_dir(tmp / "county" / plan)
+                state["county"] = (cb, cp)
+                state["maps"] += write_maps(cb, gb, tmp / "maps")
+                state["maps"] += write_maps(cp, gp, tmp / "maps", base=cb, base_graph=gb)
+        tl = state["timeline"]
+        rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
+        table = tl.loc[rows]
+        text = [
+            "",
+            f"Region indices, {' -> '.join(tl.columns)}:",
+            table.to_string(float_format=lambda v: f"{v:.3f}"),
+            "",
+        ]
+        gain = state["compare"].gainers.head(5)
+        text.append(f"Cities gaining most from {plan} (multimodal WATT saving, min):")
+        text.extend(f"  {r.name_en:20s} {r.watt_saving_min:6.1f}" for r in gain.itertuples())
+        text.append("")
+        text.append(f"Core-sub-centre linkage ({base}):")
+        lk = state["rb"].linkage
+        lk = lk[lk["kind"] == "core-subcentre"][["subcentre", "from_core_min", "to_core_min", "linked"]]
+        text.append(lk.astype({"subcentre": int}).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        text.append("")
+        if "county" in state:
+            cb, cp = state["county"]
+            cols = ["n_members", "pairs_within_share", "core_pop_within_share"]
+            both = pd.concat({base: cb.metros[cols], plan: cp.metros[cols]}, axis=1)
+            text.append(
+                f"County level ({len(cb.zones)} zones): metropolitan integration (pairs within 1 h, core reach)"
+            )
+            text.append(both.to_string(float_format=lambda v: f"{v:.3f}"))
+            text.append("")
+            text.append(f"County tables: {final / 'county' / base}, {final / 'county' / plan}")
+        text.append(f"Tables: {final / base}, {final / plan}, {final / 'compare'}, {final / 'timeline.csv'}")
+        text.append(f"Maps ({len(state['maps'])} files): {final / 'maps'}")
+        write_text(tmp / "summary.txt", "\n".join(text) + "\n")
+    state["maps"] = [final / Path(m).relative_to(tmp) for m in state["maps"]]
+    echo("\n".join(text))
+    return state

@@ -1,0 +1,282 @@
+"""An approximate road network for county (and custom) zones, from the curated tables.
+
+The curated expressway links (``data/highways.csv``) join city centres. A county seat
+has no honest road path on them, so this module gives it one:
+
+* **junctions** — every seat is projected onto the expressway links that pass within
+  ``county_snap_km`` of it (a link is the straight line between the centres it joins;
+  an equirectangular plane around the YRD is used, which is within 1 % of the great
+  circle at these distances). A seat near none reaches the expressways over the local
+  roads of its neighbours. The rule depends on the seat and the link only, so adding a
+  link never removes a junction and never lengthens a trip. The link is split at the
+  projection into a junction node (``rd:j<link>:<zone>``, kind ``road``); its parts
+  keep the link's speed and share its sourced ``km`` in proportion to their lengths;
+* **local drives** — from the seat's road node (``rd:z<zone>``) to each of its
+  junctions and between the seats of neighbouring zones (a shared boundary of the
+  county polygons; without polygons, the four nearest seats), at
+  ``local_road_speed_kph`` over ``local_road_detour`` x the geodesic km (route
+  ``"local"``);
+* **town access** — zone <-> its road node, ``county_access_min`` each way.
+
+This approximates the road network: no real alignments, interchanges or ordinary roads
+other than seat-to-seat links. An OpenStreetMap extract replaces it
+(``graph_from_pbf(path, zones=load_zones("county"))`` attaches the same zones to the
+real roads).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.params import TravelTimeModel
+
+__all__ = ["add_zone_roads", "clear_cache", "neighbour_pairs"]
+
+_KM_PER_DEG_LAT = 110.57
+_KM_PER_DEG_LON_EQ = 111.32
+_BUFFER_M = 500.0  # the simplified county polygons leave slivers between neighbours
+_METRIC_CRS = "EPSG:32651"  # UTM 51N: metres, good enough for a 500 m buffer across the YRD
+_K_NEAREST = 4
+
+
+def _plane(lon: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
+    return lon * _KM_PER_DEG_LON_EQ * np.cos(np.radians(lat0)), lat * _KM_PER_DEG_LAT
+
+
+def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
+    """Pairs ``(a, b)``, ``a < b``, of zones that share a boundary (or, without polygons, near seats).
+
+    Polygons are buffered by about 500 m before the test, as simplification leaves gaps.
+    A zone left without any neighbour (an island, e.g. Shengsi) is paired with the zone
+    of the nearest seat.
+    """
+    ids = [int(i) for i in table.index]
+    lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
+    pairs: set[tuple[int, int]] = set()
+    if polygons is not None and polygons.notna().all():
+        metric = gpd.GeoSeries(polygons.reindex(table.index).to_numpy(), crs="EPSG:4326").to_crs(_METRIC_CRS)
+        g = gpd.GeoDataFrame({"zone": ids}, geometry=metric.buffer(_BUFFER_M).to_numpy(), crs=_METRIC_CRS)
+        j = gpd.sjoin(g, g, predicate="intersects")
+        for a, b in zip(j["zone_left"], j["zone_right"], strict=True):
+            if a != b:
+                pairs.add((min(int(a), int(b)), max(int(a), int(b))))
+    else:
+        d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+        for i in range(len(ids)):
+            for j_ in np.argsort(d[i])[1 : _K_NEAREST + 1]:
+                pairs.add((min(ids[i], ids[int(j_)]), max(ids[i], ids[int(j_)])))
+    have = {z for p in pairs for z in p}
+    if len(ids) > 1:
+        d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+        np.fill_diagonal(d, np.inf)
+        for i, z in enumerate(ids):
+            if z not in have:
+                o = ids[int(np.argmin(d[i]))]
+                pairs.add((min(z, o), max(z, o)))
+    return sorted(pairs)
+
+
+def _local(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
+    km = geo_km * model.local_road_detour
+    return {
+        "mode": "road",
+        "route": "local",
+        "length": km * 1000.0,
+        "travel_time": max(km / model.local_road_speed_kph * 3600.0, 1.0),
+        "speed_kph": model.local_road_speed_kph,
+    }
+
+
+Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
+
+
+def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
+    ops.append(("edge", a, b, attrs))
+    ops.append(("edge", b, a, attrs))
+
+
+_CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
+_LOCK = threading.Lock()  # Dask workers may build graphs in several threads
+_CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
+_MODEL_FIELDS = (
+    "county_access_min",
+    "county_access_km",
+    "county_snap_km",
+    "local_road_detour",
+    "local_road_speed_kph",
+    "road_speed_factor",
+    "road_congestion",
+)
+
+
+def _content_key(
+    zones: pd.DataFrame, polygons: gpd.GeoSeries | None, cities: pd.DataFrame, highways: pd.DataFrame,
+    model: TravelTimeModel,
+) -> bytes:  # fmt: skip
+    """A digest of every input the road network reads (values, ids and order)."""
+    import hashlib
+
+    import shapely
+
+    h = hashlib.blake2b(digest_size=32)
+    for df, cols in (
+        (zones, ["lon", "lat", "city", "name_en"]),
+        (cities, ["lon", "lat", "name_en"]),
+        (highways, ["route", "from_adcode", "to_adcode", "km", "speed_kph"]),
+    ):
+        part = pd.DataFrame(df[cols])
+        h.update(repr((list(map(str, part.index)), list(map(str, part.dtypes)))).encode())
+        h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+    if polygons is None:
+        h.update(b"no polygons")
+    else:
+        h.update(repr(list(map(str, polygons.index))).encode())
+        h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
+    h.update(repr(tuple(float(getattr(model, f)) for f in _MODEL_FIELDS)).encode())
+    return h.digest()
+
+
+def clear_cache() -> None:
+    """Forget the cached road networks."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def add_zone_roads(
+    G: nx.MultiDiGraph,
+    zones: pd.DataFrame,
+    polygons: gpd.GeoSeries | None,
+    cities: pd.DataFrame,
+    highways: pd.DataFrame,
+    model: TravelTimeModel,
+    *,
+    cache: bool = True,
+) -> dict[str, int]:
+    """Add expressway links split at seat junctions, local drives and town access to ``G``.
+
+    ``zones`` is a zone table (index zone id; ``lon``, ``lat``, ``city``, ``name_en``)
+    whose ``zone:<id>`` nodes already exist. Returns counts for the graph's provenance.
+
+    The network depends on the zones, their polygons, the cities, the expressway links
+    and seven model parameters only, not on the rail scenario, so it is computed once
+    per content: the nodes and edges to add are cached (at most ``_CACHE_SIZE``
+    networks, least recently used dropped) under a digest of exactly those inputs, and
+    replayed into ``G`` with the same calls in the same order (networkx copies every
+    attribute dict, so graphs never share one). ``cache=False`` recomputes.
+    """
+    key = _content_key(zones, polygons, cities, highways, model) if cache else b""
+    with _LOCK:
+        hit = _CACHE.get(key) if cache else None
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is None:
+        ops, counts = _road_ops(zones, polygons, cities, highways, model)
+        hit = (tuple(ops), counts)
+        if cache:
+            with _LOCK:
+                _CACHE[key] = hit
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+    for op in hit[0]:
+        if op[0] == "node":
+            G.add_node(op[1], **op[2])
+        else:
+            G.add_edge(op[1], op[2], **op[3])
+    return dict(hit[1])
+
+
+def _road_ops(
+    zones: pd.DataFrame, polygons: gpd.GeoSeries | None, cities: pd.DataFrame, highways: pd.DataFrame,
+    model: TravelTimeModel,
+) -> tuple[list[Op], dict[str, int]]:  # fmt: skip
+    """The nodes and edges of the road network, in the order they are added."""
+    ops: list[Op] = []
+    pos: dict[str, tuple[float, float]] = {}
+    lat0 = float(zones["lat"].mean()) if len(zones) else 31.0
+    zx, zy = _plane(zones["lon"].to_numpy(float), zones["lat"].to_numpy(float), lat0)
+    ids = [int(i) for i in zones.index]
+    for z, r in zones.iterrows():
+        rn = f"rd:z{int(z)}"  # type: ignore[call-overload]
+        ops.append(("node", rn, {"x": float(r["lon"]), "y": float(r["lat"]), "kind": "road", "city": int(r["city"]),
+                                 "name": f"{r['name_en']} roads"}))  # fmt: skip
+        tt = max(model.county_access_min * 60.0, 1.0)
+        _both(
+            ops,
+            f"zone:{int(z)}",  # type: ignore[call-overload]
+            rn,
+            {"mode": "access", "length": model.county_access_km * 1000.0, "travel_time": tt,
+             "speed_kph": model.county_access_km / tt * 3600.0},
+        )  # fmt: skip
+    # ---- expressway links, split at the projections of nearby seats
+    used = sorted(set(highways["from_adcode"]).union(highways["to_adcode"]))
+    for c in used:
+        row = cities.loc[c]
+        pos[f"rd:{int(c)}"] = (float(row["lon"]), float(row["lat"]))
+        ops.append(("node", f"rd:{int(c)}", {"x": float(row["lon"]), "y": float(row["lat"]), "kind": "road",
+                                             "city": int(c), "name": f"{row['name_en']} expressway hub"}))  # fmt: skip
+    n_links = len(highways)
+    if n_links == 0:
+        snaps: list[list[tuple[float, int, float]]] = []
+    else:
+        ax, ay = _plane(
+            cities.loc[highways["from_adcode"], "lon"].to_numpy(float),
+            cities.loc[highways["from_adcode"], "lat"].to_numpy(float),
+            lat0,
+        )
+        bx, by = _plane(
+            cities.loc[highways["to_adcode"], "lon"].to_numpy(float),
+            cities.loc[highways["to_adcode"], "lat"].to_numpy(float),
+            lat0,
+        )
+        dx, dy = bx - ax, by - ay
+        L2 = np.maximum(dx * dx + dy * dy, 1e-9)
+        t = np.clip(((zx[:, None] - ax) * dx + (zy[:, None] - ay) * dy) / L2, 0.0, 1.0)
+        px, py = ax + t * dx, ay + t * dy
+        d = np.hypot(zx[:, None] - px, zy[:, None] - py)  # zones x links, km
+        near = d <= model.county_snap_km
+        snaps = [[] for _ in range(n_links)]
+        for i, k in zip(*np.nonzero(near), strict=True):
+            snaps[int(k)].append((float(t[i, k]), ids[int(i)], float(d[i, k])))
+    n_junctions = 0
+    for k, (lid, h) in enumerate(highways.iterrows()):
+        a, b = f"rd:{int(h['from_adcode'])}", f"rd:{int(h['to_adcode'])}"
+        chain: list[tuple[float, str]] = [(0.0, a)]
+        zc, zn = zones["city"], zones["name_en"]
+        for tk, z, dk in sorted(snaps[k]):
+            if tk <= 0.0:
+                node = a
+            elif tk >= 1.0:
+                node = b
+            else:
+                node = f"rd:j{lid}:{z}"
+                (ax_, ay_), (bx_, by_) = pos[a], pos[b]
+                name = f"{h['route']} junction for {zn[z]!s}"
+                ops.append(("node", node, {"x": ax_ + tk * (bx_ - ax_), "y": ay_ + tk * (by_ - ay_), "kind": "road",
+                                           "city": int(zc[z]), "name": name}))  # fmt: skip
+                chain.append((tk, node))
+                n_junctions += 1
+            _both(ops, f"rd:z{z}", node, _local(model, dk))
+        chain.append((1.0, b))
+        v = float(h["speed_kph"])
+        for (t0, u), (t1, w) in itertools.pairwise(chain):
+            km = float(h["km"]) * (t1 - t0)
+            tt = km / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
+            attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid), "length": km * 1000.0,
+                     "travel_time": max(tt, 1.0), "speed_kph": v}  # fmt: skip
+            _both(ops, u, w, attrs)
+    # ---- local roads between neighbouring seats
+    pairs = neighbour_pairs(zones, polygons)
+    lon, lat = zones["lon"], zones["lat"]
+    for a_, b_ in pairs:
+        km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
+        _both(ops, f"rd:z{a_}", f"rd:z{b_}", _local(model, km))
+    return ops, {"n_junctions": n_junctions, "n_local_links": len(pairs)}

@@ -1,0 +1,410 @@
+r"""Exact incremental construction of a scenario graph from its base graph (add-only edits).
+
+:func:`yrdnet.build_graph` rebuilds everything: the open track, every service's stop
+times, the service levels of every station pair, access and the road network. When a
+scenario only opens or adds lines on top of a base with the same model, zones, cities,
+stations and expressway links, almost all of that is the base's. :func:`rail_delta`
+recomputes only what can change, using the structure of the build:
+
+* **track** — segments are computed per line (:func:`yrdnet.network.track.line_segments`), so a
+  line whose stops, length and speed are unchanged keeps its segments;
+* **services** — the timetable services whose track is open are selected again; the
+  default services of unchanged lines are the base's (a line's defaults depend on the
+  line, its through-running partners and the coverage only, see
+  :func:`yrdnet.services.default_services`); a service whose route, stops, class,
+  frequency and lines are unchanged, none of whose own lines changed and whose
+  fallback segments (track of other lines) are unchanged has unchanged stop times
+  (:func:`yrdnet.services.service_stop_times` is a function of these);
+* **service levels** — a station pair's levels depend only on the records of the
+  services stopping at both stations (:func:`yrdnet.services.levels_from_records`
+  groups by pair), so only the pairs served by a changed service are recomputed, from
+  every service serving them (:func:`yrdnet.services.levels_of_pairs`, the same rule
+  without pandas' fixed cost per call);
+* **access** — each station hall's access edges depend on that hall alone
+  (:func:`yrdnet.network.graph.zone_access_edges`), so only newly served halls get them; the road
+  network depends on zones, cities, links and model only, so it is the base's.
+
+Anything outside these conditions raises :class:`NeedsBuild` and the caller builds the
+graph in full. :func:`apply_delta` materialises the scenario graph from the base and a
+delta; tests compare it edge for edge (attributes and keys included) with
+:func:`yrdnet.build_graph`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.graph import (
+    _served_stations,
+    _track_json,
+    city_access_edges,
+    filter_network,
+    hall_nodes,
+    rail_edges,
+    sourced_access,
+    station_id,
+    zone_access_edges,
+)
+from yrdnet.network.services import covered_lines, default_services, levels_of_pairs, on_open_track, service_stop_times
+from yrdnet.network.tables import Tables
+from yrdnet.network.track import Segment, fastest_segments, line_segments
+from yrdnet.region.datasets import data_folder, file_version
+from yrdnet.region.zones import Zones
+
+__all__ = ["GraphDelta", "NeedsBuild", "RailState", "apply_delta", "data_stamp", "rail_delta", "rail_state"]
+
+
+class ScenarioLike(Protocol):
+    """What :func:`rail_delta` reads of a :class:`yrdnet.Scenario` (the scenarios wing sits above this one)."""
+
+    name: str
+    description: str
+    path: Path | None
+
+    @property
+    def effective_year(self) -> int:
+        """The network year the scenario's lines are filtered by."""
+        ...
+
+Pair = tuple[str, str]
+_STATION_COLS = ("name_zh", "name_en", "adcode", "lon", "lat")
+
+
+class NeedsBuild(Exception):  # noqa: N818 - a control-flow signal, caught inside yrdnet
+    """The scenario differs from the base in a way the incremental construction does not cover."""
+
+
+_DOCS = (".md", ".txt", ".rst")
+
+
+def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]:
+    """:func:`yrdnet.datasets.file_version` of every data file (not docs) and of ``extra``; a change means rebuild."""
+    files = [p for p in sorted(Path(data_folder()).iterdir()) if p.is_file() and p.suffix not in _DOCS]
+    return tuple(file_version(p) for p in [*files, *extra])
+
+
+def _line_keys(lines: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
+    """What the build reads of each line: stops, length, speed, through running."""
+    length = lines["length_km"] if "length_km" in lines.columns else pd.Series(np.nan, index=lines.index)
+    cols = zip(lines.index, lines["stops"], length, lines["operating_speed_kph"], lines["through_to"], strict=True)
+    return {str(lid): (tuple(stops), repr(float(km)), float(v), tuple(thr or [])) for lid, stops, km, v, thr in cols}
+
+
+def _service_rows(running: pd.DataFrame) -> Iterator[tuple[str, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]]:
+    """``(service id, content key, route, (trains_per_day, lines, train_class))`` per service."""
+    cols = zip(
+        running.index,
+        running["route"],
+        running["stops"],
+        running["train_class"],
+        running["trains_per_day"],
+        running["lines"],
+        strict=True,
+    )
+    for sid, route, stops, cls, tpd, lines in cols:
+        key = (tuple(route), tuple(stops), str(cls), int(tpd), tuple(lines))
+        yield str(sid), key, key[0], (tpd, lines, cls)
+
+
+@dataclass(frozen=True)
+class RailState:
+    """What the base's build computed that a scenario's build can reuse (read-only).
+
+    ``fallback[s]`` holds the station pairs where service ``s`` runs on the fastest
+    segment of any line (none of its own lines has track there): the only segments
+    other lines can change for it.
+    """
+
+    tables: Tables
+    year: int
+    model: TravelTimeModel
+    zones: Zones | None
+    services: pd.DataFrame
+    factors: dict[str, float]
+    sourced: dict[tuple[int, str], float]
+    core_of: dict[int, int]
+    highways_y: pd.DataFrame
+    line_keys: dict[str, tuple[Any, ...]]
+    line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]]
+    segs: dict[tuple[str, str], Segment]
+    service_keys: dict[str, tuple[Any, ...]]
+    fallback: dict[str, frozenset[Pair]]
+    stop_times: dict[str, tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]
+    meta: dict[str, tuple[Any, Any, Any]]
+    covered: frozenset[str]
+    defaults: pd.DataFrame
+    default_owner: np.ndarray
+    at_station: dict[str, frozenset[str]]
+    halls: frozenset[str]
+    pair_min: dict[Pair, float]
+
+
+def rail_state(
+    tables: Tables, year: int, model: TravelTimeModel, zones: Zones | None, services: pd.DataFrame,
+    factors: dict[str, float], graph: nx.MultiDiGraph,
+) -> RailState:  # fmt: skip
+    """The reusable parts of the base's build (recomputed here exactly as the build does)."""
+    lines_y, highways_y = filter_network(tables.lines, tables.highways, year)
+    line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]] = {}
+    for lid in lines_y.index:
+        line_items[str(lid)] = list(line_segments(lines_y.loc[[lid]], tables.stations, model, factors).items())
+    by_line = {k: v for items in line_items.values() for k, v in items}
+    segs = fastest_segments(by_line)
+    covered = frozenset(covered_lines(services))
+    defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
+    kept = on_open_track(services, segs)  # services_for_network, its defaults kept for _running
+    running = kept if defaults.empty else pd.concat([kept, defaults])
+    keys, meta, fallback = {}, {}, {}
+    at: dict[str, set[str]] = {}
+    for sid, key, route, m in _service_rows(running):
+        keys[sid], meta[sid] = key, m
+        own = key[4]
+        fallback[sid] = frozenset(
+            (a, b) for a, b in itertools.pairwise(route) if not any((ln, a, b) in by_line for ln in own)
+        )
+        for st in key[1]:
+            at.setdefault(str(st), set()).add(sid)
+    times = {t[0]: t for t in service_stop_times(running, segs, model, by_line)}
+    pair_min: dict[Pair, float] = {}
+    for u, v, d in graph.edges(data=True):
+        if d.get("mode") == "rail":
+            p = (u, v)
+            pair_min[p] = min(pair_min.get(p, np.inf), float(d["travel_time"]))
+    return RailState(
+        tables=tables,
+        year=year,
+        model=model,
+        zones=zones,
+        services=services,
+        factors=factors,
+        sourced=sourced_access(model),
+        core_of={z: c for c, z in zones.core_zones().items()} if zones is not None else {},
+        highways_y=highways_y,
+        line_keys=_line_keys(lines_y),
+        line_items=line_items,
+        segs=segs,
+        service_keys=keys,
+        fallback=fallback,
+        stop_times=times,
+        meta=meta,
+        covered=covered,
+        defaults=defaults,
+        default_owner=_owner(defaults.index),
+        at_station={k: frozenset(v) for k, v in at.items()},
+        halls=frozenset(_served_stations(running)),
+        pair_min=pair_min,
+    )
+
+
+def _owner(sids: pd.Index) -> np.ndarray:
+    """The line a default service belongs to (``default:<line>:...``, ``default:<line>><other>:...``)."""
+    return np.array([str(x).split(":")[1].split(">")[0] for x in sids], dtype=object)
+
+
+def _running(
+    state: RailState, lines_y: pd.DataFrame, t1: Tables, model: TravelTimeModel,
+    segs: dict[tuple[str, str], Segment], changed_lines: set[str],
+) -> pd.DataFrame:  # fmt: skip
+    """:func:`yrdnet.services.services_for_network` (rows in another order), reusing the base's defaults.
+
+    A line's default services depend on the line, the lines it runs through to and the
+    coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
+    and those running through onto one are made again.
+    """
+    kept = on_open_track(state.services, segs)
+    keys = _line_keys(lines_y)
+    redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
+    old = state.defaults[~np.isin(state.default_owner, list(redo))]
+    new = default_services(lines_y, t1.stations, t1.cities, model, covered=set(state.covered), only=redo)
+    parts = [x for x in (kept, old, new) if not x.empty]
+    return pd.concat(parts) if parts else kept
+
+
+@dataclass(frozen=True)
+class GraphDelta:
+    """How a scenario graph differs from its base graph (all edits add or replace).
+
+    Attributes
+    ----------
+    new_nodes
+        ``(node id, attrs)`` of the newly served station halls.
+    pairs
+        Hall pairs ``(u, v)`` (node ids) whose rail edges are replaced by ``rail``.
+    rail
+        ``(u, v, attrs)``: every rail edge of those pairs in the scenario graph.
+    access
+        ``(u, v, attrs)``: access edges of the new halls.
+    graph_attrs
+        ``G.graph`` entries that differ from the base's (``track`` excluded).
+    by_line, stations
+        The scenario's track segments by line and station table (for ``G.graph["track"]``).
+    """
+
+    new_nodes: list[tuple[str, dict[str, Any]]]
+    pairs: list[Pair]
+    rail: list[tuple[str, str, dict[str, Any]]]
+    access: list[tuple[str, str, dict[str, Any]]]
+    graph_attrs: dict[str, Any]
+    by_line: dict[tuple[str, str, str], Segment]
+    stations: pd.DataFrame
+
+    def added_edges(self, mode: str, pair_min: dict[Pair, float]) -> list[tuple[str, str, float]]:
+        """Edges ``mode`` routes on that are new or faster, parallel edges at their minimum.
+
+        Raises :class:`yrdnet.NotIncrementalError` when a pair's fastest edge got slower or
+        a pair lost its edges.
+        """
+        from yrdnet.core.errors import NotIncrementalError
+
+        if mode == "road":
+            return []
+        best: dict[Pair, float] = {}
+        for u, v, d in self.rail:
+            best[(u, v)] = min(best.get((u, v), np.inf), float(d["travel_time"]))
+        out = []
+        for p in self.pairs:
+            old, new = pair_min.get(p, np.inf), best.get(p, np.inf)
+            if new > old:
+                msg = f"rail {p[0]!r} -> {p[1]!r} slower ({old:.1f} s -> {new:.1f} s)"
+                raise NotIncrementalError(msg)
+            if new < old:
+                out.append((p[0], p[1], new))
+        out += [(u, v, float(d["travel_time"])) for u, v, d in self.access]
+        return out
+
+
+def _check_same(state: RailState, t1: Tables, model: TravelTimeModel) -> None:
+    if model != state.model:
+        raise NeedsBuild("the travel-time model differs from the base's")
+    if not t1.cities.equals(state.tables.cities):
+        raise NeedsBuild("the city table differs")
+    old = state.tables.stations.index
+    if not old.isin(t1.stations.index).all():
+        raise NeedsBuild("a base station is missing")
+    cols = list(_STATION_COLS)
+    if not pd.DataFrame(t1.stations.loc[old, cols]).equals(pd.DataFrame(state.tables.stations[cols])):
+        raise NeedsBuild("a base station changed")
+
+
+def _track(
+    state: RailState, lines_y: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
+) -> tuple[dict[tuple[str, str, str], Segment], set[str]]:
+    """Segments by line in build order (the base's for unchanged lines) and the changed lines."""
+    keys = _line_keys(lines_y)
+    if not set(state.line_keys) <= set(keys):
+        raise NeedsBuild("a base line is closed")
+    by_line: dict[tuple[str, str, str], Segment] = {}
+    changed: set[str] = set()
+    for lid, key in keys.items():
+        if state.line_keys.get(lid) == key:
+            by_line.update(state.line_items[lid])
+        else:
+            changed.add(lid)
+            by_line.update(line_segments(lines_y.loc[[lid]], stations, model, state.factors))
+    return by_line, changed
+
+
+def _changed_services(
+    state: RailState, running: pd.DataFrame, changed_lines: set[str], changed_segs: set[Pair]
+) -> tuple[list[str], dict[str, tuple[Any, Any, Any]]]:
+    """Services whose stop times may differ from the base's, and every service's meta."""
+    meta = dict(state.meta)
+    changed = []
+    present = 0
+    for sid, key, _, m in _service_rows(running):
+        old = state.service_keys.get(sid)
+        present += old is not None
+        if old is None:
+            changed.append(sid)
+            meta[sid] = m
+        elif old != key:
+            if old[1] != key[1]:
+                raise NeedsBuild(f"service {sid!r} changed its stops")
+            changed.append(sid)
+            meta[sid] = m
+        elif changed_lines.intersection(key[4]) or not changed_segs.isdisjoint(state.fallback[sid]):
+            changed.append(sid)
+    if present != len(state.service_keys):
+        raise NeedsBuild("a base service no longer runs")
+    return changed, meta
+
+
+def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTimeModel) -> GraphDelta:
+    """The :class:`GraphDelta` of scenario ``sc`` (tables ``t1``, model ``model``) against the base.
+
+    Raises
+    ------
+    NeedsBuild
+        When the scenario changes anything but lines and stations added or opened.
+    """
+    _check_same(state, t1, model)
+    year = sc.effective_year
+    lines_y, highways_y = filter_network(t1.lines, t1.highways, year)
+    if not highways_y.equals(state.highways_y):
+        raise NeedsBuild("the expressway links differ")
+    by_line, changed_lines = _track(state, lines_y, t1.stations, model)
+    segs = fastest_segments(by_line)
+    changed_segs = {(a, b) for (ln, a, b) in by_line if ln in changed_lines and segs[(a, b)] != state.segs.get((a, b))}
+    running = _running(state, lines_y, t1, model, segs, changed_lines)
+    changed, meta = _changed_services(state, running, changed_lines, changed_segs)
+    times = dict(state.stop_times)
+    if changed:
+        for t in service_stop_times(running.loc[changed], segs, model, by_line):
+            times[t[0]] = t
+    pairs: set[Pair] = set()
+    at = {k: set(v) for k, v in state.at_station.items()} if changed else {}
+    for sid in changed:
+        stops = times[sid][1]
+        for i, a in enumerate(stops):
+            at.setdefault(a, set()).add(sid)
+            pairs.update((a, b) for b in stops[i + 1 :] if b != a)
+    cands = sorted({s for a, b in pairs for s in (at[a] & at[b])})
+    levels = levels_of_pairs(((times[s], meta[s]) for s in cands), pairs, model)
+    new_halls = sorted({st for sid in changed for st in times[sid][1]} - state.halls)
+    halls = [station_id(h) for h in new_halls]
+    zones = state.zones
+    if zones is not None and zones.level != "city":
+        access = zone_access_edges(zones, t1.stations, model, halls, state.sourced, state.core_of)
+    else:
+        access = city_access_edges(t1.cities, t1.stations, model, halls, state.sourced)
+    return GraphDelta(
+        new_nodes=hall_nodes(t1.stations, new_halls),
+        pairs=sorted((station_id(a), station_id(b)) for a, b in pairs),
+        rail=list(rail_edges(levels, model)),
+        access=access,
+        graph_attrs={
+            "scenario": sc.name,
+            "year": int(year),
+            "n_lines": len(lines_y),
+            "lines": ";".join(map(str, lines_y.index)),
+            "n_services": len(running),
+            "description": sc.description,
+            "scenario_path": str(sc.path or ""),
+        },
+        by_line=by_line,
+        stations=t1.stations,
+    )
+
+
+def apply_delta(G_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
+    """The scenario graph: a copy of ``G_base`` with ``delta`` applied (``G_base`` untouched)."""
+    G = G_base.copy()
+    for u, v in delta.pairs:
+        if G.has_edge(u, v):
+            for k in list(G[u][v]):
+                G.remove_edge(u, v, key=k)
+    G.add_nodes_from(delta.new_nodes)
+    G.add_edges_from(delta.rail)
+    G.add_edges_from(delta.access)
+    G.graph.update(delta.graph_attrs)
+    G.graph["track"] = _track_json(delta.stations, delta.by_line)
+    return G

@@ -1,0 +1,497 @@
+"""Build the multimodal (rail + expressway) graph of the YRD from curated tables.
+
+The graph meets the yrdnet graph contract (see :func:`yrdnet.validate_graph`): a
+``networkx.MultiDiGraph`` that OSMnx accepts, with
+
+* nodes ``zone:<adcode>`` (city centres, ``kind="zone"``), ``st:<station_id>`` (station
+  halls, ``kind="station"``) and ``rd:<adcode>`` (the city's expressway access point,
+  ``kind="road"``);
+* edges ``rail`` (station hall to station hall: one per *service level* of the pair, see
+  :mod:`yrdnet.services`; its ``travel_time`` is the wait that follows from the pooled
+  frequency, the in-vehicle time and alighting, kept apart in ``wait_s``,
+  ``in_vehicle_s`` and ``alight_s``; ``service``, ``line`` and ``trains_per_day`` say
+  what runs), ``access`` (zone to station hall and back; zone to road node and back) and
+  ``road``.
+
+Door-to-door times therefore include access, terminal, waiting and transfer time: a
+change of train is an alighting plus a new wait at the station hall, while a through
+train (one service) needs none. All time parameters come from
+:class:`yrdnet.TravelTimeModel`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from yrdnet._version import __version__
+from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.services import pair_levels, services_for_network
+from yrdnet.network.station_access import access_minutes
+from yrdnet.network.track import Segment, fastest_segments, line_segments
+
+if TYPE_CHECKING:
+    from yrdnet.region.zones import Zones
+
+__all__ = ["graph_from_tables"]
+
+log = logging.getLogger(__name__)
+
+
+def zone_id(adcode: int) -> str:
+    """Node id of a city's zone (its centre)."""
+    return f"zone:{int(adcode)}"
+
+
+def station_id(sid: str) -> str:
+    """Node id of a station hall."""
+    return f"st:{sid}"
+
+
+def platform_id(line: str, sid: str) -> str:
+    """Node id of a line's platform at a station."""
+    return f"pl:{line}:{sid}"
+
+
+def road_id(adcode: int) -> str:
+    """Node id of a city's expressway access point."""
+    return f"rd:{int(adcode)}"
+
+
+def filter_network(lines: pd.DataFrame, highways: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the lines open by the end of ``year`` and the expressway links opened by then.
+
+    Lines need ``status == "open"`` and ``opened <= year``; with ``year=None`` every open
+    line is kept. Links with an unknown opening year are kept (their source says
+    "unverified").
+    """
+    open_ = lines["status"] == "open"
+    hw_ok = pd.Series(True, index=highways.index)
+    if year is not None:
+        opened = lines["opened"].astype("Float64")
+        open_ &= (opened <= year).fillna(False).astype(bool)
+        hw_opened = highways["opened"].astype("Float64")
+        hw_ok = (hw_opened <= year).fillna(True).astype(bool)
+    return lines[open_.astype(bool)], highways[hw_ok]
+
+
+def _add_rail(
+    G: nx.MultiDiGraph,
+    model: TravelTimeModel,
+    running: pd.DataFrame,
+    segs: dict[tuple[str, str], Segment],
+    by_line: dict[tuple[str, str, str], Segment],
+) -> None:
+    """Rail edges hall -> hall, one per service level (see :mod:`yrdnet.services`)."""
+    G.add_edges_from(rail_edges(pair_levels(running, segs, model, by_line), model))
+    G.graph["n_services"] = len(running)
+
+
+def rail_edges(levels: pd.DataFrame, model: TravelTimeModel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(hall, hall, attrs)`` of the rail edges for service levels (:func:`yrdnet.services.pair_levels`)."""
+    alight_s = model.alight_min * 60.0
+    cols = {c: levels[c].tolist() for c in levels.columns}  # plain Python values, one pass
+    rows = zip(
+        cols["origin"],
+        cols["destination"],
+        cols["lines"],
+        cols["service"],
+        cols["services"],
+        cols["train_class"],
+        cols["trains_per_day"],
+        cols["level"],
+        cols["wait_s"],
+        cols["in_vehicle_s"],
+        cols["km"],
+        strict=True,
+    )
+    for o, d, lines, service, n, cls, tpd, level, wait, ride, km in rows:
+        yield (
+            station_id(str(o)),
+            station_id(str(d)),
+            {
+                "mode": "rail",
+                "line": str(lines),
+                "service": str(service),
+                "services": int(n),
+                "train_class": str(cls),
+                "trains_per_day": float(tpd),
+                "level": int(level),
+                "wait_s": float(wait),
+                "in_vehicle_s": float(ride),
+                "alight_s": alight_s,
+                "length": float(km) * 1000.0,
+                "speed_kph": float(km) / ride * 3600.0 if ride > 0 else 0.0,
+                "travel_time": float(wait) + float(ride) + alight_s,
+            },
+        )
+
+
+def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
+    """``cities.iterrows()``, typed: the city table is indexed by adcode."""
+    return cast("Iterable[tuple[int, pd.Series]]", cities.iterrows())
+
+
+def sourced_access(model: TravelTimeModel) -> dict[tuple[int, str], float]:
+    """Sourced centre-to-station minutes by ``(city adcode, station id)`` (empty when not used)."""
+    if not model.sourced_access:
+        return {}
+    acc = access_minutes()
+    return {(int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)}
+
+
+def _access_pair(
+    zone: str, hall: str, geo_km: float, known: float | None, model: TravelTimeModel
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Zone -> hall (drive + station entry) and hall -> zone: the drive model, or a sourced time."""
+    km = geo_km * model.access_detour
+    drive = km / model.access_speed_kph * 3600.0
+    speed = model.access_speed_kph
+    if known is not None:
+        drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
+    common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
+    return [
+        (zone, hall, {"travel_time": drive + model.terminal_min * 60.0, **common}),
+        (hall, zone, {"travel_time": max(drive, 1.0), **common}),
+    ]
+
+
+def city_access_edges(
+    cities: pd.DataFrame,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    halls: list[str],
+    sourced: dict[tuple[int, str], float] | None = None,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Access edges city zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
+
+    ``sourced``: :func:`sourced_access` of ``model``, when the caller has it already.
+    """
+    if not halls:
+        return []
+    sourced = sourced_access(model) if sourced is None else sourced
+    sids = [h[3:] for h in halls]
+    st = stations.loc[sids]
+    slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
+    scity = st["adcode"].to_numpy(int)
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for adcode, c in _city_rows(cities):
+        d = haversine_km(float(c["lon"]), float(c["lat"]), slon, slat)
+        ok = (scity == int(adcode)) | (d <= model.access_radius_km)
+        for i in np.flatnonzero(ok):
+            out += _access_pair(zone_id(adcode), halls[i], float(d[i]), sourced.get((int(adcode), sids[i])), model)
+    return out
+
+
+def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """Zone <-> station hall: the drive model, or a sourced time (:mod:`yrdnet.network.station_access`)."""
+    G.add_edges_from(city_access_edges(cities, stations, model, [n for n in G.nodes if n.startswith("st:")]))
+
+
+def zone_access_edges(
+    zones: Zones,
+    stations: pd.DataFrame,
+    model: TravelTimeModel,
+    halls: list[str],
+    sourced: dict[tuple[int, str], float] | None = None,
+    core_of: dict[int, int] | None = None,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """County/custom zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
+
+    A zone reaches the halls within ``access_radius_km`` of its seat and those inside its
+    own polygon, by the drive model (``access_detour`` x geodesic km at
+    ``access_speed_kph``). The sourced centre-to-station times of
+    :mod:`yrdnet.network.station_access` are city-centre times: they apply only to the zone that
+    holds its city's centre (:meth:`Zones.core_zones`). ``sourced``: as in
+    :func:`city_access_edges`; ``core_of``: ``{zone id: city}`` of the core zones, when
+    the caller has it already.
+    """
+    if not halls:
+        return []
+    sids = [h[3:] for h in halls]
+    st = stations.loc[sids]
+    slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
+    inside = np.full(len(sids), -1, dtype=np.int64)
+    if zones.polygons is not None and zones.polygons.notna().all():
+        import geopandas as gpd
+
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(slon, slat), crs="EPSG:4326")
+        poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=zones.polygons.to_numpy(), crs="EPSG:4326")
+        j = gpd.sjoin(pts, poly, predicate="within", how="inner")
+        j = j[~j.index.duplicated()]
+        inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
+    sourced = sourced_access(model) if sourced is None else sourced
+    core = {z: c for c, z in zones.core_zones().items()} if core_of is None else core_of
+    zid = np.asarray(zones.ids, dtype=np.int64)
+    zlon, zlat = zones.table["lon"].to_numpy(float), zones.table["lat"].to_numpy(float)
+    # zones that can reach a hall: a coarse test with 1 km of margin, then the exact one per zone
+    near = haversine_km(zlon[:, None], zlat[:, None], slon[None, :], slat[None, :]) <= model.access_radius_km + 1.0
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for r in np.flatnonzero(near.any(axis=1) | np.isin(zid, inside)):
+        z = int(zid[r])
+        d = haversine_km(float(zlon[r]), float(zlat[r]), slon, slat)
+        city = core.get(z)
+        for i in np.flatnonzero((inside == z) | (d <= model.access_radius_km)):
+            known = sourced.get((city, sids[i])) if city is not None else None
+            out += _access_pair(f"zone:{z}", halls[i], float(d[i]), known, model)
+    return out
+
+
+def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """County/custom zone <-> station hall (:func:`zone_access_edges`)."""
+    G.add_edges_from(zone_access_edges(zones, stations, model, [n for n in G.nodes if n.startswith("st:")]))
+
+
+def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, model: TravelTimeModel) -> None:
+    used = set(highways["from_adcode"]).union(highways["to_adcode"])
+    for adcode in sorted(used):
+        c = cities.loc[adcode]
+        G.add_node(
+            road_id(adcode),
+            x=float(c["lon"]),
+            y=float(c["lat"]),
+            kind="road",
+            city=int(adcode),
+            name=f"{c['name_en']} expressway access",
+        )
+        attrs = {
+            "mode": "access",
+            "length": model.road_access_km * 1000.0,
+            "travel_time": model.road_access_min * 60.0,
+            "speed_kph": model.road_access_km / max(model.road_access_min, 1e-9) * 60.0,
+        }
+        G.add_edge(zone_id(adcode), road_id(adcode), **attrs)
+        G.add_edge(road_id(adcode), zone_id(adcode), **attrs)
+    for lid, h in highways.iterrows():
+        v = float(h["speed_kph"])
+        tt = float(h["km"]) / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
+        attrs = {
+            "mode": "road",
+            "route": str(h["route"]),
+            "link": str(lid),
+            "length": float(h["km"]) * 1000.0,
+            "travel_time": tt,
+            "speed_kph": v,
+        }
+        a, b = road_id(h["from_adcode"]), road_id(h["to_adcode"])
+        G.add_edge(a, b, **attrs)
+        G.add_edge(b, a, **attrs)
+
+
+def graph_from_tables(
+    cities: pd.DataFrame,
+    stations: pd.DataFrame,
+    lines: pd.DataFrame,
+    highways: pd.DataFrame,
+    *,
+    year: int | None = None,
+    model: TravelTimeModel | None = None,
+    scenario: str = "custom",
+    extra_graph_attrs: dict[str, Any] | None = None,
+    services: pd.DataFrame | None = None,
+    zones: Zones | None = None,
+    extra_services: pd.DataFrame | None = None,
+) -> nx.MultiDiGraph:
+    """Build the multimodal graph from curated tables (already edited by a scenario).
+
+    With county or custom ``zones``, each zone is a node ``zone:<id>`` (``city`` = its
+    parent city, ``zone_level`` = the level) reaching the stations near it, and the road
+    network is the expressway links split at junctions near the zone seats plus local
+    roads between neighbouring seats (:mod:`yrdnet.network.county_roads`): an approximation of the
+    real road network until an OpenStreetMap extract replaces it
+    (:func:`yrdnet.graph_from_pbf` with ``zones=``).
+
+    Parameters
+    ----------
+    cities, stations, lines, highways
+        Tables as returned by the ``yrdnet.load_*`` functions.
+    year
+        Keep lines opened by the end of this year (``None``: every open line).
+    model
+        Travel-time parameters; default :class:`TravelTimeModel`.
+    scenario
+        Name recorded in ``G.graph["scenario"]``.
+    extra_graph_attrs
+        More provenance stored in ``G.graph``.
+    services
+        Timetable-derived services (default :func:`yrdnet.load_services`); lines they do
+        not cover get :func:`yrdnet.services.default_services`.
+    extra_services
+        More services (same columns), e.g. a plan's new train patterns; they never change
+        which lines count as covered.
+    zones
+        The zones (:func:`yrdnet.load_zones`, :func:`yrdnet.zones_from_gdf`); ``None`` or
+        city-level zones give the city graph (one zone per city centre).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A graph meeting the yrdnet graph contract.
+    """
+    model = model or TravelTimeModel()
+    lines_y, highways_y = filter_network(lines, highways, year)
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        crs="EPSG:4326",
+        scenario=scenario,
+        year=-1 if year is None else int(year),
+        created_with=f"yrdnet {__version__}",
+        n_lines=len(lines_y),
+        transfer_min=float(model.transfer_min),
+        lines=";".join(map(str, lines_y.index)),
+    )
+    if extra_graph_attrs:
+        G.graph.update(extra_graph_attrs)
+    if zones is not None and zones.level != "city":
+        return _finish_zone_graph(
+            G,
+            zones,
+            cities=cities,
+            stations=stations,
+            lines_y=lines_y,
+            highways_y=highways_y,
+            model=model,
+            services=services,
+            extra_services=extra_services,
+        )
+    for adcode, c in _city_rows(cities):
+        G.add_node(
+            zone_id(adcode),
+            x=float(c["lon"]),
+            y=float(c["lat"]),
+            kind="zone",
+            city=int(adcode),
+            name=str(c["name_en"]),
+            name_zh=str(c["name_zh"]),
+        )
+    _add_services(G, lines_y, stations, cities, model, services, extra_services)
+    _add_access(G, cities, stations, model)
+    _add_road(G, cities, highways_y, model)
+    log.info(
+        "built graph %r (year %s): %d nodes, %d edges, %d lines, %d expressway links",
+        scenario,
+        year,
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        len(lines_y),
+        len(highways_y),
+    )
+    return G
+
+
+def _finish_zone_graph(
+    G: nx.MultiDiGraph,
+    zones: Zones,
+    *,
+    cities: pd.DataFrame,
+    stations: pd.DataFrame,
+    lines_y: pd.DataFrame,
+    highways_y: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None,
+    extra_services: pd.DataFrame | None = None,
+) -> nx.MultiDiGraph:
+    """The graph with county or custom zones (rail as for cities, roads from :mod:`._roadnet`)."""
+    from yrdnet.network.county_roads import add_zone_roads
+
+    G.graph["zone_level"] = zones.level
+    for z, r in zones.table.iterrows():
+        G.add_node(
+            f"zone:{int(cast(int, z))}",
+            x=float(r["lon"]),
+            y=float(r["lat"]),
+            kind="zone",
+            city=int(r["city"]),
+            zone_level=zones.level,
+            name=str(r["name_en"]),
+            name_zh=str(r["name_zh"]),
+        )
+    _add_services(G, lines_y, stations, cities, model, services, extra_services)
+    _add_zone_access(G, zones, stations, model)
+    counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
+    G.graph.update(counts)
+    log.info(
+        "built %s-zone graph %r: %d zones, %d nodes, %d edges, %d junctions, %d local links",
+        zones.level,
+        G.graph.get("scenario"),
+        len(zones),
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        counts["n_junctions"],
+        counts["n_local_links"],
+    )
+    return G
+
+
+def _add_services(
+    G: nx.MultiDiGraph,
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None,
+    extra_services: pd.DataFrame | None,
+) -> None:
+    """Station halls of every served station and the rail service levels between them."""
+    by_line = line_segments(lines, stations, model)  # the open track, computed once per build
+    segs = fastest_segments(by_line)
+    running = services_for_network(lines, stations, cities, model, services, extra_services, segments=segs)
+    G.add_nodes_from(hall_nodes(stations, sorted(_served_stations(running))))
+    _add_rail(G, model, running, segs, by_line)
+    G.graph["track"] = _track_json(stations, by_line)
+
+
+def hall_nodes(stations: pd.DataFrame, sids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+    """``(node id, attrs)`` of the station halls of ``sids``."""
+    out = []
+    for sid in sids:
+        st = stations.loc[sid]
+        attrs = {
+            "x": float(st["lon"]),
+            "y": float(st["lat"]),
+            "kind": "station",
+            "city": int(st["adcode"]),
+            "name": str(st["name_en"]),
+            "name_zh": str(st["name_zh"]),
+        }
+        out.append((station_id(sid), attrs))
+    return out
+
+
+def _track_json(stations: pd.DataFrame, by_line: dict[tuple[str, str, str], Segment]) -> str:
+    """The open track as JSON ``[[lon_a, lat_a, lon_b, lat_b, speed_kph, line], ...]`` for maps.
+
+    Rail edges join every pair of stops of a service, so maps draw the track instead.
+    """
+    lon = stations["lon"].astype(float).to_dict()
+    lat = stations["lat"].astype(float).to_dict()
+    rows = [
+        [round(lon[a], 5), round(lat[a], 5), round(lon[b], 5), round(lat[b], 5), seg.speed_kph, line]
+        for (line, a, b), seg in sorted(by_line.items())
+        if a < b
+    ]
+    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
+
+
+def _served_stations(services: pd.DataFrame) -> set[str]:
+    out: set[str] = set()
+    for stops in services["stops"]:
+        out.update(stops)
+    return out
+
+
+def zones_of(G: nx.MultiDiGraph) -> list[str]:
+    """Zone node ids of a graph, sorted by zone id (the adcode for cities and counties)."""
+    return sorted((n for n, k in G.nodes(data="kind") if k == "zone"), key=lambda n: int(str(n)[5:]))
+
+
+def nodes_by_kind(G: nx.MultiDiGraph, kinds: Iterable[str]) -> list[str]:
+    """Node ids whose ``kind`` is in ``kinds``."""
+    ks = set(kinds)
+    return [n for n, k in G.nodes(data="kind") if k in ks]

@@ -1,0 +1,41 @@
+"""The curated tables a graph is built from: cities, stations, lines and expressway links.
+
+A scenario's edits (:mod:`yrdnet.scenarios.scenario`) change a copy of these tables, and
+:func:`yrdnet.network.graph.graph_from_tables` builds the graph from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from yrdnet.region.datasets import load_cities, load_highways, load_lines, load_stations
+
+__all__ = ["Tables", "curated_tables"]
+
+
+@dataclass
+class Tables:
+    """The curated tables a graph is built from (after a scenario's edits)."""
+
+    cities: pd.DataFrame
+    stations: pd.DataFrame
+    lines: pd.DataFrame
+    highways: pd.DataFrame
+
+    def copy(self) -> Tables:
+        """Deep copy (list cells included)."""
+        return Tables(self.cities.copy(), self.stations.copy(), _copy_lines(self.lines), self.highways.copy())
+
+
+def _copy_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    out = lines.copy()
+    for c in ("stops", "through_to"):
+        out[c] = out[c].map(lambda v: list(v) if isinstance(v, list) else [])
+    return out
+
+
+def curated_tables() -> Tables:
+    """Load the shipped tables (validated)."""
+    return Tables(load_cities(), load_stations(), load_lines(), load_highways())

@@ -1,0 +1,595 @@
+"""The curated data shipped with yrdnet: a registry of files and validated loaders.
+
+Every loader validates on load (required columns, types, unique ids, references that
+exist, coordinates inside the YRD, speeds > 0, sane years) and raises
+:class:`yrdnet.DataError` naming the file, row and field at fault. The folder is
+:func:`data_folder`: ``settings.data_folder`` if set, else the data shipped in the
+package, so yrdnet works from any working directory.
+
+Masses (population, GDP) are those of ``cities.csv`` in every scenario.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import itertools
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+import geopandas as gpd
+import pandas as pd
+
+from yrdnet.core.errors import DataError
+from yrdnet.core.settings import settings
+from yrdnet.core.validation import Column, Problems, check_in_bbox, validate_table
+
+__all__ = [
+    "available",
+    "data_folder",
+    "file_version",
+    "get_path",
+    "load_cities",
+    "load_highways",
+    "load_lines",
+    "load_metros",
+    "load_stations",
+    "metro_members",
+]
+
+_PKG = Path(__file__).resolve().parents[1]  # the yrdnet package folder
+
+
+def data_folder() -> Path:
+    """Return the folder the curated data is read from.
+
+    ``settings.data_folder`` when set; otherwise ``yrdnet/_data`` inside an installed
+    wheel, or ``data/`` beside the package in a source checkout.
+    """
+    if settings.data_folder is not None:
+        return Path(settings.data_folder)
+    for cand in (_PKG / "_data", _PKG.parent / "data"):
+        if (cand / "cities.csv").is_file():
+            return cand
+    msg = f"yrdnet's data folder was not found (looked in {_PKG / '_data'} and {_PKG.parent / 'data'})"
+    raise DataError(msg)
+
+
+def available() -> list[str]:
+    """List the data files (relative names) that :func:`get_path` can resolve.
+
+    Examples
+    --------
+    >>> "cities.csv" in available()
+    True
+    """
+    root = data_folder()
+    return sorted(
+        str(p.relative_to(root)).replace("\\", "/")
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".toml", ".geojson", ".json", ".osm", ".gz", ".bz2", ".zip"}
+    )
+
+
+def get_path(name: str) -> Path:
+    """Return the path of a shipped data file by name, e.g. ``"cities.csv"``.
+
+    Raises
+    ------
+    DataError
+        If the name is unknown; the message lists close matches and the valid names.
+    """
+    p = data_folder() / name
+    if p.is_file():
+        return p
+    names = available()
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f" Did you mean {close}?" if close else ""
+    msg = f"unknown data file {name!r} in {data_folder()}.{hint} Available: {names}"
+    raise DataError(msg)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"data file not found: {path}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DataError(f"{path.name}: cannot parse {path}: {e}") from None
+
+
+def file_version(path: str | Path) -> tuple[str, int, int]:
+    """``(path, mtime_ns, size)`` of a file, ``(path, 0, -1)`` if it is missing: the key of every data cache.
+
+    A cache keyed on it (validated tables here, :func:`yrdnet.load_zones`, the sweep's
+    prepared bases) is refreshed when a file is edited or replaced.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (str(path), 0, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    return file_version(path)
+
+
+@functools.lru_cache(maxsize=32)
+def _validated(
+    key: tuple[str, int, int], columns: tuple[Column, ...], id_col: str | None, row_checks: tuple[Any, ...]
+) -> pd.DataFrame:
+    path = Path(key[0])
+    return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks)
+
+
+def read_validated(
+    path: Path, columns: Iterable[Column], *, key: str | None = None, row_checks: Iterable[Any] = ()
+) -> pd.DataFrame:
+    """:func:`validate_table` of a data file, read and checked once per file version (path, mtime).
+
+    Graph builds load the same files many times (a timeline, a sweep); each call gets its
+    own copy, list cells included, so callers may modify it.
+    """
+    df = _validated(_key(path), tuple(columns), key, tuple(row_checks)).copy()
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, list)).any():
+            df[c] = df[c].map(lambda v: list(v) if isinstance(v, list) else v)
+    return df
+
+
+def _resolve(path: str | Path | None, name: str) -> Path:
+    return Path(path) if path is not None else data_folder() / name
+
+
+def close_matches(word: str, options: Iterable[Any]) -> str:
+    """Format a 'did you mean' hint for an unknown id."""
+    opts = [str(o) for o in options]
+    close = difflib.get_close_matches(str(word), opts, n=3, cutoff=0.5)
+    return f" (closest valid: {', '.join(close)})" if close else ""
+
+
+# ---------------------------------------------------------------- cities
+_CITY_COLS = (
+    Column("adcode", "adcode"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("province", "choice", choices=("Shanghai", "Jiangsu", "Zhejiang", "Anhui")),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("population", "int", positive=True),
+    Column("gdp", "float", positive=True),
+    Column("central_area", "choice", choices=("yes", "no")),
+    Column("source"),
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _cities(key: tuple[str, int, int]) -> pd.DataFrame:
+    path = Path(key[0])
+    df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[check_in_bbox])
+    return df
+
+
+def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the 41 YRD prefecture-level cities.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); columns ``name_zh``, ``name_en``, ``province``, ``lon``,
+        ``lat`` (city centre, WGS84), ``population`` (2020 census), ``gdp`` (2020, 100
+        million yuan), ``central_area`` (bool), ``source``; point geometry; EPSG:4326.
+
+    Examples
+    --------
+    >>> cities = load_cities()
+    >>> len(cities), cities.crs.to_epsg()
+    (41, 4326)
+    """
+    p = _resolve(path, "cities.csv")
+    df = _cities(_key(p)).copy()
+    df["central_area"] = df["central_area"] == "yes"
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("adcode")
+
+
+# ---------------------------------------------------------------- metros
+_METRO_COLS = (
+    Column("metro"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("core_adcode", "adcode"),
+    Column("definition", "choice", choices=("current", "2016")),
+    Column("member_adcodes", "list"),
+    Column("source"),
+)
+
+
+def load_metros(definition: str | None = None, path: str | Path | None = None) -> pd.DataFrame:
+    """Load the metropolitan areas under one definition.
+
+    Parameters
+    ----------
+    definition
+        ``"current"`` (default, from ``settings.metro_definition``) or ``"2016"``.
+    path
+        Alternative ``metros.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``metro`` (shanghai, nanjing, hangzhou, hefei, suxichang, ningbo); columns
+        ``name_zh``, ``name_en``, ``core_adcode``, ``members`` (list of adcodes, core
+        first), ``n_members``, ``source``. A city may belong to several areas.
+    """
+    definition = definition or settings.metro_definition
+    if definition not in {"current", "2016"}:
+        raise ValueError(f"definition must be 'current' or '2016', got {definition!r}")
+    p = _resolve(path, "metros.csv")
+    df = validate_table(_read(p), _METRO_COLS, p)
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    seen: set[tuple[str, str]] = set()
+    members: list[list[int]] = []
+    for i, rec in enumerate(df.to_dict("records")):
+        line = i + 2
+        k = (rec["metro"], rec["definition"])
+        if k in seen:
+            probs.add(line, "metro", f"duplicate metro {rec['metro']!r} for definition {rec['definition']!r}")
+        seen.add(k)
+        ms: list[int] = []
+        for m in rec["member_adcodes"]:
+            if not m.isdigit() or int(m) not in city_ids:
+                probs.add(line, "member_adcodes", f"unknown city adcode {m!r}{close_matches(m, city_ids)}")
+            else:
+                ms.append(int(m))
+        if rec["core_adcode"] is not None and rec["core_adcode"] not in ms:
+            probs.add(line, "core_adcode", f"core {rec['core_adcode']} is not among the members")
+        if len(ms) < 2 and rec["member_adcodes"]:
+            probs.add(line, "member_adcodes", f"expected at least 2 members, found {len(ms)}")
+        core = rec["core_adcode"]
+        members.append([core, *[m for m in ms if m != core]] if core in ms else ms)
+    probs.raise_if_any()
+    df["members"] = members
+    df = df[df["definition"] == definition].copy()
+    df["n_members"] = df["members"].map(len)
+    return df.drop(columns=["member_adcodes"]).set_index("metro")
+
+
+def metro_members(definition: str | None = None) -> dict[str, list[int]]:
+    """Return ``{metro: [core, member, ...]}`` for one metropolitan-area definition."""
+    return {cast(str, k): list(v) for k, v in load_metros(definition)["members"].items()}
+
+
+# ---------------------------------------------------------------- stations
+_STATION_COLS = (
+    Column("station_id"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("adcode", "adcode"),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("source"),
+)
+
+
+def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load rail stations.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``station_id``; columns ``name_zh``, ``name_en``, ``adcode`` (city), ``lon``,
+        ``lat``, ``source``; point geometry; EPSG:4326.
+    """
+    p = _resolve(path, "stations.csv")
+    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox])
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        if rec["adcode"] not in city_ids:
+            probs.add(i + 2, "adcode", f"unknown city adcode {rec['adcode']}{close_matches(rec['adcode'], city_ids)}")
+    probs.raise_if_any()
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("station_id")
+
+
+# ---------------------------------------------------------------- lines
+_LINE_COLS = (
+    Column("line_id"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("kind", "choice", choices=("hsr", "intercity", "upgraded")),
+    Column("design_speed_kph", "int", positive=True, hi=600),
+    Column("operating_speed_kph", "int", positive=True, hi=600),
+    Column("opened", "year", required=False),
+    Column("planned_open", "year", required=False),
+    Column("status", "choice", choices=("open", "under_construction", "planned")),
+    Column("stops", "list"),
+    Column("length_km", "float", required=False, positive=True),
+    Column("through_to", "list", required=False),
+    Column("source"),
+)
+
+
+def _line_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    stops = rec["stops"] or []
+    if len(stops) < 2:
+        probs.add(line, "stops", f"expected at least 2 stops, found {len(stops)}")
+    for a, b in itertools.pairwise(stops):
+        if a == b:
+            probs.add(line, "stops", f"stop {a!r} repeated consecutively")
+    if rec["status"] == "open" and rec["opened"] is None:
+        probs.add(line, "opened", "an open line needs an opening year")
+    if rec["status"] != "open" and rec["opened"] is not None:
+        probs.add(line, "opened", f"a {rec['status']} line must leave 'opened' empty (use planned_open)")
+    d, o = rec["design_speed_kph"], rec["operating_speed_kph"]
+    if d is not None and o is not None and o > d:
+        probs.add(line, "operating_speed_kph", f"expected <= design speed {d}, found {o}")
+
+
+def load_lines(path: str | Path | None = None, *, stations_path: str | Path | None = None) -> pd.DataFrame:
+    """Load rail lines (one row per section with one opening year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``line_id``; columns ``name_zh``, ``name_en``, ``kind``, ``design_speed_kph``,
+        ``operating_speed_kph``, ``opened`` (nullable Int64), ``planned_open``, ``status``,
+        ``stops`` (list of station ids), ``length_km`` (float, NaN if not sourced),
+        ``through_to`` (list of line ids), ``source``.
+    """
+    p = _resolve(path, "lines.csv")
+    df = validate_table(_read(p), _LINE_COLS, p, key="line_id", row_checks=[_line_row_check])
+    station_ids = set(load_stations(stations_path).index)
+    line_ids = set(df["line_id"])
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        for s in rec["stops"]:
+            if s not in station_ids:
+                probs.add(i + 2, "stops", f"unknown station {s!r}{close_matches(s, station_ids)}")
+        for t in rec["through_to"]:
+            if t not in line_ids:
+                probs.add(i + 2, "through_to", f"unknown line {t!r}{close_matches(t, line_ids)}")
+    probs.raise_if_any()
+    for c in ("opened", "planned_open"):
+        df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    df["length_km"] = pd.to_numeric(df["length_km"], errors="coerce").astype(float)
+    return df.set_index("line_id")
+
+
+# ---------------------------------------------------------------- highways
+_HIGHWAY_COLS = (
+    Column("link_id"),
+    Column("route"),
+    Column("from_adcode", "adcode"),
+    Column("to_adcode", "adcode"),
+    Column("km", "float", positive=True),
+    Column("speed_kph", "int", positive=True, hi=150),
+    Column("opened", "year", required=False),
+    Column("source"),
+)
+
+
+def _highway_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    if rec["from_adcode"] is not None and rec["from_adcode"] == rec["to_adcode"]:
+        probs.add(line, "to_adcode", "a link must join two different cities")
+    if rec["opened"] is None and "unverified" not in str(rec.get("source", "")):
+        probs.add(line, "opened", "expected an opening year (or 'unverified' in source)")
+
+
+def load_highways(path: str | Path | None = None) -> pd.DataFrame:
+    """Load expressway links between cities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``link_id``; columns ``route``, ``from_adcode``, ``to_adcode``, ``km``,
+        ``speed_kph``, ``opened`` (nullable Int64), ``source``.
+    """
+    p = _resolve(path, "highways.csv")
+    df = validate_table(_read(p), _HIGHWAY_COLS, p, key="link_id", row_checks=[_highway_row_check])
+    city_ids = set(load_cities().index)
+    probs = Problems(p)
+    for i, rec in enumerate(df.to_dict("records")):
+        for f in ("from_adcode", "to_adcode"):
+            if rec[f] is not None and rec[f] not in city_ids:
+                probs.add(i + 2, f, f"unknown city adcode {rec[f]}{close_matches(rec[f], city_ids)}")
+    probs.raise_if_any()
+    df["opened"] = pd.array(df["opened"], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    return df.set_index("link_id")
+
+
+# ---------------------------------------------------------------- counties
+__all__ += ["load_airports", "load_counties", "load_county_boundaries"]
+
+_COUNTY_COLS = (
+    Column("adcode", "adcode"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("city", "adcode"),
+    Column("kind", "choice", choices=("district", "county", "county_city")),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("population", "int", positive=True),
+    Column("urban", "int", required=False, lo=0),
+    Column("rural", "int", required=False, lo=0),
+    Column("population_2010", "int", required=False, positive=True),
+    Column("source"),
+)
+
+
+def _county_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    pop, urban, rural = rec.get("population"), rec.get("urban"), rec.get("rural")
+    if (urban is None) != (rural is None):
+        probs.add(line, "urban/rural", "expected both urban and rural, or neither")
+    elif pop is not None and urban is not None and rural is not None and urban + rural != pop:
+        probs.add(line, "urban/rural", f"expected urban + rural = population {pop}, found {urban} + {rural}")
+
+
+def _check_cities(df: pd.DataFrame, column: str, probs: Problems) -> None:
+    city_ids = set(load_cities().index)
+    for i, code in enumerate(df[column]):
+        if code is not None and code not in city_ids:
+            probs.add(i + 2, column, f"unknown city adcode {code}{close_matches(code, city_ids)}")
+
+
+def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the 305 county-level units (districts, counties, county-level cities).
+
+    Parameters
+    ----------
+    path
+        Alternative ``counties.csv``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); columns ``name_zh``, ``name_en``, ``city`` (parent city
+        adcode, one of the 41), ``kind`` (district / county / county_city), ``lon``,
+        ``lat`` (seat, WGS84), ``population``, ``urban``, ``rural`` (2020 census; urban
+        and rural are nullable Int64), ``population_2010`` (nullable Int64: empty where
+        the 2010 units cannot be mapped to today's), ``source``; point geometry at the
+        seat; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of every problem (missing column, duplicate
+        adcode, unknown city, urban + rural not equal to population, ...).
+
+    Examples
+    --------
+    >>> counties = load_counties()
+    >>> len(counties), counties.crs.to_epsg()
+    (305, 4326)
+    >>> counties.loc[320583, "name_en"]
+    'Kunshan'
+    """
+    p = _resolve(path, "counties.csv")
+    df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[check_in_bbox, _county_row_check])
+    probs = Problems(p)
+    _check_cities(df, "city", probs)
+    probs.raise_if_any()
+    for c in ("urban", "rural", "population_2010"):
+        df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("adcode")
+
+
+def load_county_boundaries(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the simplified county polygons (WGS84) of ``county_boundaries.geojson``.
+
+    Parameters
+    ----------
+    path
+        Alternative GeoJSON file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``adcode`` (int); column ``name_zh``; (multi)polygon geometry; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unreadable, lacks ``adcode``/``name_zh``, repeats an
+        adcode or holds a non-polygon or empty geometry (naming the feature).
+
+    Examples
+    --------
+    >>> b = load_county_boundaries()
+    >>> len(b), b.crs.to_epsg(), b.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    (305, 4326, np.True_)
+    """
+    p = _resolve(path, "county_boundaries.geojson")
+    try:
+        gdf = gpd.read_file(p)
+    except Exception as e:  # pyogrio / fiona raise their own types
+        raise DataError(f"{p.name}: cannot read {p}: {e}") from None
+    probs = Problems(p)
+    missing = [c for c in ("adcode", "name_zh") if c not in gdf.columns]
+    if missing:
+        probs.add(None, None, f"missing required propert(ies) {missing}; found {list(gdf.columns)}")
+        probs.raise_if_any()
+    seen: dict[int, int] = {}
+    codes: list[int | None] = []
+    for i, (code, geom) in enumerate(zip(gdf["adcode"], gdf.geometry, strict=True)):
+        where = i + 1  # "row" = feature number (1-based)
+        try:
+            c = int(code)
+        except (TypeError, ValueError):
+            probs.add(where, "adcode", f"expected a 6-digit adcode, found {code!r}")
+            codes.append(None)
+            continue
+        if not 100000 <= c <= 999999:
+            probs.add(where, "adcode", f"expected a 6-digit adcode, found {code!r}")
+        if c in seen:
+            probs.add(where, "adcode", f"duplicate id {c} (first on row {seen[c]})")
+        seen.setdefault(c, where)
+        codes.append(c)
+        if geom is None or geom.is_empty or geom.geom_type not in {"Polygon", "MultiPolygon"}:
+            found = "nothing" if geom is None else geom.geom_type
+            probs.add(where, "geometry", f"expected a non-empty (Multi)Polygon, found {found}")
+    probs.raise_if_any()
+    gdf["adcode"] = codes
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    return gdf[["adcode", "name_zh", "geometry"]].set_index("adcode")
+
+
+_AIRPORT_COLS = (
+    Column("iata"),
+    Column("icao"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("city", "adcode"),
+    Column("lon", "float"),
+    Column("lat", "float"),
+    Column("role", "choice", choices=("international_hub", "regional")),
+    Column("source"),
+)
+
+
+def _airport_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    iata = rec.get("iata") or ""
+    if not (len(iata) == 3 and iata.isascii() and iata.isupper()):
+        probs.add(line, "iata", f"expected a 3-letter IATA code, found {iata!r}")
+
+
+def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Load the civil airports serving the YRD.
+
+    Parameters
+    ----------
+    path
+        Alternative ``airports.csv``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``iata``; columns ``icao``, ``name_zh``, ``name_en``, ``city`` (adcode of
+        the city it lies in), ``lon``, ``lat`` (WGS84), ``role`` (``international_hub``
+        or ``regional``), ``source``; point geometry; EPSG:4326.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of every problem.
+
+    Examples
+    --------
+    >>> airports = load_airports()
+    >>> sorted(airports.index[airports["role"] == "international_hub"])
+    ['PVG', 'SHA']
+    """
+    p = _resolve(path, "airports.csv")
+    df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[check_in_bbox, _airport_row_check])
+    probs = Problems(p)
+    _check_cities(df, "city", probs)
+    probs.raise_if_any()
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+    return gdf.set_index("iata")

@@ -1,0 +1,361 @@
+"""Zone-to-zone travel times with scipy's compiled Dijkstra.
+
+The graph is compiled once to CSR (:func:`yrdnet.routing.compile.compile_graph`); many-to-many
+times come from :func:`scipy.sparse.csgraph.dijkstra` run on chunks of origins so that
+memory stays bounded (``settings.chunk_size`` origins x all nodes per call). Results are
+float32 minutes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import dijkstra
+
+from yrdnet.core.settings import settings
+from yrdnet.routing.compile import check_mode, compile_graph, min_csr
+
+__all__ = [
+    "UnreachableWarning",
+    "node_distances",
+    "station_times",
+    "travel_times",
+    "trip_breakdown",
+    "unreachable_message",
+]
+
+log = logging.getLogger(__name__)
+
+
+class UnreachableWarning(UserWarning):
+    """Some zone pairs cannot reach each other by the requested mode."""
+
+
+def unreachable_message(T: pd.DataFrame, G: nx.MultiDiGraph, mode: str) -> str | None:
+    """One line naming the cut-off zones of a travel-time matrix, or ``None`` if all connect.
+
+    Cut-off zones are those in at least ``n - 1`` unreachable pairs (e.g. Zhoushan by rail);
+    when no zone is cut off, every zone in an unreachable pair is named.
+    """
+    bad = ~np.isfinite(T.to_numpy())
+    if not bad.any():
+        return None
+    codes = T.index.to_numpy()
+    count = bad.sum(axis=0) + bad.sum(axis=1)
+    cut = count >= len(codes) - 1
+    chosen = codes[cut] if cut.any() else codes[count > 0]
+    names = [f"{c} {G.nodes[f'zone:{c}'].get('name', '')}".strip() for c in sorted(chosen)]
+    return f"{int(bad.sum())} of {bad.size} zone pairs are unreachable by {mode}; cut-off zones: {', '.join(names)}"
+
+
+def node_distances(
+    G: nx.MultiDiGraph,
+    sources: Sequence[str],
+    *,
+    mode: str = "multimodal",
+    targets: Sequence[str] | None = None,
+    chunk_size: int | None = None,
+) -> np.ndarray:
+    """Shortest travel times in **seconds** from ``sources`` to ``targets`` (default all nodes).
+
+    Returns a float64 array of shape ``(len(sources), len(targets))``; unreachable = inf.
+    """
+    cg = compile_graph(G)
+    csr = cg.csr(mode)
+    src = np.array([cg.index[s] for s in sources], dtype=np.int64)
+    tgt = None if targets is None else np.array([cg.index[t] for t in targets], dtype=np.int64)
+    chunk = settings.chunk_size if chunk_size is None else chunk_size
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        msg = f"chunk_size must be a positive integer (origins per Dijkstra call), got {chunk_size!r}"
+        raise ValueError(msg)
+    ncol = len(cg.nodes) if tgt is None else len(tgt)
+    out = np.empty((len(src), ncol), dtype=np.float64)
+    for start in range(0, len(src), chunk):
+        block = dijkstra(csr, directed=True, indices=src[start : start + chunk])
+        out[start : start + chunk] = block if tgt is None else block[:, tgt]
+    return out
+
+
+def travel_times(
+    G: nx.MultiDiGraph,
+    mode: str = "multimodal",
+    *,
+    zones: Sequence[int] | None = None,
+    chunk_size: int | None = None,
+    warn_unreachable: bool = True,
+) -> pd.DataFrame:
+    """Door-to-door travel times between zones (city centres, county seats, ...), in minutes.
+
+    Parameters
+    ----------
+    G
+        A graph meeting the yrdnet graph contract.
+    mode
+        ``"multimodal"`` (best over rail and road, including driving to a station of a
+        neighbouring city), ``"rail"`` (rail with access/egress by urban road, no
+        expressway) or ``"road"`` (expressway only).
+    zones
+        Zone ids to include (default every zone of ``G``, sorted), in that order: city
+        adcodes on a city graph, county adcodes on a county graph (``zone:<id>`` nodes).
+    chunk_size
+        Origins per Dijkstra call (default ``settings.chunk_size``).
+    warn_unreachable
+        Emit one :class:`UnreachableWarning` naming the zones involved in unreachable pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        float32 minutes, index = origins, columns = destinations (zone ids), diagonal 0,
+        ``inf`` where unreachable.
+
+    Examples
+    --------
+    >>> from yrdnet.testing import mock_graph
+    >>> T = travel_times(mock_graph(), "road")
+    >>> bool((T.to_numpy().diagonal() == 0).all())
+    True
+    """
+    check_mode(mode)
+    cg = compile_graph(G)
+    if zones is None:
+        zn, codes = cg.zones, cg.zone_codes
+    else:
+        lookup = dict(zip(cg.zone_codes.tolist(), cg.zones, strict=False))
+        unknown = [z for z in zones if int(z) not in lookup]
+        if unknown:
+            msg = f"unknown zone(s) {unknown}; the graph has zones {sorted(lookup)}"
+            raise ValueError(msg)
+        zn = [lookup[int(z)] for z in zones]
+        codes = np.array([int(z) for z in zones], dtype=np.int64)
+    log.info("routing %d zones by %s over %d nodes", len(zn), mode, len(cg.nodes))
+    sec = node_distances(G, zn, mode=mode, targets=zn, chunk_size=chunk_size)
+    T = pd.DataFrame(
+        (sec / 60.0).astype(np.float32),
+        index=pd.Index(codes, name="origin"),
+        columns=pd.Index(codes, name="destination"),
+    )
+    if warn_unreachable:
+        note = unreachable_message(T, G, mode)
+        if note:
+            warnings.warn(note, UnreachableWarning, stacklevel=2)
+    return T
+
+
+def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str = "multimodal") -> pd.DataFrame:
+    """The legs of the fastest door-to-door trip between two zones, with their minutes.
+
+    Splits a travel time into its door-to-door parts: access (the drive to the station plus
+    station entry, ``terminal_min``), waiting/boarding, in-vehicle time per line or
+    expressway route, through-running, alighting, transfers (alight + board) and egress.
+
+    Parameters
+    ----------
+    G
+        A graph meeting the yrdnet graph contract.
+    origin, destination
+        Zone ids (city adcodes on a city graph, county adcodes on a county graph).
+    mode
+        ``"multimodal"``, ``"rail"`` or ``"road"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per leg (consecutive road edges of one route merged): ``part`` (access,
+        egress, wait/board, alight, in-vehicle, through-running, road), ``line`` (line ids
+        or expressway route), ``service`` (the rail service taken: the fastest of the
+        pooled service level) and ``trains_per_day`` (the pooled frequency the wait
+        follows from), ``from``, ``to`` (node names), ``km``, ``minutes``. The minutes
+        sum to ``travel_times(G, mode).loc[origin, destination]``.
+
+    Raises
+    ------
+    ValueError
+        If an id is not a zone of ``G`` or the destination is unreachable by ``mode``.
+
+    Examples
+    --------
+    >>> from yrdnet.testing import mock_graph
+    >>> G = mock_graph()
+    >>> legs = trip_breakdown(G, 310000, 320500, "road")
+    >>> legs["part"].tolist()[0]
+    'access'
+    """
+    check_mode(mode)
+    cg = compile_graph(G)
+    src, dst = f"zone:{int(origin)}", f"zone:{int(destination)}"
+    for z in (src, dst):
+        if z not in cg.index:
+            msg = f"unknown zone {z[5:]}; the graph has zones {sorted(cg.zone_codes.tolist())}"
+            raise ValueError(msg)
+    csr = cg.csr(mode)
+    dist, pred = dijkstra(csr, directed=True, indices=cg.index[src], return_predecessors=True)
+    j = cg.index[dst]
+    if not np.isfinite(dist[j]):
+        msg = f"{destination} is unreachable from {origin} by {mode}"
+        raise ValueError(msg)
+    path = [j]
+    while path[-1] != cg.index[src]:
+        path.append(int(pred[path[-1]]))
+    nodes = [cg.nodes[i] for i in reversed(path)]
+    legs: list[dict[str, object]] = []
+    for u, v in itertools.pairwise(nodes):
+        d = min(G[u][v].values(), key=lambda e: e["travel_time"])
+        if d.get("mode") == "rail" and "in_vehicle_s" in d:
+            legs.extend(_service_legs(G, u, v, d))
+            continue
+        part = _part(G, u, v, d)
+        line = str(d.get("line", d.get("route", "")) or "")
+        last = legs[-1] if legs else None
+        if last is not None and last["part"] == part and last["line"] == line and part in ("in-vehicle", "road"):
+            last["to"] = G.nodes[v].get("name", v)
+            last["km"] = float(last["km"]) + d.get("length", 0.0) / 1000.0  # type: ignore[arg-type]
+            last["minutes"] = float(last["minutes"]) + d["travel_time"] / 60.0  # type: ignore[arg-type]
+            continue
+        legs.append(
+            _leg(
+                part, line, G.nodes[u].get("name", u), G.nodes[v].get("name", v), d.get("length", 0.0), d["travel_time"]
+            )
+        )
+    return pd.DataFrame(legs, columns=["part", "line", "service", "trains_per_day", "from", "to", "km", "minutes"])
+
+
+def _leg(
+    part: str, line: str, a: object, b: object, length_m: float, seconds: float, service: str = "", tpd: float = np.nan
+) -> dict[str, object]:
+    return {
+        "part": part,
+        "line": line,
+        "service": service,
+        "trains_per_day": tpd,
+        "from": a,
+        "to": b,
+        "km": length_m / 1000.0,
+        "minutes": seconds / 60.0,
+    }
+
+
+def _service_legs(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> list[dict[str, object]]:
+    """A service-level rail edge as its three legs: wait for the train, ride, alight."""
+    a, b = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
+    line, svc, tpd = str(d.get("line", "")), str(d.get("service", "")), float(d.get("trains_per_day", np.nan))
+    return [
+        _leg("wait/board", line, a, a, 0.0, float(d["wait_s"]), svc, tpd),
+        _leg("in-vehicle", line, a, b, float(d.get("length", 0.0)), float(d["in_vehicle_s"]), svc, tpd),
+        _leg("alight", line, b, b, 0.0, float(d["alight_s"]), svc, tpd),
+    ]
+
+
+def _part(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, object]) -> str:
+    m = d.get("mode")
+    if m == "rail":
+        return "in-vehicle"
+    if m == "road":
+        return "road"
+    if m == "access":
+        return "access" if G.nodes[u].get("kind") == "zone" else "egress"
+    if u.startswith("st:"):
+        return "wait/board"
+    if v.startswith("st:"):
+        return "alight"
+    return "through-running"
+
+
+def station_times(
+    G: nx.MultiDiGraph,
+    stations: Sequence[str] | None = None,
+    *,
+    transfer_min: float | None = None,
+    labels: str = "id",
+) -> pd.DataFrame:
+    r"""Fastest scheduled station-to-station rail times, in minutes (the policy's definition).
+
+    The time of a trip from the departure of its first train to the arrival of its last,
+    over the graph's rail service edges:
+
+    .. math::
+
+        T_{ab} = \min_{\text{paths } a \to b} \Bigl( \sum_{legs} t^{ride}_{leg}
+        + (n_{legs} - 1)\, \tau \Bigr)
+
+    where :math:`t^{ride}` is a leg's in-vehicle time (``in_vehicle_s`` of the fastest
+    service between its two stops) and :math:`\tau` the minimum connection time
+    (``transfer_min``). Unlike :func:`travel_times`, it holds no access, terminal, wait
+    or egress time: this is how the YRD plans state their "1-1.5 h between core cities"
+    targets (fastest train between main stations).
+
+    Parameters
+    ----------
+    G
+        A graph built by :func:`yrdnet.build_graph` (rail edges with ``in_vehicle_s``).
+    stations
+        Station ids (without the ``st:`` prefix) for rows and columns, in that order
+        (default: every served station, sorted).
+    transfer_min
+        Minimum connection time at a change of train, minutes (default
+        ``G.graph["transfer_min"]``, else :class:`yrdnet.TravelTimeModel`'s).
+    labels
+        ``"id"`` (station ids) or ``"name_zh"`` (Chinese station names) for the index and
+        columns; the other is always in ``.attrs["name_zh"]`` (id -> name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        float64 minutes, origins x destinations, 0 on the diagonal, ``inf`` where no rail
+        connection exists.
+
+    Raises
+    ------
+    ValueError
+        On an unknown station id (close matches named) or ``labels``.
+
+    Examples
+    --------
+    >>> import yrdnet
+    >>> T = station_times(yrdnet.build_graph("baseline", year=2016), ["shanghai_hongqiao", "nanjing_south"])
+    >>> bool(0 < T.loc["shanghai_hongqiao", "nanjing_south"] < 120)
+    True
+    """
+    from yrdnet.core.params import TravelTimeModel
+    from yrdnet.region.datasets import close_matches
+
+    if labels not in ("id", "name_zh"):
+        msg = f"labels must be 'id' or 'name_zh', got {labels!r}"
+        raise ValueError(msg)
+    tau = 60.0 * (
+        transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
+    )
+    halls = sorted(n for n, k in G.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
+    index = {h: i for i, h in enumerate(halls)}
+    ids = [h[3:] for h in halls]
+    if stations is None:
+        chosen = ids
+    else:
+        chosen = [str(s) for s in stations]
+        bad = [s for s in chosen if f"st:{s}" not in index]
+        if bad:
+            msg = f"station(s) not served in this graph: {bad}{close_matches(bad[0], ids)}"
+            raise ValueError(msg)
+    u, v, w = [], [], []
+    for a, b, d in G.edges(data=True):
+        if d.get("mode") == "rail" and "in_vehicle_s" in d and a in index and b in index:
+            u.append(index[a])
+            v.append(index[b])
+            w.append(float(d["in_vehicle_s"]) + tau)
+    ua, va, wa = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=float)
+    csr = min_csr(ua, va, wa, len(halls))
+    src = np.array([index[f"st:{s}"] for s in chosen], dtype=np.int64)
+    dist = dijkstra(csr, directed=True, indices=src)[:, src] if len(src) else np.zeros((0, 0))
+    minutes = np.where(np.isfinite(dist), (dist - tau) / 60.0, np.inf)
+    np.fill_diagonal(minutes, 0.0)
+    names = {s: str(G.nodes[f"st:{s}"].get("name_zh", s)) for s in chosen}
+    lab = chosen if labels == "id" else [names[s] for s in chosen]
+    T = pd.DataFrame(minutes, index=pd.Index(lab, name="origin"), columns=pd.Index(lab, name="destination"))
+    T.attrs["name_zh"] = names
+    return T

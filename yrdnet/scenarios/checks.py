@@ -1,0 +1,323 @@
+"""Checks of scenario edits and [model] overrides: every problem of a file, in one error.
+
+Each check returns a list of problem strings (empty when the edit is sound) so that
+:meth:`yrdnet.Scenario.tables` can report every bad value of a file together, naming the
+file, the edit number, the field, what was expected and what was found, with close
+matches for unknown ids. Nothing here mutates the tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Any, TypeGuard
+
+import numpy as np
+import pandas as pd
+
+from yrdnet.core.errors import DataWarning
+from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.validation import YRD_BBOX
+
+__all__ = ["EDIT_KEYS", "MODEL_RANGES", "check_edit", "check_model", "check_name"]
+
+#: Keys each edit op accepts (anything else is a typo: ``speed = 300`` for ``speed_kph``).
+EDIT_KEYS: dict[str, frozenset[str]] = {
+    "open_line": frozenset({"op", "line", "opened", "speed_kph", "source"}),
+    "close_line": frozenset({"op", "line", "source"}),
+    "set_speed": frozenset({"op", "line", "speed_kph", "source"}),
+    "add_line": frozenset(
+        {
+            "op",
+            "line",
+            "name_zh",
+            "name_en",
+            "kind",
+            "speed_kph",
+            "design_speed_kph",
+            "stops",
+            "stations",
+            "length_km",
+            "through_to",
+            "source",
+        }
+    ),
+    "add_link": frozenset({"op", "link", "route", "from", "to", "km", "speed_kph", "source"}),
+}
+_STATION_KEYS = frozenset({"id", "name_zh", "name_en", "adcode", "lon", "lat", "source"})
+LINE_KINDS = ("hsr", "intercity", "upgraded")
+RAIL_SPEED = (30.0, 600.0)
+ROAD_SPEED = (20.0, 150.0)
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
+
+#: Plausible ranges of [model] overrides (inclusive); far outside them is a typo or a unit slip.
+MODEL_RANGES: dict[str, tuple[float, float]] = {
+    "rail_speed_factor": (0.3, 1.5),
+    "stop_penalty_min": (0.0, 30.0),
+    "rail_detour": (1.0, 2.0),
+    "access_speed_kph": (5.0, 120.0),
+    "access_detour": (1.0, 3.0),
+    "access_radius_km": (0.0, 200.0),
+    "terminal_min": (0.0, 120.0),
+    "wait_min": (0.0, 240.0),
+    "alight_min": (0.0, 60.0),
+    "road_access_min": (0.0, 120.0),
+    "road_access_km": (0.0, 100.0),
+    "road_speed_factor": (0.3, 1.5),
+    "road_congestion": (0.5, 5.0),
+    "rail_accel_ms2": (0.02, 2.0),
+    "dwell_min": (0.0, 30.0),
+    "d_train_max_kph": (100.0, 400.0),
+    "service_hours": (4.0, 24.0),
+    "max_wait_min": (0.0, 600.0),
+    "default_express_trains": (1.0, 500.0),
+    "default_allstop_trains": (1.0, 500.0),
+    "covered_allstop_trains": (1.0, 500.0),
+    "transfer_min": (0.0, 120.0),
+}
+
+
+def _is_number(v: Any) -> TypeGuard[int | float]:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(float(v))
+
+
+def _is_int(v: Any) -> TypeGuard[int]:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _close(word: str, options: Any) -> str:
+    from yrdnet.region.datasets import close_matches
+
+    return close_matches(word, options)
+
+
+def check_name(name: Any, where: str) -> list[str]:
+    """A scenario name is used in file names: a safe character set, no path parts."""
+    if not isinstance(name, str) or not _NAME_RE.match(name) or ".." in name:
+        return [
+            f"{where}: [scenario] name must be 1-80 characters of letters, digits, '_', '-' or '.', "
+            f"not starting with '.' or containing '..' (it becomes a file name), found {name!r}"
+        ]
+    return []
+
+
+def check_model(model: dict[str, Any], fields: dict[str, Any], where: str) -> list[str]:
+    """Types and plausible ranges of [model] overrides (unknown keys are checked by the loader)."""
+    out = []
+    for key, v in model.items():
+        default = getattr(fields.get(key), "default", None)
+        if isinstance(default, bool):
+            if not isinstance(v, bool):
+                out.append(f"{where}: [model] {key} must be true or false, found {v!r}")
+            continue
+        if not _is_number(v):
+            out.append(f"{where}: [model] {key} must be a finite number, found {v!r}")
+            continue
+        lo, hi = MODEL_RANGES.get(key, (-math.inf, math.inf))
+        if not lo <= float(v) <= hi:
+            out.append(f"{where}: [model] {key} = {v!r} is outside the plausible range [{lo:g}, {hi:g}]")
+    return out
+
+
+def _speed(e: dict[str, Any], lo_hi: tuple[float, float], where: str, *, required: bool = True) -> list[str]:
+    if "speed_kph" not in e:
+        return [f"{where}: needs 'speed_kph'"] if required else []
+    v = e["speed_kph"]
+    lo, hi = lo_hi
+    if not _is_number(v) or not lo <= float(v) <= hi:
+        return [f"{where}: speed_kph must be a number in [{lo:g}, {hi:g}] km/h, found {v!r}"]
+    return []
+
+
+def _keys(e: dict[str, Any], op: str, where: str) -> list[str]:
+    extra = sorted(set(e) - EDIT_KEYS[op])
+    return [
+        f"{where}: unknown key {k!r}{_close(k, EDIT_KEYS[op])}; {op} accepts {sorted(EDIT_KEYS[op])}" for k in extra
+    ]
+
+
+def check_edit(
+    e: dict[str, Any], lines: pd.DataFrame, stations: pd.DataFrame, cities: pd.DataFrame, where: str
+) -> list[str]:
+    """Every problem of one edit against the tables as they stand before it."""
+    op = str(e.get("op"))
+    probs = _keys(e, op, where)
+    line = e.get("line")
+    if op in ("open_line", "close_line", "set_speed"):
+        if not isinstance(line, str):
+            return [*probs, f"{where}: needs 'line' (a line id string), found {line!r}"]
+        if line not in lines.index:
+            return [*probs, f"{where}: unknown line {line!r}{_close(line, lines.index)}"]
+        status = str(lines.at[line, "status"])
+        if op == "close_line" and status != "open":
+            probs.append(f"{where}: line {line!r} is not open (status {status!r}); nothing to close")
+        if op == "set_speed":
+            if status != "open":
+                probs.append(f"{where}: line {line!r} is not open (status {status!r}); open it first")
+            probs += _speed(e, RAIL_SPEED, where)
+        if op == "open_line":
+            probs += _speed(e, RAIL_SPEED, where, required=False)
+            if "opened" in e and not (_is_int(e["opened"]) and 2000 <= e["opened"] <= 2060):
+                probs.append(f"{where}: opened must be an integer year in 2000-2060, found {e['opened']!r}")
+    elif op == "add_line":
+        probs += _check_add_line(e, lines, stations, cities, where)
+    elif op == "add_link":
+        probs += _check_add_link(e, cities, where)
+    return probs
+
+
+def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, where: str) -> list[str]:
+    if not isinstance(st, dict):
+        return [f"{where}: each [[edits.stations]] entry must be a table, found {st!r}"]
+    sid = st.get("id")
+    w = f"{where}: new station {sid!r}"
+    probs = [f"{w}: unknown key {k!r}{_close(k, _STATION_KEYS)}" for k in sorted(set(st) - _STATION_KEYS)]
+    if not isinstance(sid, str) or not sid:
+        return [*probs, f"{where}: a new station needs an 'id' string, found {sid!r}"]
+    lon, lat, adcode = st.get("lon"), st.get("lat"), st.get("adcode")
+    if sid in stations.index and lon is None and lat is None and adcode is None:
+        return probs  # reuses an existing station
+    if not (_is_number(lon) and _is_number(lat)):
+        probs.append(f"{w}: lon and lat must be numbers (WGS84 degrees), found {lon!r}, {lat!r}")
+    else:
+        x0, y0, x1, y1 = YRD_BBOX
+        if not (x0 <= float(lon) <= x1 and y0 <= float(lat) <= y1):
+            probs.append(f"{w}: ({lon}, {lat}) is outside the YRD bounding box {YRD_BBOX}")
+        if sid in stations.index:
+            old = (float(stations["lon"].astype(float)[sid]), float(stations["lat"].astype(float)[sid]))
+            d = float(haversine_km(float(lon), float(lat), *old))
+            if d > 0.5:
+                probs.append(
+                    f"{w}: the id already exists at ({old[0]:.5f}, {old[1]:.5f}), "
+                    f"{d:.1f} km from the given point; reuse it without coordinates or choose a new id"
+                )
+    if not _is_int(adcode):
+        probs.append(f"{w}: adcode must be an integer city adcode, found {adcode!r}")
+    elif adcode not in cities.index:
+        probs.append(f"{w}: unknown city adcode {adcode}{_close(str(adcode), map(str, cities.index))}")
+    elif not probs and _is_number(lon) and _is_number(lat):
+        _warn_if_outside(float(lon), float(lat), int(adcode), w)
+    return probs
+
+
+def _warn_if_outside(lon: float, lat: float, adcode: int, where: str, limit_km: float = 5.0) -> None:
+    """Warn when a new station lies more than ``limit_km`` outside its city's boundary."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from yrdnet.region.boundaries import load_boundaries
+
+    b = load_boundaries()
+    if adcode not in b.index:
+        return
+    poly = gpd.GeoSeries([b.geometry[adcode]], crs="EPSG:4326").to_crs(32651).iloc[0]
+    pt = gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326").to_crs(32651).iloc[0]
+    km = float(poly.distance(pt)) / 1000.0
+    if km > limit_km:
+        warnings.warn(
+            f"{where}: ({lon}, {lat}) lies {km:.0f} km outside city {adcode}; check its adcode and coordinates",
+            DataWarning,
+            stacklevel=6,
+        )
+
+
+def _check_add_line(
+    e: dict[str, Any], lines: pd.DataFrame, stations: pd.DataFrame, cities: pd.DataFrame, where: str
+) -> list[str]:
+    probs: list[str] = []
+    lid = e.get("line")
+    if not isinstance(lid, str) or not _NAME_RE.match(lid):
+        probs.append(f"{where}: 'line' must be an id of letters, digits, '_', '-' or '.', found {lid!r}")
+    elif lid in lines.index:
+        probs.append(f"{where}: line {lid!r} already exists; use open_line or choose a new id")
+    new = e.get("stations", [])
+    if not isinstance(new, list):
+        probs.append(f"{where}: 'stations' must be an array of tables, found {new!r}")
+        new = []
+    known = set(stations.index)
+    lon_of = stations["lon"].astype(float).to_dict()
+    lat_of = stations["lat"].astype(float).to_dict()
+    coords = {s: (float(lon_of[s]), float(lat_of[s])) for s in known}
+    for st in new:
+        probs += _check_new_station(st, stations, cities, where)
+        if (
+            isinstance(st, dict)
+            and isinstance(st.get("id"), str)
+            and _is_number(st.get("lon"))
+            and _is_number(st.get("lat"))
+        ):
+            known.add(st["id"])
+            coords.setdefault(st["id"], (float(st["lon"]), float(st["lat"])))
+    stops = e.get("stops")
+    if not isinstance(stops, list) or not all(isinstance(x, str) for x in stops):
+        probs.append(f"{where}: 'stops' must be an array of station ids, found {stops!r}")
+        stops = []
+    if stops and len(stops) < 2:
+        probs.append(f"{where}: stops needs at least 2 stations, found {stops}")
+    dup = sorted({x for x in stops if stops.count(x) > 1})
+    if dup:
+        probs.append(f"{where}: station(s) {dup} appear more than once in stops")
+    for x in stops:
+        if x not in known:
+            probs.append(f"{where}: unknown station {x!r}{_close(x, known)}")
+    probs += _speed(e, RAIL_SPEED, where)
+    if "design_speed_kph" in e:
+        probs += _speed({"speed_kph": e["design_speed_kph"]}, RAIL_SPEED, f"{where} (design_speed_kph)")
+    kind = e.get("kind", "hsr")
+    if kind not in LINE_KINDS:
+        hint = _close(str(kind), LINE_KINDS)
+        probs.append(f"{where}: kind must be one of {list(LINE_KINDS)}, found {kind!r}{hint}")
+    through = e.get("through_to", [])
+    if not isinstance(through, list) or not all(isinstance(x, str) for x in through):
+        probs.append(f"{where}: through_to must be an array of line ids, found {through!r}")
+    else:
+        for x in through:
+            if x not in lines.index:
+                probs.append(f"{where}: through_to: unknown line {x!r}{_close(x, lines.index)}")
+    if "length_km" in e:
+        km = e["length_km"]
+        ok_stops = stops and all(x in coords for x in stops)
+        if not _is_number(km) or float(km) <= 0:
+            probs.append(f"{where}: length_km must be a number > 0, found {km!r}")
+        elif ok_stops and len(stops) >= 2:
+            xy = np.array([coords[x] for x in stops])
+            straight = float(np.sum(haversine_km(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])))
+            if float(km) < 0.95 * straight:
+                probs.append(
+                    f"{where}: length_km = {km} is shorter than the straight line through its stops "
+                    f"({straight:.1f} km); expected at least that"
+                )
+    return probs
+
+
+def _check_add_link(e: dict[str, Any], cities: pd.DataFrame, where: str) -> list[str]:
+    probs: list[str] = []
+    lk = e.get("link")
+    if not isinstance(lk, str) or not _NAME_RE.match(lk):
+        probs.append(f"{where}: 'link' must be an id of letters, digits, '_', '-' or '.', found {lk!r}")
+    ends = []
+    for key in ("from", "to"):
+        v = e.get(key)
+        if not _is_int(v):
+            probs.append(f"{where}: '{key}' must be an integer city adcode, found {v!r}")
+        elif v not in cities.index:
+            probs.append(f"{where}: '{key}': unknown city adcode {v}{_close(str(v), map(str, cities.index))}")
+        else:
+            ends.append(int(v))
+    if len(ends) == 2 and ends[0] == ends[1]:
+        probs.append(f"{where}: a link from city {ends[0]} to itself")
+    km_raw = e.get("km")
+    km = float(km_raw) if _is_number(km_raw) else math.nan
+    if not km > 0:
+        probs.append(f"{where}: km must be a number > 0, found {km_raw!r}")
+    elif len(ends) == 2 and ends[0] != ends[1]:
+        a, b = cities.loc[ends[0]], cities.loc[ends[1]]
+        straight = float(haversine_km(float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"])))
+        if km < 0.95 * straight:
+            probs.append(
+                f"{where}: km = {km_raw} is shorter than the straight line between the two city centres "
+                f"({straight:.1f} km); expected at least that"
+            )
+    probs += _speed(e, ROAD_SPEED, where)
+    return probs
