@@ -50,7 +50,7 @@ from typing import Any
 import pandas as pd
 from _timing import row
 
-from yrdnet import _sweep_eval as ev
+from yrdnet.plans import sweep_eval as ev
 from yrdnet.plans.sweep import HEADLINE, candidate_projects, clear_cache, local_cluster, package_scenario, sweep
 from yrdnet.routing.matrices import UnreachableWarning
 from yrdnet.scenarios.scenario import Scenario, load_scenario

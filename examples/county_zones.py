@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{U}: longest road trip within Suzhou {float(T.to_numpy().max()):.0f} min")
 
     if not fast:
-        from yrdnet import plot
+        from yrdnet.viz import plot
 
         polys = yrdnet.datasets.load_county_boundaries()
         r = res[2025]

@@ -38,9 +38,10 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 import yrdnet
-from yrdnet import plot, report
 from yrdnet.analysis.pipeline import CORE, SUBCENTRES
+from yrdnet.cli import report
 from yrdnet.region.boundaries import load_boundaries
+from yrdnet.viz import plot
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE, PLAN = "baseline_2025", "plan_2035"

@@ -27,7 +27,7 @@ stop adds ``dwell``. What comes from where:
 Pairs: every ordered pair of YRD stations that one 2016 train serves on the curated
 network (both stops in one piece of a train, ``tools/derive_services.py``); the target is
 the timetable's fastest direct train. The objective is the mean |log(model/timetable)|.
-The out-of-sample check is ``tests/test_validation_times.py`` (published fastest times of
+The out-of-sample check is ``tests/routing/test_validation_times.py`` (published fastest times of
 other years, never used here).
 
 Usage::

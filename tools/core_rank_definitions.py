@@ -38,7 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from yrdnet import accessibility as acc
+from yrdnet.metrics import accessibility as acc
 from yrdnet.analysis.pipeline import TIMELINE, analyze
 from yrdnet.analysis.steps import CORE, self_times
 from yrdnet.core.geodesy import area_km2

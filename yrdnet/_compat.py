@@ -120,9 +120,13 @@ class _Package(types.ModuleType):
 
     def __setattr__(self, name: str, value: Any) -> None:
         current = self.__dict__.get(name)
-        if isinstance(value, types.ModuleType) and current is not None and not isinstance(current, types.ModuleType):
-            if name in OLD_PATHS:
-                return
+        if (
+            name in OLD_PATHS
+            and isinstance(value, types.ModuleType)
+            and current is not None
+            and not isinstance(current, types.ModuleType)
+        ):
+            return
         super().__setattr__(name, value)
 
 

@@ -20,7 +20,7 @@ from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.core.deprecation import forward_attribute
 
-__all__ = ['CORE', 'STEPS', 'SUBCENTRES', 'aggregate_to_cities', 'analyze', 'timeline']
+__all__ = ["CORE", "STEPS", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
 
 
 def __getattr__(name: str) -> Any:

@@ -362,7 +362,7 @@ def effective_weights(
     )
 
 
-def _raw_table(results: Sequence[object] | pd.DataFrame) -> pd.DataFrame:
+def raw_components(results: Sequence[object] | pd.DataFrame) -> pd.DataFrame:
     """Raw component values: index component raw key, one column per scenario."""
     from yrdnet.analysis.results import ScenarioResult
 
@@ -451,7 +451,7 @@ def composite_index(
     """
     if reference not in ("plan", "ideal"):
         raise ValueError(f"reference must be 'plan' or 'ideal', got {reference!r}")
-    raw = _raw_table(results)
+    raw = raw_components(results)
     names = list(raw.columns)
     base = names[0] if base is None else base
     if base not in names or (reference == "plan" and plan not in names):

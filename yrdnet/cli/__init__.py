@@ -10,7 +10,7 @@ from typing import Any
 from yrdnet.cli.commands import main as main
 from yrdnet.core.deprecation import forward_attribute
 
-__all__ = ['main']
+__all__ = ["main"]
 
 
 def __getattr__(name: str) -> Any:

@@ -150,7 +150,7 @@ def _scenario_from(arg: str) -> str:
 def _over_time(args: argparse.Namespace) -> int:
     """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
     import yrdnet
-    from yrdnet import report
+    from yrdnet.cli import report
 
     if args.command == "timeline":
         tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
@@ -181,7 +181,7 @@ def _over_time(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     import yrdnet
-    from yrdnet import report
+    from yrdnet.cli import report
 
     if args.command == "scenarios":
         df = yrdnet.list_scenarios()

@@ -139,7 +139,7 @@ def _package_name(package: tuple[str, ...]) -> str:
 
 def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
     """Exhaustive best plan over the swept packages (no re-evaluation) and its cost chart."""
-    from yrdnet.plans.best_plan import _cost_map, best_plan
+    from yrdnet.plans.best_plan import best_plan, cost_map
     from yrdnet.viz.plan_charts import plot_plan
 
     names = _candidates(args)
@@ -153,7 +153,7 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
         return [values[_package_name(tuple(x for x in names if x in p))] for p in batch]
 
     # no budget given: all candidates together, so every package is within it
-    budget = args.budget if args.budget is not None else sum(_cost_map(names, args.costs).values())
+    budget = args.budget if args.budget is not None else sum(cost_map(names, args.costs).values())
     res = best_plan(
         names, budget, args.objective, method="exhaustive", costs=args.costs, evaluate=evaluate,
         max_exhaustive=2 ** len(names),

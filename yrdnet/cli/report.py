@@ -98,7 +98,7 @@ def write_maps(
     list of pathlib.Path
         The files written.
     """
-    from yrdnet.viz import plot as plot
+    from yrdnet.viz import plot
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -234,7 +234,7 @@ def _write_zone_maps(
     ``NaturalBreaks`` of the city maps takes seconds per map at this size).
     """
     from yrdnet.region.datasets import load_county_boundaries
-    from yrdnet.viz import plot as plot
+    from yrdnet.viz import plot
 
     zones = res.zones
     if zones is None:  # pragma: no cover - set by ScenarioResult
@@ -304,7 +304,7 @@ def _write_zone_maps(
 
 def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
     """Chart of the structure index and its components over the timeline scenarios."""
-    from yrdnet.viz import plot as plot
+    from yrdnet.viz import plot
 
     cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
     wide = df.loc[cols].T
@@ -322,7 +322,7 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
     own definition divided by its threshold (at or below 1 = met); unreachable years are
     left out of the line.
     """
-    from yrdnet.viz import plot as plot
+    from yrdnet.viz import plot
 
     labels = [c.removeprefix("met_") for c in tl.columns if c.startswith("met_") and c != "met_door_to_door"]
     wide = {}
@@ -341,9 +341,9 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
     )
     ax.axhline(1.0, color="black", linewidth=1.0, linestyle="--")
     ax.legend(loc="upper right", fontsize=5, framealpha=0.9, ncol=2)
-    from yrdnet.viz.mapframe import _save
+    from yrdnet.viz.mapframe import save_figure
 
-    _save(fig, p, 200)
+    save_figure(fig, p, 200)
     plt.close(fig)
     return p
 

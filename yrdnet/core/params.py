@@ -8,7 +8,7 @@ Two groups:
 Both are frozen; derive a variant with :meth:`replace` (``dataclasses.replace``), e.g.
 ``TravelTimeModel().replace(transfer_min=5)``. Every default is justified in the class
 docstring; values marked *assumption* are modelling choices checked against published
-timetables in ``tests/test_validation_times.py`` rather than facts from a source.
+timetables in ``tests/routing/test_validation_times.py`` rather than facts from a source.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ __all__ = ["MetricParams", "StructureWeights", "TravelTimeModel", "resolve_param
 _T = TypeVar("_T")
 
 
-class _Replace:
+class Replaceable:
+    """Base of the frozen parameter dataclasses: ``.replace(**changes)`` returns a validated copy."""
+
     def replace(self: _T, **changes: Any) -> _T:
         """Return a copy with ``changes`` applied (validated like the constructor)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
-_P = TypeVar("_P", bound="_Replace")
+_P = TypeVar("_P", bound="Replaceable")
 
 
 def resolve_params(cls: type[_P], params: _P | None, **overrides: Any) -> _P:
@@ -60,7 +62,7 @@ def _positive(obj: object, names: tuple[str, ...], *, allow_zero: bool = False) 
 
 
 @dataclass(frozen=True)
-class TravelTimeModel(_Replace):
+class TravelTimeModel(Replaceable):
     """Parameters that turn network kilometres into door-to-door travel times.
 
     A rail trip (curated graphs, :mod:`yrdnet.services`) is: access from the city centre
@@ -93,7 +95,7 @@ class TravelTimeModel(_Replace):
     4.5 %; pairs with at least 20 direct trains: median |error| 4.1 % (in-sample).
     Out of sample, on the published fastest times of other years
     (``tests/data/validation_times.csv``): 78 % of 50 rail pairs within ±20 %, median
-    |error| 9 % (``tests/test_validation_times.py`` prints both tables).
+    |error| 9 % (``tests/routing/test_validation_times.py`` prints both tables).
 
     A road trip is ``road_access_min`` from the city centre to the expressway, then links of
     ``km`` at ``speed_kph * road_speed_factor``, times ``road_congestion``, then
@@ -289,7 +291,7 @@ class TravelTimeModel(_Replace):
 
 
 @dataclass(frozen=True)
-class StructureWeights(_Replace):
+class StructureWeights(Replaceable):
     """Weights of the spatial-structure optimisation index (they are normalised to sum 1).
 
     Parameters
@@ -313,7 +315,7 @@ class StructureWeights(_Replace):
 
 
 @dataclass(frozen=True)
-class MetricParams(_Replace):
+class MetricParams(Replaceable):
     r"""Parameters of the accessibility, polycentricity and integration metrics.
 
     Parameters

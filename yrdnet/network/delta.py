@@ -75,6 +75,7 @@ class ScenarioLike(Protocol):
         """The network year the scenario's lines are filtered by."""
         ...
 
+
 Pair = tuple[str, str]
 _STATION_COLS = ("name_zh", "name_en", "adcode", "lon", "lat")
 

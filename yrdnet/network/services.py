@@ -157,9 +157,9 @@ def load_services(path: str | Path | None = None, *, stations_path: str | Path |
     >>> bool((s["trains_per_day"] > 0).all())
     True
     """
-    from yrdnet.region.datasets import _resolve, close_matches, load_stations, read_validated
+    from yrdnet.region.datasets import close_matches, data_path, load_stations, read_validated
 
-    p = _resolve(path, "services.csv")
+    p = data_path(path, "services.csv")
     df = read_validated(p, _SERVICE_COLS, key="service_id")
     station_ids = set(load_stations(stations_path).index)
     probs = Problems(p)

@@ -65,9 +65,9 @@ def load_station_access(path: str | Path | None = None) -> pd.DataFrame:
     >>> bool((t["minutes"] > 0).all())
     True
     """
-    from yrdnet.region.datasets import _resolve, close_matches, load_cities, load_stations, read_validated
+    from yrdnet.region.datasets import close_matches, data_path, load_cities, load_stations, read_validated
 
-    p = _resolve(path, "station_access.csv")
+    p = data_path(path, "station_access.csv")
     df = read_validated(p, _COLS)
     stations = load_stations()
     cities = set(load_cities().index)

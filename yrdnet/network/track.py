@@ -56,9 +56,9 @@ def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
     >>> 0.3 < f["beijing_shanghai_hsr"] <= 1.2
     True
     """
-    from yrdnet.region.datasets import _resolve, read_validated
+    from yrdnet.region.datasets import data_path, read_validated
 
-    df = read_validated(_resolve(path, "line_running_2016.csv"), _FACTOR_COLS, key="line_id")
+    df = read_validated(data_path(path, "line_running_2016.csv"), _FACTOR_COLS, key="line_id")
     return {str(k): float(v) for k, v in zip(df["line_id"], df["speed_factor"], strict=True)}
 
 

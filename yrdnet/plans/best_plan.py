@@ -172,7 +172,8 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
     return t.set_index("project")
 
 
-def _cost_map(candidates: Sequence[str], costs: str | Path | Mapping[str, float] | None) -> dict[str, float]:
+def cost_map(candidates: Sequence[str], costs: str | Path | Mapping[str, float] | None) -> dict[str, float]:
+    """The cost of each candidate: from a mapping, a costs file, or the shipped table (``"km"``/``"investment"``)."""
     if isinstance(costs, Mapping):
         out = {c: float(costs[c]) for c in candidates if c in costs}
         col = "given"
@@ -546,7 +547,7 @@ def best_plan(
     dup = sorted({c for c in cands if cands.count(c) > 1})
     if dup:
         raise ValueError(f"candidate(s) {dup} given more than once")
-    cost = _cost_map(cands, costs)
+    cost = cost_map(cands, costs)
     unit = "given" if isinstance(costs, Mapping) else ("km" if costs == "km" else "亿元 (100 million CNY)")
     if evaluate is None:
         evaluate = sweep_evaluator(objective, base=base, zones=zones, client=client)

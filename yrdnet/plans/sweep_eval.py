@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.analysis.composite import _raw_table, composite_index, core_link_attainment
+from yrdnet.analysis.composite import composite_index, core_link_attainment, raw_components
 from yrdnet.analysis.indicators import REGISTRY, concrete_keys, label, lookup
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.analysis.results import ScenarioResult
@@ -178,7 +178,7 @@ def clear_caches() -> None:
 
 def _raw_components(res: ScenarioResult) -> pd.Series:
     """The composite's raw component values of one analysis (index: the components' raw keys)."""
-    return _raw_table([res]).iloc[:, 0]
+    return raw_components([res]).iloc[:, 0]
 
 
 # ------------------------------------------------------------------ one scenario

@@ -104,7 +104,7 @@ class ModelRanges:
     rail_speed_factor
         (0.69, 0.92): the interquartile range of the 15 per-line running factors fitted
         on the 2016 timetable (``data/line_running_2016.csv``, numpy's linear quantiles;
-        ``tests/test_model_uncertainty.py`` recomputes it). The factor applies to lines
+        ``tests/plans/test_model_uncertainty.py`` recomputes it). The factor applies to lines
         without 2016 trains, i.e. to every planned line, whose running is unknown in the
         way the fitted lines differ from one another (0.63-1.13).
     max_wait_min
@@ -256,7 +256,6 @@ def _evaluate_row(
     composite_base: str | None,
 ) -> dict[tuple[str, str], float]:  # fmt: skip
     """Indicator values of one draw: ``{(indicator, scenario): value}``."""
-
     od, link = router({k: float(cast(float, values[k])) for k in model_names})
     choice = {k: values.get(k, v) for k, v in DEFAULT_CHOICE.items()}
     raw: dict[str, dict[str, float]] = {}
@@ -309,7 +308,7 @@ class UncertaintyResult:
     seconds: float
 
     def to_dir(self, path: str | Path) -> Path:
-        """Write the tables as ``<name>.csv`` into the folder ``path``, atomically (:func:`yrdnet.core.io.atomic_dir`)."""
+        """Write the tables as ``<name>.csv`` into ``path``, atomically (:func:`yrdnet.core.io.atomic_dir`)."""
         with atomic_dir(path) as tmp:
             write_csv(tmp / "spread.csv", self.spread)
             write_csv(tmp / "sensitivity.csv", self.sensitivity, index=False)
@@ -467,7 +466,6 @@ def uncertainty(
     >>> res = uncertainty(n=8)  # doctest: +SKIP
     >>> res.conclusions  # doctest: +SKIP
     """
-
     t0 = time.perf_counter()
     scenarios = [str(s) for s in scenarios]
     if len(scenarios) < 2:

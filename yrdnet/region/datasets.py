@@ -29,6 +29,7 @@ from yrdnet.core.validation import Column, Problems, check_in_bbox, validate_tab
 __all__ = [
     "available",
     "data_folder",
+    "data_path",
     "file_version",
     "get_path",
     "load_cities",
@@ -140,7 +141,8 @@ def read_validated(
     return df
 
 
-def _resolve(path: str | Path | None, name: str) -> Path:
+def data_path(path: str | Path | None, name: str) -> Path:
+    """``path`` if given, else the shipped file ``name`` in :func:`data_folder`."""
     return Path(path) if path is not None else data_folder() / name
 
 
@@ -189,7 +191,7 @@ def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
     >>> len(cities), cities.crs.to_epsg()
     (41, 4326)
     """
-    p = _resolve(path, "cities.csv")
+    p = data_path(path, "cities.csv")
     df = _cities(_key(p)).copy()
     df["central_area"] = df["central_area"] == "yes"
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
@@ -228,7 +230,7 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
     definition = definition or settings.metro_definition
     if definition not in {"current", "2016"}:
         raise ValueError(f"definition must be 'current' or '2016', got {definition!r}")
-    p = _resolve(path, "metros.csv")
+    p = data_path(path, "metros.csv")
     df = validate_table(_read(p), _METRO_COLS, p)
     city_ids = set(load_cities().index)
     probs = Problems(p)
@@ -285,7 +287,7 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
         Index ``station_id``; columns ``name_zh``, ``name_en``, ``adcode`` (city), ``lon``,
         ``lat``, ``source``; point geometry; EPSG:4326.
     """
-    p = _resolve(path, "stations.csv")
+    p = data_path(path, "stations.csv")
     df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox])
     city_ids = set(load_cities().index)
     probs = Problems(p)
@@ -342,7 +344,7 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
         ``stops`` (list of station ids), ``length_km`` (float, NaN if not sourced),
         ``through_to`` (list of line ids), ``source``.
     """
-    p = _resolve(path, "lines.csv")
+    p = data_path(path, "lines.csv")
     df = validate_table(_read(p), _LINE_COLS, p, key="line_id", row_checks=[_line_row_check])
     station_ids = set(load_stations(stations_path).index)
     line_ids = set(df["line_id"])
@@ -390,7 +392,7 @@ def load_highways(path: str | Path | None = None) -> pd.DataFrame:
         Index ``link_id``; columns ``route``, ``from_adcode``, ``to_adcode``, ``km``,
         ``speed_kph``, ``opened`` (nullable Int64), ``source``.
     """
-    p = _resolve(path, "highways.csv")
+    p = data_path(path, "highways.csv")
     df = validate_table(_read(p), _HIGHWAY_COLS, p, key="link_id", row_checks=[_highway_row_check])
     city_ids = set(load_cities().index)
     probs = Problems(p)
@@ -469,7 +471,7 @@ def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
     >>> counties.loc[320583, "name_en"]
     'Kunshan'
     """
-    p = _resolve(path, "counties.csv")
+    p = data_path(path, "counties.csv")
     df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[check_in_bbox, _county_row_check])
     probs = Problems(p)
     _check_cities(df, "city", probs)
@@ -505,7 +507,7 @@ def load_county_boundaries(path: str | Path | None = None) -> gpd.GeoDataFrame:
     >>> len(b), b.crs.to_epsg(), b.geom_type.isin(["Polygon", "MultiPolygon"]).all()
     (305, 4326, np.True_)
     """
-    p = _resolve(path, "county_boundaries.geojson")
+    p = data_path(path, "county_boundaries.geojson")
     try:
         gdf = gpd.read_file(p)
     except Exception as e:  # pyogrio / fiona raise their own types
@@ -586,7 +588,7 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
     >>> sorted(airports.index[airports["role"] == "international_hub"])
     ['PVG', 'SHA']
     """
-    p = _resolve(path, "airports.csv")
+    p = data_path(path, "airports.csv")
     df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[check_in_bbox, _airport_row_check])
     probs = Problems(p)
     _check_cities(df, "city", probs)

@@ -18,7 +18,14 @@ from yrdnet.routing.matrices import travel_times as travel_times
 from yrdnet.routing.matrices import trip_breakdown as trip_breakdown
 from yrdnet.routing.matrices import unreachable_message as unreachable_message
 
-__all__ = ['UnreachableWarning', 'node_distances', 'station_times', 'travel_times', 'trip_breakdown', 'unreachable_message']
+__all__ = [
+    "UnreachableWarning",
+    "node_distances",
+    "station_times",
+    "travel_times",
+    "trip_breakdown",
+    "unreachable_message",
+]
 
 
 def __getattr__(name: str) -> Any:

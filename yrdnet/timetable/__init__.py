@@ -16,7 +16,7 @@ from yrdnet.timetable.connection_scan import earliest_arrival as earliest_arriva
 from yrdnet.timetable.connection_scan import pair_table as pair_table
 from yrdnet.timetable.connection_scan import read_gtfs as read_gtfs
 
-__all__ = ['Timetable', 'TimetableParams', 'earliest_arrival', 'pair_table', 'read_gtfs']
+__all__ = ["Timetable", "TimetableParams", "earliest_arrival", "pair_table", "read_gtfs"]
 
 
 def __getattr__(name: str) -> Any:

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
-from yrdnet.core.params import _Replace, resolve_params
+from yrdnet.core.params import Replaceable, resolve_params
 from yrdnet.timetable.gtfs import _MAX_SHOWN, Timetable, read_gtfs
 
 __all__ = [
@@ -59,7 +59,7 @@ _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*$")
 
 # ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TimetableParams(_Replace):
+class TimetableParams(Replaceable):
     """Defaults of the timetable routers.
 
     Parameters

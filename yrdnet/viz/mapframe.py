@@ -349,7 +349,8 @@ def _meta(obj: Any, scenario: Any, year: Any) -> tuple[Any, Any]:
     )
 
 
-def _save(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) -> None:
+def save_figure(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) -> None:
+    """Save ``fig`` atomically to ``filepath`` at ``dpi`` (nothing when ``filepath`` is None)."""
     if filepath is None:
         return
     path = Path(filepath)

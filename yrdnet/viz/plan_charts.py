@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import label
-from yrdnet.viz.mapframe import _num, _save
+from yrdnet.viz.mapframe import _num, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -160,7 +160,7 @@ def plot_plan(
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
-    _save(fig, filepath, dpi)
+    save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -227,5 +227,5 @@ def plot_sensitivity(
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    _save(fig, filepath, dpi)
+    save_figure(fig, filepath, dpi)
     return fig, ax

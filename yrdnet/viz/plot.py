@@ -61,12 +61,12 @@ from yrdnet.viz.mapframe import (
     _names,
     _points,
     _polys,
-    _save,
     _style,
     _txt,
     _values,
     _w,
     cjk_font,
+    save_figure,
 )
 
 __all__ = [
@@ -208,7 +208,7 @@ def plot_network(
             _extent(ax, pd.concat([g.geometry for g in geoms]))
         ax.legend(handles=handles, loc="upper right", framealpha=0.9)
         _frame(ax, fig, lg, title=title or _w("network", lg), scenario=scenario, year=year, note=None)
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -283,7 +283,7 @@ def plot_accessibility(
             title=_txt(legend_title or f"{column} ({scheme}, k={len(labs)})", lg, column),
         )
         _frame(ax, fig, lg, title=title or column, scenario=scenario, year=year, note=None)
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -410,7 +410,7 @@ def plot_change(
             )
         t = title or (f"{_w('change', lg)} {name}" if lg == "en" else f"{name}{_w('change', lg)}")
         _frame(ax, fig, lg, title=t, scenario=scenario, year=year, note=None)
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -532,7 +532,7 @@ def plot_isochrones(
         name = _txt(_names(df, lg).get(origin, origin), lg, origin)
         t_ = title or (f"{_w('iso', lg)} {name}" if lg == "en" else f"{_w('iso', lg)}{name}")
         _frame(ax, fig, lg, title=t_, scenario=scenario, year=year, note=None)
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -677,7 +677,7 @@ def plot_metros(
             )
         ax.legend(handles=handles, loc="upper right", framealpha=0.9, title=_w("metros", lg))
         _frame(ax, fig, lg, title=title or _w("metros", lg), scenario=scenario, year=year, note=None)
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -774,7 +774,7 @@ def plot_rank_size(
             note=DATA_NOTE,
             north=False,
         )
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax
 
 
@@ -849,5 +849,5 @@ def plot_timeline(
             note=DATA_NOTE,
             north=False,
         )
-        _save(fig, filepath, dpi)
+        save_figure(fig, filepath, dpi)
     return fig, ax

@@ -13,7 +13,7 @@ table:
 * rows whose end is a town rather than the seat ("END IS A TOWN" in ``notes``) are
   reported apart: the model routes seat to seat.
 
-``pytest -s tests/test_validation_county_road.py`` prints the table.
+``pytest -s tests/network/test_validation_county_road.py`` prints the table.
 
 Measured on the 34-row table of 2026-12-01: 38 % of all rows (13 of 34) and 44 % of the
 seat-to-seat rows (12 of 27) within ±25 %, median |error| 33 % and 29 %. The issue's bar
@@ -52,7 +52,7 @@ def _network(year: float) -> str:
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    df = pd.read_csv(Path(__file__).parent / "data" / "validation_county_road.csv")
+    df = pd.read_csv(Path(__file__).parents[1] / "data" / "validation_county_road.csv")
     Z = yrdnet.load_zones("county")
     core = Z.core_zones()
 

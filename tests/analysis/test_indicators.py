@@ -11,7 +11,7 @@ import pytest
 import yrdnet
 from yrdnet.analysis.indicators import REGISTRY, label, lookup, to_markdown
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: Zone attributes, not measures.
 ATTRIBUTES = {"name_zh", "name_en", "province", "lon", "lat", "population", "gdp", "central_area", "source",
               "geometry", "metros", "city", "kind", "population_2010", "urban", "rural", "label",

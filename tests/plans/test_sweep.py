@@ -199,7 +199,7 @@ def test_the_module_is_callable() -> None:
 
 
 def test_prepared_base_is_kept_across_sweeps_until_cleared() -> None:
-    from yrdnet import _sweep_eval as ev
+    from yrdnet.plans import sweep_eval as ev
     from yrdnet.plans.sweep import clear_cache
 
     first = sweep(["chaohu_maanshan"], indicators=["uci"], progress=False)

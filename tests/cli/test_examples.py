@@ -22,7 +22,7 @@ from PIL import Image
 
 import yrdnet
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCRIPTS = ("api_tour.py", "make_maps.py", "compare_plans.py", "county_zones.py")
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet import centrality
 from yrdnet.core.keys import key
+from yrdnet.metrics import centrality
 from yrdnet.routing.matrices import UnreachableWarning
 
 

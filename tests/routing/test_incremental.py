@@ -307,7 +307,7 @@ def test_bad_inputs() -> None:
 
 # ------------------------------------------------------------------ scenario helper
 def test_scenario_travel_times_incremental_path(caplog, full) -> None:  # type: ignore[no-untyped-def]
-    with caplog.at_level(logging.INFO, logger="yrdnet.routing.incremental"):
+    with caplog.at_level(logging.INFO, logger="yrdnet.scenarios.incremental"):
         T = scenario_travel_times("north_yangtze_hsr", "rail", warn_unreachable=False)
     assert "incremental update of base 'baseline_2025'" in caplog.text
     pd.testing.assert_frame_equal(T, full[("north_yangtze_hsr", "rail")], check_exact=True)
@@ -323,7 +323,7 @@ def test_scenario_travel_times_full_path(caplog, tmp_path: Path) -> None:  # typ
     sc = load_scenario(p)
     if sc.edits[0]["line"] not in sc.tables().lines.index:  # pragma: no cover
         pytest.skip("line id changed")
-    with caplog.at_level(logging.INFO, logger="yrdnet.routing.incremental"):
+    with caplog.at_level(logging.INFO, logger="yrdnet.scenarios.incremental"):
         T = scenario_travel_times(p, "multimodal", warn_unreachable=False)
     assert "full routing" in caplog.text
     expected = _quiet_tt(yrdnet.build_graph(p), "multimodal")
@@ -345,7 +345,7 @@ def test_scenario_travel_times_slower_link_falls_back(caplog, tmp_path: Path) ->
         encoding="utf-8",
     )
     assert load_scenario(p).only_adds()
-    with caplog.at_level(logging.INFO, logger="yrdnet.routing.incremental"):
+    with caplog.at_level(logging.INFO, logger="yrdnet.scenarios.incremental"):
         T = scenario_travel_times(p, "road", warn_unreachable=False)
     assert "full routing" in caplog.text and "slower" in caplog.text
     pd.testing.assert_frame_equal(T, _quiet_tt(yrdnet.build_graph(p), "road"), check_exact=True)

@@ -21,7 +21,7 @@ from yrdnet import DataError
 from yrdnet.core.validation import YRD_BBOX
 from yrdnet.region.datasets import load_airports, load_cities, load_counties, load_county_boundaries
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CENSUS = ROOT.parent / "shared" / "sources" / "census"
 PROVINCE_TOTALS = {31: 24_870_895, 32: 84_748_016, 33: 64_567_588, 34: 61_027_171}
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet import cli
+from yrdnet.cli import commands as cli
 from yrdnet.core.errors import DataError
 from yrdnet.region.zones import census_year, load_zones, zones_from_gdf
 from yrdnet.routing.matrices import UnreachableWarning

@@ -154,7 +154,7 @@ def test_shipped_costs_cover_every_candidate_project_with_a_basis() -> None:
 
 
 def test_bad_cost_file_is_one_error_naming_file_and_rows(tmp_path: Path) -> None:
-    t = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "project_costs.csv")
+    t = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "project_costs.csv")
     bad = t.copy()
     bad.loc[0, "investment_cny_100m"] = -5
     bad.loc[1, "project"] = "atlantis_hsr"

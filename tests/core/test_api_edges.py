@@ -44,7 +44,7 @@ def test_unreachable_centres_are_named():
 
 
 def test_ctrl_c_exits_130_with_one_line(monkeypatch, capsys):
-    from yrdnet import cli
+    from yrdnet.cli import commands as cli
 
     def interrupted(args):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt

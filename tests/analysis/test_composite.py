@@ -12,7 +12,6 @@ import yrdnet
 from yrdnet.analysis.composite import (
     COMPONENTS,
     composite_index,
-    composite_robustness,
     core_link_attainment,
     distance_to_target,
     effective_weights,
@@ -20,6 +19,7 @@ from yrdnet.analysis.composite import (
 )
 from yrdnet.analysis.indicators import lookup
 from yrdnet.core.errors import DataError
+from yrdnet.plans.metric_choices import composite_robustness
 
 
 def test_distance_to_target_by_hand() -> None:

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 import yrdnet
-from yrdnet import plot
 from yrdnet.region.boundaries import load_boundaries
 from yrdnet.routing.matrices import travel_times
 from yrdnet.testing import mock_graph
+from yrdnet.viz import plot
 from yrdnet.viz.mapframe import _txt
 
 FIGSIZE = (3.0, 2.5)

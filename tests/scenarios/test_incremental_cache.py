@@ -14,9 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from yrdnet import _roadnet
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
+from yrdnet.network import county_roads as _roadnet
 from yrdnet.network.graph import filter_network
 from yrdnet.region.datasets import data_folder
 from yrdnet.region.zones import load_zones

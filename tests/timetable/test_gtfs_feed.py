@@ -21,7 +21,7 @@ import yrdnet
 from yrdnet.core.validation import YRD_BBOX
 
 FEED = yrdnet.get_path("gtfs_yrd_2016.zip")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XLSX = ROOT.parent / "shared" / "sources" / "timetable_2016" / "hsr_timetable_2016-03-10.xlsx"
 FILES = ("agency.txt", "calendar.txt", "feed_info.txt", "routes.txt", "stop_times.txt", "stops.txt", "trips.txt")
 

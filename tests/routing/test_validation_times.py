@@ -9,7 +9,7 @@
   station-to-station times of other years (never used for fitting), on the network as it
   stood in the row's year. Road rows compare centre-to-centre driving times.
 
-``pytest -s tests/test_validation_times.py`` prints both tables.
+``pytest -s tests/routing/test_validation_times.py`` prints both tables.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import yrdnet
 from yrdnet.routing.matrices import UnreachableWarning
 from yrdnet.timetable.connection_scan import pair_table, read_gtfs
 
-DATA = Path(__file__).parent / "data" / "validation_times.csv"
+DATA = Path(__file__).parents[1] / "data" / "validation_times.csv"
 TOL = 0.20
 IN_SAMPLE_SHARE = 0.90  # issue 9: >= 90 % of 2016 pairs within ±20 %
 IN_SAMPLE_BUSY_MEDIAN = 0.05  # issue 9: pairs with >= 20 direct trains, median |error| <= 5 %

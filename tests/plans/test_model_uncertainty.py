@@ -64,7 +64,7 @@ def test_service_hours_range_is_the_interquartile_range_of_the_2016_service_span
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     import derive_services as ds
     from calibrate_rail import _seconds
 

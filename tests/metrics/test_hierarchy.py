@@ -146,7 +146,7 @@ def test_core_periphery_uses_the_requested_metro_definition():
 
     import yrdnet
     from yrdnet import hinterland as hl
-    from yrdnet import polycentricity as poly
+    from yrdnet.metrics import polycentricity as poly
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
