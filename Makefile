@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install yrdnet (editable) with dev extras
 
-test: $(STAMP)  ## run the test suite
+test: $(STAMP)  ## run the test suite (and the import-linter contract: wings only import wings below them)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 -q
 
 demo: $(STAMP)  ## run the main job (city and county level) on the shipped data, writing tables and maps to results/
@@ -52,6 +53,7 @@ lint: $(STAMP)  ## ruff (check + format) and mypy
 	$(PY) -m ruff check yrdnet tests benchmarks examples
 	$(PY) -m ruff format --check yrdnet tests benchmarks examples
 	$(PY) -m mypy yrdnet
+	$(VENV)/bin/lint-imports
 
 clean:  ## remove results, caches and the venv
 	rm -rf $(OUT) .pytest_cache .ruff_cache build dist *.egg-info $(VENV)

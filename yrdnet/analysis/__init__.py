@@ -15,12 +15,13 @@ from typing import Any
 from yrdnet.analysis.pipeline import CORE as CORE
 from yrdnet.analysis.pipeline import STEPS as STEPS
 from yrdnet.analysis.pipeline import SUBCENTRES as SUBCENTRES
+from yrdnet.analysis.pipeline import TIMELINE as TIMELINE
 from yrdnet.analysis.pipeline import aggregate_to_cities as aggregate_to_cities
 from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.core.deprecation import forward_attribute
 
-__all__ = ["CORE", "STEPS", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
+__all__ = ["CORE", "STEPS", "SUBCENTRES", "TIMELINE", "aggregate_to_cities", "analyze", "timeline"]
 
 
 def __getattr__(name: str) -> Any:

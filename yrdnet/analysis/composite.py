@@ -66,6 +66,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.results import ScenarioResult
 from yrdnet.core.deprecation import forward_attribute
 from yrdnet.core.errors import DataError
 
@@ -364,8 +365,6 @@ def effective_weights(
 
 def raw_components(results: Sequence[object] | pd.DataFrame) -> pd.DataFrame:
     """Raw component values: index component raw key, one column per scenario."""
-    from yrdnet.analysis.results import ScenarioResult
-
     keys = [c.raw for c in COMPONENTS.values()]
     if isinstance(results, pd.DataFrame):
         missing = [k for k in keys if k not in results.index]

@@ -40,9 +40,9 @@ from yrdnet.region.datasets import close_matches, load_cities, load_metros
 from yrdnet.region.zones import MASSES, Zones, census_year, load_zones, resolve_zones
 from yrdnet.routing.compile import MODES
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
-from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
+from yrdnet.scenarios.scenario import TIMELINE, Scenario, build_graph, load_scenario
 
-__all__ = ["CORE", "STEPS", "SUBCENTRES", "aggregate_to_cities", "analyze", "timeline"]
+__all__ = ["CORE", "STEPS", "SUBCENTRES", "TIMELINE", "aggregate_to_cities", "analyze", "timeline"]
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,6 @@ STEPS: tuple[tuple[str, Callable[[Assembly], dict[str, float]]], ...] = (
     ("town_country", asc.town_country),
     ("hierarchy", asc.hierarchy),
 )
-
-#: Default timeline: historical networks and the combined 2035 plan.
-TIMELINE = ("baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035")
 
 
 def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]]) -> list[int]:

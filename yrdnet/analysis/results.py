@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.indicators import dictionary, key_from_words, label, readable
 from yrdnet.core.io import atomic_dir, write_csv, write_gpkg, write_json, write_text
 
 __all__ = ["Comparison", "ScenarioResult"]
@@ -162,8 +163,6 @@ class ScenarioResult:
         KeyError
             If the result has no such row (under either name).
         """
-        from yrdnet.analysis.indicators import key_from_words
-
         if name not in self.region.index:
             try:
                 name = key_from_words(name)
@@ -195,8 +194,6 @@ class ScenarioResult:
         --------
         >>> res.readable("cities")["weighted_average_travel_time_rail"]  # doctest: +SKIP
         """
-        from yrdnet.analysis.indicators import readable
-
         tables = {"cities": self.cities, "zones": self.zones, "metros": self.metros, "region": self.region}
         if which not in tables:
             raise ValueError(f"which must be one of {list(tables)}, got {which!r}")
@@ -211,8 +208,6 @@ class ScenarioResult:
         ``unit``, ``group`` and ``description`` from the indicator registry; written by
         :meth:`to_dir` as ``columns.csv``.
         """
-        from yrdnet.analysis.indicators import dictionary
-
         parts = [("cities", self.cities.columns, "city")]
         if self.level != "city" and self.zones is not None:
             parts.append(("zones", self.zones.columns, "zone"))
@@ -317,8 +312,6 @@ class Comparison:
         labelled from the registry), the cities that gain most, and the change for the
         people the town-country and hinterland rows describe.
         """
-        from yrdnet.analysis.indicators import label
-
         lines: list[str] = []
         reg = self.region.reset_index()
         for scen in self.others:

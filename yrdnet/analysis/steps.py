@@ -35,6 +35,7 @@ from yrdnet.metrics import hinterland as hl
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.metrics import structure as struct
+from yrdnet.region.datasets import load_airports
 from yrdnet.region.zones import Zones, load_zones
 from yrdnet.routing.compile import MODES
 
@@ -145,8 +146,6 @@ def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
 
 def _airport_times(Z: Zones | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
     """Multimodal time to the nearest airport and international hub (airports attached to zones)."""
-    from yrdnet.region.datasets import load_airports
-
     ap = load_airports()
     polys = (Z if Z is not None else load_zones("city")).polygons
     attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)

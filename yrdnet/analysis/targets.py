@@ -41,7 +41,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.results import ScenarioResult
 from yrdnet.core.errors import DataError
+from yrdnet.region.datasets import get_path, load_cities, load_metros
+from yrdnet.region.zones import resolve_zones
+from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
+from yrdnet.scenarios.scenario import TIMELINE, build_graph, load_scenario
 
 if TYPE_CHECKING:
     from yrdnet.analysis.results import ScenarioResult
@@ -93,8 +98,6 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     >>> float(row["threshold_min"]), row["time_definition"]
     (90.0, 'station_fastest')
     """
-    from yrdnet.region.datasets import get_path
-
     p = Path(path) if path is not None else get_path("targets.csv")
     try:
         raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -306,8 +309,6 @@ def _city_door_to_door(
 ) -> dict[str, pd.DataFrame]:
     import warnings
 
-    from yrdnet.routing.matrices import UnreachableWarning, travel_times
-
     out: dict[str, pd.DataFrame] = {}
     by_city = None if Z is None or Z.level == "city" else Z.core_zones()
     for mode in _MODES:
@@ -331,8 +332,6 @@ def _graph_targets(
     table: pd.DataFrame | None,
     od: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    from yrdnet.region.datasets import load_cities, load_metros
-    from yrdnet.routing.matrices import station_times
 
     tab = load_targets() if table is None else table
     S = station_times(G)
@@ -378,9 +377,6 @@ def targets(
     >>> bool(tt.loc["shanghai_nanjing_1_5h", "met"])
     True
     """
-    from yrdnet.analysis.results import ScenarioResult
-    from yrdnet.region.zones import resolve_zones
-
     if isinstance(result_or_graph, ScenarioResult):
         out = result_or_graph.targets.copy()
         out.attrs = {"name": result_or_graph.name, "year": result_or_graph.year}
@@ -426,10 +422,6 @@ def target_timeline(
     >>> tl = target_timeline(["baseline_2010", "baseline_2020"])  # doctest: +SKIP
     >>> tl.loc["shanghai_hefei_1_5h", "first_met"]  # doctest: +SKIP
     """
-    from yrdnet.analysis.pipeline import TIMELINE
-    from yrdnet.analysis.results import ScenarioResult
-    from yrdnet.scenarios.scenario import build_graph, load_scenario
-
     items = list(TIMELINE if scenarios is None else scenarios)
     tabs: list[tuple[str, int, pd.DataFrame]] = []
     for s in items:

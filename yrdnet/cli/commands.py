@@ -18,7 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import yrdnet
+from yrdnet._version import __version__
 from yrdnet.cli import plan_commands as _cli_plans
+from yrdnet.cli import report
+from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
+from yrdnet.core.io import atomic_dir, safe_name, save_geopackage, save_graphml, write_csv
+from yrdnet.core.settings import settings
 
 __all__ = ["main"]
 
@@ -149,13 +155,9 @@ def _scenario_from(arg: str) -> str:
 
 def _over_time(args: argparse.Namespace) -> int:
     """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
-    import yrdnet
-    from yrdnet.cli import report
-
     if args.command == "timeline":
         tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
         out = Path(args.out)
-        from yrdnet.core.io import atomic_dir, write_csv
 
         with atomic_dir(out) as tmp:  # the table and its chart appear together
             write_csv(tmp / "timeline.csv", tl)
@@ -165,8 +167,6 @@ def _over_time(args: argparse.Namespace) -> int:
         print(f"-> {out / 'timeline.csv'}, {out / 'timeline.png'}")
         return 0
     else:  # targets
-        from yrdnet.core.io import atomic_dir, write_csv
-
         names = [_scenario_from(x) for x in args.scenarios] or list(report.TIMELINE)
         tl = yrdnet.target_timeline(names)
         out = Path(args.out)
@@ -180,8 +180,6 @@ def _over_time(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import yrdnet
-    from yrdnet.cli import report
 
     if args.command == "scenarios":
         df = yrdnet.list_scenarios()
@@ -189,8 +187,6 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:32s} {r['year']}  {r['description']}")
         return 0
     if args.command == "build":
-        from yrdnet.core.io import safe_name, save_geopackage, save_graphml
-
         G = yrdnet.build_graph(args.scenario, args.year)
         out = Path(args.out)
         name = safe_name(str(G.graph["scenario"]))
@@ -203,7 +199,6 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "analyze":
         res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
-        from yrdnet.core.io import safe_name
 
         out = Path(args.out or f"results/{safe_name(res.name)}")
         res.to_dir(out)
@@ -271,8 +266,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.version:
-        from yrdnet import __version__
-
         print(f"yrdnet {__version__}")
         return 0
     if args.command is None:
@@ -284,9 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not args.debug:  # e.g. "findfont: Failed to find font weight bold" for CJK fonts without bold
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    from yrdnet import settings
-    from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
-
     try:
         with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
             if not args.debug:

@@ -17,6 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from yrdnet.core.io import atomic_dir, write_csv
+from yrdnet.plans.best_plan import best_plan, cost_map
+from yrdnet.plans.sweep import candidate_projects, local_cluster, package_scenario, sweep
+from yrdnet.plans.uncertainty import uncertainty
+from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
+
 __all__ = ["COMMANDS", "add_parsers", "run"]
 
 COMMANDS = ("sweep", "uncertainty", "best-plan")
@@ -86,7 +92,6 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     if workers < 1:
         msg = f"--workers must be >= 1, got {workers}"
         raise ValueError(msg)
-    from yrdnet.plans.sweep import local_cluster
 
     with local_cluster(workers, silence_logs=logging.WARNING) as client:
         yield client
@@ -97,7 +102,6 @@ def _names(text: str | None) -> list[str]:
 
 
 def _candidates(args: argparse.Namespace) -> list[str]:
-    from yrdnet.plans.sweep import candidate_projects
 
     names = candidate_projects() if args.candidates == "all" else _names(args.candidates)
     if args.k is not None:
@@ -109,7 +113,6 @@ def _candidates(args: argparse.Namespace) -> list[str]:
 
 
 def _sweep_items(args: argparse.Namespace) -> list[Any]:
-    from yrdnet.plans.sweep import package_scenario
 
     if args.candidates is None:
         if not args.scenarios:
@@ -139,9 +142,6 @@ def _package_name(package: tuple[str, ...]) -> str:
 
 def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
     """Exhaustive best plan over the swept packages (no re-evaluation) and its cost chart."""
-    from yrdnet.plans.best_plan import best_plan, cost_map
-    from yrdnet.viz.plan_charts import plot_plan
-
     names = _candidates(args)
     rows = table[(table["indicator"] == args.objective) & (table["status"] == "ok")]
     values = dict(zip(rows["scenario"], rows["value"].astype(float), strict=True))
@@ -164,8 +164,6 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from yrdnet.core.io import atomic_dir, write_csv
-    from yrdnet.plans.sweep import sweep
 
     items = _sweep_items(args)
     indicators = _names(args.indicators) or None
@@ -195,9 +193,6 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _uncertainty(args: argparse.Namespace) -> int:
-    from yrdnet.core.io import atomic_dir
-    from yrdnet.plans.uncertainty import uncertainty
-    from yrdnet.viz.plan_charts import plot_sensitivity
 
     scenarios = tuple(args.scenarios) or ("baseline_2025", "plan_2035")
     with _client(args) as client:
@@ -212,9 +207,6 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
 
 def _best_plan(args: argparse.Namespace) -> int:
-    from yrdnet.core.io import atomic_dir
-    from yrdnet.plans.best_plan import best_plan
-    from yrdnet.viz.plan_charts import plot_plan
 
     with _client(args) as client:
         res = best_plan(

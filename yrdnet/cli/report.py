@@ -19,8 +19,12 @@ from yrdnet.core.io import atomic_dir, write_csv, write_text
 from yrdnet.core.keys import key
 from yrdnet.core.settings import settings
 from yrdnet.region.boundaries import load_boundaries
-from yrdnet.region.datasets import load_metros
+from yrdnet.region.datasets import load_county_boundaries, load_metros
+from yrdnet.region.zones import load_zones
 from yrdnet.scenarios.scenario import build_graph
+from yrdnet.viz import plot
+from yrdnet.viz.mapframe import save_figure
+from yrdnet.viz.webmap import interactive_map
 
 __all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
 
@@ -98,8 +102,6 @@ def write_maps(
     list of pathlib.Path
         The files written.
     """
-    from yrdnet.viz import plot
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if res.level != "city":
@@ -205,8 +207,6 @@ def write_maps(
         plt.close(fig)
         written.append(out / fname)
     if html:
-        from yrdnet.viz.webmap import interactive_map
-
         p = out / f"webmap_{name}.html"
         interactive_map(
             G,
@@ -233,9 +233,6 @@ def _write_zone_maps(
     Choropleths use Fisher-Jenks breaks (exact, and fast at 305 zones; the k-means
     ``NaturalBreaks`` of the city maps takes seconds per map at this size).
     """
-    from yrdnet.region.datasets import load_county_boundaries
-    from yrdnet.viz import plot
-
     zones = res.zones
     if zones is None:  # pragma: no cover - set by ScenarioResult
         return []
@@ -266,8 +263,6 @@ def _write_zone_maps(
     ]  # fmt: skip
     metros = load_metros()
     if REACH_METRO in metros.index and polys is not None:
-        from yrdnet.region.zones import load_zones
-
         members, cores = load_zones(res.level).metro_members(metros)
         mem = [z for z in members[REACH_METRO] if z in res.od["multimodal"].index]
         core = cores[REACH_METRO]
@@ -304,8 +299,6 @@ def _write_zone_maps(
 
 def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
     """Chart of the structure index and its components over the timeline scenarios."""
-    from yrdnet.viz import plot
-
     cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
     wide = df.loc[cols].T
     wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"], strict=False)]
@@ -322,8 +315,6 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
     own definition divided by its threshold (at or below 1 = met); unreachable years are
     left out of the line.
     """
-    from yrdnet.viz import plot
-
     labels = [c.removeprefix("met_") for c in tl.columns if c.startswith("met_") and c != "met_door_to_door"]
     wide = {}
     for tid, r in tl.iterrows():
@@ -341,7 +332,6 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
     )
     ax.axhline(1.0, color="black", linewidth=1.0, linestyle="--")
     ax.legend(loc="upper right", fontsize=5, framealpha=0.9, ncol=2)
-    from yrdnet.viz.mapframe import save_figure
 
     save_figure(fig, p, 200)
     plt.close(fig)
@@ -396,8 +386,6 @@ def demo(
                 maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
                 state["maps"] = maps
             elif step == "county":
-                from yrdnet.region.zones import load_zones
-
                 Z = load_zones("county")
                 gb, gp = build_graph(base, zones=Z), build_graph(plan, zones=Z)
                 cb, cp = analyze(gb, zones=Z), analyze(gp, zones=Z)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
+from yrdnet.core.geodesy import haversine_km
 
 __all__ = ["airport_zones", "time_to_airports"]
 
@@ -46,8 +47,6 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
     >>> airport_zones(ap, z).tolist()
     [310000]
     """
-    from yrdnet.core.geodesy import haversine_km
-
     out = {}
     for code, r in airports.iterrows():
         zone = None

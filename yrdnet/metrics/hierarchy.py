@@ -28,6 +28,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.metrics.polycentricity import entropy, rank_size_slope
+from yrdnet.routing.compile import compile_graph
 
 __all__ = [
     "GapFit",
@@ -273,8 +274,6 @@ def gravity_betweenness(
     0.0
     """
     from scipy.sparse.csgraph import dijkstra
-
-    from yrdnet.routing.compile import compile_graph
 
     cg = compile_graph(G)
     csr = cg.csr(mode)

@@ -42,6 +42,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.graph import (
     _served_stations,
@@ -264,8 +265,6 @@ class GraphDelta:
         Raises :class:`yrdnet.NotIncrementalError` when a pair's fastest edge got slower or
         a pair lost its edges.
         """
-        from yrdnet.core.errors import NotIncrementalError
-
         if mode == "road":
             return []
         best: dict[Pair, float] = {}

@@ -33,6 +33,7 @@ import pandas as pd
 from yrdnet._version import __version__
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.county_roads import add_zone_roads
 from yrdnet.network.services import pair_levels, services_for_network
 from yrdnet.network.station_access import access_minutes
 from yrdnet.network.track import Segment, fastest_segments, line_segments
@@ -398,8 +399,6 @@ def _finish_zone_graph(
     extra_services: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """The graph with county or custom zones (rail as for cities, roads from :mod:`._roadnet`)."""
-    from yrdnet.network.county_roads import add_zone_roads
-
     G.graph["zone_level"] = zones.level
     for z, r in zones.table.iterrows():
         G.add_node(

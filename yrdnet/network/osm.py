@@ -82,6 +82,7 @@ from yrdnet.core.errors import DataError, DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.optional import import_optional
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.region.datasets import load_cities
 from yrdnet.region.zones import Zones, resolve_zones
 
 __all__ = ["DEFAULT_SPEEDS_KPH", "graph_from_pbf", "graph_from_xml", "parse_maxspeed"]
@@ -419,8 +420,6 @@ def _add_halls(G: nx.MultiDiGraph, t: _OsmTables, stations: dict[int, int], mode
 
 def _zone_table(cities: pd.DataFrame | None, path: Path) -> pd.DataFrame:
     if cities is None:
-        from yrdnet.region.datasets import load_cities
-
         cities = load_cities()
     missing = [c for c in ("lon", "lat", "name_en") if c not in cities.columns]
     if missing or len(cities) == 0:

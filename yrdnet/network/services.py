@@ -91,6 +91,7 @@ from yrdnet.network.service_levels import (
     wait_seconds,
 )
 from yrdnet.network.track import Segment, line_segments, load_line_factors, run_seconds, segment_table
+from yrdnet.region.datasets import close_matches, data_path, load_stations, read_validated
 
 __all__ = [
     "SERVICE_COLUMNS",
@@ -157,8 +158,6 @@ def load_services(path: str | Path | None = None, *, stations_path: str | Path |
     >>> bool((s["trains_per_day"] > 0).all())
     True
     """
-    from yrdnet.region.datasets import close_matches, data_path, load_stations, read_validated
-
     p = data_path(path, "services.csv")
     df = read_validated(p, _SERVICE_COLS, key="service_id")
     station_ids = set(load_stations(stations_path).index)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from yrdnet.core.validation import Column, Problems
+from yrdnet.region.datasets import close_matches, data_path, load_cities, load_stations, read_validated
 
 __all__ = ["access_minutes", "load_station_access"]
 
@@ -65,8 +66,6 @@ def load_station_access(path: str | Path | None = None) -> pd.DataFrame:
     >>> bool((t["minutes"] > 0).all())
     True
     """
-    from yrdnet.region.datasets import close_matches, data_path, load_cities, load_stations, read_validated
-
     p = data_path(path, "station_access.csv")
     df = read_validated(p, _COLS)
     stations = load_stations()

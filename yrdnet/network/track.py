@@ -23,6 +23,7 @@ from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.validation import Column
+from yrdnet.region.datasets import data_path, read_validated
 
 __all__ = ["Segment", "fastest_segments", "line_segments", "load_line_factors", "run_seconds", "segment_table"]
 
@@ -56,8 +57,6 @@ def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
     >>> 0.3 < f["beijing_shanghai_hsr"] <= 1.2
     True
     """
-    from yrdnet.region.datasets import data_path, read_validated
-
     df = read_validated(data_path(path, "line_running_2016.csv"), _FACTOR_COLS, key="line_id")
     return {str(k): float(v) for k, v in zip(df["line_id"], df["speed_factor"], strict=True)}
 

@@ -64,9 +64,14 @@ from typing import Any
 
 import pandas as pd
 
+from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_attainment
+from yrdnet.analysis.pipeline import analyze
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.errors import DataError
 from yrdnet.core.io import atomic_dir, write_csv, write_json
+from yrdnet.plans.sweep import package_scenario, sweep
+from yrdnet.region.datasets import get_path
+from yrdnet.scenarios.scenario import Scenario, list_scenarios, load_scenario
 
 __all__ = ["DIRECTION", "PlanResult", "best_plan", "direction", "load_costs", "local_evaluator", "sweep_evaluator"]
 
@@ -146,9 +151,6 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
         duplicate, or a negative or non-numeric length or cost — one error naming the
         file and every offending row.
     """
-    from yrdnet.region.datasets import get_path
-    from yrdnet.scenarios.scenario import list_scenarios
-
     p = Path(path) if path is not None else get_path("project_costs.csv")
     t = pd.read_csv(p, dtype={"project": str})
     missing = [c for c in _COST_COLUMNS if c not in t.columns]
@@ -206,7 +208,6 @@ def sweep_evaluator(
     ``client`` a greedy round fans out over the workers. A failed package raises
     ``ValueError`` with the sweep's error.
     """
-    from yrdnet.plans.sweep import package_scenario, sweep
 
     def evaluate(packages: list[Package]) -> list[float]:
         scs = [package_scenario(list(p), base=base, name=_name(p, base)) if p else base for p in packages]
@@ -228,10 +229,6 @@ def local_evaluator(objective: str = "composite_index", *, base: str = "baseline
     (``centrality=False``); ``composite_index`` is :func:`yrdnet.composite_index` over
     ``baseline_2010`` (0), the package and ``plan_2035`` (the reference), as in the sweep.
     """
-    from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_attainment
-    from yrdnet.analysis.pipeline import analyze
-    from yrdnet.scenarios.scenario import Scenario, load_scenario
-
     keys = [c.raw for c in COMPONENTS.values()]
 
     def raw(sc: str | Scenario) -> pd.Series:

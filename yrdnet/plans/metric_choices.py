@@ -43,6 +43,8 @@ from yrdnet.metrics import hierarchy as hier
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.region.datasets import load_cities, load_metros
+from yrdnet.routing.matrices import UnreachableWarning, travel_times
+from yrdnet.scenarios.scenario import build_graph, load_scenario
 
 __all__ = ["CHOICES", "composite_robustness", "conclusion_robustness", "measures", "routed"]
 
@@ -111,9 +113,6 @@ def route_cities(
     ``model`` is the travel-time model (default :class:`TravelTimeModel`); each scenario's
     ``[model]`` overrides apply on top.
     """
-    from yrdnet.routing.matrices import UnreachableWarning, travel_times
-    from yrdnet.scenarios.scenario import build_graph, load_scenario
-
     ids = load_cities().index
     od: dict[tuple[str, str], pd.DataFrame] = {}
     graphs: dict[str, object] = {}

@@ -57,11 +57,15 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.composite import COMPONENTS, core_link_attainment, distance_to_target, geometric_index
+from yrdnet.analysis.indicators import label
+from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.plans.metric_choices import CHOICES, city_masses, conclusion_robustness, measures, route_cities, routed
 from yrdnet.plans.sobol import _analyse, _sample, _Space, sensitivity_indices
+from yrdnet.scenarios.scenario import load_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -194,9 +198,6 @@ def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str,
 
     Module level so that a Dask worker can run it (:func:`uncertainty` with ``client``).
     """
-    from yrdnet.analysis.composite import core_link_attainment
-    from yrdnet.analysis.targets import targets as policy_targets
-
     m = TravelTimeModel().replace(**model) if model else TravelTimeModel()
     od, graphs = route_cities(scenarios, modes, m)
     return od, {s: core_link_attainment(policy_targets(cast("nx.MultiDiGraph", graphs[s]))) for s in scenarios}
@@ -206,7 +207,6 @@ class _Router:
     """Routes every scenario once per distinct travel-time draw (memoised; optionally on Dask)."""
 
     def __init__(self, scenarios: Sequence[str], modes: Sequence[str]) -> None:
-        from yrdnet.scenarios.scenario import load_scenario
 
         for s in scenarios:
             load_scenario(s)  # fail early, before any routing, on an unknown scenario
@@ -238,8 +238,6 @@ class _Router:
 
 def _composite(raw: dict[str, dict[str, float]], order: Sequence[str], reference: str, plan: str) -> list[float]:
     """Composite of each scenario of ``order`` (the first is the base = 0), equal weights."""
-    from yrdnet.analysis.composite import COMPONENTS, distance_to_target, geometric_index
-
     keys = {"core_hierarchy": "dominance_core", "metro_integration": "integration",
             "intercity_linkage": "core_link_attainment", "core_hinterland_equity": "theil_potential"}  # fmt: skip
     R = np.array([[raw[s][keys[k]] for k in COMPONENTS] for s in order])
@@ -349,7 +347,6 @@ def _conclusions(draws: pd.DataFrame, indicators: Sequence[str], base: str, plan
 
 
 def _spread(draws: pd.DataFrame, indicators: Sequence[str], outputs: Sequence[str]) -> pd.DataFrame:
-    from yrdnet.analysis.indicators import label
 
     rows = []
     for ind in indicators:

@@ -40,6 +40,8 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.geodesy import haversine_km
+from yrdnet.region.boundaries import load_boundaries
+from yrdnet.region.datasets import data_folder, file_version, load_cities, load_counties, load_county_boundaries
 
 __all__ = ["LEVELS", "MASSES", "Zones", "census_year", "load_zones", "resolve_zones", "zones_from_gdf"]
 
@@ -203,8 +205,6 @@ class Zones:
         city whose polygon contains the city centre (``data/cities.csv``), else the one
         whose seat is nearest it. Cities without zones are left out.
         """
-        from yrdnet.region.datasets import load_cities
-
         cities = load_cities()
         t = self.table
         out: dict[int, int] = {}
@@ -288,8 +288,6 @@ _ZONE_FILES = ("cities.csv", "counties.csv", "county_boundaries.geojson", "bound
 
 def _files_key() -> tuple[tuple[str, int, int], ...]:
     """Path, modification time and size of every file the zones are read from."""
-    from yrdnet.region.datasets import data_folder, file_version
-
     return tuple(file_version(data_folder() / name) for name in _ZONE_FILES)
 
 
@@ -335,9 +333,6 @@ def load_zones(level: str = "city") -> Zones:
 
 def _read_zones(level: str) -> Zones:
     """Read the shipped zones of one level from the data files (see :func:`load_zones`)."""
-    from yrdnet.region.boundaries import load_boundaries
-    from yrdnet.region.datasets import load_cities, load_counties, load_county_boundaries
-
     cities = load_cities()
     counties = load_counties()
     if level == "city":
@@ -429,8 +424,6 @@ def zones_from_gdf(
     >>> z.parent.tolist()
     [310000, 320500]
     """
-    from yrdnet.region.datasets import load_cities
-
     probs = []
     for c in (mass, id_col, name_col, parent):
         if c is not None and c not in gdf.columns:
@@ -498,8 +491,6 @@ def _parent_cities(lon: np.ndarray, lat: np.ndarray, cities: pd.DataFrame) -> li
     d = haversine_km(lon[:, None], lat[:, None], clon[None], clat[None])
     out = [int(cities.index[int(i)]) for i in np.argmin(d, axis=1)]
     try:
-        from yrdnet.region.boundaries import load_boundaries
-
         b = load_boundaries()
     except Exception:  # boundaries are optional: fall back to nearest centres
         return out

@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
+from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
+from yrdnet.region.datasets import close_matches
 from yrdnet.routing.compile import check_mode, compile_graph, min_csr
 
 __all__ = [
@@ -322,9 +324,6 @@ def station_times(
     >>> bool(0 < T.loc["shanghai_hongqiao", "nanjing_south"] < 120)
     True
     """
-    from yrdnet.core.params import TravelTimeModel
-    from yrdnet.region.datasets import close_matches
-
     if labels not in ("id", "name_zh"):
         msg = f"labels must be 'id' or 'name_zh', got {labels!r}"
         raise ValueError(msg)

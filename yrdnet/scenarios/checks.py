@@ -19,6 +19,8 @@ import pandas as pd
 from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.validation import YRD_BBOX
+from yrdnet.region.boundaries import load_boundaries
+from yrdnet.region.datasets import close_matches
 
 __all__ = ["EDIT_KEYS", "MODEL_RANGES", "check_edit", "check_model", "check_name"]
 
@@ -87,7 +89,6 @@ def _is_int(v: Any) -> TypeGuard[int]:
 
 
 def _close(word: str, options: Any) -> str:
-    from yrdnet.region.datasets import close_matches
 
     return close_matches(word, options)
 
@@ -205,8 +206,6 @@ def _warn_if_outside(lon: float, lat: float, adcode: int, where: str, limit_km: 
     """Warn when a new station lies more than ``limit_km`` outside its city's boundary."""
     import geopandas as gpd
     from shapely.geometry import Point
-
-    from yrdnet.region.boundaries import load_boundaries
 
     b = load_boundaries()
     if adcode not in b.index:

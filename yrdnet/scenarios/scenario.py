@@ -81,6 +81,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = [
+    "TIMELINE",
     "Scenario",
     "Tables",
     "build_graph",
@@ -92,6 +93,9 @@ log = logging.getLogger(__name__)
 
 YEAR_MIN, YEAR_MAX = 2000, 2060
 _OPS = ("open_line", "add_line", "close_line", "set_speed", "add_link")
+#: Default timeline: historical networks and the combined 2035 plan.
+TIMELINE = ("baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035")
+
 _ADDING_OPS = ("open_line", "add_line", "add_link")
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
+from yrdnet.region.datasets import get_path
 
 __all__ = ["Timetable", "read_gtfs"]
 
@@ -458,8 +459,6 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     ['G7001', 'G']
     """
     if path is None:
-        from yrdnet.region.datasets import get_path
-
         path = get_path(_SHIPPED)
     path = Path(path)
     probs = _Problems(path)

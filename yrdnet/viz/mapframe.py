@@ -32,7 +32,9 @@ from shapely.geometry import LineString
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
+from yrdnet.analysis.indicators import label
 from yrdnet.core.errors import GraphContractError
+from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
 
 logger = logging.getLogger("yrdnet.viz.plot")
@@ -101,8 +103,6 @@ def _txt(text: Any, lg: str, fallback: Any = "") -> str:
     """
     s = str(text)
     if re.fullmatch(r"[a-z0-9_]+", s) and "_" in s:
-        from yrdnet.analysis.indicators import label
-
         s = label(s)
     if lg == "en" or cjk_font() is None:
         s = re.sub(r"\(\s*\)", "", _CJK_RE.sub("", s)).strip(" ,;:")
@@ -356,7 +356,6 @@ def save_figure(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) 
     path = Path(filepath)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = path.suffix.lstrip(".").lower() or "png"
-    from yrdnet.core.io import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format=fmt)

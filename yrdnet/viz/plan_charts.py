@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import label
+from yrdnet.plans.uncertainty import INDICATORS
 from yrdnet.viz.mapframe import _num, save_figure
 
 if TYPE_CHECKING:
@@ -196,8 +197,6 @@ def plot_sensitivity(
     ValueError
         If the indicator or output is not in the result.
     """
-    from yrdnet.plans.uncertainty import INDICATORS
-
     s = result.sensitivity
     outputs = list(dict.fromkeys(s["output"]))
     output = outputs[-1] if output is None else output

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import GraphContractError
+from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
 
 __all__ = ["LAYER_NAMES", "interactive_map"]
@@ -105,7 +106,6 @@ def _popup_table(rows: Iterable[tuple[str, Any]]) -> str:
 
 
 def _write_atomic(m: Any, path: Path) -> None:
-    from yrdnet.core.io import atomic_path
 
     with atomic_path(path) as tmp:
         m.save(tmp)
