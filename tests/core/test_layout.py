@@ -27,15 +27,70 @@ sys.path.insert(0, str(ROOT / "tools"))
 import import_graph  # noqa: E402
 
 #: Every module of yrdnet 0.1 (the flat layout), listed by hand: the test fails if one is forgotten.
-OLD_MODULES = (
-    "_assemble _assemble_cities _callable _cli_plans _errors _geo _incremental_base _incremental_batch "
-    "_incremental_core _incremental_graph _keys _mapframe _optional _registry _roadnet _scenario_checks "
-    "_sensitivity _service_levels _sweep_eval _validate accessibility airports analysis best_plan boundaries "
-    "centrality cli compare composite convert datasets equity graph gtfs hierarchy hinterland incremental "
-    "indicators integration io model_uncertainty osm params plan_plots plot polycentricity report results "
-    "routing scenario services settings station_access structure sweep targets testing timetable track "
-    "uncertainty webmap zones"
-).split()
+OLD_MODULES = [
+    "_assemble",
+    "_assemble_cities",
+    "_callable",
+    "_cli_plans",
+    "_errors",
+    "_geo",
+    "_incremental_base",
+    "_incremental_batch",
+    "_incremental_core",
+    "_incremental_graph",
+    "_keys",
+    "_mapframe",
+    "_optional",
+    "_registry",
+    "_roadnet",
+    "_scenario_checks",
+    "_sensitivity",
+    "_service_levels",
+    "_sweep_eval",
+    "_validate",
+    "accessibility",
+    "airports",
+    "analysis",
+    "best_plan",
+    "boundaries",
+    "centrality",
+    "cli",
+    "compare",
+    "composite",
+    "convert",
+    "datasets",
+    "equity",
+    "graph",
+    "gtfs",
+    "hierarchy",
+    "hinterland",
+    "incremental",
+    "indicators",
+    "integration",
+    "io",
+    "model_uncertainty",
+    "osm",
+    "params",
+    "plan_plots",
+    "plot",
+    "polycentricity",
+    "report",
+    "results",
+    "routing",
+    "scenario",
+    "services",
+    "settings",
+    "station_access",
+    "structure",
+    "sweep",
+    "targets",
+    "testing",
+    "timetable",
+    "track",
+    "uncertainty",
+    "webmap",
+    "zones",
+]
 #: Old modules whose name is now a wing (a package re-exporting the old module's names).
 WING_NAMED = {"analysis", "cli", "routing", "timetable"}
 #: Old modules that kept their path.
