@@ -63,7 +63,15 @@ from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.plans.metric_choices import CHOICES, city_masses, conclusion_robustness, measures, route_cities, routed
+from yrdnet.plans.metric_choices import (
+    CHOICES,
+    city_masses,
+    composite_robustness,
+    conclusion_robustness,
+    measures,
+    route_cities,
+    routed,
+)
 from yrdnet.plans.sobol import _analyse, _sample, _Space, sensitivity_indices
 from yrdnet.scenarios.scenario import load_scenario
 
@@ -74,6 +82,7 @@ __all__ = [
     "CHOICES",
     "ModelRanges",
     "UncertaintyResult",
+    "composite_robustness",
     "conclusion_robustness",
     "measures",
     "routed",
@@ -456,7 +465,7 @@ def uncertainty(
     the sample (the Saltelli rows are each a uniform draw of every parameter); with
     small ``n`` the Sobol indices are rough and their intervals say so. The composite
     uses equal weights; its weight uncertainty is in
-    :func:`yrdnet.composite.composite_robustness`.
+    :func:`yrdnet.plans.metric_choices.composite_robustness`.
 
     Examples
     --------
