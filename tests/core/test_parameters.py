@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import pytest
 
 import yrdnet
-from yrdnet.core.parameters import KEY, ParamInfo, describe
+from yrdnet.core.parameters import KEY, ParamInfo, describe, to_markdown
 from yrdnet.core.params import MetricParams, StructureWeights, TravelTimeModel, parameter_table
 
 CLASSES = (TravelTimeModel, MetricParams, StructureWeights)
@@ -83,3 +84,9 @@ def test_one_error_names_every_bad_field() -> None:
         TravelTimeModel(rail_speed_factor=85, wait_min=-1)
     with pytest.raises(ValueError, match="sourced_access must be True or False, got 1"):
         TravelTimeModel(sourced_access=1)  # type: ignore[arg-type]
+
+
+def test_docs_are_generated_from_the_metadata() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert doc == to_markdown(parameter_table()), "docs/parameters.md is stale: run python tools/make_parameter_docs.py"
+    assert "| `local_road_speed_kph` | 60 | km/h |" in doc

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KEY", "ParamInfo", "Range", "describe", "info_table", "param", "problems"]
+__all__ = ["KEY", "ParamInfo", "Range", "describe", "info_table", "param", "problems", "to_markdown"]
 
 #: Key of the :class:`ParamInfo` in a dataclass field's ``metadata``.
 KEY = "yrdnet"
@@ -241,3 +241,34 @@ def info_table(classes: tuple[type, ...]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def to_markdown(table: Any) -> str:
+    """``docs/parameters.md`` from :func:`yrdnet.params.parameter_table` (``table``)."""
+    out = [
+        "# yrdnet parameters",
+        "",
+        "Generated from the field metadata of `yrdnet/core/params.py` by `tools/make_parameter_docs.py`;",
+        "do not edit. `yrdnet.params.parameter_table()` gives the same as a DataFrame. **valid** is what a",
+        "constructor and a scenario's `[model]` table accept (outside it: one error naming the field, the",
+        "value and the range); **drawn** is the range `yrdnet.model_uncertainty.uncertainty` draws from",
+        "(`yrdnet.ModelRanges`). The class docstrings give the full argument for each default.",
+        "",
+    ]
+    head = ["parameter", "default", "unit", "label", "source of the default", "valid", "why", "drawn", "why drawn"]
+    for cls in dict.fromkeys(table.index.get_level_values("class")):
+        out += [f"## {cls}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for name, r in table.loc[cls].iterrows():
+            d = r["default"]
+            if dataclasses.is_dataclass(d):
+                shown = type(d).__name__ + "()"
+            elif isinstance(d, float):
+                shown = f"{d:.6g}"
+            else:
+                shown = repr(d)
+            drawn = f"[{r['plausible_low']:g}, {r['plausible_high']:g}]" if r["plausible_reason"] else ""
+            cells = [f"`{name}`", shown, r["unit"], r["label"], r["source"], r["valid_words"], r["valid_reason"],
+                     drawn, r["plausible_reason"]]  # fmt: skip
+            out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)
