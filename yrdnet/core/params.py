@@ -85,8 +85,9 @@ def parameter_table() -> pd.DataFrame:
     Examples
     --------
     >>> t = parameter_table()
-    >>> t.loc[("TravelTimeModel", "max_wait_min"), ["default", "unit", "plausible_low", "plausible_high"]].tolist()
-    [90.0, 'min', 70.0, 100.0]
+    >>> row = t.loc[("TravelTimeModel", "max_wait_min")]
+    >>> row["default"], row["unit"], float(row["plausible_low"]), float(row["plausible_high"])
+    (90.0, 'min', 70.0, 100.0)
     """
     return pd.DataFrame(info_table((TravelTimeModel, MetricParams, StructureWeights))).set_index(["class", "parameter"])
 
