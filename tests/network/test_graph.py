@@ -63,7 +63,8 @@ def test_rail_time_model_hand_computed():
 
 def test_doubling_speeds_halves_running_time():
     """Doubling every line's factor halves the running part; the acceleration part scales too."""
-    base = yrdnet.TravelTimeModel(line_speed_factors=False)
+    # 0.6 -> 1.2 stays inside the valid range [0.3, 1.5] of rail_speed_factor (2 x 0.849 would not)
+    base = yrdnet.TravelTimeModel(line_speed_factors=False, rail_speed_factor=0.6)
     fast = base.replace(rail_speed_factor=2 * base.rail_speed_factor, rail_accel_ms2=4 * base.rail_accel_ms2)
     g1 = yrdnet.build_graph("baseline", year=2025, model=base.replace(dwell_min=0))
     g2 = yrdnet.build_graph("baseline", year=2025, model=fast.replace(dwell_min=0))

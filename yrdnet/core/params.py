@@ -9,16 +9,33 @@ Both are frozen; derive a variant with :meth:`replace` (``dataclasses.replace``)
 ``TravelTimeModel().replace(transfer_min=5)``. Every default is justified in the class
 docstring; values marked *assumption* are modelling choices checked against published
 timetables in ``tests/routing/test_validation_times.py`` rather than facts from a source.
+
+Each field carries its metadata (:mod:`yrdnet.core.parameters`): label, unit, the source
+of its default, the valid range every constructor checks (one :class:`ValueError` naming
+each bad field, its value and the range) and, for the parameters drawn by model
+uncertainty, the plausible range drawn from. :func:`parameter_table` lists them all,
+:func:`describe` gives one; ``docs/parameters.md`` is generated from them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-__all__ = ["MetricParams", "StructureWeights", "TravelTimeModel", "resolve_params"]
+import pandas as pd
+
+from yrdnet.core.parameters import describe, info_table, param, problems
+
+__all__ = [
+    "MetricParams",
+    "StructureWeights",
+    "TravelTimeModel",
+    "describe",
+    "parameter_table",
+    "resolve_params",
+]
 
 _T = TypeVar("_T")
 
@@ -48,17 +65,49 @@ def resolve_params(cls: type[_P], params: _P | None, **overrides: Any) -> _P:
     return p.replace(**changes) if changes else p
 
 
-def _positive(obj: object, names: tuple[str, ...], *, allow_zero: bool = False) -> None:
-    bad = []
-    for n in names:
-        v = getattr(obj, n)
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v):
-            bad.append(f"{n}={v!r} (expected a number)")
-        elif v < 0 or (v == 0 and not allow_zero):
-            bad.append(f"{n}={v!r} (expected {'>= 0' if allow_zero else '> 0'})")
-    if bad:
-        msg = f"invalid {type(obj).__name__}: " + "; ".join(bad)
-        raise ValueError(msg)
+def _check(obj: object) -> None:
+    """Raise one :class:`ValueError` naming every field outside its valid range or choices."""
+    found = problems(obj)
+    if len(found) == 1:
+        raise ValueError(found[0])
+    if found:
+        raise ValueError(f"{len(found)} invalid {type(obj).__name__} values: " + "; ".join(found))
+
+
+def parameter_table() -> pd.DataFrame:
+    """Every parameter field with its metadata: one row per (class, parameter).
+
+    Columns: ``default``, ``unit``, ``label``, the valid range (``valid_low``,
+    ``valid_high``, ``valid_words``, ``valid_reason``), the range drawn by model
+    uncertainty (``plausible_low``, ``plausible_high``, ``plausible_reason``; ``NaN`` /
+    empty where the parameter is not drawn) and ``source`` (where the default comes from).
+
+    Examples
+    --------
+    >>> t = parameter_table()
+    >>> row = t.loc[("TravelTimeModel", "max_wait_min")]
+    >>> row["default"], row["unit"], float(row["plausible_low"]), float(row["plausible_high"])
+    (90.0, 'min', 70.0, 100.0)
+    """
+    return pd.DataFrame(info_table((TravelTimeModel, MetricParams, StructureWeights))).set_index(["class", "parameter"])
+
+
+#: Reason of the valid ranges that only catch typos (the [model] ranges of issue 12).
+_GUARD = "stated choice: a typo guard, far outside it is a typo or a unit slip"
+_RATE = "a decay rate, exponent or slope must be positive"
+_TIME = "a travel-time threshold must be positive"
+
+
+def _weight(label: str) -> Any:
+    """A :class:`StructureWeights` field: default 0.25, any weight >= 0."""
+    return param(
+        0.25,
+        label=label,
+        unit="",
+        source="equal weights: no published weighting exists for this composite, so the neutral choice",
+        valid=(0.0, math.inf),
+        valid_reason="a weight cannot be negative (the four are normalised to sum 1)",
+    )
 
 
 @dataclass(frozen=True)
@@ -219,75 +268,194 @@ class TravelTimeModel(Replaceable):
         towns are smaller than city centres.
     """
 
-    rail_speed_factor: float = 0.849
-    stop_penalty_min: float = 2.0
-    rail_detour: float = 1.1
-    access_speed_kph: float = 35.0
-    access_detour: float = 1.3
-    access_radius_km: float = 40.0
-    terminal_min: float = 10.0
-    wait_min: float = 10.0
-    alight_min: float = 3.0
-    road_access_min: float = 10.0
-    road_access_km: float = 5.0
-    road_speed_factor: float = 0.95
-    road_congestion: float = 1.0
-    sourced_access: bool = True
-    rail_accel_ms2: float = 0.210
-    line_speed_factors: bool = True
-    dwell_min: float = 2.0
-    d_train_max_kph: float = 250.0
-    service_hours: float = 15.0
-    max_wait_min: float = 90.0
-    default_express_trains: int = 25
-    default_allstop_trains: int = 14
-    covered_allstop_trains: int = 1
-    transfer_min: float = 15.0
-    local_road_speed_kph: float = 60.0
-    local_road_detour: float = 1.3
-    county_snap_km: float = 15.0
-    county_access_min: float = 5.0
-    county_access_km: float = 2.5
+    rail_speed_factor: float = param(
+        0.849, label="rail speed factor of new lines", unit="",
+        source="calibrated on the 2016 timetable at rail_accel_ms2 = 0.210 (tools/calibrate_rail.py)",
+        valid=(0.3, 1.5),
+        valid_reason=f"a share of the operating speed; the 15 fitted line factors span 0.63-1.13; {_GUARD}",
+        plausible=(0.69, 0.92),
+        plausible_reason=(
+            "the interquartile range of the 15 per-line running factors fitted on the 2016 timetable "
+            "(data/line_running_2016.csv, numpy's linear quantiles; tests/plans/test_model_uncertainty.py "
+            "recomputes it). The factor applies to lines without 2016 trains, i.e. to every planned line, "
+            "whose running is unknown in the way the fitted lines differ from one another (0.63-1.13)"
+        ),
+        plausible_basis="interquartile range of the 15 per-line factors fitted on the 2016 timetable",
+    )  # fmt: skip
+    stop_penalty_min: float = param(
+        2.0, label="time lost per station passed (OSM graphs)", unit="min",
+        source="calibrated against the published table for the former one-pattern model of curated lines",
+        valid=(0.0, 30.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    rail_detour: float = param(
+        1.1, label="track km per geodesic km", unit="",
+        source="assumption (HSR alignments are close to straight)",
+        valid=(1.0, 2.0), valid_reason=f"a track is never shorter than the straight line (low end); {_GUARD}",
+    )  # fmt: skip
+    access_speed_kph: float = param(
+        35.0, label="driving speed to stations", unit="km/h", source="assumption",
+        valid=(5.0, 120.0), valid_reason=f"urban driving; {_GUARD}",
+        plausible=(25.0, 45.0),
+        plausible_reason=(
+            "stated choice, the 35 km/h assumption ±10 km/h (no published range for urban driving speed "
+            "to YRD stations was found)"
+        ),
+        plausible_basis="stated choice: the 35 km/h assumption +-10 km/h",
+    )  # fmt: skip
+    access_detour: float = param(
+        1.3, label="road detour of the drive to stations", unit="", source="assumption",
+        valid=(1.0, 3.0), valid_reason=f"a road is never shorter than the straight line (low end); {_GUARD}",
+    )  # fmt: skip
+    access_radius_km: float = param(
+        40.0, label="reach of other cities' stations by road", unit="km",
+        source="default 40 km; no source given", valid=(0.0, 200.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    terminal_min: float = param(
+        10.0, label="station entry and security", unit="min",
+        source="assumption (Chinese HSR stations close boarding 3-5 min before departure; security adds more)",
+        valid=(0.0, 120.0), valid_reason=_GUARD,
+        plausible=(5.0, 15.0),
+        plausible_reason=(
+            "lower end the 3-5 min before departure at which Chinese HSR stations close boarding (the "
+            "default's own justification); upper end the 10-min default plus 5, stated choice"
+        ),
+        plausible_basis="3-5 min boarding closure (low end); stated choice (high end)",
+    )  # fmt: skip
+    wait_min: float = param(
+        10.0, label="wait for a train (OSM graphs)", unit="min", source="assumption",
+        valid=(0.0, 240.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    alight_min: float = param(
+        3.0, label="platform to station exit", unit="min", source="assumption",
+        valid=(0.0, 60.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    road_access_min: float = param(
+        10.0, label="city centre to the expressway (time)", unit="min", source="assumption",
+        valid=(0.0, 120.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    road_access_km: float = param(
+        5.0, label="city centre to the expressway (distance)", unit="km", source="assumption",
+        valid=(0.0, 100.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    road_speed_factor: float = param(
+        0.95, label="expressway speed factor", unit="",
+        source="calibrated on the road rows of tests/data/validation_times.csv (82 % of 17 within ±20 %)",
+        valid=(0.3, 1.5), valid_reason=f"a share of the design speed; {_GUARD}",
+        plausible=(0.92, 0.97),
+        plausible_reason=(
+            "the factors that score the same 82 % within ±20 % on the 17 road rows of the validation "
+            "table (TravelTimeModel docstring)"
+        ),
+        plausible_basis="factors with the same 82 % within +-20 % on the road validation rows",
+    )  # fmt: skip
+    road_congestion: float = param(
+        1.0, label="road congestion multiplier", unit="", source="default 1.0 = free flow",
+        valid=(0.5, 5.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    sourced_access: bool = param(
+        True, label="published centre-to-station times", unit="",
+        source="default on: station_access.csv (yrdnet.network.station_access)", choices=(True, False),
+    )  # fmt: skip
+    rail_accel_ms2: float = param(
+        0.210, label="acceleration and braking rate", unit="m/s²",
+        source="calibrated jointly with the per-line factors on the 2016 timetable (tools/calibrate_rail.py)",
+        valid=(0.02, 2.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    line_speed_factors: bool = param(
+        True, label="per-line running factors of 2016", unit="",
+        source="default on: line_running_2016.csv (15 lines fitted on the 2016 timetable)", choices=(True, False),
+    )  # fmt: skip
+    dwell_min: float = param(
+        2.0, label="dwell at an intermediate stop", unit="min",
+        source="derived: the median scheduled dwell at intermediate YRD stops of the 2016 timetable",
+        valid=(0.0, 30.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    d_train_max_kph: float = param(
+        250.0, label="top speed of D trains", unit="km/h",
+        source="assumption: the design speed of CRH1/2/5-type units", valid=(100.0, 400.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    service_hours: float = param(
+        15.0, label="length of the service day", unit="h",
+        source=(
+            "derived (14.97): median first-to-last departure span over stations with at least 20 "
+            "departures a day in 2016"
+        ),
+        valid=(4.0, 24.0), valid_reason=f"a day has 24 hours (high end); {_GUARD}",
+        plausible=(13.7, 15.8),
+        plausible_reason=(
+            "the interquartile range, over the 95 stations with at least 20 departures a day in the 2016 "
+            "timetable, of the span from the first to the last departure (the default 15 h is its median; "
+            "tools/calibrate_rail.py). With max_wait_min it is the frequency rule: the wait is half of "
+            "service_hours / trains a day"
+        ),
+        plausible_basis="interquartile range of the 2016 stations' first-to-last departure span",
+    )  # fmt: skip
+    max_wait_min: float = param(
+        90.0, label="cap on the wait for a train", unit="min",
+        source="calibrated on the 2016 timetable (tools/calibrate_rail.py, fit_wait_cap)",
+        valid=(0.0, 600.0), valid_reason=_GUARD,
+        plausible=(70.0, 100.0),
+        plausible_reason=(
+            "the caps of the frequency-based wait that fit the 2016 mean door-to-door times equally "
+            "(tools/calibrate_rail.py, fit_wait_cap; median |error| 9.3 % across the range, "
+            "TravelTimeModel docstring)"
+        ),
+        plausible_basis="caps that fit the 2016 mean door-to-door times equally (tools/calibrate_rail.py)",
+    )  # fmt: skip
+    default_express_trains: int = param(
+        25, label="express trains a day of lines without 2016 trains", unit="trains/day",
+        source="derived from the 2016 services: median at city-named stations minus the all-stop 14",
+        valid=(1.0, 500.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    default_allstop_trains: int = param(
+        14, label="all-stop trains a day of lines without 2016 trains", unit="trains/day",
+        source="derived: median trains a day stopping at a line's stations not named after their city, 2016",
+        valid=(1.0, 500.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    covered_allstop_trains: int = param(
+        1, label="all-stop trains a day on every 2016 line", unit="trains/day",
+        source="a connectivity floor (every station of an open line is served), not a frequency from a source",
+        valid=(1.0, 500.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    transfer_min: float = param(
+        15.0, label="minimum transfer time", unit="min",
+        source="assumption (the default of yrdnet.timetable.TimetableParams.min_transfer_min)",
+        valid=(0.0, 120.0), valid_reason=_GUARD,
+        plausible=(10.0, 20.0),
+        plausible_reason=(
+            "stated choice, the 15-min default ±5 min. It enters only the station-to-station times "
+            "(the core-link targets), not door-to-door times"
+        ),
+        plausible_basis="stated choice: the 15-min default +-5 min",
+    )  # fmt: skip
+    local_road_speed_kph: float = param(
+        60.0, label="driving speed on ordinary roads (county zones)", unit="km/h",
+        source="assumption: the lower design speed of first- and second-class highways in JTG B01-2014",
+        valid=(5.0, 120.0), valid_reason=f"the bounds of access_speed_kph, another driving speed; {_GUARD}",
+    )  # fmt: skip
+    local_road_detour: float = param(
+        1.3, label="detour of ordinary roads (county zones)", unit="",
+        source="assumption as access_detour (road networks: 1.1-1.5, Ballou, Rahardja and Sakai 2002)",
+        valid=(1.0, 3.0), valid_reason="the bounds of access_detour, another road detour",
+    )  # fmt: skip
+    county_snap_km: float = param(
+        15.0, label="reach of an expressway link from a county seat", unit="km",
+        source="assumption (the curated links are straight, real alignments wander by about that much)",
+        valid=(0.0, 200.0), valid_reason=f"the bounds of access_radius_km, another reach by road; {_GUARD}",
+    )  # fmt: skip
+    county_access_min: float = param(
+        5.0, label="county seat to the road network (time)", unit="min",
+        source="assumption: half road_access_min (county towns are smaller than city centres)",
+        valid=(0.0, 120.0), valid_reason=f"the bounds of road_access_min; {_GUARD}",
+    )  # fmt: skip
+    county_access_km: float = param(
+        2.5, label="county seat to the road network (distance)", unit="km",
+        source="assumption: half road_access_km (county towns are smaller than city centres)",
+        valid=(0.0, 100.0), valid_reason=f"the bounds of road_access_km; {_GUARD}",
+    )  # fmt: skip
 
     def __post_init__(self) -> None:
-        _positive(
-            self,
-            (
-                "rail_speed_factor",
-                "rail_detour",
-                "access_speed_kph",
-                "access_detour",
-                "road_speed_factor",
-                "road_congestion",
-                "rail_accel_ms2",
-                "d_train_max_kph",
-                "service_hours",
-                "default_express_trains",
-                "default_allstop_trains",
-                "covered_allstop_trains",
-                "local_road_speed_kph",
-                "local_road_detour",
-            ),
-        )
-        _positive(
-            self,
-            (
-                "stop_penalty_min",
-                "access_radius_km",
-                "terminal_min",
-                "wait_min",
-                "alight_min",
-                "road_access_min",
-                "road_access_km",
-                "dwell_min",
-                "max_wait_min",
-                "transfer_min",
-                "county_snap_km",
-                "county_access_min",
-                "county_access_km",
-            ),
-            allow_zero=True,
-        )
+        _check(self)
 
 
 @dataclass(frozen=True)
@@ -302,13 +470,13 @@ class StructureWeights(Replaceable):
         choice; ``yrdnet.weight_sensitivity`` reports how the index moves with them.
     """
 
-    polycentricity: float = 0.25
-    integration: float = 0.25
-    linkage: float = 0.25
-    equity: float = 0.25
+    polycentricity: float = _weight("weight of polycentricity")
+    integration: float = _weight("weight of integration")
+    linkage: float = _weight("weight of core linkage")
+    equity: float = _weight("weight of equity")
 
     def __post_init__(self) -> None:
-        _positive(self, ("polycentricity", "integration", "linkage", "equity"), allow_zero=True)
+        _check(self)
         if self.polycentricity + self.integration + self.linkage + self.equity <= 0:
             msg = "StructureWeights: at least one weight must be > 0"
             raise ValueError(msg)
@@ -368,48 +536,76 @@ class MetricParams(Replaceable):
         Weights of the spatial-structure optimisation index.
     """
 
-    decay: Literal["exp", "power"] = "exp"
-    beta: float = math.log(2) / 60.0
-    power_a: float = 1.0
-    thresholds_min: tuple[float, ...] = (60.0, 120.0, 180.0)
-    daily_min: float = 240.0
-    ideal_speed_kph: float = 350.0
-    mass: Literal["population", "gdp"] = "population"
-    top_n: int = 10
-    integration_min: float = 60.0
-    integration_slope: float = 2.326
-    core_link_min: float = 90.0
-    flow_beta: float = math.log(2) / 60.0
-    self_potential: bool = True
-    self_speed_kph: float = 20.0
-    self_time_min: float = 15.0
-    weights: StructureWeights = field(default_factory=StructureWeights)
+    decay: Literal["exp", "power"] = param(
+        "exp", label="decay function of potential accessibility", unit="", choices=("exp", "power"),
+        source="default exponential, parametrised by its half-life (indicators digest §1.2)",
+    )  # fmt: skip
+    beta: float = param(
+        math.log(2) / 60.0, label="decay rate of potential accessibility", unit="1/min",
+        source="ln 2 / 60: half-life 60 min (indicators digest §1.2 lists 0.0154-0.0058 for 45-120 min)",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_RATE,
+    )  # fmt: skip
+    power_a: float = param(
+        1.0, label="power decay exponent", unit="", source="Gutiérrez 2001 economic potential",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_RATE,
+    )  # fmt: skip
+    thresholds_min: tuple[float, ...] = param(
+        (60.0, 120.0, 180.0), label="cumulative-opportunity thresholds", unit="min",
+        source="the 1-2-3 travel circles (1, 2 and 3 hours)",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_TIME,
+    )  # fmt: skip
+    daily_min: float = param(
+        240.0, label="daily-accessibility threshold", unit="min", source="Gutiérrez 2001: 4 h one way",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_TIME,
+    )  # fmt: skip
+    ideal_speed_kph: float = param(
+        350.0, label="straight-line speed of the ideal network", unit="km/h",
+        source="the top HSR design speed; held fixed across scenarios",
+        valid=(0.0, math.inf), low_open=True, valid_reason="a speed must be positive",
+    )  # fmt: skip
+    mass: Literal["population", "gdp"] = param(
+        "population", label="mass of accessibility", unit="", choices=("population", "gdp"),
+        source="default population (the mass column of the cities and counties tables)",
+    )  # fmt: skip
+    top_n: int = param(
+        10, label="centres in the rank-size slope", unit="", source="default 10; no source given",
+        valid=(2.0, math.inf), valid_reason="a slope needs at least 2 centres",
+    )  # fmt: skip
+    integration_min: float = param(
+        60.0, label="commuting midpoint of metropolitan integration", unit="min",
+        source="NDRC 2019: the 1-hour commuting circle",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_TIME,
+    )  # fmt: skip
+    integration_slope: float = param(
+        2.326, label="slope of the log-logistic integration decay", unit="",
+        source="Geurs & van Eck 2001 (indicators digest §1.2)",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_RATE,
+    )  # fmt: skip
+    core_link_min: float = param(
+        90.0, label="core-to-core linkage threshold", unit="min",
+        source="2020 YRD transport plan: 60-90 min", valid=(0.0, math.inf), low_open=True, valid_reason=_TIME,
+    )  # fmt: skip
+    flow_beta: float = param(
+        math.log(2) / 60.0, label="decay rate of the gravity flows", unit="1/min",
+        source="ln 2 / 60 as beta (half-life 60 min)", valid=(0.0, math.inf), low_open=True, valid_reason=_RATE,
+    )  # fmt: skip
+    self_potential: bool = param(
+        True, label="own mass in potential accessibility", unit="", choices=(True, False),
+        source="issue 11: without it Shanghai ranks 13th-18th of 41 on potential, with it first",
+    )  # fmt: skip
+    self_speed_kph: float = param(
+        20.0, label="speed of the internal trip", unit="km/h",
+        source="the application quoted in the indicators digest (§0.3)",
+        valid=(0.0, math.inf), low_open=True, valid_reason="a speed must be positive",
+    )  # fmt: skip
+    self_time_min: float = param(
+        15.0, label="internal time of point zones", unit="min", source="default 15 min; no source given",
+        valid=(0.0, math.inf), low_open=True, valid_reason=_TIME,
+    )  # fmt: skip
+    weights: StructureWeights = param(  # noqa: RUF009 - a field specifier (dataclasses.field with metadata)
+        label="weights of the spatial-structure index", unit="", default_factory=StructureWeights,
+        source="equal weights (StructureWeights)",
+    )  # fmt: skip
 
     def __post_init__(self) -> None:
-        if self.decay not in ("exp", "power"):
-            msg = f"MetricParams.decay must be 'exp' or 'power', got {self.decay!r}"
-            raise ValueError(msg)
-        if self.mass not in ("population", "gdp"):
-            msg = f"MetricParams.mass must be 'population' or 'gdp', got {self.mass!r}"
-            raise ValueError(msg)
-        _positive(
-            self,
-            (
-                "beta",
-                "power_a",
-                "daily_min",
-                "ideal_speed_kph",
-                "integration_min",
-                "integration_slope",
-                "core_link_min",
-                "flow_beta",
-                "self_time_min",
-                "self_speed_kph",
-            ),
-        )
-        if not self.thresholds_min or any(t <= 0 for t in self.thresholds_min):
-            msg = f"MetricParams.thresholds_min must be positive, got {self.thresholds_min!r}"
-            raise ValueError(msg)
-        if self.top_n < 2:
-            msg = f"MetricParams.top_n must be >= 2, got {self.top_n!r}"
-            raise ValueError(msg)
+        _check(self)

@@ -48,6 +48,8 @@ References
 from __future__ import annotations
 
 import logging
+import re
+import textwrap
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -62,7 +64,7 @@ from yrdnet.analysis.indicators import label
 from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv
-from yrdnet.core.params import TravelTimeModel
+from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.plans.metric_choices import (
     CHOICES,
     city_masses,
@@ -104,54 +106,36 @@ INDICATORS: dict[str, str] = {
 }
 
 
+def _drawn(name: str) -> tuple[float, float]:
+    """The plausible range of a :class:`yrdnet.TravelTimeModel` field (its parameter metadata)."""
+    r = describe(TravelTimeModel, name).plausible
+    if r is None:  # pragma: no cover - guarded by tests/plans/test_model_uncertainty.py
+        raise KeyError(f"TravelTimeModel.{name} has no plausible range in its metadata")
+    return r.bounds
+
+
 @dataclass(frozen=True)
 class ModelRanges:
     """Uniform ranges of the travel-time parameters drawn by :func:`uncertainty`.
 
     Each field is ``(low, high)`` for the :class:`yrdnet.TravelTimeModel` field of the
-    same name. Where a range comes from a calibration or a source it says so; where no
-    source gives one it is marked *stated choice* (a range we chose, not a fact).
+    same name; the defaults are the plausible ranges of the parameter metadata
+    (:func:`yrdnet.params.parameter_table`, ``plausible_*``), each with its reason below.
+    Where a range comes from a calibration or a source it says so; where no source gives
+    one it is marked *stated choice* (a range we chose, not a fact).
 
     Parameters
     ----------
-    rail_speed_factor
-        (0.69, 0.92): the interquartile range of the 15 per-line running factors fitted
-        on the 2016 timetable (``data/line_running_2016.csv``, numpy's linear quantiles;
-        ``tests/plans/test_model_uncertainty.py`` recomputes it). The factor applies to lines
-        without 2016 trains, i.e. to every planned line, whose running is unknown in the
-        way the fitted lines differ from one another (0.63-1.13).
-    max_wait_min
-        (70, 100): the caps of the frequency-based wait that fit the 2016 mean
-        door-to-door times equally (``tools/calibrate_rail.py``, ``fit_wait_cap``; median
-        |error| 9.3 % across the range, :class:`yrdnet.TravelTimeModel` docstring).
-    service_hours
-        (13.7, 15.8): the interquartile range, over the 95 stations with at least 20
-        departures a day in the 2016 timetable, of the span from the first to the last
-        departure (the default 15 h is its median; ``tools/calibrate_rail.py``). With
-        ``max_wait_min`` it is the frequency rule: the wait is half of
-        ``service_hours`` / trains a day.
-    access_speed_kph
-        (25, 45): *stated choice*, the 35 km/h assumption ±10 km/h (no published range
-        for urban driving speed to YRD stations was found).
-    terminal_min
-        (5, 15): lower end the 3-5 min before departure at which Chinese HSR stations
-        close boarding (the default's own justification); upper end the 10-min default
-        plus 5, *stated choice*.
-    transfer_min
-        (10, 20): *stated choice*, the 15-min default ±5 min. It enters only the
-        station-to-station times (the core-link targets), not door-to-door times.
-    road_speed_factor
-        (0.92, 0.97): the factors that score the same 82 % within ±20 % on the 17 road
-        rows of the validation table (:class:`yrdnet.TravelTimeModel` docstring).
+    __PARAMETERS__
     """
 
-    rail_speed_factor: tuple[float, float] = (0.69, 0.92)
-    max_wait_min: tuple[float, float] = (70.0, 100.0)
-    service_hours: tuple[float, float] = (13.7, 15.8)
-    access_speed_kph: tuple[float, float] = (25.0, 45.0)
-    terminal_min: tuple[float, float] = (5.0, 15.0)
-    transfer_min: tuple[float, float] = (10.0, 20.0)
-    road_speed_factor: tuple[float, float] = (0.92, 0.97)
+    rail_speed_factor: tuple[float, float] = _drawn("rail_speed_factor")
+    max_wait_min: tuple[float, float] = _drawn("max_wait_min")
+    service_hours: tuple[float, float] = _drawn("service_hours")
+    access_speed_kph: tuple[float, float] = _drawn("access_speed_kph")
+    terminal_min: tuple[float, float] = _drawn("terminal_min")
+    transfer_min: tuple[float, float] = _drawn("transfer_min")
+    road_speed_factor: tuple[float, float] = _drawn("road_speed_factor")
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -162,6 +146,26 @@ class ModelRanges:
     def as_dict(self) -> dict[str, tuple[float, float]]:
         """``{parameter: (low, high)}`` in field order."""
         return {f.name: tuple(getattr(self, f.name)) for f in fields(self)}
+
+
+def _ranges_doc(doc: str) -> str:
+    """``doc`` with its ``__PARAMETERS__`` line replaced by the reasons of the metadata."""
+    m = re.search(r"^( *)__PARAMETERS__$", doc, flags=re.MULTILINE)
+    if m is None:  # pragma: no cover
+        return doc
+    pad = m.group(1)
+    out = []
+    for f in fields(ModelRanges):
+        r = describe(TravelTimeModel, f.name).plausible
+        assert r is not None
+        indent = pad + "    "
+        text = f"{r.bounds}: {r.reason}."
+        body = textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+        out.append(f"{pad}{f.name}\n{body}")
+    return doc[: m.start()] + "\n".join(out) + doc[m.end() :]
+
+
+ModelRanges.__doc__ = _ranges_doc(ModelRanges.__doc__ or "")
 
 
 # --------------------------------------------------------------------------- the model side
@@ -367,15 +371,14 @@ def _spread(draws: pd.DataFrame, indicators: Sequence[str], outputs: Sequence[st
     return pd.DataFrame(rows, columns=cols).set_index(["indicator", "scenario"])
 
 
+def _basis(name: str) -> str:
+    r = describe(TravelTimeModel, name).plausible
+    return r.basis if r is not None else "given by the caller"
+
+
 #: Where each default range comes from, in short (the full reasons: :class:`ModelRanges`).
 RANGE_BASIS: dict[str, str] = {
-    "rail_speed_factor": "interquartile range of the 15 per-line factors fitted on the 2016 timetable",
-    "max_wait_min": "caps that fit the 2016 mean door-to-door times equally (tools/calibrate_rail.py)",
-    "service_hours": "interquartile range of the 2016 stations' first-to-last departure span",
-    "access_speed_kph": "stated choice: the 35 km/h assumption +-10 km/h",
-    "terminal_min": "3-5 min boarding closure (low end); stated choice (high end)",
-    "transfer_min": "stated choice: the 15-min default +-5 min",
-    "road_speed_factor": "factors with the same 82 % within +-20 % on the road validation rows",
+    **{f.name: _basis(f.name) for f in fields(ModelRanges)},
     "half_life_min": "indicators digest 1.2: half-lives 45-120 min",
     "self_potential": "issue 11: self-potential on (default) or off",
     "commute_midpoint_min": "yrdnet.plans.metric_choices.CHOICES: 45, 60, 90 min around the one-hour circle",

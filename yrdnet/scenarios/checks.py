@@ -8,6 +8,7 @@ matches for unknown ids. Nothing here mutates the tables.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import warnings
@@ -18,6 +19,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.core.validation import YRD_BBOX
 from yrdnet.region.boundaries import load_boundaries
 from yrdnet.region.datasets import close_matches
@@ -49,35 +51,30 @@ EDIT_KEYS: dict[str, frozenset[str]] = {
 }
 _STATION_KEYS = frozenset({"id", "name_zh", "name_en", "adcode", "lon", "lat", "source"})
 LINE_KINDS = ("hsr", "intercity", "upgraded")
+#: Operating speeds a rail edit (open_line, set_speed, add_line) accepts, km/h, inclusive: the
+#: one bound of a line speed, checked here before any edit is applied. Stated choice, a typo
+#: guard: below 30 or above 600 km/h is no passenger railway's speed but a unit slip (m/s) or
+#: a dropped digit. The lower end is 30, not 0, for that reason.
 RAIL_SPEED = (30.0, 600.0)
+#: Expressway speeds an add_link edit accepts, km/h: stated choice, a typo guard around the
+#: 100-120 km/h design speeds of highways.csv.
 ROAD_SPEED = (20.0, 150.0)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
 
-#: Plausible ranges of [model] overrides (inclusive); far outside them is a typo or a unit slip.
-MODEL_RANGES: dict[str, tuple[float, float]] = {
-    "rail_speed_factor": (0.3, 1.5),
-    "stop_penalty_min": (0.0, 30.0),
-    "rail_detour": (1.0, 2.0),
-    "access_speed_kph": (5.0, 120.0),
-    "access_detour": (1.0, 3.0),
-    "access_radius_km": (0.0, 200.0),
-    "terminal_min": (0.0, 120.0),
-    "wait_min": (0.0, 240.0),
-    "alight_min": (0.0, 60.0),
-    "road_access_min": (0.0, 120.0),
-    "road_access_km": (0.0, 100.0),
-    "road_speed_factor": (0.3, 1.5),
-    "road_congestion": (0.5, 5.0),
-    "rail_accel_ms2": (0.02, 2.0),
-    "dwell_min": (0.0, 30.0),
-    "d_train_max_kph": (100.0, 400.0),
-    "service_hours": (4.0, 24.0),
-    "max_wait_min": (0.0, 600.0),
-    "default_express_trains": (1.0, 500.0),
-    "default_allstop_trains": (1.0, 500.0),
-    "covered_allstop_trains": (1.0, 500.0),
-    "transfer_min": (0.0, 120.0),
-}
+
+def _model_ranges() -> dict[str, tuple[float, float]]:
+    out = {}
+    for f in dataclasses.fields(TravelTimeModel):
+        r = describe(TravelTimeModel, f.name).valid
+        if r is not None:
+            out[f.name] = r.bounds
+    return out
+
+
+#: Valid ranges of [model] overrides (inclusive), read from the metadata of every numeric
+#: :class:`yrdnet.TravelTimeModel` field (:func:`yrdnet.params.parameter_table`, ``valid_*``);
+#: outside them is a typo or a unit slip.
+MODEL_RANGES: dict[str, tuple[float, float]] = _model_ranges()
 
 
 def _is_number(v: Any) -> TypeGuard[int | float]:
@@ -115,9 +112,11 @@ def check_model(model: dict[str, Any], fields: dict[str, Any], where: str) -> li
         if not _is_number(v):
             out.append(f"{where}: [model] {key} must be a finite number, found {v!r}")
             continue
-        lo, hi = MODEL_RANGES.get(key, (-math.inf, math.inf))
-        if not lo <= float(v) <= hi:
-            out.append(f"{where}: [model] {key} = {v!r} is outside the plausible range [{lo:g}, {hi:g}]")
+        r = describe(TravelTimeModel, key).valid if key in MODEL_RANGES else None
+        if r is not None and v not in r:
+            out.append(
+                f"{where}: [model] {key} = {v!r} is outside the plausible range [{r.low:g}, {r.high:g}] ({r.reason})"
+            )
     return out
 
 

@@ -6,7 +6,8 @@
 * :func:`plot_sensitivity` — Sobol first-order and total indices per parameter, with
   their 95 % intervals, for one indicator of :func:`yrdnet.model_uncertainty.uncertainty`.
 
-Labels and units come from :func:`yrdnet.indicators.label`; numbers are written without
+Labels and units come from :func:`yrdnet.indicators.label` (indicators) and the parameter
+metadata (:data:`PARAMETER_LABELS`); numbers are written without
 scientific notation. Both functions return ``(fig, ax)`` and, given ``filepath``, save
 the figure atomically (:mod:`yrdnet.core.io`). Figures are drawn on matplotlib's Agg canvas
 without pyplot, so no backend is switched and no figure is left open.
@@ -14,6 +15,7 @@ without pyplot, so no backend is switched and no figure is left open.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import label
+from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.plans.uncertainty import INDICATORS
 from yrdnet.viz.mapframe import _num, save_figure
 
@@ -33,21 +36,23 @@ if TYPE_CHECKING:
 
 __all__ = ["PARAMETER_LABELS", "pareto_frontier", "plot_plan", "plot_sensitivity"]
 
-#: Words for the parameters drawn by :func:`yrdnet.model_uncertainty.uncertainty`.
-PARAMETER_LABELS: dict[str, str] = {
-    "rail_speed_factor": "rail speed factor of new lines",
-    "max_wait_min": "cap on the wait for a train (min)",
-    "service_hours": "length of the service day (h)",
-    "access_speed_kph": "driving speed to stations (km/h)",
-    "terminal_min": "station entry and security (min)",
-    "transfer_min": "minimum transfer time (min)",
-    "road_speed_factor": "expressway speed factor",
+#: Words of the metric-side choices drawn by :func:`yrdnet.model_uncertainty.uncertainty`
+#: (not fields of a parameter class, so not in the parameter metadata).
+_CHOICE_LABELS: dict[str, str] = {
     "half_life_min": "decay half-life (min)",
     "self_potential": "self-potential on / off",
     "commute_midpoint_min": "commuting midpoint (min)",
     "mode": "time definition (multimodal / rail)",
     "metro_definition": "metro definition (current / 2016)",
     "composite_reference": "composite reference (plan / ideal)",
+}
+
+#: Words for the parameters drawn by :func:`yrdnet.model_uncertainty.uncertainty`: every
+#: :class:`yrdnet.TravelTimeModel` field's ``label (unit)`` from its metadata
+#: (:func:`yrdnet.params.parameter_table`), then the metric choices.
+PARAMETER_LABELS: dict[str, str] = {
+    **{f.name: describe(TravelTimeModel, f.name).axis_label for f in dataclasses.fields(TravelTimeModel)},
+    **_CHOICE_LABELS,
 }
 
 
