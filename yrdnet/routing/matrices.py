@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
-from yrdnet.region.datasets import close_matches
+from yrdnet.core.validation import did_you_mean
 from yrdnet.routing.compile import check_mode, compile_graph, min_csr
 
 __all__ = [
@@ -339,7 +339,7 @@ def station_times(
         chosen = [str(s) for s in stations]
         bad = [s for s in chosen if f"st:{s}" not in index]
         if bad:
-            msg = f"station(s) not served in this graph: {bad}{close_matches(bad[0], ids)}"
+            msg = f"station(s) not served in this graph: {bad}{did_you_mean(bad[0], ids)}"
             raise ValueError(msg)
     u, v, w = [], [], []
     for a, b, d in G.edges(data=True):
