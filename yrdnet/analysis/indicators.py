@@ -36,6 +36,7 @@ from functools import cache
 import pandas as pd
 
 from yrdnet.analysis.registry import REGISTRY, Indicator
+from yrdnet.core.cache import register_cache
 from yrdnet.core.validation import did_you_mean
 
 __all__ = [
@@ -219,6 +220,10 @@ def _words_maps() -> tuple[dict[str, str], dict[str, str]]:
         to_words.setdefault(a, a)
         to_key.setdefault(a, a)
     return to_words, to_key
+
+
+register_cache("analysis.indicators.compiled_patterns", _compiled.cache_clear)
+register_cache("analysis.indicators.words_maps", _words_maps.cache_clear)
 
 
 def words(key: str) -> str:

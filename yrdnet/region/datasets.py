@@ -21,6 +21,7 @@ from typing import Any, cast
 import geopandas as gpd
 import pandas as pd
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Column, Problems, Ref, check_in_bbox, did_you_mean, validate_table
@@ -29,6 +30,7 @@ __all__ = [
     "available",
     "data_folder",
     "data_path",
+    "data_versions",
     "file_version",
     "get_path",
     "load_cities",
@@ -111,6 +113,16 @@ def file_version(path: str | Path) -> tuple[str, int, int]:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
+def data_versions() -> tuple[tuple[str, int, int], ...]:
+    """:func:`file_version` of every file in :func:`data_folder` (:func:`available`).
+
+    Part of the key of every on-disk cache entry built from the data: editing or
+    replacing any data file makes a new entry.
+    """
+    root = data_folder()
+    return tuple(file_version(root / name) for name in available())
+
+
 def _key(path: Path) -> tuple[str, int, int]:
     return file_version(path)
 
@@ -125,6 +137,9 @@ def _validated(
 ) -> pd.DataFrame:
     path = Path(key[0])
     return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks, refs=refs)
+
+
+register_cache("region.datasets.validated_tables", _validated.cache_clear)
 
 
 def read_validated(

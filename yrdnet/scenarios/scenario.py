@@ -66,12 +66,14 @@ from typing import Any, cast
 import networkx as nx
 import pandas as pd
 
+from yrdnet.core.cache import cache_key, disk_get, disk_put
 from yrdnet.core.errors import ScenarioError
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.core.settings import settings
 from yrdnet.core.validation import YRD_BBOX, Problems, did_you_mean
 from yrdnet.network.graph import graph_from_tables
 from yrdnet.network.tables import Tables, curated_tables
-from yrdnet.region.datasets import data_folder
+from yrdnet.region.datasets import data_folder, data_versions
 from yrdnet.region.zones import Zones, resolve_zones
 from yrdnet.scenarios.checks import check_edit, check_model, check_name
 
@@ -502,6 +504,13 @@ def build_graph(
     networkx.MultiDiGraph
         A graph meeting the yrdnet graph contract; ``G.graph`` records scenario and year.
 
+    Notes
+    -----
+    With ``settings.use_cache = True`` the graph is kept on disk (see
+    :mod:`yrdnet.core.cache`), keyed on the scenario's content along its base chain, the
+    model, the zones, the versions of the data files and the yrdnet version; a later
+    call with the same inputs loads it instead of building it.
+
     Examples
     --------
     >>> G = build_graph("baseline", year=2025)
@@ -525,6 +534,18 @@ def build_graph(
                 source=sc.source,
                 path=sc.path,
             )
+    if settings.use_cache:
+        key = cache_key("graph", sc, sc.travel_time_model(model), resolve_zones(zones), data_versions())
+        cached = disk_get("graphs", key)
+        if isinstance(cached, nx.MultiDiGraph):
+            return cached
+        G = _build(sc, model, zones)
+        disk_put("graphs", key, G)
+        return G
+    return _build(sc, model, zones)
+
+
+def _build(sc: Scenario, model: TravelTimeModel | None, zones: Zones | str | None) -> nx.MultiDiGraph:
     t = sc.tables()
     m = sc.travel_time_model(model)
     return graph_from_tables(
