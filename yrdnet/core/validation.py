@@ -84,7 +84,6 @@ class Problems:
         self, source: Path | str | None, *, error: type[Exception] = DataError, subject: str | None = None
     ) -> None:
         self.source = source
-        self.path = Path(source) if source is not None else None
         self.error = error
         self.subject = subject
         self.items: list[str] = []
