@@ -26,6 +26,7 @@ from yrdnet.analysis.targets import load_targets as load_targets
 from yrdnet.analysis.targets import target_timeline as target_timeline
 from yrdnet.analysis.targets import targets as targets
 from yrdnet.core import params as params
+from yrdnet.core.cache import clear_caches as clear_caches
 from yrdnet.core.errors import DataError as DataError
 from yrdnet.core.errors import DataWarning as DataWarning
 from yrdnet.core.errors import GraphContractError as GraphContractError
@@ -126,6 +127,7 @@ __all__ = [
     "best_plan",
     "build_graph",
     "candidate_projects",
+    "clear_caches",
     "compare",
     "compile_graph",
     "composite",

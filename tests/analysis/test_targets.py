@@ -52,7 +52,7 @@ def test_load_targets_reports_every_problem(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="problem") as e:
         load_targets(p)
     msg = str(e.value)
-    for frag in ("core_lnk", "threshold_min", "fastest", "bus", "from_adcode", "source", "repeated"):
+    for frag in ("core_lnk", "threshold_min", "fastest", "bus", "from_adcode", "source", "duplicate id 'a'"):
         assert frag in msg
 
 

@@ -160,10 +160,14 @@ def test_bad_cost_file_is_one_error_naming_file_and_rows(tmp_path: Path) -> None
     bad.loc[1, "project"] = "atlantis_hsr"
     p = tmp_path / "costs.csv"
     bad.to_csv(p, index=False)
-    with pytest.raises(DataError, match=r"costs\.csv.*row 2 .*>= 0.*row 3 \('atlantis_hsr'\): unknown project"):
+    with pytest.raises(
+        DataError,
+        match=r"(?s)costs\.csv.*row 2, field 'investment_cny_100m': expected >= 0"
+        r".*row 3, field 'project': unknown project 'atlantis_hsr'",
+    ):
         load_costs(p)
     t.drop(columns="length_km").to_csv(p, index=False)
-    with pytest.raises(DataError, match=r"missing column\(s\) \['length_km'\]"):
+    with pytest.raises(DataError, match=r"missing required column\(s\) \['length_km'\]"):
         load_costs(p)
 
 

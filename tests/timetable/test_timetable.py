@@ -226,29 +226,29 @@ def broken(tiny_dir: Path, tmp_path: Path, name: str, old: str, new: str) -> Pat
 @pytest.mark.parametrize(
     ("name", "old", "new", "match"),
     [
-        ("stop_times.txt", "t1,08:25:00", "t1,8:2500", r"stop_times\.txt row 3, column 'arrival_time': \(trip 't1'\) "
+        ("stop_times.txt", "t1,08:25:00", "t1,8:2500", r"stop_times\.txt row 3, field 'arrival_time': \(trip 't1'\) "
          r"expected a time H:MM:SS, found '8:2500'"),
-        ("stop_times.txt", "t1,08:25:00,08:27:00", "t1,08:25:00,08:20:00", r"stop_times\.txt row 3, column "
+        ("stop_times.txt", "t1,08:25:00,08:27:00", "t1,08:25:00,08:20:00", r"stop_times\.txt row 3, field "
          r"'departure_time': \(trip 't1'\) times must not decrease: expected departure_time >= arrival_time 08:25:00"),
-        ("stop_times.txt", "t1,09:30:00", "t1,08:26:00", r"stop_times\.txt row 4, column 'arrival_time': \(trip 't1'\) "
+        ("stop_times.txt", "t1,09:30:00", "t1,08:26:00", r"stop_times\.txt row 4, field 'arrival_time': \(trip 't1'\) "
          r"times must not decrease along the trip: expected arrival_time >= 08:27:00 \(departure at stop_sequence 2\)"),
-        ("stop_times.txt", "suzhou_north,2", "suzhou_nroth,2", r"stop_times\.txt row 3, column 'stop_id': \(trip "
+        ("stop_times.txt", "suzhou_north,2", "suzhou_nroth,2", r"stop_times\.txt row 3, field 'stop_id': \(trip "
          r"'t1'\) unknown stop_id 'suzhou_nroth' \(not in stops\.txt\)"),
-        ("stop_times.txt", "suzhou_north,2", "suzhou_north,1", r"stop_times\.txt row \d, column 'stop_sequence': "
+        ("stop_times.txt", "suzhou_north,2", "suzhou_north,1", r"stop_times\.txt row \d, field 'stop_sequence': "
          r"\(trip 't1'\) duplicate stop_sequence 1"),
-        ("stop_times.txt", "suzhou_north,2", "suzhou_north,two", r"column 'stop_sequence'.*expected a non-negative "
+        ("stop_times.txt", "suzhou_north,2", "suzhou_north,two", r"field 'stop_sequence'.*expected a non-negative "
          r"integer, found 'two'"),
-        ("stop_times.txt", "\nt1,", "\nt99,", r"stop_times\.txt row 2, column 'trip_id': \(trip 't99'\) "
+        ("stop_times.txt", "\nt1,", "\nt99,", r"stop_times\.txt row 2, field 'trip_id': \(trip 't99'\) "
          r"unknown trip_id"),
-        ("trips.txt", "r_k,daily", "r_x,daily", r"trips\.txt row \d, column 'route_id': \(trip 't6'\) unknown "
+        ("trips.txt", "r_k,daily", "r_x,daily", r"trips\.txt row \d, field 'route_id': \(trip 't6'\) unknown "
          r"route_id 'r_x'"),
-        ("stops.txt", "31.19598", "north", r"stops\.txt row 2, column 'stop_lat': expected a number"),
-        ("stops.txt", "\nzhoushan,", "\nshanghai_hongqiao,", r"stops\.txt row 8, column 'stop_id': duplicate stop_id"),
+        ("stops.txt", "31.19598", "north", r"stops\.txt row 2, field 'stop_lat': expected a number"),
+        ("stops.txt", "\nzhoushan,", "\nshanghai_hongqiao,", r"stops\.txt row 8, field 'stop_id': duplicate stop_id"),
         ("stops.txt", "stop_lat", "stop_latitude", r"stops\.txt: missing column\(s\) \['stop_lat'\]"),
-        ("calendar.txt", "20160310,20160310", "2016-3-10,20160310", r"calendar\.txt row 2, column "
+        ("calendar.txt", "20160310,20160310", "2016-3-10,20160310", r"calendar\.txt row 2, field "
          r"'start_date/end_date': expected dates YYYYMMDD"),
-        ("calendar.txt", "daily,1,1,1", "daily,1,1,yes", r"calendar\.txt row 2, column 'wednesday': expected 0 or 1"),
-        ("calendar_dates.txt", "20160313,2", "20160313,3", r"calendar_dates\.txt row 2, column 'exception_type'"),
+        ("calendar.txt", "daily,1,1,1", "daily,1,1,yes", r"calendar\.txt row 2, field 'wednesday': expected 0 or 1"),
+        ("calendar_dates.txt", "20160313,2", "20160313,3", r"calendar_dates\.txt row 2, field 'exception_type'"),
     ],
 )  # fmt: skip
 def test_data_errors(tiny_dir: Path, tmp_path: Path, name: str, old: str, new: str, match: str) -> None:
@@ -264,7 +264,7 @@ def test_data_errors_collected(tiny_dir: Path, tmp_path: Path) -> None:
     (feed / "stop_times.txt").write_text(text, encoding="utf-8")
     with pytest.raises(
         DataError,
-        match=r"(?s)3 problems.*row 3, column 'arrival_time'.*'xx'.*row 6, column 'stop_id'.*hefei_sth.*row 8",
+        match=r"(?s)3 problems.*row 3, field 'arrival_time'.*'xx'.*row 6, field 'stop_id'.*hefei_sth.*row 8",
     ):
         read_gtfs(feed)
 

@@ -36,6 +36,8 @@ from functools import cache
 import pandas as pd
 
 from yrdnet.analysis.registry import REGISTRY, Indicator
+from yrdnet.core.cache import register_cache
+from yrdnet.core.validation import did_you_mean
 
 __all__ = [
     "ATTRIBUTES",
@@ -220,6 +222,10 @@ def _words_maps() -> tuple[dict[str, str], dict[str, str]]:
     return to_words, to_key
 
 
+register_cache("analysis.indicators.compiled_patterns", _compiled.cache_clear)
+register_cache("analysis.indicators.words_maps", _words_maps.cache_clear)
+
+
 def words(key: str) -> str:
     """The name in words of a key (attributes such as ``population`` are their own name).
 
@@ -238,7 +244,7 @@ def words(key: str) -> str:
     to_words, _ = _words_maps()
     if key in to_words:
         return to_words[key]
-    msg = f"{key!r} is not a declared key{_close(key, to_words)}; see docs/indicators.md"
+    msg = f"{key!r} is not a declared key{did_you_mean(key, to_words)}; see docs/indicators.md"
     raise ValueError(msg)
 
 
@@ -260,15 +266,8 @@ def key_from_words(name: str) -> str:
         return to_key[name]
     if name in to_words:
         return name
-    msg = f"{name!r} is neither a name in words nor a key{_close(name, to_key)}; see docs/indicators.md"
+    msg = f"{name!r} is neither a name in words nor a key{did_you_mean(name, to_key)}; see docs/indicators.md"
     raise ValueError(msg)
-
-
-def _close(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    hits = difflib.get_close_matches(name, list(known), n=3)
-    return f" (did you mean {', '.join(map(repr, hits))}?)" if hits else ""
 
 
 def readable(df: pd.DataFrame, *, axis: str = "columns") -> pd.DataFrame:

@@ -35,8 +35,9 @@ from yrdnet.analysis.steps import CORE, SUBCENTRES, Assembly
 from yrdnet.analysis.targets import _graph_targets
 from yrdnet.core.geodesy import distance_matrix_km
 from yrdnet.core.params import MetricParams, TravelTimeModel
+from yrdnet.core.validation import did_you_mean
 from yrdnet.network.graph import zones_of
-from yrdnet.region.datasets import close_matches, load_cities, load_metros
+from yrdnet.region.datasets import load_cities, load_metros
 from yrdnet.region.zones import MASSES, Zones, census_year, load_zones, resolve_zones
 from yrdnet.routing.compile import MODES
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
@@ -67,7 +68,7 @@ def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]]) -
     if scope in members:
         return list(members[scope])
     valid = [*_SCOPES, *members]
-    msg = f"unknown scope {scope!r}{close_matches(scope, valid)}; expected one of {valid}"
+    msg = f"unknown scope {scope!r}{did_you_mean(scope, valid)}; expected one of {valid}"
     raise ValueError(msg)
 
 

@@ -42,8 +42,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.results import ScenarioResult
-from yrdnet.core.errors import DataError
-from yrdnet.region.datasets import get_path, load_cities, load_metros
+from yrdnet.region.datasets import DEFINITIONS, KINDS, TARGET_MODES, load_cities, load_metros, load_targets
 from yrdnet.region.zones import resolve_zones
 from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
 from yrdnet.scenarios.scenario import TIMELINE, build_graph, load_scenario
@@ -63,83 +62,7 @@ __all__ = [
     "targets",
 ]
 
-KINDS = ("core_link", "metro_commute", "agglomeration_circle")
-DEFINITIONS = ("station_fastest", "door_to_door")
-_MODES = ("rail", "multimodal", "road")
-_COLUMNS = (
-    "target_id",
-    "kind",
-    "from_adcode",
-    "to_adcode",
-    "metro",
-    "threshold_min",
-    "time_definition",
-    "mode",
-    "source",
-    "source_text",
-)
-
-
-def load_targets(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate the policy targets (default ``data/targets.csv``).
-
-    Every problem of the file is reported in one :class:`yrdnet.DataError`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``target_id``; ``from_adcode``/``to_adcode`` as nullable integers,
-        ``threshold_min`` float.
-
-    Examples
-    --------
-    >>> t = load_targets()
-    >>> row = t.loc["shanghai_nanjing_1_5h"]
-    >>> float(row["threshold_min"]), row["time_definition"]
-    (90.0, 'station_fastest')
-    """
-    p = Path(path) if path is not None else get_path("targets.csv")
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"data file not found: {p}") from None
-    probs: list[str] = []
-    missing = [c for c in _COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(f"{p.name}: missing columns {missing}; expected {list(_COLUMNS)}")
-    for i, r in raw.iterrows():
-        line = int(cast(int, i)) + 2
-        where = f"{p.name} line {line} ({r['target_id'] or '?'})"
-        if not r["target_id"]:
-            probs.append(f"{where}: empty target_id")
-        if r["kind"] not in KINDS:
-            probs.append(f"{where}: kind expected one of {list(KINDS)}, found {r['kind']!r}")
-        if r["time_definition"] not in DEFINITIONS:
-            found = r["time_definition"]
-            probs.append(f"{where}: time_definition expected one of {list(DEFINITIONS)}, found {found!r}")
-        if r["mode"] not in _MODES:
-            probs.append(f"{where}: mode expected one of {list(_MODES)}, found {r['mode']!r}")
-        try:
-            if not float(r["threshold_min"]) > 0:
-                raise ValueError
-        except ValueError:
-            probs.append(f"{where}: threshold_min expected minutes > 0, found {r['threshold_min']!r}")
-        if r["kind"] == "core_link" and not (r["from_adcode"].isdigit() and r["to_adcode"].isdigit()):
-            probs.append(f"{where}: a core_link needs from_adcode and to_adcode")
-        if r["kind"] == "metro_commute" and not r["metro"]:
-            probs.append(f"{where}: a metro_commute needs metro")
-        if not r["source"] or not r["source_text"]:
-            probs.append(f"{where}: source and source_text are required")
-    dup = raw["target_id"][raw["target_id"].duplicated()].tolist()
-    if dup:
-        probs.append(f"{p.name}: repeated target_id {dup}")
-    if probs:
-        raise DataError(f"{p.name}: {len(probs)} problem(s):\n" + "\n".join(probs))
-    t = raw.set_index("target_id")
-    for c in ("from_adcode", "to_adcode"):
-        t[c] = pd.to_numeric(t[c].replace("", np.nan)).astype("Int64")
-    t["threshold_min"] = t["threshold_min"].astype(float)
-    return t
+_MODES = TARGET_MODES
 
 
 def city_station_times(S: pd.DataFrame, city_of: Mapping[str, int]) -> pd.DataFrame:

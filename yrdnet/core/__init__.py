@@ -4,7 +4,8 @@ The exception hierarchy (:mod:`~yrdnet.core.errors`), the model and metric param
 (:mod:`~yrdnet.core.params`), runtime settings (:mod:`~yrdnet.core.settings`), the atomic
 writer of result folders (:mod:`~yrdnet.core.io`), geodesy (:mod:`~yrdnet.core.geodesy`),
 the result-column key formatter (:mod:`~yrdnet.core.keys`), optional imports
-(:mod:`~yrdnet.core.optional`), collect-then-raise validation and "did you mean" hints
-(:mod:`~yrdnet.core.validation`) and callable modules (:mod:`~yrdnet.core.callable_module`).
+(:mod:`~yrdnet.core.optional`), collect-then-raise validation and the one "did you mean"
+hint (:mod:`~yrdnet.core.validation`), the cache registry and on-disk cache
+(:mod:`~yrdnet.core.cache`) and callable modules (:mod:`~yrdnet.core.callable_module`).
 The lowest wing: it imports no other wing of yrdnet.
 """

@@ -43,6 +43,7 @@ __all__ = [
     "safe_name",
     "save_geopackage",
     "save_graphml",
+    "write_bytes",
     "write_csv",
     "write_gpkg",
     "write_json",
@@ -205,6 +206,11 @@ def _write(path: str | Path, writer: Callable[[Path], Any]) -> Path:
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    return _write(path, lambda p: p.write_bytes(data))
 
 
 def write_text(path: str | Path, text: str) -> Path:

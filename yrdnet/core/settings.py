@@ -9,10 +9,13 @@ data_folder : pathlib.Path | None
     Folder holding the curated data files. ``None`` (default) uses the data shipped
     with the package (``yrdnet/_data`` in a wheel, ``data/`` in a source checkout).
 cache_folder : pathlib.Path
-    Where content-addressed caches are written. Default ``~/.cache/yrdnet`` or
-    ``$YRDNET_CACHE``.
+    Where the on-disk cache is written (``graphs/`` and ``travel_times/`` entries, named
+    by the SHA-256 of their inputs). Default ``~/.cache/yrdnet`` or ``$YRDNET_CACHE``.
 use_cache : bool
-    Whether expensive products (OD matrices) are cached. Default ``False``.
+    Keep built scenario graphs (:func:`yrdnet.build_graph`) and travel-time matrices
+    (:func:`yrdnet.travel_times`) on disk and reuse them when the scenario, model,
+    zones, data file versions and yrdnet version are the same (see
+    :mod:`yrdnet.core.cache`). Default ``False``.
 chunk_size : int
     Number of origins routed per scipy Dijkstra call; bounds memory on large graphs.
     Default 256.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 
-__all__ = ["Column", "Problems", "validate_table"]
+__all__ = ["Column", "Problems", "Ref", "did_you_mean", "validate_table"]
 
 #: Bounding box of the YRD with a margin (lon_min, lat_min, lon_max, lat_max), WGS84.
 YRD_BBOX = (114.5, 27.0, 123.5, 35.5)
@@ -20,33 +21,116 @@ YEAR_RANGE = (1950, 2060)
 _MAX_SHOWN = 25
 
 
-class Problems:
-    """Accumulate validation problems for one file and raise them together."""
+def did_you_mean(word: Any, options: Iterable[Any]) -> str:
+    """The one "did you mean" hint of every unknown-id message: ``" (closest valid: a, b)"`` or ``""``.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    Parameters
+    ----------
+    word
+        The unknown id or name as given.
+    options
+        The valid ids or names (compared as strings).
+
+    Returns
+    -------
+    str
+        Up to three close matches in the form ``" (closest valid: a, b, c)"``, to be
+        appended to a message; empty when nothing is close.
+
+    Examples
+    --------
+    >>> did_you_mean("nanjing_sooth", ["nanjing_south", "suzhou"])
+    ' (closest valid: nanjing_south)'
+    >>> did_you_mean("zzz", ["nanjing_south"])
+    ''
+    """
+    opts = [str(o) for o in options]
+    close = difflib.get_close_matches(str(word), opts, n=3, cutoff=0.5)
+    return f" (closest valid: {', '.join(close)})" if close else ""
+
+
+class Problems:
+    """Collect every problem of one input, then raise them together as one error.
+
+    The one collect-then-raise home: CSV tables, GTFS feeds and scenario edits all report
+    through it.
+
+    Parameters
+    ----------
+    source
+        The file (or feed, or description such as ``"the scenario"``) the problems are
+        in. ``None`` when each problem names its own place (scenario checks do).
+    error
+        The exception class raised (default :class:`~yrdnet.DataError`).
+
+    Notes
+    -----
+    Each problem reads ``[file ][row N, ][field 'x']: message`` (``file`` for inputs of
+    several files, e.g. a GTFS feed; rows are file lines, header = 1). One problem is
+    raised on one line, ``"<source>: <problem>"``; several as
+    ``"N problems in <source>:"`` followed by one line each (the first 25 shown).
+
+    Examples
+    --------
+    >>> probs = Problems("cities.csv")
+    >>> probs.add(3, "lon", "expected a number, found 'x'")
+    >>> probs.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    yrdnet.core.errors.DataError: cities.csv: row 3, field 'lon': expected a number, found 'x'
+    """
+
+    def __init__(
+        self, source: Path | str | None, *, error: type[Exception] = DataError, subject: str | None = None
+    ) -> None:
+        self.source = source
+        self.error = error
+        self.subject = subject
         self.items: list[str] = []
 
-    def add(self, row: int | None, field: str | None, message: str) -> None:
-        """Record a problem at file line ``row`` (header = line 1) and column ``field``."""
+    def add(self, row: int | None, field: str | None, message: str, *, file: str | None = None) -> None:
+        """Record a problem at file line ``row`` (header = line 1) and column ``field`` (of ``file``)."""
         where = []
         if row is not None:
             where.append(f"row {row}")
         if field is not None:
             where.append(f"field {field!r}")
-        self.items.append((", ".join(where) + ": " if where else "") + message)
+        place = ", ".join(where)
+        if file is not None:
+            place = f"{file} {place}" if place else file
+        self.items.append((place + ": " if place else "") + message)
+
+    def note(self, message: str) -> None:
+        """Record a problem whose message already says where it is."""
+        self.items.append(message)
+
+    def extend(self, messages: Iterable[str]) -> None:
+        """Record several self-locating problems (see :meth:`note`)."""
+        for m in messages:
+            self.note(m)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def message(self) -> str:
+        """The text of the error :meth:`raise_if_any` raises (``""`` when there is no problem)."""
+        n = len(self.items)
+        if n == 0:
+            return ""
+        if n == 1:
+            return self.items[0] if self.source is None else f"{self.source}: {self.items[0]}"
+        where = self.subject or (str(self.source) if self.source is not None else "the input")
+        shown = "\n  - ".join(self.items[:_MAX_SHOWN])
+        tail = f"\n  ... and {n - _MAX_SHOWN} more" if n > _MAX_SHOWN else ""
+        return f"{n} problems in {where}:\n  - {shown}{tail}"
 
     def raise_if_any(self) -> None:
-        """Raise :class:`DataError` listing every problem, if there are any."""
-        if not self.items:
-            return
-        shown = self.items[:_MAX_SHOWN]
-        more = len(self.items) - len(shown)
-        lines = "\n  - ".join(shown)
-        tail = f"\n  ... and {more} more" if more else ""
-        n = len(self.items)
-        msg = f"{self.path.name}: {n} problem{'s' if n > 1 else ''} in {self.path}:\n  - {lines}{tail}"
-        raise DataError(msg)
+        """Raise :attr:`error` listing every problem, if there are any."""
+        if self.items:
+            raise self.error(self.message())
 
 
 @dataclass(frozen=True)
@@ -76,6 +160,36 @@ class Column:
     positive: bool = False
     lo: float | None = None
     hi: float | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference check: every value of ``column`` must be one of ``ids``.
+
+    Parameters
+    ----------
+    column
+        Column holding the references (a ``"list"`` column checks each item).
+    ids
+        The valid ids (compared as given and as strings).
+    what
+        What an id names, for the message: ``"unknown <what> <value><note>"``.
+    note
+        Said after the value, e.g. ``" (no shipped scenario of that name)"``.
+    """
+
+    column: str
+    ids: frozenset[Any]
+    what: str
+    note: str = ""
+
+    def check(self, rec: dict[str, Any], line: int, probs: Problems) -> None:
+        """Add a problem for each value of ``rec[column]`` that is not a known id."""
+        v = rec.get(self.column)
+        for item in v if isinstance(v, list) else [v]:
+            if item is None or item in self.ids or str(item) in self.ids:
+                continue
+            probs.add(line, self.column, f"unknown {self.what} {item!r}{self.note}{did_you_mean(item, self.ids)}")
 
 
 def _is_empty(v: Any) -> bool:
@@ -121,14 +235,17 @@ def validate_table(
     *,
     key: str | None = None,
     row_checks: Iterable[Callable[[dict[str, Any], int, Problems], None]] = (),
+    refs: Iterable[Ref] = (),
 ) -> pd.DataFrame:
     """Check ``df`` (read as strings) against ``columns`` and return it with typed values.
 
     Every problem in the file is collected first; then one :class:`DataError` names the
     file, each row (line number in the file, header = 1), field, what was expected and
-    what was found.
+    what was found. ``refs`` check that a column's values (or each item of a list
+    column) are known ids of another table, naming close matches when not.
     """
     cols = list(columns)
+    refs = tuple(refs)
     probs = Problems(path)
     missing = [c.name for c in cols if c.name not in df.columns]
     if missing:
@@ -158,6 +275,8 @@ def validate_table(
                 if col.hi is not None and conv > col.hi:
                     probs.add(line, col.name, f"expected <= {col.hi}, found {conv}")
             rec[col.name] = conv
+        for ref in refs:
+            ref.check(rec, line, probs)
         for check in row_checks:
             check(rec, line, probs)
         records.append(rec)

@@ -36,6 +36,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 
@@ -149,6 +150,9 @@ def clear_cache() -> None:
     """Forget the cached road networks."""
     with _LOCK:
         _CACHE.clear()
+
+
+register_cache("network.county_roads.zone_roads", clear_cache)
 
 
 def add_zone_roads(

@@ -80,7 +80,7 @@ import pandas as pd
 
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.core.validation import Column, Problems
+from yrdnet.core.validation import Column, Problems, did_you_mean
 from yrdnet.network.service_levels import (
     _stop_positions,  # noqa: F401  (tools/calibrate_rail.py imports it from here)
     levels_from_records,
@@ -91,7 +91,7 @@ from yrdnet.network.service_levels import (
     wait_seconds,
 )
 from yrdnet.network.track import Segment, line_segments, load_line_factors, run_seconds, segment_table
-from yrdnet.region.datasets import close_matches, data_path, load_stations, read_validated
+from yrdnet.region.datasets import data_path, load_stations, read_validated
 
 __all__ = [
     "SERVICE_COLUMNS",
@@ -166,7 +166,7 @@ def load_services(path: str | Path | None = None, *, stations_path: str | Path |
         route, stops = list(rec["route"]), list(rec["stops"])
         for s in dict.fromkeys(route + stops):
             if s not in station_ids:
-                probs.add(i + 2, "route", f"unknown station {s!r}{close_matches(s, station_ids)}")
+                probs.add(i + 2, "route", f"unknown station {s!r}{did_you_mean(s, station_ids)}")
         if len(stops) < 2:
             probs.add(i + 2, "stops", f"expected at least 2 stops, found {len(stops)}")
         elif route and (stops[0] != route[0] or stops[-1] != route[-1]):

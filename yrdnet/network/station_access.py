@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from yrdnet.core.validation import Column, Problems
-from yrdnet.region.datasets import close_matches, data_path, load_cities, load_stations, read_validated
+from yrdnet.core.validation import Column, Problems, did_you_mean
+from yrdnet.region.datasets import data_path, load_cities, load_stations, read_validated
 
 __all__ = ["access_minutes", "load_station_access"]
 
@@ -76,11 +76,11 @@ def load_station_access(path: str | Path | None = None) -> pd.DataFrame:
             probs.add(
                 i + 2,
                 "station_id",
-                f"unknown station {rec['station_id']!r}{close_matches(rec['station_id'], stations.index)}",
+                f"unknown station {rec['station_id']!r}{did_you_mean(rec['station_id'], stations.index)}",
             )
         if rec["city_adcode"] not in cities:
             probs.add(
-                i + 2, "city_adcode", f"unknown city {rec['city_adcode']}{close_matches(rec['city_adcode'], cities)}"
+                i + 2, "city_adcode", f"unknown city {rec['city_adcode']}{did_you_mean(rec['city_adcode'], cities)}"
             )
     probs.raise_if_any()
     return df

@@ -62,15 +62,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_attainment
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.core.callable_module import make_callable
-from yrdnet.core.errors import DataError
 from yrdnet.core.io import atomic_dir, write_csv, write_json
+from yrdnet.core.validation import Column, Ref
 from yrdnet.plans.sweep import package_scenario, sweep
-from yrdnet.region.datasets import get_path
+from yrdnet.region.datasets import data_path, read_validated
 from yrdnet.scenarios.scenario import Scenario, list_scenarios, load_scenario
 
 __all__ = ["DIRECTION", "PlanResult", "best_plan", "direction", "load_costs", "local_evaluator", "sweep_evaluator"]
@@ -118,20 +119,23 @@ def direction(objective: str) -> int:
 
 # --------------------------------------------------------------------------- costs
 _COST_COLUMNS = (
-    "project",
-    "lines",
-    "design_speed_kph",
-    "length_km",
-    "length_basis",
-    "investment_cny_100m",
-    "cost_basis",
-    "source",
-    "source_date",
+    Column("project"),
+    Column("lines", required=False),
+    Column("design_speed_kph", "int", positive=True, hi=600),
+    Column("length_km", "float", lo=0),
+    Column("length_basis", required=False),
+    Column("investment_cny_100m", "float", required=False, lo=0),
+    Column("cost_basis", required=False),
+    Column("source", required=False),
+    Column("source_date", required=False),
 )
 
 
 def load_costs(path: str | Path | None = None) -> pd.DataFrame:
     """The candidate projects' lengths and investments (``data/project_costs.csv``), validated.
+
+    Read through :func:`yrdnet.region.datasets.read_validated`, the one path of every
+    shipped table.
 
     Parameters
     ----------
@@ -151,26 +155,21 @@ def load_costs(path: str | Path | None = None) -> pd.DataFrame:
         duplicate, or a negative or non-numeric length or cost — one error naming the
         file and every offending row.
     """
-    p = Path(path) if path is not None else get_path("project_costs.csv")
-    t = pd.read_csv(p, dtype={"project": str})
-    missing = [c for c in _COST_COLUMNS if c not in t.columns]
-    if missing:
-        raise DataError(f"{p}: missing column(s) {missing}; expected {list(_COST_COLUMNS)}")
-    known = set(list_scenarios().index)
-    probs = []
-    for i, r in t.iterrows():
-        row = f"row {int(str(i)) + 2} ({r['project']!r})"  # +2: header, 1-based
-        if r["project"] not in known:
-            probs.append(f"{row}: unknown project (no shipped scenario of that name)")
-        for c in ("length_km", "investment_cny_100m"):
-            v = pd.to_numeric(pd.Series([r[c]]), errors="coerce").iloc[0]
-            if (pd.isna(v) and not (c == "investment_cny_100m" and pd.isna(r[c]))) or (pd.notna(v) and v < 0):
-                probs.append(f"{row}: {c} = {r[c]!r}, expected a number >= 0")
-    dup = t["project"][t["project"].duplicated()].tolist()
-    if dup:
-        probs.append(f"duplicate project(s) {dup}")
-    if probs:
-        raise DataError(f"{p}: " + "; ".join(probs))
+    p = data_path(path, "project_costs.csv")
+    known = Ref("project", frozenset(list_scenarios().index), "project", " (no shipped scenario of that name)")
+    t = read_validated(p, _COST_COLUMNS, key="project", refs=[known])
+    kinds = {c.name: c.kind for c in _COST_COLUMNS}
+    for c in t.columns:  # the types pandas would infer: numbers, str, NaN for empty cells
+        if kinds.get(c) in {"int", "float"}:
+            t[c] = t[c].astype(float if kinds[c] == "float" or t[c].isna().any() else "int64")
+            continue
+        col = t[c].astype(object).where(t[c].notna() & (t[c] != ""), np.nan)
+        try:
+            t[c] = pd.to_numeric(col) if c not in kinds else col
+        except (ValueError, TypeError):
+            t[c] = col
+        if t[c].dtype == object:
+            t[c] = t[c].astype("str").where(col.notna(), np.nan)
     return t.set_index("project")
 
 

@@ -48,8 +48,8 @@ import pandas as pd
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.settings import settings
+from yrdnet.core.validation import did_you_mean
 from yrdnet.plans import sweep_eval as ev
-from yrdnet.region.datasets import close_matches
 from yrdnet.scenarios.scenario import Scenario, list_scenarios, load_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -213,7 +213,7 @@ def _check_indicators(indicators: Sequence[str] | None) -> tuple[str, ...]:
     valid = ev.region_keys()
     bad = [k for k in keys if k not in valid]
     if bad:
-        hints = "; ".join(f"{k!r}{close_matches(k, valid) or ' (no close match)'}" for k in bad)
+        hints = "; ".join(f"{k!r}{did_you_mean(k, valid) or ' (no close match)'}" for k in bad)
         raise ValueError(f"unknown sweep indicator(s): {hints}; valid keys: yrdnet.sweep.available_indicators()")
     return keys
 
@@ -326,7 +326,7 @@ def sweep(
     >>> t[["scenario", "indicator", "status"]]  # doctest: +SKIP
     """
     if zones not in _ZONES:
-        raise ValueError(f"zones must be one of {list(_ZONES)}, got {zones!r}{close_matches(str(zones), _ZONES)}")
+        raise ValueError(f"zones must be one of {list(_ZONES)}, got {zones!r}{did_you_mean(str(zones), _ZONES)}")
     job = ev.Job(zones, _check_indicators(indicators), model, params, bool(incremental), settings.data_folder)
     distributed = _import_distributed() if client is not None else None
     if distributed is not None and not isinstance(client, (str, distributed.Client)):

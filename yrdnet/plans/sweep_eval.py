@@ -27,6 +27,7 @@ from yrdnet.analysis.composite import composite_index, core_link_attainment, raw
 from yrdnet.analysis.indicators import REGISTRY, concrete_keys, label, lookup
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.core.cache import register_cache
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.network.delta import data_stamp
@@ -174,6 +175,10 @@ def clear_caches() -> None:
     """Drop the prepared bases and the composite references of this process."""
     CACHE.clear()
     _REFERENCES.clear()
+
+
+register_cache("plans.sweep_eval.prepared_bases", clear_caches)
+register_cache("plans.sweep_eval.region_keys", region_keys.cache_clear)
 
 
 def _raw_components(res: ScenarioResult) -> pd.Series:

@@ -11,7 +11,6 @@ Masses (population, GDP) are those of ``cities.csv`` in every scenario.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import os
@@ -22,14 +21,16 @@ from typing import Any, cast
 import geopandas as gpd
 import pandas as pd
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
-from yrdnet.core.validation import Column, Problems, check_in_bbox, validate_table
+from yrdnet.core.validation import Column, Problems, Ref, check_in_bbox, did_you_mean, validate_table
 
 __all__ = [
     "available",
     "data_folder",
     "data_path",
+    "data_versions",
     "file_version",
     "get_path",
     "load_cities",
@@ -59,7 +60,10 @@ def data_folder() -> Path:
 
 
 def available() -> list[str]:
-    """List the data files (relative names) that :func:`get_path` can resolve.
+    """List every shipped data file (relative names) that :func:`get_path` can resolve.
+
+    Tables, scenarios, the GTFS feed, boundaries and their documentation (``README.md``,
+    ``SCHEMA.md``, ...); hidden files and caches are left out.
 
     Examples
     --------
@@ -67,11 +71,8 @@ def available() -> list[str]:
     True
     """
     root = data_folder()
-    return sorted(
-        str(p.relative_to(root)).replace("\\", "/")
-        for p in root.rglob("*")
-        if p.is_file() and p.suffix in {".csv", ".toml", ".geojson", ".json", ".osm", ".gz", ".bz2", ".zip"}
-    )
+    names = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return sorted(n for n in names if not any(part.startswith((".", "__")) for part in n.split("/")))
 
 
 def get_path(name: str) -> Path:
@@ -86,9 +87,7 @@ def get_path(name: str) -> Path:
     if p.is_file():
         return p
     names = available()
-    close = difflib.get_close_matches(name, names, n=3)
-    hint = f" Did you mean {close}?" if close else ""
-    msg = f"unknown data file {name!r} in {data_folder()}.{hint} Available: {names}"
+    msg = f"unknown data file {name!r} in {data_folder()}{did_you_mean(name, names)}; available: {names}"
     raise DataError(msg)
 
 
@@ -114,27 +113,59 @@ def file_version(path: str | Path) -> tuple[str, int, int]:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
+def data_versions() -> tuple[tuple[str, int, int], ...]:
+    """:func:`file_version` of every file in :func:`data_folder` (:func:`available`).
+
+    Part of the key of every on-disk cache entry built from the data: editing or
+    replacing any data file makes a new entry.
+    """
+    root = data_folder()
+    return tuple(file_version(root / name) for name in available())
+
+
 def _key(path: Path) -> tuple[str, int, int]:
     return file_version(path)
 
 
 @functools.lru_cache(maxsize=32)
 def _validated(
-    key: tuple[str, int, int], columns: tuple[Column, ...], id_col: str | None, row_checks: tuple[Any, ...]
+    key: tuple[str, int, int],
+    columns: tuple[Column, ...],
+    id_col: str | None,
+    row_checks: tuple[Any, ...],
+    refs: tuple[Ref, ...],
 ) -> pd.DataFrame:
     path = Path(key[0])
-    return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks)
+    return validate_table(_read(path), columns, path, key=id_col, row_checks=row_checks, refs=refs)
+
+
+register_cache("region.datasets.validated_tables", _validated.cache_clear)
 
 
 def read_validated(
-    path: Path, columns: Iterable[Column], *, key: str | None = None, row_checks: Iterable[Any] = ()
+    path: str | Path,
+    columns: Iterable[Column],
+    *,
+    key: str | None = None,
+    row_checks: Iterable[Any] = (),
+    refs: Iterable[Ref] = (),
 ) -> pd.DataFrame:
-    """:func:`validate_table` of a data file, read and checked once per file version (path, mtime).
+    """Read and check a data file: the one path every loader of a CSV table goes through.
 
-    Graph builds load the same files many times (a timeline, a sweep); each call gets its
-    own copy, list cells included, so callers may modify it.
+    :func:`~yrdnet.core.validation.validate_table` (columns, types, ranges, unique
+    ``key``, ``refs`` to other tables, ``row_checks``) of the file, read and checked once
+    per file version (:func:`file_version`). Graph builds load the same files many times
+    (a timeline, a sweep); each call gets its own copy, list cells included, so callers
+    may modify it.
+
+    Raises
+    ------
+    DataError
+        Every problem of the file at once, naming the file, row, field, what was expected
+        and what was found.
     """
-    df = _validated(_key(path), tuple(columns), key, tuple(row_checks)).copy()
+    path = Path(path)
+    df = _validated(_key(path), tuple(columns), key, tuple(row_checks), tuple(refs)).copy()
     for c in df.columns:
         if df[c].dtype == object and df[c].map(lambda v: isinstance(v, list)).any():
             df[c] = df[c].map(lambda v: list(v) if isinstance(v, list) else v)
@@ -147,10 +178,8 @@ def data_path(path: str | Path | None, name: str) -> Path:
 
 
 def close_matches(word: str, options: Iterable[Any]) -> str:
-    """Format a 'did you mean' hint for an unknown id."""
-    opts = [str(o) for o in options]
-    close = difflib.get_close_matches(str(word), opts, n=3, cutoff=0.5)
-    return f" (closest valid: {', '.join(close)})" if close else ""
+    """Alias of :func:`yrdnet.core.validation.did_you_mean`, the one "did you mean" hint."""
+    return did_you_mean(word, options)
 
 
 # ---------------------------------------------------------------- cities
@@ -166,13 +195,6 @@ _CITY_COLS = (
     Column("central_area", "choice", choices=("yes", "no")),
     Column("source"),
 )
-
-
-@functools.lru_cache(maxsize=16)
-def _cities(key: tuple[str, int, int]) -> pd.DataFrame:
-    path = Path(key[0])
-    df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[check_in_bbox])
-    return df
 
 
 def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -192,7 +214,7 @@ def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
     (41, 4326)
     """
     p = data_path(path, "cities.csv")
-    df = _cities(_key(p)).copy()
+    df = read_validated(p, _CITY_COLS, key="adcode", row_checks=[check_in_bbox])
     df["central_area"] = df["central_area"] == "yes"
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("adcode")
@@ -231,7 +253,7 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
     if definition not in {"current", "2016"}:
         raise ValueError(f"definition must be 'current' or '2016', got {definition!r}")
     p = data_path(path, "metros.csv")
-    df = validate_table(_read(p), _METRO_COLS, p)
+    df = read_validated(p, _METRO_COLS)
     city_ids = set(load_cities().index)
     probs = Problems(p)
     seen: set[tuple[str, str]] = set()
@@ -245,7 +267,7 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
         ms: list[int] = []
         for m in rec["member_adcodes"]:
             if not m.isdigit() or int(m) not in city_ids:
-                probs.add(line, "member_adcodes", f"unknown city adcode {m!r}{close_matches(m, city_ids)}")
+                probs.add(line, "member_adcodes", f"unknown city adcode {m!r}{did_you_mean(m, city_ids)}")
             else:
                 ms.append(int(m))
         if rec["core_adcode"] is not None and rec["core_adcode"] not in ms:
@@ -288,13 +310,7 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
         ``lat``, ``source``; point geometry; EPSG:4326.
     """
     p = data_path(path, "stations.csv")
-    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox])
-    city_ids = set(load_cities().index)
-    probs = Problems(p)
-    for i, rec in enumerate(df.to_dict("records")):
-        if rec["adcode"] not in city_ids:
-            probs.add(i + 2, "adcode", f"unknown city adcode {rec['adcode']}{close_matches(rec['adcode'], city_ids)}")
-    probs.raise_if_any()
+    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox], refs=[_city_ref("adcode")])
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("station_id")
 
@@ -345,17 +361,17 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
         ``through_to`` (list of line ids), ``source``.
     """
     p = data_path(path, "lines.csv")
-    df = validate_table(_read(p), _LINE_COLS, p, key="line_id", row_checks=[_line_row_check])
+    df = read_validated(p, _LINE_COLS, key="line_id", row_checks=[_line_row_check])
     station_ids = set(load_stations(stations_path).index)
     line_ids = set(df["line_id"])
     probs = Problems(p)
     for i, rec in enumerate(df.to_dict("records")):
         for s in rec["stops"]:
             if s not in station_ids:
-                probs.add(i + 2, "stops", f"unknown station {s!r}{close_matches(s, station_ids)}")
+                probs.add(i + 2, "stops", f"unknown station {s!r}{did_you_mean(s, station_ids)}")
         for t in rec["through_to"]:
             if t not in line_ids:
-                probs.add(i + 2, "through_to", f"unknown line {t!r}{close_matches(t, line_ids)}")
+                probs.add(i + 2, "through_to", f"unknown line {t!r}{did_you_mean(t, line_ids)}")
     probs.raise_if_any()
     for c in ("opened", "planned_open"):
         df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
@@ -393,14 +409,8 @@ def load_highways(path: str | Path | None = None) -> pd.DataFrame:
         ``speed_kph``, ``opened`` (nullable Int64), ``source``.
     """
     p = data_path(path, "highways.csv")
-    df = validate_table(_read(p), _HIGHWAY_COLS, p, key="link_id", row_checks=[_highway_row_check])
-    city_ids = set(load_cities().index)
-    probs = Problems(p)
-    for i, rec in enumerate(df.to_dict("records")):
-        for f in ("from_adcode", "to_adcode"):
-            if rec[f] is not None and rec[f] not in city_ids:
-                probs.add(i + 2, f, f"unknown city adcode {rec[f]}{close_matches(rec[f], city_ids)}")
-    probs.raise_if_any()
+    refs = [_city_ref("from_adcode"), _city_ref("to_adcode")]
+    df = read_validated(p, _HIGHWAY_COLS, key="link_id", row_checks=[_highway_row_check], refs=refs)
     df["opened"] = pd.array(df["opened"], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     return df.set_index("link_id")
 
@@ -432,11 +442,9 @@ def _county_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
         probs.add(line, "urban/rural", f"expected urban + rural = population {pop}, found {urban} + {rural}")
 
 
-def _check_cities(df: pd.DataFrame, column: str, probs: Problems) -> None:
-    city_ids = set(load_cities().index)
-    for i, code in enumerate(df[column]):
-        if code is not None and code not in city_ids:
-            probs.add(i + 2, column, f"unknown city adcode {code}{close_matches(code, city_ids)}")
+def _city_ref(column: str) -> Ref:
+    """Reference check: ``column`` holds adcodes of the shipped cities."""
+    return Ref(column, frozenset(load_cities().index), "city adcode")
 
 
 def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -472,10 +480,8 @@ def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
     'Kunshan'
     """
     p = data_path(path, "counties.csv")
-    df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[check_in_bbox, _county_row_check])
-    probs = Problems(p)
-    _check_cities(df, "city", probs)
-    probs.raise_if_any()
+    checks = [check_in_bbox, _county_row_check]
+    df = read_validated(p, _COUNTY_COLS, key="adcode", row_checks=checks, refs=[_city_ref("city")])
     for c in ("urban", "rural", "population_2010"):
         df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
@@ -589,9 +595,74 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
     ['PVG', 'SHA']
     """
     p = data_path(path, "airports.csv")
-    df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[check_in_bbox, _airport_row_check])
-    probs = Problems(p)
-    _check_cities(df, "city", probs)
-    probs.raise_if_any()
+    checks = [check_in_bbox, _airport_row_check]
+    df = read_validated(p, _AIRPORT_COLS, key="iata", row_checks=checks, refs=[_city_ref("city")])
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("iata")
+
+
+# ---------------------------------------------------------------- policy targets
+__all__ += ["DEFINITIONS", "KINDS", "TARGET_MODES", "load_targets"]
+
+#: Kinds of policy target (``targets.csv`` column ``kind``).
+KINDS = ("core_link", "metro_commute", "agglomeration_circle")
+#: Time definitions a target is scored on (column ``time_definition``).
+DEFINITIONS = ("station_fastest", "door_to_door")
+#: Door-to-door modes a target may name (column ``mode``).
+TARGET_MODES = ("rail", "multimodal", "road")
+
+_TARGET_COLS = (
+    Column("target_id"),
+    Column("kind", "choice", choices=KINDS),
+    Column("from_adcode", "adcode", required=False),
+    Column("to_adcode", "adcode", required=False),
+    Column("metro", required=False),
+    Column("threshold_min", "float", positive=True),
+    Column("time_definition", "choice", choices=DEFINITIONS),
+    Column("mode", "choice", choices=TARGET_MODES),
+    Column("source"),
+    Column("source_text"),
+)
+
+
+def _target_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    if rec["kind"] == "core_link" and (rec["from_adcode"] is None or rec["to_adcode"] is None):
+        probs.add(line, "from_adcode/to_adcode", "a core_link needs from_adcode and to_adcode")
+    if rec["kind"] == "metro_commute" and not rec["metro"]:
+        probs.add(line, "metro", "a metro_commute needs metro")
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate the policy targets (default ``targets.csv``).
+
+    Parameters
+    ----------
+    path
+        Alternative ``targets.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``target_id``; ``kind``, ``from_adcode``/``to_adcode`` (nullable Int64),
+        ``metro`` (``""`` when not a metro target), ``threshold_min`` (float, minutes),
+        ``time_definition``, ``mode``, ``source``, ``source_text``.
+
+    Raises
+    ------
+    DataError
+        Every problem of the file in one error (row, field, expected, found).
+
+    Examples
+    --------
+    >>> t = load_targets()
+    >>> row = t.loc["shanghai_nanjing_1_5h"]
+    >>> float(row["threshold_min"]), row["time_definition"]
+    (90.0, 'station_fastest')
+    """
+    p = data_path(path, "targets.csv")
+    t = read_validated(p, _TARGET_COLS, key="target_id", row_checks=[_target_row_check])
+    t["metro"] = t["metro"].fillna("")
+    for c in ("from_adcode", "to_adcode"):
+        t[c] = pd.array(t[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    t["threshold_min"] = t["threshold_min"].astype(float)
+    return t.set_index("target_id")

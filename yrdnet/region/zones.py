@@ -38,6 +38,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.region.boundaries import load_boundaries
@@ -295,6 +296,9 @@ def _files_key() -> tuple[tuple[str, int, int], ...]:
 def _load_zones(level: str, key: tuple[tuple[str, int, int], ...]) -> Zones:
     """The zones of a level, read once per version of their data files (``key``)."""
     return _read_zones(level)
+
+
+register_cache("region.zones.zones", _load_zones.cache_clear)
 
 
 def load_zones(level: str = "city") -> Zones:

@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
 
 __all__ = ["MODES", "CompiledGraph", "check_mode", "clear_cache", "compile_graph", "graph_to_gdfs", "min_csr"]
@@ -104,6 +105,9 @@ def clear_cache(G: nx.MultiDiGraph | None = None) -> None:
         _CACHE.clear()
     else:
         _CACHE.pop(G, None)
+
+
+register_cache("routing.compile.compiled_graphs", clear_cache)
 
 
 def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGraph:

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
+from yrdnet.core.cache import cache_key, disk_get, disk_put
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
-from yrdnet.region.datasets import close_matches
-from yrdnet.routing.compile import check_mode, compile_graph, min_csr
+from yrdnet.core.validation import did_you_mean
+from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph, min_csr
 
 __all__ = [
     "UnreachableWarning",
@@ -117,6 +118,12 @@ def travel_times(
         float32 minutes, index = origins, columns = destinations (zone ids), diagonal 0,
         ``inf`` where unreachable.
 
+    Notes
+    -----
+    With ``settings.use_cache = True`` the matrix is kept on disk (see
+    :mod:`yrdnet.core.cache`), keyed on the content of the routing arrays of ``mode``
+    and the zones asked for, so any graph with the same edges and weights reuses it.
+
     Examples
     --------
     >>> from yrdnet.testing import mock_graph
@@ -136,18 +143,31 @@ def travel_times(
             raise ValueError(msg)
         zn = [lookup[int(z)] for z in zones]
         codes = np.array([int(z) for z in zones], dtype=np.int64)
-    log.info("routing %d zones by %s over %d nodes", len(zn), mode, len(cg.nodes))
-    sec = node_distances(G, zn, mode=mode, targets=zn, chunk_size=chunk_size)
-    T = pd.DataFrame(
-        (sec / 60.0).astype(np.float32),
-        index=pd.Index(codes, name="origin"),
-        columns=pd.Index(codes, name="destination"),
-    )
+    key = _matrix_key(cg, mode, zn, codes) if settings.use_cache else None
+    cached = disk_get("travel_times", key) if key is not None else None
+    if isinstance(cached, pd.DataFrame):
+        T = cached
+    else:
+        log.info("routing %d zones by %s over %d nodes", len(zn), mode, len(cg.nodes))
+        sec = node_distances(G, zn, mode=mode, targets=zn, chunk_size=chunk_size)
+        T = pd.DataFrame(
+            (sec / 60.0).astype(np.float32),
+            index=pd.Index(codes, name="origin"),
+            columns=pd.Index(codes, name="destination"),
+        )
+        if key is not None:
+            disk_put("travel_times", key, T)
     if warn_unreachable:
         note = unreachable_message(T, G, mode)
         if note:
             warnings.warn(note, UnreachableWarning, stacklevel=2)
     return T
+
+
+def _matrix_key(cg: CompiledGraph, mode: str, zn: Sequence[str], codes: np.ndarray) -> str:
+    """Content address of a travel-time matrix: the mode's edge arrays, the zone nodes and ids."""
+    m = cg.mask(mode)
+    return cache_key("travel_times", mode, len(cg.nodes), cg.u[m], cg.v[m], cg.w[m], [cg.index[z] for z in zn], codes)
 
 
 def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str = "multimodal") -> pd.DataFrame:
@@ -339,7 +359,7 @@ def station_times(
         chosen = [str(s) for s in stations]
         bad = [s for s in chosen if f"st:{s}" not in index]
         if bad:
-            msg = f"station(s) not served in this graph: {bad}{close_matches(bad[0], ids)}"
+            msg = f"station(s) not served in this graph: {bad}{did_you_mean(bad[0], ids)}"
             raise ValueError(msg)
     u, v, w = [], [], []
     for a, b, d in G.edges(data=True):

@@ -20,9 +20,8 @@ import pandas as pd
 from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel, describe
-from yrdnet.core.validation import YRD_BBOX
+from yrdnet.core.validation import YRD_BBOX, did_you_mean
 from yrdnet.region.boundaries import load_boundaries
-from yrdnet.region.datasets import close_matches
 
 __all__ = ["EDIT_KEYS", "MODEL_RANGES", "check_edit", "check_model", "check_name"]
 
@@ -87,7 +86,7 @@ def _is_int(v: Any) -> TypeGuard[int]:
 
 def _close(word: str, options: Any) -> str:
 
-    return close_matches(word, options)
+    return did_you_mean(word, options)
 
 
 def check_name(name: Any, where: str) -> list[str]:

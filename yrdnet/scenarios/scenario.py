@@ -66,12 +66,14 @@ from typing import Any, cast
 import networkx as nx
 import pandas as pd
 
+from yrdnet.core.cache import cache_key, disk_get, disk_put
 from yrdnet.core.errors import ScenarioError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.core.validation import YRD_BBOX
+from yrdnet.core.settings import settings
+from yrdnet.core.validation import YRD_BBOX, Problems, did_you_mean
 from yrdnet.network.graph import graph_from_tables
 from yrdnet.network.tables import Tables, curated_tables
-from yrdnet.region.datasets import close_matches, data_folder
+from yrdnet.region.datasets import data_folder, data_versions
 from yrdnet.region.zones import Zones, resolve_zones
 from yrdnet.scenarios.checks import check_edit, check_model, check_name
 
@@ -151,11 +153,11 @@ class Scenario:
         """The TravelTimeModel with every override along the base chain applied."""
         m = model or TravelTimeModel()
         overrides: dict[str, Any] = {}
-        probs: list[str] = []
+        probs = _problems()
         for s in self.chain():
-            probs += check_model(s.model, TravelTimeModel.__dataclass_fields__, s._where())
+            probs.extend(check_model(s.model, TravelTimeModel.__dataclass_fields__, s._where()))
             overrides.update(s.model)
-        _raise_all(probs)
+        probs.raise_if_any()
         try:
             return m.replace(**overrides) if overrides else m
         except (TypeError, ValueError) as e:
@@ -168,15 +170,15 @@ class Scenario:
     def tables(self, base_tables: Tables | None = None) -> Tables:
         """Apply the base chain's edits (in order) to the curated tables."""
         t = (base_tables or curated_tables()).copy()
-        probs: list[str] = []
+        probs = _problems()
         for s in self.chain():
             for i, e in enumerate(s.edits):
                 found = check_edit(e, t.lines, t.stations, t.cities, f"{s._where()}: edit #{i + 1} ({e.get('op')})")
                 if found:
-                    probs += found  # later edits are still checked, against the tables without this one
+                    probs.extend(found)  # later edits are still checked, against the tables without this one
                     continue
                 _apply(t, e, s, i, year=self.effective_year)
-        _raise_all(probs)
+        probs.raise_if_any()
         return t
 
     def validate(self, base_tables: Tables | None = None) -> None:
@@ -193,15 +195,9 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- edits
-def _raise_all(probs: list[str]) -> None:
-    """Raise one :class:`ScenarioError` listing every problem, if any."""
-    if not probs:
-        return
-    n = len(probs)
-    if n == 1:
-        raise ScenarioError(probs[0])
-    shown = "\n  - ".join(probs[:25]) + (f"\n  ... and {n - 25} more" if n > 25 else "")
-    raise ScenarioError(f"{n} problems in the scenario: {probs[0]}\n  - {shown}")
+def _problems() -> Problems:
+    """Collect a scenario's problems (each names its scenario, file and edit) for one ScenarioError."""
+    return Problems(None, error=ScenarioError, subject="the scenario")
 
 
 def _need(e: dict[str, Any], key: str, s: Scenario, i: int) -> Any:
@@ -214,7 +210,7 @@ def _line_ref(t: Tables, e: dict[str, Any], s: Scenario, i: int) -> str:
     lid = str(_need(e, "line", s, i))
     if lid not in t.lines.index:
         raise ScenarioError(
-            f"{s._where()}: edit #{i + 1} ({e['op']}): unknown line {lid!r}{close_matches(lid, t.lines.index)}"
+            f"{s._where()}: edit #{i + 1} ({e['op']}): unknown line {lid!r}{did_you_mean(lid, t.lines.index)}"
         )
     return lid
 
@@ -228,8 +224,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
     op = e.get("op")
     if op not in _OPS:
         raise ScenarioError(
-            f"{s._where()}: edit #{i + 1}: unknown op {op!r}; expected one of {list(_OPS)}"
-            f"{close_matches(str(op), _OPS)}"
+            f"{s._where()}: edit #{i + 1}: unknown op {op!r}; expected one of {list(_OPS)}{did_you_mean(str(op), _OPS)}"
         )
     if op == "open_line":
         lid = _line_ref(t, e, s, i)
@@ -262,7 +257,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
             if st not in t.stations.index:
                 raise ScenarioError(
                     f"{s._where()}: edit #{i + 1} (add_line {lid!r}): unknown station {st!r}"
-                    f"{close_matches(st, t.stations.index)}"
+                    f"{did_you_mean(st, t.stations.index)}"
                 )
         v = _speed(e, s, i)
         row = {
@@ -290,7 +285,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
             if c not in t.cities.index:
                 raise ScenarioError(
                     f"{s._where()}: edit #{i + 1} (add_link {lk!r}): unknown city adcode {c}"
-                    f"{close_matches(str(c), map(str, t.cities.index))}"
+                    f"{did_you_mean(str(c), map(str, t.cities.index))}"
                 )
         km = _need(e, "km", s, i)
         if not isinstance(km, (int, float)) or km <= 0:
@@ -402,7 +397,7 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
         else:
             names = sorted(q.stem for q in scenarios_folder().glob("*.toml"))
             raise ScenarioError(
-                f"unknown scenario {text!r}{close_matches(text, names)}; shipped scenarios: {names} "
+                f"unknown scenario {text!r}{did_you_mean(text, names)}; shipped scenarios: {names} "
                 "(or give a path to a .toml file)"
             )
     if not p.is_file():
@@ -436,14 +431,14 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
         if e.get("op") not in _OPS:
             raise ScenarioError(
                 f"{p}: edit #{i + 1}: unknown op {e.get('op')!r}; expected one of {list(_OPS)}"
-                f"{close_matches(str(e.get('op')), _OPS)}"
+                f"{did_you_mean(str(e.get('op')), _OPS)}"
             )
     model = doc.get("model", {})
     valid = set(TravelTimeModel.__dataclass_fields__)
     badm = set(model) - valid
     if badm:
         key = sorted(badm)[0]
-        raise ScenarioError(f"{p}: unknown [model] parameter {key!r}{close_matches(key, valid)}")
+        raise ScenarioError(f"{p}: unknown [model] parameter {key!r}{did_you_mean(key, valid)}")
     return Scenario(
         name=str(head.get("name", p.stem)),
         description=str(head.get("description", "")),
@@ -507,6 +502,13 @@ def build_graph(
     networkx.MultiDiGraph
         A graph meeting the yrdnet graph contract; ``G.graph`` records scenario and year.
 
+    Notes
+    -----
+    With ``settings.use_cache = True`` the graph is kept on disk (see
+    :mod:`yrdnet.core.cache`), keyed on the scenario's content along its base chain, the
+    model, the zones, the versions of the data files and the yrdnet version; a later
+    call with the same inputs loads it instead of building it.
+
     Examples
     --------
     >>> G = build_graph("baseline", year=2025)
@@ -530,6 +532,18 @@ def build_graph(
                 source=sc.source,
                 path=sc.path,
             )
+    if settings.use_cache:
+        key = cache_key("graph", sc, sc.travel_time_model(model), resolve_zones(zones), data_versions())
+        cached = disk_get("graphs", key)
+        if isinstance(cached, nx.MultiDiGraph):
+            return cached
+        G = _build(sc, model, zones)
+        disk_put("graphs", key, G)
+        return G
+    return _build(sc, model, zones)
+
+
+def _build(sc: Scenario, model: TravelTimeModel | None, zones: Zones | str | None) -> nx.MultiDiGraph:
     t = sc.tables()
     m = sc.travel_time_model(model)
     return graph_from_tables(

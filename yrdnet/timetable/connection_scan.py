@@ -42,6 +42,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import Replaceable, resolve_params
+from yrdnet.core.validation import did_you_mean
 from yrdnet.timetable.gtfs import _MAX_SHOWN, Timetable, read_gtfs
 
 __all__ = [
@@ -186,11 +187,9 @@ def _stop_positions(tt: Timetable, ids: Iterable[Any] | str, name: str) -> tuple
         raise ValueError(msg)
     idx = tt.stops.index.get_indexer(wanted)  # type: ignore[arg-type]  # pandas-stubs: any list-like
     if (idx < 0).any():
-        import difflib
-
         bad = [w for w, i in zip(wanted, idx, strict=True) if i < 0]
-        hint = difflib.get_close_matches(bad[0], [str(s) for s in tt.stops.index], n=3)
-        msg = f"{name}: unknown stop id(s) {bad[:_MAX_SHOWN]} (not in the timetable's stops; closest: {hint})"
+        hint = did_you_mean(bad[0], tt.stops.index)
+        msg = f"{name}: unknown stop id(s) {bad[:_MAX_SHOWN]} (not in the timetable's stops){hint}"
         raise DataError(msg)
     return wanted, idx
 

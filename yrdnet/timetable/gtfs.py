@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
+from yrdnet.core.validation import Problems
 from yrdnet.region.datasets import get_path
 
 __all__ = ["Timetable", "read_gtfs"]
@@ -179,32 +180,7 @@ def _independent_blocks(dep: np.ndarray, arr: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------------------
 # reading GTFS
 # ----------------------------------------------------------------------------------------
-class _Problems:
-    """Collect problems across the files of a feed; raise them as one DataError."""
-
-    def __init__(self, source: Path) -> None:
-        self.source = source
-        self.items: list[str] = []
-
-    def add(self, file: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
-        where = file
-        if row is not None:
-            where += f" row {row}"
-        if column is not None:
-            where += f", column {column!r}"
-        self.items.append(f"{where}: {message}")
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        n = len(self.items)
-        shown = "\n  - ".join(self.items[:_MAX_SHOWN])
-        more = f"\n  ... and {n - _MAX_SHOWN} more" if n > _MAX_SHOWN else ""
-        msg = f"GTFS feed {self.source}: {n} problem{'s' if n > 1 else ''}:\n  - {shown}{more}"
-        raise DataError(msg)
-
-
-def _read_tables(path: Path, probs: _Problems) -> dict[str, pd.DataFrame]:
+def _read_tables(path: Path, probs: Problems) -> dict[str, pd.DataFrame]:
     """Read every GTFS file we use (``None``-free dict of those present)."""
     out: dict[str, pd.DataFrame] = {}
 
@@ -212,7 +188,7 @@ def _read_tables(path: Path, probs: _Problems) -> dict[str, pd.DataFrame]:
         try:
             df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-            probs.add(name, f"cannot parse as UTF-8 CSV ({e})")
+            probs.add(None, None, f"cannot parse as UTF-8 CSV ({e})", file=name)
             return
         df.columns = [c.strip() for c in df.columns]
         out[name] = df
@@ -237,13 +213,13 @@ def _read_tables(path: Path, probs: _Problems) -> dict[str, pd.DataFrame]:
         raise DataError(msg)
     for name in ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt"):
         if name not in out and not any(name in s for s in probs.items):
-            probs.add(name, "missing file (required)")
+            probs.add(None, None, "missing file (required)", file=name)
     if "calendar.txt" not in out and "calendar_dates.txt" not in out:
-        probs.add("calendar.txt", "missing file (calendar.txt or calendar_dates.txt is required)")
+        probs.add(None, None, "missing file (calendar.txt or calendar_dates.txt is required)", file="calendar.txt")
     for name, df in out.items():
         missing = [c for c in _REQUIRED[name] if c not in df.columns]
         if missing:
-            probs.add(name, f"missing column(s) {missing}; found {list(df.columns)}")
+            probs.add(None, None, f"missing column(s) {missing}; found {list(df.columns)}", file=name)
     return out
 
 
@@ -272,7 +248,7 @@ def _parse_date(value: Any, name: str, *, gtfs: bool = False) -> dt.date:
     raise ValueError(msg)
 
 
-def _service_dates(tables: dict[str, pd.DataFrame], probs: _Problems) -> dict[str, set[dt.date]]:
+def _service_dates(tables: dict[str, pd.DataFrame], probs: Problems) -> dict[str, set[dt.date]]:
     """Dates on which each service runs (calendar rules plus calendar_dates exceptions)."""
     dates: dict[str, set[dt.date]] = {}
     cal = tables.get("calendar.txt")
@@ -284,17 +260,17 @@ def _service_dates(tables: dict[str, pd.DataFrame], probs: _Problems) -> dict[st
                 b = _parse_date(rec["end_date"], "end_date", gtfs=True)
             except ValueError:
                 probs.add(
-                    "calendar.txt",
+                    line,
+                    "start_date/end_date",
                     f"expected dates YYYYMMDD, found {rec['start_date']!r}..{rec['end_date']!r}",
-                    row=line,
-                    column="start_date/end_date",
+                    file="calendar.txt",
                 )
                 continue
             flags = []
             for d in _WEEKDAYS:
                 v = str(rec[d]).strip()
                 if v not in ("0", "1"):
-                    probs.add("calendar.txt", f"expected 0 or 1, found {v!r}", row=line, column=d)
+                    probs.add(line, d, f"expected 0 or 1, found {v!r}", file="calendar.txt")
                 flags.append(v == "1")
             days = dates.setdefault(str(rec["service_id"]), set())
             n = (b - a).days + 1
@@ -305,7 +281,7 @@ def _service_dates(tables: dict[str, pd.DataFrame], probs: _Problems) -> dict[st
             try:
                 when = _parse_date(rec["date"], "date", gtfs=True)
             except ValueError:
-                probs.add("calendar_dates.txt", f"expected YYYYMMDD, found {rec['date']!r}", row=i + 2, column="date")
+                probs.add(i + 2, "date", f"expected YYYYMMDD, found {rec['date']!r}", file="calendar_dates.txt")
                 continue
             kind = str(rec["exception_type"]).strip()
             days = dates.setdefault(str(rec["service_id"]), set())
@@ -314,14 +290,14 @@ def _service_dates(tables: dict[str, pd.DataFrame], probs: _Problems) -> dict[st
             elif kind == "2":
                 days.discard(when)
             else:
-                probs.add("calendar_dates.txt", f"expected 1 or 2, found {kind!r}", row=i + 2, column="exception_type")
+                probs.add(i + 2, "exception_type", f"expected 1 or 2, found {kind!r}", file="calendar_dates.txt")
     return dates
 
 
-def _check_stops(stops: pd.DataFrame, probs: _Problems) -> pd.DataFrame:
+def _check_stops(stops: pd.DataFrame, probs: Problems) -> pd.DataFrame:
     dup = stops["stop_id"].duplicated()
     for i in np.flatnonzero(dup.to_numpy()):
-        probs.add("stops.txt", f"duplicate stop_id {stops['stop_id'].iloc[i]!r}", row=int(i) + 2, column="stop_id")
+        probs.add(int(i) + 2, "stop_id", f"duplicate stop_id {stops['stop_id'].iloc[i]!r}", file="stops.txt")
     out = pd.DataFrame(
         {
             "name": stops["stop_name"].to_numpy(),
@@ -333,14 +309,12 @@ def _check_stops(stops: pd.DataFrame, probs: _Problems) -> pd.DataFrame:
     for col, gcol, lim in (("lon", "stop_lon", 180), ("lat", "stop_lat", 90)):
         v = out[col].to_numpy()
         for i in np.flatnonzero(~(np.abs(v) <= lim)):
-            probs.add(
-                "stops.txt", f"expected a number in ±{lim}, found {stops[gcol].iloc[i]!r}", row=int(i) + 2, column=gcol
-            )
+            probs.add(int(i) + 2, gcol, f"expected a number in ±{lim}, found {stops[gcol].iloc[i]!r}", file="stops.txt")
     return out
 
 
 def _check_stop_times(
-    st: pd.DataFrame, stop_ids: pd.Index, trip_ids: pd.Index, probs: _Problems
+    st: pd.DataFrame, stop_ids: pd.Index, trip_ids: pd.Index, probs: Problems
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Validate stop_times.txt; return it sorted by trip and sequence, with times in seconds."""
     f = "stop_times.txt"
@@ -350,7 +324,7 @@ def _check_stop_times(
     def report(mask: np.ndarray, column: str, what: Any) -> None:
         for i in np.flatnonzero(mask):
             text = what(i) if callable(what) else what
-            probs.add(f, f"(trip {trip[i]!r}) {text}", row=int(line[i]), column=column)
+            probs.add(int(line[i]), column, f"(trip {trip[i]!r}) {text}", file=f)
 
     arr = _parse_times(st["arrival_time"])
     dep = _parse_times(st["departure_time"])
@@ -380,26 +354,26 @@ def _check_stop_times(
     dup = same_trip & ok & np.r_[False, s[1:] == s[:-1]]
     a, d, ln, tr = df["arr"].to_numpy(), df["dep"].to_numpy(), df["line"].to_numpy(), df["trip_id"].to_numpy()
     for i in np.flatnonzero(dup):
-        probs.add(f, f"(trip {tr[i]!r}) duplicate stop_sequence {int(s[i])}", row=int(ln[i]), column="stop_sequence")
+        probs.add(int(ln[i]), "stop_sequence", f"(trip {tr[i]!r}) duplicate stop_sequence {int(s[i])}", file=f)
     with np.errstate(invalid="ignore"):
         dwell_bad = d < a
         prev_d = np.r_[np.nan, d[:-1]]
         run_bad = same_trip & (a < prev_d)
     for i in np.flatnonzero(dwell_bad):
         probs.add(
-            f,
+            int(ln[i]),
+            "departure_time",
             f"(trip {tr[i]!r}) times must not decrease: expected departure_time >= arrival_time "
             f"{_hms(a[i])}, found {_hms(d[i])}",
-            row=int(ln[i]),
-            column="departure_time",
+            file=f,
         )
     for i in np.flatnonzero(run_bad):
         probs.add(
-            f,
+            int(ln[i]),
+            "arrival_time",
             f"(trip {tr[i]!r}) times must not decrease along the trip: expected arrival_time >= "
             f"{_hms(prev_d[i])} (departure at stop_sequence {int(s[i - 1])}), found {_hms(a[i])}",
-            row=int(ln[i]),
-            column="arrival_time",
+            file=f,
         )
     return df, line
 
@@ -461,7 +435,7 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     if path is None:
         path = get_path(_SHIPPED)
     path = Path(path)
-    probs = _Problems(path)
+    probs = Problems(f"GTFS feed {path}")
     tables = _read_tables(path, probs)
     probs.raise_if_any()
 
@@ -470,15 +444,15 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     trips_raw = tables["trips.txt"]
     for name, df, key in (("routes.txt", routes, "route_id"), ("trips.txt", trips_raw, "trip_id")):
         for i in np.flatnonzero(df[key].duplicated().to_numpy()):
-            probs.add(name, f"duplicate {key} {df[key].iloc[i]!r}", row=int(i) + 2, column=key)
+            probs.add(int(i) + 2, key, f"duplicate {key} {df[key].iloc[i]!r}", file=name)
     unknown_route = ~trips_raw["route_id"].isin(routes["route_id"]).to_numpy()
     for i in np.flatnonzero(unknown_route):
         probs.add(
-            "trips.txt",
+            int(i) + 2,
+            "route_id",
             f"(trip {trips_raw['trip_id'].iloc[i]!r}) unknown route_id {trips_raw['route_id'].iloc[i]!r} "
             "(not in routes.txt)",
-            row=int(i) + 2,
-            column="route_id",
+            file="trips.txt",
         )
     st, _ = _check_stop_times(tables["stop_times.txt"], stops.index, pd.Index(trips_raw["trip_id"]), probs)
     services = _service_dates(tables, probs)
@@ -487,7 +461,7 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     all_dates = sorted(set().union(*services.values())) if services else []
     if date is None:
         if not all_dates:
-            probs.add("calendar.txt", "no service runs on any date")
+            probs.add(None, None, "no service runs on any date", file="calendar.txt")
             probs.raise_if_any()
         day = all_dates[0]
     else:
@@ -496,7 +470,7 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     trips = trips_raw[trips_raw["service_id"].isin(active_services)]
     if trips.empty:
         span = f"{all_dates[0]}..{all_dates[-1]}" if all_dates else "none"
-        probs.add("trips.txt", f"no trip runs on {day} (service dates in the feed: {span})", column="service_id")
+        probs.add(None, "service_id", f"no trip runs on {day} (service dates in the feed: {span})", file="trips.txt")
         probs.raise_if_any()
     trips = trips[trips["trip_id"].isin(st["trip_id"])]  # a trip without stop times has no connection
 

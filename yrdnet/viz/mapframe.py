@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 from yrdnet.analysis.indicators import label
+from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
@@ -89,6 +90,9 @@ def cjk_font() -> str | None:
             _CHARMAP.update(charmap)
             return fam
     return None
+
+
+register_cache("viz.mapframe.cjk_font", cjk_font.cache_clear)
 
 
 _CHARMAP: set[int] = set()  # code points of the chosen CJK font

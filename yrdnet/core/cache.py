@@ -1,0 +1,197 @@
+"""Caches, one policy: a registry of the in-memory caches and an on-disk cache of expensive products.
+
+**In memory.** Every module that keeps a cache registers a function that empties it
+(:func:`register_cache`); :func:`clear_caches` (``yrdnet.clear_caches()``) empties them
+all. The caches are keyed on what they depend on (file versions of the data read, the
+graph's checksum, ...), so clearing them is never needed for correctness, only to free
+memory.
+
+**On disk.** With ``settings.use_cache = True`` (default ``False``) built scenario graphs
+(:func:`yrdnet.build_graph`) and travel-time matrices (:func:`yrdnet.travel_times`) are
+kept under ``settings.cache_folder`` and reused by later calls and processes. An entry
+is content-addressed: its name is the SHA-256 of the canonical inputs
+(:func:`cache_key`: the scenario's content, the model parameters, the zones, the
+versions of the data files and the yrdnet version for a graph; the routing arrays and
+zones for a matrix), so a changed input is a different entry and nothing is ever stale.
+Entries are written atomically (:func:`yrdnet.core.io.write_bytes`) and carry a checksum
+of their payload; an entry that is truncated or corrupt is ignored, removed and
+rewritten, never returned. Delete the folder to empty the disk cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yrdnet._version import __version__
+from yrdnet.core.io import write_bytes
+from yrdnet.core.settings import settings
+
+__all__ = ["cache_key", "clear_caches", "disk_get", "disk_put", "register_cache", "registered_caches"]
+
+log = logging.getLogger(__name__)
+
+_CLEARERS: dict[str, Callable[[], Any]] = {}
+_MAGIC = b"yrdnet-cache-1\n"
+
+
+# ----------------------------------------------------------------------- in memory
+def register_cache(name: str, clear: Callable[[], Any]) -> None:
+    """Register the function that empties one in-memory cache.
+
+    Parameters
+    ----------
+    name
+        Dotted name of the cache (``"<module>.<what>"``); registering a name again
+        replaces its function (a reloaded module).
+    clear
+        Called without arguments by :func:`clear_caches`.
+    """
+    _CLEARERS[name] = clear
+
+
+def registered_caches() -> list[str]:
+    """Names of the registered in-memory caches, sorted."""
+    return sorted(_CLEARERS)
+
+
+def clear_caches() -> list[str]:
+    """Empty every registered in-memory cache (the disk cache is left alone).
+
+    Returns
+    -------
+    list of str
+        The names of the caches emptied.
+
+    Examples
+    --------
+    >>> import yrdnet
+    >>> "routing.compile.compiled_graphs" in yrdnet.clear_caches()
+    True
+    """
+    for clear in _CLEARERS.values():
+        clear()
+    return registered_caches()
+
+
+# ----------------------------------------------------------------------- keys
+def _feed(h: Any, obj: Any) -> None:
+    """Feed a canonical, type-tagged encoding of ``obj`` to the hash ``h``."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+    elif isinstance(obj, bytes):
+        h.update(b"bytes:%d;" % len(obj) + obj)
+    elif isinstance(obj, Path):
+        _feed(h, ("path", str(obj)))
+    elif isinstance(obj, np.ndarray):
+        a = np.ascontiguousarray(obj)
+        if a.dtype == object:
+            _feed(h, ("objarray", a.shape, [str(x) for x in a.ravel().tolist()]))
+        else:
+            h.update(f"ndarray:{a.dtype.str}:{a.shape};".encode())
+            h.update(a.tobytes())
+    elif isinstance(obj, pd.DataFrame):
+        _feed(h, ("frame", list(map(str, obj.columns)), [str(t) for t in obj.dtypes]))
+        _feed(h, pd.util.hash_pandas_object(obj, index=True).to_numpy())
+    elif isinstance(obj, pd.Series):
+        if hasattr(obj, "to_wkb"):  # a GeoSeries
+            _feed(h, ("geoseries", str(getattr(obj, "crs", None)), list(obj.index), list(obj.to_wkb())))
+        else:
+            _feed(h, ("series", str(obj.dtype), pd.util.hash_pandas_object(obj, index=True).to_numpy()))
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        _feed(h, (type(obj).__qualname__, {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}))
+    elif isinstance(obj, Mapping):
+        h.update(b"map:%d;" % len(obj))
+        for k in sorted(obj, key=repr):
+            _feed(h, k)
+            _feed(h, obj[k])
+    elif isinstance(obj, (list, tuple)):
+        h.update(f"{type(obj).__name__}:{len(obj)};".encode())
+        for x in obj:
+            _feed(h, x)
+    elif isinstance(obj, (set, frozenset)):
+        _feed(h, ("set", sorted(obj, key=repr)))
+    elif isinstance(obj, np.generic):
+        _feed(h, obj.item())
+    else:
+        msg = f"cache_key cannot hash a {type(obj).__name__}"
+        raise TypeError(msg)
+
+
+def cache_key(*parts: Any) -> str:
+    """SHA-256 hex digest of a canonical encoding of ``parts`` and the yrdnet version.
+
+    Parts may be None, numbers, strings, bytes, paths, numpy arrays, pandas objects
+    (hashed by content), dataclasses, mappings (key order ignored), sequences and sets.
+
+    Examples
+    --------
+    >>> cache_key("graph", {"b": 1, "a": 2}) == cache_key("graph", {"a": 2, "b": 1})
+    True
+    >>> cache_key("graph", 1) == cache_key("graph", 1.0)
+    False
+    """
+    h = hashlib.sha256()
+    _feed(h, ("yrdnet", __version__, parts))
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------- on disk
+def _entry(kind: str, key: str) -> Path:
+    return Path(settings.cache_folder) / kind / key[:2] / f"{key}.pickle"
+
+
+def disk_get(kind: str, key: str) -> Any | None:
+    """The object stored under ``key`` in the disk cache, or ``None``.
+
+    ``None`` too when ``settings.use_cache`` is off or the entry is missing, truncated or
+    corrupt (a bad entry is removed, so the next :func:`disk_put` rewrites it).
+    """
+    if not settings.use_cache:
+        return None
+    path = _entry(kind, key)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, digest, payload = raw[: len(_MAGIC)], raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
+    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+        log.warning("ignoring a corrupt cache entry %s", path)
+        path.unlink(missing_ok=True)
+        return None
+    try:
+        obj = pickle.loads(payload)  # our own checksummed entries only
+    except Exception:  # an unreadable entry is a miss, whatever the reason
+        log.warning("ignoring an unreadable cache entry %s", path)
+        path.unlink(missing_ok=True)
+        return None
+    log.info("cache hit %s/%s", kind, key[:12])
+    return obj
+
+
+def disk_put(kind: str, key: str, obj: Any) -> Path | None:
+    """Store ``obj`` under ``key`` (atomically) when ``settings.use_cache`` is on.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The entry written, or ``None`` when the cache is off or the folder is not
+        writable (a cache never makes a computation fail).
+    """
+    if not settings.use_cache:
+        return None
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    path = _entry(kind, key)
+    try:
+        return write_bytes(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+    except OSError as e:
+        log.warning("cannot write cache entry %s: %s", path, e)
+        return None
