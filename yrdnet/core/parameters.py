@@ -19,12 +19,13 @@ field, one row each).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from yrdnet.core.validation import did_you_mean
 
 __all__ = ["KEY", "ParamInfo", "Range", "describe", "info_table", "param", "problems", "to_markdown"]
 
@@ -173,9 +174,7 @@ def describe(cls: Any, name: str) -> ParamInfo:
     """
     fields = {f.name: f for f in dataclasses.fields(cls)}
     if name not in fields:
-        near = difflib.get_close_matches(name, list(fields), n=3)
-        hint = f" (closest: {', '.join(near)})" if near else ""
-        msg = f"{cls.__name__} has no parameter {name!r}{hint}"
+        msg = f"{cls.__name__} has no parameter {name!r}{did_you_mean(name, fields)}"
         raise KeyError(msg)
     info = fields[name].metadata.get(KEY)
     if not isinstance(info, ParamInfo):
