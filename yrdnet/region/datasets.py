@@ -24,7 +24,8 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
-from yrdnet.core.validation import Column, Problems, check_in_bbox, validate_table
+from yrdnet.core.validation import Column, InBBox, Problems, validate_table
+from yrdnet.region.spec import bbox_check
 
 __all__ = [
     "available",
@@ -146,6 +147,11 @@ def data_path(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else data_folder() / name
 
 
+def _in_region() -> InBBox:
+    """Row check: the point lies inside the bounding box of the data folder's region (``region.toml``)."""
+    return bbox_check(data_folder())
+
+
 def close_matches(word: str, options: Iterable[Any]) -> str:
     """Format a 'did you mean' hint for an unknown id."""
     opts = [str(o) for o in options]
@@ -171,7 +177,7 @@ _CITY_COLS = (
 @functools.lru_cache(maxsize=16)
 def _cities(key: tuple[str, int, int]) -> pd.DataFrame:
     path = Path(key[0])
-    df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[check_in_bbox])
+    df = validate_table(_read(path), _CITY_COLS, path, key="adcode", row_checks=[_in_region()])
     return df
 
 
@@ -288,7 +294,7 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
         ``lat``, ``source``; point geometry; EPSG:4326.
     """
     p = data_path(path, "stations.csv")
-    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox])
+    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[_in_region()])
     city_ids = set(load_cities().index)
     probs = Problems(p)
     for i, rec in enumerate(df.to_dict("records")):
@@ -472,7 +478,7 @@ def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
     'Kunshan'
     """
     p = data_path(path, "counties.csv")
-    df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[check_in_bbox, _county_row_check])
+    df = validate_table(_read(p), _COUNTY_COLS, p, key="adcode", row_checks=[_in_region(), _county_row_check])
     probs = Problems(p)
     _check_cities(df, "city", probs)
     probs.raise_if_any()
@@ -589,7 +595,7 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
     ['PVG', 'SHA']
     """
     p = data_path(path, "airports.csv")
-    df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[check_in_bbox, _airport_row_check])
+    df = validate_table(_read(p), _AIRPORT_COLS, p, key="iata", row_checks=[_in_region(), _airport_row_check])
     probs = Problems(p)
     _check_cities(df, "city", probs)
     probs.raise_if_any()
