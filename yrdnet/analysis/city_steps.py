@@ -37,7 +37,7 @@ def town_country(a: Assembly) -> dict[str, float]:
     for col in ("time_to_airport_min", "time_to_international_hub_min"):
         v = table[col].astype(float)
         ok = np.isfinite(v)
-        rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok])
+        rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok]) if ok.any() else np.nan  # no airports: none
     names = list(a.area.centres)  # row names of the core and sub-centres, e.g. "shanghai"
     centres = {n: z for n, z in zip(names, (a.core, *a.subcentres), strict=False) if z in T.index}
     for name, r in hl.hinterland_coverage(T, pop, centres).iterrows():

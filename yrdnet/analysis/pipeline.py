@@ -189,7 +189,7 @@ def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str
 
 def analyze(
     scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph = "baseline_2025",
-    scope: str = "yrd",
+    scope: str | None = None,
     *,
     zones: Zones | str | None = None,
     masses: str = "2020",
@@ -210,7 +210,7 @@ def analyze(
         Shipped scenario name, path to a scenario TOML, a :class:`Scenario`, or a graph
         meeting the yrdnet contract (e.g. from ``build_graph`` or OSM).
     scope
-        ``"yrd"`` or the region's name (every zone), ``"central"`` (the zones of the
+        The region's name (default; every zone; ``"yrd"`` too, the name 0.1 gave it), ``"central"`` (the zones of the
         region's central area: the YRD's 27 cities) or a metropolitan area id (in the
         YRD ``"shanghai"``, ``"nanjing"``, ``"hangzhou"``, ``"hefei"``, ``"suxichang"``,
         ``"ningbo"``).
@@ -273,6 +273,7 @@ def analyze(
     cities, metros = R.cities, R.metros(metro_definition)
     notes: list[str] = []
     zt, members, metro_cores, core, subcentres = _zone_setup(Z, R, metros, masses, int(G.graph.get("year", -1)), notes)
+    scope = R.name if scope is None else scope
     ids = _scope_ids(scope, zt, members, R.name)
     od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
     od = _zone_od(od, zt.index, level)

@@ -168,16 +168,24 @@ def city_measures(
     subcentres: tuple[int, ...],
     self_time: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Accessibility and closeness columns per zone and mode (the registry's zone columns)."""
+    """Accessibility and closeness columns per zone and mode (the registry's zone columns).
+
+    The GDP-weighted columns are missing values where some zone's GDP is unknown (a
+    user's zones without a GDP column).
+    """
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
     cols: dict[str, pd.Series] = {}
     kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
     for mode, T in od.items():
+        no_gdp = pd.Series(np.nan, index=T.index)
         cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
-        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp)
+        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else no_gdp
         cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
         cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
-        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = (
+            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else no_gdp
+        )
         for t in p.thresholds_min:
             cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
         cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)

@@ -534,7 +534,8 @@ def _parent_cities(lon: np.ndarray, lat: np.ndarray, cities: pd.DataFrame, shipp
     if b is None:
         return out
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    polys = gpd.GeoDataFrame(geometry=b.geometry.to_crs("EPSG:4326").to_numpy(), index=b.index, crs="EPSG:4326")
+    ids = pd.Index([int(i) for i in b.index])  # unnamed: sjoin names the matched id "index_right"
+    polys = gpd.GeoDataFrame(geometry=b.geometry.to_crs("EPSG:4326").to_numpy(), index=ids, crs="EPSG:4326")
     j = gpd.sjoin(pts, polys, predicate="within", how="left")
     j = j[~j.index.duplicated()]
     for i, v in enumerate(j["index_right"].to_numpy()):
