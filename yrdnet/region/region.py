@@ -16,9 +16,9 @@ validated loaders of :mod:`yrdnet.region.datasets`. A user's region is built dir
     >>> gdf = gpd.GeoDataFrame({"pop": [6e5, 3e5, 2e5]}, crs="EPSG:4326",
     ...                        geometry=gpd.points_from_xy([24.94, 24.66, 25.04], [60.17, 60.21, 60.29]))
     >>> Z = zones_from_gdf(gdf, mass="pop")
-    >>> R = Region("helsinki", zones=Z, core=1, subcentres=[2, 3], metros={"capital": [1, 2, 3]})
+    >>> R = Region("helsinki", zones=Z, core=0, subcentres=[1, 2], metros={"capital": [0, 1, 2]})
     >>> R.core, R.subcentres, R.levels, list(R.metros().index)
-    (1, (2, 3), ('custom',), ['capital'])
+    (0, (1, 2), ('custom',), ['capital'])
 """
 
 from __future__ import annotations
@@ -296,10 +296,9 @@ def metros_frame(members: Mapping[str, Sequence[int]]) -> pd.DataFrame:
 
     Examples
     --------
-    >>> metros_frame({"capital": [1, 2, 3]})[["core_adcode", "members", "n_members"]]
-            core_adcode    members  n_members
-    metro
-    capital           1  [1, 2, 3]          3
+    >>> m = metros_frame({"capital": [1, 2, 3]})
+    >>> int(m.loc["capital", "core_adcode"]), m.loc["capital", "members"], int(m.loc["capital", "n_members"])
+    (1, [1, 2, 3], 3)
     """
     rows = []
     for m, v in members.items():
