@@ -38,7 +38,6 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 import yrdnet
-from yrdnet.analysis.pipeline import CORE, SUBCENTRES
 from yrdnet.cli import report
 from yrdnet.region.boundaries import load_boundaries
 from yrdnet.viz import plot
@@ -120,7 +119,8 @@ def custom_map(res: yrdnet.ScenarioResult, out: Path, *, fast: bool) -> Path:
     )
     # (fig, ax) can be drawn on before saving. The axes are in plot.YRD_CRS (an Albers
     # projection), so project lon/lat first: here, stars on the core and the sub-centres.
-    centres = cities.loc[[CORE, *SUBCENTRES]]
+    region = yrdnet.load_region()
+    centres = cities.loc[[region.core, *region.subcentres]]
     xy = gpd.GeoSeries(gpd.points_from_xy(centres["lon"], centres["lat"]), crs="EPSG:4326").to_crs(plot.YRD_CRS)
     ax.scatter(xy.x, xy.y, marker="*", s=120, color="black", zorder=10, label="core and sub-centres")
     fig.savefig(path, dpi=100 if fast else 200)

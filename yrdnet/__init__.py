@@ -68,6 +68,8 @@ from yrdnet.region.datasets import load_lines as load_lines
 from yrdnet.region.datasets import load_metros as load_metros
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
+from yrdnet.region.region import Region as Region
+from yrdnet.region.region import load_region as load_region
 from yrdnet.region.zones import Zones as Zones
 from yrdnet.region.zones import load_zones as load_zones
 from yrdnet.region.zones import zones_from_gdf as zones_from_gdf
@@ -109,6 +111,7 @@ __all__ = [
     "NotIncrementalError",
     "OutputError",
     "PlanResult",
+    "Region",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",
@@ -151,6 +154,7 @@ __all__ = [
     "load_highways",
     "load_lines",
     "load_metros",
+    "load_region",
     "load_scenario",
     "load_services",
     "load_stations",

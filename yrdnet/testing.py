@@ -408,8 +408,8 @@ def _check_nodes(G: nx.MultiDiGraph, probs: list[str]) -> None:
         if kind not in _NODE_KINDS:
             probs.append(f"node {n!r}: kind must be one of {list(_NODE_KINDS)}, got {kind!r}")
         city = d.get("city")
-        if not isinstance(city, (int, np.integer)) or isinstance(city, bool) or not 100000 <= int(city) <= 999999:
-            probs.append(f"node {n!r}: city must be a 6-digit int adcode, got {city!r}")
+        if not isinstance(city, (int, np.integer)) or isinstance(city, bool) or int(city) < 0:
+            probs.append(f"node {n!r}: city must be an int city id >= 0 (a 6-digit adcode in the YRD), got {city!r}")
         if not isinstance(d.get("name"), str):
             probs.append(f"node {n!r}: name must be a str, got {d.get('name')!r}")
         expected = next((k for p, k in prefixes.items() if n.startswith(p)), None)
@@ -464,7 +464,8 @@ def assert_graph_contract(G: Any) -> None:
 
     Checks the graph type and attributes (``crs="EPSG:4326"``, ``scenario``, ``year``);
     every node's id prefix (``zone:``, ``st:``, ``pl:``, ``rd:``) against its ``kind``,
-    finite ``x``/``y``, a 6-digit int ``city`` (a zone's parent city; ``zone:<city>``
+    finite ``x``/``y``, an int ``city`` (the region's city id, a 6-digit adcode in the
+    YRD: a zone's parent city; ``zone:<city>``
     for city zones, ``zone:<int id>`` for zones with ``zone_level`` "county" or
     "custom"), a str
     ``name`` and a ``line`` on platforms; every edge's ``mode``, finite non-negative

@@ -84,7 +84,7 @@ def test_assert_graph_contract_lists_every_problem(G):
     for part in (
         "crs must be 'EPSG:4326'",
         "kind must be one of",
-        "6-digit int adcode",
+        "city must be an int city id",
         "travel_time must be a finite number >= 0",
         "travel_time 0 is only allowed",
         "a road edge cannot join",

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from yrdnet import DataError
-from yrdnet.core.validation import YRD_BBOX
 from yrdnet.region.datasets import load_airports, load_cities, load_counties, load_county_boundaries
+from yrdnet.region.region import load_region
 
 ROOT = Path(__file__).resolve().parents[2]
 CENSUS = ROOT.parent / "shared" / "sources" / "census"
@@ -90,7 +90,7 @@ def test_city_is_one_of_41(counties: pd.DataFrame) -> None:
 
 def test_airports_in_bbox_with_role() -> None:
     airports = load_airports()
-    x0, y0, x1, y1 = YRD_BBOX
+    x0, y0, x1, y1 = load_region().bbox
     assert airports["lon"].between(x0, x1).all()
     assert airports["lat"].between(y0, y1).all()
     assert airports["role"].isin(["international_hub", "regional"]).all()

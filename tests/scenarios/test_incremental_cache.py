@@ -97,7 +97,7 @@ def test_load_zones_copies_and_follows_the_files(tmp_path: Path) -> None:
     pickle.loads(pickle.dumps(load_zones("county")))
     src = data_folder()
     for f in src.iterdir():
-        if f.is_file() and f.suffix in (".csv", ".geojson"):
+        if f.is_file() and (f.suffix in (".csv", ".geojson") or f.name == "region.toml"):
             shutil.copy(f, tmp_path / f.name)
     old = settings.data_folder
     try:

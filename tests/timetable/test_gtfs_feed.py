@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import yrdnet
-from yrdnet.core.validation import YRD_BBOX
+from yrdnet.region.region import load_region
 
 FEED = yrdnet.get_path("gtfs_yrd_2016.zip")
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,7 +110,7 @@ def test_every_stop_is_a_yrdnet_station_with_its_coordinates():
 
 
 def test_all_stops_inside_the_yrd_bbox():
-    x0, y0, x1, y1 = YRD_BBOX
+    x0, y0, x1, y1 = load_region().bbox
     for r in read("stops.txt"):
         assert x0 <= float(r["stop_lon"]) <= x1 and y0 <= float(r["stop_lat"]) <= y1, r
 

@@ -12,9 +12,8 @@ them. The names of 0.1's ``yrdnet.analysis`` module are re-exported here.
 
 from typing import Any
 
-from yrdnet.analysis.pipeline import CORE as CORE
+from yrdnet.analysis import steps
 from yrdnet.analysis.pipeline import STEPS as STEPS
-from yrdnet.analysis.pipeline import SUBCENTRES as SUBCENTRES
 from yrdnet.analysis.pipeline import TIMELINE as TIMELINE
 from yrdnet.analysis.pipeline import aggregate_to_cities as aggregate_to_cities
 from yrdnet.analysis.pipeline import analyze as analyze
@@ -25,5 +24,11 @@ __all__ = ["CORE", "STEPS", "SUBCENTRES", "TIMELINE", "aggregate_to_cities", "an
 
 
 def __getattr__(name: str) -> Any:
-    """Names of 0.1's ``yrdnet.analysis`` module not listed above (PEP 562), with a DeprecationWarning."""
+    """Names of 0.1's ``yrdnet.analysis`` module not listed above (PEP 562), with a DeprecationWarning.
+
+    ``CORE`` and ``SUBCENTRES`` come without one: the default region's core and
+    sub-centre cities, read when asked for.
+    """
+    if name in ("CORE", "SUBCENTRES"):
+        return getattr(steps, name)
     return forward_attribute(__name__, "yrdnet.analysis.pipeline", name)

@@ -15,19 +15,17 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.results import ScenarioResult
-from yrdnet.analysis.steps import CORE, POTENTIAL, SUBCENTRES, Assembly
+from yrdnet.analysis.steps import POTENTIAL, Assembly
 from yrdnet.core.keys import key
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import equity as eq
 from yrdnet.metrics import hierarchy as hier
 from yrdnet.metrics import hinterland as hl
 from yrdnet.metrics import integration as integ
-from yrdnet.region.datasets import load_metros
-from yrdnet.region.zones import load_zones
+from yrdnet.region.region import Region, load_region
 
 __all__ = ["aggregate_to_cities", "convergence", "hierarchy", "town_country"]
 
-_CENTRE_NAMES = ("shanghai", "nanjing", "hangzhou", "hefei")
 #: Non-measure columns of a zone table, not averaged when zones are aggregated to cities.
 _ZONE_ATTRS = ("city", "lon", "lat", "population", "gdp", "urban", "rural", "population_2010", "label", "central_area")
 
@@ -39,8 +37,9 @@ def town_country(a: Assembly) -> dict[str, float]:
     for col in ("time_to_airport_min", "time_to_international_hub_min"):
         v = table[col].astype(float)
         ok = np.isfinite(v)
-        rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok])
-    centres = {n: z for n, z in zip(_CENTRE_NAMES, (a.core, *a.subcentres), strict=False) if z in T.index}
+        rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok]) if ok.any() else np.nan  # no airports: none
+    names = list(a.area.centres)  # row names of the core and sub-centres, e.g. "shanghai"
+    centres = {n: z for n, z in zip(names, (a.core, *a.subcentres), strict=False) if z in T.index}
     for name, r in hl.hinterland_coverage(T, pop, centres).iterrows():
         for t in (60, 120):
             rows[f"population_within_{t}min_of_{name}"] = float(r[f"population_within_{t}min"])
@@ -79,7 +78,8 @@ def hierarchy(a: Assembly) -> dict[str, float]:
         a.tables["zones"] = a.table
         city_table = aggregate_to_cities(a.table, a.cities, a.metros, extra=a.city_btw)
     a.tables["cities"] = city_table
-    if CORE not in city_table.index or len(a.ids) < 2:
+    core = a.area.core
+    if core not in city_table.index or len(a.ids) < 2:
         return {}
     pop = a.pop
     F = a.flows
@@ -105,8 +105,8 @@ def hierarchy(a: Assembly) -> dict[str, float]:
         population=cpop,
         potential=city_table[POTENTIAL],
         potential_no_self=no_self_city,
-        core=CORE,
-        subcentres=SUBCENTRES,
+        core=core,
+        subcentres=a.area.subcentres,
         strength=city_table["train_strength"],
         gravity_btw=gb,
         top_n=a.p.top_n,
@@ -181,14 +181,14 @@ def aggregate_to_cities(
     return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
 
 
-def _core_member_pairs(res: ScenarioResult) -> tuple[list[tuple[int, int]], list[float]]:
-    """Core-member zone pairs of the current metros and the members' population."""
-    metros = load_metros()
+def _core_member_pairs(res: ScenarioResult, region: Region) -> tuple[list[tuple[int, int]], list[float]]:
+    """Core-member zone pairs of the region's default metros and the members' population."""
+    metros = region.metros()
     if res.level == "city":
         members = {cast(str, m): [int(x) for x in v] for m, v in metros["members"].items()}
         cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
-    elif res.level == "county":
-        members, cores = load_zones("county").metro_members(metros)
+    elif res.level in region.levels:
+        members, cores = region.zones(res.level).metro_members(metros, region.cities)
     else:
         return [], []
     ids = set(res.od["multimodal"].index)
@@ -198,11 +198,14 @@ def _core_member_pairs(res: ScenarioResult) -> tuple[list[tuple[int, int]], list
     return pairs, w
 
 
-def convergence(base: ScenarioResult, res: ScenarioResult) -> float:
-    """Janelle's rate from ``base`` to ``res`` over core-member pairs (multimodal), min/year."""
+def convergence(base: ScenarioResult, res: ScenarioResult, region: Region | None = None) -> float:
+    """Janelle's rate from ``base`` to ``res`` over core-member pairs (multimodal), min/year.
+
+    The pairs are those of ``region``'s default metros (default :func:`yrdnet.load_region`).
+    """
     if res.year <= base.year:
         return 0.0 if res is base or res.year == base.year else float("nan")
-    pairs, w = _core_member_pairs(res)
+    pairs, w = _core_member_pairs(res, region or load_region())
     if not pairs or sum(w) <= 0:
         return float("nan")
     return integ.time_space_convergence(

@@ -11,7 +11,8 @@ from yrdnet.analysis.pipeline import analyze
 from yrdnet.analysis.results import Comparison, ScenarioResult
 from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams
-from yrdnet.region.zones import Zones, resolve_zones
+from yrdnet.region.region import Region, load_region
+from yrdnet.region.zones import Zones
 from yrdnet.scenarios.scenario import Scenario
 
 __all__ = ["compare"]
@@ -21,11 +22,11 @@ _ZONE_FIXED = ("lon", "lat", "population", "gdp", "city", "urban", "rural", "pop
 
 
 def _result(
-    s: ScenarioLike, scope: str, params: MetricParams | None, zones: Zones | None, masses: str
+    s: ScenarioLike, scope: str, params: MetricParams | None, zones: Zones, masses: str, region: Region
 ) -> ScenarioResult:
     if isinstance(s, ScenarioResult):
         return s
-    return analyze(s, scope, zones=zones, masses=masses, params=params, sensitivity_samples=50)
+    return analyze(s, scope, zones=zones, masses=masses, params=params, sensitivity_samples=50, region=region)
 
 
 def _long_delta(base: pd.DataFrame, other: pd.DataFrame, id_name: str) -> pd.DataFrame:
@@ -55,6 +56,7 @@ def compare(
     params: MetricParams | None = None,
     zones: Zones | str | None = None,
     masses: str = "2020",
+    region: Region | None = None,
 ) -> Comparison:
     """Compare one or more scenarios with a base scenario.
 
@@ -65,7 +67,7 @@ def compare(
         :class:`ScenarioResult`).
     *others
         Scenarios to compare with it (at least one).
-    scope, params, zones, masses
+    scope, params, zones, masses, region
         Passed to :func:`yrdnet.analyze` (``zones="county"`` for the county level).
 
     Returns
@@ -91,12 +93,13 @@ def compare(
     if not others:
         msg = "compare() needs a base and at least one other scenario"
         raise ValueError(msg)
-    Z = resolve_zones(zones)
-    rb = _result(base, scope, params, Z, masses)
-    cities, metros, region, gainers, zone_parts = [], [], [], [], []
+    R = region or load_region()
+    Z = R.resolve_zones(zones)
+    rb = _result(base, scope, params, Z, masses, R)
+    cities, metros, region_rows, gainers, zone_parts = [], [], [], [], []
     names = []
     for s in others:
-        ro = _result(s, scope, params, Z, masses)
+        ro = _result(s, scope, params, Z, masses, R)
         names.append(ro.name)
         c = _long_delta(
             pd.DataFrame(rb.cities.drop(columns="geometry")), pd.DataFrame(ro.cities.drop(columns="geometry")), "adcode"
@@ -120,7 +123,7 @@ def compare(
         )
         r = r.drop(columns="row")
         r.insert(0, "scenario", ro.name)
-        region.append(r)
+        region_rows.append(r)
         w = key("watt", "multimodal", pop=None)
         p = key("pot", "multimodal", exp=None, pop=None)
         g = pd.DataFrame(
@@ -135,7 +138,7 @@ def compare(
         )
         g["watt_saving_min"] = g["watt_base_min"] - g["watt_min"]
         gainers.append(g.sort_values(["watt_saving_min", "pot_gain_pct"], ascending=False))
-    region_df = pd.concat(region, ignore_index=True).set_index("indicator")
+    region_df = pd.concat(region_rows, ignore_index=True).set_index("indicator")
     return Comparison(
         base=rb.name,
         others=names,

@@ -68,6 +68,10 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "pillar": ("core_hierarchy", "metro_integration", "intercity_linkage", "core_hinterland_equity"),
 }
 
+#: Placeholders any region fills with its own values (its centres' keys, :attr:`yrdnet.Region.centres`):
+#: a key matches any such word; :data:`PLACEHOLDERS` lists the shipped region's for the docs.
+_OPEN: dict[str, str] = {"centre": r"[a-z][a-z0-9_]*"}
+
 #: Placeholder values in a name in words, where the key's value is an abbreviation.
 PLACEHOLDER_WORDS: dict[str, dict[str, str]] = {
     "mass": {"pop": "population"},
@@ -112,7 +116,8 @@ _SCALES = {"zone": ("zone", "city"), "city": ("zone", "city"), "metro": ("metro"
 def _pattern(key: str) -> re.Pattern[str]:
     out = re.escape(key)
     for name, values in PLACEHOLDERS.items():
-        out = out.replace(re.escape("{" + name + "}"), "(?P<" + name + ">" + "|".join(map(re.escape, values)) + ")")
+        alternatives = _OPEN.get(name, "|".join(map(re.escape, values)))
+        out = out.replace(re.escape("{" + name + "}"), "(?P<" + name + ">" + alternatives + ")")
     return re.compile(out + r"\Z")
 
 

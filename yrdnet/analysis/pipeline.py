@@ -8,7 +8,7 @@ Conventions
 * Masses (population, GDP) are those of ``data/cities.csv`` in every scenario, so a
   scenario's change is the network's doing alone (Condeço-Melhorado et al. 2017).
 * Accessibility of the cities in scope is measured against destinations in the **whole**
-  YRD (41 cities) to limit boundary effects (Cui et al. 2026); polycentricity and
+  region (all its zones) to limit boundary effects (Cui et al. 2026); polycentricity and
   integration use the cities in scope.
 * The three travel modes are ``multimodal`` (best door-to-door by any combination),
   ``rail`` (rail with urban access) and ``road`` (expressway).
@@ -31,22 +31,24 @@ from yrdnet.analysis import city_steps as asc
 from yrdnet.analysis import steps as asm
 from yrdnet.analysis.city_steps import aggregate_to_cities
 from yrdnet.analysis.results import ScenarioResult
-from yrdnet.analysis.steps import CORE, SUBCENTRES, Assembly
+from yrdnet.analysis.steps import Assembly
 from yrdnet.analysis.targets import _graph_targets
 from yrdnet.core.geodesy import distance_matrix_km
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.validation import did_you_mean
 from yrdnet.network.graph import zones_of
-from yrdnet.region.datasets import load_cities, load_metros
-from yrdnet.region.zones import MASSES, Zones, census_year, load_zones, resolve_zones
+from yrdnet.region.region import Region, load_region
+from yrdnet.region.zones import MASSES, Zones, census_year
 from yrdnet.routing.compile import MODES
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import TIMELINE, Scenario, build_graph, load_scenario
 
-__all__ = ["CORE", "STEPS", "SUBCENTRES", "TIMELINE", "aggregate_to_cities", "analyze", "timeline"]
+__all__ = ["STEPS", "TIMELINE", "aggregate_to_cities", "analyze", "timeline"]
 
 log = logging.getLogger(__name__)
 
+#: Scopes of every region: the whole region (``"yrd"``, the name 0.1 gave it, or the
+#: region's own name) and the zones of its central area.
 _SCOPES = ("yrd", "central")
 #: The assembly steps of :func:`analyze`, in order: each returns region rows declared in
 #: the indicator registry with its name as ``step`` (:mod:`yrdnet.analysis.steps`).
@@ -60,14 +62,14 @@ STEPS: tuple[tuple[str, Callable[[Assembly], dict[str, float]]], ...] = (
 )
 
 
-def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]]) -> list[int]:
-    if scope == "yrd":
+def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]], region: str = "yrd") -> list[int]:
+    if scope in ("yrd", region):
         return list(table.index)
     if scope == "central":
         return list(table.index[table["central_area"].astype(bool)])
     if scope in members:
         return list(members[scope])
-    valid = [*_SCOPES, *members]
+    valid = list(dict.fromkeys([*_SCOPES, region, *members]))
     msg = f"unknown scope {scope!r}{did_you_mean(scope, valid)}; expected one of {valid}"
     raise ValueError(msg)
 
@@ -76,59 +78,68 @@ def _resolve_graph(
     scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph,
     year: int | None,
     model: TravelTimeModel | None,
-    zones: Zones | None,
+    zones: Zones,
 ) -> nx.MultiDiGraph:
     if isinstance(scenario_or_graph, nx.MultiDiGraph):
         return scenario_or_graph
     return build_graph(scenario_or_graph, year, model=model, zones=zones)
 
 
-def _resolve_zones(zones: Zones | str | None, scenario_or_graph: object) -> Zones | None:
-    """The zones to analyse: ``None`` means the city level (today's path, bit for bit)."""
+def _resolve_zones(zones: Zones | str | None, scenario_or_graph: object, region: Region) -> Zones:
+    """The zones to analyse, resolved once: ``None`` is the level of a given graph's zones, else the default level."""
     if zones is None and isinstance(scenario_or_graph, nx.MultiDiGraph):
-        level = scenario_or_graph.graph.get("zone_level", "city")
-        if level == "custom":
-            msg = "this graph has custom zones: pass the same Zones as analyze(G, zones=...)"
+        ids = [int(str(z)[5:]) for z in zones_of(scenario_or_graph)]
+        level = region.level_of(ids)
+        if level is None:
+            msg = (
+                f"this graph's {len(ids)} zones are none of region {region.name!r}'s levels {list(region.levels)}: "
+                "pass its zones as analyze(G, zones=...) (and its region as region=...)"
+            )
             raise ValueError(msg)
         zones = level
-    Z = resolve_zones(zones)
-    return None if Z is None or Z.level == "city" else Z
+    return region.resolve_zones(zones)
 
 
 def _zone_setup(
-    Z: Zones | None,
-    cities: pd.DataFrame,
+    Z: Zones,
+    region: Region,
     metros: pd.DataFrame,
     masses: str,
     year: int,
     notes: list[str],
 ) -> tuple[gpd.GeoDataFrame, dict[str, list[int]], dict[str, int], int, tuple[int, ...]]:
-    """Zone table, metro members and cores, core and sub-centre zones."""
+    """Zone table, metro members and cores, core and sub-centre zones.
+
+    At city level the zones are the region's cities: the zone table is the city table
+    (with its own columns) and the metros' members are the cities themselves.
+    """
     if masses not in MASSES:
         msg = f"masses must be one of {list(MASSES)}, got {masses!r}"
         raise ValueError(msg)
-    if Z is None or Z.level == "city":
+    cities = region.cities
+    if Z.level == "city":
         members = {cast(str, m): list(v) for m, v in metros["members"].items()}
         cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
         table = cities
         if masses != "2020" and census_year(year) != 2020:
-            pop, extra = (Z or load_zones("city")).population(masses, year)
+            pop, extra = Z.population(masses, year)
             notes.extend(extra)
             table = cities.copy()
             table["population"] = pop.reindex(cities.index).to_numpy()
-        return table, members, cores, CORE, SUBCENTRES
-    members, cores = Z.metro_members(metros)
+        return table, members, cores, region.core, region.subcentres
+    members, cores = Z.metro_members(metros, cities)
     frame = Z.to_frame(masses=masses, year=year)
     notes.extend(frame.attrs.get("notes", []))
     frame.attrs = {}
     frame["metros"] = Z.metro_labels(metros)
     table = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
-    by_city = Z.core_zones()
-    missing = [c for c in (CORE, *SUBCENTRES) if c not in by_city]
+    by_city = Z.core_zones(cities)
+    centres = (region.core, *region.subcentres)
+    missing = [c for c in centres if c not in by_city]
     if missing:
         msg = f"these zones cover no centre of the core and sub-centre cities {missing}; use analyze(..., scope=...)"
         raise ValueError(msg)
-    return table, members, cores, by_city[CORE], tuple(by_city[c] for c in SUBCENTRES)
+    return table, members, cores, by_city[region.core], tuple(by_city[c] for c in region.subcentres)
 
 
 def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFrame]:
@@ -178,7 +189,7 @@ def _zone_od(od: dict[str, pd.DataFrame], ids: pd.Index, level: str) -> dict[str
 
 def analyze(
     scenario_or_graph: str | Path | Scenario | nx.MultiDiGraph = "baseline_2025",
-    scope: str = "yrd",
+    scope: str | None = None,
     *,
     zones: Zones | str | None = None,
     masses: str = "2020",
@@ -189,6 +200,7 @@ def analyze(
     centrality: bool = True,
     sensitivity_samples: int = 200,
     travel_times: Mapping[str, pd.DataFrame] | None = None,
+    region: Region | None = None,
 ) -> ScenarioResult:
     """Analyse one scenario: accessibility, centrality, polycentricity, integration.
 
@@ -198,15 +210,17 @@ def analyze(
         Shipped scenario name, path to a scenario TOML, a :class:`Scenario`, or a graph
         meeting the yrdnet contract (e.g. from ``build_graph`` or OSM).
     scope
-        ``"yrd"`` (every zone), ``"central"`` (the zones of the 27-city central area) or
-        a metropolitan area id (``"shanghai"``, ``"nanjing"``, ``"hangzhou"``,
-        ``"hefei"``, ``"suxichang"``, ``"ningbo"``).
+        The region's name (default; every zone; ``"yrd"`` too, the name 0.1 gave it), ``"central"`` (the zones of the
+        region's central area: the YRD's 27 cities) or a metropolitan area id (in the
+        YRD ``"shanghai"``, ``"nanjing"``, ``"hangzhou"``, ``"hefei"``, ``"suxichang"``,
+        ``"ningbo"``).
     zones
-        ``"city"`` (41 cities, the default), ``"county"`` (305 districts and counties)
-        or a :class:`yrdnet.Zones`; ``None`` takes the level of a given graph, else the
-        city level. The core and the sub-centres are the zones holding the centres of
-        Shanghai, Nanjing, Hangzhou and Hefei; a metro's members are the zones of its
-        cities (:meth:`Zones.metro_members`).
+        A level of the region (the YRD's ``"city"``, 41 cities and the default, or
+        ``"county"``, 305 districts and counties) or a :class:`yrdnet.Zones`; ``None``
+        takes the level whose zones a given graph has, else the region's default level.
+        The core and the sub-centres are the zones holding the centres of the region's
+        core and sub-centre cities; a metro's members are the zones of its cities
+        (:meth:`Zones.metro_members`).
     masses
         ``"2020"`` (2020 census in every scenario, isolating the network's effect) or
         ``"census"`` (the census nearest the network year, 2010 or 2020; zones without
@@ -229,6 +243,10 @@ def analyze(
         returns them (e.g. from :func:`yrdnet.routing.incremental.travel_times_incremental` in a
         sweep). Default: routed here. Each must be square over the graph's zones;
         anything else raises ``ValueError`` naming the mode.
+    region
+        The study area (:class:`yrdnet.Region`): its levels, cities, core and
+        sub-centres, metros, targets and airports. Default :func:`yrdnet.load_region`
+        (the YRD).
 
     Returns
     -------
@@ -248,19 +266,18 @@ def analyze(
     """
     t0 = time.perf_counter()
     p = params or MetricParams()
-    Z = _resolve_zones(zones, scenario_or_graph)
+    R = region or load_region()
+    Z = _resolve_zones(zones, scenario_or_graph, R)
     G = _resolve_graph(scenario_or_graph, year, model, Z)
-    level = "city" if Z is None else Z.level
-    cities, metros = load_cities(), load_metros(metro_definition)
+    level = Z.level
+    cities, metros = R.cities, R.metros(metro_definition)
     notes: list[str] = []
-    zt, members, metro_cores, core, subcentres = _zone_setup(
-        Z, cities, metros, masses, int(G.graph.get("year", -1)), notes
-    )
-    ids = _scope_ids(scope, zt, members)
+    zt, members, metro_cores, core, subcentres = _zone_setup(Z, R, metros, masses, int(G.graph.get("year", -1)), notes)
+    scope = R.name if scope is None else scope
+    ids = _scope_ids(scope, zt, members, R.name)
     od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
-    if level != "city":
-        od = _zone_od(od, zt.index, level)
-    a = Assembly(G, Z, level, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,
+    od = _zone_od(od, zt.index, level)
+    a = Assembly(G, Z, R, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,
                  subcentres, centrality=centrality, sensitivity_samples=sensitivity_samples)  # fmt: skip
     t_route = time.perf_counter()
     asm.zone_measures(a)
@@ -282,7 +299,7 @@ def analyze(
         linkage=a.tables["linkage"],
         functional=a.tables["functional"],
         sensitivity=a.tables["sensitivity"],
-        targets=_graph_targets(G, Z, None, od),
+        targets=_graph_targets(G, Z, None, od, R),
         notes=notes,
         meta={
             "params": repr(p),
@@ -307,6 +324,7 @@ def timeline(
     params: MetricParams | None = None,
     zones: Zones | str | None = None,
     masses: str = "2020",
+    region: Region | None = None,
 ) -> pd.DataFrame:
     """Region indices over a sequence of scenarios (default 2010 -> 2025 -> 2035).
 
@@ -317,7 +335,7 @@ def timeline(
     ----------
     scenarios
         Scenarios or results, in order.
-    scope, params, zones, masses
+    scope, params, zones, masses, region
         Passed to :func:`analyze` (``zones="county"`` for the county level).
         ``masses="both"`` returns the fixed-mass track (2020 census) and, below it, the
         census-mass track (rows suffixed ``" (census masses)"``): the first isolates the
@@ -335,7 +353,7 @@ def timeline(
         scenario, weighted by the member's population; 0 for the first).
     """
     if masses == "both":  # the fixed-mass track, then the census-mass one beside it
-        kw: dict[str, Any] = {"scope": scope, "params": params, "zones": zones}
+        kw: dict[str, Any] = {"scope": scope, "params": params, "zones": zones, "region": region}
         fixed = timeline(scenarios, masses="2020", **kw)
         census = timeline(scenarios, masses="census", **kw).drop(index="year")
         census.index = [f"{r} (census masses)" for r in census.index]
@@ -344,7 +362,8 @@ def timeline(
             return out
         keep = list(indicators)
         return out.loc[[*keep, *(f"{r} (census masses)" for r in keep)]]
-    Z = resolve_zones(zones)
+    R = region or load_region()
+    Z = R.resolve_zones(zones)
     cols = {}
     years = {}
     results: list[ScenarioResult] = []
@@ -352,17 +371,24 @@ def timeline(
         if isinstance(s, ScenarioResult):
             res = s
         else:
-            res = analyze(
-                load_scenario(s), scope, zones=Z, masses=masses, params=params, centrality=True, sensitivity_samples=20
-            )
+            res = analyze(load_scenario(s), scope, zones=Z, masses=masses, params=params, centrality=True,
+                          sensitivity_samples=20, region=R)  # fmt: skip
         cols[res.name] = res.region["value"]
         years[res.name] = res.year
         results.append(res)
     if results:
         for res in results:  # Janelle convergence against the first scenario
-            cols[res.name] = pd.concat([cols[res.name], pd.Series({CONVERGENCE: asc.convergence(results[0], res)})])
+            cols[res.name] = pd.concat([cols[res.name], pd.Series({CONVERGENCE: asc.convergence(results[0], res, R)})])
     df = pd.DataFrame(cols)
     if indicators is not None:
         df = df.loc[list(indicators)]
     df.loc["year"] = pd.Series(years)
     return df
+
+
+def __getattr__(name: str) -> int | tuple[int, ...]:
+    """``CORE`` and ``SUBCENTRES`` of the default region (:mod:`yrdnet.analysis.steps`), for scripts of 0.1."""
+    if name in ("CORE", "SUBCENTRES"):
+        return cast("int | tuple[int, ...]", getattr(asm, name))
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from yrdnet.analysis.indicators import dictionary, key_from_words, label, readable
 from yrdnet.core.io import atomic_dir, write_csv, write_gpkg, write_json, write_text
+from yrdnet.region.region import load_region
 
 __all__ = ["Comparison", "ScenarioResult"]
 
@@ -331,10 +332,11 @@ class Comparison:
                     for x in g.itertuples()
                 ]
                 lines.append("- Where: " + "; ".join(where) + ".")
+            core = next(iter(load_region().centres))  # the core's key names its hinterland row
             whom = r[
                 r["indicator"]
                 .astype(str)
-                .str.contains("within_60min_of_shanghai|districts|urban_to_rural|reachable_share")
+                .str.contains(f"within_60min_of_{core}|districts|urban_to_rural|reachable_share")
             ]
             if len(whom):
                 parts = [f"{label(str(x.indicator))} {x.base:.4g} → {x.value:.4g}" for x in whom.itertuples()]

@@ -35,16 +35,12 @@ from yrdnet.metrics import hinterland as hl
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.metrics import structure as struct
-from yrdnet.region.datasets import load_airports
-from yrdnet.region.zones import Zones, load_zones
+from yrdnet.region.region import Region, load_region
+from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES
 
-__all__ = ["CORE", "SUBCENTRES", "Assembly", "self_times"]
+__all__ = ["Assembly", "self_times"]
 
-#: The region's core (Shanghai) and sub-centres (Nanjing, Hangzhou, Hefei) named by the
-#: 2019 YRD Integration Outline.
-CORE = 310000
-SUBCENTRES = (320100, 330100, 340100)
 #: Origin zones sampled for city group betweenness at county or custom level.
 BETWEENNESS_SOURCES = 60
 #: The multimodal Hansen potential, the size measure of the structure rows.
@@ -57,15 +53,15 @@ class Assembly:
 
     ``zt`` is the zone table of every zone, ``ids`` the zones in scope, ``od`` the
     travel times per mode over ``zt``'s zones, ``members`` / ``metro_cores`` the
-    metropolitan areas over zones, ``core`` / ``subcentres`` the zones holding Shanghai,
-    Nanjing, Hangzhou and Hefei. :func:`zone_measures` sets ``table`` (the zones in scope
-    with every measure) and ``city_btw``; the steps fill ``rows`` (through
-    :meth:`add_rows`) and ``tables``.
+    metropolitan areas over zones, ``area`` the study area (:class:`~yrdnet.Region`),
+    ``core`` / ``subcentres`` the zones holding its core and sub-centre cities.
+    :func:`zone_measures` sets ``table`` (the zones in scope with every measure) and
+    ``city_btw``; the steps fill ``rows`` (through :meth:`add_rows`) and ``tables``.
     """
 
     G: nx.MultiDiGraph
-    Z: Zones | None
-    level: str
+    Z: Zones
+    area: Region
     p: MetricParams
     cities: pd.DataFrame
     metros: pd.DataFrame
@@ -83,6 +79,11 @@ class Assembly:
     city_btw: dict[str, pd.Series] = field(default_factory=dict)
     rows: dict[str, float] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def level(self) -> str:
+        """The zone level (``Z.level``)."""
+        return self.Z.level
 
     @cached_property
     def T(self) -> pd.DataFrame:  # noqa: N802 - the travel-time matrix is T throughout yrdnet
@@ -126,14 +127,14 @@ class Assembly:
         return pd.DataFrame(out).set_index("indicator")
 
 
-def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
+def self_times(Z: Zones, ids: pd.Index, p: MetricParams) -> pd.Series:
     """Internal time of each zone for self-potential: Rich's formula on the zone's polygon.
 
     :func:`yrdnet.metrics.accessibility.rich_self_time` at ``p.self_speed_kph`` on the area of
     each zone's polygon (the city boundaries at city level, the county boundaries at
     county level); ``p.self_time_min`` where a zone has no polygon (point zones).
     """
-    polys = (Z if Z is not None else load_zones("city")).polygons
+    polys = Z.polygons
     out = pd.Series(p.self_time_min, index=ids, name="self_time_min", dtype=float)
     if polys is not None:
         g = polys.reindex(ids)
@@ -144,10 +145,16 @@ def self_times(Z: Zones | None, ids: pd.Index, p: MetricParams) -> pd.Series:
     return out
 
 
-def _airport_times(Z: Zones | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
-    """Multimodal time to the nearest airport and international hub (airports attached to zones)."""
-    ap = load_airports()
-    polys = (Z if Z is not None else load_zones("city")).polygons
+def _airport_times(Z: Zones, airports: pd.DataFrame | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
+    """Multimodal time to the nearest airport and international hub (airports attached to zones).
+
+    Missing values where the region has no airports (or none of a kind lies in its zones).
+    """
+    cols = ["time_to_airport_min", "time_to_international_hub_min"]
+    if airports is None or airports.empty:
+        return pd.DataFrame(np.nan, index=T.index, columns=cols)
+    ap = airports
+    polys = Z.polygons
     attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
     return air.time_to_airports(T, attached, ap["role"])
 
@@ -157,20 +164,28 @@ def city_measures(
     cities: pd.DataFrame,
     dist: pd.DataFrame,
     p: MetricParams,
-    core: int = CORE,
-    subcentres: tuple[int, ...] = SUBCENTRES,
+    core: int,
+    subcentres: tuple[int, ...],
     self_time: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Accessibility and closeness columns per zone and mode (the registry's zone columns)."""
+    """Accessibility and closeness columns per zone and mode (the registry's zone columns).
+
+    The GDP-weighted columns are missing values where some zone's GDP is unknown (a
+    user's zones without a GDP column).
+    """
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
     cols: dict[str, pd.Series] = {}
     kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
     for mode, T in od.items():
+        no_gdp = pd.Series(np.nan, index=T.index)
         cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
-        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp)
+        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else no_gdp
         cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
         cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
-        cols[key("pot", mode, power=None, gdp=None)] = acc.potential_accessibility(T, gdp, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = (
+            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else no_gdp
+        )
         for t in p.thresholds_min:
             cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
         cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
@@ -205,7 +220,7 @@ def zone_measures(a: Assembly) -> None:
     table = a.zt.join(measures)
     to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)
     table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
-    table = table.join(_airport_times(a.Z, a.zt, a.od["multimodal"]))
+    table = table.join(_airport_times(a.Z, a.area.airports, a.zt, a.od["multimodal"]))
     if a.level == "city":
         table["metros"] = [";".join(m for m, v in a.members.items() if c in v) for c in table.index]
     undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]
@@ -316,3 +331,16 @@ def structure(a: Assembly) -> dict[str, float]:
         rows["structure_index"] = struct.structure_index(comp, a.p.weights)
         a.tables["sensitivity"] = struct.weight_sensitivity(comp, a.p.weights, n=a.sensitivity_samples)
     return rows
+
+
+def __getattr__(name: str) -> int | tuple[int, ...]:
+    """``CORE`` and ``SUBCENTRES``: the default region's core and sub-centre cities (PEP 562).
+
+    Kept for scripts of 0.1; code reads them from a :class:`~yrdnet.Region`.
+    """
+    if name == "CORE":
+        return load_region().core
+    if name == "SUBCENTRES":
+        return load_region().subcentres
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -42,8 +42,14 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.results import ScenarioResult
-from yrdnet.region.datasets import DEFINITIONS, KINDS, TARGET_MODES, load_cities, load_metros, load_targets
-from yrdnet.region.zones import resolve_zones
+from yrdnet.region.datasets import (
+    DEFINITIONS,
+    KINDS,
+    TARGET_COLUMNS,
+    TARGET_MODES,
+    load_targets,
+)
+from yrdnet.region.region import Region, load_region
 from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
 from yrdnet.scenarios.scenario import TIMELINE, build_graph, load_scenario
 
@@ -228,12 +234,13 @@ def evaluate_targets(
 
 
 def _city_door_to_door(
-    G: nx.MultiDiGraph, Z: Zones | None, od: Mapping[str, pd.DataFrame] | None = None
+    G: nx.MultiDiGraph, Z: Zones, cities: pd.DataFrame, od: Mapping[str, pd.DataFrame] | None = None
 ) -> dict[str, pd.DataFrame]:
+    """Door-to-door times between cities: between the zones holding their centres."""
     import warnings
 
     out: dict[str, pd.DataFrame] = {}
-    by_city = None if Z is None or Z.level == "city" else Z.core_zones()
+    by_city = Z.core_zones(cities)
     for mode in _MODES:
         if od is not None and mode in od:
             T = od[mode]
@@ -241,32 +248,42 @@ def _city_door_to_door(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UnreachableWarning)
                 T = travel_times(G, mode)
-        if by_city is not None:
-            cities = [c for c, z in sorted(by_city.items()) if z in T.index]
-            zs = [by_city[c] for c in cities]
-            T = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=cities, columns=cities)
-        out[mode] = T
+        ids = [c for c, z in sorted(by_city.items()) if z in T.index]
+        zs = [by_city[c] for c in ids]
+        out[mode] = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=ids, columns=ids)
     return out
+
+
+def _region_targets(region: Region) -> pd.DataFrame:
+    """The region's targets: its table, or the file it names, or none."""
+    t = region.targets
+    if t is None:
+        return pd.DataFrame(columns=list(TARGET_COLUMNS[1:]), index=pd.Index([], name="target_id"))
+    return t if isinstance(t, pd.DataFrame) else load_targets(t)
 
 
 def _graph_targets(
     G: nx.MultiDiGraph,
-    Z: Zones | None,
+    Z: Zones,
     table: pd.DataFrame | None,
     od: Mapping[str, pd.DataFrame] | None = None,
+    region: Region | None = None,
 ) -> pd.DataFrame:
-
-    tab = load_targets() if table is None else table
+    R = region or load_region()
+    tab = _region_targets(R) if table is None else table
+    if tab.empty:
+        return pd.DataFrame()
     S = station_times(G)
     city_of = {
         str(n)[3:]: int(cast(int, c)) for n, c in G.nodes(data="city") if str(n).startswith("st:") and c is not None
     }
     fastest = city_station_times(S, city_of)
-    door = _city_door_to_door(G, Z, od)
-    metros = load_metros()
+    cities = R.cities
+    door = _city_door_to_door(G, Z, cities, od)
+    metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
-    pop = load_cities()["population"].astype(float)
+    pop = cities["population"].astype(float)
     return evaluate_targets(tab, fastest, door, members=members, cores=cores, population=pop)
 
 
@@ -275,6 +292,7 @@ def targets(
     *,
     zones: Zones | str | None = None,
     table: pd.DataFrame | None = None,
+    region: Region | None = None,
 ) -> pd.DataFrame:
     """The policy-target table of a scenario: modelled times under both definitions, met or not.
 
@@ -284,9 +302,13 @@ def targets(
         A :class:`yrdnet.ScenarioResult` (its stored ``.targets``) or a graph from
         :func:`yrdnet.build_graph`.
     zones
-        The graph's zones when they are custom (``None``: the graph's own level).
+        The graph's zones when they are custom (``None``: the region's level whose
+        zones the graph has).
     table
-        Targets to score (default :func:`load_targets`); only with a graph.
+        Targets to score (default the region's, :func:`load_targets` for the YRD);
+        only with a graph.
+    region
+        The study area (default :func:`yrdnet.load_region`); only with a graph.
 
     Returns
     -------
@@ -305,12 +327,13 @@ def targets(
         out.attrs = {"name": result_or_graph.name, "year": result_or_graph.year}
         return out
     G = result_or_graph
+    R = region or load_region()
     if zones is None:
-        level = G.graph.get("zone_level", "city")
-        if level == "custom":
-            raise ValueError("this graph has custom zones: pass the same Zones as targets(G, zones=...)")
-        zones = level
-    out = _graph_targets(G, resolve_zones(zones), table)
+        ids = [int(str(n)[5:]) for n, k in G.nodes(data="kind") if k == "zone"]
+        zones = R.level_of(ids)
+        if zones is None:
+            raise ValueError("this graph's zones are none of the region's levels: pass them as targets(G, zones=...)")
+    out = _graph_targets(G, R.resolve_zones(zones), table, region=R)
     out.attrs = {"name": str(G.graph.get("scenario", "graph")), "year": int(G.graph.get("year", -1))}
     return out
 

@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.compare import compare
-from yrdnet.analysis.pipeline import CORE, TIMELINE, analyze, timeline
+from yrdnet.analysis.pipeline import TIMELINE, analyze, timeline
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.core.io import atomic_dir, write_csv, write_text
 from yrdnet.core.keys import key
 from yrdnet.core.settings import settings
 from yrdnet.region.boundaries import load_boundaries
-from yrdnet.region.datasets import load_county_boundaries, load_metros
+from yrdnet.region.datasets import load_county_boundaries
+from yrdnet.region.region import Region, load_region
 from yrdnet.region.zones import load_zones
 from yrdnet.scenarios.scenario import build_graph
 from yrdnet.viz import plot
@@ -70,7 +71,7 @@ def write_maps(
     *,
     base: ScenarioResult | None = None,
     base_graph: nx.MultiDiGraph | None = None,
-    origins: Iterable[int] = (CORE, 340100),
+    origins: Iterable[int] | None = None,
     html: bool = True,
 ) -> list[Path]:
     """Write every static map of a result (PNG, 200 dpi) and the interactive HTML map.
@@ -85,14 +86,15 @@ def write_maps(
         A base scenario's result and graph: adds the change map and highlights additions
         on the web map.
     origins
-        Cities (adcodes) from which isochrone maps are drawn.
+        Cities (adcodes) from which isochrone maps are drawn (default the region's
+        :attr:`~yrdnet.Region.map_origins`: the YRD's core and Hefei).
     html
         Also write ``webmap_<name>.html`` (needs folium, extra ``maps``).
 
     Notes
     -----
     A county (or custom) result gets its own maps instead: potential accessibility and
-    WATT on the county polygons, the Shanghai metro's one-hour reach from its core district
+    WATT on the county polygons, the core's metro's one-hour reach from its core district
     and, with ``base``, the change of potential accessibility; file names carry the level
     (``access_potential_multimodal_county_<name>.png``). No HTML map is written at these
     levels, and ``origins`` and ``base_graph`` are not used.
@@ -106,8 +108,9 @@ def write_maps(
     out.mkdir(parents=True, exist_ok=True)
     if res.level != "city":
         return _write_zone_maps(res, G, out, base=base)
+    origins = load_region().map_origins if origins is None else origins
     bnd = load_boundaries()
-    metros = load_metros()
+    metros = load_region().metros()
     meta: _MapMeta = {"scenario": res.name, "year": res.year}
     name = res.name
     jobs: list[tuple[str, Callable[[Path], Any]]] = [
@@ -221,8 +224,10 @@ def write_maps(
     return written
 
 
-#: The metro whose one-hour reach from its core is mapped at county level.
-REACH_METRO = "shanghai"
+def reach_metro(region: Region, metros: pd.DataFrame) -> str | None:
+    """The metro whose one-hour reach from its core is mapped at county level: the region core's own."""
+    own = [str(m) for m in metros.index if int(metros.loc[m, "core_adcode"]) == region.core]
+    return own[0] if own else None
 
 
 def _write_zone_maps(
@@ -261,12 +266,14 @@ def _write_zone_maps(
             ),
         ),
     ]  # fmt: skip
-    metros = load_metros()
-    if REACH_METRO in metros.index and polys is not None:
-        members, cores = load_zones(res.level).metro_members(metros)
-        mem = [z for z in members[REACH_METRO] if z in res.od["multimodal"].index]
-        core = cores[REACH_METRO]
-        mname = str(metros.loc[REACH_METRO, "name_en"])
+    region = load_region()
+    metros = region.metros()
+    metro = reach_metro(region, metros)
+    if metro is not None and polys is not None:
+        members, cores = region.zones(res.level).metro_members(metros, region.cities)
+        mem = [z for z in members[metro] if z in res.od["multimodal"].index]
+        core = cores[metro]
+        mname = str(metros.loc[metro, "name_en"])
         core_name = str(zones.loc[core, "name_en"])
 
         def _reach(p: Path) -> Any:
@@ -276,7 +283,7 @@ def _write_zone_maps(
                 filepath=p, **meta,
             )  # fmt: skip
 
-        jobs.append((f"metro_reach_{REACH_METRO}_{lv}_{name}.png", _reach))
+        jobs.append((f"metro_reach_{metro}_{lv}_{name}.png", _reach))
     if base is not None and base.zones is not None:
         bz = base.zones
         jobs.append(
@@ -381,7 +388,12 @@ def demo(
             elif step == "maps":
                 maps = write_maps(state["rb"], state["Gb"], tmp / "maps")
                 maps += write_maps(
-                    state["rp"], state["Gp"], tmp / "maps", base=state["rb"], base_graph=state["Gb"], origins=(340100,)
+                    state["rp"],
+                    state["Gp"],
+                    tmp / "maps",
+                    base=state["rb"],
+                    base_graph=state["Gb"],
+                    origins=load_region().map_origins[-1:],
                 )
                 maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
                 state["maps"] = maps

@@ -13,10 +13,8 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 
-__all__ = ["Column", "Problems", "Ref", "did_you_mean", "validate_table"]
+__all__ = ["Column", "InBBox", "Problems", "Ref", "did_you_mean", "validate_table"]
 
-#: Bounding box of the YRD with a margin (lon_min, lat_min, lon_max, lat_max), WGS84.
-YRD_BBOX = (114.5, 27.0, 123.5, 35.5)
 YEAR_RANGE = (1950, 2060)
 _MAX_SHOWN = 25
 
@@ -295,15 +293,31 @@ def validate_table(
     return out
 
 
-def check_in_bbox(rec: dict[str, Any], line: int, probs: Problems) -> None:
-    """Row check: ``lon``/``lat`` lie inside the YRD bounding box."""
-    lon, lat = rec.get("lon"), rec.get("lat")
-    if lon is None or lat is None:
-        return
-    x0, y0, x1, y1 = YRD_BBOX
-    if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-        probs.add(
-            line,
-            "lon/lat",
-            f"expected a point inside the YRD bounding box lon {x0}-{x1}, lat {y0}-{y1} (WGS84), found ({lon}, {lat})",
-        )
+@dataclass(frozen=True)
+class InBBox:
+    """Row check: ``lon``/``lat`` lie inside a bounding box (a value, so checked tables cache).
+
+    Parameters
+    ----------
+    bbox
+        ``(lon_min, lat_min, lon_max, lat_max)``, WGS84 (the region's, :attr:`yrdnet.Region.bbox`).
+    area
+        The region's name in messages.
+    """
+
+    bbox: tuple[float, float, float, float]
+    area: str = "region"
+
+    def __call__(self, rec: dict[str, Any], line: int, probs: Problems) -> None:
+        """Add a problem for a row whose point lies outside the box."""
+        lon, lat = rec.get("lon"), rec.get("lat")
+        if lon is None or lat is None:
+            return
+        x0, y0, x1, y1 = self.bbox
+        if not (x0 <= lon <= x1 and y0 <= lat <= y1):
+            probs.add(
+                line,
+                "lon/lat",
+                f"expected a point inside the {self.area} bounding box lon {x0}-{x1}, lat {y0}-{y1} (WGS84), "
+                f"found ({lon}, {lat})",
+            )

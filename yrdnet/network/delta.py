@@ -129,7 +129,7 @@ class RailState:
     tables: Tables
     year: int
     model: TravelTimeModel
-    zones: Zones | None
+    zones: Zones
     services: pd.DataFrame
     factors: dict[str, float]
     sourced: dict[tuple[int, str], float]
@@ -151,7 +151,7 @@ class RailState:
 
 
 def rail_state(
-    tables: Tables, year: int, model: TravelTimeModel, zones: Zones | None, services: pd.DataFrame,
+    tables: Tables, year: int, model: TravelTimeModel, zones: Zones, services: pd.DataFrame,
     factors: dict[str, float], graph: nx.MultiDiGraph,
 ) -> RailState:  # fmt: skip
     """The reusable parts of the base's build (recomputed here exactly as the build does)."""
@@ -189,7 +189,7 @@ def rail_state(
         services=services,
         factors=factors,
         sourced=sourced_access(model),
-        core_of={z: c for c, z in zones.core_zones().items()} if zones is not None else {},
+        core_of={z: c for c, z in zones.core_zones().items()},
         highways_y=highways_y,
         line_keys=_line_keys(lines_y),
         line_items=line_items,
@@ -372,7 +372,7 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
     new_halls = sorted({st for sid in changed for st in times[sid][1]} - state.halls)
     halls = [station_id(h) for h in new_halls]
     zones = state.zones
-    if zones is not None and zones.level != "city":
+    if zones.level != "city":  # city zones reach stations as the city build does, other zones as theirs
         access = zone_access_edges(zones, t1.stations, model, halls, state.sourced, state.core_of)
     else:
         access = city_access_edges(t1.cities, t1.stations, model, halls, state.sourced)

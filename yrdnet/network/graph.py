@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -37,9 +37,7 @@ from yrdnet.network.county_roads import add_zone_roads
 from yrdnet.network.services import pair_levels, services_for_network
 from yrdnet.network.station_access import access_minutes
 from yrdnet.network.track import Segment, fastest_segments, line_segments
-
-if TYPE_CHECKING:
-    from yrdnet.region.zones import Zones
+from yrdnet.region.zones import Zones, resolve_zones
 
 __all__ = ["graph_from_tables"]
 
@@ -328,8 +326,9 @@ def graph_from_tables(
         More services (same columns), e.g. a plan's new train patterns; they never change
         which lines count as covered.
     zones
-        The zones (:func:`yrdnet.load_zones`, :func:`yrdnet.zones_from_gdf`); ``None`` or
-        city-level zones give the city graph (one zone per city centre).
+        The zones (:func:`yrdnet.load_zones`, :func:`yrdnet.zones_from_gdf`); ``None``
+        is the default level, the cities: city zones give the city graph (one zone per
+        city centre of ``cities``).
 
     Returns
     -------
@@ -349,7 +348,8 @@ def graph_from_tables(
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
-    if zones is not None and zones.level != "city":
+    zones = resolve_zones(zones)
+    if zones.level != "city":  # the city graph joins city centres by the expressway links themselves
         return _finish_zone_graph(
             G,
             zones,

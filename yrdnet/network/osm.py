@@ -418,7 +418,23 @@ def _add_halls(G: nx.MultiDiGraph, t: _OsmTables, stations: dict[int, int], mode
         G.add_edge(pl, hall, travel_time=alight, **common)
 
 
-def _zone_table(cities: pd.DataFrame | None, path: Path) -> pd.DataFrame:
+def _parents_of(zones: Zones) -> pd.DataFrame:
+    """The ``city`` table of nodes for zones given without one: each zone seat stands for its parent city.
+
+    A node then takes the parent of its nearest zone, so a region's own zones never put
+    its nodes in the shipped cities.
+    """
+    t = zones.table
+    return pd.DataFrame(
+        {"lon": t["lon"].to_numpy(float), "lat": t["lat"].to_numpy(float), "name_en": t["name_en"].astype(str),
+         "name_zh": t["name_zh"].astype(str)},
+        index=pd.Index(t["city"].astype(int).to_numpy(), name="adcode"),
+    )  # fmt: skip
+
+
+def _zone_table(cities: pd.DataFrame | None, path: Path, zones: Zones | None = None) -> pd.DataFrame:
+    if cities is None and zones is not None:
+        return _parents_of(zones)
     if cities is None:
         cities = load_cities()
     missing = [c for c in ("lon", "lat", "name_en") if c not in cities.columns]
@@ -435,9 +451,9 @@ def _zone_table(cities: pd.DataFrame | None, path: Path) -> pd.DataFrame:
     except (TypeError, ValueError) as e:
         msg = f"cities table for {path.name}: the index must hold 6-digit adcodes, got {list(cities.index)[:5]}"
         raise DataError(msg) from e
-    zones = pd.DataFrame(cities[["lon", "lat", "name_en"]]).astype({"lon": float, "lat": float, "name_en": str})
-    zones["name_zh"] = cities["name_zh"].astype(str) if "name_zh" in cities else ""
-    return zones.set_axis(pd.Index(codes, name="adcode"))
+    table = pd.DataFrame(cities[["lon", "lat", "name_en"]]).astype({"lon": float, "lat": float, "name_en": str})
+    table["name_zh"] = cities["name_zh"].astype(str) if "name_zh" in cities else ""
+    return table.set_axis(pd.Index(codes, name="adcode"))
 
 
 def _add_zones(G: nx.MultiDiGraph, cities: pd.DataFrame, model: TravelTimeModel, zones: Zones | None = None) -> None:
@@ -533,9 +549,9 @@ def _build(
             f"highspeed=yes or usage=main, with at least two nodes in the file)"
         )
         raise DataError(msg)
-    if zones is not None and zones.level == "city":
+    if zones is not None and zones.level == "city":  # city zones are the rows of ``cities``
         zones = None
-    city_table = _zone_table(cities, t.source)
+    city_table = _zone_table(cities, t.source, zones)
     meta: dict[str, Any] = {"crs": "EPSG:4326", "scenario": scenario, "year": -1 if year is None else int(year)}
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         **meta, created_with=f"yrdnet {__version__}", source=str(t.source), source_format=source_format
@@ -592,9 +608,10 @@ def graph_from_xml(
     cities
         Zones: a table indexed by 6-digit adcode with columns ``lon``, ``lat``,
         ``name_en`` and optionally ``name_zh`` (default :func:`yrdnet.load_cities`, the
-        41 YRD cities). Pass only the cities the extract covers: each zone is joined to
-        its nearest road node however far away it is (a log message names zones farther
-        than 30 km).
+        shipped cities; with ``zones`` and no ``cities``, each node's city is the
+        parent of its nearest zone). Pass only the cities the extract covers: each zone
+        is joined to its nearest road node however far away it is (a log message names
+        zones farther than 30 km).
     model
         Travel-time parameters; default :class:`yrdnet.TravelTimeModel`.
     scenario

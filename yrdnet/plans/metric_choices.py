@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.composite import COMPONENTS, FLOOR, core_link_attainment, distance_to_target, geometric_index
-from yrdnet.analysis.steps import CORE, self_times
+from yrdnet.analysis.steps import self_times
 from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.metrics import accessibility as acc
@@ -43,6 +43,8 @@ from yrdnet.metrics import hierarchy as hier
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.region.datasets import load_cities, load_metros
+from yrdnet.region.region import load_region
+from yrdnet.region.zones import load_zones
 from yrdnet.routing.matrices import UnreachableWarning, travel_times
 from yrdnet.scenarios.scenario import build_graph, load_scenario
 
@@ -78,12 +80,13 @@ def measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str, 
     )
     pot = acc.potential_accessibility(T, pop, decay="exp", params=p, self_time_min=tii)
     F = poly.gravity_flows(T, pop, params=p)
+    core = load_region().core
     return {
         "integration": float(cm.attrs["logistic_integration"]),
-        "dominance_core": float(hier.dominance_index(F)[CORE]),
+        "dominance_core": float(hier.dominance_index(F)[core]),
         "gini_potential": float(eq.gini(pot.to_numpy(float))),
         "theil_potential": float(eq.theil(pot.to_numpy(float)).iloc[0]),
-        "core_rank_potential": float(pot.rank(ascending=False, method="min")[CORE]),
+        "core_rank_potential": float(pot.rank(ascending=False, method="min")[core]),
     }
 
 
@@ -102,7 +105,7 @@ def routed(
 def city_masses() -> tuple[pd.Series, pd.Series]:
     """The cities' population and self-potential times (default :class:`MetricParams`)."""
     cities = load_cities()
-    return cities["population"].astype(float), self_times(None, cities.index, MetricParams())
+    return cities["population"].astype(float), self_times(load_zones("city"), cities.index, MetricParams())
 
 
 def route_cities(
@@ -147,7 +150,7 @@ def conclusion_robustness(
     Conclusions: the plan raises integration over the base; the core's dominance in
     modelled flows grows from the first scenario to the plan (a Matthew effect) or falls
     (convergence); the inequality (Gini) of potential accessibility falls from the first
-    scenario to the plan; Shanghai ranks first on potential accessibility in the plan.
+    scenario to the plan; the core (Shanghai) ranks first on potential accessibility in the plan.
 
     References
     ----------
@@ -185,7 +188,7 @@ def conclusion_robustness(
         "dominance_up": f"the core's dominance in modelled flows grows {first} -> {plan} (Matthew effect)",
         "dominance_down": f"the core's dominance in modelled flows falls {first} -> {plan} (convergence)",
         "gini": f"inequality (Gini) of potential accessibility falls {first} -> {plan}",
-        "rank": f"Shanghai ranks first on potential accessibility in {plan}",
+        "rank": f"{load_region().core_name} ranks first on potential accessibility in {plan}",
     }
     out = pd.DataFrame(
         {

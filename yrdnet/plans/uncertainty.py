@@ -75,6 +75,7 @@ from yrdnet.plans.metric_choices import (
     routed,
 )
 from yrdnet.plans.sobol import _analyse, _sample, _Space, sensitivity_indices
+from yrdnet.region.region import load_region
 from yrdnet.scenarios.scenario import load_scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -340,7 +341,7 @@ CONCLUSIONS: tuple[tuple[str, str, str], ...] = (
     ("dominance_core", "change<0", "the core's dominance in modelled flows falls {base} -> {plan}"),
     ("gini_potential", "change<0", "inequality (Gini) of potential accessibility falls {base} -> {plan}"),
     ("core_link_attainment", "change>0", "{plan} raises the attainment of the core-link targets over {base}"),
-    ("core_rank_potential", "level==1", "Shanghai ranks first on potential accessibility in {plan}"),
+    ("core_rank_potential", "level==1", "{core} ranks first on potential accessibility in {plan}"),
 )
 
 
@@ -355,7 +356,14 @@ def _conclusions(draws: pd.DataFrame, indicators: Sequence[str], base: str, plan
         else:
             v = draws[_col(ind, f"{plan} - {base}")].to_numpy(float)
             holds = v > 0 if test == "change>0" else v < 0
-        rows.append((words.format(plan=plan, base=base), float(np.mean(holds)), len(v), float(np.median(v))))
+        rows.append(
+            (
+                words.format(plan=plan, base=base, core=load_region().core_name),
+                float(np.mean(holds)),
+                len(v),
+                float(np.median(v)),
+            )
+        )
     return pd.DataFrame(rows, columns=["conclusion", "holds_share", "n_draws", "median_change"]).set_index("conclusion")
 
 

@@ -24,9 +24,11 @@ import pandas as pd
 from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
-from yrdnet.core.validation import Column, Problems, Ref, check_in_bbox, did_you_mean, validate_table
+from yrdnet.core.validation import Column, InBBox, Problems, Ref, did_you_mean, validate_table
+from yrdnet.region.spec import bbox_check
 
 __all__ = [
+    "TARGET_COLUMNS",
     "available",
     "data_folder",
     "data_path",
@@ -177,6 +179,11 @@ def data_path(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else data_folder() / name
 
 
+def _in_region() -> InBBox:
+    """Row check: the point lies inside the bounding box of the data folder's region (``region.toml``)."""
+    return bbox_check(data_folder())
+
+
 def close_matches(word: str, options: Iterable[Any]) -> str:
     """Alias of :func:`yrdnet.core.validation.did_you_mean`, the one "did you mean" hint."""
     return did_you_mean(word, options)
@@ -214,7 +221,7 @@ def load_cities(path: str | Path | None = None) -> gpd.GeoDataFrame:
     (41, 4326)
     """
     p = data_path(path, "cities.csv")
-    df = read_validated(p, _CITY_COLS, key="adcode", row_checks=[check_in_bbox])
+    df = read_validated(p, _CITY_COLS, key="adcode", row_checks=[_in_region()])
     df["central_area"] = df["central_area"] == "yes"
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("adcode")
@@ -310,7 +317,7 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
         ``lat``, ``source``; point geometry; EPSG:4326.
     """
     p = data_path(path, "stations.csv")
-    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[check_in_bbox], refs=[_city_ref("adcode")])
+    df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[_in_region()], refs=[_city_ref("adcode")])
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("station_id")
 
@@ -480,7 +487,7 @@ def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
     'Kunshan'
     """
     p = data_path(path, "counties.csv")
-    checks = [check_in_bbox, _county_row_check]
+    checks = [_in_region(), _county_row_check]
     df = read_validated(p, _COUNTY_COLS, key="adcode", row_checks=checks, refs=[_city_ref("city")])
     for c in ("urban", "rural", "population_2010"):
         df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
@@ -595,7 +602,7 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
     ['PVG', 'SHA']
     """
     p = data_path(path, "airports.csv")
-    checks = [check_in_bbox, _airport_row_check]
+    checks = [_in_region(), _airport_row_check]
     df = read_validated(p, _AIRPORT_COLS, key="iata", row_checks=checks, refs=[_city_ref("city")])
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("iata")
@@ -623,6 +630,9 @@ _TARGET_COLS = (
     Column("source"),
     Column("source_text"),
 )
+
+#: The columns of :func:`load_targets`' table (``target_id`` is its index).
+TARGET_COLUMNS: tuple[str, ...] = tuple(c.name for c in _TARGET_COLS)
 
 
 def _target_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:

@@ -199,14 +199,15 @@ class Zones:
         pts = gpd.points_from_xy(self.table["lon"], self.table["lat"])
         return gpd.GeoDataFrame(self.table.copy(), geometry=pts, crs="EPSG:4326")
 
-    def core_zones(self) -> dict[int, int]:
+    def core_zones(self, cities: pd.DataFrame | None = None) -> dict[int, int]:
         """The zone holding each city's centre: ``{city adcode: zone id}``.
 
         At city level every city is its own core zone. Otherwise the zone of that parent
-        city whose polygon contains the city centre (``data/cities.csv``), else the one
-        whose seat is nearest it. Cities without zones are left out.
+        city whose polygon contains the city centre (``lon``/``lat`` of ``cities``,
+        default the shipped ``data/cities.csv``), else the one whose seat is nearest it.
+        Cities without zones are left out.
         """
-        cities = load_cities()
+        cities = load_cities() if cities is None else cities
         t = self.table
         out: dict[int, int] = {}
         for city, grp in t.groupby("city"):
@@ -216,7 +217,7 @@ class Zones:
             if self.level == "city":
                 out[c] = int(grp.index[0])
                 continue
-            cx, cy = float(cities.loc[c, "lon"]), float(cities.loc[c, "lat"])
+            cx, cy = float(cast(float, cities.loc[c, "lon"])), float(cast(float, cities.loc[c, "lat"]))
             chosen = None
             if self.polygons is not None:
                 from shapely.geometry import Point
@@ -233,7 +234,9 @@ class Zones:
             out[c] = chosen
         return out
 
-    def metro_members(self, metros: pd.DataFrame) -> tuple[dict[str, list[int]], dict[str, int]]:
+    def metro_members(
+        self, metros: pd.DataFrame, cities: pd.DataFrame | None = None
+    ) -> tuple[dict[str, list[int]], dict[str, int]]:
         """Members and cores of each metropolitan area in zone ids.
 
         A zone belongs to the metros of its parent city; a metro's core zone is the core
@@ -243,14 +246,16 @@ class Zones:
         Parameters
         ----------
         metros
-            As returned by :func:`yrdnet.load_metros`.
+            As returned by :func:`yrdnet.load_metros` (or :meth:`yrdnet.Region.metros`).
+        cities
+            The cities whose centres locate the core zones (:meth:`core_zones`).
 
         Returns
         -------
         (dict, dict)
             ``{metro: [core zone, member zones ...]}`` and ``{metro: core zone}``.
         """
-        cores_by_city = self.core_zones()
+        cores_by_city = self.core_zones(cities)
         parent = self.parent
         members: dict[str, list[int]] = {}
         cores: dict[str, int] = {}
@@ -259,8 +264,8 @@ class Zones:
             if core_city not in cores_by_city:
                 continue
             cz = cores_by_city[core_city]
-            cities = set(int(c) for c in r["members"])
-            zs = [int(z) for z in parent.index[parent.isin(cities)] if int(z) != cz]
+            member_cities = {int(c) for c in r["members"]}
+            zs = [int(z) for z in parent.index[parent.isin(member_cities)] if int(z) != cz]
             members[str(m)] = [cz, *zs]
             cores[str(m)] = cz
         return members, cores
@@ -365,10 +370,16 @@ def _read_zones(level: str) -> Zones:
     raise ValueError(msg)
 
 
-def resolve_zones(zones: Zones | str | None) -> Zones | None:
-    """``None`` stays ``None`` (the city level); a level name is loaded; a Zones is returned."""
-    if zones is None or isinstance(zones, Zones):
+def resolve_zones(zones: Zones | str | None) -> Zones:
+    """The shipped zones in their one encoding: ``None`` is the default level (:func:`load_zones`), a name its level.
+
+    A :class:`Zones` is returned as it is. :meth:`yrdnet.Region.resolve_zones` does the same
+    for any region.
+    """
+    if isinstance(zones, Zones):
         return zones
+    if zones is None:
+        return load_zones()
     if isinstance(zones, str):
         return load_zones(zones)
     msg = f"zones must be 'city', 'county' or a Zones object, got {type(zones).__name__}"
@@ -388,6 +399,8 @@ def zones_from_gdf(
     id_col: str | None = None,
     name_col: str | None = None,
     parent: str | None = None,
+    gdp: str | None = None,
+    cities: pd.DataFrame | None = None,
 ) -> Zones:
     """Zones from a user's GeoDataFrame of points or polygons.
 
@@ -405,8 +418,16 @@ def zones_from_gdf(
     name_col
         Column of names (default the ids as text).
     parent
-        Column of parent city adcodes; default: the city (``data/boundaries.geojson``)
-        containing each seat, else the nearest city centre.
+        Column of parent city ids. Default: the city of ``cities`` whose polygon contains
+        each seat; a seat inside none of them is a city of its own (its parent is its
+        own id), never the nearest city of another region.
+    gdp
+        Column of each zone's GDP; default: its parent city's ``gdp`` shared by
+        population (missing for zones that are their own city).
+    cities
+        The cities the zones may belong to, with polygon geometry (e.g. a
+        :attr:`yrdnet.Region.cities` with polygons); default the shipped cities and
+        their boundaries (``data/boundaries.geojson``).
 
     Returns
     -------
@@ -416,8 +437,8 @@ def zones_from_gdf(
     Raises
     ------
     DataError
-        On a missing column, repeated id, empty geometry, a non-positive mass, or a
-        parent adcode that is not a YRD city.
+        On a missing column, repeated id, empty geometry, a non-positive mass, or parent
+        ids of which some are cities of ``cities`` and some are not.
 
     Examples
     --------
@@ -427,9 +448,12 @@ def zones_from_gdf(
     >>> z = zones_from_gdf(pts, mass="pop")
     >>> z.parent.tolist()
     [310000, 320500]
+    >>> far = gpd.GeoDataFrame({"pop": [6e5]}, geometry=gpd.points_from_xy([24.94], [60.17]), crs="EPSG:4326")
+    >>> zones_from_gdf(far, mass="pop").parent.tolist()  # Helsinki: a city of its own, not a YRD one
+    [0]
     """
     probs = []
-    for c in (mass, id_col, name_col, parent):
+    for c in (mass, id_col, name_col, parent, gdp):
         if c is not None and c not in gdf.columns:
             probs.append(f"missing column {c!r}")
     if gdf.crs is None:
@@ -458,14 +482,16 @@ def zones_from_gdf(
     if not (np.isfinite(m) & (m > 0)).all():
         bad = [raw[i] for i in np.flatnonzero(~(np.isfinite(m) & (m > 0)))[:5]]
         raise DataError(f"zones_from_gdf: column {mass!r} must hold positive numbers; bad rows: {bad}")
-    cities = load_cities()
+    shipped = cities is None
+    cities = load_cities() if cities is None else cities
     if parent is not None:
         par = [int(v) for v in g[parent]]
         unknown = sorted({p for p in par if p not in cities.index})
-        if unknown:
+        if unknown and len(unknown) < len(set(par)):
             raise DataError(f"zones_from_gdf: unknown parent city adcode(s) {unknown[:5]}")
     else:
-        par = _parent_cities(lon, lat, cities)
+        found = _parent_cities(lon, lat, cities, shipped)
+        par = [p if p is not None else z for p, z in zip(found, ids, strict=True)]
     names = [str(v) for v in (g[name_col] if name_col else raw)]
     t = pd.DataFrame(
         {
@@ -483,26 +509,40 @@ def zones_from_gdf(
         },
         index=pd.Index(ids, name="zone"),
     )
-    t["gdp"] = _gdp_share(t["population"], t["city"], cities)
-    t["central_area"] = cities["central_area"].reindex(t["city"].to_numpy()).to_numpy(bool)
+    if gdp is not None:
+        t["gdp"] = pd.to_numeric(g[gdp], errors="coerce").to_numpy(float)
+    else:
+        t["gdp"] = _gdp_share(t["population"], t["city"], cities)
+    central = cities["central_area"].reindex(t["city"].to_numpy()) if "central_area" in cities else None
+    t["central_area"] = False if central is None else central.fillna(False).to_numpy(bool)
     polys = gpd.GeoSeries(g.geometry.to_numpy(), index=t.index, crs="EPSG:4326") if is_poly.all() else None
     return Zones("custom", _ordered(t), None if polys is None else polys.reindex(sorted(t.index)))
 
 
-def _parent_cities(lon: np.ndarray, lat: np.ndarray, cities: pd.DataFrame) -> list[int]:
-    """City containing each point (``boundaries.geojson``), else the nearest city centre."""
-    clon, clat = cities["lon"].to_numpy(float), cities["lat"].to_numpy(float)
-    d = haversine_km(lon[:, None], lat[:, None], clon[None], clat[None])
-    out = [int(cities.index[int(i)]) for i in np.argmin(d, axis=1)]
-    try:
-        b = load_boundaries()
-    except Exception:  # boundaries are optional: fall back to nearest centres
+def _parent_cities(lon: np.ndarray, lat: np.ndarray, cities: pd.DataFrame, shipped: bool) -> list[int | None]:
+    """The city whose polygon contains each point, ``None`` outside all of them.
+
+    Polygons: the shipped boundaries (``boundaries.geojson``) for the shipped cities,
+    else the polygon geometry of ``cities``. Without polygons every point is ``None``:
+    a zone is never given a city it does not lie in.
+    """
+    out: list[int | None] = [None] * len(lon)
+    if shipped:
+        try:
+            b: gpd.GeoDataFrame | None = load_boundaries()
+        except (DataError, OSError):  # boundaries are optional: no city then contains a zone
+            b = None
+    else:
+        poly = isinstance(cities, gpd.GeoDataFrame) and cities.geom_type.isin(["Polygon", "MultiPolygon"]).any()
+        b = cast(gpd.GeoDataFrame, cities) if poly else None
+    if b is None:
         return out
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    j = gpd.sjoin(pts, b[[b.geometry.name]].to_crs("EPSG:4326"), predicate="within", how="left")
+    ids = pd.Index([int(i) for i in b.index])  # unnamed: sjoin names the matched id "index_right"
+    polys = gpd.GeoDataFrame(geometry=b.geometry.to_crs("EPSG:4326").to_numpy(), index=ids, crs="EPSG:4326")
+    j = gpd.sjoin(pts, polys, predicate="within", how="left")
     j = j[~j.index.duplicated()]
-    col = "adcode" if "adcode" in j.columns else "index_right"
-    for i, v in enumerate(j[col].to_numpy()):
+    for i, v in enumerate(j["index_right"].to_numpy()):
         if pd.notna(v):
             out[i] = int(v)
     return out

@@ -20,8 +20,9 @@ import pandas as pd
 from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel, describe
-from yrdnet.core.validation import YRD_BBOX, did_you_mean
+from yrdnet.core.validation import did_you_mean
 from yrdnet.region.boundaries import load_boundaries
+from yrdnet.region.region import load_region
 
 __all__ = ["EDIT_KEYS", "MODEL_RANGES", "check_edit", "check_model", "check_name"]
 
@@ -180,9 +181,10 @@ def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, wh
     if not (_is_number(lon) and _is_number(lat)):
         probs.append(f"{w}: lon and lat must be numbers (WGS84 degrees), found {lon!r}, {lat!r}")
     else:
-        x0, y0, x1, y1 = YRD_BBOX
+        region = load_region()
+        x0, y0, x1, y1 = region.bbox
         if not (x0 <= float(lon) <= x1 and y0 <= float(lat) <= y1):
-            probs.append(f"{w}: ({lon}, {lat}) is outside the YRD bounding box {YRD_BBOX}")
+            probs.append(f"{w}: ({lon}, {lat}) is outside the {region.title} bounding box {region.bbox}")
         if sid in stations.index:
             old = (float(stations["lon"].astype(float)[sid]), float(stations["lat"].astype(float)[sid]))
             d = float(haversine_km(float(lon), float(lat), *old))

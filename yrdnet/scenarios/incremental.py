@@ -17,7 +17,8 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.region.zones import Zones, resolve_zones
+from yrdnet.region.region import load_region
+from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import check_mode
 from yrdnet.routing.incremental import (
     AddedEdge,
@@ -97,7 +98,7 @@ def scenario_travel_times(
     """
     check_mode(mode)
     sc = load_scenario(scenario)
-    z = resolve_zones(zones)
+    z = load_region().resolve_zones(zones)
     G_new = build_graph(sc, model=model, zones=z)
     if isinstance(sc.base, Scenario):
         G_base = build_graph(sc.base, model=model, zones=z)

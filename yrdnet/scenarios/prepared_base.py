@@ -29,7 +29,8 @@ from yrdnet.network.delta import GraphDelta, NeedsBuild, RailState, apply_delta,
 from yrdnet.network.services import load_services
 from yrdnet.network.tables import curated_tables
 from yrdnet.network.track import load_line_factors
-from yrdnet.region.zones import Zones, resolve_zones
+from yrdnet.region.region import load_region
+from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES, check_mode, compile_graph
 from yrdnet.routing.incremental import (
     NodeDistances,
@@ -60,7 +61,7 @@ class IncrementalBase:
     scenario
         The base :class:`yrdnet.Scenario`.
     zones
-        The zones (``None``: city level).
+        The zones (:class:`yrdnet.Zones`; the city level is ``load_zones("city")``).
     model
         The ``model`` argument given to :meth:`build` (scenario overrides apply on top).
     graph
@@ -85,7 +86,7 @@ class IncrementalBase:
     """
 
     scenario: Scenario
-    zones: Zones | None
+    zones: Zones
     model: TravelTimeModel | None
     graph: nx.MultiDiGraph
     distances: dict[str, NodeDistances]
@@ -127,9 +128,7 @@ class IncrementalBase:
             check_mode(m)
         sc = load_scenario(base)
         stamp = data_stamp(_files(sc))
-        z = resolve_zones(zones)
-        if z is not None and z.level == "city":
-            z = None
+        z = load_region().resolve_zones(zones)
         G = build_graph(sc, model=model, zones=z)
         cg = compile_graph(G)
         tables = sc.tables(curated_tables())
@@ -254,7 +253,7 @@ class IncrementalBase:
         return T, "incremental (graph built)"
 
     def __repr__(self) -> str:
-        level = "city" if self.zones is None else self.zones.level
+        level = self.zones.level
         return (
             f"IncrementalBase(base={self.scenario.name!r}, zones={level!r}, "
             f"nodes={self.graph.number_of_nodes()}, modes={list(self.distances)})"

@@ -70,10 +70,11 @@ from yrdnet.core.cache import cache_key, disk_get, disk_put
 from yrdnet.core.errors import ScenarioError
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
-from yrdnet.core.validation import YRD_BBOX, Problems, did_you_mean
+from yrdnet.core.validation import Problems, did_you_mean
 from yrdnet.network.graph import graph_from_tables
 from yrdnet.network.tables import Tables, curated_tables
 from yrdnet.region.datasets import data_folder, data_versions
+from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones, resolve_zones
 from yrdnet.scenarios.checks import check_edit, check_model, check_name
 
@@ -315,9 +316,11 @@ def _add_station(t: Tables, st: dict[str, Any], s: Scenario, i: int) -> None:
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} needs lon, lat and adcode") from None
     if adcode not in t.cities.index:
         raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r}: unknown city adcode {adcode}")
-    x0, y0, x1, y1 = YRD_BBOX
+    region = load_region()
+    x0, y0, x1, y1 = region.bbox
     if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-        raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} at ({lon}, {lat}) is outside the YRD")
+        where = f"{s._where()}: edit #{i + 1}: new station {sid!r}"
+        raise ScenarioError(f"{where} at ({lon}, {lat}) is outside the {region.title}")
     from shapely.geometry import Point
 
     t.stations.loc[sid] = pd.Series(
@@ -555,5 +558,5 @@ def _build(sc: Scenario, model: TravelTimeModel | None, zones: Zones | str | Non
         model=m,
         scenario=sc.name,
         extra_graph_attrs={"description": sc.description, "scenario_path": str(sc.path or "")},
-        zones=resolve_zones(zones),
+        zones=load_region().resolve_zones(zones),
     )

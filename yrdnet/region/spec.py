@@ -1,0 +1,77 @@
+"""The shipped region's own file, ``region.toml``: read and checked once per file version.
+
+Private to the region wing: :func:`yrdnet.load_region` builds the :class:`yrdnet.Region`
+from it, and the loaders of :mod:`yrdnet.region.datasets` check coordinates against its
+bounding box (:func:`bbox_check`). Imports only :mod:`yrdnet.core`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from yrdnet.core.errors import DataError
+from yrdnet.core.validation import InBBox
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["REGION_FILE", "bbox_check", "region_spec"]
+
+#: The file of the shipped region in the data folder.
+REGION_FILE = "region.toml"
+
+_NEED: dict[str, type] = {"name": str, "title": str, "bbox": list, "levels": list, "metro_definitions": list}
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    p = Path(path)
+    if size < 0:
+        raise DataError(f"region file not found: {p} (every data folder holds a {REGION_FILE})")
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise DataError(f"{p}: cannot parse: {e}") from None
+    probs = [
+        f"missing or mistyped {k!r} (expected {t.__name__})" for k, t in _NEED.items() if not isinstance(doc.get(k), t)
+    ]
+    for c in [doc.get("core"), *doc.get("subcentres", [])]:
+        if not (isinstance(c, dict) and isinstance(c.get("adcode"), int) and isinstance(c.get("key"), str)):
+            probs.append(f"core and each of subcentres need an integer 'adcode' and a 'key', found {c!r}")
+    b = doc.get("bbox")
+    if isinstance(b, list) and not (
+        len(b) == 4 and all(isinstance(v, (int, float)) for v in b) and b[0] < b[2] and b[1] < b[3]
+    ):
+        probs.append(f"bbox must be [lon_min, lat_min, lon_max, lat_max] with min < max, found {b}")
+    if probs:
+        raise DataError(f"{p}: " + "; ".join(probs))
+    return doc
+
+
+def region_spec(folder: str | Path) -> dict[str, Any]:
+    """The parsed ``region.toml`` of a data folder (cached per path, modification time and size).
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unparsable, or a key is missing or of the wrong type.
+    """
+    path = Path(folder) / REGION_FILE
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return _read(str(path), 0, -1)
+    return _read(str(path), st.st_mtime_ns, st.st_size)
+
+
+def bbox_check(folder: str | Path) -> InBBox:
+    """The row check of the loaders: ``lon``/``lat`` inside the region's bounding box."""
+    doc = region_spec(folder)
+    x0, y0, x1, y1 = (float(v) for v in doc["bbox"])
+    return InBBox((x0, y0, x1, y1), str(doc["title"]))
