@@ -76,6 +76,7 @@ def test_help_lists_commands_and_examples(capsys: pytest.CaptureFixture[str]) ->
     check_help(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_help_as_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "MPLBACKEND": "Agg"}
     proc = subprocess.run(
@@ -126,6 +127,7 @@ def test_scenarios_lists_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert shipped.loc["plan_2035", "description"] in line
 
 
+@pytest.mark.slow
 def test_build_writes_graphml_and_geopackage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "graphs"
     rc, out, err = run(capsys, "build", "baseline_2020", "--out", str(out_dir))
@@ -178,6 +180,7 @@ def test_analyze_scope(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert set(cities.index) == set(yrdnet.metro_members()["hefei"])
 
 
+@pytest.mark.slow
 def test_compare_writes_markdown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "cmp"
     rc, out, err = run(capsys, "compare", "baseline_2020", "baseline_2025", "--out", str(out_dir))
@@ -200,6 +203,7 @@ def test_compare_needs_two_scenarios(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "compare needs a base scenario and at least one other" in one_line_error(err)
 
 
+@pytest.mark.slow
 def test_map_writes_png_at_200_dpi(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "maps"
     rc, out, err = run(capsys, "map", "baseline_2025", "--no-html", "--origin", "340100", "--out", str(out_dir))
