@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+# one stamp per install: the demo's (yrdnet and the maps extra), the sweep's (and Dask), the dev tools'
+RUN    := $(VENV)/.installed-run
+SWEEP_STAMP := $(VENV)/.installed-sweep
+DEV    := $(VENV)/.installed-dev
+comma  := ,
 OUT    ?= results
 A      ?= baseline_2025
 B      ?= plan_2035
@@ -13,43 +17,59 @@ BUDGET ?= 2000
 export YRDNET_QUIET ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install test demo lint bench maps compare timeline sweep clean help
+.PHONY: install test test-fast demo lint bench maps compare timeline sweep clean help
 
 help:  ## list targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
+# $(call extras,<extras>): create .venv if missing and install yrdnet (editable) with <extras>
+define extras
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	$(PY) -m pip install --quiet -e ".[$(1)]"
+endef
 
-install: $(STAMP)  ## create .venv and install yrdnet (editable) with dev extras
+$(RUN): pyproject.toml
+	$(call extras,maps)
+	touch $@
 
-test: $(STAMP)  ## run the test suite (and the import-linter contract: wings only import wings below them)
+$(SWEEP_STAMP): pyproject.toml
+	$(call extras,maps$(comma)dask)
+	touch $@ $(RUN)
+
+$(DEV): pyproject.toml
+	$(call extras,dev)
+	touch $@ $(RUN) $(SWEEP_STAMP)
+
+install: $(DEV)  ## create .venv and install yrdnet (editable) with dev extras (make demo installs only what it needs)
+
+test: $(DEV)  ## run the test suite (and the import-linter contract: wings only import wings below them)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 -q
 
-demo: $(STAMP)  ## run the main job (city and county level) on the shipped data, writing tables and maps to results/
+test-fast: $(DEV)  ## the edit loop (under 2 min on 2 cores): the suite without the tests marked slow
+	$(PY) -m pytest -n 2 -q -m "not slow"
+
+demo: $(RUN)  ## run the main job (city and county level) on the shipped data, writing tables and maps to results/
 	$(PY) -m yrdnet demo --out $(OUT)
 
-maps: $(STAMP)  ## every map of B (default plan_2035) with changes against A (default baseline_2025); ZONES=county for counties
+maps: $(RUN)  ## every map of B (default plan_2035) with changes against A (default baseline_2025); ZONES=county for counties
 	$(PY) -m yrdnet map $(B) --base $(A) --zones $(ZONES) --out $(OUT)/maps
 
-compare: $(STAMP)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035 [ZONES=county]
+compare: $(RUN)  ## compare two scenarios: make compare A=baseline_2025 B=plan_2035 [ZONES=county]
 	$(PY) -m yrdnet compare $(A) $(B) --zones $(ZONES) --out $(OUT)/compare
 
-timeline: $(STAMP)  ## region indices 2010 -> 2025 -> 2035 [ZONES=county]
+timeline: $(RUN)  ## region indices 2010 -> 2025 -> 2035 [ZONES=county]
 	$(PY) -m yrdnet timeline --zones $(ZONES) --out $(OUT)/timeline
 
-sweep: $(STAMP)  ## every package of K shipped candidate projects (2^K plans, K=8) on WORKERS Dask workers, cost chart; best package of all candidates within BUDGET (亿元)
+sweep: $(SWEEP_STAMP)  ## every package of K shipped candidate projects (2^K plans, K=8) on WORKERS Dask workers, cost chart; best package of all candidates within BUDGET (亿元)
 	$(PY) -m yrdnet sweep --candidates --k $(K) --combinations --budget $(BUDGET) --workers $(WORKERS) --zones $(ZONES) --out $(OUT)/sweep
 	$(PY) -m yrdnet best-plan --budget $(BUDGET) --zones $(ZONES) --out $(OUT)/best_plan
 
-bench: $(STAMP)  ## benchmarks with ratios against baselines measured in the same run
+bench: $(DEV)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py
 
-lint: $(STAMP)  ## ruff (check + format) and mypy
+lint: $(DEV)  ## ruff (check + format) and mypy
 	$(PY) -m ruff check yrdnet tests benchmarks examples
 	$(PY) -m ruff format --check yrdnet tests benchmarks examples
 	$(PY) -m mypy yrdnet

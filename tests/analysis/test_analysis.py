@@ -86,6 +86,7 @@ def test_betweenness_equals_networkx_on_curated_graph(G2025):
         assert ours[n] == pytest.approx(ref.get(n, 0.0), abs=1e-9), n
 
 
+@pytest.mark.slow
 def test_scopes():
     r = yrdnet.analyze("baseline_2025", "central", centrality=False)
     assert len(r.cities) == 27
@@ -139,6 +140,7 @@ def test_to_dir_failure_leaves_nothing(res, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_timeline_one_call():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnreachableWarning)

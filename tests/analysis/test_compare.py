@@ -13,6 +13,7 @@ def cmp():
     return yrdnet.compare("baseline_2025", "north_yangtze_hsr", "plan_2035")
 
 
+@pytest.mark.slow
 def test_deltas_consistent(cmp):
     assert cmp.base == "baseline_2025"
     assert cmp.others == ["north_yangtze_hsr", "plan_2035"]
@@ -49,6 +50,7 @@ def test_compare_needs_two():
         yrdnet.compare("baseline_2025")
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_comparison_markdown_opens_with_a_headline() -> None:
     import yrdnet

@@ -120,6 +120,7 @@ def test_outputs_are_registered() -> None:
     assert yrdnet.composite_index is composite_index
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_composite_on_analysed_results_and_robustness() -> None:
     res = [yrdnet.analyze(s, sensitivity_samples=5) for s in ("baseline_2010", "baseline_2025", "plan_2035")]

@@ -32,6 +32,7 @@ def test_functions_exist_and_keys_are_unique() -> None:
         assert hasattr(importlib.import_module(mod), name), ind.function
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_every_result_key_is_declared() -> None:
     keys: set[str] = set()

@@ -79,6 +79,7 @@ def test_unknown_names_fail_clearly() -> None:
         lookup("uci", "town")
 
 
+@pytest.mark.slow
 def test_every_analyze_column_and_row_has_a_name(results: dict[str, ScenarioResult]) -> None:
     for z, res in results.items():
         assert res.zones is not None

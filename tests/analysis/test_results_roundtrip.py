@@ -12,6 +12,7 @@ import yrdnet
 from yrdnet.cli.commands import main
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 @pytest.mark.parametrize("zones", ["city", "county"])
 def test_from_dir_round_trip(tmp_path: Path, zones: str) -> None:
@@ -42,6 +43,7 @@ def test_from_dir_not_a_result(tmp_path: Path) -> None:
         yrdnet.ScenarioResult.from_dir(tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_cli_map_of_a_result_folder_uses_the_saved_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "res"

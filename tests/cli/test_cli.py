@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -19,6 +20,7 @@ import pytest
 from PIL import Image
 
 import yrdnet
+from yrdnet.cli import report
 from yrdnet.cli.commands import main
 from yrdnet.core.io import load_graphml
 
@@ -74,6 +76,7 @@ def test_help_lists_commands_and_examples(capsys: pytest.CaptureFixture[str]) ->
     check_help(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_help_as_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "MPLBACKEND": "Agg"}
     proc = subprocess.run(
@@ -124,6 +127,7 @@ def test_scenarios_lists_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert shipped.loc["plan_2035", "description"] in line
 
 
+@pytest.mark.slow
 def test_build_writes_graphml_and_geopackage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "graphs"
     rc, out, err = run(capsys, "build", "baseline_2020", "--out", str(out_dir))
@@ -176,6 +180,7 @@ def test_analyze_scope(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert set(cities.index) == set(yrdnet.metro_members()["hefei"])
 
 
+@pytest.mark.slow
 def test_compare_writes_markdown(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "cmp"
     rc, out, err = run(capsys, "compare", "baseline_2020", "baseline_2025", "--out", str(out_dir))
@@ -198,6 +203,7 @@ def test_compare_needs_two_scenarios(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "compare needs a base scenario and at least one other" in one_line_error(err)
 
 
+@pytest.mark.slow
 def test_map_writes_png_at_200_dpi(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "maps"
     rc, out, err = run(capsys, "map", "baseline_2025", "--no-html", "--origin", "340100", "--out", str(out_dir))
@@ -323,14 +329,41 @@ def test_analysis_failure_exits_1(
 
 # ----------------------------------------------------------------------------- demo
 @pytest.mark.slow
-def test_demo_writes_maps_tables_and_prints_indices(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_writes_maps_tables_and_prints_indices(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo draws the maps of each result: the base scenario's alone and the plan's with
+    # the base (change maps, additions on the web map), at city then county level. The maps
+    # of a result alone are what `yrdnet map` draws (test_map_writes_png_at_200_dpi and
+    # test_cli_map_and_timeline_county check them), so here those two calls are only
+    # recorded and the plan's maps against the base are drawn and checked in full.
+    real, calls = report.write_maps, []
+
+    def write_maps(res: Any, G: Any, out: Any, **kw: Any) -> list[Path]:
+        calls.append((res.name, res.level, kw.get("base") and kw["base"].name, kw.get("base_graph") is not None))
+        return real(res, G, out, **kw) if kw.get("base") is not None else []
+
+    monkeypatch.setattr(report, "write_maps", write_maps)
     out_dir = tmp_path / "demo"
     rc, out, err = run(capsys, "demo", "--out", str(out_dir))
     assert rc == 0, err
+    assert calls == [
+        ("baseline_2025", "city", None, False),
+        ("plan_2035", "city", "baseline_2025", True),
+        ("baseline_2025", "county", None, False),
+        ("plan_2035", "county", "baseline_2025", True),
+    ]
     pngs = list(out_dir.rglob("*.png"))
     htmls = list(out_dir.rglob("*.html"))
     assert len(pngs) >= 6, pngs
-    assert len(htmls) >= 1
+    names = {p.name for p in pngs}
+    assert {
+        "change_potential_plan_2035_vs_baseline_2025.png",
+        "change_potential_county_plan_2035_vs_baseline_2025.png",
+        "timeline.png",
+    } <= names, names
+    assert [p.name for p in htmls] == ["webmap_plan_2035.html"]
+    assert f"Maps ({len(pngs) + len(htmls)} files)" in out
     for p in pngs:
         assert_png_200dpi(p)
     assert "<html" in htmls[0].read_text(encoding="utf-8")[:2000].lower()

@@ -92,6 +92,7 @@ def test_bad_input_exits_2(capsys, argv, expected):
     assert expected in err
 
 
+@pytest.mark.slow
 def test_best_plan_writes_tables_and_chart(capsys, tmp_path):
     rc, out, _ = run(
         capsys,
@@ -118,6 +119,7 @@ def test_best_plan_writes_tables_and_chart(capsys, tmp_path):
     assert "chosen" in out
 
 
+@pytest.mark.slow
 def test_uncertainty_writes_tables_and_chart(capsys, tmp_path):
     rc, out, _ = run(capsys, "uncertainty", "--method", "montecarlo", "--n", "2", "--indicator", "dominance_core")
     assert rc == 0

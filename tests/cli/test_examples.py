@@ -78,6 +78,7 @@ def test_example_has_docstring_and_options(name: str) -> None:
         assert word in doc, f"{name}: docstring does not mention {word}"
 
 
+@pytest.mark.slow
 def test_api_tour(tmp_path: Path) -> None:
     out = tmp_path / "tour"
     proc = run_example("api_tour.py", out, "--fast")
@@ -128,6 +129,7 @@ def test_api_tour(tmp_path: Path) -> None:
     assert res["region"]["structure_index"] == pytest.approx(region.loc["structure_index", "value"])
 
 
+@pytest.mark.slow
 def test_make_maps(tmp_path: Path) -> None:
     out = tmp_path / "maps"
     proc = run_example("make_maps.py", out, "--fast")
@@ -148,6 +150,7 @@ def test_make_maps(tmp_path: Path) -> None:
     assert len(colours) > 20
 
 
+@pytest.mark.slow
 def test_compare_plans(tmp_path: Path) -> None:
     out = tmp_path / "plans"
     proc = run_example("compare_plans.py", out, "--fast")
@@ -189,6 +192,7 @@ def test_compare_plans(tmp_path: Path) -> None:
     assert si.to_dict() == pytest.approx(rank["structure_index_gain"].to_dict())
 
 
+@pytest.mark.slow
 def test_fast_mode_from_environment(tmp_path: Path) -> None:
     out = tmp_path / "tour_env"
     proc = run_example("api_tour.py", out, env={"YRDNET_EXAMPLES_FAST": "1"})
@@ -197,6 +201,7 @@ def test_fast_mode_from_environment(tmp_path: Path) -> None:
     assert "half-life 90 min" not in params.index
 
 
+@pytest.mark.slow
 def test_county_zones(tmp_path: Path) -> None:
     out = tmp_path / "county"
     proc = run_example("county_zones.py", out, "--fast")

@@ -133,6 +133,7 @@ def test_a_failed_write_keeps_the_previous_folder(tmp_path):
     assert _leftovers(target) == []
 
 
+@pytest.mark.slow
 def test_cli_analyze_replaces_its_folder_whole(tmp_path):
     from yrdnet.cli.commands import main
 

@@ -44,6 +44,7 @@ def test_wheel_ships_data(wheel):
     assert "yrdnet/py.typed" in names
 
 
+@pytest.mark.slow
 def test_installed_wheel_works_from_any_directory(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

@@ -49,6 +49,7 @@ def test_airport_attached_by_polygon_at_county_level() -> None:
     assert (parent.reindex(att.to_numpy()).to_numpy() == ap["city"].to_numpy()).all()
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_analysis_rows_and_census_track() -> None:
     res = yrdnet.analyze("baseline_2010", centrality=False, sensitivity_samples=5)

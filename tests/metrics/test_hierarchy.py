@@ -132,6 +132,7 @@ def test_shanghai_first_on_the_core_measures() -> None:
     assert 0 < r["evenness_subcentres_potential"] <= 1
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_county_level_hierarchy_at_city_scale() -> None:
     res = yrdnet.analyze("baseline_2025", zones="county", centrality=False, sensitivity_samples=5)

@@ -72,6 +72,7 @@ def test_time_space_convergence_hand() -> None:
         time_space_convergence(T0, T1, 1, [(1, 99)])
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_timeline_moves() -> None:
     tl = yrdnet.timeline(["baseline_2010", "plan_2035"])

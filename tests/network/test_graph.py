@@ -89,6 +89,7 @@ def test_frequency_lowers_the_wait(G2025):
     assert max(busy) < min(sparse)
 
 
+@pytest.mark.slow
 def test_osmnx_interop_and_persistence(G2025, tmp_path):
     nodes, edges = ox.graph_to_gdfs(G2025)
     assert len(nodes) == G2025.number_of_nodes()

@@ -232,6 +232,7 @@ def _rail(tables, extra):  # type: ignore[no-untyped-def]
         return yrdnet.travel_times(G, "rail").to_numpy(), yrdnet.station_times(G)
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, derandomize=True)
 @given(st.data())
 def test_adding_services_never_lengthens_a_trip(tables, data):

@@ -189,6 +189,7 @@ def real_table() -> pd.DataFrame:
     return t.set_index(["scenario", "indicator"])["value"].unstack()  # noqa: PD010
 
 
+@pytest.mark.slow
 def test_exhaustive_agrees_with_greedy_on_real_projects(real_table: pd.DataFrame) -> None:
     # one test (not parametrised) so that the sweep fixture runs on one xdist worker only
     for objective in OBJECTIVES:

@@ -102,6 +102,7 @@ def real() -> object:
     )
 
 
+@pytest.mark.slow
 def test_transfer_time_cannot_move_door_to_door_indicators(real: object) -> None:
     # transfer_min enters station-to-station times only: every door-to-door measure
     # has S1 = ST = 0 for it, exactly (f(AB_i) = f(A) row by row)
@@ -146,6 +147,7 @@ def test_spread_summarises_the_draws(real: object, tmp_path: object) -> None:
     assert ranges.loc["transfer_min", "basis"].startswith("stated choice")
 
 
+@pytest.mark.slow
 def test_reproducible_with_a_seed_and_callable_as_yrdnet_uncertainty() -> None:
     import yrdnet
     import yrdnet.plans.metric_choices as unc_module
@@ -168,6 +170,7 @@ def test_reproducible_with_a_seed_and_callable_as_yrdnet_uncertainty() -> None:
     assert callable(yrdnet.uncertainty.measures)
 
 
+@pytest.mark.slow
 def test_default_draw_reproduces_the_composite_of_analyze() -> None:
     # no model parameter drawn: every row is the default model; the composite of each row
     # must equal yrdnet.composite_index over analyze() of 2010, the scenario and 2035
@@ -187,6 +190,7 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
             assert row[f"composite_index [{s}]"] == pytest.approx(expected[s], rel=1e-9), (s, ref)
 
 
+@pytest.mark.slow
 def test_draws_routed_on_a_local_cluster_equal_in_process() -> None:
     pytest.importorskip("distributed")
     from yrdnet.plans.sweep import local_cluster

@@ -56,6 +56,7 @@ def test_table_shape_and_provenance(swept: pd.DataFrame) -> None:
     assert row["unit"] == "min" and row["label"] == "mean WATT by rail"
 
 
+@pytest.mark.slow
 def test_values_equal_analyze_one_by_one(swept: pd.DataFrame, separately: dict[str, object]) -> None:
     for name in SCENARIOS:
         res = separately[name]
@@ -78,6 +79,7 @@ def test_betweenness_rows_equal_analyze_with_centrality(separately: dict[str, ob
         assert t.loc[k, "value"] == res.region.loc[k, "value"], k  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_incremental_rows_equal_full_rows() -> None:
     # a slow-down on a scenario base is not an addition: routed in full even when incremental
     slower = Scenario(
@@ -94,6 +96,7 @@ def test_incremental_rows_equal_full_rows() -> None:
     pd.testing.assert_frame_equal(inc[cols], full[cols])
 
 
+@pytest.mark.slow
 def test_county_level_and_a_row_not_produced_there() -> None:
     keys = ["potential_ratio_districts_to_counties", "mean_watt_pop_multimodal", "rank_size_slope_betweenness"]
     t = sweep(["ningbo_zhoushan"], zones="county", indicators=keys, progress=False).set_index("indicator")
@@ -198,6 +201,7 @@ def test_the_module_is_callable() -> None:
     assert module.package_scenario is package_scenario
 
 
+@pytest.mark.slow
 def test_prepared_base_is_kept_across_sweeps_until_cleared() -> None:
     from yrdnet.plans import sweep_eval as ev
     from yrdnet.plans.sweep import clear_cache

@@ -28,6 +28,7 @@ def _scenarios(tmp: Path) -> list[object]:
     ]
 
 
+@pytest.mark.slow
 def test_local_cluster_table_equals_in_process(tmp_path: Path) -> None:
     items = _scenarios(tmp_path)
     local = sweep(items, progress=False)  # default indicators: the composite included

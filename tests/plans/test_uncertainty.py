@@ -9,6 +9,7 @@ import pytest
 from yrdnet.plans.metric_choices import CHOICES, conclusion_robustness
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_conclusion_robustness_table() -> None:
     out = conclusion_robustness()

@@ -192,6 +192,7 @@ def test_trip_breakdown_county(G_county, T_county):
 
 
 # ---------------------------------------------------------------- analysis
+@pytest.mark.slow
 def test_analyze_county(res_county):
     r = res_county
     assert r.level == "county" and len(r.zones) == 305 and len(r.cities) == 41
@@ -278,6 +279,7 @@ def test_compare_and_timeline_county(res_county, county_zones):
     assert list(tl.columns) == ["baseline_2010", "baseline_2025"]
 
 
+@pytest.mark.slow
 def test_cli_analyze_county(tmp_path, capsys):
     out = tmp_path / "county"
     assert cli.main(["analyze", "baseline_2025", "--zones", "county", "--out", str(out)]) == 0
@@ -291,6 +293,7 @@ def test_cli_bad_zones(capsys):
     assert e.value.code == 2
 
 
+@pytest.mark.slow
 def test_cli_map_and_timeline_county(tmp_path, capsys):
     maps = tmp_path / "maps"
     assert cli.main(["map", "baseline_2025", "--zones", "county", "--no-html", "--out", str(maps)]) == 0

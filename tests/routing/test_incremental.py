@@ -92,6 +92,7 @@ def test_shipped_project_scenarios_are_found() -> None:
 
 
 # ------------------------------------------------------------------ shipped scenarios
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", INCREMENTAL)
 def test_incremental_equals_full_shipped(name, mode, G_base, graphs, base_all, full) -> None:  # type: ignore[no-untyped-def]

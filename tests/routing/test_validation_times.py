@@ -150,6 +150,7 @@ def test_in_sample_2016(in_sample):
 @pytest.mark.parametrize(
     ("mode", "n_min", "required"), [("rail", 40, RAIL_OUT_OF_SAMPLE_SHARE), ("road", 10, ROAD_SHARE)]
 )
+@pytest.mark.slow
 def test_out_of_sample(table, mode, n_min, required):
     t = table[(table["mode"] == mode) & table["error"].notna()]
     assert len(t) >= n_min, f"only {len(t)} comparable {mode} pairs"

@@ -91,6 +91,7 @@ def test_city_identical_to_full(name: str, city: IncrementalBase) -> None:
 
 
 # ------------------------------------------------------------------ county
+@pytest.mark.slow
 def test_county_identical_to_full(county: IncrementalBase) -> None:
     sc = _single("ningbo_zhoushan_railway")  # new stations, new halls, an island reached
     G = build_graph(sc, zones="county")

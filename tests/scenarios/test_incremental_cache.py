@@ -31,6 +31,7 @@ def _snapshot(G: nx.MultiDiGraph) -> tuple[object, ...]:
     return edges, nodes, pred, sorted(G.graph.items())
 
 
+@pytest.mark.slow
 def test_cached_build_equals_uncached() -> None:
     _roadnet.clear_cache()
     cold = build_graph("north_yangtze_hsr", zones="county")  # fills the cache
@@ -77,6 +78,7 @@ def test_key_reacts_to_model_and_links() -> None:
     assert len(keys) == 5
 
 
+@pytest.mark.slow
 def test_cache_is_bounded() -> None:
     _roadnet.clear_cache()
     sc = load_scenario("baseline_2025")

@@ -59,16 +59,25 @@ CHOICES: dict[str, tuple[object, ...]] = {
 }
 
 
-def measures(T: pd.DataFrame, pop: pd.Series, tii: pd.Series, choice: dict[str, object]) -> dict[str, float]:
+def measures(
+    T: pd.DataFrame,
+    pop: pd.Series,
+    tii: pd.Series,
+    choice: dict[str, object],
+    metros: pd.DataFrame | None = None,
+) -> dict[str, float]:
     """Region measures of one metric-choice combination (one of :data:`CHOICES` each).
 
     Returns metro ``integration`` (log-logistic), ``dominance_core`` (Limtanakool),
     ``gini_potential``, ``theil_potential`` (Theil T of potential) and
-    ``core_rank_potential`` on the travel times ``T`` (no re-routing).
+    ``core_rank_potential`` on the travel times ``T`` (no re-routing). ``metros`` is
+    ``load_metros(choice["metro_definition"])``, read here when not given (callers looping
+    over the combinations read it once per definition).
     """
     beta = math.log(2) / float(choice["half_life_min"])  # type: ignore[arg-type]
     p = MetricParams(beta=beta, flow_beta=beta, self_potential=bool(choice["self_potential"]))
-    metros = load_metros(str(choice["metro_definition"]))
+    if metros is None:
+        metros = load_metros(str(choice["metro_definition"]))
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {m: int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
     cm = integ.core_member_integration(
@@ -166,11 +175,13 @@ def conclusion_robustness(
     od, pop, tii, _ = routed(scenarios)
     first, base, plan = scenarios
     names = list(CHOICES)
+    metros = {str(d): load_metros(str(d)) for d in CHOICES["metro_definition"]}
     rows: dict[str, list[float]] = {k: [] for k in ("integration", "dominance_up", "dominance_down", "gini", "rank")}
     changes: dict[str, list[float]] = {k: [] for k in rows}
     for combo in itertools.product(*CHOICES.values()):
         choice = dict(zip(names, combo, strict=True))
-        m = {s: measures(od[(s, str(choice["mode"]))], pop, tii, choice) for s in scenarios}
+        mt = metros[str(choice["metro_definition"])]
+        m = {s: measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt) for s in scenarios}
         d_int = m[plan]["integration"] - m[base]["integration"]
         d_dom = m[plan]["dominance_core"] - m[first]["dominance_core"]
         d_gini = m[plan]["gini_potential"] - m[first]["gini_potential"]
@@ -265,12 +276,13 @@ def composite_robustness(
     keys = {"core_hierarchy": "dominance_core", "metro_integration": "integration",
             "core_hinterland_equity": "theil_potential"}  # fmt: skip
     names = list(CHOICES)
+    metros = {str(d): load_metros(str(d)) for d in CHOICES["metro_definition"]}
     raw = []  # combinations x scenarios x components
     for combo in itertools.product(*CHOICES.values()):
         choice = dict(zip(names, combo, strict=True))
         per = []
         for i, s in enumerate(scenarios):
-            m = measures(od[(s, str(choice["mode"]))], pop, tii, choice)
+            m = measures(od[(s, str(choice["mode"]))], pop, tii, choice, metros[str(choice["metro_definition"])])
             per.append([link[i] if k == "intercity_linkage" else m[keys[k]] for k in COMPONENTS])
         raw.append(per)
     R = np.array(raw)  # (C, 3, K)

@@ -398,6 +398,14 @@ def _mapclassify() -> Any:
     return import_optional("mapclassify", "classified maps", "maps")
 
 
+def _one_thread() -> contextlib.AbstractContextManager[Any]:
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a dependency of scikit-learn, which mapclassify needs
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
 def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[str]]:
     """Class index per value (-1 for NaN) and legend labels; deterministic NaturalBreaks."""
     mc = _mapclassify()
@@ -408,7 +416,9 @@ def _classify(values: pd.Series, scheme: str, k: int) -> tuple[np.ndarray, list[
     state = np.random.get_state()  # noqa: NPY002
     try:
         np.random.seed(0)  # noqa: NPY002
-        with warnings.catch_warnings():  # FisherJenks without numba only warns about speed
+        # one OpenMP thread: k-means on a few hundred values spends its time waking threads,
+        # 10-15x slower on a busy 2-core machine (same breaks; threadpoolctl comes with sklearn)
+        with _one_thread(), warnings.catch_warnings():  # FisherJenks without numba only warns about speed
             warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
             cl = mc.classify(y[ok], scheme, k=k)
     finally:
