@@ -130,6 +130,7 @@ def test_result_carries_targets(tmp_path: Path) -> None:
     assert list(back.index) == list(res.targets.index)
 
 
+@pytest.mark.slow
 def test_county_result_targets_between_city_centres() -> None:
     res = yrdnet.analyze("baseline_2020", zones="county", centrality=False, sensitivity_samples=5)
     city = yrdnet.targets(yrdnet.build_graph("baseline_2020"))
@@ -137,6 +138,7 @@ def test_county_result_targets_between_city_centres() -> None:
     pd.testing.assert_series_equal(res.targets["station_fastest_min"], city["station_fastest_min"])
 
 
+@pytest.mark.slow
 def test_cli_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tg"
     assert main(["targets", "baseline_2015", "baseline_2020", "--out", str(out)]) == 0

@@ -222,6 +222,7 @@ def test_map_writes_png_at_200_dpi(capsys: pytest.CaptureFixture[str], tmp_path:
         assert str(p) in out
 
 
+@pytest.mark.slow
 def test_timeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "tl"
     rc, out, err = run(capsys, "timeline", "baseline_2010", "baseline_2025", "--out", str(out_dir))

@@ -27,6 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return rc, out, err
 
 
+@pytest.mark.slow
 def test_sweep_writes_the_api_table_and_reports_failures(capsys, tmp_path):
     rc, out, _ = run(capsys, "sweep", "ningbo_zhoushan", "no_such_plan", "--indicators", "uci,dominance_core")
     assert rc == 0
@@ -40,6 +41,7 @@ def test_sweep_writes_the_api_table_and_reports_failures(capsys, tmp_path):
     assert "failed: no_such_plan" in out
 
 
+@pytest.mark.slow
 def test_sweep_combinations_of_candidates(capsys, tmp_path):
     rc, _, _ = run(
         capsys,

@@ -75,6 +75,7 @@ def _leftovers(target: Path) -> list[str]:
     return sorted(p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}."))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exchange", ["on", "off"])
 @pytest.mark.parametrize(("where", "k"), [("write", 1), ("write", 3), ("commit", 1), ("commit", 2), ("commit", 3)])
 def test_killed_write_leaves_old_or_new(tmp_path, exchange, where, k):
@@ -146,6 +147,7 @@ def test_cli_analyze_replaces_its_folder_whole(tmp_path):
     assert _leftovers(out) == []
 
 
+@pytest.mark.slow
 def test_rerun_gives_byte_identical_files(tmp_path):
     """Same inputs, same bytes: run times go to run.log only (issue 12, item 6)."""
     for k in (1, 2):

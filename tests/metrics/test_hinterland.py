@@ -70,6 +70,7 @@ def test_core_periphery_coefficient_hand() -> None:
         hl.core_periphery_coefficient(A, ["a"])
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::yrdnet.UnreachableWarning")
 def test_county_analysis_town_country_rows() -> None:
     res = yrdnet.analyze("baseline_2025", zones="county", centrality=False, sensitivity_samples=5)

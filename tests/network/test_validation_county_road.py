@@ -85,6 +85,7 @@ def _summary(t: pd.DataFrame) -> tuple[float, float, int]:
     return float((err <= TOL).mean()), float(err.median()), int((err <= TOL).sum())
 
 
+@pytest.mark.slow
 def test_county_road_validation(table):
     assert len(table) >= 15
     assert np.isfinite(table["model_min"]).all()

@@ -314,6 +314,7 @@ def test_scenario_travel_times_incremental_path(caplog, full) -> None:  # type: 
     pd.testing.assert_frame_equal(T, full[("north_yangtze_hsr", "rail")], check_exact=True)
 
 
+@pytest.mark.slow
 def test_scenario_travel_times_full_path(caplog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     p = tmp_path / "close.toml"
     p.write_text(

@@ -79,6 +79,7 @@ def test_shipped_add_only_scenarios_found() -> None:
     assert "plan_2035" in ADD_ONLY and len(ADD_ONLY) >= 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ADD_ONLY)
 def test_city_identical_to_full(name: str, city: IncrementalBase) -> None:
     G = build_graph(name)
@@ -156,6 +157,7 @@ def test_model_override_builds_the_graph(city: IncrementalBase, tmp_path: Path) 
         pd.testing.assert_frame_equal(got[mode][0], travel_times(G, mode, warn_unreachable=False), check_exact=True)
 
 
+@pytest.mark.slow
 def test_new_expressway_link_builds_the_graph(city: IncrementalBase, tmp_path: Path) -> None:
     p = _toml(
         tmp_path,
@@ -244,6 +246,7 @@ def test_mode_not_prepared_and_warning(tmp_path: Path) -> None:
     assert str(got[0].message) == str(want[0].message)
 
 
+@pytest.mark.slow
 def test_scenario_travel_times_zones(county: IncrementalBase) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnreachableWarning)

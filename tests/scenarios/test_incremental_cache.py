@@ -60,6 +60,7 @@ def test_graphs_share_no_attribute_dicts() -> None:
     assert G3.nodes["rd:z310101"] is not G1.nodes["rd:z310101"]
 
 
+@pytest.mark.slow
 def test_key_reacts_to_model_and_links() -> None:
     slow = TravelTimeModel().replace(local_road_speed_kph=20.0)
     a = travel_times(build_graph("baseline_2025", zones="county"), "road", warn_unreachable=False)

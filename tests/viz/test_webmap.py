@@ -97,6 +97,7 @@ def test_errors(cities, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         interactive_map(G, cities, column="acc")
 
 
+@pytest.mark.slow
 def test_added_track_is_highlighted(tmp_path):
     """With a base graph, new track segments of the scenario go to the additions layer."""
     import yrdnet
