@@ -32,7 +32,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.accessibility import _align, _od, _resolve, _show
+from yrdnet.metrics.inputs import _align, _od, _resolve, _show
 
 __all__ = [
     "core_link_compliance",

@@ -34,7 +34,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.accessibility import _align, _od, _resolve, _show, _square
+from yrdnet.metrics.inputs import _align, _od, _resolve, _show, _square
 
 __all__ = [
     "UCI",

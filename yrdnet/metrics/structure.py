@@ -41,8 +41,9 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams, StructureWeights
-from yrdnet.metrics.accessibility import _od, _resolve, potential_accessibility
+from yrdnet.metrics.accessibility import potential_accessibility
 from yrdnet.metrics.equity import gini
+from yrdnet.metrics.inputs import _od, _resolve
 from yrdnet.metrics.integration import metro_integration
 from yrdnet.metrics.polycentricity import core_subcentre_linkage, entropy
 

@@ -1,0 +1,186 @@
+"""Input checks shared by the metrics: one OD matrix, masses aligned on its labels, parameters.
+
+:func:`_od` validates a travel-time matrix once (square, same labels on both axes,
+numeric, no ``NaN``, non-negative, zero diagonal), :func:`_align` aligns a mass Series on
+its index and names missing ids, :func:`_resolve` applies keyword overrides to a
+:class:`~yrdnet.params.MetricParams`; the rest are the small array helpers of the
+accessibility and efficiency formulas. Private to the metrics wing (the conventions are
+stated in :mod:`yrdnet.metrics.accessibility`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from yrdnet.core.errors import DataError
+from yrdnet.core.params import MetricParams, resolve_params
+
+__all__: list[str] = []
+
+
+_MAX_SHOWN = 8
+
+
+# ----------------------------------------------------------------------------------------
+# private helpers shared with polycentricity, integration and structure
+# ----------------------------------------------------------------------------------------
+def _show(ids: Iterable[Any]) -> str:
+    ids = list(ids)
+    head = ", ".join(repr(i.item() if isinstance(i, np.generic) else i) for i in ids[:_MAX_SHOWN])
+    more = f" and {len(ids) - _MAX_SHOWN} more" if len(ids) > _MAX_SHOWN else ""
+    return f"[{head}{more}]"
+
+
+def _resolve(params: MetricParams | None, **overrides: Any) -> MetricParams:
+    """Return ``params`` (or the defaults) with the non-``None`` overrides applied."""
+    return resolve_params(MetricParams, params, **overrides)
+
+
+def _square(M: pd.DataFrame, name: str, *, zero_diagonal: bool = True) -> pd.DataFrame:
+    """Validate a labelled square matrix; return it with columns ordered like the index."""
+    if not isinstance(M, pd.DataFrame):
+        msg = f"{name} must be a pandas DataFrame, got {type(M).__name__}"
+        raise TypeError(msg)
+    problems: list[str] = []
+    if M.shape[0] != M.shape[1]:
+        problems.append(f"not square ({M.shape[0]} rows x {M.shape[1]} columns)")
+    if M.index.has_duplicates:
+        problems.append(f"duplicate row ids {_show(M.index[M.index.duplicated()].unique())}")
+    if M.columns.has_duplicates:
+        problems.append(f"duplicate column ids {_show(M.columns[M.columns.duplicated()].unique())}")
+    if not problems and not M.index.equals(M.columns):
+        only_rows = M.index.difference(M.columns)
+        only_cols = M.columns.difference(M.index)
+        if len(only_rows) or len(only_cols):
+            problems.append(
+                f"row and column ids differ (only in rows: {_show(only_rows)}; only in columns: {_show(only_cols)})"
+            )
+        else:
+            M = M.loc[:, M.index]
+    if problems:
+        raise DataError(f"{name}: " + "; ".join(problems))
+    _check_values(M, name, zero_diagonal=zero_diagonal)
+    return M
+
+
+def _check_values(M: pd.DataFrame, name: str, *, zero_diagonal: bool) -> None:
+    """Collect NaN, negative and non-zero-diagonal problems of a square matrix."""
+    try:
+        a = M.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"{name}: values must be numeric ({exc})"
+        raise DataError(msg) from None
+    problems: list[str] = []
+    nan = np.isnan(a)
+    if nan.any():
+        r, c = np.nonzero(nan)
+        problems.append(
+            f"{int(nan.sum())} NaN value(s), e.g. at "
+            f"{_show(zip(M.index[r], M.columns[c], strict=True))} (use inf for unreachable)"
+        )
+    neg = a < 0
+    if neg.any():
+        r, c = np.nonzero(neg)
+        problems.append(
+            f"{int(neg.sum())} negative value(s), e.g. at {_show(zip(M.index[r], M.columns[c], strict=True))}"
+        )
+    diag = np.diag(a)
+    if zero_diagonal and np.any(diag[~np.isnan(diag)] != 0):
+        bad = M.index[(diag != 0) & ~np.isnan(diag)]
+        problems.append(f"diagonal must be 0, non-zero for ids {_show(bad)}")
+    if problems:
+        raise DataError(f"{name}: " + "; ".join(problems))
+
+
+def _od(T: pd.DataFrame, name: str = "T") -> tuple[pd.DataFrame, np.ndarray]:
+    """Validate a travel-time matrix; return it (columns ordered) and its float values."""
+    T = _square(T, name)
+    if T.shape[0] == 0:
+        msg = f"{name} is empty"
+        raise DataError(msg)
+    return T, T.to_numpy(dtype=np.float64)
+
+
+def _like(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
+    """Validate a matrix that must carry the same ids as ``T``; return it in T's order."""
+    M = _square(M, name)
+    if set(M.index) != set(T.index):
+        msg = (
+            f"{name} must have the ids of T: missing {_show(T.index.difference(M.index))}, "
+            f"extra {_show(M.index.difference(T.index))}"
+        )
+        raise DataError(msg)
+    a = M.loc[T.index, T.index].to_numpy(dtype=np.float64)
+    if not np.isfinite(a).all():
+        msg = f"{name}: values must be finite"
+        raise DataError(msg)
+    return a
+
+
+def _align(s: pd.Series, index: pd.Index, name: str, *, allow_inf: bool = False) -> np.ndarray:
+    """Align a per-zone Series on ``index``; extra ids are dropped, missing ids raise."""
+    if not isinstance(s, pd.Series):
+        msg = f"{name} must be a pandas Series indexed by zone id, got {type(s).__name__}"
+        raise TypeError(msg)
+    if s.index.has_duplicates:
+        msg = f"{name}: duplicate ids {_show(s.index[s.index.duplicated()].unique())}"
+        raise DataError(msg)
+    missing = index.difference(s.index)
+    if len(missing):
+        msg = f"{name} has no value for ids {_show(missing)} of T"
+        raise DataError(msg)
+    try:
+        v = s.reindex(index).to_numpy(dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"{name}: values must be numeric ({exc})"
+        raise DataError(msg) from None
+    problems = []
+    if np.isnan(v).any():
+        problems.append(f"NaN for ids {_show(index[np.isnan(v)])}")
+    if (v < 0).any():
+        problems.append(f"negative for ids {_show(index[v < 0])}")
+    if not allow_inf and np.isinf(v).any():
+        problems.append(f"infinite for ids {_show(index[np.isinf(v)])}")
+    if problems:
+        raise DataError(f"{name}: " + "; ".join(problems))
+    return v
+
+
+def _offdiag(n: int) -> np.ndarray:
+    return ~np.eye(n, dtype=bool)
+
+
+def _positive_offdiag(t: np.ndarray, T: pd.DataFrame, what: str) -> None:
+    zero = (t == 0) & _offdiag(t.shape[0])
+    if zero.any():
+        r, c = np.nonzero(zero)
+        msg = (
+            f"T: {what} needs positive off-diagonal times; zero at {_show(zip(T.index[r], T.columns[c], strict=True))}"
+        )
+        raise DataError(msg)
+
+
+def _inverse_times(t: np.ndarray) -> np.ndarray:
+    """``1/T`` off the diagonal with ``1/inf = 0`` and 0 on the diagonal."""
+    off = _offdiag(t.shape[0])
+    safe = np.where(off, t, 1.0)
+    return np.where(off, 1.0 / safe, 0.0)
+
+
+def _ideal_times(d: np.ndarray, speed_kph: float) -> np.ndarray:
+    """Straight-line times ``60 d / v`` in minutes."""
+    return 60.0 * d / speed_kph
+
+
+def _threshold(value: float, name: str = "threshold") -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        msg = f"{name} must be a number of minutes, got {value!r}"
+        raise TypeError(msg)
+    if not np.isfinite(value) or value <= 0:
+        msg = f"{name} must be a positive finite number of minutes, got {value!r}"
+        raise ValueError(msg)
+    return float(value)
