@@ -85,11 +85,6 @@ def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _close(word: str, options: Any) -> str:
-
-    return did_you_mean(word, options)
-
-
 def check_name(name: Any, where: str) -> list[str]:
     """A scenario name is used in file names: a safe character set, no path parts."""
     if not isinstance(name, str) or not _NAME_RE.match(name) or ".." in name:
@@ -133,7 +128,8 @@ def _speed(e: dict[str, Any], lo_hi: tuple[float, float], where: str, *, require
 def _keys(e: dict[str, Any], op: str, where: str) -> list[str]:
     extra = sorted(set(e) - EDIT_KEYS[op])
     return [
-        f"{where}: unknown key {k!r}{_close(k, EDIT_KEYS[op])}; {op} accepts {sorted(EDIT_KEYS[op])}" for k in extra
+        f"{where}: unknown key {k!r}{did_you_mean(k, EDIT_KEYS[op])}; {op} accepts {sorted(EDIT_KEYS[op])}"
+        for k in extra
     ]
 
 
@@ -148,7 +144,7 @@ def check_edit(
         if not isinstance(line, str):
             return [*probs, f"{where}: needs 'line' (a line id string), found {line!r}"]
         if line not in lines.index:
-            return [*probs, f"{where}: unknown line {line!r}{_close(line, lines.index)}"]
+            return [*probs, f"{where}: unknown line {line!r}{did_you_mean(line, lines.index)}"]
         status = str(lines.at[line, "status"])
         if op == "close_line" and status != "open":
             probs.append(f"{where}: line {line!r} is not open (status {status!r}); nothing to close")
@@ -172,7 +168,7 @@ def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, wh
         return [f"{where}: each [[edits.stations]] entry must be a table, found {st!r}"]
     sid = st.get("id")
     w = f"{where}: new station {sid!r}"
-    probs = [f"{w}: unknown key {k!r}{_close(k, _STATION_KEYS)}" for k in sorted(set(st) - _STATION_KEYS)]
+    probs = [f"{w}: unknown key {k!r}{did_you_mean(k, _STATION_KEYS)}" for k in sorted(set(st) - _STATION_KEYS)]
     if not isinstance(sid, str) or not sid:
         return [*probs, f"{where}: a new station needs an 'id' string, found {sid!r}"]
     lon, lat, adcode = st.get("lon"), st.get("lat"), st.get("adcode")
@@ -196,7 +192,7 @@ def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, wh
     if not _is_int(adcode):
         probs.append(f"{w}: adcode must be an integer city adcode, found {adcode!r}")
     elif adcode not in cities.index:
-        probs.append(f"{w}: unknown city adcode {adcode}{_close(str(adcode), map(str, cities.index))}")
+        probs.append(f"{w}: unknown city adcode {adcode}{did_you_mean(str(adcode), map(str, cities.index))}")
     elif not probs and _is_number(lon) and _is_number(lat):
         _warn_if_outside(float(lon), float(lat), int(adcode), w)
     return probs
@@ -259,13 +255,13 @@ def _check_add_line(
         probs.append(f"{where}: station(s) {dup} appear more than once in stops")
     for x in stops:
         if x not in known:
-            probs.append(f"{where}: unknown station {x!r}{_close(x, known)}")
+            probs.append(f"{where}: unknown station {x!r}{did_you_mean(x, known)}")
     probs += _speed(e, RAIL_SPEED, where)
     if "design_speed_kph" in e:
         probs += _speed({"speed_kph": e["design_speed_kph"]}, RAIL_SPEED, f"{where} (design_speed_kph)")
     kind = e.get("kind", "hsr")
     if kind not in LINE_KINDS:
-        hint = _close(str(kind), LINE_KINDS)
+        hint = did_you_mean(str(kind), LINE_KINDS)
         probs.append(f"{where}: kind must be one of {list(LINE_KINDS)}, found {kind!r}{hint}")
     through = e.get("through_to", [])
     if not isinstance(through, list) or not all(isinstance(x, str) for x in through):
@@ -273,7 +269,7 @@ def _check_add_line(
     else:
         for x in through:
             if x not in lines.index:
-                probs.append(f"{where}: through_to: unknown line {x!r}{_close(x, lines.index)}")
+                probs.append(f"{where}: through_to: unknown line {x!r}{did_you_mean(x, lines.index)}")
     if "length_km" in e:
         km = e["length_km"]
         ok_stops = stops and all(x in coords for x in stops)
@@ -301,7 +297,7 @@ def _check_add_link(e: dict[str, Any], cities: pd.DataFrame, where: str) -> list
         if not _is_int(v):
             probs.append(f"{where}: '{key}' must be an integer city adcode, found {v!r}")
         elif v not in cities.index:
-            probs.append(f"{where}: '{key}': unknown city adcode {v}{_close(str(v), map(str, cities.index))}")
+            probs.append(f"{where}: '{key}': unknown city adcode {v}{did_you_mean(str(v), map(str, cities.index))}")
         else:
             ends.append(int(v))
     if len(ends) == 2 and ends[0] == ends[1]:

@@ -70,7 +70,7 @@ def plot_rank_size(
     label_top, fit
         Number of points to annotate; draw the fitted line.
     title, scenario, year, lang, ax, figsize, dpi, filepath
-        See :func:`plot_network`.
+        See :func:`yrdnet.viz.plot.plot_network`.
 
     Returns
     -------
@@ -160,7 +160,7 @@ def plot_timeline(
     normalize
         Rescale each column to 100 at its first finite value (compare unlike units).
     ylabel, title, scenario, year, lang, ax, figsize, dpi, filepath
-        See :func:`plot_network`.
+        See :func:`yrdnet.viz.plot.plot_network`.
 
     Returns
     -------
