@@ -1,25 +1,33 @@
-"""Derive ``data/services.csv`` (rail services) from the 2016 GTFS feed and the curated lines.
+"""Derive the rail services of a timetable feed from its GTFS zip and the curated lines.
 
-Every trip of ``data/gtfs_yrd_2016.zip`` (the 12306 timetable of 2016-03-10, clipped to the
-YRD) is mapped onto the curated track network (``lines.csv``, lines open by the end of
-2016):
+Two feeds: ``data/gtfs_yrd_2016.zip`` (the 12306 high-speed timetable of 2016-03-10,
+clipped to the YRD) gives ``data/services.csv``; ``data/gtfs_yrd_2023.zip`` (the 12306
+timetable of every train class of 2023-12-15) gives ``data/services_2023.csv``. Every trip
+of the feed is mapped onto the curated track network (``lines.csv``, lines open by the
+end of the feed's year):
 
 1. Its YRD stops are walked in order. Two consecutive stops are joined by the shortest
-   track path (by km) over the segments of those lines. A stop that is not on the curated
+   track path over the segments of those lines: by pure running time (km over the
+   line's speed) for high-speed classes (G, D, C), by km with lines that are not
+   conventional counted double for conventional classes (K, T, Z and the rest), so a
+   train keeps to the kind of track it runs on where both exist. A stop that is not on the curated
    network, or a pair with no track path, ends the current *piece*; a new piece starts at
    the next stop on the network. (Trains that leave the high-speed network — e.g. D trains
    on conventional lines — so contribute only their pieces on curated track.)
 2. A pair whose track path is longer than ``--max-detour`` times the geodesic distance is
    treated the same way (the train used track that the curated data does not hold).
 3. Pieces with two or more stops become services: the passed stations (``route``), the
-   stops, the train class (first letter of the train number: G, D or C). Identical
+   stops, the train class (the feed's ``route_desc`` where it holds one, else the first
+   letter of the train number; a number without a letter is a conventional "K"-class
+   train). Suburban ``S`` trains are left out: ``data/suburban_lines.csv`` models them. Identical
    (route, stops, class) are grouped; ``trains_per_day`` counts the trips; ``source`` lists
    the train numbers.
 
 Usage::
 
-    python tools/derive_services.py                 # writes data/services.csv
-    python tools/derive_services.py --feed other.zip --out other.csv
+    python tools/derive_services.py                 # writes data/services.csv (2016 feed)
+    python tools/derive_services.py --feed-year 2023   # writes data/services_2023.csv
+    python tools/derive_services.py --feed other.zip --out other.csv --year 2019
 """
 
 from __future__ import annotations
@@ -41,36 +49,88 @@ sys.path.insert(0, str(ROOT))
 import yrdnet  # noqa: E402
 from yrdnet.core.geodesy import haversine_km  # noqa: E402
 from yrdnet.core.io import write_csv  # noqa: E402
-from yrdnet.network.services import SERVICE_COLUMNS, segment_table  # noqa: E402
+from yrdnet.network.services import SERVICE_COLUMNS, line_segments  # noqa: E402
 
 FEED_YEAR = 2016
 
+#: The feeds this tool derives services from: year -> (zip, services file, citation).
+FEEDS = {
+    2016: (
+        "gtfs_yrd_2016.zip",
+        "services.csv",
+        "12306 timetable of 2016-03-10 via metromancn/Parse12306, MIT",
+    ),
+    2023: (
+        "gtfs_yrd_2023.zip",
+        "services_2023.csv",
+        "12306 timetable of 2023-12-15 via Hu-xiaojiao/12306-code-database-2023-12-15, facts with source named",
+    ),
+}
+HIGH_SPEED = ("G", "D", "C")
+#: Conventional classes kept as they are; any other letter (or none) is a "K"-class train.
+CONVENTIONAL = ("K", "T", "Z")
+SUBURBAN = "S"
+
+
+def train_class(train: str, desc: str | None = None) -> str | None:
+    """The service class of a train (``None`` for suburban S trains, modelled elsewhere)."""
+    c = (desc or "").strip().upper()[:1] or (train[:1].upper() if train[:1].isalpha() else "K")
+    if c == SUBURBAN:
+        return None
+    return c if c in HIGH_SPEED + CONVENTIONAL else "K"
+
 
 def read_feed(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stop times (trip_id, stop_sequence, stop_id, times) and trips (trip_id, train) of a GTFS zip."""
+    """Stop times (trip_id, stop_sequence, stop_id, times) and trips (trip_id, train, cls) of a GTFS zip."""
     with zipfile.ZipFile(path) as z:
         st = pd.read_csv(io.BytesIO(z.read("stop_times.txt")), dtype=str)
         trips = pd.read_csv(io.BytesIO(z.read("trips.txt")), dtype=str)
+        routes = pd.read_csv(io.BytesIO(z.read("routes.txt")), dtype=str)
     st["stop_sequence"] = st["stop_sequence"].astype(int)
     st = st.sort_values(["trip_id", "stop_sequence"], kind="stable")
     name_col = "trip_short_name" if "trip_short_name" in trips else "trip_id"
     trips = trips.assign(train=trips[name_col].astype(str))
+    desc = dict(zip(routes["route_id"], routes.get("route_desc", pd.Series(dtype=str)).fillna(""), strict=False))
+    trips["cls"] = [train_class(t, desc.get(r)) for t, r in zip(trips["train"], trips["route_id"], strict=True)]
     return st, trips
 
 
-def track_graph(year: int) -> tuple[nx.Graph, dict[tuple[str, str], str]]:
-    """Undirected graph of the curated track open by the end of ``year`` (weights = km)."""
+def track_graphs(year: int) -> tuple[dict[str, nx.Graph], dict[tuple[str, str, str], str]]:
+    """Undirected graphs of the curated track open by the end of ``year``, one per track preference.
+
+    ``"fast"`` (for G/D/C trains) weighs a segment by its pure running time; ``"conventional"``
+    by km, doubled on lines that are not conventional. Each keeps, per pair of adjacent
+    stations, the lightest segment; ``line_of[(graph, a, b)]`` names its line. Edge ``km``
+    is the segment's length.
+    """
     lines = yrdnet.load_lines()
     stations = yrdnet.load_stations()
     opened = lines["opened"].astype("Float64")
     open_ = (lines["status"] == "open") & (opened <= year).fillna(False).astype(bool)
-    segs = segment_table(lines[open_], stations, yrdnet.TravelTimeModel())
-    H: nx.Graph = nx.Graph()
-    line_of = {}
-    for (a, b), s in segs.items():
-        H.add_edge(a, b, km=s.km)
-        line_of[(a, b)] = s.line
-    return H, line_of
+    if "closed" in lines:
+        closed = lines["closed"].astype("Float64")
+        open_ &= ~(closed <= year).fillna(False).astype(bool)
+    by_line = line_segments(lines[open_], stations, yrdnet.TravelTimeModel())
+    kind = lines["kind"].astype(str).to_dict()
+    graphs: dict[str, nx.Graph] = {"fast": nx.Graph(), "conventional": nx.Graph()}
+    line_of: dict[tuple[str, str, str], str] = {}
+    for (line, a, b), s in sorted(by_line.items()):
+        weights = {
+            "fast": s.km / (s.factor * s.speed_kph),
+            "conventional": s.km * (1.0 if kind.get(line) == "conventional" else 2.0),
+        }
+        for name, w in weights.items():
+            H = graphs[name]
+            if not H.has_edge(a, b) or w < H.edges[a, b]["w"]:
+                H.add_edge(a, b, km=s.km, w=w)
+                line_of[(name, a, b)] = line_of[(name, b, a)] = line
+    return graphs, line_of
+
+
+def track_graph(year: int) -> tuple[nx.Graph, dict[tuple[str, str], str]]:
+    """The high-speed preference graph of :func:`track_graphs` and its ``(a, b) -> line`` map."""
+    graphs, line_of = track_graphs(year)
+    return graphs["fast"], {(a, b): ln for (g, a, b), ln in line_of.items() if g == "fast"}
 
 
 def pieces(stops: list[str], H: nx.Graph, coords: pd.DataFrame, max_detour: float) -> list[tuple[list[str], list[str]]]:
@@ -87,7 +147,7 @@ def pieces(stops: list[str], H: nx.Graph, coords: pd.DataFrame, max_detour: floa
         path = None
         if a in H and b in H and a != b:
             try:
-                path = nx.shortest_path(H, a, b, weight="km")
+                path = nx.shortest_path(H, a, b, weight="w")
             except nx.NetworkXNoPath:
                 path = None
         if path is not None:
@@ -109,48 +169,58 @@ def pieces(stops: list[str], H: nx.Graph, coords: pd.DataFrame, max_detour: floa
     return out
 
 
-def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tuple[pd.DataFrame, dict[str, int]]:
+def derive(
+    feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6, feed_year: int | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """The services table and counts of what was kept and dropped."""
+    feed_year = year if feed_year is None else feed_year
+    cite = FEEDS[feed_year][2] if feed_year in FEEDS else f"GTFS feed {feed.name}"
     st, trips = read_feed(feed)
-    H, line_of = track_graph(year)
+    graphs, line_of = track_graphs(year)
     coords = yrdnet.load_stations()[["lon", "lat"]]
     train_of = dict(zip(trips["trip_id"], trips["train"], strict=True))
+    cls_of = dict(zip(trips["trip_id"], trips["cls"], strict=True))
     groups: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[str]] = defaultdict(list)
-    counts = {"trips": 0, "trips_with_service": 0, "pieces": 0, "stop_pairs": 0, "stop_pairs_on_track": 0}
+    counts = {"trips": 0, "suburban_trips_left_out": 0, "trips_with_service": 0, "pieces": 0}
+    counts |= {"stop_pairs": 0, "stop_pairs_on_track": 0}
     for trip, g in st.groupby("trip_id", sort=True):
+        cls = cls_of[str(trip)]
+        if cls is None:
+            counts["suburban_trips_left_out"] += 1
+            continue
         stops = g["stop_id"].tolist()
         counts["trips"] += 1
         counts["stop_pairs"] += len(stops) - 1
-        ps = pieces(stops, H, coords, max_detour)
+        pref = "fast" if cls in HIGH_SPEED else "conventional"
+        ps = pieces(stops, graphs[pref], coords, max_detour)
         if ps:
             counts["trips_with_service"] += 1
-        train = train_of[str(trip)]
         for route, made in ps:
             counts["pieces"] += 1
             counts["stop_pairs_on_track"] += len(made) - 1
-            groups[(tuple(route), tuple(made), train[0].upper())].append(train)
+            groups[(tuple(route), tuple(made), cls)].append(train_of[str(trip)])
     rows = []
     for (route, made, cls), trains in groups.items():
-        lines = list(dict.fromkeys(line_of[(a, b)] for a, b in itertools.pairwise(route)))
+        pref = "fast" if cls in HIGH_SPEED else "conventional"
+        lines = list(dict.fromkeys(line_of[(pref, a, b)] for a, b in itertools.pairwise(route)))
         pattern = "all-stop" if len(made) == len(route) else ("non-stop" if len(made) == 2 else "limited-stop")
         rows.append(
             {
                 "route": ";".join(route),
                 "stops": ";".join(made),
-                "train_class": cls if cls in ("G", "D", "C") else "D",
+                "train_class": cls,
                 "trains_per_day": len(trains),
                 "pattern": pattern,
                 "lines": ";".join(lines),
                 "source": (
-                    f"derived from data/gtfs_yrd_2016.zip (12306 timetable of 2016-03-10 via metromancn/Parse12306, "
-                    f"MIT) by tools/derive_services.py: {len(trains)} train(s) with this exact route and stops "
-                    f"on the curated track open in {year}: {' '.join(sorted(trains))}"
+                    f"derived from data/{feed.name} ({cite}) by tools/derive_services.py: {len(trains)} train(s) "
+                    f"with this exact route and stops on the curated track open in {year}: {' '.join(sorted(trains))}"
                 ),
             }
         )
     df = pd.DataFrame(rows)
     df = df.sort_values(["trains_per_day", "stops"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    df.insert(0, "service_id", [f"tt2016_{i + 1:04d}" for i in range(len(df))])
+    df.insert(0, "service_id", [f"tt{feed_year}_{i + 1:04d}" for i in range(len(df))])
     counts["services"] = len(df)
     return df[list(SERVICE_COLUMNS)], counts
 
@@ -163,22 +233,27 @@ def write_atomic(df: pd.DataFrame, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--feed", type=Path, default=ROOT / "data" / "gtfs_yrd_2016.zip")
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "services.csv")
-    ap.add_argument("--year", type=int, default=FEED_YEAR, help="network year of the feed (default 2016)")
+    ap.add_argument("--feed-year", type=int, default=FEED_YEAR, choices=sorted(FEEDS), help="which shipped feed")
+    ap.add_argument("--feed", type=Path, default=None, help="a GTFS zip (default: the shipped feed of --feed-year)")
+    ap.add_argument("--out", type=Path, default=None, help="services CSV (default: the feed year's data file)")
+    ap.add_argument("--year", type=int, default=None, help="network year of the track (default: the feed year)")
     ap.add_argument(
         "--max-detour", type=float, default=1.6, help="track km / geodesic km above which a pair is off-network"
     )
     a = ap.parse_args(argv)
-    df, counts = derive(a.feed, year=a.year, max_detour=a.max_detour)
-    write_atomic(df, a.out)
+    zip_name, csv_name, _ = FEEDS[a.feed_year]
+    feed = a.feed or ROOT / "data" / zip_name
+    out = a.out or ROOT / "data" / csv_name
+    year = a.year or a.feed_year
+    df, counts = derive(feed, year=year, max_detour=a.max_detour, feed_year=a.feed_year)
+    write_atomic(df, out)
     for k, v in counts.items():
         print(f"{k}: {v}")
     print(
         f"trains per day in services: {int(df['trains_per_day'].sum())}; "
-        f"patterns: {df['pattern'].value_counts().to_dict()}"
+        f"patterns: {df['pattern'].value_counts().to_dict()}; classes: {df['train_class'].value_counts().to_dict()}"
     )
-    print(f"wrote {a.out} ({a.out.stat().st_size / 1024:.0f} kB)")
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} kB)")
     return 0
 
 
