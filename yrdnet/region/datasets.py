@@ -705,12 +705,29 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
 
 
 # ---------------------------------------------------------------- policy targets
-__all__ += ["DEFINITIONS", "KINDS", "TARGET_MODES", "load_targets"]
+__all__ += ["DEFINITIONS", "DEFINITION_ALIASES", "KINDS", "TARGET_MODES", "canonical_definition", "load_targets"]
 
 #: Kinds of policy target (``targets.csv`` column ``kind``).
 KINDS = ("core_link", "metro_commute", "agglomeration_circle")
-#: Time definitions a target is scored on (column ``time_definition``).
-DEFINITIONS = ("station_fastest", "door_to_door")
+#: Time definitions a target is scored on (column ``time_definition``): the fastest train
+#: between the two cities' main stations, between any of their stations, door to door;
+#: ``station_fastest`` is the name earlier releases gave ``station_fastest_any``.
+DEFINITIONS = ("station_fastest_main", "station_fastest_any", "door_to_door", "station_fastest")
+#: Old definition names -> the definition they mean.
+DEFINITION_ALIASES = {"station_fastest": "station_fastest_any"}
+
+
+def canonical_definition(name: str) -> str:
+    """The definition a ``time_definition`` value means (``station_fastest`` -> ``station_fastest_any``).
+
+    Examples
+    --------
+    >>> canonical_definition("station_fastest"), canonical_definition("door_to_door")
+    ('station_fastest_any', 'door_to_door')
+    """
+    return DEFINITION_ALIASES.get(name, name)
+
+
 #: Door-to-door modes a target may name (column ``mode``).
 TARGET_MODES = ("rail", "multimodal", "road")
 
@@ -751,7 +768,8 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Index ``target_id``; ``kind``, ``from_adcode``/``to_adcode`` (nullable Int64),
         ``metro`` (``""`` when not a metro target), ``threshold_min`` (float, minutes),
-        ``time_definition``, ``mode``, ``source``, ``source_text``.
+        ``time_definition`` (as written: one of :data:`DEFINITIONS`; see
+        :func:`canonical_definition`), ``mode``, ``source``, ``source_text``.
 
     Raises
     ------
@@ -763,7 +781,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     >>> t = load_targets()
     >>> row = t.loc["shanghai_nanjing_1_5h"]
     >>> float(row["threshold_min"]), row["time_definition"]
-    (90.0, 'station_fastest')
+    (90.0, 'station_fastest_main')
     """
     p = data_path(path, "targets.csv")
     t = read_validated(p, _TARGET_COLS, key="target_id", row_checks=[_target_row_check])
