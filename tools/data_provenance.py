@@ -23,6 +23,7 @@ def summary() -> None:
         "stations.csv": yrdnet.load_stations(),
         "lines.csv": yrdnet.load_lines(),
         "highways.csv": yrdnet.load_highways(),
+        "main_stations.csv": yrdnet.load_main_stations(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")
     print("| --- | ---: | ---: | ---: |")

@@ -65,6 +65,7 @@ from yrdnet.region.datasets import get_path as get_path
 from yrdnet.region.datasets import load_cities as load_cities
 from yrdnet.region.datasets import load_highways as load_highways
 from yrdnet.region.datasets import load_lines as load_lines
+from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
@@ -153,6 +154,7 @@ __all__ = [
     "load_costs",
     "load_highways",
     "load_lines",
+    "load_main_stations",
     "load_metros",
     "load_region",
     "load_scenario",

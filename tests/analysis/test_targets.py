@@ -37,7 +37,7 @@ def test_load_targets_shipped_file() -> None:
     assert set(t["kind"]) == {"core_link", "metro_commute", "agglomeration_circle"}
     assert (t["source_text"].str.len() > 0).all()
     core = t[t["kind"] == "core_link"]
-    assert (core["time_definition"] == "station_fastest").all() and (core["threshold_min"] == 90).all()
+    assert (core["time_definition"] == "station_fastest_main").all() and (core["threshold_min"] == 90).all()
     assert set(t.loc[t["kind"] == "metro_commute", "metro"]) == set(yrdnet.load_metros().index)
 
 
@@ -109,12 +109,15 @@ def test_targets_on_the_shipped_timeline() -> None:
     S = yrdnet.station_times(G)
     sh = [n[3:] for n, c in G.nodes(data="city") if n.startswith("st:") and c == 310000]
     nj = [n[3:] for n, c in G.nodes(data="city") if n.startswith("st:") and c == 320100]
-    assert t.loc["shanghai_nanjing_1_5h", "station_fastest_min"] == pytest.approx(S.loc[sh, nj].to_numpy().min())
+    assert t.loc["shanghai_nanjing_1_5h", "station_fastest_any_min"] == pytest.approx(S.loc[sh, nj].to_numpy().min())
+    # the old column name is the any-station time
+    pd.testing.assert_series_equal(t["station_fastest_min"], t["station_fastest_any_min"], check_names=False)
     T = yrdnet.travel_times(G, "rail")
     assert t.loc["shanghai_nanjing_1_5h", "door_to_door_min"] == pytest.approx(T.loc[310000, 320100])
-    # the policy definition is never slower than door to door
+    # the policy definitions are never slower than door to door, the main stations never faster than any
     pairs = t[t["kind"] == "core_link"]
-    assert (pairs["station_fastest_min"] <= pairs["door_to_door_min"]).all()
+    assert (pairs["station_fastest_main_min"] <= pairs["door_to_door_min"]).all()
+    assert (pairs["station_fastest_any_min"] <= pairs["station_fastest_main_min"]).all()
     tl = yrdnet.target_timeline(["baseline_2010", G])
     assert tl.loc["shanghai_nanjing_1_5h", "first_met"] == "2020"
     assert not tl.loc["shanghai_nanjing_1_5h", "met_2010"]
@@ -128,6 +131,10 @@ def test_result_carries_targets(tmp_path: Path) -> None:
     res.to_dir(tmp_path / "r")
     back = pd.read_csv(tmp_path / "r" / "targets.csv", index_col=0)
     assert list(back.index) == list(res.targets.index)
+    # the table names the definition each number uses
+    assert back.loc["shanghai_suzhou_1_5h", "time_definition"] == "station_fastest_main"
+    assert {"station_fastest_main_min", "station_fastest_any_min", "main_stations_note"} <= set(back.columns)
+    assert back.loc["shanghai_suzhou_1_5h", "time_min"] == back.loc["shanghai_suzhou_1_5h", "station_fastest_main_min"]
 
 
 @pytest.mark.slow
@@ -135,7 +142,8 @@ def test_county_result_targets_between_city_centres() -> None:
     res = yrdnet.analyze("baseline_2020", zones="county", centrality=False, sensitivity_samples=5)
     city = yrdnet.targets(yrdnet.build_graph("baseline_2020"))
     # station-to-station times do not depend on the zones
-    pd.testing.assert_series_equal(res.targets["station_fastest_min"], city["station_fastest_min"])
+    for col in ("station_fastest_main_min", "station_fastest_any_min"):
+        pd.testing.assert_series_equal(res.targets[col], city[col])
 
 
 @pytest.mark.slow

@@ -4,8 +4,9 @@
 run the assembly steps (:mod:`~yrdnet.analysis.steps`, :mod:`~yrdnet.analysis.city_steps`)
 that the indicator registry declares (:mod:`~yrdnet.analysis.registry`,
 :mod:`~yrdnet.analysis.indicators`); results and their folders
-(:mod:`~yrdnet.analysis.results`), comparisons (:mod:`~yrdnet.analysis.compare`), policy
-targets (:mod:`~yrdnet.analysis.targets`) and the composite index
+(:mod:`~yrdnet.analysis.results`), comparisons (:mod:`~yrdnet.analysis.compare`), city-pair
+train times between main stations (:mod:`~yrdnet.analysis.city_times`), policy targets
+(:mod:`~yrdnet.analysis.targets`) and the composite index
 (:mod:`~yrdnet.analysis.composite`). Imports the metrics and scenarios wings and those below
 them. The names of 0.1's ``yrdnet.analysis`` module are re-exported here.
 """

@@ -11,21 +11,30 @@ The targets live in ``data/targets.csv`` (one row per target; an analyst can add
 ``threshold_min``
     The promised time, minutes (for a range such as "1-1.5 h", its upper end).
 ``time_definition``
-    ``station_fastest``: the fastest scheduled train between the two cities' stations
-    (:func:`city_station_times`), how the plans state "1-1.5 h between central cities";
+    ``station_fastest_main``: the fastest scheduled train between the two cities' main
+    stations of the scenario year (:func:`yrdnet.analysis.city_times.city_main_station_times`),
+    how the plans state "1-1.5 h between central cities"; ``station_fastest_any``: the
+    fastest train between any of their stations (:func:`city_station_times`; a lower
+    bound that picks border stations); ``station_fastest``: the name earlier releases
+    gave ``station_fastest_any`` (still read, reported as ``station_fastest_any``);
     ``door_to_door``: the modelled door-to-door trip of :func:`yrdnet.travel_times`.
 ``mode``
     The door-to-door mode (``rail`` or ``multimodal``).
 ``source``, ``source_text``
     The document and the promise as quoted in the project's literature digest.
 
-**Time between two cities, station to station.** A city's "main station" is not in the
-data, so the policy time between two cities is the fastest :func:`yrdnet.station_times`
-over every pair of their stations (the stations whose ``city`` is that city):
+**Time between two cities, station to station** (:mod:`yrdnet.analysis.city_times`).
+Main stations (``main_stations.csv``, :func:`yrdnet.load_main_stations`):
 
-.. math:: T^{st}_{AB} = \min_{a \in S_A,\; b \in S_B} T^{st}_{ab}
+.. math:: T^{main}_{AB}(y) = \min_{a \in M_A(y),\; b \in M_B(y)} T^{st}_{ab}
 
-A city without a station is ``inf`` under this definition.
+over the main stations of each city valid in the scenario year :math:`y` and served by
+the graph; a city whose main stations are all unserved is not connected (``inf``, with a
+note), never taken from a border station. Any station:
+
+.. math:: T^{any}_{AB} = \min_{a \in S_A,\; b \in S_B} T^{st}_{ab}
+
+over every station whose ``city`` is that city. A city without a station is ``inf``.
 
 **Door to door.** The multimodal or rail matrix between the cities' zones (at county level
 the zone holding each city's centre, :meth:`yrdnet.Zones.core_zones`).
@@ -41,12 +50,19 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.city_times import (
+    city_main_station_times,
+    city_station_times,
+    main_stations_in_year,
+    served_stations,
+)
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.region.datasets import (
     DEFINITIONS,
     KINDS,
     TARGET_COLUMNS,
     TARGET_MODES,
+    canonical_definition,
     load_targets,
 )
 from yrdnet.region.region import Region, load_region
@@ -61,6 +77,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFINITIONS",
     "KINDS",
+    "STATION_DEFINITIONS",
     "city_station_times",
     "evaluate_targets",
     "load_targets",
@@ -69,52 +86,8 @@ __all__ = [
 ]
 
 _MODES = TARGET_MODES
-
-
-def city_station_times(S: pd.DataFrame, city_of: Mapping[str, int]) -> pd.DataFrame:
-    r"""Fastest station-to-station time between every two cities with a station.
-
-    .. math:: T_{AB} = \min_{a \in S_A,\; b \in S_B} T_{ab}
-
-    over the stations :math:`S_A` of city :math:`A` (``city_of``).
-
-    Parameters
-    ----------
-    S
-        Station-to-station minutes (:func:`yrdnet.station_times`), ``inf`` if unconnected.
-    city_of
-        Station id -> city adcode; stations missing from it are ignored.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Cities x cities (sorted adcodes), minutes; 0 on the diagonal (a city to itself),
-        ``inf`` where no train connects any of their stations.
-
-    Notes
-    -----
-    A city's main station is not in the data: the minimum over all its stations is the
-    policy's "main station to main station, fastest service" read generously (a faster
-    pair of secondary stations counts).
-
-    Examples
-    --------
-    >>> S = pd.DataFrame([[0, 50, 70], [50, 0, 40], [70, 40, 0]], index=list("abc"), columns=list("abc"), dtype=float)
-    >>> city_station_times(S, {"a": 1, "b": 2, "c": 2}).loc[1, 2]
-    np.float64(50.0)
-    """
-    ids = [s for s in S.index if s in city_of]
-    codes = pd.Series({s: int(city_of[s]) for s in ids})
-    cities = sorted(set(codes.tolist()))
-    M = S.loc[ids, ids].to_numpy(float)
-    grp = codes.to_numpy()
-    out = np.full((len(cities), len(cities)), np.inf)
-    for i, a in enumerate(cities):
-        rows = M[grp == a]
-        for j, b in enumerate(cities):
-            out[i, j] = 0.0 if a == b else float(rows[:, grp == b].min())
-    idx = pd.Index(cities, name="adcode")
-    return pd.DataFrame(out, index=idx, columns=idx.rename(None))
+#: The station-to-station definitions, each a column ``<definition>_min`` of the target table.
+STATION_DEFINITIONS = ("station_fastest_main", "station_fastest_any")
 
 
 def _pair_time(T: pd.DataFrame, a: int, b: int) -> float:
@@ -123,16 +96,82 @@ def _pair_time(T: pd.DataFrame, a: int, b: int) -> float:
     return float(cast(float, T.loc[a, b]))
 
 
+def _score(
+    r: pd.Series, T: pd.DataFrame, members: Mapping[str, Sequence[int]], cores: Mapping[str, int], population: pd.Series
+) -> tuple[float, float]:
+    """One target's time and share within its threshold on one city x city matrix."""
+    thr = float(r["threshold_min"])
+    if r["kind"] == "core_link":
+        t = _pair_time(T, int(r["from_adcode"]), int(r["to_adcode"]))
+        return t, float(t <= thr)
+    if r["kind"] == "metro_commute":
+        m = str(r["metro"])
+        if m not in members:
+            return np.nan, np.nan
+        c = int(cores[m])
+        js = [int(j) for j in members[m] if int(j) != c]
+        times = np.array([_pair_time(T, c, j) for j in js])
+        w = population.reindex([c, *js]).to_numpy(float)
+        within = np.r_[True, times <= thr]
+        share = float(w[within].sum() / w.sum()) if np.nansum(w) > 0 else np.nan
+        return (float(times.max()) if len(times) else 0.0), share
+    cs = sorted(int(c) for c in cores.values())  # agglomeration_circle
+    times = np.array([_pair_time(T, a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
+    if not len(times):
+        return np.nan, np.nan
+    return float(times.max()), float((times <= thr).mean())
+
+
+def _station_matrices(station_fastest: pd.DataFrame | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    if isinstance(station_fastest, pd.DataFrame):  # one matrix (earlier releases): every station definition
+        return dict.fromkeys(STATION_DEFINITIONS, station_fastest)
+    missing = [d for d in STATION_DEFINITIONS if d not in station_fastest]
+    if missing:
+        msg = f"station_fastest needs a city x city matrix for each of {list(STATION_DEFINITIONS)}; missing {missing}"
+        raise ValueError(msg)
+    return {d: station_fastest[d] for d in STATION_DEFINITIONS}
+
+
+def _cities_of(r: pd.Series, members: Mapping[str, Sequence[int]], cores: Mapping[str, int]) -> list[int]:
+    """The cities a target's time is taken between."""
+    if r["kind"] == "core_link":
+        return [int(r["from_adcode"]), int(r["to_adcode"])]
+    if r["kind"] == "metro_commute":
+        return [int(c) for c in members.get(str(r["metro"]), [])]
+    return sorted(int(c) for c in cores.values())
+
+
+def _main_station_words(r: pd.Series, cities: list[int], notes: pd.DataFrame | None) -> tuple[str, str]:
+    """``main_stations_used`` (a city link's main stations) and ``main_stations_note`` of one target."""
+    if notes is None:
+        return "", ""
+    rec: dict[int, dict[Any, Any]] = {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
+    said = []
+    for c in cities:
+        name = rec.get(c, {}).get("city")
+        who = name if isinstance(name, str) else str(c)
+        if c not in rec:
+            said.append(f"{who}: no main station listed (main_stations.csv): not connected")
+        elif rec[c]["note"]:
+            said.append(f"{who}: {rec[c]['note']}")
+    used = ""
+    if r["kind"] == "core_link":
+        ids: list[list[str]] = [list(rec[c]["served_main_stations"]) if c in rec else [] for c in cities]
+        used = " - ".join("+".join(x) or "none" for x in ids)
+    return used, "; ".join(said)
+
+
 def evaluate_targets(
     table: pd.DataFrame,
-    station_fastest: pd.DataFrame,
+    station_fastest: pd.DataFrame | Mapping[str, pd.DataFrame],
     door_to_door: Mapping[str, pd.DataFrame],
     *,
     members: Mapping[str, Sequence[int]],
     cores: Mapping[str, int],
     population: pd.Series,
+    main_stations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    r"""Score every target under both time definitions.
+    r"""Score every target under every time definition.
 
     For a ``core_link`` the time is :math:`T_{AB}`. For a ``metro_commute`` it is the
     farthest member's time from the core, :math:`\max_{j \in m} T_{c_m j}`, beside the
@@ -147,27 +186,39 @@ def evaluate_targets(
     table
         :func:`load_targets`.
     station_fastest
-        City x city station-to-station minutes (:func:`city_station_times`).
+        City x city station-to-station minutes: ``{"station_fastest_main": ...,
+        "station_fastest_any": ...}`` (:mod:`yrdnet.analysis.city_times`). One matrix (the
+        form of earlier releases) is taken for both.
     door_to_door
         Mode -> city x city door-to-door minutes.
     members, cores
         Metro id -> member city adcodes, and -> core adcode.
     population
         City population (for the commuting share).
+    main_stations
+        :func:`yrdnet.analysis.city_times.main_stations_in_year` of the scenario, for the
+        columns saying which main stations were used; ``None``: those columns are empty.
 
     Returns
     -------
     pandas.DataFrame
         Index ``target_id``: ``kind``, ``from_adcode``, ``to_adcode``, ``metro``,
-        ``threshold_min``, ``time_definition``, ``time_min`` and ``share_within`` and
-        ``met`` under the target's own definition, ``station_fastest_min``,
-        ``door_to_door_min``, ``met_station_fastest``, ``met_door_to_door``, ``source``.
+        ``threshold_min``, ``time_definition`` (the target's own, ``station_fastest``
+        reported as ``station_fastest_any``), ``time_min`` and ``share_within`` and
+        ``met`` under it; per definition ``station_fastest_main_min``,
+        ``station_fastest_any_min``, ``door_to_door_min`` and ``met_station_fastest_main``,
+        ``met_station_fastest_any``, ``met_door_to_door``; ``main_stations_used`` (a city
+        link's main stations, ``from - to``, ``+`` between two of one city) and
+        ``main_stations_note`` (a main station not served, a city not connected);
+        ``source``; and, last, ``station_fastest_min`` and ``met_station_fastest``, the
+        names earlier releases gave the any-station columns.
 
     Notes
     -----
-    Unreachable pairs are ``inf`` (never met). A member city without a station is
-    ``inf`` under ``station_fastest``. A metro unknown to ``members`` gives ``NaN``.
-    The commuting share counts the core itself as within (time 0).
+    Unreachable pairs are ``inf`` (never met). A city without a served main station is
+    ``inf`` under ``station_fastest_main``, a city without a station under
+    ``station_fastest_any``. A metro unknown to ``members`` gives ``NaN``. The commuting
+    share counts the core itself as within (time 0).
 
     Examples
     --------
@@ -177,56 +228,27 @@ def evaluate_targets(
     >>> no = pd.Series(dtype=float)
     >>> r = evaluate_targets(t, T, {"rail": D, "multimodal": D}, members={}, cores={}, population=no)
     >>> row = r.loc["shanghai_nanjing_1_5h"]
-    >>> float(row["time_min"]), float(row["door_to_door_min"]), bool(row["met"]), bool(row["met_door_to_door"])
-    (75.0, 135.0, True, False)
+    >>> row["time_definition"], float(row["time_min"]), float(row["door_to_door_min"]), bool(row["met"])
+    ('station_fastest_main', 75.0, 135.0, True)
     """
+    mats = _station_matrices(station_fastest)
     rows: list[dict[str, Any]] = []
     for tid, r in table.iterrows():
         thr = float(r["threshold_min"])
-        res: dict[str, Any] = {}
-        for d, T in (("station_fastest", station_fastest), ("door_to_door", door_to_door[str(r["mode"])])):
-            if r["kind"] == "core_link":
-                t = _pair_time(T, int(r["from_adcode"]), int(r["to_adcode"]))
-                share = float(t <= thr)
-            elif r["kind"] == "metro_commute":
-                m = str(r["metro"])
-                if m not in members:
-                    t, share = np.nan, np.nan
-                else:
-                    c = int(cores[m])
-                    js = [int(j) for j in members[m] if int(j) != c]
-                    times = np.array([_pair_time(T, c, j) for j in js])
-                    t = float(times.max()) if len(times) else 0.0
-                    w = population.reindex([c, *js]).to_numpy(float)
-                    within = np.r_[True, times <= thr]
-                    share = float(w[within].sum() / w.sum()) if np.nansum(w) > 0 else np.nan
-            else:  # agglomeration_circle
-                cs = sorted(int(c) for c in cores.values())
-                times = np.array([_pair_time(T, a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
-                t = float(times.max()) if len(times) else np.nan
-                share = float((times <= thr).mean()) if len(times) else np.nan
-            res[d] = (t, share)
-        own = str(r["time_definition"])
-        t_own, s_own = res[own]
-        rows.append(
-            {
-                "target_id": tid,
-                "kind": r["kind"],
-                "from_adcode": r["from_adcode"],
-                "to_adcode": r["to_adcode"],
-                "metro": r["metro"],
-                "threshold_min": thr,
-                "time_definition": own,
-                "time_min": t_own,
-                "share_within": s_own,
-                "met": bool(t_own <= thr),
-                "station_fastest_min": res["station_fastest"][0],
-                "door_to_door_min": res["door_to_door"][0],
-                "met_station_fastest": bool(res["station_fastest"][0] <= thr),
-                "met_door_to_door": bool(res["door_to_door"][0] <= thr),
-                "source": r["source"],
-            }
-        )
+        res = {d: _score(r, T, members, cores, population) for d, T in mats.items()}
+        res["door_to_door"] = _score(r, door_to_door[str(r["mode"])], members, cores, population)
+        own = canonical_definition(str(r["time_definition"]))
+        used, note = _main_station_words(r, _cities_of(r, members, cores), main_stations)
+        row: dict[str, Any] = {"target_id": tid, "kind": r["kind"], "from_adcode": r["from_adcode"],
+                               "to_adcode": r["to_adcode"], "metro": r["metro"], "threshold_min": thr,
+                               "time_definition": own, "time_min": res[own][0], "share_within": res[own][1],
+                               "met": bool(res[own][0] <= thr)}  # fmt: skip
+        row |= {f"{d}_min": res[d][0] for d in (*STATION_DEFINITIONS, "door_to_door")}
+        row |= {f"met_{d}": bool(res[d][0] <= thr) for d in (*STATION_DEFINITIONS, "door_to_door")}
+        row |= {"main_stations_used": used, "main_stations_note": note, "source": r["source"]}
+        row |= {"station_fastest_min": row["station_fastest_any_min"]}  # the names of earlier releases
+        row |= {"met_station_fastest": row["met_station_fastest_any"]}
+        rows.append(row)
     out = pd.DataFrame(rows).set_index("target_id")
     for col in ("from_adcode", "to_adcode"):
         out[col] = out[col].astype("Int64")
@@ -277,14 +299,23 @@ def _graph_targets(
     city_of = {
         str(n)[3:]: int(cast(int, c)) for n, c in G.nodes(data="city") if str(n).startswith("st:") and c is not None
     }
-    fastest = city_station_times(S, city_of)
+    year = G.graph.get("year")
+    year = None if year is None or int(year) < 0 else int(year)
+    mains = R.main_stations
     cities = R.cities
+    notes = None if mains is None else main_stations_in_year(mains, year, served_stations(S), cities.index)
+    if notes is not None and "name_en" in cities.columns:
+        notes.insert(0, "city", cities["name_en"].reindex(notes.index))
+    fastest = {
+        "station_fastest_main": pd.DataFrame() if mains is None else city_main_station_times(S, mains, year),
+        "station_fastest_any": city_station_times(S, city_of),
+    }
     door = _city_door_to_door(G, Z, cities, od)
     metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
     pop = cities["population"].astype(float)
-    return evaluate_targets(tab, fastest, door, members=members, cores=cores, population=pop)
+    return evaluate_targets(tab, fastest, door, members=members, cores=cores, population=pop, main_stations=notes)
 
 
 def targets(
@@ -359,9 +390,11 @@ def target_timeline(
     pandas.DataFrame
         Index ``target_id``: ``kind``, ``threshold_min``, ``time_definition``, then per
         scenario label ``L`` (its year, or its name when years repeat)
-        ``station_fastest_min_L``, ``door_to_door_min_L`` and ``met_L`` (under the
-        target's definition), then ``first_met`` and ``first_met_door_to_door`` (the
-        first label at which the target is met; empty if never).
+        ``station_fastest_main_min_L``, ``station_fastest_any_min_L``,
+        ``door_to_door_min_L`` and ``met_L`` (under the target's definition), then
+        ``first_met`` and ``first_met_door_to_door`` (the first label at which the target
+        is met; empty if never), and last ``station_fastest_min_L``, the name earlier
+        releases gave ``station_fastest_any_min_L``.
 
     Examples
     --------
@@ -385,10 +418,11 @@ def target_timeline(
     labels = [str(y) if years.count(y) == 1 else n for n, y, _ in tabs]
     first = tabs[0][2]
     out = first[["kind", "threshold_min", "time_definition"]].copy()
+    out["time_definition"] = out["time_definition"].map(canonical_definition)
     for lab, (_, _, raw) in zip(labels, tabs, strict=True):
         tt = raw.reindex(out.index)
-        out[f"station_fastest_min_{lab}"] = tt["station_fastest_min"]
-        out[f"door_to_door_min_{lab}"] = tt["door_to_door_min"]
+        for d in (*STATION_DEFINITIONS, "door_to_door"):
+            out[f"{d}_min_{lab}"] = _minutes(tt, d)
         out[f"met_{lab}"] = tt["met"].astype(bool)
     for col, key in (("first_met", "met"), ("first_met_door_to_door", "met_door_to_door")):
         firsts = []
@@ -396,4 +430,15 @@ def target_timeline(
             hit = [lab for lab, (_, _, tt) in zip(labels, tabs, strict=True) if bool(tt.loc[tid, key])]
             firsts.append(hit[0] if hit else "")
         out[col] = firsts
+    for lab in labels:
+        out[f"station_fastest_min_{lab}"] = out[f"station_fastest_any_min_{lab}"]
     return out
+
+
+def _minutes(tt: pd.DataFrame, definition: str) -> pd.Series:
+    """A target table's minutes under one definition (earlier releases stored only ``station_fastest_min``)."""
+    if f"{definition}_min" in tt.columns:
+        return tt[f"{definition}_min"]
+    if definition == "station_fastest_any" and "station_fastest_min" in tt.columns:
+        return tt["station_fastest_min"]
+    return pd.Series(np.nan, index=tt.index)

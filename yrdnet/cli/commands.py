@@ -173,7 +173,8 @@ def _over_time(args: argparse.Namespace) -> int:
         with atomic_dir(out) as tmp:
             write_csv(tmp / "targets.csv", tl)
             report.write_targets_chart(tl, tmp / "targets.png")
-        show = [c for c in tl.columns if c.startswith(("met_", "first_met")) or c == "threshold_min"]
+        keep = ("threshold_min", "time_definition")
+        show = [c for c in tl.columns if c.startswith(("met_", "first_met")) or c in keep]
         print(tl[show].to_string())
         print(f"-> {out / 'targets.csv'}, {out / 'targets.png'}")
     return 0

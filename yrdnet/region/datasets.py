@@ -38,6 +38,7 @@ __all__ = [
     "load_cities",
     "load_highways",
     "load_lines",
+    "load_main_stations",
     "load_metros",
     "load_stations",
     "metro_members",
@@ -320,6 +321,101 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
     df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[_in_region()], refs=[_city_ref("adcode")])
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     return gdf.set_index("station_id")
+
+
+# ---------------------------------------------------------------- main stations
+#: Roles of a main station (``main_stations.csv`` column ``role``).
+MAIN_STATION_ROLES = ("main", "also_main")
+
+_MAIN_STATION_COLS = (
+    Column("city_adcode", "adcode"),
+    Column("station_id"),
+    Column("role", "choice", choices=MAIN_STATION_ROLES),
+    Column("from_year", "year", required=False),
+    Column("to_year", "year", required=False),
+    Column("source"),
+)
+
+
+def _main_station_problems(df: pd.DataFrame, city_of: pd.Series, probs: Problems) -> None:
+    """A station of another city, years out of order, overlapping rows of one station or two ``main`` at once."""
+    lo, hi = -(10**9), 10**9
+    spans: dict[tuple[int, str], list[tuple[int, int, int]]] = {}
+    mains: dict[int, list[tuple[int, int, int]]] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        line, c, s = i + 2, rec["city_adcode"], rec["station_id"]
+        a, b = (None if pd.isna(rec[k]) else int(rec[k]) for k in ("from_year", "to_year"))
+        if s in city_of.index and c is not None and int(city_of[s]) != c:
+            probs.add(line, "station_id", f"station {s!r} lies in city {int(city_of[s])} (stations.csv), not {c}")
+        if a is not None and b is not None and a > b:
+            probs.add(line, "to_year", f"expected to_year >= from_year {a}, found {b}")
+            continue
+        span = (lo if a is None else a, hi if b is None else b, line)
+        for x, y, other in spans.get((c, s), []):
+            if span[0] <= y and x <= span[1]:
+                msg = f"duplicate row: station {s!r} of city {c} already listed for these years on row {other}"
+                probs.add(line, "from_year/to_year", msg)
+        spans.setdefault((c, s), []).append(span)
+        if rec["role"] == "main":
+            for x, y, other in mains.get(c, []):
+                if span[0] <= y and x <= span[1]:
+                    msg = f"city {c} already has a 'main' station for these years (row {other}); use 'also_main'"
+                    probs.add(line, "role", msg)
+            mains.setdefault(c, []).append(span)
+
+
+def load_main_stations(path: str | Path | None = None, *, stations_path: str | Path | None = None) -> pd.DataFrame:
+    """Load each city's main stations: the stations its published fastest times refer to.
+
+    A row says that ``station_id`` was a main station of city ``city_adcode`` from
+    ``from_year`` to ``to_year`` (inclusive; empty: open-ended). ``role`` is ``main`` (the
+    one station a city's times are usually quoted from, at most one a year) or
+    ``also_main`` (a second main station, e.g. 上海 beside 上海虹桥). A city without rail
+    has no row.
+
+    Parameters
+    ----------
+    path
+        Alternative ``main_stations.csv``.
+    stations_path
+        Alternative ``stations.csv`` the station ids are checked against.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``city_adcode`` (int), ``station_id``, ``role``, ``from_year`` and
+        ``to_year`` (nullable Int64), ``source``; sorted by city, role (``main`` first),
+        station and year (the file's row order does not matter).
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and field of every problem: an unknown city or station id,
+        a station of another city, ``to_year`` before ``from_year``, two rows of one
+        station for overlapping years (a duplicate), two ``main`` stations of one city
+        in the same year.
+
+    Examples
+    --------
+    >>> m = load_main_stations()
+    >>> sorted(m.loc[(m["city_adcode"] == 310000) & m["to_year"].isna(), "station_id"])
+    ['shanghai', 'shanghai_hongqiao']
+    """
+    p = data_path(path, "main_stations.csv")
+    stations = load_stations(stations_path)
+    known = Ref("station_id", frozenset(stations.index), "station id", " (not in stations.csv)")
+    refs = [_city_ref("city_adcode"), known]
+    df = read_validated(p, _MAIN_STATION_COLS, refs=refs)
+    probs = Problems(p)
+    _main_station_problems(df, stations["adcode"], probs)
+    probs.raise_if_any()
+    for c in ("from_year", "to_year"):
+        df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
+    df["city_adcode"] = df["city_adcode"].astype(int)
+    df["_rank"] = (df["role"] != "main").astype(int)  # main first
+    order = ["city_adcode", "_rank", "station_id", "from_year"]
+    df = df.sort_values(order, kind="stable", na_position="first").drop(columns="_rank")
+    return df.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- lines
@@ -609,12 +705,29 @@ def load_airports(path: str | Path | None = None) -> gpd.GeoDataFrame:
 
 
 # ---------------------------------------------------------------- policy targets
-__all__ += ["DEFINITIONS", "KINDS", "TARGET_MODES", "load_targets"]
+__all__ += ["DEFINITIONS", "DEFINITION_ALIASES", "KINDS", "TARGET_MODES", "canonical_definition", "load_targets"]
 
 #: Kinds of policy target (``targets.csv`` column ``kind``).
 KINDS = ("core_link", "metro_commute", "agglomeration_circle")
-#: Time definitions a target is scored on (column ``time_definition``).
-DEFINITIONS = ("station_fastest", "door_to_door")
+#: Time definitions a target is scored on (column ``time_definition``): the fastest train
+#: between the two cities' main stations, between any of their stations, door to door;
+#: ``station_fastest`` is the name earlier releases gave ``station_fastest_any``.
+DEFINITIONS = ("station_fastest_main", "station_fastest_any", "door_to_door", "station_fastest")
+#: Old definition names -> the definition they mean.
+DEFINITION_ALIASES = {"station_fastest": "station_fastest_any"}
+
+
+def canonical_definition(name: str) -> str:
+    """The definition a ``time_definition`` value means (``station_fastest`` -> ``station_fastest_any``).
+
+    Examples
+    --------
+    >>> canonical_definition("station_fastest"), canonical_definition("door_to_door")
+    ('station_fastest_any', 'door_to_door')
+    """
+    return DEFINITION_ALIASES.get(name, name)
+
+
 #: Door-to-door modes a target may name (column ``mode``).
 TARGET_MODES = ("rail", "multimodal", "road")
 
@@ -655,7 +768,8 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Index ``target_id``; ``kind``, ``from_adcode``/``to_adcode`` (nullable Int64),
         ``metro`` (``""`` when not a metro target), ``threshold_min`` (float, minutes),
-        ``time_definition``, ``mode``, ``source``, ``source_text``.
+        ``time_definition`` (as written: one of :data:`DEFINITIONS`; see
+        :func:`canonical_definition`), ``mode``, ``source``, ``source_text``.
 
     Raises
     ------
@@ -667,7 +781,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     >>> t = load_targets()
     >>> row = t.loc["shanghai_nanjing_1_5h"]
     >>> float(row["threshold_min"]), row["time_definition"]
-    (90.0, 'station_fastest')
+    (90.0, 'station_fastest_main')
     """
     p = data_path(path, "targets.csv")
     t = read_validated(p, _TARGET_COLS, key="target_id", row_checks=[_target_row_check])

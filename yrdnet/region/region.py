@@ -36,7 +36,7 @@ import pandas as pd
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
-from yrdnet.region.datasets import data_folder, load_airports, load_cities, load_metros
+from yrdnet.region.datasets import data_folder, load_airports, load_cities, load_main_stations, load_metros
 from yrdnet.region.spec import region_spec
 from yrdnet.region.zones import Zones, load_zones
 
@@ -83,6 +83,10 @@ class Region:
     airports
         Airports (as :func:`yrdnet.datasets.load_airports`). Default: none (the airport
         columns are then missing values).
+    main_stations
+        Each city's main stations by year (as :func:`yrdnet.load_main_stations`), on which
+        the ``station_fastest_main`` policy times are taken. Default: none (those times
+        are then "not connected").
     keys
         Row-name stem of the core and each sub-centre (``{310000: "shanghai"}``); default
         from the cities' ``name_en``.
@@ -112,6 +116,7 @@ class Region:
         cities: _Table | None = None,
         targets: pd.DataFrame | str | Path | None = None,
         airports: _Table | None = None,
+        main_stations: _Table | None = None,
         keys: Mapping[int, str] | None = None,
         title: str | None = None,
         bbox: Sequence[float] | None = None,
@@ -131,6 +136,7 @@ class Region:
         self._cities = cities
         self._targets = targets
         self._airports = airports
+        self._main_stations = main_stations
         self._keys = dict(keys) if keys is not None else None
         self._bbox = None if bbox is None else _bbox(bbox, self.name)
         self.data_folder = None if data_folder is None else Path(data_folder)
@@ -252,6 +258,11 @@ class Region:
         """The airports serving the region, or ``None``."""
         return None if self._airports is None else cast(gpd.GeoDataFrame, _get(self._airports))
 
+    @property
+    def main_stations(self) -> pd.DataFrame | None:
+        """Each city's main stations by year (:func:`yrdnet.load_main_stations`), or ``None``."""
+        return None if self._main_stations is None else cast(pd.DataFrame, _get(self._main_stations))
+
     # ------------------------------------------------------------ checks and text
     def _check(self) -> None:
         ids = set(int(i) for i in self.cities.index)
@@ -356,7 +367,8 @@ def load_region(name: str = "yrd") -> Region:
     Its zone levels are :func:`yrdnet.load_zones` (``"city"``, the default, and
     ``"county"``), its cities :func:`yrdnet.load_cities`, its metros
     :func:`yrdnet.load_metros` (``"current"`` and ``"2016"``), its targets
-    ``targets.csv`` and its airports ``airports.csv``, all read from the data folder when
+    ``targets.csv``, its airports ``airports.csv`` and its main stations the file
+    ``region.toml`` names (``main_stations.csv``), all read from the data folder when
     asked for (so ``settings.data_folder`` applies).
 
     Raises
@@ -380,6 +392,7 @@ def load_region(name: str = "yrd") -> Region:
     folder = data_folder()
     subs = doc.get("subcentres", [])
     levels = [str(lv) for lv in doc["levels"]]
+    mains = doc.get("main_stations")
     return Region(
         str(doc["name"]),
         zones={lv: functools.partial(load_zones, lv) for lv in levels},
@@ -390,6 +403,7 @@ def load_region(name: str = "yrd") -> Region:
         cities=load_cities,
         targets=folder / "targets.csv",
         airports=load_airports,
+        main_stations=None if mains is None else functools.partial(load_main_stations, folder / str(mains)),
         title=str(doc["title"]),
         bbox=doc["bbox"],
         data_folder=folder,

@@ -44,6 +44,9 @@ def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     for c in [doc.get("core"), *doc.get("subcentres", [])]:
         if not (isinstance(c, dict) and isinstance(c.get("adcode"), int) and isinstance(c.get("key"), str)):
             probs.append(f"core and each of subcentres need an integer 'adcode' and a 'key', found {c!r}")
+    m = doc.get("main_stations")
+    if m is not None and not (isinstance(m, str) and m.endswith(".csv")):
+        probs.append(f"main_stations must name a CSV file of the data folder, found {m!r}")
     b = doc.get("bbox")
     if isinstance(b, list) and not (
         len(b) == 4 and all(isinstance(v, (int, float)) for v in b) and b[0] < b[2] and b[1] < b[3]
