@@ -25,6 +25,7 @@ from yrdnet.analysis.results import ScenarioResult as ScenarioResult
 from yrdnet.analysis.targets import load_targets as load_targets
 from yrdnet.analysis.targets import target_timeline as target_timeline
 from yrdnet.analysis.targets import targets as targets
+from yrdnet.analysis.time_space import time_space_table as time_space_table
 from yrdnet.core import params as params
 from yrdnet.core.cache import clear_caches as clear_caches
 from yrdnet.core.errors import DataError as DataError
@@ -180,6 +181,7 @@ __all__ = [
     "sweep",
     "target_timeline",
     "targets",
+    "time_space_table",
     "timeline",
     "timetable",
     "travel_times",
