@@ -79,16 +79,34 @@ def _apply_renames(located: dict[str, Located], known: pd.DataFrame, ts: list[Ts
     return notes
 
 
-def _print_report(located: dict[str, Located], classes: dict[str, set[str]], yrd_neighbours: Counter[str]) -> None:
+def _yrd_cities() -> set[str]:
+    return {str(n).removesuffix("市") for n in pd.read_csv(ROOT / "data" / "cities.csv")["name_zh"]}
+
+
+def _print_unlocated(located: dict[str, Located], classes: dict[str, set[str]], near: Counter[str]) -> None:
+    """Unlocated names that may be in the YRD (12306 city in the YRD or unknown, or YRD neighbours)."""
+    yrd_cities = _yrd_cities()
+    shown, others = [], 0
+    for loc in located.values():
+        if loc.status != "unlocated":
+            continue
+        city = loc.ts.city if loc.ts else ""
+        if city in yrd_cities or not city or near[loc.name]:
+            shown.append(loc)
+        else:
+            others += 1
+    print("\nunlocated names (no stations.csv row, no cnstation or OSM point; their calls are dropped):")
+    print(f"  {others} with a 12306 city outside the YRD and no call between two YRD stops; and:")
+    print(f"  {'name':<6} {'code':<4} {'12306 city':<6} {'classes':<8} calls between two YRD stops")
+    for loc in sorted(shown, key=lambda x: (x.ts is None, x.ts.city if x.ts else "", x.name)):
+        code, city = (loc.ts.code, loc.ts.city) if loc.ts else ("-", "-")
+        print(f"  {loc.name:<6} {code:<4} {city:<6} {''.join(sorted(classes[loc.name])):<8} {near[loc.name]}")
+
+
+def _print_report(located: dict[str, Located], classes: dict[str, set[str]], near: Counter[str]) -> None:
     by = Counter((loc.status, loc.via) for loc in located.values())
     print("station names:", ", ".join(f"{k[0]}/{k[1] or '-'} {v}" for k, v in sorted(by.items())))
-    print("\nunlocated names (no stations.csv row, no cnstation or OSM point; dropped from trips):")
-    print(f"  {'name':<8} {'code':<4} {'12306 city':<10} {'classes':<8} {'YRD-neighbour calls':>6}")
-    for loc in located.values():
-        if loc.status == "unlocated":
-            code, city = (loc.ts.code, loc.ts.city) if loc.ts else ("-", "-")
-            print(f"  {loc.name:<8} {code:<4} {city:<10} {''.join(sorted(classes[loc.name])):<8} "
-                  f"{yrd_neighbours[loc.name]:>6}{'  ' + '; '.join(loc.notes) if loc.notes else ''}")  # fmt: skip
+    _print_unlocated(located, classes, near)
     print("\nchecks (> 2 km, city, renames):")
     for loc in located.values():
         for n in loc.notes:
