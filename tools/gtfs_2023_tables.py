@@ -131,7 +131,7 @@ def feed_tables(
     stops = []
     for sid, loc in used.items():
         row = coords.loc[sid]
-        desc = f"now {row['name_zh']}" if row["name_zh"] != loc.name else ""
+        desc = loc.desc or (f"now {row['name_zh']}" if row["name_zh"] != loc.name else "")
         code = loc.ts.code if loc.ts else ""
         stops.append([sid, code, loc.name, desc, f"{row['lat']:.5f}", f"{row['lon']:.5f}"])
     counts.update(trips=len(trips), stop_times=len(stop_times), routes=len(routes), stations_in_feed=len(used))

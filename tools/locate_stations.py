@@ -55,6 +55,7 @@ class Located:
     via: str = ""  # cnstation | osm | stations.csv
     ts: TsStation | None = None
     notes: list[str] = field(default_factory=list)
+    desc: str = ""  # GTFS stop_desc: how the name relates to the stations.csv row's
 
 
 @dataclass(frozen=True)

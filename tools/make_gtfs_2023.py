@@ -16,9 +16,9 @@ Steps
    ``arrive_day_diff`` counted from midnight of the origin's departure day).
 2. Locate every station name (``locate_stations.locate``): a ``data/stations.csv`` row by
    name, else a cnstation point (GCJ-02 → WGS84), else an OSM ``station=train`` point;
-   a point inside one of the 41 city polygons makes a YRD station. A name no longer in
-   12306 ``station_name`` whose point lies within 1 km of a ``stations.csv`` row not
-   itself in the timetable is that row, renamed since (松江南 → 上海松江).
+   a point inside one of the 41 city polygons makes a YRD station. A name whose point
+   lies within 1 km of a ``stations.csv`` row not itself in the timetable is that row
+   under another name (松江南 → 上海松江 since; 乐清东 = 绅坊 of 2016, telecode OLH).
 3. YRD stations without a row are appended to ``data/stations.csv`` (``--add-stations``):
    English name from the 12306 pinyin, id per ``data/SCHEMA.md``.
 4. Trains with at least two YRD stops are kept, clipped to their YRD stops (source
@@ -62,20 +62,28 @@ RENAME_KM = 1.0
 
 
 def _apply_renames(located: dict[str, Located], known: pd.DataFrame, ts: list[TsStation]) -> list[str]:
-    """Match names gone from 12306 ``station_name`` to a nearby row renamed since."""
+    """Match a located name to a nearby row not in the timetable: the same station renamed.
+
+    松江南 (gone from 12306 ``station_name``) is today's 上海松江; 乐清东 (telecode OLH) is
+    the 绅坊 of 2016 (same telecode), a row named by its 2016 name.
+    """
     notes = []
-    in_timetable = set(located)
-    rows = [r for r in known.itertuples() if r.name_zh not in in_timetable]
+    rows = [r for r in known.itertuples() if r.name_zh not in located]
     for loc in located.values():
-        if loc.status != "new" or loc.ts is not None:
+        if loc.status != "new":
             continue
         near = sorted((haversine_km(loc.lon, loc.lat, r.lon, r.lat), r.station_id, r.name_zh) for r in rows)
-        if near and near[0][0] <= RENAME_KM:
-            d, sid, now = near[0]
-            loc.status, loc.station_id = "existing", sid
-            loc.ts = next((r for r in ts if r.name == now), None)
-            loc.notes.append(f"renamed: {loc.name} (gone from station_name) = {now}, {d:.2f} km ({loc.via} point)")
-            notes.append(f"{loc.name} -> {sid} ({now}), {d:.2f} km")
+        if not near or near[0][0] > RENAME_KM:
+            continue
+        d, sid, row_name = near[0]
+        if loc.ts is None:  # the timetable name is gone: the row has today's name
+            loc.ts = next((r for r in ts if r.name == row_name), None)
+            loc.desc = f"now {row_name}"
+        else:  # the timetable name is today's: the row keeps a former name
+            loc.desc = f"formerly {row_name}"
+        loc.status, loc.station_id = "existing", sid
+        loc.notes.append(f"renamed: {loc.name} = stations.csv {row_name}, {d:.2f} km ({loc.via} point)")
+        notes.append(f"{loc.name} -> {sid} ({row_name}), {d:.2f} km")
     return notes
 
 

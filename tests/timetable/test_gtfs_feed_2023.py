@@ -15,6 +15,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import yrdnet
@@ -151,6 +152,27 @@ def test_fastest_direct_trains_match_the_known_2023_timetable(a, b, minutes):
 def test_conventional_and_suburban_stations_are_served():
     names = {r["stop_name"] for r in read("stops.txt")}
     assert {"金山卫", "上海南", "嘉兴", "宿州", "蚌埠", "松江南"} <= names
+
+
+def test_renamed_stations_keep_their_stations_csv_row():
+    stops = {r["stop_name"]: r for r in read("stops.txt")}
+    assert (stops["乐清东"]["stop_id"], stops["乐清东"]["stop_desc"]) == ("shenfang", "formerly 绅坊")
+    assert (stops["松江南"]["stop_id"], stops["松江南"]["stop_desc"]) == ("shanghai_songjiang", "now 上海松江")
+    assert stops["松江"]["stop_id"] == "songjiang"  # the Shanghai-Kunming line station, 2 km away
+
+
+def test_added_stations_duplicate_no_row():
+    """A row added for this feed is at least 1 km from every other row (no station twice)."""
+    stations = yrdnet.load_stations()
+    added = stations[stations["source"].str.contains("make_gtfs_2023")]
+    assert len(added) == 58
+    lon, lat = np.radians(stations["lon"].to_numpy()), np.radians(stations["lat"].to_numpy())
+    for sid, row in added.iterrows():
+        x, y = np.radians(row["lon"]), np.radians(row["lat"])
+        h = np.sin((lat - y) / 2) ** 2 + np.cos(y) * np.cos(lat) * np.sin((lon - x) / 2) ** 2
+        km = 2 * 6371.0 * np.arcsin(np.sqrt(h))
+        near = [(s, round(d, 2)) for s, d in zip(stations.index, km, strict=True) if s != sid and d < 1.0]
+        assert near == [], (sid, near)
 
 
 @pytest.mark.slow
