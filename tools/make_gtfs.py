@@ -44,12 +44,8 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import io
-import json
 import logging
-import math
 import sys
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +53,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
-from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_boundaries import _write_atomic, gcj02_to_wgs84
+import gtfs_common
+from gtfs_common import (
+    append_stations,
+    city_of,
+    english_name,
+    haversine_km,
+    hms,
+    load_polygons,
+    read_station_name,
+    station_id,
+)
+from make_boundaries import gcj02_to_wgs84
 
 __all__ = ["build_feed", "main", "read_timetable", "write_zip"]
 
@@ -81,11 +86,6 @@ ZIP_TIME = (2016, 3, 10, 0, 0, 0)
 XLSX_REF = "metromancn/Parse12306 output/全国高速列车时刻表_20160310.xlsx"
 CNSTATION_REF = "listenzcc/China-rail-way-stations-data raw/cnstation.csv"
 STATION_NAME_REF = "pomerun/china-railway-station src/data.ts"
-
-#: English names of new stations where the plain pinyin rule is not the usage of
-#: stations.csv (apostrophe as in Hai'an, place + Yuanqu as in Suzhou Xinqu).
-EN_OVERRIDES = {"瑞安": "Rui'an", "金山园区": "Jinshan Yuanqu"}
-DIRECTIONS = {"东": ("dong", "East"), "南": ("nan", "South"), "西": ("xi", "West"), "北": ("bei", "North")}
 
 
 @dataclass
@@ -227,70 +227,9 @@ def read_timetable(xlsx: Path) -> tuple[dict[str, Station], list[Variant]]:
 
 
 # ------------------------------------------------------------------ stations, matching
-def _load_polygons() -> list[tuple[int, Any]]:
-    with BOUNDARIES.open(encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return [(int(f["properties"]["adcode"]), shape(f["geometry"])) for f in doc["features"]]
-
-
-def _city_of(polys: list[tuple[int, Any]], lon: float, lat: float) -> int | None:
-    pt = shapely.Point(lon, lat)
-    for code, geom in polys:
-        if geom.contains(pt):
-            return code
-    return None
-
-
 def _current_names(path: Path) -> dict[str, tuple[str, str]]:
     """Telecode → (current name, pinyin) from 12306 ``station_name`` (a TS string)."""
-    text = path.read_text(encoding="utf-8")
-    body = text[text.index('"') + 1 : text.rindex('"')]
-    out = {}
-    for rec in body.split("@"):
-        f = rec.split("|")
-        if len(f) >= 4:
-            out[f[2]] = (f[1], f[3])
-    return out
-
-
-def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance in km (mean Earth radius 6371 km).
-
-    Parameters
-    ----------
-    lon1, lat1, lon2, lat2
-        WGS84 degrees.
-
-    Returns
-    -------
-    float
-        Distance in km.
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-def _english(name: str, pinyin: str) -> str:
-    """English station name: pinyin of the place + East/South/West/North."""
-    if name in EN_OVERRIDES:
-        return EN_OVERRIDES[name]
-    suffix = ""
-    if len(name) > 2 and name[-1] in DIRECTIONS:
-        py, en = DIRECTIONS[name[-1]]
-        if pinyin.endswith(py):
-            pinyin, suffix = pinyin[: -len(py)], f" {en}"
-    return pinyin.capitalize() + suffix
-
-
-def _station_id(name_en: str, adcode: int) -> str:
-    sid = "".join(c if c.isalnum() else "_" for c in name_en.lower().replace("'", "_"))
-    sid = "_".join(p for p in sid.split("_") if p)
-    if adcode == 341300 and sid.startswith("suzhou"):
-        sid += "_ah"
-    if adcode == 331000 and sid.startswith("taizhou"):
-        sid += "_zj"
-    return sid
+    return {r.code: (r.name, r.pinyin) for r in read_station_name(path)}
 
 
 def match_stations(
@@ -312,11 +251,11 @@ def match_stations(
     list of Station
         The YRD stations, sorted by 2016 name.
     """
-    polys = _load_polygons()
+    polys = load_polygons()
     by_name = dict(zip(known["name_zh"], known["station_id"], strict=True))
     yrd = []
     for s in stations.values():
-        s.adcode = _city_of(polys, s.lon, s.lat)
+        s.adcode = city_of(polys, s.lon, s.lat)
         if s.adcode is None:
             continue
         s.current_name = current.get(s.code, (None, ""))[0]
@@ -366,7 +305,7 @@ def new_station_rows(
         One row per station, in the ``stations.csv`` column order.
     """
     cn = _cnstation(cnstation)
-    polys = _load_polygons()
+    polys = load_polygons()
     rows = []
     for s in missing:
         renamed = s.current_name is not None and s.current_name != s.name
@@ -374,8 +313,8 @@ def new_station_rows(
         pinyin = s.pinyin
         if renamed:
             pinyin = current[s.code][1]
-        name_en = _english(name_zh, pinyin)
-        sid = _station_id(name_en, int(s.adcode or 0))
+        name_en = english_name(name_zh, pinyin)
+        sid = station_id(name_en, int(s.adcode or 0))
         if sid in known_ids:
             msg = f"station id {sid} ({name_zh}) already used in stations.csv"
             raise ValueError(msg)
@@ -397,7 +336,7 @@ def new_station_rows(
         if renamed:
             src += f"; named {s.name} in 2016 - {STATION_NAME_REF} (2026-01) lists telecode {s.code} as {name_zh}"
         src += "; added by tools/make_gtfs.py"
-        adcode = _city_of(polys, lon, lat)
+        adcode = city_of(polys, lon, lat)
         if adcode != s.adcode:
             msg = f"{s.name}: chosen point lies in {adcode}, timetable point in {s.adcode}"
             raise ValueError(msg)
@@ -417,26 +356,6 @@ def new_station_rows(
     return sorted(rows, key=lambda r: (int(r["adcode"]), r["station_id"]))
 
 
-def append_stations(rows: list[dict[str, str]], path: Path = STATIONS_CSV) -> None:
-    """Append rows to ``stations.csv`` (existing rows are left byte-identical).
-
-    Parameters
-    ----------
-    rows
-        Rows from :func:`new_station_rows`.
-    path
-        The stations file.
-    """
-    if not rows:
-        return
-    raw = path.read_bytes()
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writerows(rows)
-    sep = b"" if raw.endswith(b"\n") else b"\n"
-    _write_atomic(path, raw + sep + buf.getvalue().encode("utf-8"))
-
-
 # ------------------------------------------------------------------------------- feed
 @dataclass
 class Feed:
@@ -445,10 +364,6 @@ class Feed:
     tables: dict[str, list[list[str]]]
     counts: dict[str, int]
     missing: list[Station]
-
-
-def _hms(sec: int) -> str:
-    return f"{sec // 3600:02d}:{sec % 3600 // 60:02d}:{sec % 60:02d}"
 
 
 def build_feed(stations: dict[str, Station], variants: list[Variant], known: pd.DataFrame, version: str) -> Feed:
@@ -499,7 +414,7 @@ def build_feed(stations: dict[str, Station], variants: list[Variant], known: pd.
             s = stations[name]
             used[name] = s
             first_arr = min(arr, dep) if j == 0 else arr
-            stop_times.append([v.trip_id, _hms(first_arr), _hms(dep), s.station_id or f"?{name}", str(seq)])
+            stop_times.append([v.trip_id, hms(first_arr), hms(dep), s.station_id or f"?{name}", str(seq)])
     missing = sorted((s for s in used.values() if s.station_id is None), key=lambda s: s.code)
     coords = known.set_index("station_id")
     stops = []
@@ -573,14 +488,8 @@ def build_feed(stations: dict[str, Station], variants: list[Variant], known: pd.
     return Feed(tables, dict(counts), missing)
 
 
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
 def write_zip(tables: dict[str, list[list[str]]], out: Path) -> None:
-    """Write the tables as a deterministic zip (fixed order, timestamps and mode), atomically.
+    """Write the tables as a deterministic zip stamped 2016-03-10, atomically.
 
     Parameters
     ----------
@@ -589,15 +498,7 @@ def write_zip(tables: dict[str, list[list[str]]], out: Path) -> None:
     out
         Output path.
     """
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name in sorted(tables):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            zf.writestr(info, _csv_bytes(tables[name]), compresslevel=9)
-    _write_atomic(out, buf.getvalue())
+    gtfs_common.write_zip(tables, out, ZIP_TIME)
 
 
 def _report_distances(yrd: list[Station], known: pd.DataFrame, names_in_feed: set[str]) -> None:
