@@ -91,7 +91,8 @@ def read_feed(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     name_col = "trip_short_name" if "trip_short_name" in trips else "trip_id"
     trips = trips.assign(train=trips[name_col].astype(str))
     desc = dict(zip(routes["route_id"], routes.get("route_desc", pd.Series(dtype=str)).fillna(""), strict=False))
-    trips["cls"] = [train_class(t, desc.get(r)) for t, r in zip(trips["train"], trips["route_id"], strict=True)]
+    cls = [train_class(t, desc.get(r)) for t, r in zip(trips["train"], trips["route_id"], strict=True)]
+    trips["cls"] = pd.Series(cls, index=trips.index, dtype=object)
     return st, trips
 
 
@@ -185,7 +186,7 @@ def derive(
     counts |= {"stop_pairs": 0, "stop_pairs_on_track": 0}
     for trip, g in st.groupby("trip_id", sort=True):
         cls = cls_of[str(trip)]
-        if cls is None:
+        if not isinstance(cls, str):  # a suburban S train
             counts["suburban_trips_left_out"] += 1
             continue
         stops = g["stop_id"].tolist()
