@@ -32,6 +32,7 @@ def test_template_runs_at_each_headway(feed: Path) -> None:
     runs = [t for t in tt.trips.index if t.startswith("t1@")]
     assert runs == ["t1@07:00:00", "t1@07:30:00", "t1@08:00:00", "t1@08:30:00"]  # 09:00 is the end: excluded
     assert "t1" not in tt.trips.index  # the template itself does not run
+    assert list(tt.trips.index[:5]) == [*runs, "t2"]  # its runs stand where it stood in trips.txt
     assert tt.n_trips == base.n_trips - 1 + 4
     assert (tt.trips.loc[runs, "train"] == "G7001").all()
     # each run keeps the template's times relative to its first departure

@@ -63,9 +63,9 @@ def expand_frequencies(
     -------
     tuple of pandas.DataFrame
         The stop times and trips with every template of ``freq`` replaced by its runs
-        (ids :func:`expanded_trip_id`); each run keeps the template's times relative to
-        its first departure. Trips without frequencies are unchanged; the stop times stay
-        sorted by trip, then stop sequence.
+        (ids :func:`expanded_trip_id`), where the template stood, in order of departure;
+        each run keeps the template's times relative to its first departure. Trips without
+        frequencies are unchanged; the stop times stay sorted by trip, then stop sequence.
     """
     freq = freq[freq["trip_id"].isin(trips.index)]
     if freq.empty:
@@ -83,8 +83,19 @@ def expand_frequencies(
     keep = stop_times[~stop_times["trip_id"].isin(templates)]
     st = pd.concat([keep, ev], ignore_index=True)
     st = st.sort_values(["trip_id", "seq"], kind="stable").reset_index(drop=True)
-    new_trips = trips.loc[runs["trip_id"].to_numpy()].set_axis(
-        pd.Index(runs["new_id"].to_numpy(), name=trips.index.name)
+    return st, _in_place(trips, runs)
+
+
+def _in_place(trips: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """``trips`` with each template replaced, where it stood, by its runs in order of departure."""
+    plain = trips.index[~trips.index.isin(set(runs["trip_id"]))]
+    order = pd.DataFrame(
+        {
+            "src": [*plain, *runs["trip_id"]],
+            "id": [*plain, *runs["new_id"]],
+            "t0": np.r_[np.zeros(len(plain)), runs["t0"].to_numpy(dtype=float)],
+        }
     )
-    out_trips = pd.concat([trips[~trips.index.isin(templates)], new_trips])
-    return st, out_trips
+    order["pos"] = pd.Series(np.arange(len(trips)), index=trips.index).loc[order["src"]].to_numpy()
+    order = order.sort_values(["pos", "t0"], kind="stable")
+    return trips.loc[order["src"].to_numpy()].set_axis(pd.Index(order["id"].to_numpy(), name=trips.index.name))

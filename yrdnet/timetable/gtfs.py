@@ -528,8 +528,9 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     trips = trips[trips["trip_id"].isin(st["trip_id"])]  # a trip without stop times has no connection
 
     r = routes.set_index("route_id")
-    rshort = r["route_short_name"] if "route_short_name" in r.columns else pd.Series(dtype=str)
-    rdesc = r["route_desc"] if "route_desc" in r.columns else pd.Series(dtype=str)
+    blank = pd.Series("", index=r.index, dtype=object)  # an optional column left out: empty text
+    rshort = r["route_short_name"] if "route_short_name" in r.columns else blank
+    rdesc = r["route_desc"] if "route_desc" in r.columns else blank
     train = trips["trip_short_name"] if "trip_short_name" in trips.columns else pd.Series("", index=trips.index)
     train = train.where(train.str.strip() != "", trips["route_id"].map(rshort).fillna(""))
     train = train.where(train.str.strip() != "", trips["trip_id"])
