@@ -73,7 +73,9 @@ log = logging.getLogger(__name__)
 
 #: The project URL of ``pyproject.toml`` (``feed_publisher_url`` is required).
 PUBLISHER_URL = "https://example.invalid/yrdnet"
+#: ``agency.txt``: id, name, URL, time zone, language.
 AGENCY = ("yrdnet", "China Railway (services modelled by yrdnet)", "https://www.12306.cn/", "Asia/Shanghai", "zh")
+#: The one ``service_id`` of ``calendar.txt``: every day of the window.
 SERVICE_ID = "daily"
 #: Longest headway written to ``frequencies.txt``: 32,767 s (9.1 h), the largest that
 #: gtfs-kit reads (a 16-bit ``headway_secs``). A service with a longer one (one train a day
