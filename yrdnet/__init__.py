@@ -83,6 +83,7 @@ from yrdnet.routing.matrices import UnreachableWarning as UnreachableWarning
 from yrdnet.routing.matrices import station_times as station_times
 from yrdnet.routing.matrices import travel_times as travel_times
 from yrdnet.routing.matrices import trip_breakdown as trip_breakdown
+from yrdnet.scenarios.gtfs_export import to_gtfs as to_gtfs
 from yrdnet.scenarios.incremental import scenario_travel_times as scenario_travel_times
 from yrdnet.scenarios.prepared_base import IncrementalBase as IncrementalBase
 from yrdnet.scenarios.scenario import Scenario as Scenario
@@ -184,6 +185,7 @@ __all__ = [
     "time_space_table",
     "timeline",
     "timetable",
+    "to_gtfs",
     "travel_times",
     "travel_times_incremental",
     "trip_breakdown",

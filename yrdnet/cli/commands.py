@@ -1,4 +1,4 @@
-"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, scenarios, demo.
+"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, gtfs, scenarios, demo.
 
 The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`.
 
@@ -25,6 +25,7 @@ from yrdnet.cli import report
 from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
 from yrdnet.core.io import atomic_dir, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
+from yrdnet.scenarios.scenario import scenario_for_year
 
 __all__ = ["main"]
 
@@ -37,6 +38,7 @@ examples:
   yrdnet compare baseline_2025 plan_2035 north_yangtze_hsr --out results/compare
   yrdnet map plan_2035 --base baseline_2025 --out results/maps
   yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
+  yrdnet gtfs plan_2035 --out plan_2035_gtfs.zip     the plan's rail services as GTFS (R5, OTP)
   yrdnet timeline --out results/timeline
   yrdnet targets baseline_2020 plan_2035             policy targets: fastest train and door to door
   yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
@@ -113,6 +115,16 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--mode", default="multimodal", choices=["multimodal", "rail", "road"])
     _zone_args(tr, masses=False)
 
+    gt = cmd("gtfs", "write a scenario's rail services as a GTFS feed (.zip) for R5 or OpenTripPlanner")
+    gt.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    gt.add_argument("--out", help="the .zip to write (default: <scenario>_gtfs.zip)")
+    gt.add_argument("--year", type=int, help="network year (overrides the scenario's)")
+    gt.add_argument("--date", help="first day of the calendar, YYYY-MM-DD (default: 1 January of the year)")
+    gt.add_argument("--days", type=int, default=365, help="days the calendar runs (default: %(default)s)")
+    gt.add_argument("--start", default="06:00", help="start of the day window (default: %(default)s)")
+    gt.add_argument("--end", default="24:00", help="end of the day window (default: %(default)s)")
+    gt.add_argument("--no-frequencies", action="store_true", help="write every train as a trip, no frequencies.txt")
+
     cmd("scenarios", "list shipped scenarios with one-line descriptions")
     _cli_plans.add_parsers(cmd)
 
@@ -177,6 +189,18 @@ def _over_time(args: argparse.Namespace) -> int:
         show = [c for c in tl.columns if c.startswith(("met_", "first_met")) or c in keep]
         print(tl[show].to_string())
         print(f"-> {out / 'targets.csv'}, {out / 'targets.png'}")
+    return 0
+
+
+def _gtfs(args: argparse.Namespace) -> int:
+    """``gtfs``: a scenario's rail services as a GTFS feed (:func:`yrdnet.to_gtfs`)."""
+    sc = scenario_for_year(args.scenario, args.year, where="--year")
+    out = Path(args.out or f"{safe_name(sc.name)}_gtfs.zip")
+    path = yrdnet.to_gtfs(
+        sc, out, service_date=args.date, days=args.days, start=args.start, end=args.end,
+        frequencies=not args.no_frequencies,
+    )  # fmt: skip
+    print(f"{sc.name}: GTFS feed -> {path}")
     return 0
 
 
@@ -282,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
             if not args.debug:
                 warnings.simplefilter("ignore")
+            if args.command == "gtfs":
+                return _gtfs(args)
             return _cli_plans.run(args) if args.command in _cli_plans.COMMANDS else _run(args)
     except KeyboardInterrupt:
         print("yrdnet: interrupted (nothing was left half-written)", file=sys.stderr)

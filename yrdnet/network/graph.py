@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, cast
 
 import networkx as nx
@@ -34,12 +35,12 @@ from yrdnet._version import __version__
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import add_zone_roads
-from yrdnet.network.services import pair_levels, services_for_network
+from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
 from yrdnet.network.station_access import access_minutes
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.zones import Zones, resolve_zones
 
-__all__ = ["graph_from_tables"]
+__all__ = ["RunningServices", "graph_from_tables", "running_services"]
 
 log = logging.getLogger(__name__)
 
@@ -438,12 +439,69 @@ def _add_services(
     extra_services: pd.DataFrame | None,
 ) -> None:
     """Station halls of every served station and the rail service levels between them."""
+    rs = running_services(lines, stations, cities, model, services, extra_services)
+    G.add_nodes_from(hall_nodes(stations, sorted(_served_stations(rs.services))))
+    _add_rail(G, model, rs.services, rs.segments, rs.by_line)
+    G.graph["track"] = _track_json(stations, rs.by_line)
+
+
+@dataclass(frozen=True)
+class RunningServices:
+    """The rail services a network runs and the track they run on (:func:`running_services`).
+
+    Attributes
+    ----------
+    services
+        The services table (:func:`yrdnet.services.services_for_network`).
+    segments
+        The fastest open segment between adjacent stations (:func:`yrdnet.network.track.fastest_segments`).
+    by_line
+        The open track by line (:func:`yrdnet.services.line_segments`): services keep to their own lines.
+    """
+
+    services: pd.DataFrame
+    segments: dict[tuple[str, str], Segment]
+    by_line: dict[tuple[str, str, str], Segment]
+
+    def stop_times(self, model: TravelTimeModel) -> list[tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]:
+        """Arrival and departure seconds of each service at its stops (:func:`yrdnet.services.service_stop_times`)."""
+        return service_stop_times(self.services, self.segments, model, self.by_line)
+
+
+def running_services(
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    model: TravelTimeModel,
+    services: pd.DataFrame | None = None,
+    extra_services: pd.DataFrame | None = None,
+) -> RunningServices:
+    """The services that run on the open lines of a network year, with their track.
+
+    The one entry point of the rules that decide what runs: :func:`graph_from_tables`
+    builds its rail edges from it, and :func:`yrdnet.to_gtfs` writes the same services,
+    so a change of the rules reaches both.
+
+    Parameters
+    ----------
+    lines
+        The open lines of the year (:func:`filter_network`).
+    stations, cities
+        The station and city tables.
+    model
+        Travel-time parameters.
+    services, extra_services
+        As in :func:`graph_from_tables`.
+
+    Returns
+    -------
+    RunningServices
+        The services table, the fastest segments and the track by line.
+    """
     by_line = line_segments(lines, stations, model)  # the open track, computed once per build
     segs = fastest_segments(by_line)
     running = services_for_network(lines, stations, cities, model, services, extra_services, segments=segs)
-    G.add_nodes_from(hall_nodes(stations, sorted(_served_stations(running))))
-    _add_rail(G, model, running, segs, by_line)
-    G.graph["track"] = _track_json(stations, by_line)
+    return RunningServices(running, segs, by_line)
 
 
 def hall_nodes(stations: pd.DataFrame, sids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:

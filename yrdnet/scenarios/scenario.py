@@ -90,6 +90,7 @@ __all__ = [
     "build_graph",
     "list_scenarios",
     "load_scenario",
+    "scenario_for_year",
 ]
 
 log = logging.getLogger(__name__)
@@ -476,6 +477,35 @@ def _check_year(y: Any, where: str) -> None:
         raise ScenarioError(f"{where}: year must be an integer in {YEAR_MIN}-{YEAR_MAX}, got {y!r}")
 
 
+def scenario_for_year(scenario: str | Path | Scenario, year: int | None = None, *, where: str = "year") -> Scenario:
+    """The scenario (:func:`load_scenario`) with its network year set to ``year`` (``None``: its own).
+
+    ``"baseline"`` with a year is the network open by the end of that year.
+
+    Raises
+    ------
+    ScenarioError
+        An unknown scenario, or a year outside 2000-2060 (the message starts with ``where``).
+    """
+    if year is not None:
+        _check_year(year, where)
+    if isinstance(scenario, str) and scenario == "baseline" and year is not None:
+        return _baseline(year)
+    sc = load_scenario(scenario)
+    if year is None:
+        return sc
+    return Scenario(
+        name=sc.name,
+        description=sc.description,
+        base=sc.base,
+        year=year,
+        edits=sc.edits,
+        model=sc.model,
+        source=sc.source,
+        path=sc.path,
+    )
+
+
 def build_graph(
     scenario: str | Path | Scenario = "baseline",
     year: int | None = None,
@@ -518,23 +548,7 @@ def build_graph(
     >>> G.graph["year"], G.graph["crs"]
     (2025, 'EPSG:4326')
     """
-    if isinstance(scenario, str) and scenario == "baseline" and year is not None:
-        _check_year(year, "build_graph")
-        sc = _baseline(year)
-    else:
-        sc = load_scenario(scenario)
-        if year is not None:
-            _check_year(year, "build_graph")
-            sc = Scenario(
-                name=sc.name,
-                description=sc.description,
-                base=sc.base,
-                year=year,
-                edits=sc.edits,
-                model=sc.model,
-                source=sc.source,
-                path=sc.path,
-            )
+    sc = scenario_for_year(scenario, year, where="build_graph")
     if settings.use_cache:
         key = cache_key("graph", sc, sc.travel_time_model(model), resolve_zones(zones), data_versions())
         cached = disk_get("graphs", key)

@@ -24,8 +24,9 @@ Conventions shared by all functions
   origin needs none (the traveller is already at the station).
 * **Unreachable** stops get ``inf`` (times) or are left out (:func:`pair_table`).
   Self-pairs are excluded from :func:`pair_table`.
-* ``pickup_type`` / ``drop_off_type``, frequencies, transfers.txt and footpaths between
-  stations are ignored: every stop time is a stop where passengers may board and alight.
+* ``pickup_type`` / ``drop_off_type``, transfers.txt and footpaths between stations are
+  ignored: every stop time is a stop where passengers may board and alight. Headway-based
+  trips (``frequencies.txt``) are expanded into timed runs by :func:`read_gtfs`.
 """
 
 from __future__ import annotations

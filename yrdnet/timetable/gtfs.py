@@ -8,8 +8,9 @@ and raised together as one :class:`yrdnet.DataError` naming the file, row, trip 
 column. Routing on a :class:`Timetable` lives in :mod:`yrdnet.timetable`.
 
 Times are seconds since midnight of the service day; GTFS times past ``24:00:00`` stay
-above 86 400. ``pickup_type`` / ``drop_off_type``, frequencies, transfers.txt and
-footpaths between stations are ignored.
+above 86 400. Headway-based trips (``frequencies.txt``) are expanded into timed trips
+(:mod:`yrdnet.timetable.frequencies`). ``pickup_type`` / ``drop_off_type``,
+transfers.txt and footpaths between stations are ignored.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pandas as pd
 from yrdnet.core.errors import DataError
 from yrdnet.core.validation import Problems
 from yrdnet.region.datasets import get_path
+from yrdnet.timetable.frequencies import expand_frequencies
 
 __all__ = ["Timetable", "read_gtfs"]
 
@@ -48,6 +50,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
     "calendar.txt": ("service_id", *_WEEKDAYS, "start_date", "end_date"),
     "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "frequencies.txt": ("trip_id", "start_time", "end_time", "headway_secs"),
 }
 
 
@@ -378,6 +381,45 @@ def _check_stop_times(
     return df, line
 
 
+def _check_frequencies(freq: pd.DataFrame, trip_ids: pd.Index, probs: Problems) -> pd.DataFrame:
+    """Validate frequencies.txt; return ``trip_id``, ``start``, ``end``, ``headway`` (seconds) of the good rows."""
+    f = "frequencies.txt"
+    trip = freq["trip_id"].to_numpy()
+    start, end = _parse_times(freq["start_time"]), _parse_times(freq["end_time"])
+    head = pd.to_numeric(freq["headway_secs"], errors="coerce").to_numpy(dtype=np.float64)
+    exact = freq["exact_times"].str.strip() if "exact_times" in freq.columns else pd.Series("", index=freq.index)
+    bad = np.zeros(len(freq), dtype=bool)
+
+    def report(mask: np.ndarray, column: str, what: Any) -> None:
+        bad[mask] = True
+        for i in np.flatnonzero(mask):
+            probs.add(int(i) + 2, column, f"(trip {trip[i]!r}) {what(i) if callable(what) else what}", file=f)
+
+    report(~freq["trip_id"].isin(trip_ids).to_numpy(), "trip_id", "unknown trip_id (not in trips.txt)")
+    for col, val in (("start_time", start), ("end_time", end)):
+        raw = freq[col].to_numpy()
+        report(np.isnan(val), col, lambda i, raw=raw: f"expected a time H:MM:SS, found {raw[i]!r}")
+    with np.errstate(invalid="ignore"):
+        report(end <= start, "end_time", lambda i: f"expected a time after start_time {_hms(float(start[i]))}, "
+               f"found {_hms(float(end[i]))}")  # fmt: skip
+        ok_head = np.isfinite(head) & (head == np.round(head)) & (head > 0)
+    raw_h = freq["headway_secs"].to_numpy()
+    report(~ok_head, "headway_secs", lambda i: f"expected a positive whole number of seconds, found {raw_h[i]!r}")
+    raw_x = exact.to_numpy()
+    report(
+        ~exact.isin(["", "0", "1"]).to_numpy(), "exact_times", lambda i: f"expected 0, 1 or empty, found {raw_x[i]!r}"
+    )
+    out = pd.DataFrame({"trip_id": trip, "start": start, "end": end, "headway": head, "line": np.arange(len(freq)) + 2})
+    out = out[~bad].sort_values(["trip_id", "start"], kind="stable")
+    same = out["trip_id"].to_numpy()[1:] == out["trip_id"].to_numpy()[:-1]
+    overlap = np.flatnonzero(same & (out["start"].to_numpy()[1:] < out["end"].to_numpy()[:-1])) + 1
+    for i in overlap:
+        r = out.iloc[i]
+        probs.add(int(r["line"]), "start_time", f"(trip {r['trip_id']!r}) overlaps an earlier row of the trip "
+                  f"(rows of one trip must not overlap): starts {_hms(r['start'])}", file=f)  # fmt: skip
+    return out.drop(columns="line")
+
+
 def _hms(seconds: float) -> str:
     s = int(seconds)
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
@@ -408,7 +450,8 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
         Listing every problem found, each naming the file, the row (line number, header
         = 1), the trip and the column at fault and what was expected: a missing file or
         column, an unparseable time, date or number, times that decrease along a trip,
-        an unknown ``stop_id``, ``trip_id`` or ``route_id``, or no trip on ``date``.
+        an unknown ``stop_id``, ``trip_id`` or ``route_id``, a bad ``frequencies.txt``
+        row, or no trip on ``date``.
 
     Notes
     -----
@@ -421,6 +464,14 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     supported. Times past ``24:00:00`` are kept as seconds past 86 400. The train number
     is ``trip_short_name`` (else the route's ``route_short_name``, else ``trip_id``); the
     class is ``route_desc`` (else the first letter of the train number).
+
+    A trip named in ``frequencies.txt`` (optional) is a template: it runs at
+    ``start_time + k * headway_secs`` before ``end_time``, each run keeping the
+    template's times relative to its first departure and getting the id
+    ``<trip_id>@HH:MM:SS`` of its departure (:mod:`yrdnet.timetable.frequencies`;
+    ``exact_times`` 0 and 1 alike). Unknown trips, unparseable or reversed times, a
+    headway that is not a positive whole number of seconds and overlapping rows of one
+    trip are reported with the other problems.
 
     Examples
     --------
@@ -455,6 +506,8 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
             file="trips.txt",
         )
     st, _ = _check_stop_times(tables["stop_times.txt"], stops.index, pd.Index(trips_raw["trip_id"]), probs)
+    freq = tables.get("frequencies.txt")
+    freq = None if freq is None else _check_frequencies(freq, pd.Index(trips_raw["trip_id"]), probs)
     services = _service_dates(tables, probs)
     probs.raise_if_any()
 
@@ -475,8 +528,9 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     trips = trips[trips["trip_id"].isin(st["trip_id"])]  # a trip without stop times has no connection
 
     r = routes.set_index("route_id")
-    rshort = r["route_short_name"] if "route_short_name" in r.columns else pd.Series(dtype=str)
-    rdesc = r["route_desc"] if "route_desc" in r.columns else pd.Series(dtype=str)
+    blank = pd.Series("", index=r.index, dtype=object)  # an optional column left out: empty text
+    rshort = r["route_short_name"] if "route_short_name" in r.columns else blank
+    rdesc = r["route_desc"] if "route_desc" in r.columns else blank
     train = trips["trip_short_name"] if "trip_short_name" in trips.columns else pd.Series("", index=trips.index)
     train = train.where(train.str.strip() != "", trips["route_id"].map(rshort).fillna(""))
     train = train.where(train.str.strip() != "", trips["trip_id"])
@@ -488,8 +542,10 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     )
 
     st = st[st["trip_id"].isin(trip_df.index)].reset_index(drop=True)
-    ev_trip = trip_df.index.get_indexer(st["trip_id"])
-    ev_stop = stops.index.get_indexer(st["stop_id"])
+    if freq is not None:
+        st, trip_df = _expand(st, trip_df, freq, probs)
+    ev_trip = trip_df.index.get_indexer(pd.Index(st["trip_id"]))
+    ev_stop = stops.index.get_indexer(pd.Index(st["stop_id"]))
     ev_arr = st["arr"].to_numpy()
     ev_dep = st["dep"].to_numpy()
     nxt = np.r_[ev_trip[1:] == ev_trip[:-1], False] if len(ev_trip) else np.zeros(0, bool)
@@ -513,5 +569,14 @@ def read_gtfs(path: str | Path | None = None, *, date: str | dt.date | None = No
     )
 
 
-# ----------------------------------------------------------------------------------------
-# the Connection Scan Algorithm, vectorised over sources
+def _expand(
+    st: pd.DataFrame, trips: pd.DataFrame, freq: pd.DataFrame, probs: Problems
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`expand_frequencies`, raising if a run's id is already a trip's."""
+    st, trips = expand_frequencies(st, trips, freq)
+    for tid in trips.index[trips.index.duplicated()].unique():
+        probs.add(
+            None, "trip_id", f"trip id {tid!r} is both a trip and a run of a frequencies.txt trip", file="trips.txt"
+        )
+    probs.raise_if_any()
+    return st, trips
