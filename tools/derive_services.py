@@ -12,7 +12,8 @@ YRD) is mapped onto the curated track network (``lines.csv``, lines open by the 
 2. A pair whose track path is longer than ``--max-detour`` times the geodesic distance is
    treated the same way (the train used track that the curated data does not hold).
 3. Pieces with two or more stops become services: the passed stations (``route``), the
-   stops, the train class (first letter of the train number: G, D or C). Identical
+   stops, the train class (first letter of the train number: G, D, C, K, T, Z, Y; a
+   number without a letter, 普快/普客, is P). Identical
    (route, stops, class) are grouped; ``trains_per_day`` counts the trips; ``source`` lists
    the train numbers.
 
@@ -20,6 +21,10 @@ Usage::
 
     python tools/derive_services.py                 # writes data/services.csv
     python tools/derive_services.py --feed other.zip --out other.csv
+    python tools/derive_services.py --feed data/gtfs_yrd_2023.zip --year 2023 --out data/services_2023.csv
+
+``--year`` is the network year whose track the trains are mapped onto and the prefix of the
+service ids (``tt2023_0001``); declare the new file as a feed in ``data/region.toml``.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 import yrdnet  # noqa: E402
 from yrdnet.core.geodesy import haversine_km  # noqa: E402
 from yrdnet.core.io import write_csv  # noqa: E402
+from yrdnet.network.history import lines_in_year  # noqa: E402
 from yrdnet.network.services import SERVICE_COLUMNS, segment_table  # noqa: E402
 
 FEED_YEAR = 2016
@@ -60,11 +66,9 @@ def read_feed(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def track_graph(year: int) -> tuple[nx.Graph, dict[tuple[str, str], str]]:
     """Undirected graph of the curated track open by the end of ``year`` (weights = km)."""
-    lines = yrdnet.load_lines()
+    lines = lines_in_year(yrdnet.load_lines(), year)  # open by then and not closed (yrdnet.network.history)
     stations = yrdnet.load_stations()
-    opened = lines["opened"].astype("Float64")
-    open_ = (lines["status"] == "open") & (opened <= year).fillna(False).astype(bool)
-    segs = segment_table(lines[open_], stations, yrdnet.TravelTimeModel())
+    segs = segment_table(lines, stations, yrdnet.TravelTimeModel())
     H: nx.Graph = nx.Graph()
     line_of = {}
     for (a, b), s in segs.items():
@@ -109,6 +113,22 @@ def pieces(stops: list[str], H: nx.Graph, coords: pd.DataFrame, max_detour: floa
     return out
 
 
+def train_class(train: str) -> str:
+    """The class of a train number: its first letter (G, D, C, K, T, Z, Y, ...); no letter (普快/普客) is P.
+
+    A letter outside :data:`yrdnet.network.services.TRAIN_CLASSES` is kept as it is, so
+    that the loader names the row (one clear error) rather than the class being guessed.
+    """
+    first = train[:1].upper()
+    return "P" if first.isdigit() else first
+
+
+def _feed_label(feed: Path) -> str:
+    if feed.name == "gtfs_yrd_2016.zip":
+        return "data/gtfs_yrd_2016.zip (12306 timetable of 2016-03-10 via metromancn/Parse12306, MIT)"
+    return f"data/{feed.name}"
+
+
 def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tuple[pd.DataFrame, dict[str, int]]:
     """The services table and counts of what was kept and dropped."""
     st, trips = read_feed(feed)
@@ -128,7 +148,7 @@ def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tup
         for route, made in ps:
             counts["pieces"] += 1
             counts["stop_pairs_on_track"] += len(made) - 1
-            groups[(tuple(route), tuple(made), train[0].upper())].append(train)
+            groups[(tuple(route), tuple(made), train_class(train))].append(train)
     rows = []
     for (route, made, cls), trains in groups.items():
         lines = list(dict.fromkeys(line_of[(a, b)] for a, b in itertools.pairwise(route)))
@@ -137,20 +157,19 @@ def derive(feed: Path, *, year: int = FEED_YEAR, max_detour: float = 1.6) -> tup
             {
                 "route": ";".join(route),
                 "stops": ";".join(made),
-                "train_class": cls if cls in ("G", "D", "C") else "D",
+                "train_class": cls,
                 "trains_per_day": len(trains),
                 "pattern": pattern,
                 "lines": ";".join(lines),
                 "source": (
-                    f"derived from data/gtfs_yrd_2016.zip (12306 timetable of 2016-03-10 via metromancn/Parse12306, "
-                    f"MIT) by tools/derive_services.py: {len(trains)} train(s) with this exact route and stops "
-                    f"on the curated track open in {year}: {' '.join(sorted(trains))}"
+                    f"derived from {_feed_label(feed)} by tools/derive_services.py: {len(trains)} train(s) with "
+                    f"this exact route and stops on the curated track open in {year}: {' '.join(sorted(trains))}"
                 ),
             }
         )
     df = pd.DataFrame(rows)
     df = df.sort_values(["trains_per_day", "stops"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    df.insert(0, "service_id", [f"tt2016_{i + 1:04d}" for i in range(len(df))])
+    df.insert(0, "service_id", [f"tt{year}_{i + 1:04d}" for i in range(len(df))])
     counts["services"] = len(df)
     return df[list(SERVICE_COLUMNS)], counts
 
