@@ -342,17 +342,34 @@ def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
     p = data_path(path, "stations.csv")
     df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[_in_region()], refs=[_city_ref("adcode")])
     df = df.set_index("station_id")
-    dates_p, lines_p = p.parent / DATES_FILE, p.parent / "lines.csv"
-    lines = (
-        read_validated(lines_p, _LINE_COLS, key="line_id", row_checks=[_line_row_check]) if lines_p.is_file() else None
-    )
-    dates = station_dates(
-        df.index, read_validated, dates_path=dates_p if dates_p.is_file() else None, lines=lines, stations_file=p.name
-    )
-    df = df.join(dates)
+    df = df.join(_dates(_key(p), _key(p.parent / DATES_FILE), _key(p.parent / "lines.csv"), tuple(df.index)).copy())
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
     gdf.index.name = "station_id"
     return gdf
+
+
+@functools.lru_cache(maxsize=8)
+def _dates(
+    stations_key: tuple[str, int, int],
+    dates_key: tuple[str, int, int],
+    lines_key: tuple[str, int, int],
+    ids: tuple[str, ...],
+) -> pd.DataFrame:
+    """Station dates (:func:`yrdnet.region.station_dates.station_dates`), once per version of the three files."""
+    lines_p = Path(lines_key[0])
+    lines = (
+        read_validated(lines_p, _LINE_COLS, key="line_id", row_checks=[_line_row_check]) if lines_key[2] >= 0 else None
+    )
+    return station_dates(
+        pd.Index(ids, name="station_id"),
+        read_validated,
+        dates_path=Path(dates_key[0]) if dates_key[2] >= 0 else None,
+        lines=lines,
+        stations_file=Path(stations_key[0]).name,
+    )
+
+
+register_cache("region.datasets.station_dates", _dates.cache_clear)
 
 
 # ---------------------------------------------------------------- lines

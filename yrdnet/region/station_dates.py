@@ -69,6 +69,14 @@ def _derived(ids: Iterable[str], lines: pd.DataFrame | None) -> tuple[dict[str, 
     return first, {s: [lid for _, lid in sorted(rows)] for s, rows in by.items()}
 
 
+_NONE = "no constraint: no open line of lines.csv lists it"
+
+
+def _derived_source(lines: list[str]) -> str:
+    names = ", ".join(lines[:3]) + (", ..." if len(lines) > 3 else "")
+    return f"derived: opened = the earliest opening year of the open lines of lines.csv that list it ({names})"
+
+
 def station_dates(
     ids: pd.Index,
     read: Callable[..., pd.DataFrame],
@@ -107,23 +115,24 @@ def station_dates(
         ``closed`` not after ``opened``, ``reopened`` without or not after ``closed``, a
         duplicate id.
     """
-    out = pd.DataFrame(index=ids, columns=list(_OUT), dtype=object)
     curated = pd.DataFrame(columns=["station_id", *_OUT[:3], "source"])
     if dates_path is not None:
         ref = Ref("station_id", frozenset(str(x) for x in ids), f"station id of {stations_file}")
         curated = read(dates_path, _DATE_COLS, key="station_id", row_checks=[_date_row_check], refs=[ref])
-    first, by = _derived([str(x) for x in ids], lines)
-    for sid in ids:
-        s = str(sid)
-        if s in first:
-            names = ", ".join(by[s][:3]) + (", ..." if len(by[s]) > 3 else "")
-            src = f"derived: opened = the earliest opening year of the open lines of lines.csv that list it ({names})"
-            out.loc[sid] = [first[s], None, None, src]
-        else:
-            out.loc[sid] = [None, None, None, "no constraint: no open line of lines.csv lists it"]
+    names = [str(x) for x in ids]
+    first, by = _derived(names, lines)
+    cols: dict[str, list[Any]] = {
+        "opened": [first.get(n) for n in names],
+        "closed": [None] * len(names),
+        "reopened": [None] * len(names),
+        "dates_source": [_derived_source(by[n]) if n in first else _NONE for n in names],
+    }
+    at = {n: i for i, n in enumerate(names)}
     for rec in curated.to_dict("records"):
-        out.loc[rec["station_id"]] = [rec["opened"], rec["closed"], rec["reopened"], f"curated: {rec['source']}"]
-    for c in _OUT[:3]:
-        out[c] = pd.array(out[c].tolist(), dtype="Int64")
-    out["dates_source"] = out["dates_source"].astype(str)
+        i = at[str(rec["station_id"])]
+        for c in _OUT[:3]:
+            cols[c][i] = rec[c]
+        cols["dates_source"][i] = f"curated: {rec['source']}"
+    out = pd.DataFrame({c: pd.array(cols[c], dtype="Int64") for c in _OUT[:3]}, index=ids)
+    out["dates_source"] = cols["dates_source"]
     return out
