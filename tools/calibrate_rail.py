@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import derive_services as ds  # noqa: E402
 
 import yrdnet  # noqa: E402
+from yrdnet.network.history import lines_in_year  # noqa: E402
 from yrdnet.network.services import _major, _stop_positions, segment_table  # noqa: E402
 
 
@@ -89,9 +90,7 @@ class Terms:
 
     def __init__(self, year: int = 2016) -> None:
         m = yrdnet.TravelTimeModel()
-        lines = yrdnet.load_lines()
-        opened = lines["opened"].astype("Float64")
-        lines = lines[(lines["status"] == "open") & (opened <= year).fillna(False).astype(bool)]
+        lines = lines_in_year(yrdnet.load_lines(), year)  # open by then and not closed
         segs = segment_table(lines, yrdnet.load_stations(), m)
         services = yrdnet.load_services()
         self.lines = sorted(lines.index)

@@ -38,6 +38,12 @@ def summary() -> None:
         f"Station coordinates: {int((~st.str.contains('unverified')).sum())} sourced, "
         f"{int(st.str.contains('unverified').sum())} approximate (unverified)."
     )
+    ds = tables["stations.csv"]["dates_source"].astype(str)
+    print(
+        f"Station dates: {int(ds.str.startswith('curated').sum())} curated (station_dates.csv), "
+        f"{int(ds.str.startswith('derived').sum())} derived from the lines that list them, "
+        f"{int(ds.str.startswith('no constraint').sum())} without a date (no open line lists them)."
+    )
     hw = tables["highways.csv"]["source"].astype(str)
     print(
         f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "

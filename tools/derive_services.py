@@ -18,8 +18,8 @@ end of the feed's year):
    treated the same way (the train used track that the curated data does not hold).
 3. Pieces with two or more stops become services: the passed stations (``route``), the
    stops, the train class (the feed's ``route_desc`` where it holds one, else the first
-   letter of the train number; a number without a letter is a conventional "K"-class
-   train). Suburban ``S`` trains are left out: ``data/suburban_lines.csv`` models them. Identical
+   letter of the train number: G, D, C, K, T, Z, Y; a number without a letter, 普快/普客,
+   is P). Suburban ``S`` trains are left out: ``data/suburban_lines.csv`` models them. Identical
    (route, stops, class) are grouped; ``trains_per_day`` counts the trips; ``source`` lists
    the train numbers.
 
@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 import yrdnet  # noqa: E402
 from yrdnet.core.geodesy import haversine_km  # noqa: E402
 from yrdnet.core.io import write_csv  # noqa: E402
+from yrdnet.network.history import lines_in_year  # noqa: E402
 from yrdnet.network.services import SERVICE_COLUMNS, line_segments  # noqa: E402
 
 FEED_YEAR = 2016
@@ -67,17 +68,21 @@ FEEDS = {
     ),
 }
 HIGH_SPEED = ("G", "D", "C")
-#: Conventional classes kept as they are; any other letter (or none) is a "K"-class train.
-CONVENTIONAL = ("K", "T", "Z")
 SUBURBAN = "S"
 
 
 def train_class(train: str, desc: str | None = None) -> str | None:
-    """The service class of a train (``None`` for suburban S trains, modelled elsewhere)."""
-    c = (desc or "").strip().upper()[:1] or (train[:1].upper() if train[:1].isalpha() else "K")
-    if c == SUBURBAN:
-        return None
-    return c if c in HIGH_SPEED + CONVENTIONAL else "K"
+    """The class of a train: the feed's ``route_desc``, else the first letter of its number.
+
+    A number without a letter (普快/普客) is P; suburban S trains give ``None`` (modelled
+    by ``data/suburban_lines.csv``). A letter outside
+    :data:`yrdnet.network.services.TRAIN_CLASSES` is kept as it is, so that the loader
+    names the row (one clear error) rather than the class being guessed.
+    """
+    c = (desc or "").strip().upper()[:1] or train[:1].upper()
+    if c.isdigit():
+        return "P"
+    return None if c == SUBURBAN else c
 
 
 def read_feed(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -106,12 +111,7 @@ def track_graphs(year: int) -> tuple[dict[str, nx.Graph], dict[tuple[str, str, s
     """
     lines = yrdnet.load_lines()
     stations = yrdnet.load_stations()
-    opened = lines["opened"].astype("Float64")
-    open_ = (lines["status"] == "open") & (opened <= year).fillna(False).astype(bool)
-    if "closed" in lines:
-        closed = lines["closed"].astype("Float64")
-        open_ &= ~(closed <= year).fillna(False).astype(bool)
-    by_line = line_segments(lines[open_], stations, yrdnet.TravelTimeModel())
+    by_line = line_segments(lines_in_year(lines, year), stations, yrdnet.TravelTimeModel())
     kind = lines["kind"].astype(str).to_dict()
     graphs: dict[str, nx.Graph] = {"fast": nx.Graph(), "conventional": nx.Graph()}
     line_of: dict[tuple[str, str, str], str] = {}

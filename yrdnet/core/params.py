@@ -215,6 +215,12 @@ class TravelTimeModel(Replaceable):
     d_train_max_kph
         Top speed of D-class trains (CRH1/2/5-type units, 250 km/h); G and C trains run
         at the line's speed. *Assumption* from the rolling stock's design speed.
+    z_train_max_kph, t_train_max_kph, conventional_max_kph
+        Top speeds of conventional (locomotive-hauled) trains: Z 160 km/h (25T coaches),
+        T 140 km/h (T trains redefined as the 140 km/h class at the 2014-12-10
+        timetable), K and the other conventional classes (P, Y) 120 km/h. *Sourced* from
+        descriptions of the train classes (baike.so.com 特快列车; yzzsnet.com 直达特快;
+        outofmemory.cn: K 80-120 km/h), weak sources; the 2023 feed's conventional trains.
     service_hours
         Length of the service day over which trains a day become a headway. *Derived* 15 h
         (14.97): median, over stations with at least 20 departures a day in 2016, of the
@@ -373,6 +379,18 @@ class TravelTimeModel(Replaceable):
     d_train_max_kph: float = param(
         250.0, label="top speed of D trains", unit="km/h",
         source="assumption: the design speed of CRH1/2/5-type units", valid=(100.0, 400.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    z_train_max_kph: float = param(
+        160.0, label="top speed of Z trains", unit="km/h", valid=(60.0, 250.0), valid_reason=_GUARD,
+        source="sourced: Z (直达特快) trains run 25T coaches at up to 160 km/h (yzzsnet.com 2022; baike.so.com)",
+    )  # fmt: skip
+    t_train_max_kph: float = param(
+        140.0, label="top speed of T trains", unit="km/h", valid=(60.0, 250.0), valid_reason=_GUARD,
+        source="sourced: T (特快) trains are the 140 km/h class since the 2014-12-10 timetable (baike.so.com 特快列车)",
+    )  # fmt: skip
+    conventional_max_kph: float = param(
+        120.0, label="top speed of K, P and Y trains", unit="km/h", valid=(40.0, 250.0), valid_reason=_GUARD,
+        source="sourced (weak): K (快速) trains run at 80-120 km/h (outofmemory.cn); P and Y trains taken alike",
     )  # fmt: skip
     service_hours: float = param(
         15.0, label="length of the service day", unit="h",

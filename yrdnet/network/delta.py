@@ -55,7 +55,8 @@ from yrdnet.network.graph import (
     station_id,
     zone_access_edges,
 )
-from yrdnet.network.services import covered_lines, default_services, levels_of_pairs, on_open_track, service_stop_times
+from yrdnet.network.history import YearNetwork, YearTimetable, feed_order, network_of_year, open_stations
+from yrdnet.network.services import default_services, levels_of_pairs, on_open_track, service_stop_times
 from yrdnet.network.tables import Tables
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.datasets import data_folder, file_version
@@ -94,11 +95,29 @@ def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]
     return tuple(file_version(p) for p in [*files, *extra])
 
 
+#: Line columns a scenario may set that the default services read (:mod:`yrdnet.network.services`).
+_PATTERN_COLS = ("express_trains", "allstop_trains", "express_stops")
+
+
+def _cell(v: Any) -> Any:
+    """A hashable, comparable form of a line cell (lists as tuples, missing values as None)."""
+    if isinstance(v, list):
+        return tuple(v)
+    return None if v is None or (not isinstance(v, (tuple, str)) and pd.isna(v)) else v
+
+
 def _line_keys(lines: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
-    """What the build reads of each line: stops, length, speed, through running."""
+    """What the build reads of each line: stops, length, speed, through running, track, pattern."""
     length = lines["length_km"] if "length_km" in lines.columns else pd.Series(np.nan, index=lines.index)
     cols = zip(lines.index, lines["stops"], length, lines["operating_speed_kph"], lines["through_to"], strict=True)
-    return {str(lid): (tuple(stops), repr(float(km)), float(v), tuple(thr or [])) for lid, stops, km, v, thr in cols}
+    out: dict[str, tuple[Any, ...]] = {
+        str(lid): (tuple(stops), repr(float(km)), float(v), tuple(thr or [])) for lid, stops, km, v, thr in cols
+    }
+    extra = [c for c in ("track_stops", *_PATTERN_COLS) if c in lines.columns]
+    for c in extra:
+        for lid, v in zip(lines.index, lines[c], strict=True):
+            out[str(lid)] += (_cell(v),)
+    return out
 
 
 def _service_rows(running: pd.DataFrame) -> Iterator[tuple[str, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]]:
@@ -130,7 +149,7 @@ class RailState:
     year: int
     model: TravelTimeModel
     zones: Zones
-    services: pd.DataFrame
+    net: YearNetwork
     factors: dict[str, float]
     sourced: dict[tuple[int, str], float]
     core_of: dict[int, int]
@@ -151,19 +170,25 @@ class RailState:
 
 
 def rail_state(
-    tables: Tables, year: int, model: TravelTimeModel, zones: Zones, services: pd.DataFrame,
-    factors: dict[str, float], graph: nx.MultiDiGraph,
+    tables: Tables, year: int, model: TravelTimeModel, zones: Zones, graph: nx.MultiDiGraph,
+    timetable: YearTimetable | None = None,
 ) -> RailState:  # fmt: skip
-    """The reusable parts of the base's build (recomputed here exactly as the build does)."""
-    lines_y, highways_y = filter_network(tables.lines, tables.highways, year)
+    """The reusable parts of the base's build (recomputed here exactly as the build does).
+
+    ``timetable``: the base year's (default :func:`yrdnet.network.history.timetable_for_year`),
+    as :func:`yrdnet.build_graph` takes it.
+    """
+    lines_f, highways_y = filter_network(tables.lines, tables.highways, year)
+    net = network_of_year(lines_f, tables.stations, year, timetable)
+    lines_y, factors = net.lines, net.factors(model)
     line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]] = {}
     for lid in lines_y.index:
         line_items[str(lid)] = list(line_segments(lines_y.loc[[lid]], tables.stations, model, factors).items())
     by_line = {k: v for items in line_items.values() for k, v in items}
     segs = fastest_segments(by_line)
-    covered = frozenset(covered_lines(services))
+    covered = net.timetable.covered
     defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
-    kept = on_open_track(services, segs)  # services_for_network, its defaults kept for _running
+    kept = on_open_track(_pool(net), segs)  # services_for_network, its defaults kept for _running
     running = kept if defaults.empty else pd.concat([kept, defaults])
     keys, meta, fallback = {}, {}, {}
     at: dict[str, set[str]] = {}
@@ -186,7 +211,7 @@ def rail_state(
         year=year,
         model=model,
         zones=zones,
-        services=services,
+        net=net,
         factors=factors,
         sourced=sourced_access(model),
         core_of={z: c for c, z in zones.core_zones().items()},
@@ -207,6 +232,13 @@ def rail_state(
     )
 
 
+def _pool(net: YearNetwork) -> pd.DataFrame:
+    """The timetable and extra services of a year's network (as :func:`services_for_network` pools them)."""
+    if net.extra is None or net.extra.empty:
+        return net.services
+    return pd.concat([net.services, net.extra])
+
+
 def _owner(sids: pd.Index) -> np.ndarray:
     """The line a default service belongs to (``default:<line>:...``, ``default:<line>><other>:...``)."""
     return np.array([str(x).split(":")[1].split(">")[0] for x in sids], dtype=object)
@@ -222,7 +254,7 @@ def _running(
     coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
     and those running through onto one are made again.
     """
-    kept = on_open_track(state.services, segs)
+    kept = on_open_track(_pool(state.net), segs)
     keys = _line_keys(lines_y)
     redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
     old = state.defaults[~np.isin(state.default_owner, list(redo))]
@@ -295,6 +327,21 @@ def _check_same(state: RailState, t1: Tables, model: TravelTimeModel) -> None:
         raise NeedsBuild("a base station changed")
 
 
+def _check_open_stations(state: RailState, t1: Tables, year: int) -> None:
+    """A base station opened or closed by the scenario (its year, its edits) must touch no base line or service."""
+    base_ids = state.tables.stations.index
+    now = open_stations(t1.stations, year)
+    changed = {s for s in base_ids if (s in now) != (s in (state.net.stations or now))}
+    if not changed:
+        return
+    used = {st for stops in state.net.lines["track_stops"] for st in stops}
+    tt = state.net.timetable
+    used.update(st for table in (tt.services, tt.extra) for route in table["route"] for st in route)
+    touched = sorted(changed & used)
+    if touched:
+        raise NeedsBuild(f"station(s) {touched[:5]} open or closed otherwise than in the base")
+
+
 def _track(
     state: RailState, lines_y: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
 ) -> tuple[dict[tuple[str, str, str], Segment], set[str]]:
@@ -348,9 +395,13 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
     """
     _check_same(state, t1, model)
     year = sc.effective_year
-    lines_y, highways_y = filter_network(t1.lines, t1.highways, year)
+    lines_f, highways_y = filter_network(t1.lines, t1.highways, year)
     if not highways_y.equals(state.highways_y):
         raise NeedsBuild("the expressway links differ")
+    if year != state.year and feed_order(year) != state.net.timetable.feeds:
+        raise NeedsBuild(f"network year {year} uses other timetable feeds than the base's {state.year}")
+    _check_open_stations(state, t1, year)
+    lines_y = network_of_year(lines_f, t1.stations, year, state.net.timetable).lines
     by_line, changed_lines = _track(state, lines_y, t1.stations, model)
     segs = fastest_segments(by_line)
     changed_segs = {(a, b) for (ln, a, b) in by_line if ln in changed_lines and segs[(a, b)] != state.segs.get((a, b))}

@@ -35,6 +35,7 @@ from yrdnet._version import __version__
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import add_zone_roads
+from yrdnet.network.history import YearNetwork, lines_in_year, network_of_year
 from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
 from yrdnet.network.station_access import access_minutes
 from yrdnet.network.track import Segment, fastest_segments, line_segments
@@ -66,20 +67,19 @@ def road_id(adcode: int) -> str:
 
 
 def filter_network(lines: pd.DataFrame, highways: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keep the lines open by the end of ``year`` and the expressway links opened by then.
+    """Keep the lines open at the end of ``year`` and the expressway links opened by then.
 
-    Lines need ``status == "open"`` and ``opened <= year``; with ``year=None`` every open
-    line is kept. Links with an unknown opening year are kept (their source says
-    "unverified").
+    Lines: :func:`yrdnet.network.history.lines_in_year` (``status == "open"``, ``opened
+    <= year``, not ``closed`` by then; with ``year=None`` every open line that has not
+    closed). Links with an unknown opening year are kept (their source says
+    "unverified"). Which stations of the lines were open that year:
+    :func:`yrdnet.network.history.network_of_year`.
     """
-    open_ = lines["status"] == "open"
     hw_ok = pd.Series(True, index=highways.index)
     if year is not None:
-        opened = lines["opened"].astype("Float64")
-        open_ &= (opened <= year).fillna(False).astype(bool)
         hw_opened = highways["opened"].astype("Float64")
         hw_ok = (hw_opened <= year).fillna(True).astype(bool)
-    return lines[open_.astype(bool)], highways[hw_ok]
+    return lines_in_year(lines, year), highways[hw_ok]
 
 
 def _add_rail(
@@ -321,8 +321,11 @@ def graph_from_tables(
     extra_graph_attrs
         More provenance stored in ``G.graph``.
     services
-        Timetable-derived services (default :func:`yrdnet.load_services`); lines they do
-        not cover get :func:`yrdnet.services.default_services`.
+        Timetable-derived services (default: the timetable of ``year``,
+        :func:`yrdnet.network.history.timetable_for_year`: the nearest feed, per train
+        class the nearest feed that has it); lines they do not cover get
+        :func:`yrdnet.services.default_services`. Stations not open in ``year`` leave
+        every line and service (:func:`yrdnet.network.history.network_of_year`).
     extra_services
         More services (same columns), e.g. a plan's new train patterns; they never change
         which lines count as covered.
@@ -338,29 +341,23 @@ def graph_from_tables(
     """
     model = model or TravelTimeModel()
     lines_y, highways_y = filter_network(lines, highways, year)
+    net = network_of_year(lines_y, stations, year, services, extra_services)
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         crs="EPSG:4326",
         scenario=scenario,
         year=-1 if year is None else int(year),
         created_with=f"yrdnet {__version__}",
-        n_lines=len(lines_y),
+        n_lines=len(net.lines),
         transfer_min=float(model.transfer_min),
-        lines=";".join(map(str, lines_y.index)),
+        lines=";".join(map(str, net.lines.index)),
+        timetable_feed=-1 if net.timetable.feed is None else int(net.timetable.feed),
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
     zones = resolve_zones(zones)
     if zones.level != "city":  # the city graph joins city centres by the expressway links themselves
         return _finish_zone_graph(
-            G,
-            zones,
-            cities=cities,
-            stations=stations,
-            lines_y=lines_y,
-            highways_y=highways_y,
-            model=model,
-            services=services,
-            extra_services=extra_services,
+            G, zones, cities=cities, stations=stations, net=net, highways_y=highways_y, model=model
         )
     for adcode, c in _city_rows(cities):
         G.add_node(
@@ -372,16 +369,17 @@ def graph_from_tables(
             name=str(c["name_en"]),
             name_zh=str(c["name_zh"]),
         )
-    _add_services(G, lines_y, stations, cities, model, services, extra_services)
+    _add_services(G, net, stations, cities, model)
     _add_access(G, cities, stations, model)
     _add_road(G, cities, highways_y, model)
     log.info(
-        "built graph %r (year %s): %d nodes, %d edges, %d lines, %d expressway links",
+        "built graph %r (year %s, timetable feed %s): %d nodes, %d edges, %d lines, %d expressway links",
         scenario,
         year,
+        net.timetable.feed,
         G.number_of_nodes(),
         G.number_of_edges(),
-        len(lines_y),
+        len(net.lines),
         len(highways_y),
     )
     return G
@@ -393,11 +391,9 @@ def _finish_zone_graph(
     *,
     cities: pd.DataFrame,
     stations: pd.DataFrame,
-    lines_y: pd.DataFrame,
+    net: YearNetwork,
     highways_y: pd.DataFrame,
     model: TravelTimeModel,
-    services: pd.DataFrame | None,
-    extra_services: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """The graph with county or custom zones (rail as for cities, roads from :mod:`._roadnet`)."""
     G.graph["zone_level"] = zones.level
@@ -412,7 +408,7 @@ def _finish_zone_graph(
             name=str(r["name_en"]),
             name_zh=str(r["name_zh"]),
         )
-    _add_services(G, lines_y, stations, cities, model, services, extra_services)
+    _add_services(G, net, stations, cities, model)
     _add_zone_access(G, zones, stations, model)
     counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
     G.graph.update(counts)
@@ -430,16 +426,10 @@ def _finish_zone_graph(
 
 
 def _add_services(
-    G: nx.MultiDiGraph,
-    lines: pd.DataFrame,
-    stations: pd.DataFrame,
-    cities: pd.DataFrame,
-    model: TravelTimeModel,
-    services: pd.DataFrame | None,
-    extra_services: pd.DataFrame | None,
+    G: nx.MultiDiGraph, net: YearNetwork, stations: pd.DataFrame, cities: pd.DataFrame, model: TravelTimeModel
 ) -> None:
     """Station halls of every served station and the rail service levels between them."""
-    rs = running_services(lines, stations, cities, model, services, extra_services)
+    rs = running_services(net, stations, cities, model)
     G.add_nodes_from(hall_nodes(stations, sorted(_served_stations(rs.services))))
     _add_rail(G, model, rs.services, rs.segments, rs.by_line)
     G.graph["track"] = _track_json(stations, rs.by_line)
@@ -469,12 +459,10 @@ class RunningServices:
 
 
 def running_services(
-    lines: pd.DataFrame,
+    net: YearNetwork,
     stations: pd.DataFrame,
     cities: pd.DataFrame,
     model: TravelTimeModel,
-    services: pd.DataFrame | None = None,
-    extra_services: pd.DataFrame | None = None,
 ) -> RunningServices:
     """The services that run on the open lines of a network year, with their track.
 
@@ -484,23 +472,24 @@ def running_services(
 
     Parameters
     ----------
-    lines
-        The open lines of the year (:func:`filter_network`).
+    net
+        What ran in the year (:func:`yrdnet.network.history.network_of_year`): its lines,
+        timetable services, extra services and running factors.
     stations, cities
         The station and city tables.
     model
         Travel-time parameters.
-    services, extra_services
-        As in :func:`graph_from_tables`.
 
     Returns
     -------
     RunningServices
         The services table, the fastest segments and the track by line.
     """
-    by_line = line_segments(lines, stations, model)  # the open track, computed once per build
+    by_line = line_segments(net.lines, stations, model, net.factors(model))  # the open track, once per build
     segs = fastest_segments(by_line)
-    running = services_for_network(lines, stations, cities, model, services, extra_services, segments=segs)
+    running = services_for_network(
+        net.lines, stations, cities, model, net.services, net.extra, segments=segs, covered=net.timetable.covered
+    )
     return RunningServices(running, segs, by_line)
 
 

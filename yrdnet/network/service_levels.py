@@ -17,6 +17,9 @@ from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.track import Segment, _route_segments, run_seconds
 
 __all__ = [
+    "CONVENTIONAL_CLASSES",
+    "TRAIN_CLASSES",
+    "class_top_speed",
     "levels_from_records",
     "levels_of_pairs",
     "pair_levels",
@@ -24,6 +27,32 @@ __all__ = [
     "service_stop_times",
     "wait_seconds",
 ]
+
+
+#: Train classes of a services file (the first letter of the train number): G, D, C (EMUs)
+#: and the conventional, locomotive-hauled K, T, Z, P, Y.
+TRAIN_CLASSES = ("G", "D", "C", "K", "T", "Z", "P", "Y")
+#: The conventional classes (capped at their class's top speed, :func:`class_top_speed`).
+CONVENTIONAL_CLASSES = ("K", "T", "Z", "P", "Y")
+
+
+def class_top_speed(train_class: str, model: TravelTimeModel) -> float:
+    """Top speed of a train class, km/h (``inf``: the line's speed).
+
+    G and C trains run at the line's operating speed; D trains at most
+    ``model.d_train_max_kph``; Z trains ``model.z_train_max_kph``; T trains
+    ``model.t_train_max_kph``; K, P, Y trains ``model.conventional_max_kph``.
+    """
+    caps = {
+        "D": model.d_train_max_kph,
+        "Z": model.z_train_max_kph,
+        "T": model.t_train_max_kph,
+    }
+    if train_class in caps:
+        return float(caps[train_class])
+    if train_class in CONVENTIONAL_CLASSES:
+        return float(model.conventional_max_kph)
+    return float(np.inf)
 
 
 def service_stop_times(
@@ -51,7 +80,7 @@ def service_stop_times(
     )
     for sid, route_, stops_, cls, lines_ in cols:
         route, stops = list(route_), list(stops_)
-        cap = model.d_train_max_kph if cls == "D" else np.inf
+        cap = class_top_speed(str(cls), model)
         segs = _route_segments(route, list(lines_), segments, by_line)
         cum_km = np.concatenate([[0.0], np.cumsum([s.km for s in segs])])
         pos = _stop_positions(stops, route)

@@ -74,6 +74,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,10 @@ import pandas as pd
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.validation import Column, Problems, did_you_mean
+from yrdnet.network.feeds import feed_file
 from yrdnet.network.service_levels import (
+    CONVENTIONAL_CLASSES,
+    TRAIN_CLASSES,
     _stop_positions,  # noqa: F401  (tools/calibrate_rail.py imports it from here)
     levels_from_records,
     levels_of_pairs,
@@ -94,7 +98,9 @@ from yrdnet.network.track import Segment, line_segments, load_line_factors, run_
 from yrdnet.region.datasets import data_path, load_stations, read_validated
 
 __all__ = [
+    "CONVENTIONAL_CLASSES",
     "SERVICE_COLUMNS",
+    "TRAIN_CLASSES",
     "covered_lines",
     "default_services",
     "levels_from_records",
@@ -121,7 +127,7 @@ _SERVICE_COLS = (
     Column("service_id"),
     Column("route", "list"),
     Column("stops", "list"),
-    Column("train_class", "choice", choices=("G", "D", "C")),
+    Column("train_class", "choice", choices=TRAIN_CLASSES),
     Column("trains_per_day", "int", positive=True, hi=1000),
     Column("pattern", "choice", choices=("non-stop", "limited-stop", "all-stop")),
     Column("lines", "list"),
@@ -129,28 +135,35 @@ _SERVICE_COLS = (
 )
 
 
-def load_services(path: str | Path | None = None, *, stations_path: str | Path | None = None) -> pd.DataFrame:
-    """Load the rail services derived from the 2016 timetable (``services.csv``).
+def load_services(
+    path: str | Path | None = None, *, stations_path: str | Path | None = None, feed: int | None = None
+) -> pd.DataFrame:
+    """Load the rail services derived from a timetable feed (default: 2016, ``services.csv``).
 
     Parameters
     ----------
     path
-        A services CSV (default: the shipped ``services.csv``).
+        A services CSV (default: the services file of ``feed``).
     stations_path
         Stations file the ids refer to (default: the shipped ``stations.csv``).
+    feed
+        Feed year declared in ``region.toml`` (:mod:`yrdnet.network.feeds`), e.g. 2016 or
+        2023; default 2016, the shipped ``services.csv``. Which feed a network year uses:
+        :func:`yrdnet.network.history.timetable_for_year`.
 
     Returns
     -------
     pandas.DataFrame
         Index ``service_id``; columns ``route`` and ``stops`` (lists of station ids),
-        ``train_class`` (G/D/C), ``trains_per_day``, ``pattern``, ``lines`` (list of line
-        ids the route runs on), ``source``.
+        ``train_class`` (one of :data:`TRAIN_CLASSES`), ``trains_per_day``, ``pattern``,
+        ``lines`` (list of line ids the route runs on), ``source``.
 
     Raises
     ------
     DataError
         Listing every bad row: unknown station ids, stops that are not on the route in
-        order, fewer than two stops, a route whose ends are not stops.
+        order, fewer than two stops, a route whose ends are not stops; or, for a ``feed``,
+        a feed not declared or a services file not there.
 
     Examples
     --------
@@ -158,6 +171,8 @@ def load_services(path: str | Path | None = None, *, stations_path: str | Path |
     >>> bool((s["trains_per_day"] > 0).all())
     True
     """
+    if path is None and feed is not None:
+        path = feed_file(feed, "services")
     p = data_path(path, "services.csv")
     df = read_validated(p, _SERVICE_COLS, key="service_id")
     station_ids = set(load_stations(stations_path).index)
@@ -193,7 +208,16 @@ def _major(stations: pd.DataFrame, cities: pd.DataFrame) -> pd.Series:
     return pd.Series([n.startswith(p) for n, p in zip(names, prefix, strict=True)], index=stations.index)
 
 
-def _row(sid: str, route: list[str], stops: list[str], cls: str, trains: int, lines: list[str]) -> dict[str, object]:
+_DEFAULT_SOURCE = (
+    "default service (yrdnet.services.default_services; frequencies derived from the 2016 "
+    "timetable, see TravelTimeModel.default_express_trains / default_allstop_trains)"
+)
+_SCENARIO_SOURCE = "scenario service: the trains_per_day / express_stops of the line's add_line edit"
+
+
+def _row(
+    sid: str, route: list[str], stops: list[str], cls: str, trains: int, lines: list[str], source: str = _DEFAULT_SOURCE
+) -> dict[str, object]:
     pattern = "all-stop" if len(stops) == len(route) else ("non-stop" if len(stops) == 2 else "limited-stop")
     return {
         "service_id": sid,
@@ -203,9 +227,38 @@ def _row(sid: str, route: list[str], stops: list[str], cls: str, trains: int, li
         "trains_per_day": int(trains),
         "pattern": pattern,
         "lines": lines,
-        "source": "default service (yrdnet.services.default_services; frequencies derived from the 2016 "
-        "timetable, see TravelTimeModel.default_express_trains / default_allstop_trains)",
+        "source": source,
     }
+
+
+def _set(ln: pd.Series, col: str) -> Any:
+    """A line's optional cell (``None`` when the column is absent or the cell empty)."""
+    v = ln.get(col)
+    if isinstance(v, list):
+        return v
+    return None if v is None or pd.isna(v) else v
+
+
+def _variants(
+    stops: list[str], ln: pd.Series, sc: _StationClass, model: TravelTimeModel, is_covered: bool
+) -> tuple[list[tuple[str, list[str], int]], int, str]:
+    """``(name, stops, trains a day)`` of a line's own services, its through-express trains and their source.
+
+    A scenario line may set ``express_trains``, ``allstop_trains`` and ``express_stops``
+    (its add_line edit's ``trains_per_day`` and ``express_stops``); what it leaves unset
+    keeps the default rule. An explicit express runs even when it stops everywhere.
+    """
+    n_exp_set, n_all_set, exp_set = (_set(ln, c) for c in ("express_trains", "allstop_trains", "express_stops"))
+    explicit = any(v is not None for v in (n_exp_set, n_all_set, exp_set))
+    n_all = model.covered_allstop_trains if is_covered else model.default_allstop_trains
+    n_all = int(n_all_set) if n_all_set is not None else n_all
+    n_exp = int(n_exp_set) if n_exp_set is not None else model.default_express_trains
+    express = [x for x in exp_set if x in stops] if exp_set is not None else _express(stops, sc)
+    out = [("all", stops, n_all)] if n_all > 0 else []
+    wanted = (n_exp_set is not None or exp_set is not None) or len(express) < len(stops)
+    if n_exp > 0 and wanted and not is_covered and len(express) >= 2:
+        out.append(("express", express, n_exp))
+    return out, n_exp, (_SCENARIO_SOURCE if explicit else _DEFAULT_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -291,7 +344,10 @@ def default_services(
     ``lines.csv`` says a line runs through onto another (``through_to``), an express
     runs through as well, each way along the other line from the first shared station
     (its stops chosen the same way), unless timetable services cover both lines. The
-    train class is G for lines run at 300 km/h or more, D otherwise. A covered line gets
+    train class is G for lines run at 300 km/h or more, D otherwise. A scenario's new line
+    may set its own frequencies and express stops (``express_trains``, ``allstop_trains``,
+    ``express_stops``: the ``trains_per_day`` and ``express_stops`` of its add_line edit);
+    its through expresses then run its express frequency. A covered line gets
     only a connectivity floor: an all-stop service of ``model.covered_allstop_trains``
     (1) train a day each way, so that each of its stations stays served in years when the
     timetable services need track not yet open; it adds next to no frequency. Every rule
@@ -333,32 +389,20 @@ def default_services(
         is_covered = str(lid) in covered
         stops = list(ln["stops"])
         cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
-        n_all = model.covered_allstop_trains if is_covered else model.default_allstop_trains
-        variants = [("all", stops, n_all)]
-        express = _express(stops, sc)
-        if len(express) < len(stops) and not is_covered:
-            variants.append(("express", express, model.default_express_trains))
+        variants, n_through, src = _variants(stops, ln, sc, model, is_covered)
         for name, st, trains in variants:
             for direction, route, sts in (("down", stops, st), ("up", stops[::-1], st[::-1])):
-                rows.append(_row(f"default:{lid}:{name}:{direction}", route, sts, cls, trains, [str(lid)]))
+                rows.append(_row(f"default:{lid}:{name}:{direction}", route, sts, cls, trains, [str(lid)], src))
         for other in ln["through_to"] or []:
-            if other not in lines.index or (str(lid) in covered and other in covered):
+            if other not in lines.index or (str(lid) in covered and other in covered) or n_through <= 0:
                 continue
             o = lines.loc[other]
             cls2 = "G" if min(float(ln["operating_speed_kph"]), float(o["operating_speed_kph"])) >= 300 else "D"
             for k, route in enumerate(_through_routes(stops, list(o["stops"]))):
                 sts = _express(route, sc)
                 for direction, r, st in (("down", route, sts), ("up", route[::-1], sts[::-1])):
-                    rows.append(
-                        _row(
-                            f"default:{lid}>{other}:{k}:{direction}",
-                            r,
-                            st,
-                            cls2,
-                            model.default_express_trains,
-                            [str(lid), str(other)],
-                        )
-                    )
+                    sid = f"default:{lid}>{other}:{k}:{direction}"
+                    rows.append(_row(sid, r, st, cls2, n_through, [str(lid), str(other)], src))
     if not rows:
         return pd.DataFrame(columns=list(SERVICE_COLUMNS)).set_index("service_id")
     out = pd.DataFrame(rows, columns=list(SERVICE_COLUMNS)).drop_duplicates("service_id")
@@ -374,6 +418,7 @@ def services_for_network(
     extra: pd.DataFrame | None = None,
     *,
     segments: dict[tuple[str, str], Segment] | None = None,
+    covered: set[str] | frozenset[str] | None = None,
 ) -> pd.DataFrame:
     """The services that run on a network: timetable services whose track is open, plus defaults.
 
@@ -393,6 +438,10 @@ def services_for_network(
         change which lines are covered.
     segments
         The open track (:func:`segment_table` of ``lines``), when the caller has it already.
+    covered
+        The covered lines (default: :func:`covered_lines` of ``services``); a year's
+        network passes its feed's (:attr:`yrdnet.network.history.YearTimetable.covered`),
+        as its services have lost the stations not open that year.
 
     Returns
     -------
@@ -409,7 +458,8 @@ def services_for_network(
     pool = services if extra is None or extra.empty else pd.concat([services, extra])
     segs = segment_table(lines, stations, model) if segments is None else segments
     kept = on_open_track(pool, segs)
-    defaults = default_services(lines, stations, cities, model, covered=covered_lines(services))
+    cov = covered_lines(services) if covered is None else set(covered)
+    defaults = default_services(lines, stations, cities, model, covered=cov)
     if defaults.empty:
         return kept
     return pd.concat([kept, defaults])

@@ -33,6 +33,8 @@ def _copy_lines(lines: pd.DataFrame) -> pd.DataFrame:
     out = lines.copy()
     for c in ("stops", "through_to"):
         out[c] = out[c].map(lambda v: list(v) if isinstance(v, list) else [])
+    if "express_stops" in out.columns:  # a scenario line's express pattern; None elsewhere
+        out["express_stops"] = [list(v) if isinstance(v, list) else None for v in out["express_stops"]]
     return out
 
 

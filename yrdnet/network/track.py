@@ -12,6 +12,7 @@ trapezoidal speed profile. Services (:mod:`yrdnet.services`) run on these segmen
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from yrdnet.core.errors import DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.validation import Column
+from yrdnet.network.feeds import feed_file
 from yrdnet.region.datasets import data_path, read_validated
 
 __all__ = ["Segment", "fastest_segments", "line_segments", "load_line_factors", "run_seconds", "segment_table"]
@@ -43,13 +45,27 @@ class Segment:
     factor: float = 1.0
 
 
-def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
-    """Per-line running-time factors fitted on the 2016 timetable (``line_running_2016.csv``).
+def load_line_factors(path: str | Path | None = None, *, feed: int | None = None) -> dict[str, float]:
+    """Per-line running-time factors fitted on a timetable feed (default 2016, ``line_running_2016.csv``).
+
+    Parameters
+    ----------
+    path
+        A running-factors CSV (default: the file of ``feed``).
+    feed
+        Feed year declared in ``region.toml`` (:mod:`yrdnet.network.feeds`); default 2016.
+        The factors a network year uses: :func:`yrdnet.network.history.timetable_for_year`.
 
     Returns
     -------
     dict
         ``line_id -> speed_factor``.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and field of a bad value; for a ``feed``, a feed not declared
+        or a file not there.
 
     Examples
     --------
@@ -57,16 +73,26 @@ def load_line_factors(path: str | Path | None = None) -> dict[str, float]:
     >>> 0.3 < f["beijing_shanghai_hsr"] <= 1.2
     True
     """
-    df = read_validated(data_path(path, "line_running_2016.csv"), _FACTOR_COLS, key="line_id")
+    if path is None and feed is not None:
+        path = feed_file(feed, "line_running")
+    p = data_path(path, "line_running_2016.csv")
+    df = read_validated(p, _factor_cols(p), key="line_id")
     return {str(k): float(v) for k, v in zip(df["line_id"], df["speed_factor"], strict=True)}
 
 
-_FACTOR_COLS = (
-    Column("line_id"),
-    Column("speed_factor", "float", positive=True, hi=1.5),
-    Column("segments_in_2016_services", "int", lo=0),
-    Column("source"),
-)
+def _factor_cols(path: Path) -> tuple[Column, ...]:
+    """Columns of a running-factors file; the count column is named after its feed (``segments_in_2016_services``)."""
+    try:
+        head = [str(c) for c in pd.read_csv(path, nrows=0, encoding="utf-8").columns]
+    except (OSError, ValueError, UnicodeDecodeError):
+        head = []  # read_validated reports the unreadable file
+    seg = next((c for c in head if re.fullmatch(r"segments_in_\d{4}_services", c)), "segments_in_2016_services")
+    return (
+        Column("line_id"),
+        Column("speed_factor", "float", positive=True, hi=1.5),
+        Column(seg, "int", lo=0),
+        Column("source"),
+    )
 
 
 def _segment_km(
@@ -152,19 +178,36 @@ def line_segments(
     """Track segments keyed by ``(line, from_station, to_station)``, both directions.
 
     A service runs on the segments of its own lines (``lines`` column) where they exist,
-    so a new parallel line does not change how an existing service runs.
+    so a new parallel line does not change how an existing service runs. A line whose
+    ``track_stops`` (:func:`yrdnet.network.history.restrict_lines`) hold stations its
+    ``stops`` skip (closed that year) runs through them: the segment between two open
+    stops is the sum of the track segments between them.
     """
     if factors is None:
         factors = load_line_factors() if model.line_speed_factors else {}
     out: dict[tuple[str, str, str], Segment] = {}
     for lid, ln in lines.iterrows():
         stops = list(ln["stops"])
-        km = _segment_km(stops, stations, ln.get("length_km", np.nan), model, str(lid))
+        track = ln.get("track_stops")
+        track = list(track) if isinstance(track, list) and track else stops
+        km = _segment_km(track, stations, ln.get("length_km", np.nan), model, str(lid))
+        if track != stops:  # a station closed that year: the segments beside it merge
+            km = np.diff(np.concatenate([[0.0], np.cumsum(km)])[_positions(stops, track)])
         f = float(factors.get(str(lid), model.rail_speed_factor))
         for k, (a, b) in enumerate(itertools.pairwise(stops)):
             seg = Segment(float(km[k]), float(ln["operating_speed_kph"]), str(lid), f)
             out[(str(lid), a, b)] = out[(str(lid), b, a)] = seg
     return out
+
+
+def _positions(stops: list[str], track: list[str]) -> np.ndarray:
+    """Index of each stop in ``track`` (a subsequence, in order)."""
+    pos, j = [], 0
+    for s in stops:
+        while track[j] != s:
+            j += 1
+        pos.append(j)
+    return np.asarray(pos, dtype=np.int64)
 
 
 def _route_segments(

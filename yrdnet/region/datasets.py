@@ -26,6 +26,7 @@ from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Column, InBBox, Problems, Ref, did_you_mean, validate_table
 from yrdnet.region.spec import bbox_check
+from yrdnet.region.station_dates import DATES_FILE, station_dates
 
 __all__ = [
     "TARGET_COLUMNS",
@@ -309,18 +310,67 @@ _STATION_COLS = (
 
 
 def load_stations(path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Load rail stations.
+    """Load rail stations with the years they were open.
+
+    Parameters
+    ----------
+    path
+        A stations CSV (default: the shipped ``stations.csv``). Its dates come from the
+        ``station_dates.csv`` and ``lines.csv`` beside it, where they exist.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index ``station_id``; columns ``name_zh``, ``name_en``, ``adcode`` (city), ``lon``,
-        ``lat``, ``source``; point geometry; EPSG:4326.
+        ``lat``, ``source``, ``opened``, ``closed``, ``reopened`` (nullable Int64 years;
+        empty = no constraint) and ``dates_source``; point geometry; EPSG:4326. Curated
+        dates come from ``station_dates.csv`` (joined by ``station_id``); a station
+        without a row opens with the earliest open line of ``lines.csv`` that lists it
+        (see :mod:`yrdnet.region.station_dates`).
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and field of every problem (of ``stations.csv``,
+        ``station_dates.csv`` or, for the derived dates, ``lines.csv``).
+
+    Examples
+    --------
+    >>> st = load_stations()
+    >>> int(st.loc["nanjing_south", "opened"]), int(st.loc["hefei_south", "opened"])
+    (2011, 2014)
     """
     p = data_path(path, "stations.csv")
     df = read_validated(p, _STATION_COLS, key="station_id", row_checks=[_in_region()], refs=[_city_ref("adcode")])
+    df = df.set_index("station_id")
+    df = df.join(_dates(_key(p), _key(p.parent / DATES_FILE), _key(p.parent / "lines.csv"), tuple(df.index)).copy())
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
-    return gdf.set_index("station_id")
+    gdf.index.name = "station_id"
+    return gdf
+
+
+@functools.lru_cache(maxsize=8)
+def _dates(
+    stations_key: tuple[str, int, int],
+    dates_key: tuple[str, int, int],
+    lines_key: tuple[str, int, int],
+    ids: tuple[str, ...],
+) -> pd.DataFrame:
+    """Station dates (:func:`yrdnet.region.station_dates.station_dates`), once per version of the three files."""
+    lines_p = Path(lines_key[0])
+    lines = (
+        read_validated(lines_p, _LINE_COLS, key="line_id", row_checks=[_line_row_check]) if lines_key[2] >= 0 else None
+    )
+    return station_dates(
+        pd.Index(ids, name="station_id"),
+        read_validated,
+        dates_path=Path(dates_key[0]) if dates_key[2] >= 0 else None,
+        lines=lines,
+        stations_file=Path(stations_key[0]).name,
+    )
+
+
+register_cache("region.datasets.station_dates", _dates.cache_clear)
 
 
 # ---------------------------------------------------------------- main stations
@@ -433,6 +483,7 @@ _LINE_COLS = (
     Column("length_km", "float", required=False, positive=True),
     Column("through_to", "list", required=False),
     Column("source"),
+    Column("closed", "year", required=False),
 )
 
 
@@ -447,6 +498,11 @@ def _line_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
         probs.add(line, "opened", "an open line needs an opening year")
     if rec["status"] != "open" and rec["opened"] is not None:
         probs.add(line, "opened", f"a {rec['status']} line must leave 'opened' empty (use planned_open)")
+    closed, opened = rec.get("closed"), rec["opened"]
+    if closed is not None and opened is None:
+        probs.add(line, "closed", "a line that closed needs the year it opened")
+    elif closed is not None and opened is not None and closed <= opened:
+        probs.add(line, "closed", f"expected a year after opened {opened}, found {closed}")
     d, o = rec["design_speed_kph"], rec["operating_speed_kph"]
     if d is not None and o is not None and o > d:
         probs.add(line, "operating_speed_kph", f"expected <= design speed {d}, found {o}")
@@ -461,7 +517,9 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
         Index ``line_id``; columns ``name_zh``, ``name_en``, ``kind``, ``design_speed_kph``,
         ``operating_speed_kph``, ``opened`` (nullable Int64), ``planned_open``, ``status``,
         ``stops`` (list of station ids), ``length_km`` (float, NaN if not sourced),
-        ``through_to`` (list of line ids), ``source``.
+        ``through_to`` (list of line ids), ``source``, ``closed`` (nullable Int64: the
+        year the section stopped carrying passengers, e.g. a temporary alignment into a
+        station later replaced; empty while it runs).
     """
     p = data_path(path, "lines.csv")
     df = read_validated(p, _LINE_COLS, key="line_id", row_checks=[_line_row_check])
@@ -476,7 +534,7 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
             if t not in line_ids:
                 probs.add(i + 2, "through_to", f"unknown line {t!r}{did_you_mean(t, line_ids)}")
     probs.raise_if_any()
-    for c in ("opened", "planned_open"):
+    for c in ("opened", "planned_open", "closed"):
         df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     df["length_km"] = pd.to_numeric(df["length_km"], errors="coerce").astype(float)
     return df.set_index("line_id")

@@ -52,9 +52,36 @@ def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
         len(b) == 4 and all(isinstance(v, (int, float)) for v in b) and b[0] < b[2] and b[1] < b[3]
     ):
         probs.append(f"bbox must be [lon_min, lat_min, lon_max, lat_max] with min < max, found {b}")
+    probs += _timetable_problems(doc.get("timetables", []))
     if probs:
         raise DataError(f"{p}: " + "; ".join(probs))
     return doc
+
+
+def _timetable_problems(feeds: Any) -> list[str]:
+    """Problems of the optional ``[[timetables]]`` tables: year, services file, line_running file."""
+    if not isinstance(feeds, list):
+        return [f"timetables must be an array of tables ([[timetables]]), found {feeds!r}"]
+    out, seen = [], set()
+    for i, f in enumerate(feeds):
+        where = f"timetables #{i + 1}"
+        if not isinstance(f, dict):
+            out.append(f"{where}: expected a table, found {f!r}")
+            continue
+        bad = sorted(set(f) - {"year", "services", "line_running", "source"})
+        if bad:
+            out.append(f"{where}: unknown key(s) {bad}; expected year, services, line_running, source")
+        y = f.get("year")
+        if isinstance(y, bool) or not isinstance(y, int) or not 1950 <= y <= 2060:
+            out.append(f"{where}: year must be an integer year in 1950-2060, found {y!r}")
+        elif y in seen:
+            out.append(f"{where}: feed year {y} declared twice")
+        seen.add(y)
+        for k in ("services", "line_running"):
+            v = f.get(k)
+            if (k == "services" or v is not None) and not (isinstance(v, str) and v.endswith(".csv") and "/" not in v):
+                out.append(f"{where}: {k} must be the name of a .csv file of this folder, found {v!r}")
+    return out
 
 
 def region_spec(folder: str | Path) -> dict[str, Any]:

@@ -44,6 +44,8 @@ EDIT_KEYS: dict[str, frozenset[str]] = {
             "stations",
             "length_km",
             "through_to",
+            "trains_per_day",
+            "express_stops",
             "source",
         }
     ),
@@ -270,6 +272,7 @@ def _check_add_line(
         for x in through:
             if x not in lines.index:
                 probs.append(f"{where}: through_to: unknown line {x!r}{did_you_mean(x, lines.index)}")
+    probs += _check_trains(e, stops, where)
     if "length_km" in e:
         km = e["length_km"]
         ok_stops = stops and all(x in coords for x in stops)
@@ -282,6 +285,51 @@ def _check_add_line(
                 probs.append(
                     f"{where}: length_km = {km} is shorter than the straight line through its stops "
                     f"({straight:.1f} km); expected at least that"
+                )
+    return probs
+
+
+#: Trains a day an add_line edit accepts per pattern (inclusive): a typo guard, stated choice
+#: (the busiest 2016 YRD pairs see about 200 trains a day each way).
+TRAINS_PER_DAY = (0, 500)
+
+
+def _trains_ok(v: Any) -> bool:
+    return _is_int(v) and TRAINS_PER_DAY[0] <= v <= TRAINS_PER_DAY[1]
+
+
+def _check_trains(e: dict[str, Any], stops: list[str], where: str) -> list[str]:
+    """``trains_per_day`` (a number, or a table of express / all_stop) and ``express_stops`` of an add_line."""
+    probs: list[str] = []
+    lo, hi = TRAINS_PER_DAY
+    if "trains_per_day" in e:
+        tpd = e["trains_per_day"]
+        if isinstance(tpd, dict):
+            bad = sorted(set(tpd) - {"express", "all_stop"})
+            probs += [f"{where}: trains_per_day: unknown key {k!r}; expected express and/or all_stop" for k in bad]
+            for k in ("express", "all_stop"):
+                if k in tpd and not _trains_ok(tpd[k]):
+                    probs.append(f"{where}: trains_per_day.{k} must be an integer in [{lo}, {hi}], found {tpd[k]!r}")
+            if not bad and tpd and all(tpd.get(k, 1) == 0 for k in ("express", "all_stop")):
+                probs.append(f"{where}: trains_per_day runs no train (express and all_stop both 0)")
+        elif not (_trains_ok(tpd) and tpd > 0):
+            probs.append(
+                f"{where}: trains_per_day must be an integer in [1, {hi}] or a table "
+                f"{{ express = ..., all_stop = ... }}, found {tpd!r}"
+            )
+    if "express_stops" in e:
+        exp = e["express_stops"]
+        if not isinstance(exp, list) or not all(isinstance(x, str) for x in exp) or len(exp) < 2:
+            probs.append(f"{where}: express_stops must be an array of at least 2 station ids, found {exp!r}")
+        elif stops:
+            off = [x for x in exp if x not in stops]
+            if off:
+                probs.append(f"{where}: express_stops {off} are not stops of the line (stops: {stops})")
+            elif [x for x in stops if x in exp] != exp:
+                probs.append(f"{where}: express_stops must follow the order of stops, found {exp}")
+            elif exp[0] != stops[0] or exp[-1] != stops[-1]:
+                probs.append(
+                    f"{where}: express_stops must start and end at the line's ends {stops[0]!r}, {stops[-1]!r}"
                 )
     return probs
 

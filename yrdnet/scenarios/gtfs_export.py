@@ -64,6 +64,7 @@ from yrdnet.core.errors import OutputError, ScenarioError
 from yrdnet.core.io import write_bytes
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.graph import filter_network, running_services
+from yrdnet.network.history import network_of_year
 from yrdnet.scenarios.scenario import Scenario, load_scenario, scenario_for_year
 from yrdnet.timetable.frequencies import expanded_trip_id
 
@@ -139,7 +140,8 @@ def feed_services(
     m = sc.travel_time_model(model)
     t = sc.tables()
     lines_y, _ = filter_network(t.lines, t.highways, sc.effective_year)
-    rs = running_services(lines_y, t.stations, t.cities, m)
+    net = network_of_year(lines_y, t.stations, sc.effective_year)
+    rs = running_services(net, t.stations, t.cities, m)
     return FeedServices(
         scenario=sc,
         year=sc.effective_year,
@@ -147,7 +149,7 @@ def feed_services(
         services=rs.services,
         stop_times=rs.stop_times(m),
         stations=t.stations,
-        lines=[str(x) for x in lines_y.index],
+        lines=[str(x) for x in net.lines.index],
     )
 
 

@@ -26,9 +26,7 @@ import pandas as pd
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.delta import GraphDelta, NeedsBuild, RailState, apply_delta, data_stamp, rail_delta, rail_state
-from yrdnet.network.services import load_services
 from yrdnet.network.tables import curated_tables
-from yrdnet.network.track import load_line_factors
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES, check_mode, compile_graph
@@ -132,9 +130,8 @@ class IncrementalBase:
         G = build_graph(sc, model=model, zones=z)
         cg = compile_graph(G)
         tables = sc.tables(curated_tables())
-        factors = load_line_factors()
         m0 = sc.travel_time_model(model)
-        state = rail_state(tables, sc.effective_year, m0, z, load_services(), factors, G)
+        state = rail_state(tables, sc.effective_year, m0, z, G)
         dist = {m: all_node_distances(G, m) for m in modes}
         return cls(sc, z, model, G, dist, state, stamp, tuple(cg.zones), cg.zone_codes.copy())
 

@@ -20,6 +20,8 @@ A scenario file::
     kind = "hsr"
     speed_kph = 350
     stops = ["hefei_south", "new_stop"]
+    trains_per_day = { express = 20, all_stop = 10 }   # optional; or one number for all trains
+    express_stops = ["hefei_south", "new_stop"]        # optional express pattern (ends included)
 
     [[edits.stations]]              # new stations of the line above
     id = "new_stop"
@@ -51,7 +53,9 @@ A scenario file::
     wait_min = 8
 
 Edits apply in order. Masses (population, GDP) are never edited: scenarios change the
-network only, so comparisons isolate the network's effect.
+network only, so comparisons isolate the network's effect. ``trains_per_day`` and
+``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
+line a scenario opens or adds opens its stations too, whatever their dates in the data.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ from yrdnet.region.datasets import data_folder, data_versions
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones, resolve_zones
 from yrdnet.scenarios.checks import check_edit, check_model, check_name
+from yrdnet.scenarios.line_edits import add_line, open_line_stations
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -232,8 +237,12 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
         lid = _line_ref(t, e, s, i)
         t.lines.loc[lid, "status"] = "open"
         t.lines.loc[lid, "opened"] = min(year, int(e.get("opened", year)))
+        if "closed" in t.lines.columns:
+            t.lines.loc[lid, "closed"] = pd.NA  # switched on: runs whatever its closing year
         if "speed_kph" in e:
             t.lines.loc[lid, "operating_speed_kph"] = _speed(e, s, i)
+        stops = cast(list[str], t.lines.at[lid, "stops"])
+        open_line_stations(t, list(stops), year, f"scenario {s.name} opens line {lid}")
     elif op == "close_line":
         lid = _line_ref(t, e, s, i)
         t.lines.loc[lid, "status"] = "planned"
@@ -245,41 +254,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
         design = cast(int, t.lines.loc[lid, "design_speed_kph"])
         t.lines.loc[lid, "design_speed_kph"] = max(v, int(design))
     elif op == "add_line":
-        lid = str(_need(e, "line", s, i))
-        if lid in t.lines.index:
-            raise ScenarioError(f"{s._where()}: edit #{i + 1} (add_line): line {lid!r} already exists; use open_line")
-        for st in e.get("stations", []):
-            _add_station(t, st, s, i)
-        stops = [str(x) for x in _need(e, "stops", s, i)]
-        if len(stops) < 2:
-            raise ScenarioError(
-                f"{s._where()}: edit #{i + 1} (add_line {lid!r}): stops needs at least 2 stations, got {stops}"
-            )
-        for st in stops:
-            if st not in t.stations.index:
-                raise ScenarioError(
-                    f"{s._where()}: edit #{i + 1} (add_line {lid!r}): unknown station {st!r}"
-                    f"{did_you_mean(st, t.stations.index)}"
-                )
-        v = _speed(e, s, i)
-        row = {
-            "name_zh": e.get("name_zh", lid),
-            "name_en": e.get("name_en", lid),
-            "kind": e.get("kind", "hsr"),
-            "design_speed_kph": int(e.get("design_speed_kph", v)),
-            "operating_speed_kph": v,
-            "opened": year,
-            "planned_open": pd.NA,
-            "status": "open",
-            "stops": stops,
-            "length_km": float(e.get("length_km", float("nan"))),
-            "through_to": list(e.get("through_to", [])),
-            "source": f"scenario {s.name}: {e.get('source', s.source)}",
-        }
-        t.lines.loc[lid] = pd.Series(row)
-        # pandas-stubs: .at also sets object cells (here lists)
-        t.lines.at[lid, "stops"] = stops  # type: ignore[assignment]
-        t.lines.at[lid, "through_to"] = list(e.get("through_to", []))  # type: ignore[assignment]
+        add_line(t, e, f"{s._where()}: edit #{i + 1} (add_line {e.get('line')!r})", s.name, s.source, year)
     elif op == "add_link":
         lk = str(_need(e, "link", s, i))
         a, b = int(_need(e, "from", s, i)), int(_need(e, "to", s, i))
@@ -303,38 +278,6 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
                 "source": f"scenario {s.name}: {e.get('source', s.source)}",
             }
         )
-
-
-def _add_station(t: Tables, st: dict[str, Any], s: Scenario, i: int) -> None:
-    sid = str(st.get("id", ""))
-    if not sid:
-        raise ScenarioError(f"{s._where()}: edit #{i + 1}: a new station needs an 'id'")
-    if sid in t.stations.index:
-        return
-    try:
-        lon, lat, adcode = float(st["lon"]), float(st["lat"]), int(st["adcode"])
-    except (KeyError, TypeError, ValueError):
-        raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r} needs lon, lat and adcode") from None
-    if adcode not in t.cities.index:
-        raise ScenarioError(f"{s._where()}: edit #{i + 1}: new station {sid!r}: unknown city adcode {adcode}")
-    region = load_region()
-    x0, y0, x1, y1 = region.bbox
-    if not (x0 <= lon <= x1 and y0 <= lat <= y1):
-        where = f"{s._where()}: edit #{i + 1}: new station {sid!r}"
-        raise ScenarioError(f"{where} at ({lon}, {lat}) is outside the {region.title}")
-    from shapely.geometry import Point
-
-    t.stations.loc[sid] = pd.Series(
-        {
-            "name_zh": st.get("name_zh", sid),
-            "name_en": st.get("name_en", sid),
-            "adcode": adcode,
-            "lon": lon,
-            "lat": lat,
-            "source": st.get("source", f"scenario {s.name}"),
-            "geometry": Point(lon, lat),
-        }
-    )
 
 
 # ---------------------------------------------------------------- loading
