@@ -1,4 +1,9 @@
-"""Fit the rail running-time model on the 2016 timetable (in-sample) and write the line factors.
+"""Fit the rail running-time model on a timetable feed (in-sample) and write the line factors.
+
+Two feeds: 2016 (``data/gtfs_yrd_2016.zip`` -> ``data/line_running_2016.csv``, and the
+model-wide values below) and 2023 (``--feed-year 2023``: ``data/gtfs_yrd_2023.zip`` ->
+``data/line_running_2023.csv``, per-line factors only, at the 2016 ``rail_accel_ms2``; a
+network year uses the factors of its feed, :mod:`yrdnet.network.feeds`).
 
 The model (``yrdnet.services``): a run of ``L`` km between two consecutive stops over
 track segments ``s`` (km ``L_s``, line speed ``v_s`` capped at the train class's top
@@ -54,6 +59,7 @@ import derive_services as ds  # noqa: E402
 
 import yrdnet  # noqa: E402
 from yrdnet.network.history import lines_in_year  # noqa: E402
+from yrdnet.network.service_levels import class_top_speed  # noqa: E402
 from yrdnet.network.services import _major, _stop_positions, segment_table  # noqa: E402
 
 
@@ -64,12 +70,17 @@ def _seconds(hms: pd.Series) -> np.ndarray:
 
 def timetable_pairs(feed: Path, year: int = 2016, max_detour: float = 1.6) -> tuple[pd.DataFrame, float, float]:
     """Fastest direct time and trains a day per station pair on the curated network; dwell; service hours."""
-    st, _trips = ds.read_feed(feed)
+    st, trips = ds.read_feed(feed)
     st = st.assign(arr=_seconds(st["arrival_time"]), dep=_seconds(st["departure_time"]))
-    H, _ = ds.track_graph(year)
+    graphs, _ = ds.track_graphs(year)
+    cls_of = dict(zip(trips["trip_id"], trips["cls"], strict=True))
     coords = yrdnet.load_stations()[["lon", "lat"]]
     rows, dwells = [], []
-    for _, g in st.groupby("trip_id", sort=True):
+    for trip, g in st.groupby("trip_id", sort=True):
+        cls = cls_of[str(trip)]
+        if not isinstance(cls, str):  # suburban S trains: data/suburban_lines.csv
+            continue
+        H = graphs["fast" if cls in ds.HIGH_SPEED else "conventional"]
         stops = g["stop_id"].tolist()
         arr, dep = g["arr"].to_numpy(), g["dep"].to_numpy()
         for _route, made in ds.pieces(stops, H, coords, max_detour):
@@ -88,11 +99,11 @@ def timetable_pairs(feed: Path, year: int = 2016, max_detour: float = 1.6) -> tu
 class Terms:
     """Arrays of every run (consecutive stops) of every 2016 service, for fast evaluation."""
 
-    def __init__(self, year: int = 2016) -> None:
+    def __init__(self, year: int = 2016, feed: int = 2016) -> None:
         m = yrdnet.TravelTimeModel()
         lines = lines_in_year(yrdnet.load_lines(), year)  # open by then and not closed
         segs = segment_table(lines, yrdnet.load_stations(), m)
-        services = yrdnet.load_services()
+        services = yrdnet.load_services(feed=feed)
         self.lines = sorted(lines.index)
         li = {line: i for i, line in enumerate(self.lines)}
         seg_run, seg_line, seg_km, seg_v = [], [], [], []
@@ -103,7 +114,7 @@ class Terms:
             route, stops = list(sv["route"]), list(sv["stops"])
             if not all(k in segs for k in itertools.pairwise(route)):
                 continue
-            cap = m.d_train_max_kph if sv["train_class"] == "D" else np.inf
+            cap = class_top_speed(str(sv["train_class"]), m)
             pos = _stop_positions(stops, route)
             first_run = run_id
             for k in range(len(pos) - 1):
@@ -181,10 +192,15 @@ def default_frequencies() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--feed", type=Path, default=ROOT / "data" / "gtfs_yrd_2016.zip")
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "line_running_2016.csv")
+    ap.add_argument("--feed-year", type=int, default=2016, choices=sorted(ds.FEEDS), help="which shipped feed")
+    ap.add_argument("--feed", type=Path, default=None, help="GTFS zip (default: the feed of --feed-year)")
+    ap.add_argument("--out", type=Path, default=None, help="factors CSV (default: line_running_<feed year>.csv)")
     a = ap.parse_args(argv)
-    pairs, dwell, hours = timetable_pairs(a.feed)
+    feed = a.feed or ROOT / "data" / ds.FEEDS[a.feed_year][0]
+    out = a.out or ROOT / "data" / f"line_running_{a.feed_year}.csv"
+    if a.feed_year != 2016:
+        return fit_feed_factors(feed, a.feed_year, out)
+    pairs, dwell, hours = timetable_pairs(feed)
     print(f"derived: dwell_min = {dwell:.2f} (median scheduled dwell at intermediate stops)")
     print(f"derived: service_hours = {hours:.2f} (median first-to-last departure span, stations >= 20 departures)")
     allstop, express = default_frequencies()
@@ -215,26 +231,53 @@ def main(argv: list[str] | None = None) -> int:
     f_new = float(minimize(one_factor, np.array([f_global]), method="Nelder-Mead").x[0])
     print(f"fitted (one factor at rail_accel_ms2 = {accel:.3f}, for other lines): rail_speed_factor = {f_new:.3f}")
     _report("in-sample, that one factor", evaluate(terms, pairs, np.full(n, f_new), accel, dwell))
+    note = f"per-line factors jointly with rail_accel_ms2 = {accel:.3f}"
+    _write_factors(terms, factors, 2016, feed, note, len(j2), out)
+    fit_wait_cap()
+    return 0
+
+
+def fit_feed_factors(feed: Path, year: int, out: Path) -> int:
+    """Per-line factors of another feed at the model's (2016) acceleration and dwell; writes ``out``."""
+    m = yrdnet.TravelTimeModel()
+    pairs, dwell, hours = timetable_pairs(feed, year)
+    print(
+        f"feed {year}: {len(pairs)} station pairs with direct trains; median scheduled dwell {dwell:.2f} min, "
+        f"service span {hours:.2f} h (the model keeps dwell_min = {m.dwell_min}, service_hours = {m.service_hours})"
+    )
+    terms = Terms(year, feed=year)
+    n = len(terms.lines)
+    accel = float(m.rail_accel_ms2)
+
+    def objective(x: np.ndarray) -> float:
+        return _objective(np.r_[x, accel], terms, pairs, float(m.dwell_min), n, False)
+
+    start = np.full(n, float(m.rail_speed_factor))
+    _report(f"in-sample {year}, one factor {m.rail_speed_factor}", evaluate(terms, pairs, start, accel, m.dwell_min))
+    per = minimize(objective, start, method="Powell", options={"maxiter": 20000, "xtol": 1e-3, "ftol": 1e-6})
+    j = evaluate(terms, pairs, per.x, accel, float(m.dwell_min))
+    _report(f"in-sample {year}, per-line factors", j)
+    note = f"per-line factors at rail_accel_ms2 = {accel:.3f} and dwell_min = {m.dwell_min} (the 2016 fit)"
+    _write_factors(terms, per.x, year, feed, note, len(j), out)
+    return 0
+
+
+def _write_factors(terms: Terms, factors: np.ndarray, year: int, feed: Path, how: str, n_pairs: int, out: Path) -> None:
     used = pd.Series(terms.seg_line).map(dict(enumerate(terms.lines))).value_counts()
-    out = pd.DataFrame(
+    col = f"segments_in_{year}_services"
+    df = pd.DataFrame(
         {
             "line_id": terms.lines,
             "speed_factor": np.round(factors, 3),
-            "segments_in_2016_services": [int(used.get(line, 0)) for line in terms.lines],
-            "source": [
-                "fitted by tools/calibrate_rail.py on the 2016 timetable (data/gtfs_yrd_2016.zip): "
-                f"per-line factors jointly with rail_accel_ms2 = {accel:.3f}, minimising mean |log(model/timetable)| "
-                f"over {len(j2)} station pairs with direct trains (in-sample)"
-            ]
-            * n,
+            col: [int(used.get(line, 0)) for line in terms.lines],
+            "source": f"fitted by tools/calibrate_rail.py on the {year} timetable (data/{feed.name}): {how}, "
+            f"minimising mean |log(model/timetable)| over {n_pairs} station pairs with direct trains (in-sample)",
         }
     )
-    out = out[out["segments_in_2016_services"] > 0]
-    ds.write_atomic(out, a.out)
-    print(out.drop(columns="source").to_string(index=False))
-    print(f"wrote {a.out}")
-    fit_wait_cap()
-    return 0
+    df = df[df[col] > 0]
+    ds.write_atomic(df, out)
+    print(df.drop(columns="source").to_string(index=False))
+    print(f"wrote {out}")
 
 
 def fit_wait_cap(caps: tuple[float, ...] = (19, 30, 45, 60, 70, 80, 90, 100, 120)) -> float:
