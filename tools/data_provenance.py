@@ -23,6 +23,7 @@ def summary() -> None:
         "stations.csv": yrdnet.load_stations(),
         "lines.csv": yrdnet.load_lines(),
         "highways.csv": yrdnet.load_highways(),
+        "suburban_lines.csv": yrdnet.load_suburban_lines(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")
     print("| --- | ---: | ---: | ---: |")
