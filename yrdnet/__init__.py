@@ -48,6 +48,7 @@ from yrdnet.network.graph import graph_from_tables as graph_from_tables
 from yrdnet.network.osm import graph_from_pbf as graph_from_pbf
 from yrdnet.network.osm import graph_from_xml as graph_from_xml
 from yrdnet.network.services import load_services as load_services
+from yrdnet.network.suburban import load_suburban_lines as load_suburban_lines
 from yrdnet.plans import best_plan as best_plan
 from yrdnet.plans import sweep as sweep
 from yrdnet.plans import uncertainty as model_uncertainty
@@ -162,6 +163,7 @@ __all__ = [
     "load_scenario",
     "load_services",
     "load_stations",
+    "load_suburban_lines",
     "load_targets",
     "load_zones",
     "local_cluster",

@@ -34,10 +34,11 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
+from yrdnet.core.modes import EDGE_MODES, TRANSIT_MODES
+
 __all__ = ["assert_graph_contract", "assert_od_equal", "mock_graph", "random_graph", "tiny_feed"]
 
 _NODE_KINDS = ("zone", "station", "road")
-_EDGE_MODES = ("rail", "road", "access", "transfer")
 _EARTH_RADIUS_M = 6_371_008.8
 _MAX_REPORTED = 25  # problems listed by assert_graph_contract before summarising
 
@@ -436,8 +437,8 @@ def _check_edges(G: nx.MultiDiGraph, probs: list[str]) -> None:
     for u, v, key, d in G.edges(keys=True, data=True):
         e = f"edge ({u!r}, {v!r}, {key!r})"
         mode = d.get("mode")
-        if mode not in _EDGE_MODES:
-            probs.append(f"{e}: mode must be one of {list(_EDGE_MODES)}, got {mode!r}")
+        if mode not in EDGE_MODES:
+            probs.append(f"{e}: mode must be one of {list(EDGE_MODES)}, got {mode!r}")
         for attr in ("length", "travel_time", "speed_kph"):
             val = d.get(attr)
             if not _finite_number(val) or float(val) < 0:
@@ -449,14 +450,15 @@ def _check_edges(G: nx.MultiDiGraph, probs: list[str]) -> None:
         ends = {ku, kv}
         ok = {
             "rail": ku == kv == "station",
+            "suburban": ku == kv == "station",
             "road": ku == kv == "road",
             "access": "zone" in ends and len(ends) == 2 and ends <= {"zone", "station", "road"},
             "transfer": ku == kv == "station",
         }
         if mode in ok and not ok[mode]:
             probs.append(f"{e}: a {mode} edge cannot join kinds {ku!r} -> {kv!r}")
-        if mode == "rail" and not d.get("line"):
-            probs.append(f"{e}: rail edge needs a 'line' attribute")
+        if mode in TRANSIT_MODES and not d.get("line"):
+            probs.append(f"{e}: {mode} edge needs a 'line' attribute")
 
 
 def assert_graph_contract(G: Any) -> None:
@@ -468,10 +470,11 @@ def assert_graph_contract(G: Any) -> None:
     YRD: a zone's parent city; ``zone:<city>``
     for city zones, ``zone:<int id>`` for zones with ``zone_level`` "county" or
     "custom"), a str
-    ``name`` and a ``line`` on platforms; every edge's ``mode``, finite non-negative
+    ``name`` and a ``line`` on platforms; every edge's ``mode`` (one of
+    :data:`yrdnet.core.modes.EDGE_MODES`), finite non-negative
     ``length``/``travel_time``/``speed_kph`` (``travel_time`` 0 only on ``transfer``
     edges, i.e. through-running), endpoint kinds allowed for its mode, and a ``line``
-    on rail edges; and that at least one zone exists.
+    on rail and suburban edges; and that at least one zone exists.
 
     Parameters
     ----------

@@ -22,9 +22,10 @@ def test_contract(G2025):
     kinds = {k for _, k in G2025.nodes(data="kind")}
     assert kinds == {"zone", "station", "road"}
     modes = {m for _, _, m in G2025.edges(data="mode")}
-    assert modes == {"rail", "road", "access"}  # a change of train is alight + wait at the hall
+    # a change of train is alight + wait at the hall; suburban rail is a mode of its own
+    assert modes == {"rail", "suburban", "road", "access"}
     for u, v, d in G2025.edges(data=True):
-        if d["mode"] == "rail":
+        if d["mode"] in ("rail", "suburban"):
             assert u.startswith("st:") and v.startswith("st:")
             assert d["travel_time"] == pytest.approx(d["wait_s"] + d["in_vehicle_s"] + d["alight_s"])
             assert d["trains_per_day"] > 0 and d["service"]

@@ -272,6 +272,20 @@ class TravelTimeModel(Replaceable):
         road network, charged once at each end of a road trip. *Assumption* 5 min and
         2.5 km, half the city figure (``road_access_min``, ``road_access_km``): county
         towns are smaller than city centres.
+    suburban
+        Include suburban and cross-boundary urban rail (``suburban_lines.csv``,
+        :mod:`yrdnet.network.suburban`): edges ``mode="suburban"`` between station halls,
+        ridden by the rail and multimodal travel modes. Default on.
+    suburban_peak_hours
+        Hours a day at the peak headway when a suburban line publishes a peak and an
+        off-peak headway; the wait is half the service-hour average of the two
+        (:func:`yrdnet.network.suburban.mean_headway_min`). *Assumption* 4 h: 07:00-09:00
+        and 17:00-19:00.
+    suburban_headway_min
+        Off-peak headway of a suburban line that publishes none (its ``source`` says
+        "unverified"). *Assumption* 10 min; the published headways in
+        ``suburban_lines.csv`` run from 7 min (Suzhou Line 11, peak) to 15 min (Shanghai
+        Line 11's Huaqiao branch, off-peak).
     """
 
     rail_speed_factor: float = param(
@@ -470,6 +484,19 @@ class TravelTimeModel(Replaceable):
         2.5, label="county seat to the road network (distance)", unit="km",
         source="assumption: half road_access_km (county towns are smaller than city centres)",
         valid=(0.0, 100.0), valid_reason=f"the bounds of road_access_km; {_GUARD}",
+    )  # fmt: skip
+    suburban: bool = param(
+        True, label="suburban and cross-boundary urban rail", unit="",
+        source="default on: suburban_lines.csv (yrdnet.network.suburban)", choices=(True, False),
+    )  # fmt: skip
+    suburban_peak_hours: float = param(
+        4.0, label="hours a day at the peak headway (suburban rail)", unit="h",
+        source="assumption: 07:00-09:00 and 17:00-19:00", valid=(0.0, 12.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    suburban_headway_min: float = param(
+        10.0, label="off-peak headway of suburban lines without one", unit="min",
+        source="assumption (the published headways in suburban_lines.csv run from 7 to 15 min)",
+        valid=(1.0, 120.0), valid_reason=_GUARD,
     )  # fmt: skip
 
     def __post_init__(self) -> None:

@@ -20,6 +20,10 @@ recomputes only what can change, using the structure of the build:
   groups by pair), so only the pairs served by a changed service are recomputed, from
   every service serving them (:func:`yrdnet.services.levels_of_pairs`, the same rule
   without pandas' fixed cost per call);
+* **suburban rail** — a suburban line's edges depend on the line, the station table and
+  the model only (:func:`yrdnet.network.suburban.suburban_links`), so the base's lines keep
+  theirs and lines opened by the scenario's year add theirs (a base line that no longer
+  runs needs a build);
 * **access** — each station hall's access edges depend on that hall alone
   (:func:`yrdnet.network.graph.zone_access_edges`), so only newly served halls get them; the road
   network depends on zones, cities, links and model only, so it is the base's.
@@ -53,10 +57,12 @@ from yrdnet.network.graph import (
     rail_edges,
     sourced_access,
     station_id,
+    suburban_edges,
     zone_access_edges,
 )
 from yrdnet.network.history import YearNetwork, YearTimetable, feed_order, network_of_year, open_stations
 from yrdnet.network.services import default_services, levels_of_pairs, on_open_track, service_stop_times
+from yrdnet.network.suburban import suburban_lines_of_year, suburban_stops
 from yrdnet.network.tables import Tables
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.datasets import data_folder, file_version
@@ -167,20 +173,24 @@ class RailState:
     at_station: dict[str, frozenset[str]]
     halls: frozenset[str]
     pair_min: dict[Pair, float]
+    suburban: pd.DataFrame | None = None
+    suburban_open: frozenset[str] = frozenset()
 
 
 def rail_state(
     tables: Tables, year: int, model: TravelTimeModel, zones: Zones, graph: nx.MultiDiGraph,
-    timetable: YearTimetable | None = None,
+    timetable: YearTimetable | None = None, suburban: pd.DataFrame | None = None,
 ) -> RailState:  # fmt: skip
     """The reusable parts of the base's build (recomputed here exactly as the build does).
 
     ``timetable``: the base year's (default :func:`yrdnet.network.history.timetable_for_year`),
-    as :func:`yrdnet.build_graph` takes it.
+    as :func:`yrdnet.build_graph` takes it. ``suburban``: the suburban lines the build used
+    (default: the shipped table).
     """
     lines_f, highways_y = filter_network(tables.lines, tables.highways, year)
     net = network_of_year(lines_f, tables.stations, year, timetable)
     lines_y, factors = net.lines, net.factors(model)
+    suburban_y = suburban_lines_of_year(model, year, suburban)
     line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]] = {}
     for lid in lines_y.index:
         line_items[str(lid)] = list(line_segments(lines_y.loc[[lid]], tables.stations, model, factors).items())
@@ -227,8 +237,10 @@ def rail_state(
         defaults=defaults,
         default_owner=_owner(defaults.index),
         at_station={k: frozenset(v) for k, v in at.items()},
-        halls=frozenset(_served_stations(running)),
+        halls=frozenset(_served_stations(running)) | frozenset(suburban_stops(suburban_y)),
         pair_min=pair_min,
+        suburban=suburban,
+        suburban_open=frozenset(map(str, suburban_y.index)),
     )
 
 
@@ -277,6 +289,12 @@ class GraphDelta:
         ``(u, v, attrs)``: every rail edge of those pairs in the scenario graph.
     access
         ``(u, v, attrs)``: access edges of the new halls.
+    suburban
+        ``(u, v, attrs)``: the suburban edges of the lines the scenario opens.
+    suburban_pairs
+        Every suburban edge of the scenario graph on a hall pair that :attr:`pairs` or
+        :attr:`suburban` touches, by pair, in build order (the pair's edges are laid
+        again in that order, so edge keys match a full build).
     graph_attrs
         ``G.graph`` entries that differ from the base's (``track`` excluded).
     by_line, stations
@@ -290,9 +308,11 @@ class GraphDelta:
     graph_attrs: dict[str, Any]
     by_line: dict[tuple[str, str, str], Segment]
     stations: pd.DataFrame
+    suburban: list[tuple[str, str, dict[str, Any]]]
+    suburban_pairs: dict[Pair, list[dict[str, Any]]]
 
     def added_edges(self, mode: str, pair_min: dict[Pair, float]) -> list[tuple[str, str, float]]:
-        """Edges ``mode`` routes on that are new or faster, parallel edges at their minimum.
+        """Edges ``mode`` routes on that are new or faster (rail at the pair's minimum, new suburban edges, access).
 
         Raises :class:`yrdnet.NotIncrementalError` when a pair's fastest edge got slower or
         a pair lost its edges.
@@ -310,6 +330,7 @@ class GraphDelta:
                 raise NotIncrementalError(msg)
             if new < old:
                 out.append((p[0], p[1], new))
+        out += [(u, v, float(d["travel_time"])) for u, v, d in self.suburban]
         out += [(u, v, float(d["travel_time"])) for u, v, d in self.access]
         return out
 
@@ -420,7 +441,8 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
             pairs.update((a, b) for b in stops[i + 1 :] if b != a)
     cands = sorted({s for a, b in pairs for s in (at[a] & at[b])})
     levels = levels_of_pairs(((times[s], meta[s]) for s in cands), pairs, model)
-    new_halls = sorted({st for sid in changed for st in times[sid][1]} - state.halls)
+    sub = _suburban_delta(state, year, t1.stations, model)
+    new_halls = sorted(({st for sid in changed for st in times[sid][1]} | sub.stops) - state.halls)
     halls = [station_id(h) for h in new_halls]
     zones = state.zones
     if zones.level != "city":  # city zones reach stations as the city build does, other zones as theirs
@@ -438,23 +460,70 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
             "n_lines": len(lines_y),
             "lines": ";".join(map(str, lines_y.index)),
             "n_services": len(running),
+            "n_suburban_lines": len(sub.open),
+            "suburban_lines": ";".join(sub.open),
             "description": sc.description,
             "scenario_path": str(sc.path or ""),
         },
         by_line=by_line,
         stations=t1.stations,
+        suburban=sub.new_edges,
+        suburban_pairs=_pairs_to_lay(sub.by_pair, {(u, v) for u, v, _ in sub.new_edges}, pairs),
     )
 
 
+@dataclass(frozen=True)
+class _SuburbanDelta:
+    open: list[str]
+    stops: set[str]
+    new_edges: list[tuple[str, str, dict[str, Any]]]
+    by_pair: dict[Pair, list[dict[str, Any]]]
+
+
+def _suburban_delta(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanDelta:
+    """The suburban lines of the scenario's year against the base's (their edges depend on nothing else)."""
+    lines = suburban_lines_of_year(model, year, state.suburban)
+    now = [str(x) for x in lines.index]
+    gone = sorted(state.suburban_open - set(now))
+    if gone:
+        raise NeedsBuild(f"suburban line(s) of the base no longer run: {gone}")
+    edges = suburban_edges(lines, stations, model)
+    by_pair: dict[Pair, list[dict[str, Any]]] = {}
+    for u, v, d in edges:
+        by_pair.setdefault((u, v), []).append(d)
+    new = [(u, v, d) for u, v, d in edges if d["line"] not in state.suburban_open]
+    opened = lines.loc[[x for x in now if x not in state.suburban_open]]
+    return _SuburbanDelta(now, set(suburban_stops(opened)), new, by_pair)
+
+
+def _pairs_to_lay(
+    by_pair: dict[Pair, list[dict[str, Any]]], new_pairs: set[Pair], rail_pairs: set[Pair]
+) -> dict[Pair, list[dict[str, Any]]]:
+    """Suburban edges (build order) of the pairs whose edges :func:`apply_delta` lays again."""
+    return {p: by_pair.get(p, []) for p in sorted(new_pairs | (rail_pairs & set(by_pair)))}
+
+
 def apply_delta(G_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
-    """The scenario graph: a copy of ``G_base`` with ``delta`` applied (``G_base`` untouched)."""
+    """The scenario graph: a copy of ``G_base`` with ``delta`` applied (``G_base`` untouched).
+
+    A hall pair's edges are laid in build order, rail before suburban, so that edge keys
+    match :func:`yrdnet.build_graph`'s: pairs whose rail edges change or that gain
+    suburban edges lose all their edges and get them again.
+    """
     G = G_base.copy()
-    for u, v in delta.pairs:
+    replaced = set(delta.pairs)
+    kept_rail = {}
+    for p in delta.suburban_pairs:
+        if p not in replaced and G.has_edge(*p):
+            kept_rail[p] = [d for d in G[p[0]][p[1]].values() if d.get("mode") == "rail"]
+    for u, v in replaced | set(delta.suburban_pairs):
         if G.has_edge(u, v):
             for k in list(G[u][v]):
                 G.remove_edge(u, v, key=k)
     G.add_nodes_from(delta.new_nodes)
     G.add_edges_from(delta.rail)
+    G.add_edges_from((u, v, d) for (u, v), ds in kept_rail.items() for d in ds)
+    G.add_edges_from((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds)
     G.add_edges_from(delta.access)
     G.graph.update(delta.graph_attrs)
     G.graph["track"] = _track_json(delta.stations, delta.by_line)

@@ -10,7 +10,9 @@ The graph meets the yrdnet graph contract (see :func:`yrdnet.validate_graph`): a
   :mod:`yrdnet.services`; its ``travel_time`` is the wait that follows from the pooled
   frequency, the in-vehicle time and alighting, kept apart in ``wait_s``,
   ``in_vehicle_s`` and ``alight_s``; ``service``, ``line`` and ``trains_per_day`` say
-  what runs), ``access`` (zone to station hall and back; zone to road node and back) and
+  what runs), ``suburban`` (station hall to station hall on suburban and cross-boundary
+  urban rail, :mod:`yrdnet.network.suburban`; the same wait, in-vehicle and alighting
+  parts), ``access`` (zone to station hall and back; zone to road node and back) and
   ``road``.
 
 Door-to-door times therefore include access, terminal, waiting and transfer time: a
@@ -38,6 +40,7 @@ from yrdnet.network.county_roads import add_zone_roads
 from yrdnet.network.history import YearNetwork, lines_in_year, network_of_year
 from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
 from yrdnet.network.station_access import access_minutes
+from yrdnet.network.suburban import suburban_lines_of_year, suburban_links, suburban_stops
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.zones import Zones, resolve_zones
 
@@ -298,6 +301,7 @@ def graph_from_tables(
     services: pd.DataFrame | None = None,
     zones: Zones | None = None,
     extra_services: pd.DataFrame | None = None,
+    suburban: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal graph from curated tables (already edited by a scenario).
 
@@ -333,6 +337,10 @@ def graph_from_tables(
         The zones (:func:`yrdnet.load_zones`, :func:`yrdnet.zones_from_gdf`); ``None``
         is the default level, the cities: city zones give the city graph (one zone per
         city centre of ``cities``).
+    suburban
+        Suburban and cross-boundary urban rail lines (default
+        :func:`yrdnet.network.suburban.load_suburban_lines`); those running in ``year``
+        become ``suburban`` edges unless ``model.suburban`` is off.
 
     Returns
     -------
@@ -342,6 +350,7 @@ def graph_from_tables(
     model = model or TravelTimeModel()
     lines_y, highways_y = filter_network(lines, highways, year)
     net = network_of_year(lines_y, stations, year, services, extra_services)
+    suburban_y = suburban_lines_of_year(model, year, suburban)
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         crs="EPSG:4326",
         scenario=scenario,
@@ -351,13 +360,22 @@ def graph_from_tables(
         transfer_min=float(model.transfer_min),
         lines=";".join(map(str, net.lines.index)),
         timetable_feed=-1 if net.timetable.feed is None else int(net.timetable.feed),
+        n_suburban_lines=len(suburban_y),
+        suburban_lines=";".join(map(str, suburban_y.index)),
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
     zones = resolve_zones(zones)
     if zones.level != "city":  # the city graph joins city centres by the expressway links themselves
         return _finish_zone_graph(
-            G, zones, cities=cities, stations=stations, net=net, highways_y=highways_y, model=model
+            G,
+            zones,
+            cities=cities,
+            stations=stations,
+            net=net,
+            highways_y=highways_y,
+            model=model,
+            suburban_y=suburban_y,
         )
     for adcode, c in _city_rows(cities):
         G.add_node(
@@ -370,6 +388,7 @@ def graph_from_tables(
             name_zh=str(c["name_zh"]),
         )
     _add_services(G, net, stations, cities, model)
+    _add_suburban(G, suburban_y, stations, model)
     _add_access(G, cities, stations, model)
     _add_road(G, cities, highways_y, model)
     log.info(
@@ -394,8 +413,9 @@ def _finish_zone_graph(
     net: YearNetwork,
     highways_y: pd.DataFrame,
     model: TravelTimeModel,
+    suburban_y: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
-    """The graph with county or custom zones (rail as for cities, roads from :mod:`._roadnet`)."""
+    """The graph with county or custom zones (rail as for cities, roads from :mod:`.county_roads`)."""
     G.graph["zone_level"] = zones.level
     for z, r in zones.table.iterrows():
         G.add_node(
@@ -409,6 +429,8 @@ def _finish_zone_graph(
             name_zh=str(r["name_zh"]),
         )
     _add_services(G, net, stations, cities, model)
+    if suburban_y is not None:
+        _add_suburban(G, suburban_y, stations, model)
     _add_zone_access(G, zones, stations, model)
     counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
     G.graph.update(counts)
@@ -491,6 +513,20 @@ def running_services(
         net.lines, stations, cities, model, net.services, net.extra, segments=segs, covered=net.timetable.covered
     )
     return RunningServices(running, segs, by_line)
+
+
+def suburban_edges(
+    lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(hall, hall, attrs)`` of the suburban edges of ``lines`` (:func:`yrdnet.network.suburban.suburban_links`)."""
+    return [(station_id(a), station_id(b), d) for a, b, d in suburban_links(lines, stations, model)]
+
+
+def _add_suburban(G: nx.MultiDiGraph, lines: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
+    """Station halls of the suburban lines' stops (those not served by rail) and their edges."""
+    new = [s for s in suburban_stops(lines) if station_id(s) not in G]
+    G.add_nodes_from(hall_nodes(stations, new))
+    G.add_edges_from(suburban_edges(lines, stations, model))
 
 
 def hall_nodes(stations: pd.DataFrame, sids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:

@@ -16,12 +16,12 @@ import scipy.sparse as sp
 
 from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
+from yrdnet.core.modes import EDGE_MODES, TRANSIT_MODES
 
 __all__ = ["MODES", "CompiledGraph", "check_mode", "clear_cache", "compile_graph", "graph_to_gdfs", "min_csr"]
 
 Mode = Literal["multimodal", "rail", "road"]
 MODES: tuple[str, ...] = ("multimodal", "rail", "road")
-_EDGE_MODES = ("rail", "road", "access", "transfer")
 
 
 def check_mode(mode: str) -> None:
@@ -61,13 +61,20 @@ class CompiledGraph:
     _csr: dict[str, sp.csr_matrix] = field(default_factory=dict, repr=False, compare=False)
 
     def mask(self, mode: str) -> np.ndarray:
-        """Boolean mask of the edges usable by a travel mode."""
+        """Boolean mask of the edges usable by a travel mode.
+
+        ``"rail"`` is public transport: the edges of :data:`yrdnet.core.modes.TRANSIT_MODES`
+        (rail services and suburban rail), transfers, and access to station halls;
+        ``"road"`` is road links and access to road nodes.
+        """
         if mode == "multimodal":
             return np.ones(len(self.w), dtype=bool)
+        to_road = (self.mode == "access") & (self.touches == "road")
         if mode == "rail":
-            return (self.mode != "road") & ~((self.mode == "access") & (self.touches == "road"))
+            transit = np.isin(self.mode, TRANSIT_MODES) | (self.mode == "transfer")
+            return transit | ((self.mode == "access") & ~to_road)
         check_mode(mode)
-        return (self.mode == "road") | ((self.mode == "access") & (self.touches == "road"))
+        return (self.mode == "road") | to_road
 
     def csr(self, mode: str = "multimodal") -> sp.csr_matrix:
         """CSR matrix of travel times (s) for ``mode``; parallel edges keep their minimum.
@@ -157,9 +164,9 @@ def compile_graph(G: nx.MultiDiGraph, weight: str = "travel_time") -> CompiledGr
     if bad:
         msg = f"edges need a finite, non-negative {weight!r}; bad edges: {', '.join(bad)}"
         raise GraphContractError(msg)
-    unknown = set(mode) - set(_EDGE_MODES)
+    unknown = set(mode) - set(EDGE_MODES)
     if unknown:
-        msg = f"unknown edge mode(s) {sorted(map(str, unknown))}; expected {list(_EDGE_MODES)}"
+        msg = f"unknown edge mode(s) {sorted(map(str, unknown))}; expected {list(EDGE_MODES)}"
         raise GraphContractError(msg)
     zones = sorted((n for n in nodes if kinds[n] == "zone"), key=_zone_code)
     codes = np.array([_zone_code(n) for n in zones], dtype=np.int64)

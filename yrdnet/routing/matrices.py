@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
 from yrdnet.core.cache import cache_key, disk_get, disk_put
+from yrdnet.core.modes import TRANSIT_MODES
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
@@ -229,7 +230,7 @@ def trip_breakdown(G: nx.MultiDiGraph, origin: int, destination: int, mode: str 
     legs: list[dict[str, object]] = []
     for u, v in itertools.pairwise(nodes):
         d = min(G[u][v].values(), key=lambda e: e["travel_time"])
-        if d.get("mode") == "rail" and "in_vehicle_s" in d:
+        if d.get("mode") in TRANSIT_MODES and "in_vehicle_s" in d:
             legs.extend(_service_legs(G, u, v, d))
             continue
         part = _part(G, u, v, d)
@@ -264,7 +265,7 @@ def _leg(
 
 
 def _service_legs(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> list[dict[str, object]]:
-    """A service-level rail edge as its three legs: wait for the train, ride, alight."""
+    """A rail service-level or suburban edge as its three legs: wait for the train, ride, alight."""
     a, b = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
     line, svc, tpd = str(d.get("line", "")), str(d.get("service", "")), float(d.get("trains_per_day", np.nan))
     return [
@@ -276,7 +277,7 @@ def _service_legs(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, Any]) -> list
 
 def _part(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, object]) -> str:
     m = d.get("mode")
-    if m == "rail":
+    if m in TRANSIT_MODES:
         return "in-vehicle"
     if m == "road":
         return "road"
@@ -310,7 +311,9 @@ def station_times(
     service between its two stops) and :math:`\tau` the minimum connection time
     (``transfer_min``). Unlike :func:`travel_times`, it holds no access, terminal, wait
     or egress time: this is how the YRD plans state their "1-1.5 h between core cities"
-    targets (fastest train between main stations).
+    targets (fastest train between main stations). Suburban edges (metro, suburban and
+    intercity-metro lines, ``mode="suburban"``) are not trains of that definition and
+    are left out.
 
     Parameters
     ----------
