@@ -38,11 +38,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from yrdnet.metrics import accessibility as acc
 from yrdnet.analysis.pipeline import TIMELINE, analyze
 from yrdnet.analysis.steps import CORE, self_times
 from yrdnet.core.geodesy import area_km2
 from yrdnet.core.params import MetricParams
+from yrdnet.metrics import accessibility as acc
 from yrdnet.region.zones import load_zones
 
 POT = "pot_exp_pop_multimodal"

@@ -1,7 +1,7 @@
 """Timetable feeds by year: the registry, the nearest-feed rule per train class, running factors, fallback.
 
-The 2023 feed is not shipped yet: these tests write a small synthetic one into a copy of the
-data folder (two services, one running factor) and check which feed and class each year
+These tests write a small synthetic 2023 feed over the shipped one in a copy of the data
+folder (two services, one running factor) and check which feed and class each year
 takes.
 """
 
@@ -42,7 +42,9 @@ def _write_2023(data: Path, *, factors: bool = True) -> None:
         ]
     )  # fmt: skip
     df.to_csv(data / "services_2023.csv", index=False)
-    if factors:
+    if not factors:
+        (data / "line_running_2023.csv").unlink(missing_ok=True)  # the shipped one, if the copy has it
+    else:
         pd.DataFrame(
             [{"line_id": SNI, "speed_factor": 0.5, "segments_in_2023_services": 20, "source": "synthetic"}]
         ).to_csv(data / "line_running_2023.csv", index=False)

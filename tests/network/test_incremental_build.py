@@ -12,30 +12,28 @@ import warnings
 import pandas as pd
 import pytest
 
-from yrdnet.network.graph import city_access_edges, filter_network, rail_edges
+from yrdnet.network.graph import city_access_edges, filter_network, rail_edges, running_services
+from yrdnet.network.history import network_of_year
 from yrdnet.network.services import (
     default_services,
     levels_from_records,
     levels_of_pairs,
     load_services,
     pair_records,
-    service_stop_times,
-    services_for_network,
 )
-from yrdnet.network.track import fastest_segments, line_segments
 from yrdnet.scenarios.scenario import build_graph, load_scenario
 
 
 def _network(name: str):  # type: ignore[no-untyped-def]
     sc = load_scenario(name)
     t, m = sc.tables(), sc.travel_time_model()
-    lines_y, _ = filter_network(t.lines, t.highways, sc.effective_year)
+    lines_f, _ = filter_network(t.lines, t.highways, sc.effective_year)
+    net = network_of_year(lines_f, t.stations, sc.effective_year)  # what the build runs that year
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        by_line = line_segments(lines_y, t.stations, m)
-    segs = fastest_segments(by_line)
-    running = services_for_network(lines_y, t.stations, t.cities, m, None, None, segments=segs)
-    times = service_stop_times(running, segs, m, by_line)
+        rs = running_services(net, t.stations, t.cities, m)
+    lines_y, running = net.lines, rs.services
+    times = rs.stop_times(m)
     meta = list(zip(running["trains_per_day"], running["lines"], running["train_class"], strict=True))
     return sc, t, m, lines_y, running, list(zip(times, meta, strict=True))
 

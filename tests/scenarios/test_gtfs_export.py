@@ -23,6 +23,7 @@ import pytest
 import yrdnet
 from yrdnet import OutputError, ScenarioError, to_gtfs
 from yrdnet.cli.commands import main
+from yrdnet.network.services import TRAIN_CLASSES
 from yrdnet.scenarios import gtfs_export
 from yrdnet.scenarios.gtfs_export import MAX_HEADWAY_S, feed_services
 from yrdnet.testing import mock_graph
@@ -88,11 +89,11 @@ def test_routes_and_stops(feeds: dict[str, Path], G2025: nx.MultiDiGraph) -> Non
     assert len(routes) == G2025.graph["n_services"] and routes["route_id"].is_unique
     used = {d["service"] for *_, d in G2025.edges(data=True) if d.get("mode") == "rail"}
     assert used <= set(routes["route_id"])  # every service the graph's levels name
-    assert set(routes["route_type"]) == {"2"} and set(routes["route_short_name"]) <= {"G", "D", "C"}
+    assert set(routes["route_type"]) == {"2"} and set(routes["route_short_name"]) <= set(TRAIN_CLASSES)
     assert routes["route_long_name"].is_unique
     stops = table(feeds["freq"], "stops.txt").set_index("stop_id")
-    halls = {str(n)[3:] for n, k in G2025.nodes(data="kind") if k == "station"}
-    assert set(stops.index) == halls
+    rail = {str(x)[3:] for u, v, d in G2025.edges(data=True) if d.get("mode") == "rail" for x in (u, v)}
+    assert set(stops.index) == rail  # the stations rail services call at (suburban stops are not in the feed)
     st = yrdnet.load_stations().loc[stops.index]
     np.testing.assert_allclose(stops["stop_lon"].astype(float), st["lon"], atol=5e-7)
     np.testing.assert_allclose(stops["stop_lat"].astype(float), st["lat"], atol=5e-7)
