@@ -299,7 +299,8 @@ def derive_line(spec: Spec, trains: list[Train], foreign: frozenset[str] = froze
     """
     idx = {a: i for i, a in enumerate(spec.anchors)}
     other = foreign - set(spec.anchors)
-    found = [(t, p) for t in trains for p in pieces(spec.anchors, t) if not any(c.name in other for c in p)]
+    every = [(t, p) for t in trains for p in pieces(spec.anchors, t)]
+    found = [(t, p) for t, p in every if not any(c.name in other for c in p)]
     times: dict[tuple[int, int], list[float]] = defaultdict(list)
     for _, p in found:
         for i, j, dt in _anchor_times(p, idx):
@@ -311,7 +312,7 @@ def derive_line(spec: Spec, trains: list[Train], foreign: frozenset[str] = froze
         if all(dt <= DETOUR_RATIO * med[(min(i, j), max(i, j))] for i, j, dt in _anchor_times(p, idx))
     ]
     chains, pos = [], defaultdict(list)
-    d = Derived(spec, [], dropped=len(found) - len(kept))
+    d = Derived(spec, [], dropped=len(every) - len(kept))
     for t, p in kept:
         names = [c.name for c in p]
         forward = idx[names[0]] < idx[names[-1]]
