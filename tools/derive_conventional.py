@@ -57,6 +57,11 @@ Usage::
 
     python tools/derive_conventional.py /work/shared/sources/timetable_2023/12306_timetable_2023-12-15.zip
     python tools/derive_conventional.py <zip> --check     # exit 1 if lines.csv would change
+    python tools/derive_conventional.py <zip> --skip-unmapped   # leave out lines with unmapped names
+
+The shipped rows are written with ``--skip-unmapped``: a few stations of lines opened
+after 2016 have no located point in the station sources and so no ``stations.csv`` row;
+their lines are left out and named in the output (``LEFT OUT``).
 """
 
 from __future__ import annotations
@@ -472,31 +477,40 @@ def merged_lines(lines_csv: Path, rows: list[dict[str, str]]) -> str:
 
 
 def derive_all(
-    specs: list[Spec], trains: list[Train], ids: dict[str, tuple[str, float, float]]
-) -> tuple[list[dict[str, str]], list[Derived]]:
-    """Rows of every curated line; one :class:`DataError` lists every name without a station id."""
+    specs: list[Spec], trains: list[Train], ids: dict[str, tuple[str, float, float]], *, skip_unmapped: bool = False
+) -> tuple[list[dict[str, str]], list[Derived], dict[str, list[str]]]:
+    """Rows of the curated lines, every line's derivation, and the lines left out for want of station ids.
+
+    A station name without a station id is one :class:`DataError` listing every such name,
+    unless ``skip_unmapped``: then the lines holding one are left out (and returned).
+    """
     anchors = frozenset(a for s in specs for a in s.anchors)
     derived = [derive_line(s, trains, anchors) for s in specs]
     missing = {d.spec.line_id: [n for n in d.names if n not in ids] for d in derived}
     missing = {k: v for k, v in missing.items() if v}
-    if missing:
+    if missing and not skip_unmapped:
         raise DataError(
             "station names without a station id: " + "; ".join(f"{k}: {'、'.join(v)}" for k, v in missing.items())
         )
+    kept = [d for d in derived if d.spec.line_id not in missing]
     m = TravelTimeModel()
-    sp = {d.spec.line_id: speeds(d, ids, m) for d in derived}
-    ops = [min(round(v[0]), d.spec.design or 10**6) for d in derived if (v := sp[d.spec.line_id])]
+    sp = {d.spec.line_id: speeds(d, ids, m) for d in kept}
+    ops = [min(round(v[0]), d.spec.design or 10**6) for d in kept if (v := sp[d.spec.line_id])]
     fallback = round(statistics.median(ops))
-    return [line_row(d, ids, sp[d.spec.line_id], fallback) for d in derived], derived
+    return [line_row(d, ids, sp[d.spec.line_id], fallback) for d in kept], derived, missing
 
 
-def report(derived: list[Derived], rows: list[dict[str, str]]) -> None:
+def report(derived: list[Derived], rows: list[dict[str, str]], missing: dict[str, list[str]]) -> None:
     """Print each line's stations, trains and speed, and the median trains a day per direction."""
-    for d, r in zip(derived, rows, strict=True):
+    speed = {r["line_id"]: r["operating_speed_kph"] for r in rows}
+    for d in derived:
+        op = speed.get(d.spec.line_id, "-")
         print(f"{d.spec.line_id}: {len(d.names)} stations, {len(d.trains)} trains, {len(d.runs)} runs, "
-              f"{d.dropped} pieces dropped, op {r['operating_speed_kph']} km/h: {'、'.join(d.names)}")  # fmt: skip
+              f"{d.dropped} pieces dropped, op {op} km/h: {'、'.join(d.names)}")  # fmt: skip
         if d.unlinked or d.uncalled:
             print(f"    no train between: {', '.join(d.unlinked)}; anchors not called at: {'、'.join(d.uncalled)}")
+    for lid, names in missing.items():
+        print(f"LEFT OUT {lid}: no station id for {'、'.join(names)}")
     per_dir = [len(d.trains) / 2 for d in derived if d.trains]
     print(f"median trains a day per direction over {len(per_dir)} lines with trains: {statistics.median(per_dir)}")
 
@@ -510,10 +524,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--feed", type=Path, default=ROOT / "data" / "gtfs_yrd_2023.zip")
     ap.add_argument("--lines", type=Path, default=ROOT / "data" / "lines.csv")
     ap.add_argument("--check", action="store_true", help="exit 1 if lines.csv would change; write nothing")
+    ap.add_argument(
+        "--skip-unmapped", action="store_true", help="leave out the lines with a station name without a station id"
+    )
     args = ap.parse_args(argv)
     trains = read_trains(args.timetable)
-    rows, derived = derive_all(read_specs(args.spec), trains, station_ids(args.stations, args.feed))
-    report(derived, rows)
+    ids = station_ids(args.stations, args.feed)
+    rows, derived, missing = derive_all(read_specs(args.spec), trains, ids, skip_unmapped=args.skip_unmapped)
+    report(derived, rows, missing)
     text = merged_lines(args.lines, rows)
     if args.check:
         same = args.lines.read_text(encoding="utf-8") == text

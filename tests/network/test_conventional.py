@@ -65,9 +65,13 @@ def _curated() -> dict[str, dict[str, str]]:
 
 def test_every_curated_line_is_a_row_with_its_anchors_in_order(conv: pd.DataFrame) -> None:
     cur = _curated()
-    assert set(conv.index) == set(cur)
-    assert len(conv) >= 30
     names = yrdnet.load_stations()["name_zh"].to_dict()
+    known = set(names.values())
+    assert set(conv.index) <= set(cur)
+    # a curated line is left out only when one of its stations has no stations.csv row
+    for lid in set(cur) - set(conv.index):
+        assert not set(cur[lid]["anchors"].split(";")) <= known, lid
+    assert len(conv) >= 30
     for lid, row in conv.iterrows():
         stop_names = [names[s] for s in row["stops"]]
         anchors = cur[str(lid)]["anchors"].split(";")
@@ -182,4 +186,4 @@ def test_model_speed_inverts_the_run_model(tool: ModuleType) -> None:
 @needs_timetable
 def test_lines_csv_is_what_the_tool_derives_from_the_timetable(tool: ModuleType) -> None:
     assert TIMETABLE is not None
-    assert tool.main([str(TIMETABLE), "--check"]) == 0
+    assert tool.main([str(TIMETABLE), "--check", "--skip-unmapped"]) == 0
