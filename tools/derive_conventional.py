@@ -407,6 +407,11 @@ def speeds(d: Derived, ids: dict[str, tuple[str, float, float]], m: TravelTimeMo
 
 def _stops_text(d: Derived) -> str:
     s = d.spec
+    if not d.trains:
+        return (
+            f"stops: the curated anchors {'、'.join(s.anchors)} (tools/derive_conventional.py finds no K/T/Z/P/Y "
+            f"train of {TIMETABLE_REF} calling at two of them)"
+        )
     text = (
         f"stops derived by tools/derive_conventional.py from {TIMETABLE_REF}: the union of the stops of "
         f"{len(d.trains)} K/T/Z/P/Y trains along the anchors {'、'.join(s.anchors)}, in the trains' stop order "
