@@ -152,9 +152,11 @@ def test_broken_lines_speed_and_year_and_stops(data_copy):
         yrdnet.load_lines()
     msg = str(ei.value)
     assert "row 2, field 'operating_speed_kph': expected a value > 0" in msg
-    assert "row 3, field 'opened': expected a year in 1950-2060, found 1850" in msg
+    assert "row 3, field 'opened': expected a year in 1876-2060, found 1850" in msg
     assert "row 4, field 'stops': expected at least 2 stops" in msg
-    assert "row 5, field 'kind': expected one of ['hsr', 'intercity', 'upgraded'], found 'maglev'" in msg
+    assert (
+        "row 5, field 'kind': expected one of ['hsr', 'intercity', 'upgraded', 'conventional'], found 'maglev'" in msg
+    )
     assert "field 'line_id': duplicate id" in msg
 
 

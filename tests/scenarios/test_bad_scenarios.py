@@ -81,7 +81,7 @@ CASES = [
     (
         "unknown kind",
         LINE + 'stops = ["hefei_south", "nanjing_south"]\nkind = "maglev"\n',
-        r"kind must be one of \['hsr', 'intercity', 'upgraded'\], found 'maglev'",
+        r"kind must be one of \['hsr', 'intercity', 'upgraded', 'conventional'\], found 'maglev'",
     ),
     (
         "unknown through_to",

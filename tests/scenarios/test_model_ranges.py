@@ -49,8 +49,9 @@ MISSING_NUMBERS = (
 #: Fields added after the metadata existed (issue 18: suburban rail): their range is the metadata's.
 ADDED_NUMBERS = ("suburban_peak_hours", "suburban_headway_min")
 MISSING_SWITCHES = ("sourced_access", "line_speed_factors")
-#: Fields added since, with their ranges in the metadata (top speeds of conventional trains).
-NEW_NUMBERS = ("z_train_max_kph", "t_train_max_kph", "conventional_max_kph")
+#: Fields added since, with their ranges in the metadata (top speeds of conventional trains;
+#: trains a day of a conventional line's default service).
+NEW_NUMBERS = ("z_train_max_kph", "t_train_max_kph", "conventional_max_kph", "default_conventional_trains")
 FIELDS = TravelTimeModel.__dataclass_fields__
 HEAD = '[scenario]\nname = "bad"\nbase = "baseline_2025"\n'
 

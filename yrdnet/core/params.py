@@ -241,6 +241,12 @@ class TravelTimeModel(Replaceable):
         without 2016 trains. *Derived* from the 2016 services: 14 = median trains a day
         (per direction) stopping at a line's stations not named after their city; 25 ≈
         24.8 = the median at city-named stations minus that.
+    default_conventional_trains
+        Trains a day per direction of the default all-stop K-class service of a
+        conventional line (``kind = conventional`` in ``lines.csv``) that no timetable
+        service covers. *Derived* 9 (9.25): over the curated conventional lines with trains,
+        the median of half the number of K/T/Z/P/Y trains of the 12306 timetable of
+        2023-12-15 that run along the line (``tools/derive_conventional.py`` prints it).
     covered_allstop_trains
         Trains a day per direction of the all-stop service that every line run by 2016
         trains also gets: a connectivity floor (every station of an open line is served
@@ -442,6 +448,14 @@ class TravelTimeModel(Replaceable):
     default_allstop_trains: int = param(
         14, label="all-stop trains a day of lines without 2016 trains", unit="trains/day",
         source="derived: median trains a day stopping at a line's stations not named after their city, 2016",
+        valid=(1.0, 500.0), valid_reason=_GUARD,
+    )  # fmt: skip
+    default_conventional_trains: int = param(
+        9, label="trains a day of conventional lines without timetable services", unit="trains/day",
+        source=(
+            "derived: median over the conventional lines of half the K/T/Z/P/Y trains a day running along the line, "
+            "12306 timetable of 2023-12-15 (tools/derive_conventional.py)"
+        ),
         valid=(1.0, 500.0), valid_reason=_GUARD,
     )  # fmt: skip
     covered_allstop_trains: int = param(

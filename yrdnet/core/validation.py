@@ -148,7 +148,8 @@ class Column:
     positive
         For numbers: the value must be > 0.
     lo, hi
-        Inclusive numeric bounds.
+        Inclusive numeric bounds (for ``kind="year"`` they replace the default year range
+        1950-2060).
     """
 
     name: str
@@ -194,6 +195,13 @@ def _is_empty(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
 
 
+def _year_range(col: Column) -> tuple[int, int]:
+    """Valid years of a ``"year"`` column: its own ``lo``/``hi`` where set, else :data:`YEAR_RANGE`."""
+    lo = YEAR_RANGE[0] if col.lo is None else int(col.lo)
+    hi = YEAR_RANGE[1] if col.hi is None else int(col.hi)
+    return lo, hi
+
+
 def _convert(col: Column, raw: Any) -> tuple[Any, str | None]:  # noqa: PLR0911
     s = str(raw).strip()
     if col.kind in {"int", "year", "adcode"}:
@@ -206,8 +214,9 @@ def _convert(col: Column, raw: Any) -> tuple[Any, str | None]:  # noqa: PLR0911
         v = int(f)
         if col.kind == "adcode" and not (100000 <= v <= 999999):
             return None, f"expected a 6-digit adcode, found {s!r}"
-        if col.kind == "year" and not (YEAR_RANGE[0] <= v <= YEAR_RANGE[1]):
-            return None, f"expected a year in {YEAR_RANGE[0]}-{YEAR_RANGE[1]}, found {v}"
+        lo, hi = _year_range(col)
+        if col.kind == "year" and not (lo <= v <= hi):
+            return None, f"expected a year in {lo}-{hi}, found {v}"
         return v, None
     if col.kind == "float":
         try:

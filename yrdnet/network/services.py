@@ -13,7 +13,9 @@ class and how many trains a day run it. Two sources give services:
   March 2016, planned lines, a scenario's new line): an all-stop service and an express
   stopping at the termini and the stations named after their prefecture city
   (``南京南``, ``苏州北``; not ``昆山南``), both ways, at frequencies derived from the 2016
-  services of lines of the same kind (:class:`yrdnet.TravelTimeModel`).
+  services of lines of the same kind (:class:`yrdnet.TravelTimeModel`). A conventional
+  line (``kind = conventional``) gets one all-stop K-class service each way, at the
+  frequency derived from the 2023 timetable's conventional trains.
 
 In-vehicle time
 ---------------
@@ -212,6 +214,10 @@ _DEFAULT_SOURCE = (
     "default service (yrdnet.services.default_services; frequencies derived from the 2016 "
     "timetable, see TravelTimeModel.default_express_trains / default_allstop_trains)"
 )
+_CONVENTIONAL_SOURCE = (
+    "default service of a conventional line (yrdnet.services.default_services; frequency derived from the "
+    "2023 timetable's conventional trains, see TravelTimeModel.default_conventional_trains)"
+)
 _SCENARIO_SOURCE = "scenario service: the trains_per_day / express_stops of the line's add_line edit"
 
 
@@ -250,15 +256,29 @@ def _variants(
     """
     n_exp_set, n_all_set, exp_set = (_set(ln, c) for c in ("express_trains", "allstop_trains", "express_stops"))
     explicit = any(v is not None for v in (n_exp_set, n_all_set, exp_set))
-    n_all = model.covered_allstop_trains if is_covered else model.default_allstop_trains
+    conventional = _is_conventional(ln)
+    n_all = model.default_conventional_trains if conventional else model.default_allstop_trains
+    n_all = model.covered_allstop_trains if is_covered else n_all
     n_all = int(n_all_set) if n_all_set is not None else n_all
     n_exp = int(n_exp_set) if n_exp_set is not None else model.default_express_trains
     express = [x for x in exp_set if x in stops] if exp_set is not None else _express(stops, sc)
     out = [("all", stops, n_all)] if n_all > 0 else []
-    wanted = (n_exp_set is not None or exp_set is not None) or len(express) < len(stops)
+    wanted = (n_exp_set is not None or exp_set is not None) or (len(express) < len(stops) and not conventional)
     if n_exp > 0 and wanted and not is_covered and len(express) >= 2:
         out.append(("express", express, n_exp))
-    return out, n_exp, (_SCENARIO_SOURCE if explicit else _DEFAULT_SOURCE)
+    default = _CONVENTIONAL_SOURCE if conventional else _DEFAULT_SOURCE
+    return out, n_exp, (_SCENARIO_SOURCE if explicit else default)
+
+
+def _is_conventional(line: pd.Series) -> bool:
+    return str(line.get("kind", "")) == "conventional"
+
+
+def _line_class(*lines: pd.Series) -> str:
+    """Train class of a default service over these lines: K on conventional track, else G at 300+, else D."""
+    if any(_is_conventional(ln) for ln in lines):
+        return "K"
+    return "G" if min(float(ln["operating_speed_kph"]) for ln in lines) >= 300 else "D"
 
 
 @dataclass(frozen=True)
@@ -344,7 +364,10 @@ def default_services(
     ``lines.csv`` says a line runs through onto another (``through_to``), an express
     runs through as well, each way along the other line from the first shared station
     (its stops chosen the same way), unless timetable services cover both lines. The
-    train class is G for lines run at 300 km/h or more, D otherwise. A scenario's new line
+    train class is G for lines run at 300 km/h or more, D otherwise; a conventional line
+    (``kind = conventional``) gets K-class trains instead, an all-stop service of
+    ``model.default_conventional_trains`` trains a day each way and no express (its
+    stations are the stops of its timetable trains already). A scenario's new line
     may set its own frequencies and express stops (``express_trains``, ``allstop_trains``,
     ``express_stops``: the ``trains_per_day`` and ``express_stops`` of its add_line edit);
     its through expresses then run its express frequency. A covered line gets
@@ -388,7 +411,7 @@ def default_services(
     for lid, ln in todo.iterrows():
         is_covered = str(lid) in covered
         stops = list(ln["stops"])
-        cls = "G" if float(ln["operating_speed_kph"]) >= 300 else "D"
+        cls = _line_class(ln)
         variants, n_through, src = _variants(stops, ln, sc, model, is_covered)
         for name, st, trains in variants:
             for direction, route, sts in (("down", stops, st), ("up", stops[::-1], st[::-1])):
@@ -397,7 +420,7 @@ def default_services(
             if other not in lines.index or (str(lid) in covered and other in covered) or n_through <= 0:
                 continue
             o = lines.loc[other]
-            cls2 = "G" if min(float(ln["operating_speed_kph"]), float(o["operating_speed_kph"])) >= 300 else "D"
+            cls2 = _line_class(ln, o)
             for k, route in enumerate(_through_routes(stops, list(o["stops"]))):
                 sts = _express(route, sc)
                 for direction, r, st in (("down", route, sts), ("up", route[::-1], sts[::-1])):

@@ -29,6 +29,7 @@ from yrdnet.region.spec import bbox_check
 from yrdnet.region.station_dates import DATES_FILE, station_dates
 
 __all__ = [
+    "LINE_KINDS",
     "TARGET_COLUMNS",
     "available",
     "data_folder",
@@ -469,14 +470,22 @@ def load_main_stations(path: str | Path | None = None, *, stations_path: str | P
 
 
 # ---------------------------------------------------------------- lines
+#: Kinds of rail line in ``lines.csv``: high-speed, intercity, upgraded existing line and
+#: conventional line (K/T/Z trains; ``tools/derive_conventional.py``).
+LINE_KINDS = ("hsr", "intercity", "upgraded", "conventional")
+#: Earliest opening year a line may have: 1876, the Woosung Road (吴淞铁路) at Shanghai,
+#: China's first railway in service ("1876年...擅自建成吴淞铁路。这是江苏...也是中国第一条营运铁路",
+#: 新华日报 2019-08-28 via http://tlb.nantong.gov.cn/ntstlb/tlkx/content/f7234a88-cdb5-4842-8385-914b1adc9f72.html).
+FIRST_RAILWAY_YEAR = 1876
+
 _LINE_COLS = (
     Column("line_id"),
     Column("name_zh"),
     Column("name_en"),
-    Column("kind", "choice", choices=("hsr", "intercity", "upgraded")),
+    Column("kind", "choice", choices=LINE_KINDS),
     Column("design_speed_kph", "int", positive=True, hi=600),
     Column("operating_speed_kph", "int", positive=True, hi=600),
-    Column("opened", "year", required=False),
+    Column("opened", "year", required=False, lo=FIRST_RAILWAY_YEAR),
     Column("planned_open", "year", required=False),
     Column("status", "choice", choices=("open", "under_construction", "planned")),
     Column("stops", "list"),

@@ -22,6 +22,7 @@ from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.core.validation import did_you_mean
 from yrdnet.region.boundaries import load_boundaries
+from yrdnet.region.datasets import LINE_KINDS
 from yrdnet.region.region import load_region
 
 __all__ = ["EDIT_KEYS", "MODEL_RANGES", "check_edit", "check_model", "check_name"]
@@ -52,7 +53,6 @@ EDIT_KEYS: dict[str, frozenset[str]] = {
     "add_link": frozenset({"op", "link", "route", "from", "to", "km", "speed_kph", "source"}),
 }
 _STATION_KEYS = frozenset({"id", "name_zh", "name_en", "adcode", "lon", "lat", "source"})
-LINE_KINDS = ("hsr", "intercity", "upgraded")
 #: Operating speeds a rail edit (open_line, set_speed, add_line) accepts, km/h, inclusive: the
 #: one bound of a line speed, checked here before any edit is applied. Stated choice, a typo
 #: guard: below 30 or above 600 km/h is no passenger railway's speed but a unit slip (m/s) or
