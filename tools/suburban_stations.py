@@ -11,6 +11,12 @@ coordinates, about 2015) converted to WGS84 (BD-09 → GCJ-02 by Baidu's publish
 GCJ-02 → WGS84 by the iterative inverse of ``tools/make_boundaries.py``). The same list
 checks the Shanghai points picked from the extract (distance printed by ``--check``).
 
+The stops of the Hangzhou-Haining intercity and Shaoxing Metro Line 1 take the GCJ-02
+(Amap/WeChat) point of the public station list of GitHub ``metromancn/MetroMapOpenMiniProgram``
+(``src/data/hz.js``, commit 087310a of 2025-01-23, MIT), converted to WGS84 by the
+iterative inverse of GCJ-02; each row names the distance to the nearest point of the OSM
+extract (0.00-0.02 km where the extract has the station: the check that the list is GCJ-02).
+
 Usage::
 
     python tools/suburban_stations.py /path/to/osm_railway_stations_2025-02.zip           # CSV rows
@@ -32,11 +38,13 @@ from make_boundaries import gcj02_to_wgs84
 
 OSM = "coord: OpenStreetMap station point (ODbL) via OpenQGIS/OMap-GeoDB Railway-station_oData.zip, 2025-02; WGS84"
 YZ = "yaozhou/trans js/line.js"
+MM = "metromancn/MetroMapOpenMiniProgram src/data/hz.js (commit 087310a, 2025-01-23, MIT)"
 
 # (station_id, name_zh, name_en, adcode, how, what, note)
 #   how "name":  the extract's point #what, whose name must be name_zh
 #   how "row":   the extract's unnamed point #what, identified as note says
 #   how "bd09":  what = (lon, lat) BD-09 of yaozhou/trans js/line.js (no point in the extract)
+#   how "gcj":   what = (lon, lat) GCJ-02 of metromancn/MetroMapOpenMiniProgram src/data/hz.js
 SPEC: list[tuple[str, str, str, int, str, object, str]] = [
     # Shanghai Line 11 (Huaqiao branch) and its core stations; BD-09 points of yaozhou/trans
     ("huaqiao_metro", "花桥", "Huaqiao (Metro)", 320500, "row", 3184,
@@ -116,6 +124,24 @@ SPEC: list[tuple[str, str, str, int, str, object, str]] = [
     ("suchu_business_center", "苏滁商务中心", "Suchu Business Center", 341100, "name", None,
      "Chuzhou-Nanjing intercity"),
     ("chahe", "汊河", "Chahe", 341100, "name", None, "Chuzhou-Nanjing intercity (Chuzhou section terminus)"),
+    # Hangzhou-Haining intercity (stations 257, 266, 267 of the list; 临平南 and 海宁西 are reused)
+    ("xucun", "许村", "Xucun", 330400, "gcj", (120.355546, 30.410557),
+     "Hangzhou-Haining intercity, 2nd station (first in Haining)"),
+    ("haichang_road", "海昌路", "Haichang Road", 330400, "gcj", (120.691841, 30.511177),
+     "Hangzhou-Haining intercity, 11th station (Haining's seat)"),
+    ("zhejiang_university_international_campus", "浙大国际校区", "Zhejiang University International Campus",
+     330400, "gcj", (120.716785, 30.512564), "Hangzhou-Haining intercity terminus"),
+    # Shaoxing Metro Line 1 (stations 155, 269, 276, 286, 288; 火车站(绍兴) is the reused 绍兴)
+    ("guniangqiao", "姑娘桥", "Guniangqiao", 330100, "gcj", (120.330315, 30.175997),
+     "Shaoxing Metro Line 1 terminus in Xiaoshan (interchange with Hangzhou Metro Line 5)"),
+    ("yangxunqiao", "杨汛桥", "Yangxunqiao", 330600, "gcj", (120.365396, 30.144402),
+     "Shaoxing Metro Line 1, first station in Keqiao"),
+    ("china_textile_city", "中国轻纺城", "China Textile City", 330600, "gcj", (120.489374, 30.08189),
+     "Shaoxing Metro Line 1 (Keqiao's seat; terminus of the Keqiao section 2021-2022)"),
+    ("shaoxing_city_square", "城市广场", "City Square (Shaoxing)", 330600, "gcj", (120.581289, 30.004047),
+     "Shaoxing Metro Line 1 (Yuecheng, the old city centre); the name is common, hence shaoxing_"),
+    ("chengnan_avenue", "城南大道", "Chengnan Avenue", 330600, "gcj", (120.580438, 29.976014),
+     "Shaoxing Metro Line 1 (Yuecheng)"),
 ]  # fmt: skip
 
 
@@ -142,7 +168,15 @@ def rows(osm_zip: Path) -> list[list[str]]:
     lon, lat = g.geometry.x.to_numpy(), g.geometry.y.to_numpy()
     out = []
     for sid, zh, en, adcode, how, what, note in SPEC:
-        if how == "bd09":
+        if how == "gcj":
+            w = gcj02_to_wgs84(np.array([what[0]]), np.array([what[1]]))  # type: ignore[index]
+            x, y = float(w[0][0]), float(w[1][0])
+            d = _km(x, y, lon, lat)
+            src = (
+                f"coord: derived = GCJ-02 point of {zh} in {MM} converted to WGS84 (GCJ-02 -> WGS84, "
+                f"tools/suburban_stations.py); nearest point of the OSM extract {d.min():.2f} km away; {note}"
+            )
+        elif how == "bd09":
             x, y = bd09_to_wgs84(*what)  # type: ignore[misc]
             d = _km(x, y, lon, lat)
             src = (

@@ -148,6 +148,21 @@ def test_lines_of_a_year_follow_opened_and_closed() -> None:
     assert "nanjing_s1" not in every and "nanjing_s1_konggang" in every
 
 
+def test_hangzhou_shaoxing_and_haining_lines_by_year() -> None:
+    """Shaoxing Line 1 runs to Keqiao in 2021 and through to Shaoxing's centre from 2022."""
+    m = TravelTimeModel()
+    ids = {y: set(suburban_lines_of_year(m, y).index) for y in (2020, 2021, 2022)}
+    new = {"hangzhou_haining_intercity", "shaoxing_l1_keqiao", "shaoxing_l1"}
+    assert not ids[2020] & new
+    assert {"hangzhou_haining_intercity", "shaoxing_l1_keqiao"} <= ids[2021] and "shaoxing_l1" not in ids[2021]
+    assert {"hangzhou_haining_intercity", "shaoxing_l1"} <= ids[2022] and "shaoxing_l1_keqiao" not in ids[2022]
+    lines = suburban_lines_of_year(m, 2022)
+    # the through service keeps the Keqiao section's stops in order and reaches 绍兴 (the railway station)
+    assert lines.loc["shaoxing_l1", "stops"][:3] == ["guniangqiao", "yangxunqiao", "china_textile_city"]
+    assert "shaoxing" in lines.loc["shaoxing_l1", "stops"]
+    assert lines.loc["hangzhou_haining_intercity", "stops"][0] == "linping_south"
+
+
 @pytest.fixture(scope="module")
 def city_2018() -> nx.MultiDiGraph:
     return yrdnet.build_graph("baseline", year=2018)
