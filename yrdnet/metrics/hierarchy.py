@@ -312,12 +312,17 @@ def train_strength(G: nx.MultiDiGraph) -> pd.DataFrame:
     r"""Daily direct trains between cities (strength) and cities served directly (degree).
 
     .. math:: s_c = \sum_{d \ne c} w_{cd}, \qquad k_c = \#\{d \ne c : w_{cd} > 0\},
-              \qquad w_{cd} = \sum_{e = (u, v):\ \mathrm{city}(u) = c,\ \mathrm{city}(v) = d}
-              \mathrm{trains\_per\_day}_e
+              \qquad w_{cd} = \sum_{(u, v):\ \mathrm{city}(u) = c,\ \mathrm{city}(v) = d}
+              \max_{e \in E_{uv}} \mathrm{trains\_per\_day}_e
 
-    over the rail service edges (one edge per service and pair of its stops), so
-    :math:`w_{cd}` counts the daily trains from city :math:`c` that reach city
-    :math:`d` without a change.
+    over the station pairs :math:`(u, v)` joined by rail edges :math:`E_{uv}`. A pair's
+    edges are its *service levels* (:mod:`yrdnet.services`): level :math:`k` pools the
+    trains of the :math:`k` fastest services, so its ``trains_per_day`` is a running sum
+    and the pair's largest one counts its direct trains once (summing the levels would
+    count the fastest service's trains at every level). :math:`w_{cd}` thus counts the
+    daily trains from city :math:`c` that reach city :math:`d` without a change (the
+    services a pair's levels pool; a service slower and less frequent than the kept
+    levels adds no level and is not counted).
 
     Parameters
     ----------
@@ -346,22 +351,25 @@ def train_strength(G: nx.MultiDiGraph) -> pd.DataFrame:
     --------
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("st:a", city=1, kind="station"); G.add_node("st:b", city=2, kind="station")
-    >>> _ = G.add_edge("st:a", "st:b", mode="rail", trains_per_day=10.0)
-    >>> _ = G.add_edge("st:a", "st:b", mode="rail", trains_per_day=4.0)
+    >>> _ = G.add_edge("st:a", "st:b", mode="rail", trains_per_day=4.0, level=1)  # the fastest service
+    >>> _ = G.add_edge("st:a", "st:b", mode="rail", trains_per_day=10.0, level=2)  # it and 6 slower trains
     >>> train_strength(G).loc[1].tolist()
-    [14.0, 1.0]
+    [10.0, 1.0]
     """
     city = dict(G.nodes(data="city"))
     stations = sorted({int(cast(int, city[n])) for n, k in G.nodes(data="kind") if k == "station"})
-    w: dict[tuple[int, int], float] = {}
+    per_pair: dict[tuple[str, str], float] = {}
     for u, v, d in G.edges(data=True):
         if d.get("mode") != "rail":
             continue
-        cu, cv = int(cast(int, city[u])), int(cast(int, city[v]))
-        if cu == cv:
-            continue
         t = d.get("trains_per_day")
-        w[(cu, cv)] = w.get((cu, cv), 0.0) + (float(t) if t is not None and np.isfinite(float(t)) else 0.0)
+        x = float(t) if t is not None and np.isfinite(float(t)) else 0.0
+        per_pair[(u, v)] = max(per_pair.get((u, v), 0.0), x)  # the pair's levels pool a running sum
+    w: dict[tuple[int, int], float] = {}
+    for (u, v), x in per_pair.items():
+        cu, cv = int(cast(int, city[u])), int(cast(int, city[v]))
+        if cu != cv:
+            w[(cu, cv)] = w.get((cu, cv), 0.0) + x
     strength = dict.fromkeys(stations, 0.0)
     degree = dict.fromkeys(stations, 0.0)
     for (cu, _cv), x in w.items():
