@@ -156,6 +156,14 @@ REGISTRY: tuple[Indicator, ...] = (
               "population-weighted mean of a log-logistic decay of the core-member time, one half at "
               "MetricParams.integration_min (60 min)", "Geurs & van Eck 2001",
               "yrdnet.metrics.integration.core_member_integration", "core_member_integration", "linkage"),
+    Indicator("rail_core_mean_time_min", _I, "min", _M, "mean rail time from the core to its members",
+              "population-weighted mean rail-only door-to-door time (rail, conventional and suburban "
+              "rail with access) from the core to the other members", "",
+              "yrdnet.metrics.integration.core_member_integration", "mean_rail_time_core_to_members", "linkage"),
+    Indicator("rail_logistic_integration", _I, "index", _M, "core-member integration by rail (log-logistic)",
+              "logistic_integration on rail-only door-to-door times: what new rail and suburban lines change",
+              "Geurs & van Eck 2001",
+              "yrdnet.metrics.integration.core_member_integration", "core_member_integration_by_rail", "linkage"),
     # ------------------------------------------------------------------ region rows
     Indicator("rank_size_slope_{size}", _P, "slope", _R, "rank-size slope of {size}",
               f"OLS slope q of log size on log rank of centres by {{size}} {_TOP} (0 = equal centres)",

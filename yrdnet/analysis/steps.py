@@ -310,6 +310,12 @@ def linkage(a: Assembly) -> dict[str, float]:
             T, metro_in_scope, cores, a.pop, midpoint=p.integration_min, slope=p.integration_slope
         )
         mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
+        if "rail" in a.od:  # the same by rail alone (suburban rail included): what new lines change
+            cr = integ.core_member_integration(
+                a.od["rail"].loc[a.ids, a.ids], metro_in_scope, cores, a.pop,
+                midpoint=p.integration_min, slope=p.integration_slope,
+            )  # fmt: skip
+            mtab = mtab.join(cr[["core_mean_time_min", "logistic_integration"]].add_prefix("rail_"))
         for k_ in ("logistic_integration", "core_mean_time_min"):
             rows[f"metro_{k_}"] = cm.attrs.get(k_, np.nan)
         mtab.insert(0, "name_en", a.metros.loc[list(mtab.index), "name_en"])
