@@ -60,7 +60,8 @@ import derive_services as ds  # noqa: E402
 import yrdnet  # noqa: E402
 from yrdnet.network.history import lines_in_year  # noqa: E402
 from yrdnet.network.service_levels import class_top_speed  # noqa: E402
-from yrdnet.network.services import _major, _stop_positions, segment_table  # noqa: E402
+from yrdnet.network.services import _major, _stop_positions  # noqa: E402
+from yrdnet.network.track import fastest_segments, line_segments  # noqa: E402
 
 
 def _seconds(hms: pd.Series) -> np.ndarray:
@@ -102,7 +103,8 @@ class Terms:
     def __init__(self, year: int = 2016, feed: int = 2016) -> None:
         m = yrdnet.TravelTimeModel()
         lines = lines_in_year(yrdnet.load_lines(), year)  # open by then and not closed
-        segs = segment_table(lines, yrdnet.load_stations(), m)
+        by_line = line_segments(lines, yrdnet.load_stations(), m, {})  # factor 1: the fit supplies them
+        segs = fastest_segments(by_line)
         services = yrdnet.load_services(feed=feed)
         self.lines = sorted(lines.index)
         li = {line: i for i, line in enumerate(self.lines)}
@@ -119,7 +121,10 @@ class Terms:
             first_run = run_id
             for k in range(len(pos) - 1):
                 for i in range(pos[k], pos[k + 1]):
-                    s = segs[(route[i], route[i + 1])]
+                    # a service runs on its own lines' track where they have it, as in the model
+                    # (yrdnet.network.service_levels.service_stop_times), else the fastest
+                    a, b = route[i], route[i + 1]
+                    s = next((by_line[(ln, a, b)] for ln in sv["lines"] if (ln, a, b) in by_line), segs[(a, b)])
                     seg_run.append(run_id)
                     seg_line.append(li[s.line])
                     seg_km.append(s.km)
