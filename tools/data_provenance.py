@@ -24,6 +24,7 @@ def summary() -> None:
         "lines.csv": yrdnet.load_lines(),
         "highways.csv": yrdnet.load_highways(),
         "main_stations.csv": yrdnet.load_main_stations(),
+        "line_speeds.csv": yrdnet.load_line_speeds(),
         "suburban_lines.csv": yrdnet.load_suburban_lines(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")

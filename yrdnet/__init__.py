@@ -66,6 +66,7 @@ from yrdnet.region.datasets import available as available
 from yrdnet.region.datasets import get_path as get_path
 from yrdnet.region.datasets import load_cities as load_cities
 from yrdnet.region.datasets import load_highways as load_highways
+from yrdnet.region.datasets import load_line_speeds as load_line_speeds
 from yrdnet.region.datasets import load_lines as load_lines
 from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
@@ -156,6 +157,7 @@ __all__ = [
     "load_cities",
     "load_costs",
     "load_highways",
+    "load_line_speeds",
     "load_lines",
     "load_main_stations",
     "load_metros",

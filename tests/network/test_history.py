@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import warnings
 from functools import cache
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,14 +16,17 @@ import pytest
 import yrdnet
 from yrdnet.core.errors import DataError
 from yrdnet.network.history import (
+    SPEED_SET_COLUMN,
     lines_in_year,
     network_of_year,
     open_stations,
     restrict_lines,
     restrict_services,
     station_is_open,
+    year_speeds,
 )
 from yrdnet.network.track import line_segments
+from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 SH, NJ, HF = 310000, 320100, 340100
 
@@ -188,3 +194,92 @@ def test_bad_station_dates_named(data_copy) -> None:  # type: ignore[no-untyped-
     assert "closest valid: nanjing_south" in msg
     assert "field 'reopened': a station can only reopen after a closing year" in msg
     assert "field 'closed': expected a year after opened 2012, found 2011" in msg
+
+
+# ------------------------------------------------------------------ speeds by year
+def _speed_lines() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"status": "open", "opened": pd.array([2008, 2010], dtype="Int64"), "operating_speed_kph": [200, 300]},
+        index=pd.Index(["a", "b"], name="line_id"),
+    )
+
+
+def test_year_speed_rule_joins_periods_by_line() -> None:
+    periods = pd.DataFrame(
+        {"line_id": ["b", "a"], "from_year": [2010, 2012], "to_year": [2010, 2014], "operating_speed_kph": [350, 250]}
+    )
+    lines = _speed_lines()
+    speed = {y: lines_in_year(lines, y, periods)["operating_speed_kph"].to_dict() for y in (2010, 2011, 2014, 2015)}
+    assert speed == {
+        2010: {"a": 200, "b": 350},
+        2011: {"a": 200, "b": 300},  # no period covers 2011: lines.csv
+        2014: {"a": 250, "b": 300},
+        2015: {"a": 200, "b": 300},
+    }
+    assert lines_in_year(lines, None, periods)["operating_speed_kph"].to_dict() == {"a": 200, "b": 300}
+    assert year_speeds(lines, 2010, periods.iloc[::-1]).equals(year_speeds(lines, 2010, periods))
+    assert lines["operating_speed_kph"].tolist() == [200, 300]  # the input is not modified
+
+
+def test_a_scenario_speed_wins_over_the_periods() -> None:
+    periods = pd.DataFrame({"line_id": ["a", "b"], "from_year": 2010, "to_year": 2010, "operating_speed_kph": 350})
+    lines = _speed_lines()
+    lines["operating_speed_kph"] = [220, 300]
+    lines[SPEED_SET_COLUMN] = [True, False]
+    assert year_speeds(lines, 2010, periods)["operating_speed_kph"].to_dict() == {"a": 220, "b": 350}
+
+
+def _sh_nj(G: nx.MultiDiGraph) -> float:
+    return float(yrdnet.station_times(G, ["shanghai", "nanjing"]).loc["shanghai", "nanjing"])
+
+
+@cache
+def _sh_nj_without_periods() -> dict[int, float]:
+    """上海–南京 by year as the data would give it with no period (lines.csv speeds every year)."""
+    with tempfile.TemporaryDirectory() as d:
+        dst = Path(d) / "data"
+        shutil.copytree(yrdnet.get_path("cities.csv").parent, dst)
+        (dst / "line_speeds.csv").write_text("line_id,from_year,to_year,operating_speed_kph,source\n", encoding="utf-8")
+        with yrdnet.settings.override(data_folder=dst), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {y: _sh_nj(yrdnet.build_graph("baseline", year=y)) for y in (2010, 2012)}
+
+
+def test_shanghai_nanjing_faster_in_2010_by_the_speed_change() -> None:
+    """沪宁城际 ran 350 in 2010 and 300 from 2011-07-01 (line_speeds.csv): the 2010 time is the shorter."""
+    t2010, t2011, t2012 = (_sh_nj(_graph(y)) for y in (2010, 2011, 2012))
+    assert t2010 < t2012 - 2.0, (t2010, t2012)
+    assert t2011 == t2012  # no period covers 2011 or 2012
+    plain = _sh_nj_without_periods()
+    assert plain[2012] == pytest.approx(t2012)  # a year no period covers is unchanged
+    assert plain[2010] == pytest.approx(t2012)  # without the period 2010 ran as 2012: the speed is the difference
+    net = network_of_year(yrdnet.load_lines(), yrdnet.load_stations(), 2010)
+    assert int(net.lines.at["shanghai_nanjing_intercity", "operating_speed_kph"]) == 350
+
+
+def test_each_line_runs_its_period_speed_else_lines_csv() -> None:
+    lines, st = yrdnet.load_lines(), yrdnet.load_stations()
+    periods = yrdnet.load_line_speeds()
+    for year in (2010, 2012, 2016, 2023, None):
+        got = network_of_year(lines, st, year).lines["operating_speed_kph"]
+        want = lines.loc[got.index, "operating_speed_kph"].copy()
+        if year is not None:
+            now = periods[(periods["from_year"] <= year) & (year <= periods["to_year"])]
+            want.loc[now["line_id"]] = now["operating_speed_kph"].to_numpy()
+        assert got.to_dict() == want.to_dict(), year
+    y10 = network_of_year(lines, st, 2010).lines
+    changed = y10.index[y10["operating_speed_kph"] != lines.loc[y10.index, "operating_speed_kph"]]
+    assert "shanghai_nanjing_intercity" in changed
+
+
+def test_set_speed_scenario_wins_over_the_history() -> None:
+    base = load_scenario("baseline_2010")
+    edit = {"op": "set_speed", "line": "shanghai_nanjing_intercity", "speed_kph": 300}
+    sc = Scenario(name="sn_300_in_2010", base=base, edits=[edit])
+    t = sc.tables()
+    net = network_of_year(t.lines, t.stations, sc.effective_year)
+    assert int(net.lines.at["shanghai_nanjing_intercity", "operating_speed_kph"]) == 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert _sh_nj(build_graph(sc)) == pytest.approx(_sh_nj_without_periods()[2010])
+        assert _sh_nj(build_graph(base)) == pytest.approx(_sh_nj(_graph(2010)))

@@ -208,6 +208,20 @@ def test_other_add_only_scenarios(text: str, city: IncrementalBase, tmp_path: Pa
         pd.testing.assert_frame_equal(T, travel_times(G, mode, warn_unreachable=False), check_exact=True)
 
 
+def test_incremental_equals_full_in_a_year_with_a_speed_period() -> None:
+    """2010: 沪宁城际 runs 350 (line_speeds.csv); the incremental construction sees the same speed as the build."""
+    base = load_scenario("baseline_2010")
+    B = IncrementalBase.build(base)
+    assert int(B.state.net.lines.at["shanghai_nanjing_intercity", "operating_speed_kph"]) == 350
+    edit = {"op": "add_line", "line": "my_line", "speed_kph": 250, "stops": ["hefei", "nanjing"]}
+    sc = Scenario(name="hefei_nanjing_direct", base=base, edits=[edit])
+    G = build_graph(sc)
+    _assert_same_graph(B.scenario_graph(sc), G)
+    T, method = B.travel_times(sc, "rail", warn_unreachable=False)
+    assert method == "incremental"
+    pd.testing.assert_frame_equal(T, travel_times(G, "rail", warn_unreachable=False), check_exact=True)
+
+
 # ------------------------------------------------------------------ safety
 def test_pickle_roundtrip(city: IncrementalBase) -> None:
     B2 = pickle.loads(pickle.dumps(city))

@@ -10,6 +10,14 @@ Rules (a network year ``y`` is the network as it stood at the end of ``y``)
   section that stopped carrying passengers (``lines.csv`` ``closed``, e.g. a temporary
   alignment into a station later replaced), ``y < closed``. ``y = None``: every open line
   that has not closed.
+* **Speeds** (:func:`lines_in_year`, :func:`year_speeds`): a line runs at the speed of the
+  ``line_speeds.csv`` period covering ``y`` (:func:`yrdnet.load_line_speeds`, e.g.
+  沪宁城际 at 350 in 2010, before the speed reduction of 2011-07-01), else at its
+  ``lines.csv`` ``operating_speed_kph``. ``y = None`` (today's network): no period
+  applies. **A scenario's speed wins**: a line whose speed a scenario edit set
+  (``set_speed``, ``open_line`` with ``speed_kph``; column :data:`SPEED_SET_COLUMN`
+  true) runs at that speed in every year, whatever the periods say. The per-line running
+  factors (``line_running_<feed>.csv``) multiply the year's speed.
 * **Stations** (:func:`open_stations`): ``opened`` empty or ``<= y``; not closed then
   (``closed`` empty, or ``y < closed``, or reopened by ``y``). The dates are those of
   :func:`yrdnet.load_stations` (curated in ``station_dates.csv``, else derived from the
@@ -42,8 +50,10 @@ from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.feeds import available_feeds, log_missing, nearest_feed
 from yrdnet.network.services import SERVICE_COLUMNS, covered_lines, load_services
 from yrdnet.network.track import load_line_factors
+from yrdnet.region.datasets import load_line_speeds
 
 __all__ = [
+    "SPEED_SET_COLUMN",
     "YearNetwork",
     "YearTimetable",
     "factors_for_year",
@@ -55,12 +65,16 @@ __all__ = [
     "restrict_services",
     "station_is_open",
     "timetable_for_year",
+    "year_speeds",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Line columns that list stations and follow the restriction to open stations.
 _STATION_LIST_COLS = ("express_stops",)
+#: Line column (bool; absent = false) marking a speed a scenario edit set: no
+#: ``line_speeds.csv`` period replaces it (:mod:`yrdnet.scenarios.scenario`).
+SPEED_SET_COLUMN = "speed_set_by_scenario"
 
 
 def _years(df: pd.DataFrame, col: str) -> np.ndarray:
@@ -96,11 +110,21 @@ def open_stations(stations: pd.DataFrame, year: int | None) -> frozenset[str]:
     return frozenset(str(s) for s in ok.index[ok.to_numpy(bool)])
 
 
-def lines_in_year(lines: pd.DataFrame, year: int | None) -> pd.DataFrame:
-    """The lines open at the end of ``year``: open, opened by then and not yet closed.
+def lines_in_year(lines: pd.DataFrame, year: int | None, speeds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The lines open at the end of ``year``, each at its speed of that year.
 
-    ``year=None``: every open line that has not closed. Lines without an opening year are
-    never open in a year.
+    Open lines, opened by then and not yet closed; ``year=None``: every open line that
+    has not closed. Lines without an opening year are never open in a year. Their
+    ``operating_speed_kph`` is the year's (:func:`year_speeds`).
+
+    Parameters
+    ----------
+    lines
+        Lines (after a scenario's edits).
+    year
+        Network year (``None``: today's network).
+    speeds
+        Periods of other speeds (default :func:`yrdnet.load_line_speeds`).
     """
     keep = np.array(lines["status"] == "open", dtype=bool)
     closed = _years(lines, "closed")
@@ -109,7 +133,43 @@ def lines_in_year(lines: pd.DataFrame, year: int | None) -> pd.DataFrame:
     else:
         opened = _years(lines, "opened")
         keep &= (opened <= year) & (np.isnan(closed) | (year < closed))
-    return lines[keep]
+    return year_speeds(lines[keep], year, speeds)
+
+
+def _speed_set(lines: pd.DataFrame) -> np.ndarray:
+    """Whether a scenario set each line's speed (:data:`SPEED_SET_COLUMN`; absent or empty = no)."""
+    if SPEED_SET_COLUMN not in lines.columns:
+        return np.zeros(len(lines), dtype=bool)
+    return np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in lines[SPEED_SET_COLUMN]])
+
+
+def year_speeds(lines: pd.DataFrame, year: int | None, speeds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``lines`` with ``operating_speed_kph`` of ``year``: a period's speed where one covers the year.
+
+    A period of ``speeds`` (default :func:`yrdnet.load_line_speeds`) covers ``year`` when
+    ``from_year <= year <= to_year``; joined by line id. A line whose speed a scenario set
+    (:data:`SPEED_SET_COLUMN`) keeps it; ``year=None`` changes nothing.
+
+    Examples
+    --------
+    >>> import yrdnet
+    >>> lines = yrdnet.load_lines().loc[["shanghai_nanjing_intercity"]]
+    >>> [int(year_speeds(lines, y).iloc[0]["operating_speed_kph"]) for y in (2010, 2011, None)]
+    [350, 300, 300]
+    """
+    if year is None or lines.empty:
+        return lines
+    periods = load_line_speeds() if speeds is None else speeds
+    now = periods[(periods["from_year"] <= year) & (year <= periods["to_year"])]
+    by_line = dict(zip(now["line_id"].astype(str), now["operating_speed_kph"].astype(int), strict=True))
+    hit = np.array([str(lid) in by_line for lid in lines.index], dtype=bool) & ~_speed_set(lines)
+    if not hit.any():
+        return lines
+    out = lines.copy()
+    v = out["operating_speed_kph"].to_numpy().copy()
+    v[hit] = [by_line[str(lid)] for lid in out.index[hit]]
+    out["operating_speed_kph"] = v
+    return out
 
 
 def _restrict_list(stops: Iterable[str], ok: frozenset[str]) -> list[str]:
@@ -211,8 +271,9 @@ def network_of_year(
     year: int | None,
     timetable: YearTimetable | pd.DataFrame | None = None,
     extra: pd.DataFrame | None = None,
+    speeds: pd.DataFrame | None = None,
 ) -> YearNetwork:
-    """The lines, stations and services that ran at the end of ``year``.
+    """The lines (at their speeds of the year), stations and services that ran at the end of ``year``.
 
     Parameters
     ----------
@@ -228,6 +289,9 @@ def network_of_year(
         table to use instead (:meth:`YearTimetable.given`).
     extra
         More services (same columns), e.g. a plan's; they never change coverage.
+    speeds
+        Periods of other line speeds (default :func:`yrdnet.load_line_speeds`;
+        :func:`year_speeds`).
 
     Returns
     -------
@@ -247,7 +311,7 @@ def network_of_year(
     elif isinstance(timetable, pd.DataFrame):
         timetable = YearTimetable.given(timetable, year)
     ok = None if year is None else open_stations(stations, year)
-    lines_y = restrict_lines(lines_in_year(lines, year), ok)
+    lines_y = restrict_lines(lines_in_year(lines, year, speeds), ok)
     parts = [x for x in (timetable.extra, extra) if x is not None and not x.empty]
     extra_y = restrict_services(pd.concat(parts), ok) if parts else None
     return YearNetwork(year, lines_y, restrict_services(timetable.services, ok), extra_y, ok, timetable)

@@ -25,7 +25,7 @@ from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Column, InBBox, Problems, Ref, did_you_mean, validate_table
-from yrdnet.region.spec import bbox_check
+from yrdnet.region.spec import bbox_check, region_spec
 from yrdnet.region.station_dates import DATES_FILE, station_dates
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "get_path",
     "load_cities",
     "load_highways",
+    "load_line_speeds",
     "load_lines",
     "load_main_stations",
     "load_metros",
@@ -547,6 +548,136 @@ def load_lines(path: str | Path | None = None, *, stations_path: str | Path | No
         df[c] = pd.array(df[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     df["length_km"] = pd.to_numeric(df["length_km"], errors="coerce").astype(float)
     return df.set_index("line_id")
+
+
+# ---------------------------------------------------------------- line speeds by period
+#: Columns of :func:`load_line_speeds`, in file order.
+LINE_SPEED_COLUMNS = ("line_id", "from_year", "to_year", "operating_speed_kph", "source")
+
+_LINE_SPEED_COLS = (
+    Column("line_id"),
+    Column("from_year", "year", lo=FIRST_RAILWAY_YEAR),
+    Column("to_year", "year", lo=FIRST_RAILWAY_YEAR),
+    Column("operating_speed_kph", "int", positive=True, hi=600),
+    Column("source"),
+)
+
+
+def _line_speed_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
+    a, b = rec["from_year"], rec["to_year"]
+    if a is not None and b is not None and a > b:
+        probs.add(line, "to_year", f"expected to_year >= from_year {a}, found {b}")
+
+
+def _line_speed_problems(df: pd.DataFrame, lines: pd.DataFrame, probs: Problems) -> None:
+    """Periods overlapping another of the same line, out of the line's years or speeds, or repeating ``lines.csv``."""
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        row, lid, a, b, v = i + 2, rec["line_id"], rec["from_year"], rec["to_year"], rec["operating_speed_kph"]
+        if lid not in lines.index or a > b:
+            continue  # reported by the reference and row checks
+        ln = lines.loc[lid]
+        for x, y, other in spans.get(lid, []):
+            if a <= y and x <= b:
+                probs.add(row, "from_year/to_year", f"line {lid!r} already has a period for {x}-{y} (row {other})")
+        spans.setdefault(lid, []).append((a, b, row))
+        opened, closed = ln["opened"], ln["closed"]
+        if pd.isna(opened):
+            probs.add(row, "line_id", f"line {lid!r} has no opening year in lines.csv: it runs in no year")
+        elif a < int(opened):
+            probs.add(row, "from_year", f"expected a year >= {int(opened)}, when line {lid!r} opened, found {a}")
+        if not pd.isna(closed) and b >= int(closed):
+            probs.add(row, "to_year", f"expected a year < {int(closed)}, when line {lid!r} closed, found {b}")
+        if v > int(ln["design_speed_kph"]):
+            probs.add(row, "operating_speed_kph", f"expected <= design speed {int(ln['design_speed_kph'])}, found {v}")
+        if v == int(ln["operating_speed_kph"]):
+            msg = f"{v} is line {lid!r}'s operating_speed_kph in lines.csv already: leave the period out"
+            probs.add(row, "operating_speed_kph", msg)
+
+
+def _no_periods() -> pd.DataFrame:
+    """The table of :func:`load_line_speeds` without a row."""
+    return pd.DataFrame({c: pd.Series(dtype=object if c in ("line_id", "source") else int) for c in LINE_SPEED_COLUMNS})
+
+
+def _line_speeds_path(path: str | Path | None) -> Path | None:
+    """``path``, else the file ``region.toml`` declares as ``line_speeds`` (``None``: not declared)."""
+    if path is not None:
+        return Path(path)
+    name = region_spec(data_folder()).get("line_speeds")
+    return None if name is None else data_folder() / str(name)
+
+
+def load_line_speeds(
+    path: str | Path | None = None,
+    *,
+    lines_path: str | Path | None = None,
+    stations_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Load the periods in which a line ran at a speed other than its ``lines.csv`` one.
+
+    A row says that line ``line_id`` ran at ``operating_speed_kph`` in the network years
+    ``from_year`` to ``to_year`` (inclusive; a network year is the network at the end of
+    the year). Every year no period covers runs at the line's ``operating_speed_kph`` of
+    ``lines.csv``. :func:`yrdnet.network.history.lines_in_year` applies the periods.
+
+    Parameters
+    ----------
+    path
+        Alternative periods file (default: the file ``region.toml`` names as
+        ``line_speeds``; none declared: no period).
+    lines_path, stations_path
+        Alternative ``lines.csv`` (and its ``stations.csv``) the periods are checked against.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``line_id``, ``from_year``, ``to_year``, ``operating_speed_kph`` (int),
+        ``source``; sorted by line and year (the file's row order does not matter).
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and field of every problem: an unknown line id (with close
+        matches), ``from_year`` after ``to_year``, two overlapping periods of one line, a
+        speed out of range (not > 0, above 600 or the line's design speed, or equal to its
+        ``lines.csv`` speed), a period before the line opened or after it closed.
+
+    Examples
+    --------
+    >>> s = load_line_speeds().set_index("line_id")
+    >>> s.loc[["shanghai_nanjing_intercity"], ["from_year", "to_year", "operating_speed_kph"]].values.tolist()
+    [[2010, 2010, 350]]
+    """
+    p = _line_speeds_path(path)
+    if p is None:
+        return _no_periods()
+    lp, sp = data_path(lines_path, "lines.csv"), data_path(stations_path, "stations.csv")
+    return _line_speeds(_key(p), _key(lp), _key(sp), _key(sp.parent / DATES_FILE)).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _line_speeds(
+    key: tuple[str, int, int],
+    lines_key: tuple[str, int, int],
+    stations_key: tuple[str, int, int],
+    dates_key: tuple[str, int, int],  # part of the key only: the station dates the lines are checked with
+) -> pd.DataFrame:
+    """The checked periods (:func:`load_line_speeds`), once per version of the files they depend on."""
+    p = Path(key[0])
+    lines = load_lines(lines_key[0], stations_path=stations_key[0])
+    known = Ref("line_id", frozenset(lines.index), "line", " (not in lines.csv)")
+    df = read_validated(p, _LINE_SPEED_COLS, row_checks=[_line_speed_row_check], refs=[known])
+    probs = Problems(p)
+    _line_speed_problems(df, lines, probs)
+    probs.raise_if_any()
+    for c in ("from_year", "to_year", "operating_speed_kph"):
+        df[c] = df[c].astype(int)
+    df = df[list(LINE_SPEED_COLUMNS)].sort_values(["line_id", "from_year"], kind="stable")
+    return df.reset_index(drop=True)
+
+
+register_cache("region.datasets.line_speeds", _line_speeds.cache_clear)
 
 
 # ---------------------------------------------------------------- highways

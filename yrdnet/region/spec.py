@@ -21,10 +21,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["REGION_FILE", "bbox_check", "region_spec"]
+__all__ = ["DATA_FILE_KEYS", "REGION_FILE", "bbox_check", "region_spec"]
 
 #: The file of the shipped region in the data folder.
 REGION_FILE = "region.toml"
+#: Optional keys naming a CSV table of the data folder: each city's main stations by year
+#: (:func:`yrdnet.load_main_stations`) and the periods of other line speeds
+#: (:func:`yrdnet.load_line_speeds`).
+DATA_FILE_KEYS = ("main_stations", "line_speeds")
 
 _NEED: dict[str, type] = {"name": str, "title": str, "bbox": list, "levels": list, "metro_definitions": list}
 
@@ -44,9 +48,10 @@ def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     for c in [doc.get("core"), *doc.get("subcentres", [])]:
         if not (isinstance(c, dict) and isinstance(c.get("adcode"), int) and isinstance(c.get("key"), str)):
             probs.append(f"core and each of subcentres need an integer 'adcode' and a 'key', found {c!r}")
-    m = doc.get("main_stations")
-    if m is not None and not (isinstance(m, str) and m.endswith(".csv")):
-        probs.append(f"main_stations must name a CSV file of the data folder, found {m!r}")
+    for k in DATA_FILE_KEYS:
+        m = doc.get(k)
+        if m is not None and not (isinstance(m, str) and m.endswith(".csv") and "/" not in m):
+            probs.append(f"{k} must name a CSV file of the data folder, found {m!r}")
     b = doc.get("bbox")
     if isinstance(b, list) and not (
         len(b) == 4 and all(isinstance(v, (int, float)) for v in b) and b[0] < b[2] and b[1] < b[3]

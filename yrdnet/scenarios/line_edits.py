@@ -32,11 +32,11 @@ import pandas as pd
 
 from yrdnet.core.errors import ScenarioError
 from yrdnet.core.validation import did_you_mean
-from yrdnet.network.history import station_is_open
+from yrdnet.network.history import SPEED_SET_COLUMN, station_is_open
 from yrdnet.network.tables import Tables
 from yrdnet.region.region import load_region
 
-__all__ = ["add_line", "line_pattern", "open_line_stations"]
+__all__ = ["add_line", "line_pattern", "open_line_stations", "set_line_speed"]
 
 #: Line columns an add_line edit's trains set (read by the default services).
 PATTERN_COLUMNS = ("express_trains", "allstop_trains", "express_stops")
@@ -70,6 +70,17 @@ def open_line_stations(t: Tables, stops: list[str], year: int, note: str) -> Non
         st.at[sid, "closed"] = pd.NA
         st.at[sid, "reopened"] = pd.NA
         st.at[sid, "dates_source"] = f"{st['dates_source'][sid]!s}; open in {year}: {note}"
+
+
+def set_line_speed(t: Tables, lid: str, v: int) -> None:
+    """Set a line's speed as the scenario's (``SPEED_SET_COLUMN``): no period of other speeds replaces it.
+
+    See :func:`yrdnet.network.history.year_speeds`: a scenario's speed holds in every year.
+    """
+    if SPEED_SET_COLUMN not in t.lines.columns:
+        t.lines[SPEED_SET_COLUMN] = pd.Series(False, index=t.lines.index, dtype=object)
+    t.lines.loc[lid, "operating_speed_kph"] = v
+    t.lines.loc[lid, SPEED_SET_COLUMN] = True
 
 
 def _ensure_columns(lines: pd.DataFrame) -> None:
@@ -116,6 +127,7 @@ def add_line(t: Tables, e: dict[str, Any], where: str, scenario: str, source: st
     for c, val in pattern.items():
         if c in t.lines.columns:
             t.lines.at[lid, c] = val
+    set_line_speed(t, lid, v)
     open_line_stations(t, stops, year, f"scenario {scenario} adds line {lid}")
 
 

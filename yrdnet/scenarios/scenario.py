@@ -36,7 +36,7 @@ A scenario file::
     line = "..."
 
     [[edits]]
-    op = "set_speed"                # change a line's operating speed
+    op = "set_speed"                # change a line's operating speed (every year: see below)
     line = "..."
     speed_kph = 300
 
@@ -56,6 +56,11 @@ Edits apply in order. Masses (population, GDP) are never edited: scenarios chang
 network only, so comparisons isolate the network's effect. ``trains_per_day`` and
 ``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
 line a scenario opens or adds opens its stations too, whatever their dates in the data.
+
+A speed a scenario sets (``set_speed``, ``open_line`` with ``speed_kph``) wins over the
+history: the line runs at it in every network year, whatever the periods of
+``line_speeds.csv`` say (:func:`yrdnet.network.history.year_speeds`). Every other line
+runs at its speed of the scenario year (e.g. 沪宁城际 at 350 in 2010).
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ from yrdnet.region.datasets import data_folder, data_versions
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones, resolve_zones
 from yrdnet.scenarios.checks import check_edit, check_model, check_name
-from yrdnet.scenarios.line_edits import add_line, open_line_stations
+from yrdnet.scenarios.line_edits import add_line, open_line_stations, set_line_speed
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -240,7 +245,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
         if "closed" in t.lines.columns:
             t.lines.loc[lid, "closed"] = pd.NA  # switched on: runs whatever its closing year
         if "speed_kph" in e:
-            t.lines.loc[lid, "operating_speed_kph"] = _speed(e, s, i)
+            set_line_speed(t, lid, _speed(e, s, i))
         stops = cast(list[str], t.lines.at[lid, "stops"])
         open_line_stations(t, list(stops), year, f"scenario {s.name} opens line {lid}")
     elif op == "close_line":
@@ -250,7 +255,7 @@ def _apply(t: Tables, e: dict[str, Any], s: Scenario, i: int, *, year: int) -> N
     elif op == "set_speed":
         lid = _line_ref(t, e, s, i)
         v = _speed(e, s, i)
-        t.lines.loc[lid, "operating_speed_kph"] = v
+        set_line_speed(t, lid, v)
         design = cast(int, t.lines.loc[lid, "design_speed_kph"])
         t.lines.loc[lid, "design_speed_kph"] = max(v, int(design))
     elif op == "add_line":
