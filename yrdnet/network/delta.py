@@ -449,9 +449,10 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
         access = zone_access_edges(zones, t1.stations, model, halls, state.sourced, state.core_of)
     else:
         access = city_access_edges(t1.cities, t1.stations, model, halls, state.sourced)
+    hall_pairs = {(station_id(a), station_id(b)) for a, b in pairs}  # node ids, as the suburban edges'
     return GraphDelta(
         new_nodes=hall_nodes(t1.stations, new_halls),
-        pairs=sorted((station_id(a), station_id(b)) for a, b in pairs),
+        pairs=sorted(hall_pairs),
         rail=list(rail_edges(levels, model)),
         access=access,
         graph_attrs={
@@ -468,7 +469,7 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
         by_line=by_line,
         stations=t1.stations,
         suburban=sub.new_edges,
-        suburban_pairs=_pairs_to_lay(sub.by_pair, {(u, v) for u, v, _ in sub.new_edges}, pairs),
+        suburban_pairs=_pairs_to_lay(sub.by_pair, {(u, v) for u, v, _ in sub.new_edges}, hall_pairs),
     )
 
 
