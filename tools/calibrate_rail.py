@@ -88,9 +88,13 @@ def timetable_pairs(feed: Path, year: int = 2016, max_detour: float = 1.6) -> tu
             start = stops.index(made[0])
             pos = list(range(start, start + len(made)))
             dwells.extend(int(dep[p] - arr[p]) for p in pos[1:-1])
-            rows.extend((stops[i], stops[j], (arr[j] - dep[i]) / 60.0) for i, j in itertools.combinations(pos, 2))
-    df = pd.DataFrame(rows, columns=["origin", "destination", "minutes"])
-    pairs = df.groupby(["origin", "destination"]).agg(fastest_min=("minutes", "min"), trains=("minutes", "size"))
+            rows.extend(
+                (stops[i], stops[j], (arr[j] - dep[i]) / 60.0, j == i + 1) for i, j in itertools.combinations(pos, 2)
+            )
+    df = pd.DataFrame(rows, columns=["origin", "destination", "minutes", "run"])
+    pairs = df.groupby(["origin", "destination"]).agg(
+        fastest_min=("minutes", "min"), trains=("minutes", "size"), run=("run", "any")
+    )
     dep_by_station = st.groupby("stop_id")["dep"].agg(["min", "max", "size"])
     busy = dep_by_station[dep_by_station["size"] >= 20]
     hours = float(((busy["max"] - busy["min"]) / 3600.0).median())
@@ -200,11 +204,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--feed-year", type=int, default=2016, choices=sorted(ds.FEEDS), help="which shipped feed")
     ap.add_argument("--feed", type=Path, default=None, help="GTFS zip (default: the feed of --feed-year)")
     ap.add_argument("--out", type=Path, default=None, help="factors CSV (default: line_running_<feed year>.csv)")
+    ap.add_argument(
+        "--factors-only",
+        action="store_true",
+        help="2016 too: re-fit only the per-line factors at the model's acceleration and dwell",
+    )
+    ap.add_argument(
+        "--runs-weight", type=float, default=0.5, help="weight of the runs' mean |log error| in the factor fit"
+    )
     a = ap.parse_args(argv)
     feed = a.feed or ROOT / "data" / ds.FEEDS[a.feed_year][0]
     out = a.out or ROOT / "data" / f"line_running_{a.feed_year}.csv"
-    if a.feed_year != 2016:
-        return fit_feed_factors(feed, a.feed_year, out)
+    if a.feed_year != 2016 or a.factors_only:
+        return fit_feed_factors(feed, a.feed_year, out, a.runs_weight)
     pairs, dwell, hours = timetable_pairs(feed)
     print(f"derived: dwell_min = {dwell:.2f} (median scheduled dwell at intermediate stops)")
     print(f"derived: service_hours = {hours:.2f} (median first-to-last departure span, stations >= 20 departures)")
@@ -236,13 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     f_new = float(minimize(one_factor, np.array([f_global]), method="Nelder-Mead").x[0])
     print(f"fitted (one factor at rail_accel_ms2 = {accel:.3f}, for other lines): rail_speed_factor = {f_new:.3f}")
     _report("in-sample, that one factor", evaluate(terms, pairs, np.full(n, f_new), accel, dwell))
-    note = f"per-line factors jointly with rail_accel_ms2 = {accel:.3f}"
+    note = f"per-line factors jointly with rail_accel_ms2 = {accel:.3f}, minimising mean |log(model/timetable)|"
     _write_factors(terms, factors, 2016, feed, note, len(j2), out)
     fit_wait_cap()
     return 0
 
 
-def fit_feed_factors(feed: Path, year: int, out: Path) -> int:
+def fit_feed_factors(feed: Path, year: int, out: Path, runs_weight: float = 0.5) -> int:
     """Per-line factors of another feed at the model's (2016) acceleration and dwell; writes ``out``."""
     m = yrdnet.TravelTimeModel()
     pairs, dwell, hours = timetable_pairs(feed, year)
@@ -254,15 +266,30 @@ def fit_feed_factors(feed: Path, year: int, out: Path) -> int:
     n = len(terms.lines)
     accel = float(m.rail_accel_ms2)
 
+    # the loss is the mean |log error| over every pair plus that over the runs (pairs some
+    # train runs between without a stop): through trips alone let a line's factor soak up
+    # time spent elsewhere (hub dwells, reversals); each run lies on one or two lines, so the
+    # second term ties a line's factor to its own running times
+    runs = pairs[pairs["run"]]
+
     def objective(x: np.ndarray) -> float:
-        return _objective(np.r_[x, accel], terms, pairs, float(m.dwell_min), n, False)
+        if (x <= 0.3).any() or (x > 1.2).any():
+            return 1e9
+        j = evaluate(terms, pairs, x, accel, float(m.dwell_min))
+        le = np.abs(np.log(j["model_min"] / j["fastest_min"]))
+        return float(le.mean() + runs_weight * le[j["run"].to_numpy(bool)].mean())
 
     start = np.full(n, float(m.rail_speed_factor))
     _report(f"in-sample {year}, one factor {m.rail_speed_factor}", evaluate(terms, pairs, start, accel, m.dwell_min))
     per = minimize(objective, start, method="Powell", options={"maxiter": 20000, "xtol": 1e-3, "ftol": 1e-6})
     j = evaluate(terms, pairs, per.x, accel, float(m.dwell_min))
+    _report(f"in-sample {year}, per-line factors, the {len(runs)} runs", j[j["run"].to_numpy(bool)])
     _report(f"in-sample {year}, per-line factors", j)
-    note = f"per-line factors at rail_accel_ms2 = {accel:.3f} and dwell_min = {m.dwell_min} (the 2016 fit)"
+    note = (
+        f"per-line factors at rail_accel_ms2 = {accel:.3f} and dwell_min = {m.dwell_min} (the 2016 fit), minimising "
+        f"the mean |log(model/timetable)| over all pairs plus {runs_weight} x that over the {len(runs)} runs (pairs "
+        "a train runs between without a stop)"
+    )
     _write_factors(terms, per.x, year, feed, note, len(j), out)
     return 0
 
@@ -275,8 +302,8 @@ def _write_factors(terms: Terms, factors: np.ndarray, year: int, feed: Path, how
             "line_id": terms.lines,
             "speed_factor": np.round(factors, 3),
             col: [int(used.get(line, 0)) for line in terms.lines],
-            "source": f"fitted by tools/calibrate_rail.py on the {year} timetable (data/{feed.name}): {how}, "
-            f"minimising mean |log(model/timetable)| over {n_pairs} station pairs with direct trains (in-sample)",
+            "source": f"fitted by tools/calibrate_rail.py on the {year} timetable (data/{feed.name}): {how}; "
+            f"{n_pairs} station pairs with direct trains (in-sample)",
         }
     )
     df = df[df[col] > 0]
