@@ -115,17 +115,17 @@ def test_curated_station_dates() -> None:
 
 
 def test_merged_segment_is_the_sum_of_the_two() -> None:
-    """2010: Hangzhou East was being rebuilt; the Shanghai–Hangzhou HSR runs through it to Hangzhou."""
+    """2015: Hangzhou South was being rebuilt; the Hangzhou–Ningbo HSR runs through it."""
     lines, st, m = yrdnet.load_lines(), yrdnet.load_stations(), yrdnet.TravelTimeModel()
-    net = network_of_year(lines, st, 2010, yrdnet.load_services())
-    lid = "shanghai_hangzhou_hsr"
-    assert "hangzhou_east" not in net.lines.at[lid, "stops"]
+    net = network_of_year(lines, st, 2015, yrdnet.load_services())
+    lid = "hangzhou_ningbo_hsr"
+    assert "hangzhou_south" not in net.lines.at[lid, "stops"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         merged = line_segments(net.lines.loc[[lid]], st, m)
         full = line_segments(lines.loc[[lid]], st, m)
-    a, b = full[(lid, "linping_south", "hangzhou_east")].km, full[(lid, "hangzhou_east", "hangzhou")].km
-    assert merged[(lid, "linping_south", "hangzhou")].km == pytest.approx(a + b)
+    a, b = full[(lid, "hangzhou_east", "hangzhou_south")].km, full[(lid, "hangzhou_south", "shaoxing_north")].km
+    assert merged[(lid, "hangzhou_east", "shaoxing_north")].km == pytest.approx(a + b)
 
 
 def test_no_rail_edge_at_a_station_before_it_opened() -> None:

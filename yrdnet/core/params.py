@@ -134,17 +134,18 @@ class TravelTimeModel(Replaceable):
     (``wait_min``, ``stop_penalty_min``).
 
     Calibration (``tools/calibrate_rail.py``), on the 2016 timetable
-    (``gtfs_yrd_2016.zip``, in-sample): 3,766 ordered station pairs that a 2016 train
-    serves directly on the curated network. Per-line factors ``f_l``
-    (``line_running_2016.csv``) were fitted jointly with ``rail_accel_ms2``, minimising
-    the mean |log(model / fastest train)|; one common factor for other lines
-    (``rail_speed_factor``) was then fitted at that acceleration. With
-    :func:`yrdnet.station_times` on the 2016 network against the timetable's fastest trip
-    (``yrdnet.timetable.pair_table``): 97.1 % of pairs within ±20 %, median |error|
-    4.5 %; pairs with at least 20 direct trains: median |error| 4.1 % (in-sample).
-    Out of sample, on the published fastest times of other years
-    (``tests/data/validation_times.csv``): 78 % of 50 rail pairs within ±20 %, median
-    |error| 9 % (``tests/routing/test_validation_times.py`` prints both tables).
+    (``gtfs_yrd_2016.zip``, in-sample): ``rail_accel_ms2``, ``rail_speed_factor``,
+    ``dwell_min`` and the wait cap; per-line factors ``f_l`` for each feed
+    (``line_running_2016.csv``, ``line_running_2023.csv``, the December 2023 timetable of
+    every class), fitted at that acceleration and dwell on the mean |log(model / fastest
+    train)| over the feed's station pairs with direct trains plus half that over its runs
+    (pairs a train runs between without a stop). A network year uses the factors of its
+    feed (:mod:`yrdnet.network.feeds`). In-sample, the fastest direct service against the
+    fastest direct train: 2016, 96.9 % of 3,792 pairs within ±20 %, median |error| 3.4 %;
+    2023, 93.3 % of 11,931 pairs, median 4.6 %. Out of sample, on the published fastest
+    times of other years (``tests/data/validation_times.csv``): 76 % of 119 rail pairs
+    within ±20 %, median |error| 9.9 % (``tests/routing/test_validation_times.py`` prints
+    the tables).
 
     A road trip is ``road_access_min`` from the city centre to the expressway, then links of
     ``km`` at ``speed_kph * road_speed_factor``, times ``road_congestion``, then
@@ -205,10 +206,10 @@ class TravelTimeModel(Replaceable):
         jointly with the per-line factors on the 2016 timetable (a train at 300 km/h loses
         about 6.6 min per stop against running through, dwell excluded).
     line_speed_factors
-        Use the per-line running factors fitted on the 2016 timetable
-        (``line_running_2016.csv``, 15 lines); off, every line uses
+        Use the per-line running factors fitted on the timetable feed of the network year
+        (``line_running_2016.csv``, ``line_running_2023.csv``); off, every line uses
         ``rail_speed_factor``. The factors absorb errors of a line's curated length and
-        operating speed, e.g. 0.63 on the Shanghai-Hangzhou HSR, curated at 350 km/h.
+        operating speed, e.g. 0.59-0.67 on the Shanghai-Hangzhou HSR, curated at 350 km/h.
     dwell_min
         Dwell at an intermediate stop. *Derived* 2.0 min: the median scheduled dwell at
         intermediate YRD stops of the 2016 timetable.
@@ -298,15 +299,15 @@ class TravelTimeModel(Replaceable):
         0.849, label="rail speed factor of new lines", unit="",
         source="calibrated on the 2016 timetable at rail_accel_ms2 = 0.210 (tools/calibrate_rail.py)",
         valid=(0.3, 1.5),
-        valid_reason=f"a share of the operating speed; the 15 fitted line factors span 0.63-1.13; {_GUARD}",
-        plausible=(0.69, 0.92),
+        valid_reason=f"a share of the operating speed; the 19 line factors fitted on 2016 span 0.30-1.20; {_GUARD}",
+        plausible=(0.72, 1.0),
         plausible_reason=(
-            "the interquartile range of the 15 per-line running factors fitted on the 2016 timetable "
+            "the interquartile range of the 19 per-line running factors fitted on the 2016 timetable "
             "(data/line_running_2016.csv, numpy's linear quantiles; tests/plans/test_model_uncertainty.py "
             "recomputes it). The factor applies to lines without 2016 trains, i.e. to every planned line, "
-            "whose running is unknown in the way the fitted lines differ from one another (0.63-1.13)"
+            "whose running is unknown in the way the fitted lines differ from one another (0.30-1.20)"
         ),
-        plausible_basis="interquartile range of the 15 per-line factors fitted on the 2016 timetable",
+        plausible_basis="interquartile range of the 19 per-line factors fitted on the 2016 timetable",
     )  # fmt: skip
     stop_penalty_min: float = param(
         2.0, label="time lost per station passed (OSM graphs)", unit="min",
@@ -388,8 +389,9 @@ class TravelTimeModel(Replaceable):
         valid=(0.02, 2.0), valid_reason=_GUARD,
     )  # fmt: skip
     line_speed_factors: bool = param(
-        True, label="per-line running factors of 2016", unit="",
-        source="default on: line_running_2016.csv (15 lines fitted on the 2016 timetable)", choices=(True, False),
+        True, label="per-line running factors of the year's feed", unit="",
+        source="default on: line_running_2016.csv and line_running_2023.csv (fitted on each timetable)",
+        choices=(True, False),
     )  # fmt: skip
     dwell_min: float = param(
         2.0, label="dwell at an intermediate stop", unit="min",

@@ -302,9 +302,9 @@ def network_of_year(
     Examples
     --------
     >>> import yrdnet
-    >>> net = network_of_year(yrdnet.load_lines(), yrdnet.load_stations(), 2010)
-    >>> net.lines.loc["shanghai_hangzhou_hsr", "stops"][-2:]  # Hangzhou East was being rebuilt
-    ['linping_south', 'hangzhou']
+    >>> net = network_of_year(yrdnet.load_lines(), yrdnet.load_stations(), 2015)
+    >>> net.lines.loc["hangzhou_ningbo_hsr", "stops"][:2]  # Hangzhou South was being rebuilt
+    ['hangzhou_east', 'shaoxing_north']
     """
     if timetable is None:
         timetable = timetable_for_year(year)
