@@ -111,7 +111,8 @@ def test_transfer_time_cannot_move_door_to_door_indicators(real: object) -> None
     assert len(door) == 6
     # an output no draw moves has no variance to share out: its indices are NaN (0 / 0)
     d = real.draws  # type: ignore[attr-defined]
-    flat = {(i, o) for i, o in zip(door["indicator"], door["output"], strict=True) if d[f"{i} [{o}]"].eq(d[f"{i} [{o}]"].iloc[0]).all()}
+    pairs = list(zip(door["indicator"], door["output"], strict=True))
+    flat = {(i, o) for i, o in pairs if d[f"{i} [{o}]"].eq(d[f"{i} [{o}]"].iloc[0]).all()}
     moved = door[[(i, o) not in flat for i, o in zip(door["indicator"], door["output"], strict=True)]]
     assert door.loc[~door.index.isin(moved.index), "total_ST"].isna().all()
     assert (moved["total_ST"].abs() < 1e-12).all() and (moved["first_order_S1"].abs() < 1e-12).all()
