@@ -160,10 +160,18 @@ class Locator:
             return osm[0]
         return None
 
+    def _same_place(self, name: str, loc: Located) -> bool:
+        """A stations.csv row of this name is the 12306 station unless 12306 puts it in another city.
+
+        (黄梅 of 12306 is in Hubei; the stations.csv 黄梅 is a Nanjing S6 stop in Jurong.)
+        """
+        city = self.cities.get(int(self.known.loc[name, "adcode"]))
+        return not (loc.ts and loc.ts.city and city and loc.ts.city not in city and city not in loc.ts.city)
+
     def locate(self, name: str) -> Located:
         """Place one timetable name (see the module docstring)."""
         loc = Located(name, "unlocated", ts=self.ts.get(name))
-        if name in self.known.index:
+        if name in self.known.index and self._same_place(name, loc):
             row = self.known.loc[name]
             loc.status, loc.station_id, loc.via = "existing", str(row["station_id"]), "stations.csv"
             loc.lon, loc.lat, loc.adcode = float(row["lon"]), float(row["lat"]), int(row["adcode"])

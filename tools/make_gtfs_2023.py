@@ -61,6 +61,15 @@ ZIP_TIME = (2023, 12, 15, 0, 0, 0)
 RENAME_KM = 1.0
 
 
+def _rail_rows(known: pd.DataFrame) -> pd.DataFrame:
+    """The rows 12306 names can match (not the urban-rail stops).
+
+    An urban-rail stop named like a railway station (花桥 Metro) has the id ``<name>_metro``
+    (the SCHEMA rule; ``data/suburban_lines.csv``); it is not a 12306 station.
+    """
+    return known[~known["station_id"].str.endswith("_metro")]
+
+
 def _apply_renames(located: dict[str, Located], known: pd.DataFrame, ts: list[TsStation]) -> list[str]:
     """Match a located name to a nearby row not in the timetable: the same station renamed.
 
@@ -157,7 +166,7 @@ def make_gtfs_2023(src: Path = DEFAULT_ZIP, out: Path = DEFAULT_OUT, *, add_stat
     sources = src.resolve().parents[1]
     ts = read_station_name(sources / "stations" / "station_name_2026-01.ts")
     reading = read_timetable(src)
-    known = pd.read_csv(STATIONS_CSV, dtype={"station_id": str})
+    known = _rail_rows(pd.read_csv(STATIONS_CSV, dtype={"station_id": str}))
     names = sorted({s.name for t in reading.trains for s in t.stops})
     located = locate(names, known, ts, sources)
     renames = _apply_renames(located, known, ts)
@@ -171,7 +180,7 @@ def make_gtfs_2023(src: Path = DEFAULT_ZIP, out: Path = DEFAULT_OUT, *, add_stat
         append_stations(rows)
         for r in rows:
             print("added", ",".join(r.values()))
-        known = pd.read_csv(STATIONS_CSV, dtype={"station_id": str})
+        known = _rail_rows(pd.read_csv(STATIONS_CSV, dtype={"station_id": str}))
     classes: dict[str, set[str]] = {}
     for t in reading.trains:
         for s in t.stops:
