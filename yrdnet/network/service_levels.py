@@ -15,6 +15,7 @@ import pandas as pd
 
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.track import Segment, _route_segments, run_seconds
+from yrdnet.network.track import _positions as _stop_positions  # the one home of the rule
 
 __all__ = [
     "CONVENTIONAL_CLASSES",
@@ -92,15 +93,6 @@ def service_stop_times(
         depart = arrive + np.where(np.arange(n) > 0, dwell, 0.0)
         out.append((str(sid), stops, arrive, depart, cum_km[pos]))
     return out
-
-
-def _stop_positions(stops: list[str], route: list[str]) -> np.ndarray:
-    pos, j = [], 0
-    for s in stops:
-        while route[j] != s:
-            j += 1
-        pos.append(j)
-    return np.asarray(pos, dtype=np.int64)
 
 
 def pair_levels(
