@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
+from yrdnet.analysis.city_times import main_stations_in_year
 from yrdnet.routing.matrices import UnreachableWarning
 from yrdnet.timetable.connection_scan import pair_table, read_gtfs
 
@@ -195,15 +196,9 @@ CORE_SHARE = 0.60
 
 def _main_station_names(year: int) -> dict[int, set[str]]:
     """Chinese names of each city's main stations valid in ``year`` (``main_stations.csv``)."""
-    ms = yrdnet.load_main_stations()
     names = yrdnet.load_stations()["name_zh"]
-    lo = ms["from_year"].fillna(0).astype(int)
-    hi = ms["to_year"].fillna(9999).astype(int)
-    ok = ms[(lo <= year) & (year <= hi)]
-    out: dict[int, set[str]] = {}
-    for c, sid in zip(ok["city_adcode"], ok["station_id"], strict=True):
-        out.setdefault(int(c), set()).add(str(names.get(sid, "")))
-    return out
+    valid = main_stations_in_year(yrdnet.load_main_stations(), year, served=names.index)
+    return {int(c): {str(names[s]) for s in ids} for c, ids in valid["main_stations"].items()}
 
 
 @pytest.mark.slow

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_times import city_main_station_times
+from yrdnet.analysis.targets import _region_targets
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.region.region import Region, load_region
 from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
@@ -56,13 +57,7 @@ _SETS = ("all city pairs", "core links")
 
 def _core_pairs(region: Region) -> set[tuple[int, int]]:
     """Both directions of the region's ``core_link`` targets."""
-    t = region.targets
-    if t is None:
-        return set()
-    if not isinstance(t, pd.DataFrame):
-        from yrdnet.region.datasets import load_targets
-
-        t = load_targets(t)
+    t = _region_targets(region)
     core = t[t["kind"] == "core_link"]
     pairs = {(int(a), int(b)) for a, b in zip(core["from_adcode"], core["to_adcode"], strict=True)}
     return pairs | {(b, a) for a, b in pairs}
