@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     a = ap.parse_args(argv)
     feed = a.feed or ROOT / "data" / ds.FEEDS[a.feed_year][0]
-    out = a.out or ROOT / "data" / f"line_running_{a.feed_year}.csv"
+    out = a.out or ds.registered_feed(a.feed_year).line_running
     if a.feed_year != 2016 or a.factors_only:
         return fit_feed_factors(feed, a.feed_year, out, a.runs_weight)
     pairs, dwell, hours = timetable_pairs(feed)

@@ -49,21 +49,18 @@ sys.path.insert(0, str(ROOT))
 import yrdnet  # noqa: E402
 from yrdnet.core.geodesy import haversine_km  # noqa: E402
 from yrdnet.core.io import write_csv  # noqa: E402
+from yrdnet.network.feeds import feed as registered_feed  # noqa: E402
 from yrdnet.network.history import lines_in_year  # noqa: E402
 from yrdnet.network.services import SERVICE_COLUMNS, line_segments  # noqa: E402
 
 FEED_YEAR = 2016
 
-#: The feeds this tool derives services from: year -> (zip, services file, citation).
+#: The GTFS zip and its citation (in every row's ``source``) of each shipped feed; where its
+#: services are written is the feed registry's (``region.toml`` ``[[timetables]]``).
 FEEDS = {
-    2016: (
-        "gtfs_yrd_2016.zip",
-        "services.csv",
-        "12306 timetable of 2016-03-10 via metromancn/Parse12306, MIT",
-    ),
+    2016: ("gtfs_yrd_2016.zip", "12306 timetable of 2016-03-10 via metromancn/Parse12306, MIT"),
     2023: (
         "gtfs_yrd_2023.zip",
-        "services_2023.csv",
         "12306 timetable of 2023-12-15 via Hu-xiaojiao/12306-code-database-2023-12-15, facts with source named",
     ),
 }
@@ -104,7 +101,8 @@ def read_feed(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def track_graphs(year: int) -> tuple[dict[str, nx.Graph], dict[tuple[str, str, str], str]]:
     """Undirected graphs of the curated track open by the end of ``year``, one per track preference.
 
-    ``"fast"`` (for G/D/C trains) weighs a segment by its pure running time; ``"conventional"``
+    ``"fast"`` (for G/D/C trains) weighs a segment by km over its line speed (never the running
+    factors, which are fitted on the services derived here); ``"conventional"``
     by km, doubled on lines that are not conventional. Each keeps, per pair of adjacent
     stations, the lightest segment; ``line_of[(graph, a, b)]`` names its line. Edge ``km``
     is the segment's length.
@@ -117,7 +115,7 @@ def track_graphs(year: int) -> tuple[dict[str, nx.Graph], dict[tuple[str, str, s
     line_of: dict[tuple[str, str, str], str] = {}
     for (line, a, b), s in sorted(by_line.items()):
         weights = {
-            "fast": s.km / (s.factor * s.speed_kph),
+            "fast": s.km / s.speed_kph,  # not the fitted factors: they are fitted on these services
             "conventional": s.km * (1.0 if kind.get(line) == "conventional" else 2.0),
         }
         for name, w in weights.items():
@@ -126,12 +124,6 @@ def track_graphs(year: int) -> tuple[dict[str, nx.Graph], dict[tuple[str, str, s
                 H.add_edge(a, b, km=s.km, w=w)
                 line_of[(name, a, b)] = line_of[(name, b, a)] = line
     return graphs, line_of
-
-
-def track_graph(year: int) -> tuple[nx.Graph, dict[tuple[str, str], str]]:
-    """The high-speed preference graph of :func:`track_graphs` and its ``(a, b) -> line`` map."""
-    graphs, line_of = track_graphs(year)
-    return graphs["fast"], {(a, b): ln for (g, a, b), ln in line_of.items() if g == "fast"}
 
 
 def pieces(stops: list[str], H: nx.Graph, coords: pd.DataFrame, max_detour: float) -> list[tuple[list[str], list[str]]]:
@@ -175,7 +167,7 @@ def derive(
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The services table and counts of what was kept and dropped."""
     feed_year = year if feed_year is None else feed_year
-    cite = FEEDS[feed_year][2] if feed_year in FEEDS else f"GTFS feed {feed.name}"
+    cite = FEEDS[feed_year][1] if feed_year in FEEDS else f"GTFS feed {feed.name}"
     st, trips = read_feed(feed)
     graphs, line_of = track_graphs(year)
     coords = yrdnet.load_stations()[["lon", "lat"]]
@@ -242,9 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         "--max-detour", type=float, default=1.6, help="track km / geodesic km above which a pair is off-network"
     )
     a = ap.parse_args(argv)
-    zip_name, csv_name, _ = FEEDS[a.feed_year]
-    feed = a.feed or ROOT / "data" / zip_name
-    out = a.out or ROOT / "data" / csv_name
+    feed = a.feed or ROOT / "data" / FEEDS[a.feed_year][0]
+    out = a.out or registered_feed(a.feed_year).services
     year = a.year or a.feed_year
     df, counts = derive(feed, year=year, max_detour=a.max_detour, feed_year=a.feed_year)
     write_atomic(df, out)
