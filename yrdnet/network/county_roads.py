@@ -39,6 +39,7 @@ import pandas as pd
 from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
 
 __all__ = ["add_zone_roads", "clear_cache", "neighbour_pairs"]
 
@@ -208,17 +209,18 @@ def _road_ops(
     lat0 = float(zones["lat"].mean()) if len(zones) else 31.0
     zx, zy = _plane(zones["lon"].to_numpy(float), zones["lat"].to_numpy(float), lat0)
     ids = [int(i) for i in zones.index]
-    for z, r in zones.iterrows():
+    exit_s = town_exit_seconds(zones, model, level="county")
+    exit_km = town_exit_km(zones, model, level="county")
+    for k_z, (z, r) in enumerate(zones.iterrows()):
         rn = f"rd:z{int(z)}"  # type: ignore[call-overload]
         ops.append(("node", rn, {"x": float(r["lon"]), "y": float(r["lat"]), "kind": "road", "city": int(r["city"]),
                                  "name": f"{r['name_en']} roads"}))  # fmt: skip
-        tt = max(model.county_access_min * 60.0, 1.0)
+        tt, km_exit = float(exit_s[k_z]), float(exit_km[k_z])
         _both(
             ops,
             f"zone:{int(z)}",  # type: ignore[call-overload]
             rn,
-            {"mode": "access", "length": model.county_access_km * 1000.0, "travel_time": tt,
-             "speed_kph": model.county_access_km / tt * 3600.0},
+            {"mode": "access", "length": km_exit * 1000.0, "travel_time": tt, "speed_kph": km_exit / tt * 3600.0},
         )  # fmt: skip
     # ---- expressway links, split at the projections of nearby seats
     used = sorted(set(highways["from_adcode"]).union(highways["to_adcode"]))
@@ -273,9 +275,9 @@ def _road_ops(
         v = float(h["speed_kph"])
         for (t0, u), (t1, w) in itertools.pairwise(chain):
             km = float(h["km"]) * (t1 - t0)
-            tt = km / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
+            tt = float(expressway_seconds(km, v, model))
             attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid), "length": km * 1000.0,
-                     "travel_time": max(tt, 1.0), "speed_kph": v}  # fmt: skip
+                     "travel_time": tt, "speed_kph": v}  # fmt: skip
             _both(ops, u, w, attrs)
     # ---- local roads between neighbouring seats
     pairs = neighbour_pairs(zones, polygons)

@@ -38,6 +38,7 @@ from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import add_zone_roads
 from yrdnet.network.history import YearNetwork, lines_in_year, network_of_year
+from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
 from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
 from yrdnet.network.station_access import access_minutes
 from yrdnet.network.suburban import suburban_lines_of_year, suburban_links, suburban_stops
@@ -253,8 +254,10 @@ def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, m
 
 
 def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, model: TravelTimeModel) -> None:
-    used = set(highways["from_adcode"]).union(highways["to_adcode"])
-    for adcode in sorted(used):
+    used = sorted(set(highways["from_adcode"]).union(highways["to_adcode"]))
+    exit_s = town_exit_seconds(cities.loc[used], model, level="city")
+    exit_km = town_exit_km(cities.loc[used], model, level="city")
+    for k, adcode in enumerate(used):
         c = cities.loc[adcode]
         G.add_node(
             road_id(adcode),
@@ -266,15 +269,15 @@ def _add_road(G: nx.MultiDiGraph, cities: pd.DataFrame, highways: pd.DataFrame, 
         )
         attrs = {
             "mode": "access",
-            "length": model.road_access_km * 1000.0,
-            "travel_time": model.road_access_min * 60.0,
-            "speed_kph": model.road_access_km / max(model.road_access_min, 1e-9) * 60.0,
+            "length": float(exit_km[k]) * 1000.0,
+            "travel_time": float(exit_s[k]),
+            "speed_kph": float(exit_km[k]) / float(exit_s[k]) * 3600.0,
         }
         G.add_edge(zone_id(adcode), road_id(adcode), **attrs)
         G.add_edge(road_id(adcode), zone_id(adcode), **attrs)
     for lid, h in highways.iterrows():
         v = float(h["speed_kph"])
-        tt = float(h["km"]) / (v * model.road_speed_factor) * 3600.0 * model.road_congestion
+        tt = float(expressway_seconds(float(h["km"]), v, model))
         attrs = {
             "mode": "road",
             "route": str(h["route"]),
