@@ -171,7 +171,7 @@ def _contract_roads(G: nx.MultiDiGraph, model: TravelTimeModel) -> nx.MultiDiGra
             "travel_time": float(expressway_seconds(km, speed, model)),
             "highway": ";".join(dict.fromkeys(hw)),
             "route": ";".join(dict.fromkeys(str(r) for r in _values(d.get("ref") or d.get("name") or "") if r)),
-            "osmid": ";".join(str(o) for o in _values(d.get("osmid", ""))),
+            "osmid": d.get("osmid", 0),  # the way id, or OSMnx's list of the ways merged
         }
         if "geometry" in d:
             attrs["geometry"] = d["geometry"]
