@@ -85,3 +85,30 @@ def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(ox.settings, "use_cache", True)
     monkeypatch.setattr(ox.settings, "log_console", False)
     return cache
+
+
+@pytest.fixture(scope="session")
+def yrd_sketch_pbf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic PBF of the YRD: the curated expressway links as OSM motorways between city
+    centres (``maxspeed=120``), each centre a junction of three 2 km primary stubs."""
+    import osmium
+    from osmium.osm.mutable import Node, Way
+
+    path = tmp_path_factory.mktemp("osm") / "yrd_sketch.osm.pbf"
+    cities, hw = yrdnet.load_cities(), yrdnet.load_highways()
+    nid = {int(c): i + 1 for i, c in enumerate(cities.index)}
+    stubs = [(0.02, 0.0), (-0.01, 0.017), (-0.01, -0.017)]
+    with osmium.SimpleWriter(str(path)) as w:
+        for c, r in cities.iterrows():
+            lon, lat, n = float(r["lon"]), float(r["lat"]), nid[int(c)]
+            w.add_node(Node(id=n, location=(lon, lat), version=1))
+            for k, (dx, dy) in enumerate(stubs):
+                w.add_node(Node(id=1000 * n + k, location=(lon + dx, lat + dy), version=1))
+        for n in nid.values():
+            for k in range(len(stubs)):
+                w.add_way(Way(id=1000 * n + k, nodes=[n, 1000 * n + k], tags={"highway": "primary"}, version=1))
+        for i, (_, h) in enumerate(hw.iterrows()):
+            tags = {"highway": "motorway", "ref": str(h["route"]).split(";")[0], "maxspeed": "120"}
+            w.add_way(Way(id=900_000 + i, nodes=[nid[int(h["from_adcode"])], nid[int(h["to_adcode"])]], tags=tags,
+                          version=1))  # fmt: skip
+    return path

@@ -98,48 +98,19 @@ def test_parse_roads() -> None:
 # ---------------------------------------------------------------- --roads osm:PATH on the YRD
 
 
-def write_yrd_sketch(path: Path) -> Path:
-    """The curated expressway links as OSM motorways; each city centre a junction of 3 stubs."""
-    import osmium
-    from osmium.osm.mutable import Node, Way
-
-    cities, hw = yrdnet.load_cities(), yrdnet.load_highways()
-    nid = {int(c): i + 1 for i, c in enumerate(cities.index)}
-    with osmium.SimpleWriter(str(path)) as w:
-        for c, r in cities.iterrows():
-            lon, lat = float(r["lon"]), float(r["lat"])
-            w.add_node(Node(id=nid[int(c)], location=(lon, lat), version=1))
-            for k, (dx, dy) in enumerate([(0.02, 0.0), (-0.01, 0.017), (-0.01, -0.017)]):
-                w.add_node(Node(id=1000 * nid[int(c)] + k, location=(lon + dx, lat + dy), version=1))
-        for c in cities.index:
-            for k in range(3):
-                w.add_way(Way(id=1000 * nid[int(c)] + k, nodes=[nid[int(c)], 1000 * nid[int(c)] + k],
-                              tags={"highway": "primary"}, version=1))  # fmt: skip
-        for i, (_, h) in enumerate(hw.iterrows()):
-            a, b = nid[int(h["from_adcode"])], nid[int(h["to_adcode"])]
-            tags = {"highway": "motorway", "ref": str(h["route"]).split(";")[0], "maxspeed": "120"}
-            w.add_way(Way(id=900_000 + i, nodes=[a, b], tags=tags, version=1))
-    return path
-
-
-@pytest.fixture(scope="module")
-def sketch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_yrd_sketch(tmp_path_factory.mktemp("osm") / "yrd_sketch.osm.pbf")
-
-
-def test_build_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Path, sketch: Path) -> None:
-    rc, _, err = run(capsys, "build", "baseline_2025", "--roads", f"osm:{sketch}", "--out", str(tmp_path / "g"))
+def test_build_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Path, yrd_sketch_pbf: Path) -> None:
+    rc, _, err = run(capsys, "build", "baseline_2025", "--roads", f"osm:{yrd_sketch_pbf}", "--out", str(tmp_path / "g"))
     assert rc == 0, err
     G = load_graphml(tmp_path / "g" / "baseline_2025.graphml")
-    assert G.graph["roads_format"] == "osm-pbf" and G.graph["roads_source"] == str(sketch)
+    assert G.graph["roads_format"] == "osm-pbf" and G.graph["roads_source"] == str(yrd_sketch_pbf)
     road_nodes = [n for n, k in G.nodes(data="kind") if k == "road"]
     assert road_nodes and all(n[3:].isdigit() for n in road_nodes)  # OSM ids, no curated rd:<adcode>
     assert {"rail", "road", "access"} <= {m for *_, m in G.edges(data="mode")}
 
 
-def test_analyze_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Path, sketch: Path) -> None:
+def test_analyze_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Path, yrd_sketch_pbf: Path) -> None:
     out = tmp_path / "res"
-    rc, _, err = run(capsys, "analyze", "baseline_2025", "--roads", f"osm:{sketch}", "--out", str(out))
+    rc, _, err = run(capsys, "analyze", "baseline_2025", "--roads", f"osm:{yrd_sketch_pbf}", "--out", str(out))
     assert rc == 0, err
     doc = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert doc["name"] == "baseline_2025"

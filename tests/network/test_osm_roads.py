@@ -277,3 +277,27 @@ def test_pbf_url_is_downloaded_once_into_the_cache(tmp_path: Path, offline_osmnx
     name = hashlib.sha1(url.encode()).hexdigest()[:16] + "-finland-latest.osm.pbf"  # the documented name
     write_pbf(osm / name)
     assert cached_pbf(url, tmp_path / "cache") == osm / name  # read from the cache, no request
+
+
+# ---------------------------------------------------------------- the county validation on an OSM graph
+
+
+def test_county_validation_runs_on_an_osm_graph(yrd_sketch_pbf: Path) -> None:
+    """The rules of the county road validation score an OSM road graph (here a synthetic YRD sketch)."""
+    from yrdnet.analysis.road_validation import road_time_validation
+    from yrdnet.cli.roads import yrd_area
+
+    G = yrdnet.graph_from_osm(yrd_area(), zones="county", road_types=("motorway", "primary"), source=yrd_sketch_pbf,
+                              rail=None, options=OsmRoadOptions(max_attach_km=150), progress=False)  # fmt: skip
+    assert_graph_contract(G)
+    table = Path(__file__).parents[1] / "data" / "validation_county_road.csv"
+    v = road_time_validation(G, table)
+    assert len(v) >= 15 and np.isfinite(v["model_min"]).all() and (v["model_min"] > 0).all()
+    T = yrdnet.travel_times(G, "road")
+    r = v.iloc[0]
+    assert r["model_min"] == pytest.approx(T.loc[r["from_zone"], r["to_zone"]])
+    assert r["from_zone"] == yrdnet.load_zones("county").core_zones()[310000]  # whole Shanghai -> its core zone
+    assert 0.0 <= v.attrs["share_within_tol"] <= 1.0 and v.attrs["median_abs_error"] > 0
+    bad = v.head(1).assign(from_adcode=999999)
+    with pytest.raises(yrdnet.DataError, match="row 2: adcode 999999 is neither a zone"):
+        road_time_validation(G, bad)
