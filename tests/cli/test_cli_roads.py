@@ -122,3 +122,11 @@ def test_analyze_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     cur = pd.read_csv(tmp_path / "curated" / "cities.csv", index_col=0)
     col = "time_to_core_road"
     assert osm[col].notna().all() and (osm[col] != cur[col]).any()  # other roads, other road times
+
+
+def test_compare_with_osm_roads(capsys: pytest.CaptureFixture[str], tmp_path: Path, yrd_sketch_pbf: Path) -> None:
+    out = tmp_path / "cmp"
+    rc, stdout, err = run(capsys, "compare", "baseline_2020", "baseline_2025", "--roads", f"osm:{yrd_sketch_pbf}",
+                          "--out", str(out))  # fmt: skip
+    assert rc == 0, err
+    assert (out / "comparison.md").is_file() and "baseline_2025" in stdout

@@ -301,3 +301,15 @@ def test_county_validation_runs_on_an_osm_graph(yrd_sketch_pbf: Path) -> None:
     bad = v.head(1).assign(from_adcode=999999)
     with pytest.raises(yrdnet.DataError, match="row 2: adcode 999999 is neither a zone"):
         road_time_validation(G, bad)
+
+
+def test_progress_bar_on_long_steps(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("YRDNET_QUIET", "0")
+    pbf = write_pbf(tmp_path / "x.osm.pbf")
+    with yrdnet.settings.override(quiet=False):
+        osm_road_layer(AREA, road_types=SYN_ROADS, source=pbf, progress=True)
+    err = capsys.readouterr().err
+    assert "OSM roads: road layer" in err and "3/3" in err
+    osm_road_layer(AREA, road_types=SYN_ROADS, source=pbf, progress=False)
+    assert "OSM roads" not in capsys.readouterr().err
