@@ -19,6 +19,7 @@ import yrdnet
 from yrdnet.cli.commands import main
 from yrdnet.cli.roads import parse_roads
 from yrdnet.core.io import load_graphml
+from yrdnet.network.osm_fetch import osmnx_settings
 
 HELSINKI = (24.9355, 60.1645, 24.953, 60.1785)
 
@@ -64,11 +65,15 @@ def test_fetch_through_the_osmnx_cache(
 ) -> None:
     area = tmp_path / "area.geojson"
     gpd.GeoDataFrame(geometry=[box(*HELSINKI)], crs="EPSG:4326").to_file(area)
-    yrdnet.prefill_overpass_cache(helsinki_pbf, area, ("primary",))
-    rc, _, err = run(capsys, "roads", "fetch", "--area", str(area), "--road-types", "primary",
-                     "--out", str(tmp_path / "o"))  # fmt: skip
+    argv = ["roads", "fetch", "--area", str(area), "--road-types", "primary", "--cache", str(tmp_path / "c")]
+    rc, _, err = run(capsys, *argv, "--out", str(tmp_path / "o"))
+    assert rc == 2 and "request failed and not in OSMnx's cache" in err and str(tmp_path / "c" / "osmnx") in err
+    with osmnx_settings({"cache_folder": tmp_path / "c" / "osmnx"}):
+        yrdnet.prefill_overpass_cache(helsinki_pbf, area, ("primary",))
+    rc, _, err = run(capsys, *argv, "--out", str(tmp_path / "o"))
     assert rc == 0, err
     assert load_graphml(tmp_path / "o" / "roads.graphml").graph["roads_format"] == "overpass"
+    assert not any(offline_osmnx.glob("*"))  # --cache, not OSMnx's default folder
 
 
 @pytest.mark.parametrize(

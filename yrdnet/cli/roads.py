@@ -128,6 +128,11 @@ def add_roads_parser(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None
     )
     f.add_argument("--pbf", help="read this .osm.pbf file or URL instead of the Overpass API")
     f.add_argument("--consolidate-m", type=float, default=None, help="junction merge tolerance in metres")
+    f.add_argument(
+        "--cache",
+        help="cache folder for Overpass responses (OSMnx) and downloaded PBFs "
+        "(default: osmnx.settings.cache_folder and yrdnet's cache folder)",
+    )
     f.add_argument("--out", required=True, help="output folder (replaced whole; only files inside it are written)")
 
 
@@ -146,7 +151,10 @@ def fetch(args: argparse.Namespace) -> int:
     from yrdnet.network.osm_roads import OsmRoadOptions
 
     types = tuple(t.strip() for t in str(args.road_types).split(",") if t.strip())
-    opts = OsmRoadOptions() if args.consolidate_m is None else OsmRoadOptions(consolidate_m=args.consolidate_m)
+    kw: dict[str, Any] = {} if args.consolidate_m is None else {"consolidate_m": args.consolidate_m}
+    if args.cache:
+        kw.update(cache_folder=Path(args.cache), osmnx_settings={"cache_folder": Path(args.cache) / "osmnx"})
+    opts = OsmRoadOptions(**kw)
     R = osm_road_layer(_area_arg(args.area), road_types=types, source=args.pbf, options=opts)
     R.graph.update(crs="EPSG:4326", scenario="osm_roads", year=-1)
     out = Path(args.out)

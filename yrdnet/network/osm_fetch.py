@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import groupby, pairwise
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -50,6 +51,7 @@ __all__ = [
     "ROAD_TYPES",
     "area_polygon",
     "cached_pbf",
+    "osmnx_settings",
     "overpass_json_from_pbf",
     "raw_graph_from_json",
     "raw_road_graph",
@@ -262,7 +264,7 @@ def raw_graph_from_json(response: dict[str, Any]) -> nx.MultiDiGraph:
         if e.get("type") != "way":
             continue
         tags = e.get("tags", {})
-        refs = [k for k, _ in groupby(e["nodes"])]
+        refs = [k for k, _ in groupby(r for r in e["nodes"] if r in G)]  # nodes the response lacks are skipped
         d = way_direction(tags, tags.get("highway", ""))
         refs = refs[::-1] if d < 0 else refs
         attrs = {"osmid": e["id"], **{k: tags[k] for k in _WAY_TAGS if k in tags}, "oneway": d != 0}
@@ -274,27 +276,69 @@ def raw_graph_from_json(response: dict[str, Any]) -> nx.MultiDiGraph:
     return G
 
 
+@contextmanager
+def osmnx_settings(overrides: Mapping[str, Any]) -> Iterator[None]:
+    """Set ``osmnx.settings`` attributes for the block, then restore them.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not an OSMnx setting.
+    """
+    import osmnx as ox
+
+    unknown = sorted(k for k in overrides if not hasattr(ox.settings, k))
+    if unknown:
+        raise ValueError(f"osmnx_settings: {unknown} are not osmnx.settings attributes")
+    old = {k: getattr(ox.settings, k) for k in overrides}
+    try:
+        for k, v in overrides.items():
+            setattr(ox.settings, k, v)
+        yield
+    finally:
+        for k, v in old.items():
+            setattr(ox.settings, k, v)
+
+
+def _overpass_graph(polygon: Polygon | MultiPolygon, road_types: Sequence[str]) -> nx.MultiDiGraph:
+    import osmnx as ox
+    import requests
+
+    try:
+        return ox.graph_from_polygon(polygon, custom_filter=road_filter(road_types), simplify=False, retain_all=True)
+    except ox._errors.InsufficientResponseError as e:
+        raise DataError(f"Overpass: no {'/'.join(road_types)} roads in the area ({e})") from e
+    except (requests.RequestException, ox._errors.ResponseStatusCodeError) as e:
+        msg = (
+            f"Overpass ({ox.settings.overpass_url}): request failed and not in OSMnx's cache "
+            f"{ox.settings.cache_folder} ({type(e).__name__}: {e})"
+        )
+        raise DataError(msg) from e
+
+
 def raw_road_graph(
     polygon: Polygon | MultiPolygon,
     road_types: Sequence[str],
     source: str | Path | None,
     cache_folder: str | Path,
+    overrides: Mapping[str, Any] | None = None,
 ) -> tuple[nx.MultiDiGraph, str, str]:
     """The raw road graph of ``polygon``, its source text and format (``"overpass"``/``"osm-pbf"``).
+
+    ``overrides`` are ``osmnx.settings`` values for the Overpass request (e.g.
+    ``{"cache_folder": ...}``), restored afterwards.
 
     Raises
     ------
     DataError
-        If the area holds no road of the selected classes (naming the source).
+        If the area holds no road of the selected classes, or the request fails and is
+        not cached (naming the source).
     """
     import osmnx as ox
 
     if source is None:
-        try:
-            G = ox.graph_from_polygon(polygon, custom_filter=road_filter(road_types), simplify=False, retain_all=True)
-        except ox._errors.InsufficientResponseError as e:
-            raise DataError(f"Overpass: no {'/'.join(road_types)} roads in the area ({e})") from e
-        return G, ox.settings.overpass_url, "overpass"
+        with osmnx_settings(overrides or {}):
+            return _overpass_graph(polygon, road_types), ox.settings.overpass_url, "overpass"
     path = cached_pbf(source, cache_folder)
     G = raw_graph_from_json(overpass_json_from_pbf(path, polygon, road_types))
     G = ox.truncate.truncate_graph_polygon(G, polygon) if len(G) else G

@@ -85,12 +85,16 @@ class OsmRoadOptions:
         Where a PBF given as a URL is downloaded (default
         ``yrdnet.settings.cache_folder``). Overpass responses go to OSMnx's own cache
         (``osmnx.settings.cache_folder``).
+    osmnx_settings : dict
+        ``osmnx.settings`` values for the Overpass request only (restored afterwards),
+        e.g. ``{"cache_folder": "osm-cache", "overpass_url": "https://overpass.kumi.systems/api"}``.
     """
 
     consolidate_m: float = 15.0
     min_junction_streets: int = 3
     max_attach_km: float = 15.0
     cache_folder: Path | None = field(default=None)
+    osmnx_settings: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (self.consolidate_m >= 0 and self.max_attach_km > 0 and self.min_junction_streets >= 1):
@@ -200,7 +204,8 @@ def osm_road_layer(
     opts = options or OsmRoadOptions()
     polygon = area_polygon(area)
     with _steps(progress, 3) as advance:
-        raw, src, fmt = raw_road_graph(polygon, road_types, source, opts.cache_folder or settings.cache_folder)
+        folder = opts.cache_folder or settings.cache_folder
+        raw, src, fmt = raw_road_graph(polygon, road_types, source, folder, opts.osmnx_settings)
         advance(f"read {len(raw):,} nodes")
         simple = _simplified(raw, opts.consolidate_m)
         advance(f"simplified to {len(simple):,} junctions")
