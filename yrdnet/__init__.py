@@ -47,6 +47,9 @@ from yrdnet.network import services as services
 from yrdnet.network.graph import graph_from_tables as graph_from_tables
 from yrdnet.network.osm import graph_from_pbf as graph_from_pbf
 from yrdnet.network.osm import graph_from_xml as graph_from_xml
+from yrdnet.network.osm_cache import prefill_overpass_cache as prefill_overpass_cache
+from yrdnet.network.osm_roads import OsmRoadOptions as OsmRoadOptions
+from yrdnet.network.osm_roads import graph_from_osm as graph_from_osm
 from yrdnet.network.services import load_services as load_services
 from yrdnet.network.suburban import load_suburban_lines as load_suburban_lines
 from yrdnet.plans import best_plan as best_plan
@@ -114,6 +117,7 @@ __all__ = [
     "MetricParams",
     "ModelRanges",
     "NotIncrementalError",
+    "OsmRoadOptions",
     "OutputError",
     "PlanResult",
     "Region",
@@ -144,6 +148,7 @@ __all__ = [
     "earliest_arrival",
     "get_path",
     "graph_from_curated",
+    "graph_from_osm",
     "graph_from_pbf",
     "graph_from_tables",
     "graph_from_xml",
@@ -178,6 +183,7 @@ __all__ = [
     "plan_plots",
     "plot_plan",
     "plot_sensitivity",
+    "prefill_overpass_cache",
     "read_gtfs",
     "scenario_travel_times",
     "services",

@@ -23,12 +23,13 @@ a seat may meet a link going the wrong way (Haining joins the Jiaxing-Shaoxing l
 a Hangzhou one: +62 %) or none within 15 km and drive 60 km/h local roads (Shuyang,
 Susong, Yixing: +32 % to +148 %); and town ends (Zhouzhuang, Xitang, Wuzhen) lie
 10-30 km beyond the seats the model routes to (-41 % to -59 %). An OpenStreetMap extract
-(``graph_from_pbf(path, zones=load_zones("county"))``) is the remedy.
+(``graph_from_osm(area, zones="county")`` or ``graph_from_pbf(path, zones=load_zones("county"))``)
+is the remedy; :func:`yrdnet.analysis.road_validation.road_time_validation` scores any such
+graph by these rules.
 """
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ import pandas as pd
 import pytest
 
 import yrdnet
-from yrdnet.routing.matrices import UnreachableWarning
+from yrdnet.analysis.road_validation import road_time_validation
 
 TOL = 0.25
 ISSUE_BAR = 0.70  # issue 10: >= 70 % within ±25 % -- not met, see the module docstring
@@ -54,24 +55,12 @@ def _network(year: float) -> str:
 def table() -> pd.DataFrame:
     df = pd.read_csv(Path(__file__).parents[1] / "data" / "validation_county_road.csv")
     Z = yrdnet.load_zones("county")
-    core = Z.core_zones()
-
-    def zone(code: int) -> int:
-        return int(code) if int(code) in Z.table.index else core[int(code)]
-
     df["network"] = [_network(y) for y in df["year"]]
-    times = {}
-    for sc in sorted(set(df["network"])):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnreachableWarning)
-            times[sc] = yrdnet.travel_times(yrdnet.build_graph(sc, zones=Z), "road")
-    df["from_zone"] = [zone(c) for c in df["from_adcode"]]
-    df["to_zone"] = [zone(c) for c in df["to_adcode"]]
-    df["model_min"] = [
-        float(times[n].loc[a, b]) for n, a, b in zip(df["network"], df["from_zone"], df["to_zone"], strict=True)
+    parts = [
+        road_time_validation(yrdnet.build_graph(sc, zones=Z), df[df["network"] == sc], zones=Z)
+        for sc in sorted(set(df["network"]))
     ]
-    df["error"] = df["model_min"] / df["minutes"] - 1.0
-    df["town_end"] = df["notes"].str.contains("END IS A TOWN", regex=False)
+    df = pd.concat(parts).loc[df.index]
     cols = ["from_name_zh", "to_name_zh", "network", "minutes", "model_min", "error", "town_end"]
     print(
         "\nCounty road validation (published driving time vs model):\n"
