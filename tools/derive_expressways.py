@@ -68,7 +68,7 @@ SPEED_ASSUMPTION = (
     "assumed 120 km/h: the top expressway design speed of JTG B01-2014 and the default of "
     "highways.csv; no source states this section's design speed"
 )
-_ROUTE = re.compile(r"^[GS]\d{1,5}$")
+_ROUTE = re.compile(r"^[GS]\d{1,5}[NSEW]?$")  # G15W, G60N: parallel lines carry a letter
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _check_row(r: pd.Series, counties: pd.DataFrame, probs: Problems) -> None:
     """Checks of one row alone (adcode, name, route, numbers, source)."""
     w = f"{r['file']}:{r['line']}"
     if not _ROUTE.match(r["route"]):
-        probs.add(w, "route", f"expected a route number like G42 or S38, found {r['route']!r}")
+        probs.add(w, "route", f"expected a route number like G42, G60N or S38, found {r['route']!r}")
     code = _int(r["node"])
     if code is None or code not in counties.index:
         probs.add(w, "node", f"expected the adcode of a county-level unit in data/counties.csv, found {r['node']!r}")

@@ -267,9 +267,11 @@ class TravelTimeModel(Replaceable):
         them through junctions within ``county_snap_km``). A stated choice: the dated
         network is the curated road network of issue 19.
     local_road_speed_kph, local_road_detour
-        County and custom zones only (:mod:`yrdnet.network.county_roads`): average driving speed and
-        circuity of the ordinary roads (national and provincial highways, 国道/省道)
-        between neighbouring county seats and from a seat to its expressway junctions.
+        The ordinary roads (national and provincial highways, 国道/省道) between
+        neighbouring county seats: of every graph with ``road_network="expressways"``
+        (:mod:`yrdnet.network.expressways`), of county and custom zones with
+        ``"city_links"`` (:mod:`yrdnet.network.county_roads`, also from a seat to its
+        expressway junctions). Average driving speed and circuity.
         *Assumption* 60 km/h: the lower design speed of first-class highways
         (100/80/60 km/h) and of second-class highways (80/60 km/h) in China's highway
         standard JTG B01-2014 (公路工程技术标准), taken as the average over a trip
