@@ -23,6 +23,7 @@ def summary() -> None:
         "stations.csv": yrdnet.load_stations(),
         "lines.csv": yrdnet.load_lines(),
         "highways.csv": yrdnet.load_highways(),
+        "expressways.csv": yrdnet.load_expressways(),
         "main_stations.csv": yrdnet.load_main_stations(),
         "line_speeds.csv": yrdnet.load_line_speeds(),
         "suburban_lines.csv": yrdnet.load_suburban_lines(),
@@ -31,6 +32,8 @@ def summary() -> None:
     print("| --- | ---: | ---: | ---: |")
     for name, df in tables.items():
         src = df["source"].astype(str)
+        if "km_method" in df.columns:  # expressways.csv states its derivations apart from its sources
+            src = src + " " + df["km_method"].astype(str)
         unv = int(src.str.contains("unverified", case=False).sum())
         der = int(src.str.contains("derived", case=False).sum())
         print(f"| `{name}` | {len(df)} | {unv} | {der} |")
@@ -50,6 +53,14 @@ def summary() -> None:
     print(
         f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
         f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor)."
+    )
+    xw = tables["expressways.csv"]
+    print(
+        f"County expressway sections: {len(xw)} on {xw['route'].nunique()} routes; km "
+        f"{int(xw['km_method'].str.startswith('sourced').sum())} sourced, "
+        f"{int(xw['km_method'].str.startswith('derived').sum())} derived; design speed "
+        f"{int(xw['speed_method'].str.startswith('sourced').sum())} sourced, "
+        f"{int((~xw['speed_method'].str.startswith('sourced')).sum())} assumed."
     )
 
 

@@ -75,6 +75,7 @@ from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
+from yrdnet.region.expressways import load_expressways as load_expressways
 from yrdnet.region.region import Region as Region
 from yrdnet.region.region import load_region as load_region
 from yrdnet.region.zones import Zones as Zones
@@ -161,6 +162,7 @@ __all__ = [
     "list_scenarios",
     "load_cities",
     "load_costs",
+    "load_expressways",
     "load_highways",
     "load_line_speeds",
     "load_lines",

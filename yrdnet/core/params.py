@@ -256,10 +256,22 @@ class TravelTimeModel(Replaceable):
         Minimum connection time at a change of train in :func:`yrdnet.station_times`
         (the same default as ``yrdnet.timetable.TimetableParams.min_transfer_min``).
         *Assumption* 15 min.
+    road_network
+        The road layer of graphs built from the curated tables.
+        ``"expressways"`` (default): the dated county expressway network
+        (``data/expressways.csv``, :mod:`yrdnet.network.expressways`): every section
+        between interchanges serving county seats, open from its opening year, with local
+        roads between neighbouring seats for the last miles; city zones join it at the
+        county-level unit holding their centre. ``"city_links"``: the earlier layer, the
+        76 expressway links between city centres of ``highways.csv`` (county zones reach
+        them through junctions within ``county_snap_km``). A stated choice: the dated
+        network is the curated road network of issue 19.
     local_road_speed_kph, local_road_detour
-        County and custom zones only (:mod:`yrdnet.network.county_roads`): average driving speed and
-        circuity of the ordinary roads (national and provincial highways, 国道/省道)
-        between neighbouring county seats and from a seat to its expressway junctions.
+        The ordinary roads (national and provincial highways, 国道/省道) between
+        neighbouring county seats: of every graph with ``road_network="expressways"``
+        (:mod:`yrdnet.network.expressways`), of county and custom zones with
+        ``"city_links"`` (:mod:`yrdnet.network.county_roads`, also from a seat to its
+        expressway junctions). Average driving speed and circuity.
         *Assumption* 60 km/h: the lower design speed of first-class highways
         (100/80/60 km/h) and of second-class highways (80/60 km/h) in China's highway
         standard JTG B01-2014 (公路工程技术标准), taken as the average over a trip
@@ -475,6 +487,11 @@ class TravelTimeModel(Replaceable):
             "(the core-link targets), not door-to-door times"
         ),
         plausible_basis="stated choice: the 15-min default +-5 min",
+    )  # fmt: skip
+    road_network: str = param(
+        "expressways", label="road layer of the curated graph", unit="",
+        source="stated choice: the dated county expressway network (data/expressways.csv, issue 19)",
+        choices=("expressways", "city_links"),
     )  # fmt: skip
     local_road_speed_kph: float = param(
         60.0, label="driving speed on ordinary roads (county zones)", unit="km/h",

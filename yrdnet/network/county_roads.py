@@ -41,7 +41,7 @@ from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
 
-__all__ = ["add_zone_roads", "clear_cache", "neighbour_pairs"]
+__all__ = ["add_zone_roads", "clear_cache", "local_road", "neighbour_pairs"]
 
 _KM_PER_DEG_LAT = 110.57
 _KM_PER_DEG_LON_EQ = 111.32
@@ -87,7 +87,11 @@ def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list
     return sorted(pairs)
 
 
-def _local(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
+def local_road(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
+    """Attributes of a drive on ordinary roads between points ``geo_km`` apart (route ``"local"``).
+
+    ``local_road_detour`` x ``geo_km`` at ``local_road_speed_kph`` (at least one second).
+    """
     km = geo_km * model.local_road_detour
     return {
         "mode": "road",
@@ -270,7 +274,7 @@ def _road_ops(
                                            "city": int(zc[z]), "name": name}))  # fmt: skip
                 chain.append((tk, node))
                 n_junctions += 1
-            _both(ops, f"rd:z{z}", node, _local(model, dk))
+            _both(ops, f"rd:z{z}", node, local_road(model, dk))
         chain.append((1.0, b))
         v = float(h["speed_kph"])
         for (t0, u), (t1, w) in itertools.pairwise(chain):
@@ -284,5 +288,5 @@ def _road_ops(
     lon, lat = zones["lon"], zones["lat"]
     for a_, b_ in pairs:
         km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
-        _both(ops, f"rd:z{a_}", f"rd:z{b_}", _local(model, km))
+        _both(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, km))
     return ops, {"n_junctions": n_junctions, "n_local_links": len(pairs)}
