@@ -31,7 +31,7 @@ from yrdnet.region.zones import load_zones
 from yrdnet.routing.matrices import UnreachableWarning, travel_times
 from yrdnet.scenarios.scenario import build_graph
 
-__all__ = ["TOL", "modelled_minutes", "road_rows", "road_scores", "split_of"]
+__all__ = ["TOL", "end_populations", "modelled_minutes", "road_rows", "road_scores", "split_of"]
 
 #: Tolerance of the shares within (the county table's bar, issue 10: ±25 %).
 TOL = 0.25
@@ -164,3 +164,28 @@ def road_scores(rows: pd.DataFrame, modelled: np.ndarray, *, tol: float = TOL) -
             out.append({"table": table, "split": split, "n": n, "within": float((e <= tol).mean()) if n else np.nan,
                         "median_abs_error": float(np.median(e)) if n else np.nan})  # fmt: skip
     return pd.DataFrame(out).set_index(["table", "split"])
+
+
+def end_populations(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Population sizing the town exit at each end of each row (:func:`~yrdnet.network.road_times.town_population`).
+
+    City rows size their ends as city centres, county rows as the county zones they are
+    modelled on. With these, the typical-period time of a row is its time with exits of
+    zero plus ``town_exit_min * (P / 1e6) ** town_exit_exponent`` at each end (a road
+    trip enters the road network once at each end), which ``tools/calibrate_roads.py``
+    uses to fit the exit parameters without rebuilding graphs.
+    """
+    from yrdnet.network.road_times import town_population
+    from yrdnet.region.datasets import load_cities
+
+    cities, counties = load_cities(), load_zones("county").table
+    pa, pb = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    for table, level, frame in (("city", "city", cities), ("county", "county", counties)):
+        mask = (rows["table"] == table).to_numpy()
+        if not mask.any():
+            continue
+        codes = sorted(set(rows.loc[mask, "from_zone"]).union(rows.loc[mask, "to_zone"]))
+        pop = dict(zip(codes, town_population(frame.loc[codes], level=level), strict=True))
+        pa[mask] = [pop[z] for z in rows.loc[mask, "from_zone"]]
+        pb[mask] = [pop[z] for z in rows.loc[mask, "to_zone"]]
+    return pa, pb

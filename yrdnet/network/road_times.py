@@ -13,14 +13,16 @@ Two periods (``TravelTimeModel.road_period``):
     town's size.
 ``"typical"``
     Traffic of an ordinary day. An expressway section takes
-    ``km / (v * road_typical_speed_factor)``; leaving a town takes
-    ``town_exit_min * (P / 1e6) ** town_exit_exponent`` minutes, ``P`` the population of
-    the built-up area the trip leaves (:func:`town_population`): the radius of a town of
-    even density grows as ``sqrt(P)`` and its peak speeds fall as it grows (Baidu Maps
-    2020: commuting-peak speed 29.2 km/h in Hefei, 27.7 Hangzhou, 27.1 Nanjing, 24.9
-    Shanghai), so the exit takes longer the larger the town. The three parameters are
-    fitted by ``tools/calibrate_roads.py`` on a fixed part of the published driving
-    times and checked on the rest (:mod:`yrdnet.analysis.road_validation`).
+    ``km / (v * road_typical_speed_factor)``; leaving a town takes its free-flow exit
+    plus a delay of ``town_exit_min * (P / 1e6) ** town_exit_exponent`` minutes, ``P``
+    the population of the built-up area the trip leaves (:func:`town_population`): the
+    radius of a town of even density grows as ``sqrt(P)`` and its peak speeds fall as it
+    grows (Baidu Maps, 2020 annual report: commuting-peak speed 29.2 km/h in Hefei, 27.7
+    Hangzhou, 27.1 Nanjing, 24.9 Shanghai), so the delay grows with the town. Traffic
+    only adds time: with ``road_typical_speed_factor <= road_speed_factor`` the typical
+    time is never below the free-flow one. The three parameters are fitted by
+    ``tools/calibrate_roads.py`` on a fixed part of the published driving times and
+    checked on the rest (:mod:`yrdnet.analysis.road_validation`).
 
 Both periods multiply expressway time by ``road_congestion`` (a scenario knob, 1 = none).
 The exit *length* does not depend on the period (``road_access_km`` / ``county_access_km``).
@@ -159,8 +161,9 @@ def town_exit_seconds(zones: pd.DataFrame, model: TravelTimeModel, *, level: str
         return np.full(len(zones), max(float(minutes) * 60.0, 1.0))
     if len(zones) == 0:
         return np.zeros(0)
+    base = model.road_access_min if level == "city" else model.county_access_min
     pop = town_population(zones, level=level)
-    minutes = model.town_exit_min * (pop / 1e6) ** model.town_exit_exponent
+    minutes = base + model.town_exit_min * (pop / 1e6) ** model.town_exit_exponent
     return np.maximum(minutes * 60.0, 1.0)
 
 
