@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     n_fit = int(((rows["split"] == "fit") & ~rows["town_end"] & rows["table"].isin(tables)).sum())
     print(f"rows: {counts}; fit uses {n_fit} (fit set of {', '.join(tables)}, no town ends)")
     values, objective = fit(rows, tables)
-    model = TravelTimeModel(road_period="typical", **values)
+    model = TravelTimeModel().replace(road_period="typical", **values)
     typical = modelled_minutes(rows, model)
     diff = check_decomposition(rows, model, typical)
     free = modelled_minutes(rows, TravelTimeModel(road_period="free_flow"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -132,8 +133,9 @@ def modelled_minutes(rows: pd.DataFrame, model: TravelTimeModel | None = None) -
     """The model's road time of each row of :func:`road_rows`, minutes (``NaN`` if unreachable)."""
     model = model if model is not None else TravelTimeModel()
     out = np.full(len(rows), np.nan)
-    for (table, graph), idx in rows.groupby(["table", "graph"]).indices.items():
-        G = _graph(str(table), str(graph), model)
+    for key, idx in rows.groupby(["table", "graph"]).indices.items():
+        table, graph = (str(k) for k in cast("tuple[str, str]", key))
+        G = _graph(table, graph, model)
         sub = rows.iloc[idx]
         zones = sorted(set(sub["from_zone"]).union(sub["to_zone"]))
         with warnings.catch_warnings():

@@ -163,8 +163,8 @@ def town_exit_seconds(zones: pd.DataFrame, model: TravelTimeModel, *, level: str
         return np.zeros(0)
     base = model.road_access_min if level == "city" else model.county_access_min
     pop = town_population(zones, level=level)
-    minutes = base + model.town_exit_min * (pop / 1e6) ** model.town_exit_exponent
-    return np.maximum(minutes * 60.0, 1.0)
+    delay = model.town_exit_min * (pop / 1e6) ** model.town_exit_exponent
+    return np.maximum((base + delay) * 60.0, 1.0)
 
 
 def town_exit_km(zones: pd.DataFrame, model: TravelTimeModel, *, level: str) -> np.ndarray:
