@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import warnings
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pytest
 
 import yrdnet
 from yrdnet.analysis.city_times import main_stations_in_year
-from yrdnet.routing.matrices import UnreachableWarning
+from yrdnet.analysis.road_validation import modelled_minutes, road_rows
 from yrdnet.timetable.connection_scan import pair_table, read_gtfs
 
 DATA = Path(__file__).parents[1] / "data" / "validation_times.csv"
@@ -67,6 +66,7 @@ def modelled_table() -> pd.DataFrame:
     """Every published row with its modelled minutes and relative error."""
     df = pd.read_csv(DATA, dtype={"from_city_adcode": int, "to_city_adcode": int})
     lookup = {str(r.name_zh): str(sid) for sid, r in yrdnet.load_stations().iterrows()}
+    road = iter(modelled_minutes(road_rows(DATA, None)))  # the road rows, in the file's order
     out = []
     for r in df.itertuples():
         year = int(r.year) if not pd.isna(r.year) else 2025
@@ -82,10 +82,7 @@ def modelled_table() -> pd.DataFrame:
             else:
                 model_min = float(yrdnet.station_times(G, [a, b]).iloc[0, 1])
         else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UnreachableWarning)
-                T = yrdnet.travel_times(G, "road", zones=[r.from_city_adcode, r.to_city_adcode])
-            model_min = float(T.iloc[0, 1])
+            model_min = float(next(road))
         err = model_min / r.minutes - 1 if np.isfinite(model_min) else np.nan
         out.append(
             {

@@ -391,6 +391,26 @@ class TravelTimeModel(Replaceable):
         1.0, label="road congestion multiplier", unit="", source="default 1.0 = free flow",
         valid=(0.5, 5.0), valid_reason=_GUARD,
     )  # fmt: skip
+    road_period: Literal["free_flow", "typical"] = param(
+        "free_flow", label="period of the road times", unit="", choices=("free_flow", "typical"),
+        source="FITTED_PERIOD",
+    )  # fmt: skip
+    road_typical_speed_factor: float = param(
+        0.85, label="expressway speed factor, typical traffic", unit="",
+        source="FITTED_F",
+        valid=(0.3, 1.5), valid_reason=f"a share of the design speed; {_GUARD}",
+    )  # fmt: skip
+    town_exit_min: float = param(
+        10.0, label="town exit at 1 million residents, typical traffic", unit="min",
+        source="FITTED_M",
+        valid=(0.0, 120.0), valid_reason=f"the bounds of road_access_min; {_GUARD}",
+    )  # fmt: skip
+    town_exit_exponent: float = param(
+        0.5, label="growth of the town exit with population", unit="",
+        source="FITTED_B",
+        valid=(0.0, 1.0),
+        valid_reason="0: every town alike; 1: exit time proportional to population (beyond the sqrt of geometry)",
+    )  # fmt: skip
     sourced_access: bool = param(
         True, label="published centre-to-station times", unit="",
         source="default on: station_access.csv (yrdnet.network.station_access)", choices=(True, False),

@@ -39,7 +39,7 @@ import pandas as pd
 from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
+from yrdnet.network.road_times import ROAD_MODEL_FIELDS, expressway_seconds, town_exit_km, town_exit_seconds
 
 __all__ = ["add_zone_roads", "clear_cache", "local_road", "neighbour_pairs"]
 
@@ -113,15 +113,7 @@ def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
 _CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
 _LOCK = threading.Lock()  # Dask workers may build graphs in several threads
 _CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
-_MODEL_FIELDS = (
-    "county_access_min",
-    "county_access_km",
-    "county_snap_km",
-    "local_road_detour",
-    "local_road_speed_kph",
-    "road_speed_factor",
-    "road_congestion",
-)
+_MODEL_FIELDS = ("county_snap_km", "local_road_detour", "local_road_speed_kph", *ROAD_MODEL_FIELDS)
 
 
 def _content_key(
@@ -147,7 +139,8 @@ def _content_key(
     else:
         h.update(repr(list(map(str, polygons.index))).encode())
         h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
-    h.update(repr(tuple(float(getattr(model, f)) for f in _MODEL_FIELDS)).encode())
+    h.update(repr(tuple(getattr(model, f) for f in _MODEL_FIELDS)).encode())
+    h.update(town_exit_seconds(zones, model, level="county").tobytes())  # the exits may read population columns
     return h.digest()
 
 
@@ -176,7 +169,7 @@ def add_zone_roads(
     whose ``zone:<id>`` nodes already exist. Returns counts for the graph's provenance.
 
     The network depends on the zones, their polygons, the cities, the expressway links
-    and seven model parameters only, not on the rail scenario, so it is computed once
+    and the road model parameters (``_MODEL_FIELDS``) only, not on the rail scenario, so it is computed once
     per content: the nodes and edges to add are cached (at most ``_CACHE_SIZE``
     networks, least recently used dropped) under a digest of exactly those inputs, and
     replayed into ``G`` with the same calls in the same order (networkx copies every
