@@ -3,15 +3,19 @@
 The model (:mod:`yrdnet.network.road_times`, ``road_period = "typical"``): an expressway
 section takes ``km / (v * road_typical_speed_factor)``; leaving a town (and entering one)
 takes the free-flow exit plus ``town_exit_min * (P / 1e6) ** town_exit_exponent`` minutes,
-``P`` the population of the built-up area left. Three parameters, fitted on a bounded grid:
+``P`` the population of the built-up area left; ordinary roads are driven at
+``local_road_typical_speed_kph``. Four parameters, fitted on a bounded grid:
 
-* ``road_typical_speed_factor`` in [0.60, 0.95] (step 0.01): 0.95 is the free-flow factor
+* ``road_typical_speed_factor`` in [0.60, 0.95] (step 0.025): 0.95 is the free-flow factor
   (typical traffic is not faster than empty roads), 0.60 (72 km/h at 120) a floor far
   below any published typical expressway speed;
 * ``town_exit_min`` in [0, 30] min (step 0.1): the delay, over the free-flow exit
   (``road_access_min`` / ``county_access_min``), of leaving a town of 1 million people;
 * ``town_exit_exponent`` in [0, 1] (step 0.01): 0 every town alike, 0.5 the radius of a
-  town of even density, 1 proportional to population.
+  town of even density, 1 proportional to population;
+* ``local_road_typical_speed_kph`` in [30, 60] km/h (step 5): the average speed on the
+  ordinary roads (国道/省道) between neighbouring seats; 60 is the free-flow value (the
+  lower design speed of first-class highways), 30 a floor of congested town roads.
 
 Rows (:mod:`yrdnet.analysis.road_validation`): the ``road`` rows of
 ``tests/data/validation_times.csv`` (city centre to city centre) and
@@ -35,6 +39,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
@@ -47,13 +52,17 @@ from yrdnet.core.params import TravelTimeModel
 ROOT = Path(__file__).resolve().parents[1]
 CITY_CSV = ROOT / "tests" / "data" / "validation_times.csv"
 COUNTY_CSV = ROOT / "tests" / "data" / "validation_county_road.csv"
-SPEED_GRID = np.round(np.arange(0.60, 0.95 + 1e-9, 0.01), 2)
+SPEED_GRID = np.round(np.arange(0.60, 0.95 + 1e-9, 0.025), 3)
+LOCAL_GRID = np.arange(30.0, 60.0 + 1e-9, 5.0)
 EXIT_GRID = np.round(np.arange(0.0, 30.0 + 1e-9, 0.1), 1)
 EXPONENT_GRID = np.round(np.arange(0.0, 1.0 + 1e-9, 0.01), 2)
 
 
-def _zero_exit(f: float) -> TravelTimeModel:
-    return TravelTimeModel(road_period="typical", road_typical_speed_factor=float(f), town_exit_min=0.0)
+def _zero_exit(f: float, local_kph: float) -> TravelTimeModel:
+    return TravelTimeModel().replace(
+        road_period="typical", road_typical_speed_factor=float(f), local_road_typical_speed_kph=float(local_kph),
+        town_exit_min=0.0,
+    )  # fmt: skip
 
 
 def fit(rows: pd.DataFrame, tables: tuple[str, ...] = ("city", "county")) -> tuple[dict[str, float], float]:
@@ -68,17 +77,18 @@ def fit(rows: pd.DataFrame, tables: tuple[str, ...] = ("city", "county")) -> tup
     # exit minutes per unit town_exit_min, for every exponent: (exponents, rows)
     scale = (pa / 1e6) ** EXPONENT_GRID[:, None] + (pb / 1e6) ** EXPONENT_GRID[:, None]
     published = sub["minutes"].to_numpy(float)
-    best: tuple[float, float, float, float] = (np.inf, np.nan, np.nan, np.nan)
-    for f in SPEED_GRID:
-        base = modelled_minutes(sub, _zero_exit(f))
+    best: tuple[float, ...] = (np.inf, np.nan, np.nan, np.nan, np.nan)
+    for f, v in itertools.product(SPEED_GRID, LOCAL_GRID):
+        base = modelled_minutes(sub, _zero_exit(f, v))
         ok = np.isfinite(base)
         # (exit minutes, exponents, rows)
         t = base[ok] + EXIT_GRID[:, None, None] * scale[None, :, ok]
         obj = np.abs(np.log(t / published[ok])).mean(axis=2)
         i, j = np.unravel_index(int(np.argmin(obj)), obj.shape)
         if obj[i, j] < best[0]:
-            best = (float(obj[i, j]), float(f), float(EXIT_GRID[i]), float(EXPONENT_GRID[j]))
-    values = {"road_typical_speed_factor": best[1], "town_exit_min": best[2], "town_exit_exponent": best[3]}
+            best = (float(obj[i, j]), float(f), float(EXIT_GRID[i]), float(EXPONENT_GRID[j]), float(v))
+    values = {"road_typical_speed_factor": best[1], "town_exit_min": best[2], "town_exit_exponent": best[3],
+              "local_road_typical_speed_kph": best[4]}  # fmt: skip
     return values, best[0]
 
 
@@ -86,7 +96,8 @@ def check_decomposition(rows: pd.DataFrame, model: TravelTimeModel, full: np.nda
     """Largest |full - decomposed| minutes; raises when the decomposition the fit used does not hold."""
     pa, pb = end_populations(rows)
     exits = model.town_exit_min * ((pa / 1e6) ** model.town_exit_exponent + (pb / 1e6) ** model.town_exit_exponent)
-    decomposed = modelled_minutes(rows, _zero_exit(model.road_typical_speed_factor)) + exits
+    decomposed = modelled_minutes(rows, _zero_exit(model.road_typical_speed_factor, model.local_road_typical_speed_kph))
+    decomposed = decomposed + exits
     diff = float(np.nanmax(np.abs(full - decomposed)))
     if diff > 0.05:
         msg = f"the fit's decomposition (no-delay time + two delays) is off by {diff:.2f} min: the fit is not valid"
@@ -143,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     free = modelled_minutes(rows, TravelTimeModel(road_period="free_flow"))
     print(f"fitted: {values}; mean |log error| on the fit rows {objective:.4f}; decomposition checked ({diff:.3f} min)")
     at_bound = [
-        k for k, g in zip(values, (SPEED_GRID, EXIT_GRID, EXPONENT_GRID), strict=True) if values[k] in (g[0], g[-1])
+        k
+        for k, g in zip(values, (SPEED_GRID, EXIT_GRID, EXPONENT_GRID, LOCAL_GRID), strict=True)
+        if values[k] in (g[0], g[-1])
     ]
     if at_bound:
         print(f"WARNING: at a bound of its grid: {at_bound}")

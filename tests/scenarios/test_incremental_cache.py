@@ -39,7 +39,8 @@ def test_cached_build_equals_uncached() -> None:
     assert _snapshot(warm) == _snapshot(cold)
     # and both equal a build that never uses the cache
     sc = load_scenario("north_yangtze_hsr")
-    t, m, z = sc.tables(), sc.travel_time_model(), load_zones("county")
+    t, m, z = sc.tables(), sc.travel_time_model().replace(road_network="city_links"), load_zones("county")
+    warm = build_graph("north_yangtze_hsr", zones="county", model=m)  # the layer of yrdnet.network.county_roads
     _, hw = filter_network(t.lines, t.highways, sc.effective_year)
     G1, G2 = nx.MultiDiGraph(), nx.MultiDiGraph()
     c1 = _roadnet.add_zone_roads(G1, z.table, z.polygons, t.cities, hw, m, cache=False)

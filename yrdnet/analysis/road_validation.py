@@ -3,7 +3,7 @@
 Two tables of published driving times (``tests/data``): ``validation_times.csv`` (rows of
 mode ``road``, city centre to city centre, on the city graph of the row's year) and
 ``validation_county_road.csv`` (county seat or whole city, on the county graph of the
-latest shipped baseline not after the row's year). :func:`road_rows` reads both into one
+row's year: expressway sections open by then). :func:`road_rows` reads both into one
 frame, :func:`modelled_minutes` gives the model's time of every row for a
 :class:`~yrdnet.TravelTimeModel`, :func:`road_scores` summarises.
 
@@ -58,7 +58,7 @@ __all__ = [
 
 #: Tolerance of the shares within (the county table's bar, issue 10: ±25 %).
 TOL = 0.25
-_BASELINES = (2010, 2015, 2020, 2025)
+_FIRST, _LAST = 2008, 2025  # the years of the shipped timetables and the dated road network
 _COLS = ["table", "from_adcode", "to_adcode", "minutes", "year", "graph", "from_zone", "to_zone", "town_end"]
 
 
@@ -72,7 +72,7 @@ def split_of(city_a: int, city_b: int) -> str:
 def _city_rows(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"from_city_adcode": int, "to_city_adcode": int})
     df = df[df["mode"] == "road"]
-    years = [min(max(int(y), 2008), 2025) if pd.notna(y) else 2025 for y in df["year"]]
+    years = [_network_year(y) for y in df["year"]]
     return pd.DataFrame(
         {
             "table": "city",
@@ -88,10 +88,9 @@ def _city_rows(path: Path) -> pd.DataFrame:
     )
 
 
-def _county_network(year: float) -> str:
-    if pd.isna(year):
-        return "baseline_2025"
-    return f"baseline_{max((b for b in _BASELINES if b <= int(year)), default=_BASELINES[0])}"
+def _network_year(year: float) -> int:
+    """The network year a row is modelled on: its year, within the shipped span (no year: 2025)."""
+    return min(max(int(year), _FIRST), _LAST) if pd.notna(year) else _LAST
 
 
 def _county_rows(path: Path) -> pd.DataFrame:
@@ -108,7 +107,7 @@ def _county_rows(path: Path) -> pd.DataFrame:
             "to_adcode": df["to_adcode"].astype(int).to_numpy(),
             "minutes": df["minutes"].to_numpy(float),
             "year": df["year"].to_numpy(float),
-            "graph": [_county_network(y) for y in df["year"]],
+            "graph": [f"baseline@{_network_year(y)}" for y in df["year"]],
             "from_zone": [zone(c) for c in df["from_adcode"]],
             "to_zone": [zone(c) for c in df["to_adcode"]],
             "town_end": df["notes"].fillna("").str.contains("END IS A TOWN", regex=False).to_numpy(),
@@ -148,7 +147,7 @@ def road_rows(city_csv: str | Path | None, county_csv: str | Path | None) -> pd.
 def _graph(table: str, graph: str, model: TravelTimeModel):  # type: ignore[no-untyped-def]
     if table == "city":
         return build_graph("baseline", year=int(graph.split("@")[1]), model=model)
-    return build_graph(graph, model=model, zones=load_zones("county"))
+    return build_graph("baseline", year=int(graph.split("@")[1]), model=model, zones=load_zones("county"))
 
 
 def modelled_minutes(rows: pd.DataFrame, model: TravelTimeModel | None = None) -> np.ndarray:

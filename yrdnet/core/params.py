@@ -400,6 +400,11 @@ class TravelTimeModel(Replaceable):
         source="FITTED_F",
         valid=(0.3, 1.5), valid_reason=f"a share of the design speed; {_GUARD}",
     )  # fmt: skip
+    local_road_typical_speed_kph: float = param(
+        45.0, label="driving speed on ordinary roads, typical traffic", unit="km/h",
+        source="FITTED_L",
+        valid=(5.0, 120.0), valid_reason=f"the bounds of local_road_speed_kph; {_GUARD}",
+    )  # fmt: skip
     town_exit_min: float = param(
         10.0, label="town exit at 1 million residents, typical traffic", unit="min",
         source="FITTED_M",

@@ -39,7 +39,13 @@ import pandas as pd
 from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.road_times import ROAD_MODEL_FIELDS, expressway_seconds, town_exit_km, town_exit_seconds
+from yrdnet.network.road_times import (
+    ROAD_MODEL_FIELDS,
+    expressway_seconds,
+    local_road_kph,
+    town_exit_km,
+    town_exit_seconds,
+)
 
 __all__ = ["add_zone_roads", "clear_cache", "local_road", "neighbour_pairs"]
 
@@ -90,15 +96,18 @@ def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list
 def local_road(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
     """Attributes of a drive on ordinary roads between points ``geo_km`` apart (route ``"local"``).
 
-    ``local_road_detour`` x ``geo_km`` at ``local_road_speed_kph`` (at least one second).
+    ``local_road_detour`` x ``geo_km`` at :func:`~yrdnet.network.road_times.local_road_kph`
+    (``local_road_speed_kph`` in free flow, ``local_road_typical_speed_kph`` in typical
+    traffic; at least one second).
     """
     km = geo_km * model.local_road_detour
+    v = local_road_kph(model)
     return {
         "mode": "road",
         "route": "local",
         "length": km * 1000.0,
-        "travel_time": max(km / model.local_road_speed_kph * 3600.0, 1.0),
-        "speed_kph": model.local_road_speed_kph,
+        "travel_time": max(km / v * 3600.0, 1.0),
+        "speed_kph": v,
     }
 
 
@@ -113,7 +122,7 @@ def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
 _CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
 _LOCK = threading.Lock()  # Dask workers may build graphs in several threads
 _CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
-_MODEL_FIELDS = ("county_snap_km", "local_road_detour", "local_road_speed_kph", *ROAD_MODEL_FIELDS)
+_MODEL_FIELDS = ("county_snap_km", *ROAD_MODEL_FIELDS)
 
 
 def _content_key(

@@ -46,7 +46,7 @@ from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import local_road, neighbour_pairs
-from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
+from yrdnet.network.road_times import ROAD_MODEL_FIELDS, expressway_seconds, town_exit_km, town_exit_seconds
 from yrdnet.region.expressways import load_expressways
 from yrdnet.region.zones import Zones, load_zones
 
@@ -57,10 +57,7 @@ Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
 _CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
 _LOCK = threading.Lock()
 _CACHE_SIZE = 8
-_MODEL_FIELDS = (
-    "county_access_min", "county_access_km", "road_access_min", "road_access_km",
-    "local_road_detour", "local_road_speed_kph", "road_speed_factor", "road_congestion",
-)  # fmt: skip
+_MODEL_FIELDS = ROAD_MODEL_FIELDS
 
 
 def expressways_of_year(expressways: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -111,7 +108,9 @@ def _digest(
         part = pd.DataFrame(df[cols])
         h.update(repr((list(map(str, part.index)), list(map(str, part.dtypes)))).encode())
         h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
-    h.update(repr(tuple(float(getattr(model, f)) for f in _MODEL_FIELDS)).encode())
+    h.update(repr(tuple(getattr(model, f) for f in _MODEL_FIELDS)).encode())
+    level = "city" if zones.level == "city" else "county"
+    h.update(town_exit_seconds(zones.table, model, level=level).tobytes())  # the exits may read population columns
     return h.digest()
 
 

@@ -56,7 +56,7 @@ from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.osm_fetch import Area, area_polygon, raw_road_graph
 from yrdnet.network.osm_tags import DEFAULT_SPEEDS_KPH, parse_maxspeed
-from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
+from yrdnet.network.road_times import expressway_seconds, local_road_kph, town_exit_km, town_exit_seconds
 from yrdnet.region.zones import Zones, resolve_zones
 
 __all__ = ["OsmRoadOptions", "graph_from_osm", "osm_road_layer", "with_osm_roads"]
@@ -262,7 +262,7 @@ def _attach_zones(
     exit_km = town_exit_km(t, model, level=Z.level)
     for k, z in enumerate(t.index):
         local_km = float(km[k]) * model.local_road_detour
-        tt = float(exit_s[k]) + local_km / model.local_road_speed_kph * 3600.0
+        tt = float(exit_s[k]) + local_km / local_road_kph(model) * 3600.0
         length = float(exit_km[k]) + local_km
         attrs = {"mode": "access", "length": length * 1000.0, "travel_time": tt, "speed_kph": length / tt * 3600.0}
         G.add_edge(f"zone:{int(z)}", cand[int(idx[k])], **attrs)

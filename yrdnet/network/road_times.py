@@ -40,6 +40,7 @@ from yrdnet.core.params import TravelTimeModel
 __all__ = [
     "ROAD_MODEL_FIELDS",
     "expressway_seconds",
+    "local_road_kph",
     "town_exit_km",
     "town_exit_seconds",
     "town_population",
@@ -57,6 +58,9 @@ ROAD_MODEL_FIELDS = (
     "county_access_km",
     "town_exit_min",
     "town_exit_exponent",
+    "local_road_speed_kph",
+    "local_road_typical_speed_kph",
+    "local_road_detour",
 )
 
 
@@ -165,6 +169,11 @@ def town_exit_seconds(zones: pd.DataFrame, model: TravelTimeModel, *, level: str
     pop = town_population(zones, level=level)
     delay = model.town_exit_min * (pop / 1e6) ** model.town_exit_exponent
     return np.maximum((base + delay) * 60.0, 1.0)
+
+
+def local_road_kph(model: TravelTimeModel) -> float:
+    """Driving speed on ordinary roads: ``local_road_speed_kph`` (free flow) or ``local_road_typical_speed_kph``."""
+    return float(model.local_road_speed_kph if _period(model) == "free_flow" else model.local_road_typical_speed_kph)
 
 
 def town_exit_km(zones: pd.DataFrame, model: TravelTimeModel, *, level: str) -> np.ndarray:
