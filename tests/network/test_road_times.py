@@ -42,7 +42,8 @@ def test_free_flow_graph_edges_are_the_former_times() -> None:
     G = yrdnet.build_graph("baseline", year=2025, model=FREE)
     n = 0
     for _u, w, e in G.edges(data=True):
-        if e.get("mode") == "road" and e.get("route") not in ("local", "interchange"):  # local roads: local_road_speed_kph, no factor
+        # local roads drive at local_road_speed_kph (no factor); interchanges have no length
+        if e.get("mode") == "road" and e.get("route") not in ("local", "interchange"):
             km, v = e["length"] / 1000.0, e["speed_kph"]
             assert e["travel_time"] == pytest.approx(km / (v * 0.95) * 3600.0, rel=1e-12)
             n += 1

@@ -87,10 +87,10 @@ def test_cache_is_bounded() -> None:
     t, z = sc.tables(), load_zones("county")
     _, hw = filter_network(t.lines, t.highways, 2025)
     hw = hw.iloc[:40]  # small networks: quick
-    for i in range(_roadnet._CACHE_SIZE + 3):
+    for i in range(_roadnet._CACHE.size + 3):
         m = TravelTimeModel().replace(county_access_min=5.0 + i)
         _roadnet.add_zone_roads(nx.MultiDiGraph(), z.table, z.polygons, t.cities, hw, m)
-    assert len(_roadnet._CACHE) == _roadnet._CACHE_SIZE
+    assert len(_roadnet._CACHE) == _roadnet._CACHE.size
     _roadnet.clear_cache()
 
 

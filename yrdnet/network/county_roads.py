@@ -27,8 +27,6 @@ real roads).
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import geopandas as gpd
@@ -36,9 +34,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.graph_ops import Op, OpCache, both_ways
 from yrdnet.network.road_times import (
     ROAD_MODEL_FIELDS,
     expressway_seconds,
@@ -111,17 +109,10 @@ def local_road(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
     }
 
 
-Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
 
 
-def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
-    ops.append(("edge", a, b, attrs))
-    ops.append(("edge", b, a, attrs))
-
-
-_CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
-_LOCK = threading.Lock()  # Dask workers may build graphs in several threads
-_CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
+#: Road networks kept (a few zone sets x years); about 1 MB each.
+_CACHE = OpCache("network.county_roads.zone_roads", size=8)
 _MODEL_FIELDS = ("county_snap_km", *ROAD_MODEL_FIELDS)
 
 
@@ -155,11 +146,7 @@ def _content_key(
 
 def clear_cache() -> None:
     """Forget the cached road networks."""
-    with _LOCK:
-        _CACHE.clear()
-
-
-register_cache("network.county_roads.zone_roads", clear_cache)
+    _CACHE.clear()
 
 
 def add_zone_roads(
@@ -179,30 +166,13 @@ def add_zone_roads(
 
     The network depends on the zones, their polygons, the cities, the expressway links
     and the road model parameters (``_MODEL_FIELDS``) only, not on the rail scenario, so it is computed once
-    per content: the nodes and edges to add are cached (at most ``_CACHE_SIZE``
+    per content: the nodes and edges to add are cached (at most ``_CACHE.size``
     networks, least recently used dropped) under a digest of exactly those inputs, and
     replayed into ``G`` with the same calls in the same order (networkx copies every
     attribute dict, so graphs never share one). ``cache=False`` recomputes.
     """
-    key = _content_key(zones, polygons, cities, highways, model) if cache else b""
-    with _LOCK:
-        hit = _CACHE.get(key) if cache else None
-        if hit is not None:
-            _CACHE.move_to_end(key)
-    if hit is None:
-        ops, counts = _road_ops(zones, polygons, cities, highways, model)
-        hit = (tuple(ops), counts)
-        if cache:
-            with _LOCK:
-                _CACHE[key] = hit
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-    for op in hit[0]:
-        if op[0] == "node":
-            G.add_node(op[1], **op[2])
-        else:
-            G.add_edge(op[1], op[2], **op[3])
-    return dict(hit[1])
+    key = _content_key(zones, polygons, cities, highways, model) if cache else None
+    return _CACHE.apply(G, key, lambda: _road_ops(zones, polygons, cities, highways, model))
 
 
 def _road_ops(
@@ -222,7 +192,7 @@ def _road_ops(
         ops.append(("node", rn, {"x": float(r["lon"]), "y": float(r["lat"]), "kind": "road", "city": int(r["city"]),
                                  "name": f"{r['name_en']} roads"}))  # fmt: skip
         tt, km_exit = float(exit_s[k_z]), float(exit_km[k_z])
-        _both(
+        both_ways(
             ops,
             f"zone:{int(z)}",  # type: ignore[call-overload]
             rn,
@@ -276,7 +246,7 @@ def _road_ops(
                                            "city": int(zc[z]), "name": name}))  # fmt: skip
                 chain.append((tk, node))
                 n_junctions += 1
-            _both(ops, f"rd:z{z}", node, local_road(model, dk))
+            both_ways(ops, f"rd:z{z}", node, local_road(model, dk))
         chain.append((1.0, b))
         v = float(h["speed_kph"])
         for (t0, u), (t1, w) in itertools.pairwise(chain):
@@ -284,11 +254,11 @@ def _road_ops(
             tt = float(expressway_seconds(km, v, model))
             attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid), "length": km * 1000.0,
                      "travel_time": tt, "speed_kph": v}  # fmt: skip
-            _both(ops, u, w, attrs)
+            both_ways(ops, u, w, attrs)
     # ---- local roads between neighbouring seats
     pairs = neighbour_pairs(zones, polygons)
     lon, lat = zones["lon"], zones["lat"]
     for a_, b_ in pairs:
         km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
-        _both(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, km))
+        both_ways(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, km))
     return ops, {"n_junctions": n_junctions, "n_local_links": len(pairs)}

@@ -33,19 +33,16 @@ the year and seven model parameters only: they are computed once per content and
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from typing import Any
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import local_road, neighbour_pairs
+from yrdnet.network.graph_ops import Op, OpCache, both_ways
 from yrdnet.network.road_times import ROAD_MODEL_FIELDS, expressway_seconds, town_exit_km, town_exit_seconds
 from yrdnet.region.expressways import load_expressways
 from yrdnet.region.zones import Zones, load_zones
@@ -53,10 +50,8 @@ from yrdnet.region.zones import Zones, load_zones
 __all__ = ["add_expressway_roads", "expressways_of_year", "road_tables_of_year", "scenario_links"]
 
 SCENARIO_SOURCE = "scenario "  # how scenario.add_link marks the links it adds (yrdnet.scenarios.scenario)
-Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
-_CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
-_LOCK = threading.Lock()
-_CACHE_SIZE = 8
+#: Road networks kept (a few zone sets x years); about 1 MB each.
+_CACHE = OpCache("network.expressways.road_networks", size=8)
 _MODEL_FIELDS = ROAD_MODEL_FIELDS
 
 
@@ -86,11 +81,7 @@ def road_tables_of_year(
 
 def clear_cache() -> None:
     """Forget the cached road networks."""
-    with _LOCK:
-        _CACHE.clear()
-
-
-register_cache("network.expressways.road_networks", clear_cache)
+    _CACHE.clear()
 
 
 def _digest(
@@ -150,30 +141,8 @@ def add_expressway_roads(
         ``n_local_links``, ``n_scenario_links``.
     """
     links = scenario_links(highways)
-    key = _digest(zones, cities, sections, links, model) if cache else b""
-    with _LOCK:
-        hit = _CACHE.get(key) if cache else None
-        if hit is not None:
-            _CACHE.move_to_end(key)
-    if hit is None:
-        ops, counts = _ops(zones, cities, sections, links, model)
-        hit = (tuple(ops), counts)
-        if cache:
-            with _LOCK:
-                _CACHE[key] = hit
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-    for op in hit[0]:
-        if op[0] == "node":
-            G.add_node(op[1], **op[2])
-        else:
-            G.add_edge(op[1], op[2], **op[3])
-    return dict(hit[1])
-
-
-def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
-    ops.append(("edge", a, b, attrs))
-    ops.append(("edge", b, a, attrs))
+    key = _digest(zones, cities, sections, links, model) if cache else None
+    return _CACHE.apply(G, key, lambda: _ops(zones, cities, sections, links, model))
 
 
 def _road_node(ops: list[Op], nid: str, r: pd.Series, city: int, name: str) -> None:
@@ -196,7 +165,7 @@ def _ops(
     for u in on_net:
         r = ut.loc[u]
         _road_node(ops, f"rd:x{u}", r, int(r["city"]), f"{r['name_en']} interchanges")
-        _both(ops, f"rd:z{u}", f"rd:x{u}", {"mode": "road", "route": "interchange", "length": 0.0,
+        both_ways(ops, f"rd:z{u}", f"rd:x{u}", {"mode": "road", "route": "interchange", "length": 0.0,
                                             "travel_time": 1.0, "speed_kph": 0.0})  # fmt: skip
     rows = list(zip(sections.index, sections["route"], sections["from_adcode"], sections["to_adcode"],
                     sections["km"], sections["speed_kph"], strict=True))  # fmt: skip
@@ -206,11 +175,12 @@ def _ops(
         tt = float(expressway_seconds(float(km), float(v), model))
         attrs = {"mode": "road", "route": str(route), "link": str(sid), "length": float(km) * 1000.0,
                  "travel_time": tt, "speed_kph": float(v)}  # fmt: skip
-        _both(ops, f"rd:x{int(a)}", f"rd:x{int(b)}", attrs)
+        both_ways(ops, f"rd:x{int(a)}", f"rd:x{int(b)}", attrs)
     pairs = neighbour_pairs(ut, units.polygons)
     lon, lat = ut["lon"], ut["lat"]
     for a_, b_ in pairs:
-        _both(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))))
+        geo_km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
+        both_ways(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, geo_km))
     _zone_exits(ops, zones, units, cities, model)
     counts = {"n_sections": len(sections), "n_interchanges": len(on_net), "n_local_links": len(pairs),
               "n_scenario_links": len(links)}  # fmt: skip
@@ -226,7 +196,7 @@ def _zone_exits(ops: list[Op], zones: Zones, units: Zones, cities: pd.DataFrame,
     for k, z in enumerate(zones.ids):
         tt, km = float(exit_s[k]), float(exit_km[k])
         attrs = {"mode": "access", "length": km * 1000.0, "travel_time": tt, "speed_kph": km / tt * 3600.0}
-        _both(ops, f"zone:{int(z)}", f"rd:z{unit[int(z)]}", attrs)
+        both_ways(ops, f"zone:{int(z)}", f"rd:z{unit[int(z)]}", attrs)
 
 
 def zone_units(zones: Zones, units: Zones, cities: pd.DataFrame) -> dict[int, int]:
