@@ -33,6 +33,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
@@ -54,16 +55,44 @@ _METRIC_CRS = "EPSG:32651"  # UTM 51N: metres, good enough for a 500 m buffer ac
 _K_NEAREST = 4
 
 
+#: Share of a seat-to-seat line that must run over land for an ordinary road between them
+#: (stated choice: the five YRD pairs below it are all across open sea -- Shengsi-Pudong
+#: 0.51, Dongtou-Yueqing 0.74, Dinghai-Daishan 0.78, Lianyun-Ganyu 0.79 (Haizhou Bay),
+#: Yueqing-Yuhuan 0.85 -- and the next, Longwan-Dongtou 0.90, runs on the Lingkun causeway).
+MIN_LAND_SHARE = 0.88
+
+
 def _plane(lon: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     return lon * _KM_PER_DEG_LON_EQ * np.cos(np.radians(lat0)), lat * _KM_PER_DEG_LAT
+
+
+def _over_sea(pairs: set[tuple[int, int]], table: pd.DataFrame, polygons: gpd.GeoSeries) -> set[tuple[int, int]]:
+    """The pairs whose seat-to-seat line runs less than ``MIN_LAND_SHARE`` over land."""
+    if not pairs:
+        return set()
+    land = shapely.union_all(polygons.reindex(table.index).to_numpy())
+    ordered = sorted(pairs)
+    a = np.array([p[0] for p in ordered])
+    b = np.array([p[1] for p in ordered])
+    lines = shapely.linestrings(
+        np.stack([table.loc[a, ["lon", "lat"]].to_numpy(float), table.loc[b, ["lon", "lat"]].to_numpy(float)], axis=1)
+    )
+    share = shapely.length(shapely.intersection(lines, land)) / np.maximum(shapely.length(lines), 1e-12)
+    return {p for p, s_ in zip(ordered, share, strict=True) if s_ < MIN_LAND_SHARE}
 
 
 def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
     """Pairs ``(a, b)``, ``a < b``, of zones that share a boundary (or, without polygons, near seats).
 
     Polygons are buffered by about 500 m before the test, as simplification leaves gaps.
-    A zone left without any neighbour (an island, e.g. Shengsi) is paired with the zone
-    of the nearest seat.
+    Two zones whose seats are joined by a straight line that runs less than
+    ``MIN_LAND_SHARE`` of its length over land (inside some zone polygon) are not paired:
+    no ordinary road crosses the sea between them (Yuhuan-Yueqing across Yueqing Bay,
+    Daishan-Dinghai, Dongtou-Yueqing); islands join the mainland through their dated
+    bridges, the expressway sections of ``data/expressways.csv``. The county polygons
+    cover the Yangtze, so river crossings are not detected this way. A zone left without
+    any neighbour (an island, e.g. Shengsi, reached by ferry only) is paired with the
+    zone of the nearest seat, so that every zone stays reachable.
     """
     ids = [int(i) for i in table.index]
     lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
@@ -75,6 +104,7 @@ def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list
         for a, b in zip(j["zone_left"], j["zone_right"], strict=True):
             if a != b:
                 pairs.add((min(int(a), int(b)), max(int(a), int(b))))
+        pairs -= _over_sea(pairs, table, polygons)
     else:
         d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
         for i in range(len(ids)):
@@ -107,8 +137,6 @@ def local_road(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
         "travel_time": max(km / v * 3600.0, 1.0),
         "speed_kph": v,
     }
-
-
 
 
 #: Road networks kept (a few zone sets x years); about 1 MB each.
