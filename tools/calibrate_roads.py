@@ -25,21 +25,23 @@ of cities): the fit uses the ``fit`` rows whose ends are seats or centres (town-
 lie beyond what the model routes to); the ``holdout`` rows are never used to fit and are
 reported apart. The objective is the mean |log(model / published)| over the fit rows.
 
-For each speed factor the graphs are built once with no delay; a road trip enters the
+The expressway factor and the ordinary-road speed need graph rebuilds (about a minute per
+point for the 25 networks of the rows' years), so they are searched coarse to fine on
+their grids (:func:`fit`; ``--jobs 2`` runs two rebuilds at once). For each point the
+graphs are built once with no delay; a road trip enters the
 road network once at each end, so the time with delays is that time plus the two
 delays, computed for the whole (delay minutes, exponent) grid at once. The fitted model
 is then rebuilt in full and must give the same times (checked).
 
 Usage::
 
-    python tools/calibrate_roads.py            # prints the fit, the scores and the values for params.py
+    python tools/calibrate_roads.py --jobs 2   # prints the fit, the scores and the values for params.py
     python tools/calibrate_roads.py --rows     # and every row, published against modelled
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 from pathlib import Path
 
@@ -65,11 +67,22 @@ def _zero_exit(f: float, local_kph: float) -> TravelTimeModel:
     )  # fmt: skip
 
 
-def fit(rows: pd.DataFrame, tables: tuple[str, ...] = ("city", "county")) -> tuple[dict[str, float], float]:
+def _base_minutes(args: tuple[pd.DataFrame, float, float]) -> np.ndarray:
+    sub, f, v = args
+    return modelled_minutes(sub, _zero_exit(f, v))
+
+
+def fit(
+    rows: pd.DataFrame, tables: tuple[str, ...] = ("city", "county"), jobs: int = 1
+) -> tuple[dict[str, float], float]:
     """The grid point with the lowest mean |log(model / published)| over the fit rows of ``tables``.
 
-    Returns the fitted values and the objective there. Ties go to the first grid point
-    (deterministic).
+    The exit delay and exponent are searched on their whole grids for every (speed factor,
+    ordinary-road speed) point evaluated. Those two need graph rebuilds (about a minute per
+    point), so they are searched coarse to fine: every fourth speed factor and every other
+    ordinary-road speed of their grids first, then every grid neighbour (one step and two)
+    of the best point, until the best point has no unevaluated neighbour. Returns the
+    fitted values and the objective there; ties go to the smaller parameters (deterministic).
     """
     use = ((rows["split"] == "fit") & ~rows["town_end"] & rows["table"].isin(tables)).to_numpy()
     sub = rows[use]
@@ -77,19 +90,43 @@ def fit(rows: pd.DataFrame, tables: tuple[str, ...] = ("city", "county")) -> tup
     # exit minutes per unit town_exit_min, for every exponent: (exponents, rows)
     scale = (pa / 1e6) ** EXPONENT_GRID[:, None] + (pb / 1e6) ** EXPONENT_GRID[:, None]
     published = sub["minutes"].to_numpy(float)
-    best: tuple[float, ...] = (np.inf, np.nan, np.nan, np.nan, np.nan)
-    for f, v in itertools.product(SPEED_GRID, LOCAL_GRID):
-        base = modelled_minutes(sub, _zero_exit(f, v))
-        ok = np.isfinite(base)
-        # (exit minutes, exponents, rows)
-        t = base[ok] + EXIT_GRID[:, None, None] * scale[None, :, ok]
-        obj = np.abs(np.log(t / published[ok])).mean(axis=2)
-        i, j = np.unravel_index(int(np.argmin(obj)), obj.shape)
-        if obj[i, j] < best[0]:
-            best = (float(obj[i, j]), float(f), float(EXIT_GRID[i]), float(EXPONENT_GRID[j]), float(v))
-    values = {"road_typical_speed_factor": best[1], "town_exit_min": best[2], "town_exit_exponent": best[3],
-              "local_road_typical_speed_kph": best[4]}  # fmt: skip
-    return values, best[0]
+    done: dict[tuple[int, int], tuple[float, float, float]] = {}
+
+    def evaluate(points: list[tuple[int, int]]) -> None:
+        todo = sorted(set(points) - set(done))
+        args = [(sub, float(SPEED_GRID[i]), float(LOCAL_GRID[k])) for i, k in todo]
+        if jobs > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=jobs) as ex:
+                bases = list(ex.map(_base_minutes, args))
+        else:
+            bases = [_base_minutes(a) for a in args]
+        for (i, k), base in zip(todo, bases, strict=True):
+            ok = np.isfinite(base)
+            t = base[ok] + EXIT_GRID[:, None, None] * scale[None, :, ok]  # (exit minutes, exponents, rows)
+            obj = np.abs(np.log(t / published[ok])).mean(axis=2)
+            m, e = np.unravel_index(int(np.argmin(obj)), obj.shape)
+            done[(i, k)] = (float(obj[m, e]), float(EXIT_GRID[m]), float(EXPONENT_GRID[e]))
+            print(f"  speed factor {SPEED_GRID[i]:.3f}, ordinary roads {LOCAL_GRID[k]:.0f} km/h: "
+                  f"objective {obj[m, e]:.4f}", flush=True)  # fmt: skip
+
+    evaluate([(i, k) for i in range(0, len(SPEED_GRID), 4) for k in range(0, len(LOCAL_GRID), 2)])
+    while True:
+        bi, bk = min(done, key=lambda p: (done[p][0], p))
+        near = [
+            (bi + di, bk + dk)
+            for di in (-2, -1, 0, 1, 2)
+            for dk in (-1, 0, 1)
+            if 0 <= bi + di < len(SPEED_GRID) and 0 <= bk + dk < len(LOCAL_GRID)
+        ]
+        if set(near) <= set(done):
+            break
+        evaluate(near)
+    obj, exit_min, exponent = done[(bi, bk)]
+    values = {"road_typical_speed_factor": float(SPEED_GRID[bi]), "town_exit_min": exit_min,
+              "town_exit_exponent": exponent, "local_road_typical_speed_kph": float(LOCAL_GRID[bk])}  # fmt: skip
+    return values, obj
 
 
 def check_decomposition(rows: pd.DataFrame, model: TravelTimeModel, full: np.ndarray) -> float:
@@ -139,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "--fit-tables", default="city,county", help="tables whose fit rows are fitted on (default both; "
         "one table is an exploration, the other table's rows then test it too)",
     )  # fmt: skip
+    ap.add_argument("--jobs", type=int, default=1, help="processes for the graph rebuilds of the fit")
     args = ap.parse_args(argv)
     tables = tuple(t.strip() for t in args.fit_tables.split(","))
     if not tables or not set(tables) <= {"city", "county"}:
@@ -147,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = rows.groupby(["table", "split"]).size().to_dict()
     n_fit = int(((rows["split"] == "fit") & ~rows["town_end"] & rows["table"].isin(tables)).sum())
     print(f"rows: {counts}; fit uses {n_fit} (fit set of {', '.join(tables)}, no town ends)")
-    values, objective = fit(rows, tables)
+    values, objective = fit(rows, tables, jobs=args.jobs)
     model = TravelTimeModel().replace(road_period="typical", **values)
     typical = modelled_minutes(rows, model)
     diff = check_decomposition(rows, model, typical)

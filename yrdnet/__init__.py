@@ -22,6 +22,7 @@ from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.analysis.results import Comparison as Comparison
 from yrdnet.analysis.results import ScenarioResult as ScenarioResult
+from yrdnet.analysis.road_validation import road_time_validation as road_time_validation
 from yrdnet.analysis.targets import load_targets as load_targets
 from yrdnet.analysis.targets import target_timeline as target_timeline
 from yrdnet.analysis.targets import targets as targets
@@ -187,6 +188,7 @@ __all__ = [
     "plot_sensitivity",
     "prefill_overpass_cache",
     "read_gtfs",
+    "road_time_validation",
     "scenario_travel_times",
     "services",
     "settings",
