@@ -20,7 +20,8 @@ from yrdnet.scenarios.checks import check_model
 
 DATA = Path(__file__).parents[1] / "data"
 FREE = TravelTimeModel(road_period="free_flow")
-TYPICAL = TravelTimeModel(road_period="typical")
+#: The mechanism with a delay (the fitted default delay is 0: see TravelTimeModel.road_period).
+TYPICAL = TravelTimeModel(road_period="typical", town_exit_min=10.0, town_exit_exponent=0.5)
 
 
 def _cities() -> pd.DataFrame:
