@@ -84,6 +84,8 @@ def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(ox.settings, "cache_folder", cache)
     monkeypatch.setattr(ox.settings, "use_cache", True)
     monkeypatch.setattr(ox.settings, "log_console", False)
+    # no status query before a request: refused, OSMnx would pause 60 s before failing
+    monkeypatch.setattr(ox.settings, "overpass_rate_limit", False)
     return cache
 
 

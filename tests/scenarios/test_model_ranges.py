@@ -60,6 +60,7 @@ NEW_NUMBERS = (
     "road_typical_speed_factor",
     "town_exit_min",
     "town_exit_exponent",
+    "local_road_typical_speed_kph",
 )
 FIELDS = TravelTimeModel.__dataclass_fields__
 HEAD = '[scenario]\nname = "bad"\nbase = "baseline_2025"\n'

@@ -26,7 +26,9 @@ real roads).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
 from typing import Any
 
 import geopandas as gpd
@@ -35,6 +37,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.graph_ops import Op, OpCache, both_ways
@@ -60,6 +63,7 @@ _K_NEAREST = 4
 #: 0.51, Dongtou-Yueqing 0.74, Dinghai-Daishan 0.78, Lianyun-Ganyu 0.79 (Haizhou Bay),
 #: Yueqing-Yuhuan 0.85 -- and the next, Longwan-Dongtou 0.90, runs on the Lingkun causeway).
 MIN_LAND_SHARE = 0.88
+_PAIRS_SIZE = 4
 
 
 def _plane(lon: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +85,38 @@ def _over_sea(pairs: set[tuple[int, int]], table: pd.DataFrame, polygons: gpd.Ge
     return {p for p, s_ in zip(ordered, share, strict=True) if s_ < MIN_LAND_SHARE}
 
 
+_PAIRS: dict[bytes, list[tuple[int, int]]] = {}
+_PAIRS_LOCK = threading.Lock()
+register_cache("network.county_roads.neighbour_pairs", _PAIRS.clear)
+
+
 def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
+    """Pairs ``(a, b)`` of neighbouring zones (:func:`_neighbour_pairs`), memoised by content.
+
+    The pairs depend on the zones' ids, seats and polygons only, not on the year, so the
+    road layers of every year reuse them (at most ``_PAIRS_SIZE`` zone sets kept).
+    """
+    h = hashlib.blake2b(digest_size=32)
+    h.update(repr(list(map(str, table.index))).encode())
+    h.update(table[["lon", "lat"]].to_numpy(float).tobytes())
+    if polygons is None:
+        h.update(b"no polygons")
+    else:
+        h.update(repr(list(map(str, polygons.index))).encode())
+        h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
+    key = h.digest()
+    with _PAIRS_LOCK:
+        hit = _PAIRS.get(key)
+    if hit is None:
+        hit = _neighbour_pairs(table, polygons)
+        with _PAIRS_LOCK:
+            if len(_PAIRS) >= _PAIRS_SIZE:
+                _PAIRS.pop(next(iter(_PAIRS)))
+            _PAIRS[key] = hit
+    return list(hit)
+
+
+def _neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
     """Pairs ``(a, b)``, ``a < b``, of zones that share a boundary (or, without polygons, near seats).
 
     Polygons are buffered by about 500 m before the test, as simplification leaves gaps.
@@ -149,10 +184,6 @@ def _content_key(
     model: TravelTimeModel,
 ) -> bytes:  # fmt: skip
     """A digest of every input the road network reads (values, ids and order)."""
-    import hashlib
-
-    import shapely
-
     h = hashlib.blake2b(digest_size=32)
     for df, cols in (
         (zones, ["lon", "lat", "city", "name_en"]),
