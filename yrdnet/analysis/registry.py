@@ -191,6 +191,10 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("gini_pot_exp_pop_{mode}", _E, "index", _R, "Gini of potential by {mode}",
               "Gini coefficient of potential accessibility by {mode} across the zones", "",
               "yrdnet.metrics.equity.gini", "gini_of_potential_accessibility_{mode}", "equity"),
+    Indicator("gini_people_pot_exp_pop_{mode}", _E, "index", _R, "Gini of potential over people by {mode}",
+              "Gini coefficient of potential accessibility by {mode} over people (each zone weighted by its "
+              "population)", "Delbosc & Currie 2011", "yrdnet.metrics.equity.gini",
+              "gini_over_people_of_potential_accessibility_{mode}", "equity"),
     Indicator("gini_watt_pop_{mode}", _E, "index", _R, "Gini of WATT by {mode}",
               "Gini coefficient of the weighted average travel time by {mode} across the zones (reachable only)",
               "", "yrdnet.metrics.equity.gini", "gini_of_weighted_average_travel_time_{mode}", "equity"),
@@ -215,6 +219,10 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("theil_pot_exp_pop_multimodal", _E, "index", _R, "Theil of potential",
               "Theil T of multimodal potential accessibility across the zones", "Theil 1967", "yrdnet.metrics.equity.theil",
               "theil_of_potential_accessibility_multimodal", "equity"),
+    Indicator("theil_people_pot_exp_pop_multimodal", _E, "index", _R, "Theil of potential over people",
+              "Theil T of multimodal potential accessibility over people (each zone weighted by its population)",
+              "Theil 1967; Lucas, van Wee & Maat 2016", "yrdnet.metrics.equity.theil",
+              "theil_over_people_of_potential_accessibility_multimodal", "equity"),
     Indicator("core_link_compliance", "linkage", "share", _R, "metro-core pairs within 90 min",
               "share of metropolitan core pairs within MetricParams.core_link_min (90 min) door to door "
               "(see targets for the policy definition)", "2020 YRD transport plan",
@@ -278,6 +286,11 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("theil_potential_{part}_metros", _T, "index", _R, "Theil of potential {part} metros",
               "Theil T of potential accessibility {part} metropolitan areas (a zone in its first area)", "Theil 1967",
               "yrdnet.metrics.equity.theil", "theil_of_potential_accessibility_{part}_metros", "town_country"),
+    Indicator("theil_people_potential_{part}_metros", _T, "index", _R, "Theil over people {part} metros",
+              "Theil T of potential accessibility over people, {part} metropolitan areas (a zone in k areas "
+              "counts 1/k of its people in each; outside all areas: its own group)", "Theil 1967; Shorrocks 1980",
+              "yrdnet.metrics.equity.split_memberships", "theil_over_people_of_potential_accessibility_{part}_metros",
+              "town_country"),
     Indicator("theil_potential_between_districts_counties", _T, "index", _R,
               "Theil of potential between districts and counties",
               "Theil T of potential accessibility between urban districts and counties", "Theil 1967",

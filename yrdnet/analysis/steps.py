@@ -263,16 +263,22 @@ def polycentricity(a: Assembly) -> dict[str, float]:
 
 
 def equity(a: Assembly) -> dict[str, float]:
-    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil."""
+    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil.
+
+    Gini and Theil of potential are given over zones (each zone counts once) and over
+    people (each zone weighted by its population).
+    """
     rows: dict[str, float] = {}
     ids, pop, table = a.ids, a.pop, a.table
     for mode in MODES:
         pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
         for mname, col in pairs:
             vals = table[col].to_numpy(float)
-            vals = vals[np.isfinite(vals)]
-            rows[f"gini_{mname}_{mode}"] = eq.gini(vals)
-            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals)
+            ok = np.isfinite(vals)
+            rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
+            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
+            if mname == "pot_exp_pop":  # over people: each zone weighted by its population
+                rows[f"gini_people_{mname}_{mode}"] = eq.gini(vals[ok], pop.to_numpy(float)[ok])
         Tm = a.od[mode].loc[ids, ids]
         rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
         rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
@@ -280,6 +286,9 @@ def equity(a: Assembly) -> dict[str, float]:
         ok = np.isfinite(w)
         rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
+    rows["theil_people_pot_exp_pop_multimodal"] = float(
+        eq.theil(table[POTENTIAL].to_numpy(float), weights=pop.to_numpy(float))["total"]
+    )
     return rows
 
 
