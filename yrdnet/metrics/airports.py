@@ -60,10 +60,7 @@ def airports_in_year(airports: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """
     opened = _years(airports, "opened")
     closed = _years(airports, "closed")
-    if year is None:
-        keep = closed.isna()
-    else:
-        keep = (opened.isna() | (opened <= year)) & (closed.isna() | (closed > year))
+    keep = closed.isna() if year is None else (opened.isna() | (opened <= year)) & (closed.isna() | (closed > year))
     out = airports[keep.to_numpy(bool)]
     dup = out.index[out.index.duplicated()]
     if len(dup):
