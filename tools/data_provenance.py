@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import yrdnet
+from yrdnet.region.datasets import load_airports
 
 
 def summary() -> None:
@@ -27,6 +28,7 @@ def summary() -> None:
         "main_stations.csv": yrdnet.load_main_stations(),
         "line_speeds.csv": yrdnet.load_line_speeds(),
         "suburban_lines.csv": yrdnet.load_suburban_lines(),
+        "airports.csv": load_airports(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")
     print("| --- | ---: | ---: | ---: |")
@@ -34,6 +36,8 @@ def summary() -> None:
         src = df["source"].astype(str)
         if "km_method" in df.columns:  # expressways.csv states its derivations apart from its sources
             src = src + " " + df["km_method"].astype(str)
+        if name == "airports.csv":  # airports.csv sources its years apart
+            src = src + " " + df["dates_source"].astype(str)
         unv = int(src.str.contains("unverified", case=False).sum())
         der = int(src.str.contains("derived", case=False).sum())
         print(f"| `{name}` | {len(df)} | {unv} | {der} |")
@@ -53,6 +57,12 @@ def summary() -> None:
     print(
         f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
         f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor)."
+    )
+    ap = tables["airports.csv"]
+    print(
+        f"Airport dates: {int(ap['opened'].notna().sum())} of {len(ap)} rows with a sourced opening year, "
+        f"{int(ap['closed'].notna().sum())} closed sites; "
+        f"{int(ap['dates_source'].str.contains('unverified').sum())} unverified (no year: open in every year)."
     )
     xw = tables["expressways.csv"]
     print(

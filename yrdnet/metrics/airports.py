@@ -90,12 +90,7 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
     Returns
     -------
     pandas.Series
-        Zone id per airport, named ``"zone"``.
-
-    Raises
-    ------
-    DataError
-        If an airport code repeats (a table of several years: see :func:`airports_in_year`).
+        Zone id per airport (row by row, so a code of several sites repeats), named ``"zone"``.
 
     Examples
     --------
@@ -104,11 +99,8 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
     >>> airport_zones(ap, z).tolist()
     [310000]
     """
-    dup = airports.index[airports.index.duplicated()]
-    if len(dup):
-        raise DataError(f"airport_zones: duplicate airport codes {sorted(set(dup))}; pick a year (airports_in_year)")
-    out = {}
-    for code, r in airports.iterrows():
+    out = []
+    for _, r in airports.iterrows():
         zone = None
         if polygons is not None:
             from shapely.geometry import Point
@@ -121,8 +113,8 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
                 float(r["lon"]), float(r["lat"]), zones["lon"].to_numpy(float), zones["lat"].to_numpy(float)
             )
             zone = zones.index[int(np.argmin(d))]
-        out[code] = zone
-    return pd.Series(out, name="zone")
+        out.append(zone)
+    return pd.Series(out, index=airports.index, name="zone")
 
 
 def time_to_airports(
@@ -152,7 +144,8 @@ def time_to_airports(
     Raises
     ------
     DataError
-        If no airport of a kind lies in a zone of ``T``.
+        If no airport of a kind lies in a zone of ``T``, or a code repeats (several
+        years' sites: :func:`airports_in_year` picks one year's).
 
     Examples
     --------
@@ -161,6 +154,9 @@ def time_to_airports(
     >>> t.to_numpy().tolist()
     [[0.0, 0.0], [0.0, 50.0]]
     """
+    dup = attached.index[attached.index.duplicated()]
+    if len(dup):
+        raise DataError(f"time_to_airports: airport codes {sorted(set(dup))} repeat; pick a year (airports_in_year)")
     cols = {}
     arr = T.to_numpy(float)
     for k in kinds:
