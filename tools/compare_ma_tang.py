@@ -67,7 +67,7 @@ def read_excerpt(path: Path, cities: pd.Index) -> pd.DataFrame:
 
 
 def yrdnet_road_minutes(year: int) -> pd.DataFrame:
-    """yrdnet's city-to-city road times (minutes) of the baseline of ``year``."""
+    """City-to-city road times (minutes) of the baseline of ``year``."""
     import yrdnet
 
     T = yrdnet.travel_times(yrdnet.build_graph(BASELINES[year]), "road")
@@ -103,6 +103,7 @@ def compare(excerpt: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Compare yrdnet with the Ma & Tang excerpt and print the table (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("excerpt", nargs="?", type=Path, default=DEFAULT_EXCERPT)
     ap.add_argument("--years", nargs="+", type=int, default=[2010, 2015, 2020])

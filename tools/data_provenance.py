@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import yrdnet
+from yrdnet.region.datasets import load_airports
 
 
 def summary() -> None:
@@ -23,14 +24,20 @@ def summary() -> None:
         "stations.csv": yrdnet.load_stations(),
         "lines.csv": yrdnet.load_lines(),
         "highways.csv": yrdnet.load_highways(),
+        "expressways.csv": yrdnet.load_expressways(),
         "main_stations.csv": yrdnet.load_main_stations(),
         "line_speeds.csv": yrdnet.load_line_speeds(),
         "suburban_lines.csv": yrdnet.load_suburban_lines(),
+        "airports.csv": load_airports(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")
     print("| --- | ---: | ---: | ---: |")
     for name, df in tables.items():
         src = df["source"].astype(str)
+        if "km_method" in df.columns:  # expressways.csv states its derivations apart from its sources
+            src = src + " " + df["km_method"].astype(str)
+        if name == "airports.csv":  # airports.csv sources its years apart
+            src = src + " " + df["dates_source"].astype(str)
         unv = int(src.str.contains("unverified", case=False).sum())
         der = int(src.str.contains("derived", case=False).sum())
         print(f"| `{name}` | {len(df)} | {unv} | {der} |")
@@ -50,6 +57,20 @@ def summary() -> None:
     print(
         f"Expressway km: {int((~hw.str.contains('km: derived')).sum())} sourced, "
         f"{int(hw.str.contains('km: derived').sum())} derived (geodesic x detour factor)."
+    )
+    ap = tables["airports.csv"]
+    print(
+        f"Airport dates: {int(ap['opened'].notna().sum())} of {len(ap)} rows with a sourced opening year, "
+        f"{int(ap['closed'].notna().sum())} closed sites; "
+        f"{int(ap['dates_source'].str.contains('unverified').sum())} unverified (no year: open in every year)."
+    )
+    xw = tables["expressways.csv"]
+    print(
+        f"County expressway sections: {len(xw)} on {xw['route'].nunique()} routes; km "
+        f"{int(xw['km_method'].str.startswith('sourced').sum())} sourced, "
+        f"{int(xw['km_method'].str.startswith('derived').sum())} derived; design speed "
+        f"{int(xw['speed_method'].str.startswith('sourced').sum())} sourced, "
+        f"{int((~xw['speed_method'].str.startswith('sourced')).sum())} assumed."
     )
 
 

@@ -754,14 +754,40 @@ def make_counties(
     return out_csv, out_geojson
 
 
-AIRPORT_COLUMNS = ["iata", "icao", "name_zh", "name_en", "city", "lon", "lat", "role", "source"]
+#: The curated date columns of ``airports.csv`` (issue 20): not in airportsdata, so kept
+#: from the shipped file (joined by iata/icao) with the closed sites' rows.
+AIRPORT_DATE_COLUMNS = ["opened", "closed", "dates_source"]
+AIRPORT_COLUMNS = ["iata", "icao", "name_zh", "name_en", "city", "lon", "lat", "role", "source", *AIRPORT_DATE_COLUMNS]
+#: Where the curated airport dates live.
+AIRPORT_DATES = DATA / "airports.csv"
+#: ``dates_source`` of an airport no curated row dates.
+UNDATED = "(unverified)"
+
+
+def _curated_airport_dates(
+    path: Path = AIRPORT_DATES,
+) -> tuple[dict[tuple[str, str], dict[str, str]], list[dict[str, str]]]:
+    """The curated dates of the open airports by (iata, icao), and the closed sites' whole rows.
+
+    Empty when ``path`` is absent or has no dates yet.
+    """
+    if not path.is_file():
+        return {}, []
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "dates_source" not in rows[0]:
+        return {}, []
+    dates = {(r["iata"], r["icao"]): {c: r[c] for c in AIRPORT_DATE_COLUMNS} for r in rows if not r["closed"]}
+    return dates, [r for r in rows if r["closed"]]
 
 
 def make_airports(out: Path = DATA / "airports.csv", boundaries: Path = DATA / "boundaries.geojson") -> Path:
     """Build ``airports.csv`` from airportsdata and the curation tables above.
 
     The city is the city polygon of ``boundaries.geojson`` containing the airport
-    (nearest polygon if none contains it).
+    (nearest polygon if none contains it). The years (``opened``, ``closed``,
+    ``dates_source``) and the closed sites' rows are curated: kept from the shipped
+    ``airports.csv`` (:data:`AIRPORT_DATES`).
     """
     import airportsdata
 
@@ -778,6 +804,8 @@ def make_airports(out: Path = DATA / "airports.csv", boundaries: Path = DATA / "
     unknown = seen - set(AIRPORTS_KEEP) - set(AIRPORTS_DROP) - set(AIRPORTS_OUTSIDE)
     if unknown:
         raise ValueError(f"airportsdata rows not curated (keep or drop them): {sorted(unknown)}")
+    dates, closed = _curated_airport_dates()
+    undated = {"opened": "", "closed": "", "dates_source": UNDATED}
     rows = []
     for iata, (name_zh, role, role_src) in AIRPORTS_KEEP.items():
         a = data[iata]
@@ -799,8 +827,10 @@ def make_airports(out: Path = DATA / "airports.csv", boundaries: Path = DATA / "
                     f"codes/lon/lat/name_en: airportsdata {version} (MIT); city: derived = data/boundaries.geojson "
                     f"city polygon {how}; {role_src}"
                 ),
+                **dates.get((iata, a["icao"]), undated),
             }
         )
+    rows += closed
     _write_csv(out, rows, AIRPORT_COLUMNS)
     for iata, why in AIRPORTS_DROP.items():
         logger.info("airport %s dropped: %s", iata, why)

@@ -252,15 +252,26 @@ def match_stations(
         The YRD stations, sorted by 2016 name.
     """
     polys = load_polygons()
-    by_name = dict(zip(known["name_zh"], known["station_id"], strict=True))
+    # a name shared by several stations (溧水: the HSR station and a Nanjing S7 metro station)
+    # resolves to the one nearest the feed's station, never to whichever row comes last
+    by_name: dict[str, list[tuple[str, float, float]]] = {}
+    for sid, nm, x, y in zip(known["station_id"], known["name_zh"], known["lon"], known["lat"], strict=True):
+        by_name.setdefault(str(nm), []).append((str(sid), float(x), float(y)))
+
+    def nearest(name: str | None, lon: float, lat: float) -> str | None:
+        cands = by_name.get(name) if name else None
+        if not cands:
+            return None
+        return min(cands, key=lambda c: (float(haversine_km(lon, lat, c[1], c[2])), c[0]))[0]
+
     yrd = []
     for s in stations.values():
         s.adcode = city_of(polys, s.lon, s.lat)
         if s.adcode is None:
             continue
         s.current_name = current.get(s.code, (None, ""))[0]
-        via_code = by_name.get(s.current_name) if s.current_name else None
-        via_name = by_name.get(s.name)
+        via_code = nearest(s.current_name, s.lon, s.lat)
+        via_name = nearest(s.name, s.lon, s.lat)
         if via_code and via_name and via_code != via_name:
             logger.warning("%s %s: name matches %s but telecode (now %s) matches %s: using the telecode",
                            s.name, s.code, via_name, s.current_name, via_code)  # fmt: skip

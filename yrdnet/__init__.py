@@ -22,6 +22,7 @@ from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.analysis.results import Comparison as Comparison
 from yrdnet.analysis.results import ScenarioResult as ScenarioResult
+from yrdnet.analysis.road_validation import road_time_validation as road_time_validation
 from yrdnet.analysis.targets import load_targets as load_targets
 from yrdnet.analysis.targets import target_timeline as target_timeline
 from yrdnet.analysis.targets import targets as targets
@@ -47,6 +48,9 @@ from yrdnet.network import services as services
 from yrdnet.network.graph import graph_from_tables as graph_from_tables
 from yrdnet.network.osm import graph_from_pbf as graph_from_pbf
 from yrdnet.network.osm import graph_from_xml as graph_from_xml
+from yrdnet.network.osm_cache import prefill_overpass_cache as prefill_overpass_cache
+from yrdnet.network.osm_roads import OsmRoadOptions as OsmRoadOptions
+from yrdnet.network.osm_roads import graph_from_osm as graph_from_osm
 from yrdnet.network.services import load_services as load_services
 from yrdnet.network.suburban import load_suburban_lines as load_suburban_lines
 from yrdnet.plans import best_plan as best_plan
@@ -72,6 +76,7 @@ from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
+from yrdnet.region.expressways import load_expressways as load_expressways
 from yrdnet.region.region import Region as Region
 from yrdnet.region.region import load_region as load_region
 from yrdnet.region.zones import Zones as Zones
@@ -114,6 +119,7 @@ __all__ = [
     "MetricParams",
     "ModelRanges",
     "NotIncrementalError",
+    "OsmRoadOptions",
     "OutputError",
     "PlanResult",
     "Region",
@@ -144,6 +150,7 @@ __all__ = [
     "earliest_arrival",
     "get_path",
     "graph_from_curated",
+    "graph_from_osm",
     "graph_from_pbf",
     "graph_from_tables",
     "graph_from_xml",
@@ -156,6 +163,7 @@ __all__ = [
     "list_scenarios",
     "load_cities",
     "load_costs",
+    "load_expressways",
     "load_highways",
     "load_line_speeds",
     "load_lines",
@@ -178,7 +186,9 @@ __all__ = [
     "plan_plots",
     "plot_plan",
     "plot_sensitivity",
+    "prefill_overpass_cache",
     "read_gtfs",
+    "road_time_validation",
     "scenario_travel_times",
     "services",
     "settings",

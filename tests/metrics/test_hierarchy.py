@@ -145,10 +145,13 @@ def test_county_level_hierarchy_at_city_scale() -> None:
     res = yrdnet.analyze("baseline_2025", zones="county", centrality=False, sensitivity_samples=5)
     r = res.region["value"]
     assert r["core_rank_dominance"] == 1
-    # with the 2023 services and conventional rail, Suzhou's counties (next to Shanghai's
-    # 25 million) reach more people in exp-decay potential than Shanghai's: rank 2
+    # on the dated county expressway network (issue 19) the counties of Suzhou, Jiaxing,
+    # Wuxi and Huzhou, between Shanghai's 25 million and the other centres, reach more people
+    # in exp-decay potential than Shanghai's own districts, whose outer districts (Chongming,
+    # Jinshan) lie far from everything: rank 5 in 2025 (2 on the older city links). Issue 20
+    # is about the definition of the core's potential; this pins the rank to the table.
     pot = res.cities["pot_exp_pop_multimodal"]
-    assert r["core_rank_potential"] == 1 + int((pot > pot[310000]).sum()) <= 2
+    assert r["core_rank_potential"] == 1 + int((pot > pot[310000]).sum()) <= 6
     assert "core_rank_gravity_betweenness" not in r.index  # centrality off
 
 

@@ -347,7 +347,10 @@ def test_scenario_travel_times_slower_link_falls_back(caplog, tmp_path: Path) ->
         encoding="utf-8",
     )
     assert load_scenario(p).only_adds()
+    # the curated city links are the road layer of road_network="city_links" only (with the
+    # default county expressway network, the edit adds a new link instead of slowing one)
+    m = yrdnet.TravelTimeModel(road_network="city_links")
     with caplog.at_level(logging.INFO, logger="yrdnet.scenarios.incremental"):
-        T = scenario_travel_times(p, "road", warn_unreachable=False)
+        T = scenario_travel_times(p, "road", model=m, warn_unreachable=False)
     assert "full routing" in caplog.text and "slower" in caplog.text
-    pd.testing.assert_frame_equal(T, _quiet_tt(yrdnet.build_graph(p), "road"), check_exact=True)
+    pd.testing.assert_frame_equal(T, _quiet_tt(yrdnet.build_graph(p, model=m), "road"), check_exact=True)

@@ -39,7 +39,8 @@ def test_cached_build_equals_uncached() -> None:
     assert _snapshot(warm) == _snapshot(cold)
     # and both equal a build that never uses the cache
     sc = load_scenario("north_yangtze_hsr")
-    t, m, z = sc.tables(), sc.travel_time_model(), load_zones("county")
+    t, m, z = sc.tables(), sc.travel_time_model().replace(road_network="city_links"), load_zones("county")
+    warm = build_graph("north_yangtze_hsr", zones="county", model=m)  # the layer of yrdnet.network.county_roads
     _, hw = filter_network(t.lines, t.highways, sc.effective_year)
     G1, G2 = nx.MultiDiGraph(), nx.MultiDiGraph()
     c1 = _roadnet.add_zone_roads(G1, z.table, z.polygons, t.cities, hw, m, cache=False)
@@ -86,10 +87,10 @@ def test_cache_is_bounded() -> None:
     t, z = sc.tables(), load_zones("county")
     _, hw = filter_network(t.lines, t.highways, 2025)
     hw = hw.iloc[:40]  # small networks: quick
-    for i in range(_roadnet._CACHE_SIZE + 3):
+    for i in range(_roadnet._CACHE.size + 3):
         m = TravelTimeModel().replace(county_access_min=5.0 + i)
         _roadnet.add_zone_roads(nx.MultiDiGraph(), z.table, z.polygons, t.cities, hw, m)
-    assert len(_roadnet._CACHE) == _roadnet._CACHE_SIZE
+    assert len(_roadnet._CACHE) == _roadnet._CACHE.size
     _roadnet.clear_cache()
 
 

@@ -51,7 +51,17 @@ ADDED_NUMBERS = ("suburban_peak_hours", "suburban_headway_min")
 MISSING_SWITCHES = ("sourced_access", "line_speed_factors")
 #: Fields added since, with their ranges in the metadata (top speeds of conventional trains;
 #: trains a day of a conventional line's default service).
-NEW_NUMBERS = ("z_train_max_kph", "t_train_max_kph", "conventional_max_kph", "default_conventional_trains")
+NEW_NUMBERS = (
+    "z_train_max_kph",
+    "t_train_max_kph",
+    "conventional_max_kph",
+    "default_conventional_trains",
+    # issue 19: the typical road period (yrdnet.network.road_times)
+    "road_typical_speed_factor",
+    "town_exit_min",
+    "town_exit_exponent",
+    "local_road_typical_speed_kph",
+)
 FIELDS = TravelTimeModel.__dataclass_fields__
 HEAD = '[scenario]\nname = "bad"\nbase = "baseline_2025"\n'
 

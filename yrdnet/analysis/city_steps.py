@@ -48,6 +48,11 @@ def town_country(a: Assembly) -> dict[str, float]:
     th = eq.theil(pot.to_numpy(), groups.to_numpy())
     for part in ("within", "between"):
         rows[f"theil_potential_{part}_metros"] = float(th[part])
+    # over people, overlapping metros by the explicit rule of eq.split_memberships
+    x, w, g = eq.split_memberships(pot, pop.reindex(pot.index), table["metros"].fillna("").astype(str))
+    th_people = eq.theil(x, g, weights=w)
+    for part in ("within", "between"):
+        rows[f"theil_people_potential_{part}_metros"] = float(th_people[part])
     urban = table["kind"].isin(hl.URBAN_KINDS) if "kind" in table.columns else None
     if urban is not None and urban.any() and not urban.all():
         kinds = urban.map({True: "district", False: "county"})

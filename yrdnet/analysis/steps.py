@@ -145,18 +145,28 @@ def self_times(Z: Zones, ids: pd.Index, p: MetricParams) -> pd.Series:
     return out
 
 
-def _airport_times(Z: Zones, airports: pd.DataFrame | None, zt: pd.DataFrame, T: pd.DataFrame) -> pd.DataFrame:
+def _airport_times(
+    Z: Zones, airports: pd.DataFrame | None, zt: pd.DataFrame, T: pd.DataFrame, year: int | None
+) -> pd.DataFrame:
     """Multimodal time to the nearest airport and international hub (airports attached to zones).
 
-    Missing values where the region has no airports (or none of a kind lies in its zones).
+    Only the airports in service in the network ``year`` count
+    (:func:`~yrdnet.metrics.airports.airports_in_year`). Missing values where the region
+    has no airports that year.
     """
     cols = ["time_to_airport_min", "time_to_international_hub_min"]
-    if airports is None or airports.empty:
+    ap = None if airports is None else air.airports_in_year(airports, year)
+    if ap is None or ap.empty:
         return pd.DataFrame(np.nan, index=T.index, columns=cols)
-    ap = airports
     polys = Z.polygons
     attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
     return air.time_to_airports(T, attached, ap["role"])
+
+
+def network_year(G: nx.MultiDiGraph) -> int | None:
+    """The year of network ``G`` (graph attribute ``year``), ``None`` when unknown."""
+    year = G.graph.get("year")
+    return None if year is None or int(year) < 0 else int(year)
 
 
 def city_measures(
@@ -220,7 +230,7 @@ def zone_measures(a: Assembly) -> None:
     table = a.zt.join(measures)
     to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)
     table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
-    table = table.join(_airport_times(a.Z, a.area.airports, a.zt, a.od["multimodal"]))
+    table = table.join(_airport_times(a.Z, a.area.airports, a.zt, a.od["multimodal"], network_year(a.G)))
     if a.level == "city":
         table["metros"] = [";".join(m for m, v in a.members.items() if c in v) for c in table.index]
     undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]
@@ -263,16 +273,22 @@ def polycentricity(a: Assembly) -> dict[str, float]:
 
 
 def equity(a: Assembly) -> dict[str, float]:
-    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil."""
+    """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil.
+
+    Gini and Theil of potential are given over zones (each zone counts once) and over
+    people (each zone weighted by its population).
+    """
     rows: dict[str, float] = {}
     ids, pop, table = a.ids, a.pop, a.table
     for mode in MODES:
         pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
         for mname, col in pairs:
             vals = table[col].to_numpy(float)
-            vals = vals[np.isfinite(vals)]
-            rows[f"gini_{mname}_{mode}"] = eq.gini(vals)
-            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals)
+            ok = np.isfinite(vals)
+            rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
+            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
+            if mname == "pot_exp_pop":  # over people: each zone weighted by its population
+                rows[f"gini_people_{mname}_{mode}"] = eq.gini(vals[ok], pop.to_numpy(float)[ok])
         Tm = a.od[mode].loc[ids, ids]
         rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
         rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
@@ -280,6 +296,9 @@ def equity(a: Assembly) -> dict[str, float]:
         ok = np.isfinite(w)
         rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
+    rows["theil_people_pot_exp_pop_multimodal"] = float(
+        eq.theil(table[POTENTIAL].to_numpy(float), weights=pop.to_numpy(float))["total"]
+    )
     return rows
 
 

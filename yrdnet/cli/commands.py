@@ -1,6 +1,7 @@
-"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, gtfs, scenarios, demo.
+"""The ``yrdnet`` command line: build, analyze, compare, map, timeline, targets, trip, gtfs, scenarios, roads, demo.
 
-The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`.
+The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`;
+``roads fetch`` and the ``--roads`` road source in :mod:`yrdnet.cli.roads`.
 
 Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
 arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
@@ -22,6 +23,7 @@ import yrdnet
 from yrdnet._version import __version__
 from yrdnet.cli import plan_commands as _cli_plans
 from yrdnet.cli import report
+from yrdnet.cli import roads as _cli_roads
 from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
 from yrdnet.core.io import atomic_dir, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
@@ -46,6 +48,8 @@ examples:
   yrdnet sweep --candidates --combinations --workers 2   every package of the candidate projects
   yrdnet uncertainty baseline_2025 plan_2035 --n 8   Sobol indices and robust conclusions
   yrdnet best-plan --budget 3000                     best package of projects within 3000 亿元
+  yrdnet roads fetch --area "Suzhou, Jiangsu, China" --out results/osm_suzhou   OSM roads via OSMnx
+  yrdnet analyze baseline_2025 --roads osm:yangtze.osm.pbf   the real OSM roads instead of the embedded ones
 """
 
 
@@ -77,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     b.add_argument("--year", type=int, help="network year (overrides the scenario's)")
     b.add_argument("--out", default="results/graphs", help="output folder (default: %(default)s)")
+    _cli_roads.add_roads_arg(b)
 
     a = cmd("analyze", "analyse a scenario and write its tables (CSV, GeoPackage, JSON)")
     a.add_argument("scenario", help="shipped scenario name or path to a .toml file")
@@ -84,12 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
     a.add_argument("--out", help="output folder (default: results/<scenario>)")
     _zone_args(a)
+    _cli_roads.add_roads_arg(a)
 
     c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
     c.add_argument("--scope", default="yrd")
     c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
     _zone_args(c)
+    _cli_roads.add_roads_arg(c)
 
     m = cmd("map", "draw every map of a scenario (PNG, 200 dpi) and its interactive HTML map")
     m.add_argument("scenario", help="shipped scenario name, path to a .toml file, or a result folder")
@@ -103,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
     t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
     _zone_args(t)
+    _cli_roads.add_roads_arg(t)
 
     tg = cmd("targets", "the policy travel-time targets over scenarios: both time definitions, first year met")
     tg.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
@@ -126,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     gt.add_argument("--no-frequencies", action="store_true", help="write every train as a trip, no frequencies.txt")
 
     cmd("scenarios", "list shipped scenarios with one-line descriptions")
+    _cli_roads.add_roads_parser(cmd)
     _cli_plans.add_parsers(cmd)
 
     d = cmd("demo", "the main job on the shipped data (make demo)")
@@ -168,7 +177,9 @@ def _scenario_from(arg: str) -> str:
 def _over_time(args: argparse.Namespace) -> int:
     """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
     if args.command == "timeline":
-        tl = yrdnet.timeline(args.scenarios or report.TIMELINE, zones=args.zones, masses=args.masses)
+        items = _cli_roads.parse_roads(args.roads).results(args.scenarios or report.TIMELINE, args.zones,
+                                                           masses=args.masses)  # fmt: skip
+        tl = yrdnet.timeline(items, zones=args.zones, masses=args.masses)
         out = Path(args.out)
 
         with atomic_dir(out) as tmp:  # the table and its chart appear together
@@ -212,7 +223,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:32s} {r['year']}  {r['description']}")
         return 0
     if args.command == "build":
-        G = yrdnet.build_graph(args.scenario, args.year)
+        G = _cli_roads.parse_roads(args.roads).graph(args.scenario, args.year)
         out = Path(args.out)
         name = safe_name(str(G.graph["scenario"]))
         save_graphml(G, out / f"{name}.graphml")
@@ -223,7 +234,13 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "analyze":
-        res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
+        roads = _cli_roads.parse_roads(args.roads)
+        if roads.osm:
+            Z = yrdnet.load_zones(args.zones)
+            G = roads.graph(args.scenario, args.year, Z)
+            res = yrdnet.analyze(G, args.scope, zones=Z, masses=args.masses)
+        else:
+            res = yrdnet.analyze(args.scenario, args.scope, year=args.year, zones=args.zones, masses=args.masses)
 
         out = Path(args.out or f"results/{safe_name(res.name)}")
         res.to_dir(out)
@@ -235,7 +252,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "compare":
         if len(args.scenarios) < 2:
             raise ValueError("compare needs a base scenario and at least one other")
-        cmp = yrdnet.compare(*args.scenarios, scope=args.scope, zones=args.zones, masses=args.masses)
+        items = _cli_roads.parse_roads(args.roads).results(args.scenarios, args.zones, scope=args.scope,
+                                                           masses=args.masses)  # fmt: skip
+        cmp = yrdnet.compare(*items, scope=args.scope, zones=args.zones, masses=args.masses)
         cmp.to_dir(args.out)
         print(cmp.to_markdown(top=10))
         print(f"-> {Path(args.out)}")
@@ -306,8 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
             if not args.debug:
                 warnings.simplefilter("ignore")
-            if args.command == "gtfs":
-                return _gtfs(args)
+            own = {"gtfs": _gtfs, "roads": _cli_roads.fetch}  # commands with a runner of their own
+            if args.command in own:
+                return own[args.command](args)
             return _cli_plans.run(args) if args.command in _cli_plans.COMMANDS else _run(args)
     except KeyboardInterrupt:
         print("yrdnet: interrupted (nothing was left half-written)", file=sys.stderr)

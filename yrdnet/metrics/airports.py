@@ -5,6 +5,10 @@ zone** — the zone whose polygon contains the airport, else the zone with the n
 seat — and the time from zone :math:`i` to airport :math:`a` is the door-to-door time to
 that zone, :math:`T_{i, z(a)}`. The last kilometres from the zone's seat to the terminal
 are not modelled (the same for every year and scenario, so changes are the network's).
+
+Airports open and close (``opened`` / ``closed`` in ``data/airports.csv``): the analysis of
+a network year uses :func:`airports_in_year`, so a 2010 network reaches Hefei Luogang and
+Lianyungang Baitabu, not the airports that replaced them.
 """
 
 from __future__ import annotations
@@ -17,10 +21,58 @@ import pandas as pd
 from yrdnet.core.errors import DataError
 from yrdnet.core.geodesy import haversine_km
 
-__all__ = ["airport_zones", "time_to_airports"]
+__all__ = ["airport_zones", "airports_in_year", "time_to_airports"]
 
 #: Airport roles (``data/airports.csv``).
 ROLES = ("international_hub", "regional")
+
+
+def airports_in_year(airports: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The airports with civil flights in ``year``: ``opened <= year < closed``.
+
+    An empty ``opened`` counts as open in every year, an empty ``closed`` as still open;
+    a table without these columns is returned whole.
+
+    Parameters
+    ----------
+    airports
+        Airports (:func:`yrdnet.datasets.load_airports`), optional ``opened`` and
+        ``closed`` year columns.
+    year
+        The network year; ``None`` (unknown): the airports open today (``closed`` empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``airports`` in service, in their order.
+
+    Raises
+    ------
+    DataError
+        If two airports in service share a code (their dates overlap).
+
+    Examples
+    --------
+    >>> ap = pd.DataFrame({"opened": [1977, 2013], "closed": [2013, None]}, index=["HFE", "HFE"])
+    >>> ap = ap.astype("Int64")
+    >>> airports_in_year(ap, 2010)["opened"].tolist(), airports_in_year(ap, 2013)["opened"].tolist()
+    ([1977], [2013])
+    """
+    opened = _years(airports, "opened")
+    closed = _years(airports, "closed")
+    keep = closed.isna() if year is None else (opened.isna() | (opened <= year)) & (closed.isna() | (closed > year))
+    out = airports[keep.to_numpy(bool)]
+    dup = out.index[out.index.duplicated()]
+    if len(dup):
+        raise DataError(f"airports_in_year: codes {sorted(set(dup))} are in service twice in {year}; fix opened/closed")
+    return out
+
+
+def _years(airports: pd.DataFrame, col: str) -> pd.Series:
+    """Column ``col`` as nullable years (all missing when the table lacks it)."""
+    if col not in airports.columns:
+        return pd.Series(pd.NA, index=airports.index, dtype="Int64")
+    return pd.to_numeric(airports[col], errors="raise").astype("Int64")
 
 
 def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object | None = None) -> pd.Series:
@@ -38,7 +90,7 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
     Returns
     -------
     pandas.Series
-        Zone id per airport, named ``"zone"``.
+        Zone id per airport (row by row, so a code of several sites repeats), named ``"zone"``.
 
     Examples
     --------
@@ -47,8 +99,8 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
     >>> airport_zones(ap, z).tolist()
     [310000]
     """
-    out = {}
-    for code, r in airports.iterrows():
+    out = []
+    for _, r in airports.iterrows():
         zone = None
         if polygons is not None:
             from shapely.geometry import Point
@@ -61,8 +113,8 @@ def airport_zones(airports: pd.DataFrame, zones: pd.DataFrame, polygons: object 
                 float(r["lon"]), float(r["lat"]), zones["lon"].to_numpy(float), zones["lat"].to_numpy(float)
             )
             zone = zones.index[int(np.argmin(d))]
-        out[code] = zone
-    return pd.Series(out, name="zone")
+        out.append(zone)
+    return pd.Series(out, index=airports.index, name="zone")
 
 
 def time_to_airports(
@@ -92,7 +144,8 @@ def time_to_airports(
     Raises
     ------
     DataError
-        If no airport of a kind lies in a zone of ``T``.
+        If no airport of a kind lies in a zone of ``T``, or a code repeats (several
+        years' sites: :func:`airports_in_year` picks one year's).
 
     Examples
     --------
@@ -101,6 +154,9 @@ def time_to_airports(
     >>> t.to_numpy().tolist()
     [[0.0, 0.0], [0.0, 50.0]]
     """
+    dup = attached.index[attached.index.duplicated()]
+    if len(dup):
+        raise DataError(f"time_to_airports: airport codes {sorted(set(dup))} repeat; pick a year (airports_in_year)")
     cols = {}
     arr = T.to_numpy(float)
     for k in kinds:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 
-__all__ = ["coefficient_of_variation", "gini", "theil", "theil_groups"]
+__all__ = ["coefficient_of_variation", "gini", "split_memberships", "theil", "theil_groups"]
 
 ArrayLike: TypeAlias = pd.Series | np.ndarray | Sequence[float]
 
@@ -66,6 +66,62 @@ def _companion(other: ArrayLike, index: pd.Index | None, n: int, name: str) -> n
     return arr
 
 
+def _weights(weights: ArrayLike | None, index: pd.Index | None, n: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(n)
+    w = _values(_companion(weights, index, n, "weights"), "weights")[0]
+    if w.sum() <= 0:
+        msg = "weights must not all be 0"
+        raise DataError(msg)
+    return w
+
+
+def _weighted_mean(x: np.ndarray, w: np.ndarray) -> float:
+    mean = float((w * x).sum() / w.sum())
+    if mean <= 0:
+        msg = "Theil index is undefined when the (weighted) mean is 0"
+        raise DataError(msg)
+    return mean
+
+
+def split_memberships(
+    values: pd.Series, weights: pd.Series, memberships: pd.Series, *, sep: str = ";", outside: str = "outside"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One observation per (zone, group) with the zone's weight split evenly over its groups.
+
+    The explicit rule for overlapping groups (a county in two metropolitan areas): a zone
+    in *k* groups counts ``1/k`` of its weight (its people) in each; a zone in none is in
+    ``outside``. Each zone's total weight is kept, so the weighted distribution of
+    ``values`` is unchanged: :func:`theil` of the result equals :func:`theil` of the
+    zones, and its within/between parts decompose it over the groups.
+
+    Parameters
+    ----------
+    values, weights
+        Per zone (Series indexed by zone id); ``weights`` aligned by id.
+    memberships
+        Per zone, the group labels joined by ``sep`` (``"nanjing;hefei"``; empty = none).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``values``, ``weights`` and ``groups`` of the observations, sorted by (zone, group),
+        so the result never depends on the order of rows or of labels.
+    """
+    ids = sorted(values.index)
+    w = _companion(weights, pd.Index(ids), len(ids), "weights")
+    m = _companion(memberships, pd.Index(ids), len(ids), "memberships")
+    xs, ws, gs = [], [], []
+    for zid, wi, labels in zip(ids, w, m, strict=True):
+        groups = sorted({g.strip() for g in str(labels if isinstance(labels, str) else "").split(sep) if g.strip()})
+        groups = groups or [outside]
+        for g in groups:
+            xs.append(float(values[zid]))
+            ws.append(float(wi) / len(groups))
+            gs.append(g)
+    return np.asarray(xs), np.asarray(ws), np.asarray(gs, dtype=object)
+
+
 def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     r"""Gini coefficient, optionally weighted (e.g. by population).
 
@@ -106,6 +162,10 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
        effects of large-scale transport infrastructure investments: an accessibility
        approach. *European Planning Studies*, 16(2), 277-301.
        https://doi.org/10.1080/09654310701814629
+    .. [3] Delbosc, A. & Currie, G. (2011). Using Lorenz curves to assess public transport
+       equity. *Journal of Transport Geography*, 19(6), 1252-1259.
+       https://doi.org/10.1016/j.jtrangeo.2011.02.008 (weights by population: equity
+       among people, not zones)
 
     Examples
     --------
@@ -184,17 +244,14 @@ def coefficient_of_variation(values: ArrayLike, *, ddof: int = 0) -> float:
     return float(x.std(ddof=ddof) / mean)
 
 
-def _xlogx_mean(r: np.ndarray) -> float:
-    """Mean of ``r ln r`` with ``0 ln 0 = 0``."""
-    pos = r > 0
-    return float(np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0).mean())
-
-
-def theil_groups(values: ArrayLike, groups: ArrayLike) -> pd.DataFrame:
+def theil_groups(values: ArrayLike, groups: ArrayLike, weights: ArrayLike | None = None) -> pd.DataFrame:
     r"""Per-group terms of the Theil T decomposition.
 
-    .. math:: s_g = \frac{N_g \mu_g}{N \mu}, \qquad
+    .. math:: s_g = \frac{W_g \mu_g}{W \mu}, \qquad
               T_W = \sum_g s_g T_g, \qquad T_B = \sum_g s_g \ln \frac{\mu_g}{\mu}
+
+    with :math:`W_g` the weight of group *g* (its count, unweighted), :math:`\mu_g` its
+    weighted mean and :math:`T_g` its weighted Theil T (see :func:`theil`).
 
     Parameters
     ----------
@@ -202,12 +259,15 @@ def theil_groups(values: ArrayLike, groups: ArrayLike) -> pd.DataFrame:
         Non-negative finite values.
     groups
         One group label per value (e.g. province or metropolitan area). Groups must
-        partition the values: a city in two metropolitan areas must be assigned to one.
+        partition the values; for overlapping groups (a zone in two metropolitan areas)
+        split each zone's weight over its groups first (:func:`split_memberships`).
+    weights
+        Non-negative weights (e.g. population: inequality among people); ``None`` = 1 each.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by group (sorted), columns ``n``, ``mean``, ``share`` (``s_g``),
+        Indexed by group (sorted), columns ``n`` (values), ``weight`` (``W_g``), ``mean``, ``share`` (``s_g``),
         ``theil`` (``T_g``, within the group), ``within`` (``s_g T_g``) and ``between``
         (``s_g ln(mu_g / mu)``); the last two columns sum to
         :func:`theil`'s ``within`` and ``between``.
@@ -235,29 +295,29 @@ def theil_groups(values: ArrayLike, groups: ArrayLike) -> pd.DataFrame:
     """
     x, index = _values(values)
     g = _companion(groups, index, x.size, "groups")
+    w = _weights(weights, index, x.size)
     labels = pd.Series(g)
     if labels.isna().any():
         msg = "groups must not contain missing labels"
         raise DataError(msg)
-    mean = x.mean()
-    if mean <= 0:
-        msg = "Theil index is undefined when the mean is 0"
-        raise DataError(msg)
+    mean = _weighted_mean(x, w)
     codes, uniques = pd.factorize(labels, sort=True)
     k = len(uniques)
-    n_g = np.bincount(codes, minlength=k).astype(np.float64)
-    mean_g = np.bincount(codes, weights=x, minlength=k) / n_g
-    share = n_g * mean_g / (x.size * mean)
-    # T_g = mean over members of r ln r with r = x / mu_g (0 when mu_g = 0)
+    n_g = np.bincount(codes, minlength=k)
+    w_g = np.bincount(codes, weights=w, minlength=k)
+    mean_g = np.divide(np.bincount(codes, weights=w * x, minlength=k), w_g, out=np.zeros(k), where=w_g > 0)
+    share = w_g * mean_g / (w.sum() * mean)
+    # T_g = weighted mean over members of r ln r with r = x / mu_g (0 when mu_g = 0)
     r = np.divide(x, mean_g[codes], out=np.zeros_like(x), where=mean_g[codes] > 0)
     pos = r > 0
     rlogr = np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0)
-    theil_g = np.bincount(codes, weights=rlogr, minlength=k) / n_g
+    theil_g = np.divide(np.bincount(codes, weights=w * rlogr, minlength=k), w_g, out=np.zeros(k), where=w_g > 0)
     pos_g = mean_g > 0
     between = np.where(pos_g, share * np.log(np.where(pos_g, mean_g, 1.0) / mean), 0.0)
     return pd.DataFrame(
         {
             "n": n_g.astype(np.int64),
+            "weight": w_g,
             "mean": mean_g,
             "share": share,
             "theil": theil_g,
@@ -268,12 +328,16 @@ def theil_groups(values: ArrayLike, groups: ArrayLike) -> pd.DataFrame:
     )
 
 
-def theil(values: ArrayLike, groups: ArrayLike | None = None) -> pd.Series:
+def theil(values: ArrayLike, groups: ArrayLike | None = None, weights: ArrayLike | None = None) -> pd.Series:
     r"""Theil's T index with its within/between-group decomposition.
 
-    .. math:: T = \frac{1}{N} \sum_i \frac{x_i}{\mu} \ln \frac{x_i}{\mu}
+    .. math:: T = \sum_i p_i \frac{x_i}{\mu} \ln \frac{x_i}{\mu}
               = \underbrace{\sum_g s_g T_g}_{\text{within}}
-              + \underbrace{\sum_g s_g \ln \frac{\mu_g}{\mu}}_{\text{between}}
+              + \underbrace{\sum_g s_g \ln \frac{\mu_g}{\mu}}_{\text{between}},
+              \qquad p_i = \frac{w_i}{\sum_j w_j},\; \mu = \sum_i p_i x_i
+
+    Unweighted, :math:`p_i = 1/N`. Weighted by population, it is the Theil index over
+    people (each person carries the value of their zone).
 
     Parameters
     ----------
@@ -282,6 +346,8 @@ def theil(values: ArrayLike, groups: ArrayLike | None = None) -> pd.Series:
     groups
         One group label per value (a partition, see :func:`theil_groups`); ``None`` =
         one group (``within = total``, ``between = 0``).
+    weights
+        Non-negative weights, e.g. population; ``None`` = 1 each.
 
     Returns
     -------
@@ -306,21 +372,26 @@ def theil(values: ArrayLike, groups: ArrayLike | None = None) -> pd.Series:
     .. [2] Liu, S., Wan, Y. & Zhang, A. (2020). Does China's high-speed rail development
        lead to regional disparities? A network perspective. *Transportation Research Part
        A*, 138, 299-321. https://doi.org/10.1016/j.tra.2020.06.010
+    .. [3] Lucas, K., van Wee, B. & Maat, K. (2016). A method to evaluate equitable
+       accessibility: combining ethical theories and accessibility-based approaches.
+       *Transportation*, 43(3), 473-490. https://doi.org/10.1007/s11116-015-9585-2
 
     Examples
     --------
     >>> theil([1, 1, 3, 3], ["a", "a", "b", "b"]).round(4).tolist()
     [0.1308, 0.0, 0.1308]
+    >>> theil([1, 3], weights=[2, 2]).round(4).tolist() == theil([1, 1, 3, 3]).round(4).tolist()
+    True
     """
-    x, _ = _values(values)
-    mean = x.mean()
-    if mean <= 0:
-        msg = "Theil index is undefined when the mean is 0"
-        raise DataError(msg)
-    total = _xlogx_mean(x / mean)
+    x, index = _values(values)
+    w = _weights(weights, index, x.size)
+    mean = _weighted_mean(x, w)
+    r = x / mean
+    pos = r > 0
+    total = float((w * np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0)).sum() / w.sum())
     if groups is None:
         within, between = total, 0.0
     else:
-        parts = theil_groups(values, groups)
+        parts = theil_groups(values, groups, weights)
         within, between = float(parts["within"].sum()), float(parts["between"].sum())
     return pd.Series({"total": total, "within": within, "between": between}, name="theil", dtype=float)

@@ -26,22 +26,30 @@ real roads).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
-from collections import OrderedDict
 from typing import Any
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 
 from yrdnet.core.cache import register_cache
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
+from yrdnet.network.graph_ops import Op, OpCache, both_ways
+from yrdnet.network.road_times import (
+    ROAD_MODEL_FIELDS,
+    expressway_seconds,
+    local_road_kph,
+    town_exit_km,
+    town_exit_seconds,
+)
 
-__all__ = ["add_zone_roads", "clear_cache", "neighbour_pairs"]
+__all__ = ["add_zone_roads", "clear_cache", "local_road", "neighbour_pairs"]
 
 _KM_PER_DEG_LAT = 110.57
 _KM_PER_DEG_LON_EQ = 111.32
@@ -50,16 +58,76 @@ _METRIC_CRS = "EPSG:32651"  # UTM 51N: metres, good enough for a 500 m buffer ac
 _K_NEAREST = 4
 
 
+#: Share of a seat-to-seat line that must run over land for an ordinary road between them
+#: (stated choice: the five YRD pairs below it are all across open sea -- Shengsi-Pudong
+#: 0.51, Dongtou-Yueqing 0.74, Dinghai-Daishan 0.78, Lianyun-Ganyu 0.79 (Haizhou Bay),
+#: Yueqing-Yuhuan 0.85 -- and the next, Longwan-Dongtou 0.90, runs on the Lingkun causeway).
+MIN_LAND_SHARE = 0.88
+_PAIRS_SIZE = 4
+
+
 def _plane(lon: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     return lon * _KM_PER_DEG_LON_EQ * np.cos(np.radians(lat0)), lat * _KM_PER_DEG_LAT
 
 
+def _over_sea(pairs: set[tuple[int, int]], table: pd.DataFrame, polygons: gpd.GeoSeries) -> set[tuple[int, int]]:
+    """The pairs whose seat-to-seat line runs less than ``MIN_LAND_SHARE`` over land."""
+    if not pairs:
+        return set()
+    land = shapely.union_all(polygons.reindex(table.index).to_numpy())
+    ordered = sorted(pairs)
+    a = np.array([p[0] for p in ordered])
+    b = np.array([p[1] for p in ordered])
+    lines = shapely.linestrings(
+        np.stack([table.loc[a, ["lon", "lat"]].to_numpy(float), table.loc[b, ["lon", "lat"]].to_numpy(float)], axis=1)
+    )
+    share = shapely.length(shapely.intersection(lines, land)) / np.maximum(shapely.length(lines), 1e-12)
+    return {p for p, s_ in zip(ordered, share, strict=True) if s_ < MIN_LAND_SHARE}
+
+
+_PAIRS: dict[bytes, list[tuple[int, int]]] = {}
+_PAIRS_LOCK = threading.Lock()
+register_cache("network.county_roads.neighbour_pairs", _PAIRS.clear)
+
+
 def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
+    """Pairs ``(a, b)`` of neighbouring zones (:func:`_neighbour_pairs`), memoised by content.
+
+    The pairs depend on the zones' ids, seats and polygons only, not on the year, so the
+    road layers of every year reuse them (at most ``_PAIRS_SIZE`` zone sets kept).
+    """
+    h = hashlib.blake2b(digest_size=32)
+    h.update(repr(list(map(str, table.index))).encode())
+    h.update(table[["lon", "lat"]].to_numpy(float).tobytes())
+    if polygons is None:
+        h.update(b"no polygons")
+    else:
+        h.update(repr(list(map(str, polygons.index))).encode())
+        h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
+    key = h.digest()
+    with _PAIRS_LOCK:
+        hit = _PAIRS.get(key)
+    if hit is None:
+        hit = _neighbour_pairs(table, polygons)
+        with _PAIRS_LOCK:
+            if len(_PAIRS) >= _PAIRS_SIZE:
+                _PAIRS.pop(next(iter(_PAIRS)))
+            _PAIRS[key] = hit
+    return list(hit)
+
+
+def _neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list[tuple[int, int]]:
     """Pairs ``(a, b)``, ``a < b``, of zones that share a boundary (or, without polygons, near seats).
 
     Polygons are buffered by about 500 m before the test, as simplification leaves gaps.
-    A zone left without any neighbour (an island, e.g. Shengsi) is paired with the zone
-    of the nearest seat.
+    Two zones whose seats are joined by a straight line that runs less than
+    ``MIN_LAND_SHARE`` of its length over land (inside some zone polygon) are not paired:
+    no ordinary road crosses the sea between them (Yuhuan-Yueqing across Yueqing Bay,
+    Daishan-Dinghai, Dongtou-Yueqing); islands join the mainland through their dated
+    bridges, the expressway sections of ``data/expressways.csv``. The county polygons
+    cover the Yangtze, so river crossings are not detected this way. A zone left without
+    any neighbour (an island, e.g. Shengsi, reached by ferry only) is paired with the
+    zone of the nearest seat, so that every zone stays reachable.
     """
     ids = [int(i) for i in table.index]
     lon, lat = table["lon"].to_numpy(float), table["lat"].to_numpy(float)
@@ -71,6 +139,7 @@ def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list
         for a, b in zip(j["zone_left"], j["zone_right"], strict=True):
             if a != b:
                 pairs.add((min(int(a), int(b)), max(int(a), int(b))))
+        pairs -= _over_sea(pairs, table, polygons)
     else:
         d = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
         for i in range(len(ids)):
@@ -87,37 +156,27 @@ def neighbour_pairs(table: pd.DataFrame, polygons: gpd.GeoSeries | None) -> list
     return sorted(pairs)
 
 
-def _local(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
+def local_road(model: TravelTimeModel, geo_km: float) -> dict[str, Any]:
+    """Attributes of a drive on ordinary roads between points ``geo_km`` apart (route ``"local"``).
+
+    ``local_road_detour`` x ``geo_km`` at :func:`~yrdnet.network.road_times.local_road_kph`
+    (``local_road_speed_kph`` in free flow, ``local_road_typical_speed_kph`` in typical
+    traffic; at least one second).
+    """
     km = geo_km * model.local_road_detour
+    v = local_road_kph(model)
     return {
         "mode": "road",
         "route": "local",
         "length": km * 1000.0,
-        "travel_time": max(km / model.local_road_speed_kph * 3600.0, 1.0),
-        "speed_kph": model.local_road_speed_kph,
+        "travel_time": max(km / v * 3600.0, 1.0),
+        "speed_kph": v,
     }
 
 
-Op = tuple[Any, ...]  # ("node", id, attrs) or ("edge", u, v, attrs)
-
-
-def _both(ops: list[Op], a: str, b: str, attrs: dict[str, Any]) -> None:
-    ops.append(("edge", a, b, attrs))
-    ops.append(("edge", b, a, attrs))
-
-
-_CACHE: OrderedDict[bytes, tuple[tuple[Op, ...], dict[str, int]]] = OrderedDict()
-_LOCK = threading.Lock()  # Dask workers may build graphs in several threads
-_CACHE_SIZE = 8  # road networks kept (a few zone sets x networks years); about 1 MB each
-_MODEL_FIELDS = (
-    "county_access_min",
-    "county_access_km",
-    "county_snap_km",
-    "local_road_detour",
-    "local_road_speed_kph",
-    "road_speed_factor",
-    "road_congestion",
-)
+#: Road networks kept (a few zone sets x years); about 1 MB each.
+_CACHE = OpCache("network.county_roads.zone_roads", size=8)
+_MODEL_FIELDS = ("county_snap_km", *ROAD_MODEL_FIELDS)
 
 
 def _content_key(
@@ -125,10 +184,6 @@ def _content_key(
     model: TravelTimeModel,
 ) -> bytes:  # fmt: skip
     """A digest of every input the road network reads (values, ids and order)."""
-    import hashlib
-
-    import shapely
-
     h = hashlib.blake2b(digest_size=32)
     for df, cols in (
         (zones, ["lon", "lat", "city", "name_en"]),
@@ -143,17 +198,14 @@ def _content_key(
     else:
         h.update(repr(list(map(str, polygons.index))).encode())
         h.update(b"".join(b if b is not None else b"-" for b in shapely.to_wkb(polygons.to_numpy())))
-    h.update(repr(tuple(float(getattr(model, f)) for f in _MODEL_FIELDS)).encode())
+    h.update(repr(tuple(getattr(model, f) for f in _MODEL_FIELDS)).encode())
+    h.update(town_exit_seconds(zones, model, level="county").tobytes())  # the exits may read population columns
     return h.digest()
 
 
 def clear_cache() -> None:
     """Forget the cached road networks."""
-    with _LOCK:
-        _CACHE.clear()
-
-
-register_cache("network.county_roads.zone_roads", clear_cache)
+    _CACHE.clear()
 
 
 def add_zone_roads(
@@ -172,31 +224,14 @@ def add_zone_roads(
     whose ``zone:<id>`` nodes already exist. Returns counts for the graph's provenance.
 
     The network depends on the zones, their polygons, the cities, the expressway links
-    and seven model parameters only, not on the rail scenario, so it is computed once
-    per content: the nodes and edges to add are cached (at most ``_CACHE_SIZE``
+    and the road model parameters (``_MODEL_FIELDS``) only, not on the rail scenario, so it is computed once
+    per content: the nodes and edges to add are cached (at most ``_CACHE.size``
     networks, least recently used dropped) under a digest of exactly those inputs, and
     replayed into ``G`` with the same calls in the same order (networkx copies every
     attribute dict, so graphs never share one). ``cache=False`` recomputes.
     """
-    key = _content_key(zones, polygons, cities, highways, model) if cache else b""
-    with _LOCK:
-        hit = _CACHE.get(key) if cache else None
-        if hit is not None:
-            _CACHE.move_to_end(key)
-    if hit is None:
-        ops, counts = _road_ops(zones, polygons, cities, highways, model)
-        hit = (tuple(ops), counts)
-        if cache:
-            with _LOCK:
-                _CACHE[key] = hit
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-    for op in hit[0]:
-        if op[0] == "node":
-            G.add_node(op[1], **op[2])
-        else:
-            G.add_edge(op[1], op[2], **op[3])
-    return dict(hit[1])
+    key = _content_key(zones, polygons, cities, highways, model) if cache else None
+    return _CACHE.apply(G, key, lambda: _road_ops(zones, polygons, cities, highways, model))
 
 
 def _road_ops(
@@ -216,7 +251,7 @@ def _road_ops(
         ops.append(("node", rn, {"x": float(r["lon"]), "y": float(r["lat"]), "kind": "road", "city": int(r["city"]),
                                  "name": f"{r['name_en']} roads"}))  # fmt: skip
         tt, km_exit = float(exit_s[k_z]), float(exit_km[k_z])
-        _both(
+        both_ways(
             ops,
             f"zone:{int(z)}",  # type: ignore[call-overload]
             rn,
@@ -270,7 +305,7 @@ def _road_ops(
                                            "city": int(zc[z]), "name": name}))  # fmt: skip
                 chain.append((tk, node))
                 n_junctions += 1
-            _both(ops, f"rd:z{z}", node, _local(model, dk))
+            both_ways(ops, f"rd:z{z}", node, local_road(model, dk))
         chain.append((1.0, b))
         v = float(h["speed_kph"])
         for (t0, u), (t1, w) in itertools.pairwise(chain):
@@ -278,11 +313,11 @@ def _road_ops(
             tt = float(expressway_seconds(km, v, model))
             attrs = {"mode": "road", "route": str(h["route"]), "link": str(lid), "length": km * 1000.0,
                      "travel_time": tt, "speed_kph": v}  # fmt: skip
-            _both(ops, u, w, attrs)
+            both_ways(ops, u, w, attrs)
     # ---- local roads between neighbouring seats
     pairs = neighbour_pairs(zones, polygons)
     lon, lat = zones["lon"], zones["lat"]
     for a_, b_ in pairs:
         km = float(haversine_km(lon[a_], lat[a_], lon[b_], lat[b_]))
-        _both(ops, f"rd:z{a_}", f"rd:z{b_}", _local(model, km))
+        both_ways(ops, f"rd:z{a_}", f"rd:z{b_}", local_road(model, km))
     return ops, {"n_junctions": n_junctions, "n_local_links": len(pairs)}

@@ -26,7 +26,8 @@ recomputes only what can change, using the structure of the build:
   runs needs a build);
 * **access** — each station hall's access edges depend on that hall alone
   (:func:`yrdnet.network.graph.zone_access_edges`), so only newly served halls get them; the road
-  network depends on zones, cities, links and model only, so it is the base's.
+  network depends on zones, cities, links, the expressway sections open in the year and
+  model only, so it is the base's when the links and the sections of the year are.
 
 Anything outside these conditions raises :class:`NeedsBuild` and the caller builds the
 graph in full. :func:`apply_delta` materialises the scenario graph from the base and a
@@ -48,6 +49,7 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.expressways import road_tables_of_year
 from yrdnet.network.graph import (
     _served_stations,
     _track_json,
@@ -175,6 +177,7 @@ class RailState:
     pair_min: dict[Pair, float]
     suburban: pd.DataFrame | None = None
     suburban_open: frozenset[str] = frozenset()
+    sections_y: pd.DataFrame | None = None
 
 
 def rail_state(
@@ -188,6 +191,7 @@ def rail_state(
     (default: the shipped table).
     """
     lines_f, highways_y = filter_network(tables.lines, tables.highways, year)
+    sections_y = road_tables_of_year(tables.expressways, year, model)
     net = network_of_year(lines_f, tables.stations, year, timetable)
     lines_y, factors = net.lines, net.factors(model)
     suburban_y = suburban_lines_of_year(model, year, suburban)
@@ -226,6 +230,7 @@ def rail_state(
         sourced=sourced_access(model),
         core_of={z: c for c, z in zones.core_zones().items()},
         highways_y=highways_y,
+        sections_y=sections_y,
         line_keys=_line_keys(lines_y),
         line_items=line_items,
         segs=segs,
@@ -419,6 +424,10 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
     lines_f, highways_y = filter_network(t1.lines, t1.highways, year)
     if not highways_y.equals(state.highways_y):
         raise NeedsBuild("the expressway links differ")
+    sections_y, base_sections = road_tables_of_year(t1.expressways, year, model), state.sections_y
+    same = sections_y is None if base_sections is None else sections_y is not None and sections_y.equals(base_sections)
+    if not same:
+        raise NeedsBuild("the expressway sections open in the year differ")
     if year != state.year and feed_order(year) != state.net.timetable.feeds:
         raise NeedsBuild(f"network year {year} uses other timetable feeds than the base's {state.year}")
     _check_open_stations(state, t1, year)

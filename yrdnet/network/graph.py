@@ -37,6 +37,7 @@ from yrdnet._version import __version__
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import add_zone_roads
+from yrdnet.network.expressways import add_expressway_roads, road_tables_of_year
 from yrdnet.network.history import YearNetwork, lines_in_year, network_of_year
 from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
 from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
@@ -305,15 +306,18 @@ def graph_from_tables(
     zones: Zones | None = None,
     extra_services: pd.DataFrame | None = None,
     suburban: pd.DataFrame | None = None,
+    expressways: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
     """Build the multimodal graph from curated tables (already edited by a scenario).
 
     With county or custom ``zones``, each zone is a node ``zone:<id>`` (``city`` = its
-    parent city, ``zone_level`` = the level) reaching the stations near it, and the road
-    network is the expressway links split at junctions near the zone seats plus local
-    roads between neighbouring seats (:mod:`yrdnet.network.county_roads`): an approximation of the
-    real road network until an OpenStreetMap extract replaces it
-    (:func:`yrdnet.graph_from_pbf` with ``zones=``).
+    parent city, ``zone_level`` = the level) reaching the stations near it. The road layer
+    follows ``model.road_network``: ``"expressways"`` (default) is the dated county
+    expressway network of the year plus local roads between neighbouring seats
+    (:mod:`yrdnet.network.expressways`), for city zones too; ``"city_links"`` is the
+    expressway links of ``highways`` between city centres, split for county zones at
+    junctions near their seats (:mod:`yrdnet.network.county_roads`). An OpenStreetMap
+    extract replaces both (:func:`yrdnet.graph_from_pbf` with ``zones=``).
 
     Parameters
     ----------
@@ -344,6 +348,10 @@ def graph_from_tables(
         Suburban and cross-boundary urban rail lines (default
         :func:`yrdnet.network.suburban.load_suburban_lines`); those running in ``year``
         become ``suburban`` edges unless ``model.suburban`` is off.
+    expressways
+        The county expressway sections (default :func:`yrdnet.load_expressways`); those
+        opened by ``year`` are the road layer when ``model.road_network`` is
+        ``"expressways"``.
 
     Returns
     -------
@@ -354,6 +362,7 @@ def graph_from_tables(
     lines_y, highways_y = filter_network(lines, highways, year)
     net = network_of_year(lines_y, stations, year, services, extra_services)
     suburban_y = suburban_lines_of_year(model, year, suburban)
+    sections_y = road_tables_of_year(expressways, year, model)
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         crs="EPSG:4326",
         scenario=scenario,
@@ -365,6 +374,7 @@ def graph_from_tables(
         timetable_feed=-1 if net.timetable.feed is None else int(net.timetable.feed),
         n_suburban_lines=len(suburban_y),
         suburban_lines=";".join(map(str, suburban_y.index)),
+        road_network=str(model.road_network),
     )
     if extra_graph_attrs:
         G.graph.update(extra_graph_attrs)
@@ -379,6 +389,7 @@ def graph_from_tables(
             highways_y=highways_y,
             model=model,
             suburban_y=suburban_y,
+            sections_y=sections_y,
         )
     for adcode, c in _city_rows(cities):
         G.add_node(
@@ -393,7 +404,10 @@ def graph_from_tables(
     _add_services(G, net, stations, cities, model)
     _add_suburban(G, suburban_y, stations, model)
     _add_access(G, cities, stations, model)
-    _add_road(G, cities, highways_y, model)
+    if sections_y is None:
+        _add_road(G, cities, highways_y, model)
+    else:
+        G.graph.update(add_expressway_roads(G, zones, cities, sections_y, highways_y, model))
     log.info(
         "built graph %r (year %s, timetable feed %s): %d nodes, %d edges, %d lines, %d expressway links",
         scenario,
@@ -417,8 +431,9 @@ def _finish_zone_graph(
     highways_y: pd.DataFrame,
     model: TravelTimeModel,
     suburban_y: pd.DataFrame | None = None,
+    sections_y: pd.DataFrame | None = None,
 ) -> nx.MultiDiGraph:
-    """The graph with county or custom zones (rail as for cities, roads from :mod:`.county_roads`)."""
+    """The graph with county or custom zones (rail as for cities; roads per ``model.road_network``)."""
     G.graph["zone_level"] = zones.level
     for z, r in zones.table.iterrows():
         G.add_node(
@@ -435,17 +450,19 @@ def _finish_zone_graph(
     if suburban_y is not None:
         _add_suburban(G, suburban_y, stations, model)
     _add_zone_access(G, zones, stations, model)
-    counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
+    if sections_y is None:
+        counts = add_zone_roads(G, zones.table, zones.polygons, cities, highways_y, model)
+    else:
+        counts = add_expressway_roads(G, zones, cities, sections_y, highways_y, model)
     G.graph.update(counts)
     log.info(
-        "built %s-zone graph %r: %d zones, %d nodes, %d edges, %d junctions, %d local links",
+        "built %s-zone graph %r: %d zones, %d nodes, %d edges, roads %s",
         zones.level,
         G.graph.get("scenario"),
         len(zones),
         G.number_of_nodes(),
         G.number_of_edges(),
-        counts["n_junctions"],
-        counts["n_local_links"],
+        counts,
     )
     return G
 

@@ -60,7 +60,6 @@ References
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from collections import Counter
 from itertools import pairwise
@@ -86,6 +85,7 @@ from yrdnet.network.osm_readers import (
     _read_xml,
     _Way,
 )
+from yrdnet.network.osm_tags import DEFAULT_SPEEDS_KPH, parse_maxspeed, way_direction
 from yrdnet.region.datasets import load_cities
 from yrdnet.region.zones import Zones, resolve_zones
 
@@ -93,17 +93,8 @@ __all__ = ["DEFAULT_SPEEDS_KPH", "graph_from_pbf", "graph_from_xml", "parse_maxs
 
 log = logging.getLogger(__name__)
 
-#: Speed (km/h) of a kept way without a usable ``maxspeed``, by class. *Assumptions*: the
-#: Chinese design speeds of expressways (120) and class-1 highways (100), interchange ramps
-#: (60) and trunk links (50); 300 for high-speed lines (``highspeed=yes``) and 160 for other
-#: main lines (``usage=main``). Multiplied by the model's speed factors like ``maxspeed``.
-DEFAULT_SPEEDS_KPH: dict[str, float] = dict(
-    motorway=120.0, motorway_link=60.0, trunk=100.0, trunk_link=50.0, rail_highspeed=300.0, rail=160.0
-)
 _STATION_SNAP_KM = 0.5  # a station node off the track joins the nearest track node within this
 _FAR_ATTACH_KM = 30.0  # log zones whose nearest road node is farther than this
-_MPH_KPH = 1.609344
-_SPEED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph)?\s*$", re.IGNORECASE)
 
 
 #: Above these a ``maxspeed`` is a typo (e.g. 99999): warn and use the class default.
@@ -112,55 +103,7 @@ _MAX_PLAUSIBLE_KPH = {"rail": 450.0, "road": 150.0}
 _MAX_SEGMENT_M = 100_000.0
 
 
-def parse_maxspeed(value: str | None) -> float | None:
-    """Parse an OSM ``maxspeed`` value to km/h.
-
-    Parameters
-    ----------
-    value
-        The tag value: ``"120"``, ``"120 km/h"``, ``"75 mph"`` or a ``;``-separated list
-        such as ``"120;100"``.
-
-    Returns
-    -------
-    float or None
-        km/h; the mean of the parsed entries of a list (as OSMnx's ``add_edge_speeds``
-        does); ``None`` for missing, zero, symbolic (``"none"``, ``"signals"``,
-        ``"CN:motorway"``) or unparseable values, so that the class default applies.
-
-    Examples
-    --------
-    >>> parse_maxspeed("120"), parse_maxspeed("100;80"), round(parse_maxspeed("75 mph"), 1)
-    (120.0, 90.0, 120.7)
-    >>> parse_maxspeed("CN:motorway") is None
-    True
-    """
-    if not value:
-        return None
-    speeds = []
-    for part in str(value).split(";"):
-        m = _SPEED_RE.match(part)
-        if m is None:
-            continue
-        v = float(m.group(1)) * (_MPH_KPH if (m.group(2) or "").lower() == "mph" else 1.0)
-        if v > 0:
-            speeds.append(v)
-    return float(np.mean(speeds)) if speeds else None
-
-
 # ----------------------------------------------------------------------------- builder
-
-
-def _direction(tags: dict[str, str], cls: str) -> int:
-    """1 forward only, -1 reverse only, 0 both ways (rail is always two-way)."""
-    if cls.startswith("rail"):
-        return 0
-    ow = tags.get("oneway", "").lower()
-    if ow in ("-1", "reverse"):
-        return -1
-    if ow in ("yes", "true", "1") or tags.get("junction") == "roundabout":
-        return 1
-    return 0
 
 
 def _line_names(t: _OsmTables) -> dict[int, str]:
@@ -268,7 +211,7 @@ def _add_way(
         attrs = {"mode": "road", "route": tags.get("ref") or tags.get("name") or "", "highway": cls}
         factor = model.road_speed_factor / model.road_congestion
     attrs.update(osmid=wid, name=tags.get("name", ""), speed_kph=speed)
-    direction = _direction(tags, cls)
+    direction = way_direction(tags, cls)
     cuts = [i for i, r in enumerate(refs) if i in (0, len(refs) - 1) or r in keep]
     for i, j in pairwise(cuts):
         ends = []

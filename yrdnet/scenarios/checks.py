@@ -106,6 +106,12 @@ def check_model(model: dict[str, Any], fields: dict[str, Any], where: str) -> li
             if not isinstance(v, bool):
                 out.append(f"{where}: [model] {key} must be true or false, found {v!r}")
             continue
+        if isinstance(default, str):  # a choice, e.g. road_period
+            choices = describe(TravelTimeModel, key).choices or ()
+            if v not in choices:
+                allowed = " or ".join(repr(c) for c in choices)
+                out.append(f"{where}: [model] {key} must be {allowed}, found {v!r}")
+            continue
         if not _is_number(v):
             out.append(f"{where}: [model] {key} must be a finite number, found {v!r}")
             continue

@@ -521,4 +521,5 @@ def _build(sc: Scenario, model: TravelTimeModel | None, zones: Zones | str | Non
         scenario=sc.name,
         extra_graph_attrs={"description": sc.description, "scenario_path": str(sc.path or "")},
         zones=load_region().resolve_zones(zones),
+        expressways=t.expressways,
     )
