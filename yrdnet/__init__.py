@@ -69,6 +69,7 @@ from yrdnet.region import zones as zones
 from yrdnet.region.datasets import available as available
 from yrdnet.region.datasets import get_path as get_path
 from yrdnet.region.datasets import load_cities as load_cities
+from yrdnet.region.datasets import load_corridors as load_corridors
 from yrdnet.region.datasets import load_highways as load_highways
 from yrdnet.region.datasets import load_line_speeds as load_line_speeds
 from yrdnet.region.datasets import load_lines as load_lines
@@ -162,6 +163,7 @@ __all__ = [
     "key_from_words",
     "list_scenarios",
     "load_cities",
+    "load_corridors",
     "load_costs",
     "load_expressways",
     "load_highways",

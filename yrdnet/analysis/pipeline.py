@@ -37,6 +37,7 @@ from yrdnet.core.geodesy import distance_matrix_km
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.validation import did_you_mean
 from yrdnet.network.graph import zones_of
+from yrdnet.region.datasets import load_counties
 from yrdnet.region.region import Region, load_region
 from yrdnet.region.zones import MASSES, Zones, census_year
 from yrdnet.routing.compile import MODES
@@ -62,14 +63,35 @@ STEPS: tuple[tuple[str, Callable[[Assembly], dict[str, float]]], ...] = (
 )
 
 
-def _scope_ids(scope: str, table: pd.DataFrame, members: dict[str, list[int]], region: str = "yrd") -> list[int]:
+def _corridor_ids(corridor: list[int], table: pd.DataFrame, level: str) -> list[int]:
+    """Zones of a corridor: a member city's zones, a member county's zone (at city level: its city)."""
+    members = set(corridor)
+    if level == "city":
+        counties = [m for m in members if m not in table.index]
+        city_of = load_counties()["city"].astype(int) if counties else pd.Series(dtype=int)
+        cities = {m if m in table.index else int(city_of.get(m, -1)) for m in members}
+        return [int(i) for i in table.index if int(i) in cities]
+    city = table["city"].astype(int) if "city" in table.columns else pd.Series(-1, index=table.index)
+    return [int(i) for i in table.index if int(i) in members or int(city[i]) in members]
+
+
+def _scope_ids(
+    scope: str,
+    table: pd.DataFrame,
+    members: dict[str, list[int]],
+    region: str = "yrd",
+    corridors: pd.DataFrame | None = None,
+    level: str = "city",
+) -> list[int]:
     if scope in ("yrd", region):
         return list(table.index)
     if scope == "central":
         return list(table.index[table["central_area"].astype(bool)])
     if scope in members:
         return list(members[scope])
-    valid = list(dict.fromkeys([*_SCOPES, region, *members]))
+    if corridors is not None and scope in corridors.index:
+        return _corridor_ids(list(corridors.loc[scope, "members"]), table, level)
+    valid = list(dict.fromkeys([*_SCOPES, region, *members, *([] if corridors is None else corridors.index)]))
     msg = f"unknown scope {scope!r}{did_you_mean(scope, valid)}; expected one of {valid}"
     raise ValueError(msg)
 
@@ -210,7 +232,9 @@ def analyze(
         Shipped scenario name, path to a scenario TOML, a :class:`Scenario`, or a graph
         meeting the yrdnet contract (e.g. from ``build_graph`` or OSM).
     scope
-        The region's name (default; every zone; ``"yrd"`` too, the name 0.1 gave it), ``"central"`` (the zones of the
+        The region's name (default; every zone; ``"yrd"`` too, the name 0.1 gave it), a corridor id of
+        ``corridors.csv`` (``"g60"``: its member cities' zones, at county level only the member
+        districts where a district is listed), ``"central"`` (the zones of the
         region's central area: the YRD's 27 cities) or a metropolitan area id (in the
         YRD ``"shanghai"``, ``"nanjing"``, ``"hangzhou"``, ``"hefei"``, ``"suxichang"``,
         ``"ningbo"``).
@@ -274,7 +298,7 @@ def analyze(
     notes: list[str] = []
     zt, members, metro_cores, core, subcentres = _zone_setup(Z, R, metros, masses, int(G.graph.get("year", -1)), notes)
     scope = R.name if scope is None else scope
-    ids = _scope_ids(scope, zt, members, R.name)
+    ids = _scope_ids(scope, zt, members, R.name, R.corridors, level)
     od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
     od = _zone_od(od, zt.index, level)
     a = Assembly(G, Z, R, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,

@@ -85,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
 
     a = cmd("analyze", "analyse a scenario and write its tables (CSV, GeoPackage, JSON)")
     a.add_argument("scenario", help="shipped scenario name or path to a .toml file")
-    a.add_argument("--scope", default="yrd", help="yrd, central, or a metro id (default: %(default)s)")
+    a.add_argument(
+        "--scope", default="yrd", help="yrd, central, a metro id or a corridor id such as g60 (default: %(default)s)"
+    )
     a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
     a.add_argument("--out", help="output folder (default: results/<scenario>)")
     _zone_args(a)
@@ -93,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
-    c.add_argument("--scope", default="yrd")
+    c.add_argument("--scope", default="yrd", help="yrd, central, a metro id or a corridor id such as g60")
     c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
     _zone_args(c)
     _cli_roads.add_roads_arg(c)

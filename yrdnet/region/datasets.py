@@ -38,6 +38,7 @@ __all__ = [
     "file_version",
     "get_path",
     "load_cities",
+    "load_corridors",
     "load_highways",
     "load_line_speeds",
     "load_lines",
@@ -292,6 +293,61 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
     df = df[df["definition"] == definition].copy()
     df["n_members"] = df["members"].map(len)
     return df.drop(columns=["member_adcodes"]).set_index("metro")
+
+
+# ---------------------------------------------------------------- corridors
+_CORRIDOR_COLS = (
+    Column("corridor"),
+    Column("name_zh"),
+    Column("name_en"),
+    Column("member_adcodes", "list"),
+    Column("source"),
+)
+
+
+def load_corridors(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the named development corridors, analysis scopes beside the metros (``scope="g60"``).
+
+    A member is a city (all its zones belong) or a county-level unit (only that zone at
+    county level; at city level it stands for its whole city, the city being the zone):
+    the G60 corridor lists Shanghai's Songjiang District, not all of Shanghai.
+
+    Parameters
+    ----------
+    path
+        Alternative ``corridors.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``corridor``; ``name_zh``, ``name_en``, ``members`` (sorted adcodes),
+        ``source``.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and field of a duplicate corridor or an adcode that is
+        neither a city nor a county of the region.
+    """
+    p = data_path(path, "corridors.csv")
+    df = read_validated(p, _CORRIDOR_COLS)
+    known = set(load_cities().index) | set(load_counties().index)
+    probs = Problems(p)
+    members: list[list[int]] = []
+    for i, rec in enumerate(df.to_dict("records")):
+        line = i + 2
+        if (df["corridor"] == rec["corridor"]).sum() > 1:
+            probs.add(line, "corridor", f"duplicate corridor {rec['corridor']!r}")
+        ms = []
+        for m in rec["member_adcodes"]:
+            if not m.isdigit() or int(m) not in known:
+                probs.add(line, "member_adcodes", f"{m!r} is neither a city nor a county adcode")
+            else:
+                ms.append(int(m))
+        members.append(sorted(set(ms)))
+    probs.raise_if_any()
+    df["members"] = members
+    return df.drop(columns=["member_adcodes"]).set_index("corridor")
 
 
 def metro_members(definition: str | None = None) -> dict[str, list[int]]:

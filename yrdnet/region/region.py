@@ -36,7 +36,14 @@ import pandas as pd
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
-from yrdnet.region.datasets import data_folder, load_airports, load_cities, load_main_stations, load_metros
+from yrdnet.region.datasets import (
+    data_folder,
+    load_airports,
+    load_cities,
+    load_corridors,
+    load_main_stations,
+    load_metros,
+)
 from yrdnet.region.spec import region_spec
 from yrdnet.region.zones import Zones, load_zones
 
@@ -83,6 +90,10 @@ class Region:
     airports
         Airports (as :func:`yrdnet.datasets.load_airports`). Default: none (the airport
         columns are then missing values).
+    corridors
+        Named development corridors, analysis scopes beside the metros (as
+        :func:`yrdnet.datasets.load_corridors`: index corridor id, ``members`` city or
+        county ids). Default: none.
     main_stations
         Each city's main stations by year (as :func:`yrdnet.load_main_stations`), on which
         the ``station_fastest_main`` policy times are taken. Default: none (those times
@@ -117,6 +128,7 @@ class Region:
         targets: pd.DataFrame | str | Path | None = None,
         airports: _Table | None = None,
         main_stations: _Table | None = None,
+        corridors: _Table | None = None,
         keys: Mapping[int, str] | None = None,
         title: str | None = None,
         bbox: Sequence[float] | None = None,
@@ -137,6 +149,7 @@ class Region:
         self._targets = targets
         self._airports = airports
         self._main_stations = main_stations
+        self._corridors = corridors
         self._keys = dict(keys) if keys is not None else None
         self._bbox = None if bbox is None else _bbox(bbox, self.name)
         self.data_folder = None if data_folder is None else Path(data_folder)
@@ -257,6 +270,13 @@ class Region:
     def airports(self) -> gpd.GeoDataFrame | None:
         """The airports serving the region, or ``None``."""
         return None if self._airports is None else cast(gpd.GeoDataFrame, _get(self._airports))
+
+    @property
+    def corridors(self) -> pd.DataFrame:
+        """The named corridors (index corridor id; ``members``); empty when the region has none."""
+        if self._corridors is None:
+            return pd.DataFrame({"members": pd.Series([], dtype=object)}, index=pd.Index([], name="corridor"))
+        return cast(pd.DataFrame, _get(self._corridors))
 
     @property
     def main_stations(self) -> pd.DataFrame | None:
@@ -393,6 +413,7 @@ def load_region(name: str = "yrd") -> Region:
     subs = doc.get("subcentres", [])
     levels = [str(lv) for lv in doc["levels"]]
     mains = doc.get("main_stations")
+    corridors = doc.get("corridors")
     return Region(
         str(doc["name"]),
         zones={lv: functools.partial(load_zones, lv) for lv in levels},
@@ -404,6 +425,7 @@ def load_region(name: str = "yrd") -> Region:
         targets=folder / "targets.csv",
         airports=load_airports,
         main_stations=None if mains is None else functools.partial(load_main_stations, folder / str(mains)),
+        corridors=None if corridors is None else functools.partial(load_corridors, folder / str(corridors)),
         title=str(doc["title"]),
         bbox=doc["bbox"],
         data_folder=folder,
