@@ -43,6 +43,8 @@ from yrdnet.core.settings import settings as settings
 from yrdnet.metrics import airports as airports
 from yrdnet.metrics import hierarchy as hierarchy
 from yrdnet.metrics import hinterland as hinterland
+from yrdnet.metrics.time_space_map import TimeSpaceMap as TimeSpaceMap
+from yrdnet.metrics.time_space_map import time_space_map as time_space_map
 from yrdnet.network import osm as osm
 from yrdnet.network import services as services
 from yrdnet.network.graph import graph_from_tables as graph_from_tables
@@ -128,6 +130,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioResult",
     "StructureWeights",
+    "TimeSpaceMap",
     "Timetable",
     "TimetableParams",
     "TravelTimeModel",
@@ -198,6 +201,7 @@ __all__ = [
     "sweep",
     "target_timeline",
     "targets",
+    "time_space_map",
     "time_space_table",
     "timeline",
     "timetable",
