@@ -35,7 +35,8 @@ from yrdnet.routing.matrices import UnreachableWarning
 
 DATA = Path(__file__).parents[1] / "data"
 COUNTY_BAR, PREFECTURE_BAR = 0.70, 0.85  # issue 19
-#: Measured (default period, all rows): see the module docstring; the bars are NOT met.
+#: Measured 2026-12-07 (free flow, all rows): county 49 % of 71 (median |error| 25.4 %),
+#: prefecture 56 % of 36 (21.3 %): the bars are NOT met; floors guard against a broken network.
 COUNTY_FLOOR = 0.45
 PREFECTURE_FLOOR = 0.45
 
