@@ -101,14 +101,9 @@ def test_closed_before_opened_raises(data_copy: Path) -> None:
         load_airports()
 
 
-def test_implausible_year_raises(data_copy: Path) -> None:
-    line = _set_field(data_copy / "airports.csv", "WHA", "芜湖宣州机场", "opened", "2201")
-    with pytest.raises(DataError, match=rf"(?s)airports\.csv.*row {line}, field 'opened'"):
-        load_airports()
-
-
-def test_non_integer_year_raises(data_copy: Path) -> None:
-    line = _set_field(data_copy / "airports.csv", "WHA", "芜湖宣州机场", "opened", "2021.5")
+@pytest.mark.parametrize("value", ["2201", "2021.5"], ids=["implausible", "non_integer"])
+def test_bad_opening_year_raises(data_copy: Path, value: str) -> None:
+    line = _set_field(data_copy / "airports.csv", "WHA", "芜湖宣州机场", "opened", value)
     with pytest.raises(DataError, match=rf"(?s)airports\.csv.*row {line}, field 'opened'"):
         load_airports()
 

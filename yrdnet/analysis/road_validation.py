@@ -47,6 +47,7 @@ from yrdnet.scenarios.scenario import build_graph
 
 __all__ = [
     "TOL",
+    "TOWN_END",
     "end_populations",
     "modelled_minutes",
     "road_rows",
@@ -58,6 +59,8 @@ __all__ = [
 
 #: Tolerance of the shares within (the county table's bar, issue 10: ±25 %).
 TOL = 0.25
+#: The marker in a row's ``notes`` for an end that is a town, not the seat the model routes to.
+TOWN_END = "END IS A TOWN"
 _FIRST, _LAST = 2008, 2025  # the years of the shipped timetables and the dated road network
 _COLS = ["table", "from_adcode", "to_adcode", "minutes", "year", "graph", "from_zone", "to_zone", "town_end"]
 
@@ -110,7 +113,7 @@ def _county_rows(path: Path) -> pd.DataFrame:
             "graph": [f"baseline@{_network_year(y)}" for y in df["year"]],
             "from_zone": [zone(c) for c in df["from_adcode"]],
             "to_zone": [zone(c) for c in df["to_adcode"]],
-            "town_end": df["notes"].fillna("").str.contains("END IS A TOWN", regex=False).to_numpy(),
+            "town_end": df["notes"].fillna("").str.contains(TOWN_END, regex=False).to_numpy(),
         }
     )
 
@@ -144,10 +147,9 @@ def road_rows(city_csv: str | Path | None, county_csv: str | Path | None) -> pd.
     return rows
 
 
-def _graph(table: str, graph: str, model: TravelTimeModel):  # type: ignore[no-untyped-def]
-    if table == "city":
-        return build_graph("baseline", year=int(graph.split("@")[1]), model=model)
-    return build_graph("baseline", year=int(graph.split("@")[1]), model=model, zones=load_zones("county"))
+def _graph(table: str, graph: str, model: TravelTimeModel) -> nx.MultiDiGraph:
+    zones = load_zones("county") if table == "county" else None
+    return build_graph("baseline", year=int(graph.split("@")[1]), model=model, zones=zones)
 
 
 def modelled_minutes(rows: pd.DataFrame, model: TravelTimeModel | None = None) -> np.ndarray:
@@ -182,11 +184,16 @@ def road_scores(rows: pd.DataFrame, modelled: np.ndarray, *, tol: float = TOL) -
         t = df if table == "all" else df[df["table"] == table]
         for split in ("fit", "holdout", "all"):
             s = t if split == "all" else t[t["split"] == split]
-            e = s["err"].to_numpy()
-            n = len(e)
-            out.append({"table": table, "split": split, "n": n, "within": float((e <= tol).mean()) if n else np.nan,
-                        "median_abs_error": float(np.median(e)) if n else np.nan})  # fmt: skip
+            share, median = _share_and_median(s["err"].to_numpy(), tol)
+            out.append({"table": table, "split": split, "n": len(s), "within": share, "median_abs_error": median})
     return pd.DataFrame(out).set_index(["table", "split"])
+
+
+def _share_and_median(abs_err: np.ndarray, tol: float) -> tuple[float, float]:
+    """Share of ``abs_err <= tol`` and the median of ``abs_err`` (``NaN`` for no rows)."""
+    if not len(abs_err):
+        return float("nan"), float("nan")
+    return float(np.mean(abs_err <= tol)), float(np.median(abs_err))
 
 
 def end_populations(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -266,18 +273,16 @@ def road_time_validation(
     df["to_zone"] = [zone(c, i) for i, c in enumerate(df["to_adcode"])]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnreachableWarning)
-        T = travel_times(G, "road")
+        T = travel_times(G, "road", zones=sorted(set(df["from_zone"]).union(df["to_zone"])))
     df["model_min"] = [float(T.loc[a, b]) for a, b in zip(df["from_zone"], df["to_zone"], strict=True)]
     df["error"] = df["model_min"] / pd.to_numeric(df["minutes"], errors="coerce") - 1.0
     notes = df["notes"].astype(str) if "notes" in df.columns else pd.Series("", index=df.index)
-    df["town_end"] = notes.str.contains("END IS A TOWN", regex=False)
+    df["town_end"] = notes.str.contains(TOWN_END, regex=False)
     df.attrs.update(validation_summary(df))
     return df
 
 
-def validation_summary(df: pd.DataFrame, tol: float = 0.25) -> dict[str, float]:
+def validation_summary(df: pd.DataFrame, tol: float = TOL) -> dict[str, float]:
     """Share of rows within ``±tol`` and the median absolute error of a validation table."""
-    err = df["error"].abs().to_numpy(float)
-    if not len(err):
-        return {"tol": tol, "share_within_tol": float("nan"), "median_abs_error": float("nan")}
-    return {"tol": tol, "share_within_tol": float(np.mean(err <= tol)), "median_abs_error": float(np.median(err))}
+    share, median = _share_and_median(df["error"].abs().to_numpy(float), tol)
+    return {"tol": tol, "share_within_tol": share, "median_abs_error": median}

@@ -287,8 +287,9 @@ def equity(a: Assembly) -> dict[str, float]:
             ok = np.isfinite(vals)
             rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
             rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
-            if mname == "pot_exp_pop":  # over people: each zone weighted by its population
-                rows[f"gini_people_{mname}_{mode}"] = eq.gini(vals[ok], pop.to_numpy(float)[ok])
+            if mname == "pot_exp_pop":  # over people: each zone weighted by its population (joined by id)
+                v = table[col].astype(float)
+                rows[f"gini_people_{mname}_{mode}"] = eq.gini(v[ok], pop)
         Tm = a.od[mode].loc[ids, ids]
         rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
         rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
@@ -296,9 +297,7 @@ def equity(a: Assembly) -> dict[str, float]:
         ok = np.isfinite(w)
         rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
-    rows["theil_people_pot_exp_pop_multimodal"] = float(
-        eq.theil(table[POTENTIAL].to_numpy(float), weights=pop.to_numpy(float))["total"]
-    )
+    rows["theil_people_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].astype(float), weights=pop)["total"])
     return rows
 
 

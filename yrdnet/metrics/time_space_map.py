@@ -41,12 +41,9 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
+from yrdnet.core.geodesy import CHINA_ALBERS
 
 __all__ = ["TimeSpaceMap", "time_space_map"]
-
-#: Albers equal-area projection for China (as yrdnet.core.geodesy), metres.
-_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m"
-
 
 @dataclass(frozen=True)
 class TimeSpaceMap:
@@ -79,7 +76,7 @@ class TimeSpaceMap:
 def _projected_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     from pyproj import Transformer
 
-    tr = Transformer.from_crs("EPSG:4326", _ALBERS, always_xy=True)
+    tr = Transformer.from_crs("EPSG:4326", CHINA_ALBERS, always_xy=True)
     x, y = tr.transform(lon, lat)
     return np.column_stack([np.asarray(x) / 1000.0, np.asarray(y) / 1000.0])
 

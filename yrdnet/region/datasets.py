@@ -334,10 +334,12 @@ def load_corridors(path: str | Path | None = None) -> pd.DataFrame:
     known = set(load_cities().index) | set(load_counties().index)
     probs = Problems(p)
     members: list[list[int]] = []
+    seen: set[str] = set()
     for i, rec in enumerate(df.to_dict("records")):
         line = i + 2
-        if (df["corridor"] == rec["corridor"]).sum() > 1:
+        if rec["corridor"] in seen:
             probs.add(line, "corridor", f"duplicate corridor {rec['corridor']!r}")
+        seen.add(rec["corridor"])
         ms = []
         for m in rec["member_adcodes"]:
             if not m.isdigit() or int(m) not in known:
