@@ -14,6 +14,7 @@ from yrdnet import timetable as timetable
 from yrdnet._version import __version__ as __version__
 from yrdnet.analysis import composite as composite
 from yrdnet.analysis import indicators as indicators
+from yrdnet.analysis.city_potential import core_rank as core_rank
 from yrdnet.analysis.compare import compare as compare
 from yrdnet.analysis.composite import composite_index as composite_index
 from yrdnet.analysis.indicators import key_from_words as key_from_words
@@ -150,6 +151,7 @@ __all__ = [
     "compile_graph",
     "composite",
     "composite_index",
+    "core_rank",
     "datasets",
     "earliest_arrival",
     "get_path",

@@ -17,6 +17,7 @@ import pytest
 
 from yrdnet.analysis.composite import composite_index
 from yrdnet.analysis.pipeline import analyze
+from yrdnet.core.params import MetricParams
 from yrdnet.plans.sweep import HEADLINE, available_indicators, candidate_projects, package_scenario, sweep
 from yrdnet.region.datasets import data_folder
 from yrdnet.routing.compile import MODES
@@ -34,8 +35,13 @@ def swept() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def separately() -> dict[str, object]:
-    """analyze() of each scenario alone, defaults (betweenness included), plus the composite's references."""
-    return {name: analyze(name, sensitivity_samples=1) for name in [*SCENARIOS, "plan_2035"]}
+    """analyze() of each scenario alone, defaults (betweenness included), plus the composite's references.
+
+    With the sweep's city potential (Rich's internal time, ``sweep_params``): a sweep routes
+    only the city graph.
+    """
+    p = MetricParams(city_potential="rich")
+    return {name: analyze(name, sensitivity_samples=1, params=p) for name in [*SCENARIOS, "plan_2035"]}
 
 
 def test_table_shape_and_provenance(swept: pd.DataFrame) -> None:

@@ -14,6 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis import city_potential as cpot
+from yrdnet.analysis import steps as asm
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.steps import POTENTIAL, Assembly
 from yrdnet.core.keys import key
@@ -116,7 +118,35 @@ def hierarchy(a: Assembly) -> dict[str, float]:
         gravity_btw=gb,
         top_n=a.p.top_n,
     )
+    rows |= cpot.core_rank_rows(core_rank_of(a))
     return rows
+
+
+def core_rank_of(a: Assembly) -> pd.DataFrame:
+    """The core's rank table (:func:`~yrdnet.analysis.city_potential.core_rank_table`) of an analysis.
+
+    At city level over the city zones in scope (and the county run behind the city
+    potential, when there is one); at county level over the county zones in scope
+    aggregated to their cities; empty at a custom level.
+    """
+    core = a.area.core
+    if a.level == "city":
+        run = a.county_run
+        if run is not None:
+            keep = run.table["city"].astype(int).isin(a.ids).to_numpy()
+            ids = run.table.index[keep]
+            centres = {c: z for c, z in run.centres.items() if z in ids}
+            run = cpot.CountyRun({m: T.loc[ids, ids] for m, T in run.od.items()}, run.table.loc[ids],
+                                 run.self_time.loc[ids], centres)  # fmt: skip
+        tii = asm.self_times(a.Z, pd.Index(a.ids), a.p)
+        return cpot.core_rank_table(core, a.p, run=run, city_times=a.T, city_table=a.zt.loc[a.ids], city_self_time=tii)
+    if a.level == "county":
+        ids = pd.Index(a.ids)
+        centres = {c: z for c, z in a.Z.core_zones(a.cities).items() if z in ids}
+        run = cpot.CountyRun({m: T.loc[ids, ids] for m, T in a.od.items()}, a.zt.loc[ids],
+                             asm.self_times(a.Z, ids, a.p), centres)  # fmt: skip
+        return cpot.core_rank_table(core, a.p, run=run)
+    return cpot.core_rank_table(core, a.p)
 
 
 def aggregate_to_cities(

@@ -27,6 +27,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
+from yrdnet.analysis import city_potential as cpot
 from yrdnet.analysis import city_steps as asc
 from yrdnet.analysis import steps as asm
 from yrdnet.analysis.city_steps import aggregate_to_cities
@@ -223,6 +224,7 @@ def analyze(
     sensitivity_samples: int = 200,
     travel_times: Mapping[str, pd.DataFrame] | None = None,
     region: Region | None = None,
+    county_travel_times: Mapping[str, pd.DataFrame] | None = None,
 ) -> ScenarioResult:
     """Analyse one scenario: accessibility, centrality, polycentricity, integration.
 
@@ -271,6 +273,14 @@ def analyze(
         The study area (:class:`yrdnet.Region`): its levels, cities, core and
         sub-centres, metros, targets and airports. Default :func:`yrdnet.load_region`
         (the YRD).
+    county_travel_times
+        At city level with ``params.city_potential = "county"`` (the default): the county
+        travel times of the same network, one matrix per mode, for the zone-consistent
+        city potential (:mod:`yrdnet.analysis.city_potential`). Default: the county
+        graph of the scenario (or of the :func:`yrdnet.build_graph` graph given) is built
+        and routed. For a graph made otherwise (OSM, a sweep's graph delta) without
+        county times, the city potential falls back to Rich's internal time and
+        ``notes`` says so.
 
     Returns
     -------
@@ -303,6 +313,14 @@ def analyze(
     od = _zone_od(od, zt.index, level)
     a = Assembly(G, Z, R, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,
                  subcentres, centrality=centrality, sensitivity_samples=sensitivity_samples)  # fmt: skip
+    if level == "city" and p.self_potential and p.city_potential == "county":
+        run = cpot.county_run(
+            G, region=R, p=p, masses=masses, network_year=int(G.graph.get("year", -1)), given=county_travel_times
+        )
+        if isinstance(run, str):
+            notes.append(f"city potential: Rich's internal time on the city polygons, not the county run ({run})")
+        else:
+            a.county_run, a.city_potential = run, cpot.city_potentials(run, p)
     t_route = time.perf_counter()
     asm.zone_measures(a)
     for step, rows in STEPS:

@@ -14,6 +14,7 @@ metros ...) in :attr:`Assembly.tables`. The town-country and hierarchy steps liv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -75,6 +76,8 @@ class Assembly:
     subcentres: tuple[int, ...]
     centrality: bool = True
     sensitivity_samples: int = 200
+    county_run: Any = None  # the county run behind the city-level potential (analysis.city_potential.CountyRun)
+    city_potential: pd.DataFrame | None = None  # its potential columns per city, replacing the city run's
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     city_btw: dict[str, pd.Series] = field(default_factory=dict)
     rows: dict[str, float] = field(default_factory=dict)
@@ -169,6 +172,28 @@ def network_year(G: nx.MultiDiGraph) -> int | None:
     return None if year is None or int(year) < 0 else int(year)
 
 
+def potential_columns(
+    od: Mapping[str, pd.DataFrame], table: pd.DataFrame, p: MetricParams, self_time: pd.Series | None = None
+) -> pd.DataFrame:
+    """The potential-accessibility columns per zone and mode (population exp and power, GDP power).
+
+    One home for the three potentials of :func:`city_measures`, also used for the
+    county run behind the city-level potential (:mod:`yrdnet.analysis.city_potential`).
+    The GDP column is missing values where some zone's GDP is unknown.
+    """
+    pop, gdp = table["population"].astype(float), table["gdp"].astype(float)
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    cols: dict[str, pd.Series] = {}
+    for mode, T in od.items():
+        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
+        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
+        cols[key("pot", mode, power=None, gdp=None)] = (
+            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else pd.Series(np.nan, index=T.index)
+        )
+    return pd.DataFrame(cols)
+
+
 def city_measures(
     od: dict[str, pd.DataFrame],
     cities: pd.DataFrame,
@@ -185,17 +210,11 @@ def city_measures(
     """
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
     has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    cols: dict[str, pd.Series] = {}
-    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    cols: dict[str, pd.Series] = dict(potential_columns(od, cities, p, self_time).items())
     for mode, T in od.items():
         no_gdp = pd.Series(np.nan, index=T.index)
         cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
         cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else no_gdp
-        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
-        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
-        cols[key("pot", mode, power=None, gdp=None)] = (
-            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else no_gdp
-        )
         for t in p.thresholds_min:
             cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
         cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
@@ -226,6 +245,9 @@ def zone_measures(a: Assembly) -> None:
     """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
     tii = self_times(a.Z, a.zt.index, a.p)
     measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
+    if a.city_potential is not None:  # the zone-consistent city potential (MetricParams.city_potential)
+        measures.update(a.city_potential.reindex(index=measures.index, columns=measures.columns.intersection(
+            a.city_potential.columns)))  # fmt: skip
     a.city_btw = _betweenness(a.G, measures, a.level, len(a.zt)) if a.centrality else {}
     table = a.zt.join(measures)
     to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)

@@ -648,6 +648,16 @@ class MetricParams(Replaceable):
         ranks 13th-18th of 41 on potential; with it Shanghai ranks first. The choice
         changes results materially (Condeço-Melhorado et al. 2016), so it is held fixed
         across scenarios; set ``False`` for the pre-issue-11 values.
+    city_potential
+        How the city-level potential counts a city's own people (issue 20): ``"county"``
+        (default) is the county run of the same network aggregated to cities by
+        population (:mod:`yrdnet.analysis.city_potential`), so travel within a city is
+        routed like travel between cities and the result does not hang on the size of
+        the city polygon; ``"rich"`` is Rich's internal time on the city polygon (the
+        default before issue 20, under which Shanghai's 7,996 km² polygon gave it a
+        75.7-minute internal trip and rank 8-10 of 41). A graph not made by
+        :func:`yrdnet.build_graph`, or given travel times without ``county_travel_times``,
+        falls back to ``"rich"`` with a note.
     self_speed_kph
         Speed of Rich's internal trip, :math:`t_{ii} = 0.5\,\sqrt{A_i/\pi} / v`
         (:func:`yrdnet.metrics.accessibility.rich_self_time`), used by :func:`yrdnet.analyze`
@@ -716,6 +726,10 @@ class MetricParams(Replaceable):
     self_potential: bool = param(
         True, label="own mass in potential accessibility", unit="", choices=(True, False),
         source="issue 11: without it Shanghai ranks 13th-18th of 41 on potential, with it first",
+    )  # fmt: skip
+    city_potential: Literal["county", "rich"] = param(
+        "county", label="city-level potential", unit="", choices=("county", "rich"),
+        source="issue 20: the county run aggregated by population (zone-consistent); Rich 1978 on the city polygon",
     )  # fmt: skip
     self_speed_kph: float = param(
         20.0, label="speed of the internal trip", unit="km/h",

@@ -69,6 +69,7 @@ from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_att
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv, write_json
+from yrdnet.core.params import MetricParams
 from yrdnet.core.validation import Column, Ref
 from yrdnet.plans.sweep import package_scenario, sweep
 from yrdnet.region.datasets import data_path, read_validated
@@ -226,12 +227,14 @@ def local_evaluator(objective: str = "composite_index", *, base: str = "baseline
     Independent of :mod:`yrdnet.sweep`: each package's edits are concatenated onto
     ``base`` (:class:`yrdnet.Scenario`), analysed with :func:`yrdnet.analyze`
     (``centrality=False``); ``composite_index`` is :func:`yrdnet.composite_index` over
-    ``baseline_2010`` (0), the package and ``plan_2035`` (the reference), as in the sweep.
+    ``baseline_2010`` (0), the package and ``plan_2035`` (the reference), as in the sweep,
+    with the sweep's city potential (Rich's internal time, :func:`yrdnet.plans.sweep_eval.sweep_params`).
     """
     keys = [c.raw for c in COMPONENTS.values()]
+    params = MetricParams(city_potential="rich")
 
     def raw(sc: str | Scenario) -> pd.Series:
-        r = analyze(sc, centrality=False)
+        r = analyze(sc, centrality=False, params=params)
         v = r.region["value"].astype(float).copy()
         v["core_link_attainment"] = core_link_attainment(r.targets)
         return v

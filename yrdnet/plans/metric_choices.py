@@ -26,16 +26,18 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.city_potential import CountyRun, city_potentials, county_run
 from yrdnet.analysis.composite import COMPONENTS, FLOOR, core_link_attainment, distance_to_target, geometric_index
 from yrdnet.analysis.steps import self_times
 from yrdnet.analysis.targets import targets as policy_targets
+from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import equity as eq
@@ -65,8 +67,14 @@ def measures(
     tii: pd.Series,
     choice: dict[str, object],
     metros: pd.DataFrame | None = None,
+    run: CountyRun | None = None,
 ) -> dict[str, float]:
     """Region measures of one metric-choice combination (one of :data:`CHOICES` each).
+
+    With self-potential on and the scenario's county run given (:func:`county_runs`), the
+    city potential is the county run's, aggregated by population, as :func:`yrdnet.analyze`
+    computes it by default (``MetricParams.city_potential``); otherwise Rich's internal
+    times ``tii`` on the city zones.
 
     Returns metro ``integration`` (log-logistic), ``dominance_core`` (Limtanakool),
     ``gini_potential``, ``theil_potential`` (Theil T of potential) and
@@ -87,7 +95,11 @@ def measures(
         pop,
         midpoint=float(choice["commute_midpoint_min"]),  # type: ignore[arg-type]
     )
-    pot = acc.potential_accessibility(T, pop, decay="exp", params=p, self_time_min=tii)
+    if run is not None and p.self_potential:
+        col = key("pot", str(choice.get("mode", "multimodal")), exp=None, pop=None)
+        pot = city_potentials(run, p)[col].reindex(T.index)
+    else:
+        pot = acc.potential_accessibility(T, pop, decay="exp", params=p, self_time_min=tii)
     F = poly.gravity_flows(T, pop, params=p)
     core = load_region().core
     return {
@@ -109,6 +121,22 @@ def routed(
     """
     od, graphs = route_cities(scenarios, CHOICES["mode"])
     return od, *city_masses(), graphs
+
+
+def county_runs(graphs: Mapping[str, object]) -> dict[str, CountyRun]:
+    """The county run of each built scenario graph (:func:`yrdnet.analysis.city_potential.county_run`).
+
+    Scenarios whose county network is unknown are left out (their measures fall back to
+    Rich's internal times).
+    """
+    R, p = load_region(), MetricParams()
+    out = {}
+    for s, G in graphs.items():
+        g = cast("nx.MultiDiGraph", G)
+        run = county_run(g, region=R, p=p, network_year=int(g.graph.get("year", -1)))
+        if isinstance(run, CountyRun):
+            out[s] = run
+    return out
 
 
 def city_masses() -> tuple[pd.Series, pd.Series]:
@@ -172,7 +200,8 @@ def conclusion_robustness(
     """
     if len(scenarios) != 3:
         raise ValueError(f"conclusion_robustness needs three scenarios (first, base, plan), got {list(scenarios)}")
-    od, pop, tii, _ = routed(scenarios)
+    od, pop, tii, graphs = routed(scenarios)
+    runs = county_runs(graphs)
     first, base, plan = scenarios
     names = list(CHOICES)
     metros = {str(d): load_metros(str(d)) for d in CHOICES["metro_definition"]}
@@ -181,7 +210,7 @@ def conclusion_robustness(
     for combo in itertools.product(*CHOICES.values()):
         choice = dict(zip(names, combo, strict=True))
         mt = metros[str(choice["metro_definition"])]
-        m = {s: measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt) for s in scenarios}
+        m = {s: measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt, runs.get(s)) for s in scenarios}
         d_int = m[plan]["integration"] - m[base]["integration"]
         d_dom = m[plan]["dominance_core"] - m[first]["dominance_core"]
         d_gini = m[plan]["gini_potential"] - m[first]["gini_potential"]
@@ -272,6 +301,7 @@ def composite_robustness(
         raise ValueError(f"composite_robustness needs three scenarios (first, base, plan), got {list(scenarios)}")
     first, base, plan = scenarios
     od, pop, tii, graphs = routed(scenarios)
+    runs = county_runs(graphs)
     link = np.array([core_link_attainment(policy_targets(cast(nx.MultiDiGraph, graphs[s]))) for s in scenarios])
     keys = {"core_hierarchy": "dominance_core", "metro_integration": "integration",
             "core_hinterland_equity": "theil_potential"}  # fmt: skip
@@ -282,7 +312,8 @@ def composite_robustness(
         choice = dict(zip(names, combo, strict=True))
         per = []
         for i, s in enumerate(scenarios):
-            m = measures(od[(s, str(choice["mode"]))], pop, tii, choice, metros[str(choice["metro_definition"])])
+            mt = metros[str(choice["metro_definition"])]
+            m = measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt, runs.get(s))
             per.append([link[i] if k == "intercity_linkage" else m[keys[k]] for k in COMPONENTS])
         raw.append(per)
     R = np.array(raw)  # (C, 3, K)

@@ -99,6 +99,18 @@ def fingerprint(sc: Scenario) -> str:
     return json.dumps(chain, sort_keys=True, default=str)
 
 
+def sweep_params(job: Job) -> MetricParams:
+    """The metric parameters of a sweep's analyses: the job's, with Rich's city self-potential.
+
+    A sweep routes only the city graph (incrementally, from a prepared base), so the
+    city-level potential uses Rich's internal time on the city polygons
+    (``MetricParams.city_potential = "rich"``) for every scenario and for the composite's
+    references alike; :func:`yrdnet.analyze` on one scenario defaults to the county run
+    (issue 20), so its potential columns differ from a sweep's.
+    """
+    return (job.params or MetricParams()).replace(city_potential="rich")
+
+
 def zones_of(job: Job) -> Zones:
     """The job's zones (:func:`yrdnet.load_zones` reads them once per data-file version)."""
     return load_zones(job.zones)
@@ -163,7 +175,7 @@ def composite_references(job: Job) -> pd.DataFrame:
         G = build_graph(name, model=job.model, zones=zones_of(job))
         od = {m: travel_times(G, m, warn_unreachable=False) for m in MODES}
         Z = zones_of(job)
-        res = analyze(G, zones=Z, travel_times=od, params=job.params, centrality=False, sensitivity_samples=1)
+        res = analyze(G, zones=Z, travel_times=od, params=sweep_params(job), centrality=False, sensitivity_samples=1)
         cols[name] = _raw_components(res)
     _REFERENCES[k] = pd.DataFrame(cols)
     while len(_REFERENCES) > 4:
@@ -244,7 +256,12 @@ def evaluate(sc: Scenario | str, job: Job, refs: pd.DataFrame | None, cache: Bas
             t0 = time.perf_counter()
         G, od, method, base = route(sc, job, cache)
         res = analyze(
-            G, zones=zones_of(job), travel_times=od, params=job.params, centrality=job.centrality, sensitivity_samples=1
+            G,
+            zones=zones_of(job),
+            travel_times=od,
+            params=sweep_params(job),
+            centrality=job.centrality,
+            sensitivity_samples=1,
         )
         values = indicator_values(res, job, refs)
     except Exception as e:  # a failed scenario is a row of the table, never the end of the sweep

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.city_potential import CountyRun
 from yrdnet.analysis.composite import COMPONENTS, core_link_attainment, distance_to_target, geometric_index
 from yrdnet.analysis.indicators import label
 from yrdnet.analysis.targets import targets as policy_targets
@@ -70,6 +71,7 @@ from yrdnet.plans.metric_choices import (
     city_masses,
     composite_robustness,
     conclusion_robustness,
+    county_runs,
     measures,
     route_cities,
     routed,
@@ -202,7 +204,7 @@ def _model_ranges(params: ModelRanges | Mapping[str, tuple[float, float]] | None
     return out
 
 
-Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float]]
+Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float], dict[str, CountyRun]]
 
 
 def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str, float]) -> Routed:
@@ -214,7 +216,8 @@ def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str,
     """
     m = TravelTimeModel().replace(**model) if model else TravelTimeModel()
     od, graphs = route_cities(scenarios, modes, m)
-    return od, {s: core_link_attainment(policy_targets(cast("nx.MultiDiGraph", graphs[s]))) for s in scenarios}
+    link = {s: core_link_attainment(policy_targets(cast("nx.MultiDiGraph", graphs[s]))) for s in scenarios}
+    return od, link, county_runs(graphs)
 
 
 class _Router:
@@ -268,11 +271,11 @@ def _evaluate_row(
     composite_base: str | None,
 ) -> dict[tuple[str, str], float]:  # fmt: skip
     """Indicator values of one draw: ``{(indicator, scenario): value}``."""
-    od, link = router({k: float(cast(float, values[k])) for k in model_names})
+    od, link, runs = router({k: float(cast(float, values[k])) for k in model_names})
     choice = {k: values.get(k, v) for k, v in DEFAULT_CHOICE.items()}
     raw: dict[str, dict[str, float]] = {}
     for s in router.scenarios:
-        raw[s] = measures(od[(s, str(choice["mode"]))], router.pop, router.tii, choice)
+        raw[s] = measures(od[(s, str(choice["mode"]))], router.pop, router.tii, choice, run=runs.get(s))
         raw[s]["core_link_attainment"] = link[s]
     if composite_base is not None:
         ref = str(values.get("composite_reference", "ideal"))

@@ -68,6 +68,7 @@ from __future__ import annotations
 import copy
 import logging
 import sys
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -98,6 +99,7 @@ __all__ = [
     "Scenario",
     "Tables",
     "build_graph",
+    "graph_source",
     "list_scenarios",
     "load_scenario",
     "scenario_for_year",
@@ -501,11 +503,31 @@ def build_graph(
         key = cache_key("graph", sc, sc.travel_time_model(model), resolve_zones(zones), data_versions())
         cached = disk_get("graphs", key)
         if isinstance(cached, nx.MultiDiGraph):
+            _BUILT[cached] = (sc, model)
             return cached
         G = _build(sc, model, zones)
         disk_put("graphs", key, G)
-        return G
-    return _build(sc, model, zones)
+    else:
+        G = _build(sc, model, zones)
+    _BUILT[G] = (sc, model)
+    return G
+
+
+#: The scenario and model each graph of :func:`build_graph` was built from (while it lives).
+_BUILT: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[Scenario, TravelTimeModel | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def graph_source(G: nx.MultiDiGraph) -> tuple[Scenario, TravelTimeModel | None] | None:
+    """The scenario (at its network year) and model a graph of :func:`build_graph` was built from.
+
+    ``None`` for a graph made any other way (OSM, :func:`graph_from_tables`, a graph
+    delta). Lets an analysis rebuild the same network at another zone level
+    (:func:`yrdnet.analysis.city_potential.county_run`). A graph edited in place after
+    :func:`build_graph` is not tracked: build it again instead.
+    """
+    return _BUILT.get(G)
 
 
 def _build(sc: Scenario, model: TravelTimeModel | None, zones: Zones | str | None) -> nx.MultiDiGraph:
