@@ -45,6 +45,7 @@ from yrdnet.core.geodesy import CHINA_ALBERS
 
 __all__ = ["TimeSpaceMap", "time_space_map"]
 
+
 @dataclass(frozen=True)
 class TimeSpaceMap:
     """A time-space map of one network.
