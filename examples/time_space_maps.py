@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = pd.read_csv(out / "janelle_convergence.csv")
     first, last = min(args.years), max(args.years)
     rate, rel = f"convergence_{first}_{last}_min_per_year", f"relative_convergence_{first}_{last}_pct_per_year"
-    show = ["name_a", "name_b", f"minutes_{first}", f"minutes_{last}", rate, rel]
+    names = [c for c in ("name_a", "city_a", "name_b", "city_b") if c in table.columns]
+    show = [*names, f"minutes_{first}", f"minutes_{last}", rate, rel]
     print(f"\nCore links, {first}-{last}:")
     print(table.loc[table["core_link"], show].round(2).to_string(index=False))
     print(f"\nTop 10 converging pairs, {first}-{last} (minutes saved a year):")

@@ -260,6 +260,19 @@ def _major(region: Region, level: str | None, ids: set[Any]) -> tuple[list[Any],
     return [at[c] for c in chosen], {at[c]: str(names.get(c, c)) for c in chosen}
 
 
+def _named(conv: pd.DataFrame, zones: pd.DataFrame, region: Region) -> pd.DataFrame:
+    """Each zone's name beside its id and, for zones below city level, its city's name."""
+    names = zones["name_en"] if "name_en" in zones.columns else pd.Series(dtype=str)
+    below = "city" in zones.columns and not (zones["city"].to_numpy() == zones.index.to_numpy()).all()
+    city = zones["city"].map(region.cities["name_en"]) if below else None
+    out = conv.copy()
+    for end, at in (("a", 1), ("b", 3 if city is None else 4)):
+        out.insert(at, f"name_{end}", out[f"zone_{end}"].map(names))
+        if city is not None:
+            out.insert(at + 1, f"city_{end}", out[f"zone_{end}"].map(city))
+    return out
+
+
 def write_time_space_maps(
     source: Sequence[ScenarioResult] | Mapping[int, pd.DataFrame],
     out_dir: str | os.PathLike[str],
@@ -300,8 +313,10 @@ def write_time_space_maps(
         for every year), ``time_space_<first>_<last>.png`` (the years' time-space maps
         side by side), ``time_space_coords.csv`` (year, zone, positions in map km),
         ``time_space_fit.csv`` (scale, stress, explained share per year),
-        ``janelle_convergence.csv`` (per unordered pair of zones, :func:`janelle_convergence`)
-        and ``janelle_convergence_summary.csv`` (:func:`convergence_summary`: every pair
+        ``janelle_convergence.csv`` (per unordered pair of zones, with names and, below city
+        level, the zones' cities; :func:`~yrdnet.metrics.convergence.janelle_convergence`)
+        and ``janelle_convergence_summary.csv``
+        (:func:`~yrdnet.metrics.convergence.convergence_summary`: every pair
         and the core links, per period and over the whole span). Written atomically.
 
     Raises
@@ -336,9 +351,7 @@ def write_time_space_maps(
     coords = pd.concat({y: m.coords for y, m in maps.items()}, names=["year", "zone"])
     fit = pd.DataFrame({y: {"speed_kph": m.speed_kph, "scale": m.scale, "stress": m.stress,
                             "explained": m.explained} for y, m in maps.items()}).T.rename_axis("year")  # fmt: skip
-    zone_names = table["name_en"] if "name_en" in table.columns else pd.Series(dtype=str)
-    conv.insert(1, "name_a", conv["zone_a"].map(zone_names))
-    conv.insert(3, "name_b", conv["zone_b"].map(zone_names))
+    conv = _named(conv, table, region)
     paths.append(write_csv(out / "time_space_coords.csv", coords.round(3)))
     paths.append(write_csv(out / "time_space_fit.csv", fit.round(4)))
     paths.append(write_csv(out / "janelle_convergence.csv", conv.round(4), index=False))
