@@ -36,8 +36,8 @@ def test_writer_writes_maps_and_tables(tmp_path: Path) -> None:
     assert len(conv) == 41 * 40 // 2 and int(conv["core_link"].sum()) == 5
     shanghai_nanjing = conv[(conv["name_a"] == "Shanghai") & (conv["name_b"] == "Nanjing")].iloc[0]
     assert shanghai_nanjing["time_saved_2010_2020_pct"] == pytest.approx(25.0)
-    fit = pd.read_csv(tmp_path / "ts" / "time_space_fit.csv", index_col="year")
-    assert fit.loc[2020, "scale"] == pytest.approx(0.75 * fit.loc[2010, "scale"], abs=1e-3)  # rounded to 4 digits
+    scale = pd.read_csv(tmp_path / "ts" / "time_space_fit.csv", index_col="year")["scale"]
+    assert scale[2020] == pytest.approx(0.75 * scale[2010], abs=1e-3)  # written to 4 digits
     summary = pd.read_csv(tmp_path / "ts" / "janelle_convergence_summary.csv", index_col="period")
     assert summary.loc["2010-2020", "core_links"] == 5
 

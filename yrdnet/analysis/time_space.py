@@ -273,7 +273,8 @@ def timeline_convergence(
     region = region or load_region()
     level = res.level if res.level in region.levels else None
     table = janelle_convergence(times, core=core_links(region, region.zones(level)) if level else [])
-    names = res.zones["name_en"] if "name_en" in res.zones.columns else pd.Series(dtype=str)
+    zones = res.cities if res.zones is None else res.zones
+    names = zones["name_en"] if "name_en" in zones.columns else pd.Series(dtype=str)
     table.insert(1, "name_a", table["zone_a"].map(names))
     table.insert(3, "name_b", table["zone_b"].map(names))
     return table

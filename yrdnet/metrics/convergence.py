@@ -230,11 +230,12 @@ def convergence_summary(table: pd.DataFrame, *, core: _PairLike | None = None) -
     periods = [(int(m.group(1)), int(m.group(2))) for c in table.columns if (m := _RATE.match(str(c)))]
     if not periods:
         raise DataError("convergence_summary: the table has no convergence_<y1>_<y2>_min_per_year columns")
+    is_core: np.ndarray | None = None
     if core is not None:
         wanted = {frozenset((a, b)) for a, b in core}
         is_core = np.array([frozenset((a, b)) in wanted for a, b in zip(table["zone_a"], table["zone_b"], strict=True)])
-    else:
-        is_core = table["core_link"].to_numpy(bool) if "core_link" in table.columns else None
+    elif "core_link" in table.columns:
+        is_core = table["core_link"].to_numpy(bool)
     rows = {}
     for y1, y2 in periods:
         absolute, relative = _rate_columns(y1, y2)

@@ -154,7 +154,8 @@ def _panel(ax: Axes, c: pd.DataFrame, cols: tuple[str, str], colours: np.ndarray
     x, y = cols
     for a, b in links:
         if a in c.index and b in c.index:
-            ax.plot([c.at[a, x], c.at[b, x]], [c.at[a, y], c.at[b, y]], color="0.2", lw=0.8, alpha=0.7, zorder=3)
+            xs, ys = c.loc[[a, b], x].to_numpy(float), c.loc[[a, b], y].to_numpy(float)
+            ax.plot(xs, ys, color="0.2", lw=0.8, alpha=0.7, zorder=3)
     ax.scatter(c[x], c[y], s=14 if len(c) < 100 else 6, c=colours, edgecolors="0.3", linewidths=0.2, zorder=4)
     _labels(ax, c.loc[[z for z in label if z in c.index], [x, y]], names)
 
@@ -247,7 +248,8 @@ def _inputs(
     results = list(source)
     if not results:
         raise DataError("write_time_space_maps: no results given")
-    return travel_times_by_year(results, mode), results[0].zones if zones is None else zones
+    table = zones if zones is not None else results[0].zones if results[0].zones is not None else results[0].cities
+    return travel_times_by_year(results, mode), table
 
 
 def _major(region: Region, level: str | None, ids: set[Any]) -> tuple[list[Any], dict[Any, str]]:
@@ -347,7 +349,7 @@ def write_time_space_maps(
                                        extent=ext, mode=mode, dpi=dpi, filepath=paths[-1]))  # fmt: skip
     ys = sorted(maps)
     paths.append(out / f"time_space_{ys[0]}_{ys[-1]}.png")
-    plt.close(plot_time_space(maps, names=names, label=label, mode=mode, dpi=dpi, filepath=paths[-1]))
+    plt.close(plot_time_space(maps, names=names, label=tuple(label), mode=mode, dpi=dpi, filepath=paths[-1]))
     coords = pd.concat({y: m.coords for y, m in maps.items()}, names=["year", "zone"])
     fit = pd.DataFrame({y: {"speed_kph": m.speed_kph, "scale": m.scale, "stress": m.stress,
                             "explained": m.explained} for y, m in maps.items()}).T.rename_axis("year")  # fmt: skip
