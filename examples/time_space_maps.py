@@ -1,24 +1,29 @@
-"""Time replacing space, drawn: time-space maps of the YRD for 2010 and 2025 and the core links' convergence.
+"""Time replacing space, drawn: time-space maps of the YRD beside geography, and Janelle convergence.
 
 What it shows
 -------------
-1. Door-to-door multimodal travel times between the 41 cities on the networks of 2010
-   and 2025 (``yrdnet.travel_times``).
-2. A time-space map of each year (``yrdnet.time_space_map``: classical MDS of the times,
-   Procrustes-aligned to geography, one hour = 60 km on both maps) drawn beside the
-   geographic positions (``yrdnet.viz.time_space.plot_time_space``).
-3. Janelle's convergence rate, minutes saved a year, of every core link (the region's
-   ``core_link`` targets: Shanghai to Nanjing, Hangzhou, Hefei, Suzhou and Ningbo) and
-   their mean (``yrdnet.metrics.integration.time_space_convergence``).
+1. Door-to-door multimodal travel times between the zones (41 cities, or 305 counties
+   with ``--level county``) on the baseline networks of each year (``yrdnet.analyze``).
+2. For each year, the geographic map beside the time-space map (``yrdnet.time_space_map``:
+   classical MDS of the times, Procrustes-aligned to geography, one hour = 60 km in every
+   year), and the years' time-space maps side by side
+   (``yrdnet.viz.time_space.write_time_space_maps``).
+3. Janelle's convergence of every pair of zones, per period and over the whole span:
+   minutes saved a year and the relative (log) rate in per cent a year
+   (``yrdnet.janelle_convergence``), with the mean over every pair and over the core
+   links (``yrdnet.core_links``: Shanghai to Nanjing, Hangzhou, Hefei, Suzhou and
+   Ningbo; ``yrdnet.convergence_summary``), and the pairs that converged most.
 
 Run it::
 
-    python examples/time_space_maps.py                  # writes to results/examples/time_space/
+    python examples/time_space_maps.py                   # 2010 2015 2020 2025, cities
+    python examples/time_space_maps.py --level county    # the 305 counties
     python examples/time_space_maps.py --out /tmp/ts --years 2010 2025
 
-Files written under ``--out``: ``time_space_<first>_<last>.png``, ``time_space_coords.csv``
-(one row per year and city: time-space and geographic positions), ``time_space_fit.csv``
-(scale, stress, explained share per year) and ``core_link_convergence.csv``.
+Files written under ``--out`` (default ``results/examples/time_space/<level>/``):
+``time_space_<year>.png`` (geography left, time-space right), ``time_space_<first>_<last>.png``,
+``time_space_coords.csv``, ``time_space_fit.csv``, ``janelle_convergence.csv`` (one row per
+pair of zones) and ``janelle_convergence_summary.csv``.
 """
 
 # %% Options
@@ -32,9 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 import yrdnet
-from yrdnet.metrics.integration import time_space_convergence
-from yrdnet.routing.matrices import UnreachableWarning
-from yrdnet.viz.time_space import plot_time_space
+from yrdnet.viz.time_space import write_time_space_maps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,49 +45,43 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the example; see the module docstring."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "results" / "examples" / "time_space"))
-    ap.add_argument("--years", nargs=2, type=int, default=[2010, 2025], metavar=("FIRST", "LAST"))
+    ap.add_argument("--out", default=None, help="output folder (default results/examples/time_space/<level>)")
+    ap.add_argument("--years", nargs="+", type=int, default=[2010, 2015, 2020, 2025], help="baseline network years")
+    ap.add_argument("--level", choices=("city", "county"), default="city", help="zones: 41 cities or 305 counties")
     ap.add_argument("--speed", type=float, default=60.0, help="map km per hour of travel (default 60)")
     args = ap.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    first, last = args.years
-    cities = yrdnet.load_cities()
+    out = Path(args.out or ROOT / "results" / "examples" / "time_space" / args.level)
+    zones = yrdnet.load_zones(args.level)
 
-    # %% 1-2. travel times and time-space maps
-    times, maps = {}, {}
-    for year in (first, last):
+    # %% 1. travel times of each year's baseline network
+    results = []
+    for year in sorted(set(args.years)):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UnreachableWarning)
-            times[year] = yrdnet.travel_times(yrdnet.build_graph("baseline", year=year), "multimodal")
-        maps[year] = yrdnet.time_space_map(times[year], cities, speed_kph=args.speed)
-    fit = pd.DataFrame(
-        {y: {"scale": m.scale, "stress": m.stress, "explained": m.explained} for y, m in maps.items()}
-    ).T.rename_axis("year")
-    print(fit.round(3).to_string())
-    fit.to_csv(out / "time_space_fit.csv")
-    coords = pd.concat({y: m.coords for y, m in maps.items()}, names=["year", "city"])
-    coords.round(3).to_csv(out / "time_space_coords.csv")
-    region = yrdnet.load_region()
-    label = (region.core, *region.subcentres)
-    plot_time_space(maps, names=cities["name_en"].to_dict(), label=label,
-                    filepath=out / f"time_space_{first}_{last}.png")  # fmt: skip
+            warnings.simplefilter("ignore", yrdnet.UnreachableWarning)
+            G = yrdnet.build_graph("baseline", year=year, zones=zones)
+            results.append(yrdnet.analyze(G, zones=zones, centrality=False, sensitivity_samples=5))
 
-    # %% 3. Janelle convergence of the core links
-    targets = yrdnet.load_targets()
-    core = targets[targets["kind"] == "core_link"]
-    rows = []
-    for a, b in sorted({(int(x), int(y)) for x, y in zip(core["from_adcode"], core["to_adcode"], strict=True)}):
-        rate = time_space_convergence(times[first], times[last], last - first, [(a, b), (b, a)])
-        rows.append({"from": cities.at[a, "name_en"], "to": cities.at[b, "name_en"],
-                     f"minutes_{first}": 0.5 * (times[first].at[a, b] + times[first].at[b, a]),
-                     f"minutes_{last}": 0.5 * (times[last].at[a, b] + times[last].at[b, a]),
-                     "convergence_min_per_year": rate})  # fmt: skip
-    conv = pd.DataFrame(rows)
-    conv.round(3).to_csv(out / "core_link_convergence.csv", index=False)
-    print(conv.round(2).to_string(index=False))
-    print(f"mean Janelle convergence of the core links, {first}-{last}: "
-          f"{conv['convergence_min_per_year'].mean():.2f} min a year")  # fmt: skip
+    # %% 2-3. maps beside geography, convergence per pair, summaries (one writer)
+    paths = write_time_space_maps(results, out, speed_kph=args.speed)
+    print(f"{len(paths)} files in {out}:", ", ".join(p.name for p in paths))
+    print(pd.read_csv(out / "time_space_fit.csv", index_col="year").round(3).to_string())
+    summary = pd.read_csv(out / "janelle_convergence_summary.csv", index_col="period")
+    print("\nMean Janelle convergence, minutes a year (relative, % a year), every pair and the core links:")
+    print(summary.round(2).to_string())
+
+    table = pd.read_csv(out / "janelle_convergence.csv")
+    first, last = min(args.years), max(args.years)
+    rate, rel = f"convergence_{first}_{last}_min_per_year", f"relative_convergence_{first}_{last}_pct_per_year"
+    names = [c for c in ("name_a", "city_a", "name_b", "city_b") if c in table.columns]
+    show = [*names, f"minutes_{first}", f"minutes_{last}", rate, rel]
+    print(f"\nCore links, {first}-{last}:")
+    print(table.loc[table["core_link"], show].round(2).to_string(index=False))
+    print(f"\nTop 10 converging pairs, {first}-{last} (minutes saved a year):")
+    print(table.nlargest(10, rate)[show].round(2).to_string(index=False))
+    core = summary.loc[f"{first}-{last}"]
+    print(f"\nmean Janelle convergence of the core links, {first}-{last}: "
+          f"{core['core_mean_convergence_min_per_year']:.2f} min a year "
+          f"({core['core_mean_relative_convergence_pct_per_year']:.2f} % a year)")  # fmt: skip
 
 
 if __name__ == "__main__":

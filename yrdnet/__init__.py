@@ -27,7 +27,9 @@ from yrdnet.analysis.road_validation import road_time_validation as road_time_va
 from yrdnet.analysis.targets import load_targets as load_targets
 from yrdnet.analysis.targets import target_timeline as target_timeline
 from yrdnet.analysis.targets import targets as targets
+from yrdnet.analysis.time_space import core_links as core_links
 from yrdnet.analysis.time_space import time_space_table as time_space_table
+from yrdnet.analysis.time_space import timeline_convergence as timeline_convergence
 from yrdnet.core import params as params
 from yrdnet.core.cache import clear_caches as clear_caches
 from yrdnet.core.errors import DataError as DataError
@@ -44,6 +46,8 @@ from yrdnet.core.settings import settings as settings
 from yrdnet.metrics import airports as airports
 from yrdnet.metrics import hierarchy as hierarchy
 from yrdnet.metrics import hinterland as hinterland
+from yrdnet.metrics.convergence import convergence_summary as convergence_summary
+from yrdnet.metrics.convergence import janelle_convergence as janelle_convergence
 from yrdnet.metrics.time_space_map import TimeSpaceMap as TimeSpaceMap
 from yrdnet.metrics.time_space_map import time_space_map as time_space_map
 from yrdnet.network import osm as osm
@@ -110,6 +114,7 @@ from yrdnet.timetable.gtfs import read_gtfs as read_gtfs
 from yrdnet.viz import plan_charts as plan_plots
 from yrdnet.viz.plan_charts import plot_plan as plot_plan
 from yrdnet.viz.plan_charts import plot_sensitivity as plot_sensitivity
+from yrdnet.viz.time_space import write_time_space_maps as write_time_space_maps
 
 graph_from_curated = build_graph
 _compat.install(__name__)
@@ -151,6 +156,8 @@ __all__ = [
     "compile_graph",
     "composite",
     "composite_index",
+    "convergence_summary",
+    "core_links",
     "core_rank",
     "datasets",
     "earliest_arrival",
@@ -165,6 +172,7 @@ __all__ = [
     "hierarchy",
     "hinterland",
     "indicators",
+    "janelle_convergence",
     "key_from_words",
     "list_scenarios",
     "load_cities",
@@ -206,6 +214,7 @@ __all__ = [
     "time_space_map",
     "time_space_table",
     "timeline",
+    "timeline_convergence",
     "timetable",
     "to_gtfs",
     "travel_times",
@@ -214,6 +223,7 @@ __all__ = [
     "uncertainty",
     "update_zone_distances",
     "words",
+    "write_time_space_maps",
     "zones",
     "zones_from_gdf",
 ]

@@ -39,3 +39,12 @@ def test_core_links_match_targets(table) -> None:
     fin = np.isfinite(core["station_fastest_main_min"].astype(float))
     # both directions in the table, one per target: the directed means agree within rounding of asymmetry
     assert row["pairs_station_to_station"] == 2 * int(fin.sum())
+
+
+def test_core_links_one_definition() -> None:
+    links = yrdnet.core_links()
+    assert len(links) == 5 and all(a == 310000 for a, _ in links)
+    assert {b for _, b in links} == {320100, 320500, 330100, 330200, 340100}
+    county = yrdnet.load_zones("county")
+    at = county.core_zones()
+    assert yrdnet.core_links(zones=county) == [(at[a], at[b]) for a, b in links]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -68,13 +69,26 @@ def test_bad_input_is_named() -> None:
 
 @pytest.mark.slow
 def test_example_draws_2010_and_2025(tmp_path: Path) -> None:
+    script = str(ROOT / "examples" / "time_space_maps.py")
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "time_space_maps.py"), "--out", str(tmp_path)],
+        [sys.executable, script, "--out", str(tmp_path), "--years", "2010", "2025"],
         capture_output=True, text=True, check=False, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (tmp_path / "time_space_2010_2025.png").stat().st_size > 10_000
+    for name in ("time_space_2010.png", "time_space_2025.png", "time_space_2010_2025.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
     fit = pd.read_csv(tmp_path / "time_space_fit.csv", index_col="year")
     assert fit.loc[2025, "scale"] < fit.loc[2010, "scale"]  # time has shrunk the region
-    conv = pd.read_csv(tmp_path / "core_link_convergence.csv")
-    assert len(conv) == 5 and "mean Janelle convergence of the core links" in proc.stdout
+    conv = pd.read_csv(tmp_path / "janelle_convergence.csv")
+    assert len(conv) == 41 * 40 // 2 and int(conv["core_link"].sum()) == 5
+    assert "mean Janelle convergence of the core links" in proc.stdout
+
+
+def test_county_level_map_is_fast() -> None:
+    from yrdnet.region.zones import load_zones
+
+    z = load_zones("county").table
+    start = time.perf_counter()
+    m = time_space_map(_planar_minutes(z, 60.0), z)
+    assert time.perf_counter() - start < 5.0
+    assert len(m.coords) == 305 and m.stress < 1e-6

@@ -22,7 +22,13 @@ mean over a growing set can rise while every pair gets faster; the columns ``*_c
 take the mean over the pairs reached in *every* year of the table
 (:math:`\bigcap_y P_y`), which shows the time-space shrinkage of a fixed set of pairs.
 The sets are ``all city pairs`` (every ordered pair of the region's cities) and
-``core links`` (the region's ``core_link`` policy targets, both directions).
+``core links`` (:func:`core_links`: the region's ``core_link`` policy targets, both
+directions).
+
+:func:`timeline_convergence` gives Janelle's convergence of every pair of zones over
+analysed scenarios (:func:`yrdnet.metrics.convergence.janelle_convergence`, formulas
+and references there), with names and the core links flagged;
+:func:`yrdnet.metrics.convergence.convergence_summary` averages it per period.
 
 References
 ----------
@@ -36,7 +42,7 @@ NDRC (2019). 长江三角洲区域一体化发展规划纲要 (the "time replace
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -44,22 +50,62 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_times import city_main_station_times
+from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.targets import _region_targets
+from yrdnet.core.errors import DataError
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.metrics.convergence import janelle_convergence
 from yrdnet.region.region import Region, load_region
+from yrdnet.region.zones import Zones
 from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
 from yrdnet.scenarios.scenario import TIMELINE, Scenario, build_graph, load_scenario
 
-__all__ = ["time_space_table"]
+__all__ = ["core_links", "time_space_table", "timeline_convergence", "travel_times_by_year"]
 
 _SETS = ("all city pairs", "core links")
 
 
-def _core_pairs(region: Region) -> set[tuple[int, int]]:
-    """Both directions of the region's ``core_link`` targets."""
+def core_links(region: Region | None = None, zones: Zones | None = None) -> list[tuple[int, int]]:
+    """The region's core links: the city pairs of its ``core_link`` policy targets.
+
+    The one definition of "the core links" (in the YRD: Shanghai with Nanjing, Hangzhou,
+    Hefei, Suzhou and Ningbo), used by :func:`time_space_table`, the convergence
+    summaries and ``examples/time_space_maps.py``.
+
+    Parameters
+    ----------
+    region
+        The study region (default: the shipped YRD); its targets table.
+    zones
+        Zones to express the links in (default: city adcodes). At county level each city
+        becomes the zone holding its centre (:meth:`yrdnet.Zones.core_zones`); links
+        whose cities have no zone are left out.
+
+    Returns
+    -------
+    list of (int, int)
+        One pair per link, as written in the targets (from, to), without repeats and
+        sorted; the direction carries no meaning.
+
+    Examples
+    --------
+    >>> links = core_links()
+    >>> len(links), links[0]
+    (5, (310000, 320100))
+    """
+    region = region or load_region()
     t = _region_targets(region)
     core = t[t["kind"] == "core_link"]
-    pairs = {(int(a), int(b)) for a, b in zip(core["from_adcode"], core["to_adcode"], strict=True)}
+    pairs = sorted({(int(a), int(b)) for a, b in zip(core["from_adcode"], core["to_adcode"], strict=True)})
+    if zones is None or zones.level == "city":
+        return pairs
+    at = zones.core_zones(region.cities)
+    return [(at[a], at[b]) for a, b in pairs if a in at and b in at]
+
+
+def _core_pairs(region: Region) -> set[tuple[int, int]]:
+    """Both directions of the region's core links."""
+    pairs = set(core_links(region))
     return pairs | {(b, a) for a, b in pairs}
 
 
@@ -163,3 +209,72 @@ def _row(name: str, year: int, label: str, df: pd.DataFrame, common: np.ndarray)
 
 def _mean(x: np.ndarray) -> float:
     return float(cast(float, x.mean())) if len(x) else float("nan")
+
+
+def travel_times_by_year(results: Iterable[ScenarioResult], mode: str = "multimodal") -> dict[int, pd.DataFrame]:
+    """``{network year: travel-time matrix}`` of analysed scenarios, one per year.
+
+    Raises
+    ------
+    DataError
+        (a :class:`ValueError`) if two results share a network year (naming both) or a
+        result has no ``mode`` matrix.
+    """
+    out: dict[int, pd.DataFrame] = {}
+    names: dict[int, str] = {}
+    for res in results:
+        if mode not in res.od:
+            raise DataError(f"scenario {res.name!r} has no {mode!r} travel times (has {sorted(res.od)})")
+        y = int(res.year)
+        if y in out:
+            raise DataError(f"scenarios {names[y]!r} and {res.name!r} both have network year {y}; give one per year")
+        out[y], names[y] = res.od[mode], res.name
+    return out
+
+
+def timeline_convergence(
+    results: Sequence[ScenarioResult], *, mode: str = "multimodal", region: Region | None = None
+) -> pd.DataFrame:
+    """Janelle convergence of every pair of zones over analysed scenarios (one per year).
+
+    :func:`yrdnet.metrics.convergence.janelle_convergence` of the results' ``mode``
+    matrices (unordered pairs, both directions averaged), with the zones' names and the
+    :func:`core_links` flagged.
+
+    Parameters
+    ----------
+    results
+        :func:`yrdnet.analyze` results of one zone level, one per network year (e.g. the
+        baselines of :data:`yrdnet.scenarios.scenario.TIMELINE`).
+    mode
+        The travel-time matrix used (``res.od[mode]``).
+    region
+        The region whose core links are flagged (default: the shipped YRD).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_a``, ``name_a``, ``zone_b``, ``name_b``, then the columns of
+        :func:`~yrdnet.metrics.convergence.janelle_convergence` with ``core_link``.
+
+    Raises
+    ------
+    DataError
+        (a :class:`ValueError`) for a repeated year or zones that differ between years.
+
+    Examples
+    --------
+    >>> rs = [yrdnet.analyze(s, centrality=False) for s in TIMELINE[:4]]  # doctest: +SKIP
+    >>> convergence_summary(timeline_convergence(rs))  # doctest: +SKIP
+    """
+    results = list(results)
+    times = travel_times_by_year(results, mode)
+    res = results[0]
+    region = region or load_region()
+    level = res.level if res.level in region.levels else None
+    table = janelle_convergence(times, core=core_links(region, region.zones(level)) if level else [])
+    zones = res.cities if res.zones is None else res.zones
+    names = zones["name_en"] if "name_en" in zones.columns else pd.Series(dtype=str)
+    table.insert(1, "name_a", table["zone_a"].map(names))
+    table.insert(3, "name_b", table["zone_b"].map(names))
+    return table
