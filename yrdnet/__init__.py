@@ -77,6 +77,7 @@ from yrdnet.region.datasets import load_line_speeds as load_line_speeds
 from yrdnet.region.datasets import load_lines as load_lines
 from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
+from yrdnet.region.datasets import load_peripheries as load_peripheries
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
 from yrdnet.region.expressways import load_expressways as load_expressways
@@ -174,6 +175,7 @@ __all__ = [
     "load_lines",
     "load_main_stations",
     "load_metros",
+    "load_peripheries",
     "load_region",
     "load_scenario",
     "load_services",
