@@ -18,6 +18,10 @@ from yrdnet.analysis.compare import compare as compare
 from yrdnet.analysis.composite import composite_index as composite_index
 from yrdnet.analysis.indicators import key_from_words as key_from_words
 from yrdnet.analysis.indicators import words as words
+from yrdnet.analysis.periphery import PeripheryOptions as PeripheryOptions
+from yrdnet.analysis.periphery import periphery_gains as periphery_gains
+from yrdnet.analysis.periphery import periphery_summary as periphery_summary
+from yrdnet.analysis.periphery import population_within as population_within
 from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.analysis.results import Comparison as Comparison
@@ -125,6 +129,7 @@ __all__ = [
     "NotIncrementalError",
     "OsmRoadOptions",
     "OutputError",
+    "PeripheryOptions",
     "PlanResult",
     "Region",
     "Scenario",
@@ -190,9 +195,12 @@ __all__ = [
     "package_scenario",
     "pair_table",
     "params",
+    "periphery_gains",
+    "periphery_summary",
     "plan_plots",
     "plot_plan",
     "plot_sensitivity",
+    "population_within",
     "prefill_overpass_cache",
     "read_gtfs",
     "road_time_validation",

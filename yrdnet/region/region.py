@@ -41,9 +41,9 @@ from yrdnet.region.datasets import (
     load_airports,
     load_cities,
     load_corridors,
-    load_peripheries,
     load_main_stations,
     load_metros,
+    load_peripheries,
 )
 from yrdnet.region.spec import region_spec
 from yrdnet.region.zones import Zones, load_zones
