@@ -182,7 +182,8 @@ def periphery_gains(
     if before.level != after.level or not za.index.equals(zb.index):
         raise DataError(f"periphery_gains: {before.name!r} and {after.name!r} are not on the same zones")
     centres = centre_zones(after, R)
-    labels = pm.periphery_labels(za["city"], R.peripheries["members"].to_dict())
+    members = {str(k): [int(c) for c in v] for k, v in R.peripheries["members"].items()}
+    labels = pm.periphery_labels(za["city"], members)
     metros = za["metros"].fillna("").astype(str)
     keep = (labels != "") | (metros == "")
     g = pm.gain_table(_measures(before, centres, opt), _measures(after, centres, opt), _MEASURES)
@@ -281,12 +282,12 @@ def population_within(
     for res in [results] if isinstance(results, ScenarioResult) else list(results):
         assert res.zones is not None
         centres = centre_zones(res, R)
-        zones = centres["zone"].to_dict()
+        zones: dict[str, int] = {str(k): int(v) for k, v in centres["zone"].items()}
         cov = hl.hinterland_coverage(res.od[opt.mode], res.zones["population"], zones, opt.thresholds)
         for c, r in cov.iterrows():
             for t in opt.thresholds:
                 rows.append({"scenario": res.name, "year": res.year, "centre": c, "role": centres.at[c, "role"],
-                             "zone": int(zones[c]), "threshold_min": t,
+                             "zone": zones[str(c)], "threshold_min": t,
                              "population": r[f"population_within_{t:g}min"],
                              "share": r[f"share_within_{t:g}min"]})  # fmt: skip
     return pd.DataFrame(rows)
