@@ -8,14 +8,13 @@ applies them to two :class:`yrdnet.ScenarioResult` objects.
 * :func:`gain_table` — before, after and change of each measure per zone;
 * :func:`weighted_summary` — population-weighted means per group.
 
-Why gains in the periphery: a new high-speed or expressway link raises accessibility
-most in relative terms where it was lowest, but its absolute benefits stay with the
-nodes it serves; the peripheral places between them may gain little or lose relative
-position (the "tunnel effect"). Gutiérrez (2001) measures the gains of the Madrid-
-Barcelona-French border high-speed line by zone with the weighted average travel time,
-economic potential and daily accessibility and finds the largest relative gains in the
-intermediate and peripheral provinces near the stations; Vickerman (2015) reviews how
-HSR reinforces the large centres unless the periphery is connected to them.
+Why gains in the periphery: a new high-speed or expressway link serves the places where
+it stops; whether the places between and beyond the large centres gain, and by how much,
+is a question of measurement zone by zone. Gutiérrez (2001) measures the accessibility
+impact of the Madrid-Barcelona-French border high-speed line by zone with the weighted
+average travel time, economic potential and daily accessibility, the indicators used
+here; Vickerman (2015) discusses what high-speed rail does for regional development,
+notably at intermediate stations.
 
 References
 ----------
