@@ -29,6 +29,8 @@ def summary() -> None:
         "line_speeds.csv": yrdnet.load_line_speeds(),
         "suburban_lines.csv": yrdnet.load_suburban_lines(),
         "airports.csv": load_airports(),
+        "corridors.csv": yrdnet.load_corridors(),
+        "peripheries.csv": yrdnet.load_peripheries(),
     }
     print("| file | rows | rows with an unverified part | rows with a derived value |")
     print("| --- | ---: | ---: | ---: |")
@@ -63,6 +65,11 @@ def summary() -> None:
         f"Airport dates: {int(ap['opened'].notna().sum())} of {len(ap)} rows with a sourced opening year, "
         f"{int(ap['closed'].notna().sum())} closed sites; "
         f"{int(ap['dates_source'].str.contains('unverified').sum())} unverified (no year: open in every year)."
+    )
+    pe = tables["peripheries.csv"]["source"].astype(str)
+    print(
+        f"Named peripheries: {len(pe)}; {int(pe.str.contains('secondary').sum())} rest in part on sources "
+        "marked secondary (see peripheries.csv)."
     )
     xw = tables["expressways.csv"]
     print(

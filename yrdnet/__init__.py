@@ -19,6 +19,10 @@ from yrdnet.analysis.compare import compare as compare
 from yrdnet.analysis.composite import composite_index as composite_index
 from yrdnet.analysis.indicators import key_from_words as key_from_words
 from yrdnet.analysis.indicators import words as words
+from yrdnet.analysis.periphery import PeripheryOptions as PeripheryOptions
+from yrdnet.analysis.periphery import periphery_gains as periphery_gains
+from yrdnet.analysis.periphery import periphery_summary as periphery_summary
+from yrdnet.analysis.periphery import population_within as population_within
 from yrdnet.analysis.pipeline import analyze as analyze
 from yrdnet.analysis.pipeline import timeline as timeline
 from yrdnet.analysis.results import Comparison as Comparison
@@ -82,6 +86,7 @@ from yrdnet.region.datasets import load_line_speeds as load_line_speeds
 from yrdnet.region.datasets import load_lines as load_lines
 from yrdnet.region.datasets import load_main_stations as load_main_stations
 from yrdnet.region.datasets import load_metros as load_metros
+from yrdnet.region.datasets import load_peripheries as load_peripheries
 from yrdnet.region.datasets import load_stations as load_stations
 from yrdnet.region.datasets import metro_members as metro_members
 from yrdnet.region.expressways import load_expressways as load_expressways
@@ -130,6 +135,7 @@ __all__ = [
     "NotIncrementalError",
     "OsmRoadOptions",
     "OutputError",
+    "PeripheryOptions",
     "PlanResult",
     "Region",
     "Scenario",
@@ -184,6 +190,7 @@ __all__ = [
     "load_lines",
     "load_main_stations",
     "load_metros",
+    "load_peripheries",
     "load_region",
     "load_scenario",
     "load_services",
@@ -198,9 +205,12 @@ __all__ = [
     "package_scenario",
     "pair_table",
     "params",
+    "periphery_gains",
+    "periphery_summary",
     "plan_plots",
     "plot_plan",
     "plot_sensitivity",
+    "population_within",
     "prefill_overpass_cache",
     "read_gtfs",
     "road_time_validation",

@@ -24,7 +24,7 @@ import yrdnet
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SCRIPTS = ("api_tour.py", "make_maps.py", "compare_plans.py", "county_zones.py")
+SCRIPTS = ("api_tour.py", "make_maps.py", "compare_plans.py", "county_zones.py", "periphery_gains.py")
 
 
 def run_example(
@@ -212,4 +212,18 @@ def test_county_zones(tmp_path: Path) -> None:
     legs = pd.read_csv(out / "trip_kunshan_huangpu.csv")
     assert legs["part"].iloc[0] == "access" and legs["minutes"].sum() > 30
     assert len(pd.read_csv(out / "zones_2025.csv")) == 305
+    assert not list(out.glob("*.png")), "fast mode draws no maps"
+
+
+@pytest.mark.slow
+def test_periphery_gains(tmp_path: Path) -> None:
+    out = tmp_path / "periphery"
+    proc = run_example("periphery_gains.py", out, "--fast")
+    assert "Mean gain per periphery (population-weighted), baseline_2010 -> baseline_2025" in proc.stdout
+    gains = pd.read_csv(out / "periphery_gains_baseline_2010_to_baseline_2025.csv", index_col=0)
+    assert {"wanbei", "subei", "zhexinan"} <= set(gains["periphery"].dropna())
+    summary = pd.read_csv(out / "periphery_summary.csv", index_col=[0, 1, 2])
+    assert len(summary) == 5
+    within = pd.read_csv(out / "population_within.csv")
+    assert set(within["year"]) == {2010, 2025}
     assert not list(out.glob("*.png")), "fast mode draws no maps"

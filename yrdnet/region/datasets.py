@@ -44,6 +44,7 @@ __all__ = [
     "load_lines",
     "load_main_stations",
     "load_metros",
+    "load_peripheries",
     "load_stations",
     "metro_members",
 ]
@@ -295,16 +296,7 @@ def load_metros(definition: str | None = None, path: str | Path | None = None) -
     return df.drop(columns=["member_adcodes"]).set_index("metro")
 
 
-# ---------------------------------------------------------------- corridors
-_CORRIDOR_COLS = (
-    Column("corridor"),
-    Column("name_zh"),
-    Column("name_en"),
-    Column("member_adcodes", "list"),
-    Column("source"),
-)
-
-
+# ---------------------------------------------------------------- corridors, peripheries
 def load_corridors(path: str | Path | None = None) -> pd.DataFrame:
     """Load the named development corridors, analysis scopes beside the metros (``scope="g60"``).
 
@@ -329,27 +321,81 @@ def load_corridors(path: str | Path | None = None) -> pd.DataFrame:
         Naming the file, line and field of a duplicate corridor or an adcode that is
         neither a city nor a county of the region.
     """
-    p = data_path(path, "corridors.csv")
-    df = read_validated(p, _CORRIDOR_COLS)
-    known = set(load_cities().index) | set(load_counties().index)
+    return _named_areas(data_path(path, "corridors.csv"), "corridor")
+
+
+def load_peripheries(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the named peripheries: the lagging parts of the region whose gains are followed.
+
+    The shipped ``peripheries.csv`` names northern Anhui (``wanbei``, 皖北), northern
+    Jiangsu (``subei``, 苏北) and south-western Zhejiang (``zhexinan``, 浙西南), each
+    row with its sources. A member is a city (all its zones) or a county (that zone),
+    as in :func:`load_corridors`; a zone belongs to one periphery at most.
+
+    Parameters
+    ----------
+    path
+        Alternative ``peripheries.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``periphery``; ``name_zh``, ``name_en``, ``members`` (sorted adcodes),
+        ``source``.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and field of a duplicate periphery, an adcode that is
+        neither a city nor a county of the region, or a member already in another
+        periphery (itself, its city or one of its counties).
+
+    Examples
+    --------
+    >>> p = load_peripheries()
+    >>> list(p.index), p.loc["subei", "members"][:2]
+    (['wanbei', 'subei', 'zhexinan'], [320300, 320700])
+    """
+    return _named_areas(data_path(path, "peripheries.csv"), "periphery", disjoint=True)
+
+
+def _named_areas(p: Path, key: str, *, disjoint: bool = False) -> pd.DataFrame:
+    """Read a table of named areas (``key``, names, ``member_adcodes``, ``source``) and check it."""
+    cols = (Column(key), Column("name_zh"), Column("name_en"), Column("member_adcodes", "list"), Column("source"))
+    df = read_validated(p, cols)
+    counties = load_counties()
+    known = set(load_cities().index) | set(counties.index)
+    city_of = {int(c): int(v) for c, v in counties["city"].items()}
     probs = Problems(p)
     members: list[list[int]] = []
     seen: set[str] = set()
+    whole: dict[int, str] = {}  # adcode listed as a member -> its area
+    part: dict[int, str] = {}  # city with a county listed as a member -> that county's area
     for i, rec in enumerate(df.to_dict("records")):
-        line = i + 2
-        if rec["corridor"] in seen:
-            probs.add(line, "corridor", f"duplicate corridor {rec['corridor']!r}")
-        seen.add(rec["corridor"])
+        line, name = i + 2, rec[key]
+        if name in seen:
+            probs.add(line, key, f"duplicate {key} {name!r}")
+        seen.add(name)
         ms = []
         for m in rec["member_adcodes"]:
             if not m.isdigit() or int(m) not in known:
                 probs.add(line, "member_adcodes", f"{m!r} is neither a city nor a county adcode")
-            else:
-                ms.append(int(m))
+                continue
+            c = int(m)
+            ms.append(c)
+            if not disjoint:
+                continue
+            others = {whole.get(c), whole.get(city_of.get(c, -1)), None if c in city_of else part.get(c)}
+            clash = sorted(o for o in others if o is not None and o != name)
+            if clash:
+                probs.add(line, "member_adcodes", f"{c} is already in {key} {clash[0]!r}")
+            whole.setdefault(c, name)
+            if c in city_of:
+                part.setdefault(city_of[c], name)
         members.append(sorted(set(ms)))
     probs.raise_if_any()
     df["members"] = members
-    return df.drop(columns=["member_adcodes"]).set_index("corridor")
+    return df.drop(columns=["member_adcodes"]).set_index(key)
 
 
 def metro_members(definition: str | None = None) -> dict[str, list[int]]:

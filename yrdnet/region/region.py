@@ -43,6 +43,7 @@ from yrdnet.region.datasets import (
     load_corridors,
     load_main_stations,
     load_metros,
+    load_peripheries,
 )
 from yrdnet.region.spec import region_spec
 from yrdnet.region.zones import Zones, load_zones
@@ -94,6 +95,10 @@ class Region:
         Named development corridors, analysis scopes beside the metros (as
         :func:`yrdnet.datasets.load_corridors`: index corridor id, ``members`` city or
         county ids). Default: none.
+    peripheries
+        Named peripheries, the lagging parts of the region whose gains are followed (as
+        :func:`yrdnet.datasets.load_peripheries`: index periphery id, ``members`` city or
+        county ids). Default: none.
     main_stations
         Each city's main stations by year (as :func:`yrdnet.load_main_stations`), on which
         the ``station_fastest_main`` policy times are taken. Default: none (those times
@@ -129,6 +134,7 @@ class Region:
         airports: _Table | None = None,
         main_stations: _Table | None = None,
         corridors: _Table | None = None,
+        peripheries: _Table | None = None,
         keys: Mapping[int, str] | None = None,
         title: str | None = None,
         bbox: Sequence[float] | None = None,
@@ -150,6 +156,7 @@ class Region:
         self._airports = airports
         self._main_stations = main_stations
         self._corridors = corridors
+        self._peripheries = peripheries
         self._keys = dict(keys) if keys is not None else None
         self._bbox = None if bbox is None else _bbox(bbox, self.name)
         self.data_folder = None if data_folder is None else Path(data_folder)
@@ -277,6 +284,13 @@ class Region:
         if self._corridors is None:
             return pd.DataFrame({"members": pd.Series([], dtype=object)}, index=pd.Index([], name="corridor"))
         return cast(pd.DataFrame, _get(self._corridors))
+
+    @property
+    def peripheries(self) -> pd.DataFrame:
+        """The named peripheries (index periphery id; ``members``); empty when the region has none."""
+        if self._peripheries is None:
+            return pd.DataFrame({"members": pd.Series([], dtype=object)}, index=pd.Index([], name="periphery"))
+        return cast(pd.DataFrame, _get(self._peripheries))
 
     @property
     def main_stations(self) -> pd.DataFrame | None:
@@ -414,6 +428,7 @@ def load_region(name: str = "yrd") -> Region:
     levels = [str(lv) for lv in doc["levels"]]
     mains = doc.get("main_stations")
     corridors = doc.get("corridors")
+    peripheries = doc.get("peripheries")
     return Region(
         str(doc["name"]),
         zones={lv: functools.partial(load_zones, lv) for lv in levels},
@@ -426,6 +441,7 @@ def load_region(name: str = "yrd") -> Region:
         airports=load_airports,
         main_stations=None if mains is None else functools.partial(load_main_stations, folder / str(mains)),
         corridors=None if corridors is None else functools.partial(load_corridors, folder / str(corridors)),
+        peripheries=None if peripheries is None else functools.partial(load_peripheries, folder / str(peripheries)),
         title=str(doc["title"]),
         bbox=doc["bbox"],
         data_folder=folder,
