@@ -494,7 +494,7 @@ def _weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
     return np.array([float(w_map.get(k, 0.0)) for k in COMPONENTS])
 
 
-def composite_index(  # noqa: PLR0913 - the 0.2 keywords stay accepted
+def composite_index(
     results: Sequence[object] | pd.DataFrame,
     *,
     options: CompositeOptions | None = None,

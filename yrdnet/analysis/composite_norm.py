@@ -116,11 +116,11 @@ def reference_scores(x: np.ndarray, ref: np.ndarray, direction: np.ndarray, meth
     Parameters
     ----------
     x
-        Raw values, components on the last axis.
+        Raw values, shape ``(..., n, K)``: scenarios on the second-to-last axis,
+        components on the last.
     ref
-        Raw values of the reference set :math:`R`, shape ``(..., n_ref, K)``: the
-        reference scenarios on the second-to-last axis (leading axes broadcast with
-        ``x``'s, e.g. one reference set per uncertainty draw).
+        Raw values of the reference set :math:`R`, shape ``(..., n_ref, K)`` (leading
+        axes broadcast with ``x``'s, e.g. one reference set per uncertainty draw).
     direction
         :math:`d_k = +1` (more is better) or :math:`-1`, one per component; for
         ``minmax`` and :math:`d = -1` the score is :math:`(\max_R x - x) / (\max_R x - \min_R x)`.
@@ -130,7 +130,7 @@ def reference_scores(x: np.ndarray, ref: np.ndarray, direction: np.ndarray, meth
     Returns
     -------
     numpy.ndarray
-        Scores shaped like ``x`` broadcast with ``ref[..., 0, :]``. A component constant
+        Scores, shaped like ``x``. A component constant
         over :math:`R` scores 0.5 (min-max) or 0 (z-score) everywhere: it then cannot
         change a ranking under either aggregation.
 
@@ -142,22 +142,22 @@ def reference_scores(x: np.ndarray, ref: np.ndarray, direction: np.ndarray, meth
     Examples
     --------
     >>> ref = np.array([[0.0, 10.0], [1.0, 20.0]])
-    >>> reference_scores(np.array([0.5, 12.0]), ref, np.array([1, -1]), "minmax").tolist()
-    [0.5, 0.8]
-    >>> reference_scores(np.array([1.0, 20.0]), ref, np.array([1, -1]), "zscore").tolist()
-    [1.0, -1.0]
+    >>> reference_scores(np.array([[0.5, 12.0]]), ref, np.array([1, -1]), "minmax").tolist()
+    [[0.5, 0.8]]
+    >>> reference_scores(np.array([[1.0, 20.0]]), ref, np.array([1, -1]), "zscore").tolist()
+    [[1.0, -1.0]]
     """
     x = np.asarray(x, dtype=float)
     ref = np.asarray(ref, dtype=float)
     d = np.asarray(direction, dtype=float)
     if method == "minmax":
-        lo, hi = ref.min(axis=-2), ref.max(axis=-2)
+        lo, hi = ref.min(axis=-2, keepdims=True), ref.max(axis=-2, keepdims=True)
         span = hi - lo
         with np.errstate(divide="ignore", invalid="ignore"):
             up = (x - lo) / np.where(span > 0, span, 1.0)
         return np.where(span > 0, np.where(d > 0, up, 1.0 - up), 0.5)
     if method == "zscore":
-        mu, sd = ref.mean(axis=-2), ref.std(axis=-2)
+        mu, sd = ref.mean(axis=-2, keepdims=True), ref.std(axis=-2, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = d * (x - mu) / np.where(sd > 0, sd, 1.0)
         return np.where(sd > 0, z, 0.0)
