@@ -581,12 +581,13 @@ def composite_index(
 
 def _dashboard(raw: pd.DataFrame, scores: pd.DataFrame, w: np.ndarray, opts: CompositeOptions) -> pd.DataFrame:
     comps = list(COMPONENTS.values())
+    x, sc = raw.to_numpy(float), scores.to_numpy(float)  # components x scenarios, scenarios x components
     rows = [
-        {"scenario": s, "component": k, "raw_indicator": c.raw, "raw": float(raw.loc[c.raw, s]), "unit": c.unit,
+        {"scenario": s, "component": k, "raw_indicator": c.raw, "raw": float(x[i, j]), "unit": c.unit,
          "direction": "higher is better" if c.direction > 0 else "lower is better",
-         "score": float(scores.loc[s, k]), "nominal_weight": float(w[i]),
+         "score": float(sc[j, i]), "nominal_weight": float(w[i]),
          "normalisation": opts.normalisation if opts.normalisation != "bounds" else c.source}
-        for s in raw.columns for i, (k, c) in enumerate(zip(COMPONENTS, comps, strict=True))
+        for j, s in enumerate(raw.columns) for i, (k, c) in enumerate(zip(COMPONENTS, comps, strict=True))
     ]  # fmt: skip
     return pd.DataFrame(rows).set_index(["scenario", "component"])
 

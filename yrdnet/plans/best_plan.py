@@ -243,7 +243,7 @@ def local_evaluator(objective: str = "composite_index", *, base: str = "baseline
             elif objective == "core_link_attainment":
                 out.append(core_link_attainment(r.targets))
             elif objective in r.region.index:
-                out.append(float(r.region.loc[objective, "value"]))
+                out.append(float(r.region["value"].astype(float)[objective]))
             else:
                 out.append(float(raw_components([r]).loc[objective].iloc[0]))
         return out
