@@ -182,7 +182,7 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
     # must equal yrdnet.composite_index over analyze() of 2010, the scenario and 2035
     import warnings
 
-    from yrdnet.analysis.composite import composite_index
+    from yrdnet.analysis.composite import CompositeOptions, composite_index
     from yrdnet.analysis.pipeline import analyze
 
     res = uncertainty(PAIR, params={}, metric_choices={"metro_definition": ("current",)}, n=2, method="montecarlo")
@@ -190,10 +190,10 @@ def test_default_draw_reproduces_the_composite_of_analyze() -> None:
         warnings.simplefilter("ignore")
         results = [analyze(s, centrality=False) for s in ("baseline_2010", *PAIR)]
     for _, row in res.draws.iterrows():
-        ref = str(row["composite_reference"])
-        expected = composite_index(results, reference=ref).index["composite_index"]
+        norm = str(row["composite_normalisation"])
+        expected = composite_index(results, options=CompositeOptions(normalisation=norm)).index["composite_index"]
         for s in PAIR:
-            assert row[f"composite_index [{s}]"] == pytest.approx(expected[s], rel=1e-9), (s, ref)
+            assert row[f"composite_index [{s}]"] == pytest.approx(expected[s], rel=1e-9), (s, norm)
 
 
 @pytest.mark.slow

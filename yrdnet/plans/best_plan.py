@@ -65,7 +65,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_attainment
+from yrdnet.analysis.composite import composite_index, core_link_attainment, raw_components
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv, write_json
@@ -86,11 +86,14 @@ Evaluator = Callable[[list[Package]], Sequence[float]]
 #: prefixes ending in ``_``. Less is better for travel times (WATT, time to a core), for
 #: inequality (Gini, Theil), for ranks (1 = first) and for the core's dominance only if
 #: the analyst means convergence — dominance is left to maximise (the composite's
-#: hierarchy component rewards the plan's direction; pass ``direction=`` to override).
+#: hierarchy component reads the sub-centres relative to the core instead,
+#: ``subcentre_core_balance``; pass ``direction=`` to override).
 DIRECTION: dict[str, int] = {
     "composite_index": 1,
+    "subcentre_core_balance": 1,
     "metro_logistic_integration": 1,
     "core_link_attainment": 1,
+    "core_link_equivalent_time_min": -1,
     "global_efficiency_": 1,
     "circle_": 1,
     "watt_": -1,
@@ -226,36 +229,26 @@ def local_evaluator(objective: str = "composite_index", *, base: str = "baseline
 
     Independent of :mod:`yrdnet.sweep`: each package's edits are concatenated onto
     ``base`` (:class:`yrdnet.Scenario`), analysed with :func:`yrdnet.analyze`
-    (``centrality=False``); ``composite_index`` is :func:`yrdnet.composite_index` over
-    ``baseline_2010`` (0), the package and ``plan_2035`` (the reference), as in the sweep,
+    (``centrality=False``); ``composite_index`` is :func:`yrdnet.composite_index` of the
+    package alone (its default normalisation needs no reference scenario), as in the sweep,
     with the sweep's city potential (Rich's internal time, :func:`yrdnet.plans.sweep_eval.sweep_params`).
     """
-    keys = [c.raw for c in COMPONENTS.values()]
     params = MetricParams(city_potential="rich")
-
-    def raw(sc: str | Scenario) -> pd.Series:
-        r = analyze(sc, centrality=False, params=params)
-        v = r.region["value"].astype(float).copy()
-        v["core_link_attainment"] = core_link_attainment(r.targets)
-        return v
-
-    refs: dict[str, pd.Series] = {}
 
     def evaluate(packages: list[Package]) -> list[float]:
         out = []
         for p in packages:
             edits = [dict(e) for q in p for e in load_scenario(q).edits]
             sc: str | Scenario = Scenario(name=_name(p, base), base=load_scenario(base), edits=edits) if p else base
-            v = raw(sc)
-            if objective != "composite_index":
-                out.append(float(v[objective]))
-                continue
-            for ref in ("baseline_2010", "plan_2035"):
-                refs.setdefault(ref, raw(ref))
-            table = pd.DataFrame(
-                {"baseline_2010": refs["baseline_2010"][keys], "pkg": v[keys], "plan_2035": refs["plan_2035"][keys]}
-            )
-            out.append(float(composite_index(table).index["composite_index"].to_numpy(float)[1]))
+            r = analyze(sc, centrality=False, params=params)
+            if objective == "composite_index":
+                out.append(float(composite_index([r]).index["composite_index"].iloc[0]))
+            elif objective == "core_link_attainment":
+                out.append(core_link_attainment(r.targets))
+            elif objective in r.region.index:
+                out.append(float(r.region["value"].astype(float)[objective]))
+            else:
+                out.append(float(raw_components([r]).loc[objective].iloc[0]))
         return out
 
     return evaluate

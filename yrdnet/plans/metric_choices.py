@@ -12,9 +12,10 @@ metric-side choices below is then evaluated on them (no re-routing):
 
 For each headline conclusion :func:`conclusion_robustness` reports the share of the
 combinations (a full factorial, 4 x 2 x 3 x 2 x 2 = 96) in which it holds. The
-composite's conclusions, with its weights and normalisation reference drawn on top of
-these choices, are in :func:`composite_robustness` (it reuses
-:func:`routed` and :func:`measures`).
+composite's conclusions, with its normalisation, aggregation and weights drawn on top of
+these choices and of travel-time model variants (:data:`MODEL_VARIANTS`), are in
+:func:`composite_robustness` (it reuses :func:`route_cities` and :func:`measures`; the
+draws are evaluated in :mod:`yrdnet.plans.composite_uncertainty`).
 
 :mod:`yrdnet.plans.uncertainty` (``yrdnet.uncertainty``, callable) draws over the
 travel-time model as well as these choices, with Sobol indices, and re-exports these
@@ -34,23 +35,32 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_potential import CountyRun, city_potentials, county_run
-from yrdnet.analysis.composite import COMPONENTS, FLOOR, core_link_attainment, distance_to_target, geometric_index
+from yrdnet.analysis.composite import FLOOR, core_link_equivalent_time, subcentre_core_balance
 from yrdnet.analysis.steps import self_times
 from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.keys import key
-from yrdnet.core.params import MetricParams, TravelTimeModel
+from yrdnet.core.params import MetricParams, TravelTimeModel, describe
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import equity as eq
 from yrdnet.metrics import hierarchy as hier
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
+from yrdnet.plans.composite_uncertainty import robustness_table
 from yrdnet.region.datasets import load_cities, load_metros
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import load_zones
 from yrdnet.routing.matrices import UnreachableWarning, travel_times
 from yrdnet.scenarios.scenario import build_graph, load_scenario
 
-__all__ = ["CHOICES", "composite_robustness", "conclusion_robustness", "measures", "routed"]
+__all__ = [
+    "CHOICES",
+    "MODEL_VARIANTS",
+    "composite_raw_draws",
+    "composite_robustness",
+    "conclusion_robustness",
+    "measures",
+    "routed",
+]
 
 CHOICES: dict[str, tuple[object, ...]] = {
     "half_life_min": (45.0, 60.0, 90.0, 120.0),
@@ -77,8 +87,10 @@ def measures(
     times ``tii`` on the city zones.
 
     Returns metro ``integration`` (log-logistic), ``dominance_core`` (Limtanakool),
-    ``gini_potential``, ``theil_potential`` (Theil T of potential) and
-    ``core_rank_potential`` on the travel times ``T`` (no re-routing). ``metros`` is
+    ``gini_potential``, ``theil_potential`` (Theil T of potential over zones),
+    ``theil_people_potential`` (over people), ``core_rank_potential`` and
+    ``subcentre_balance`` (:func:`yrdnet.analysis.composite.subcentre_core_balance` on the
+    dominance in modelled flows) on the travel times ``T`` (no re-routing). ``metros`` is
     ``load_metros(choice["metro_definition"])``, read here when not given (callers looping
     over the combinations read it once per definition).
     """
@@ -108,6 +120,8 @@ def measures(
         "gini_potential": float(eq.gini(pot.to_numpy(float))),
         "theil_potential": float(eq.theil(pot.to_numpy(float)).iloc[0]),
         "core_rank_potential": float(pot.rank(ascending=False, method="min")[core]),
+        "subcentre_balance": subcentre_core_balance(hier.dominance_index(F), core, load_region().subcentres),
+        "theil_people_potential": float(eq.theil(pot.to_numpy(float), weights=pop.loc[pot.index])["total"]),
     }
 
 
@@ -241,6 +255,74 @@ def conclusion_robustness(
     return out
 
 
+def _plausible(name: str, end: int) -> float:
+    r = describe(TravelTimeModel, name).plausible
+    if r is None:  # pragma: no cover - every drawn field has a range (tests/plans/test_model_uncertainty.py)
+        raise KeyError(f"TravelTimeModel.{name} has no plausible range")
+    return float(r.bounds[end])
+
+
+#: Travel-time model variants of :func:`composite_robustness`: the default model and the
+#: two corners of the plausible ranges (:func:`yrdnet.params.parameter_table`) - every
+#: parameter at its slow end (slower trains and roads, longer waits, access and
+#: transfers) and at its fast end.
+MODEL_VARIANTS: dict[str, dict[str, float]] = {
+    "default": {},
+    **{
+        name: {
+            "rail_speed_factor": _plausible("rail_speed_factor", fast),
+            "road_speed_factor": _plausible("road_speed_factor", fast),
+            "access_speed_kph": _plausible("access_speed_kph", fast),
+            "service_hours": _plausible("service_hours", fast),
+            "max_wait_min": _plausible("max_wait_min", 1 - fast),
+            "terminal_min": _plausible("terminal_min", 1 - fast),
+            "transfer_min": _plausible("transfer_min", 1 - fast),
+        }
+        for name, fast in (("slow", 0), ("fast", 1))
+    },
+}
+
+
+def composite_raw_draws(
+    scenarios: Sequence[str],
+    *,
+    models: dict[str, dict[str, float]] | None = None,
+    metric_choices: dict[str, tuple[object, ...]] | None = None,
+) -> np.ndarray:
+    """Raw composite components per (model variant x metric combination, scenario), city level.
+
+    Each scenario is routed once per model variant (:data:`MODEL_VARIANTS` by default);
+    the metric combinations (:data:`CHOICES`, or ``metric_choices`` overriding some of
+    them) are evaluated on those matrices with :func:`measures`. The linkage reads the
+    policy's station-to-station times, which the model changes and no metric choice does.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_models * n_combinations, len(scenarios), 4)``, components in
+        :data:`yrdnet.analysis.composite.COMPONENTS` order.
+    """
+    choices = {**CHOICES, **(metric_choices or {})}
+    pop, tii = city_masses()
+    metros = {str(d): load_metros(str(d)) for d in choices["metro_definition"]}
+    names = list(choices)
+    draws = []
+    for overrides in (MODEL_VARIANTS if models is None else models).values():
+        model = TravelTimeModel().replace(**overrides) if overrides else None
+        od, graphs = route_cities(scenarios, choices["mode"], model)
+        link = [core_link_equivalent_time(policy_targets(cast(nx.MultiDiGraph, graphs[s]))) for s in scenarios]
+        runs = county_runs(graphs)
+        for combo in itertools.product(*choices.values()):
+            choice = dict(zip(names, combo, strict=True))
+            per = []
+            for i, s in enumerate(scenarios):
+                mt = metros[str(choice["metro_definition"])]
+                m = measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt, runs.get(s))
+                per.append([m["subcentre_balance"], m["integration"], link[i], m["theil_people_potential"]])
+            draws.append(per)
+    return np.array(draws)
+
+
 def composite_robustness(
     scenarios: Sequence[str] = ("baseline_2010", "baseline_2025", "plan_2035"),
     *,
@@ -248,13 +330,17 @@ def composite_robustness(
     weight_spread: float = 0.5,
     seed: int = 0,
     floor: float = FLOOR,
+    models: dict[str, dict[str, float]] | None = None,
+    metric_choices: dict[str, tuple[object, ...]] | None = None,
 ) -> pd.DataFrame:
     r"""Share of the uncertainty draws in which each headline conclusion about the composite holds.
 
-    A draw is one metric-choice combination of :data:`yrdnet.uncertainty.CHOICES` (96,
-    on travel times routed once), one normalisation reference (``plan`` or ``ideal``)
-    and one weight vector :math:`w_k = \bar w_k u_k / \sum_j \bar w_j u_j`,
-    :math:`u_k \sim U(1-\delta, 1+\delta)` (:math:`\delta` = ``weight_spread``):
+    A draw is one travel-time model variant (:data:`MODEL_VARIANTS`: default, slow and
+    fast corners of the plausible ranges), one metric-choice combination of
+    :data:`CHOICES` (96), one normalisation and aggregation pair
+    (:data:`yrdnet.plans.composite_uncertainty.METHODS`: bounds, min-max or z-score;
+    arithmetic or geometric) and one weight vector
+    :math:`w_k \propto u_k`, :math:`u_k \sim U(1-\delta, 1+\delta)`:
 
     .. math:: \text{share} = \frac{1}{D} \sum_{d=1}^{D}
               \mathbf 1\left[I_d(\text{later}) > I_d(\text{earlier})\right]
@@ -262,35 +348,39 @@ def composite_robustness(
     Parameters
     ----------
     scenarios
-        ``(first, base, plan)``: the base year of the normalisation, the comparison
-        scenario, the plan (default 2010, 2025, 2035), city level, 2020 masses.
+        ``(first, base, plan)`` (default 2010, 2025, 2035), city level, 2020 masses.
     n_weight_draws
-        Weight vectors per (combination, reference).
+        Weight vectors per (input, method) draw.
     weight_spread
         :math:`\delta`, the relative spread of each weight (0.5 = ±50 %).
     seed
         Seed of the weight draws (the result is deterministic given it).
     floor
-        :math:`\varepsilon` of :func:`geometric_index`.
+        :math:`\varepsilon` of the geometric aggregation.
+    models
+        Travel-time model variants ``{name: TravelTimeModel overrides}`` (default
+        :data:`MODEL_VARIANTS`; ``{"default": {}}`` routes each scenario once).
+    metric_choices
+        Values overriding some of :data:`CHOICES` (e.g. ``{"half_life_min": (60.0,)}``).
 
     Returns
     -------
     pandas.DataFrame
         Index conclusion: ``holds_share`` in [0, 1], ``n_draws``, ``median_change``
-        (median of the index difference over the draws).
+        (median index difference) and ``holds_<normalisation>_<aggregation>`` per method
+        pair (:func:`yrdnet.plans.composite_uncertainty.robustness_table`).
 
     Notes
     -----
-    Metric-side only: no re-routing; the linkage component uses station-to-station
-    times, which no metric choice changes. The 96 x 2 x ``n_weight_draws`` draws are
-    evaluated as one array. Under the ``plan`` reference the plan scores 1 on three
-    components by construction; the ``ideal`` reference is the test that does not
-    presuppose the plan.
+    Routing dominates the run time: each scenario is built and routed once per model
+    variant (about 6 s each at city level); the 96 metric combinations reuse the
+    matrices. Min-max and z-scores use the three scenarios of the draw as reference set.
 
     References
     ----------
-    .. [1] Saisana et al. (2005), uncertainty analysis of composite indicators, as named
-       by issue 11 (not in the indicators digest; details not retrieved).
+    .. [1] Saisana, M., Saltelli, A. & Tarantola, S. (2005) Uncertainty and sensitivity
+       analysis techniques as tools for the quality assessment of composite indicators.
+       *J. R. Stat. Soc. A* 168(2), 307-323, https://doi.org/10.1111/j.1467-985X.2005.00350.x
     .. [2] OECD & JRC (2008) Handbook on Constructing Composite Indicators.
 
     Examples
@@ -299,48 +389,7 @@ def composite_robustness(
     """
     if len(scenarios) != 3:
         raise ValueError(f"composite_robustness needs three scenarios (first, base, plan), got {list(scenarios)}")
-    first, base, plan = scenarios
-    od, pop, tii, graphs = routed(scenarios)
-    runs = county_runs(graphs)
-    link = np.array([core_link_attainment(policy_targets(cast(nx.MultiDiGraph, graphs[s]))) for s in scenarios])
-    keys = {"core_hierarchy": "dominance_core", "metro_integration": "integration",
-            "core_hinterland_equity": "theil_potential"}  # fmt: skip
-    names = list(CHOICES)
-    metros = {str(d): load_metros(str(d)) for d in CHOICES["metro_definition"]}
-    raw = []  # combinations x scenarios x components
-    for combo in itertools.product(*CHOICES.values()):
-        choice = dict(zip(names, combo, strict=True))
-        per = []
-        for i, s in enumerate(scenarios):
-            mt = metros[str(choice["metro_definition"])]
-            m = measures(od[(s, str(choice["mode"]))], pop, tii, choice, mt, runs.get(s))
-            per.append([link[i] if k == "intercity_linkage" else m[keys[k]] for k in COMPONENTS])
-        raw.append(per)
-    R = np.array(raw)  # (C, 3, K)
-    plan_ref = np.where(
-        [c.target is None for c in COMPONENTS.values()],
-        R[:, 2, :],
-        np.array([c.target if c.target is not None else np.nan for c in COMPONENTS.values()]),
-    )
-    ideal_ref = np.broadcast_to(np.array([c.ideal for c in COMPONENTS.values()]), plan_ref.shape)
-    refs = np.stack([plan_ref, ideal_ref], axis=1)  # (C, 2, K)
-    S = distance_to_target(R[:, None, :, :], R[:, None, :1, :], refs[:, :, None, :])  # (C, 2, 3, K)
-    rng = np.random.default_rng(seed)
-    nominal = np.full(len(COMPONENTS), 1.0 / len(COMPONENTS))
-    u = rng.uniform(1 - weight_spread, 1 + weight_spread, size=(n_weight_draws, len(COMPONENTS)))
-    W = nominal * u  # (D, K), normalised in geometric_index
-    idx = geometric_index(S[:, :, None, :, :], W[None, None, :, None, :], floor)  # (C, 2, D, 3)
-    d_plan = (idx[..., 2] - idx[..., 1]).ravel()
-    d_rise = (idx[..., 1] - idx[..., 0]).ravel()
-    labels = {
-        f"{plan} raises the composite over {base}": d_plan,
-        f"the composite rises {first} -> {base}": d_rise,
-    }
-    return pd.DataFrame(
-        {
-            "holds_share": [float(np.mean(v > 0)) for v in labels.values()],
-            "n_draws": [int(v.size) for v in labels.values()],
-            "median_change": [float(np.median(v)) for v in labels.values()],
-        },
-        index=pd.Index(list(labels), name="conclusion"),
+    R = composite_raw_draws(scenarios, models=models, metric_choices=metric_choices)
+    return robustness_table(
+        R, scenarios, n_weight_draws=n_weight_draws, weight_spread=weight_spread, seed=seed, epsilon=floor
     )

@@ -71,10 +71,10 @@ log = logging.getLogger(__name__)
 #: region's mean door-to-door time, efficiency and polycentricity.
 HEADLINE: tuple[str, ...] = (
     "composite_index",
-    "dominance_core",
+    "subcentre_core_balance",
     "metro_logistic_integration",
-    "core_link_attainment",
-    "theil_pot_exp_pop_multimodal",
+    "core_link_equivalent_time_min",
+    "theil_people_pot_exp_pop_multimodal",
     "mean_watt_pop_multimodal",
     "mean_watt_pop_rail",
     "global_efficiency_multimodal",
@@ -241,9 +241,9 @@ def sweep(
         ``"city"`` (41) or ``"county"`` (305) zones, for the graphs and the analysis.
     indicators
         Region-row keys (:func:`available_indicators`); default :data:`HEADLINE`:
-        ``composite_index``, its four raw components (``dominance_core``,
-        ``metro_logistic_integration``, ``core_link_attainment``,
-        ``theil_pot_exp_pop_multimodal``), ``mean_watt_pop_multimodal``,
+        ``composite_index``, its four raw components (``subcentre_core_balance``,
+        ``metro_logistic_integration``, ``core_link_equivalent_time_min``,
+        ``theil_people_pot_exp_pop_multimodal``), ``mean_watt_pop_multimodal``,
         ``mean_watt_pop_rail``, ``global_efficiency_multimodal``, ``uci`` and
         ``circle_region_2h``.
     client
@@ -285,19 +285,16 @@ def sweep(
     Notes
     -----
     **Composite.** ``composite_index`` and ``composite_<component>`` follow
-    :func:`yrdnet.composite.composite_index` on the raw component rows
-    :math:`x_{k,s}` (``dominance_core``, ``metro_logistic_integration``,
-    ``core_link_attainment``, ``theil_pot_exp_pop_multimodal``):
+    :func:`yrdnet.composite.composite_index` with its defaults (natural-bounds
+    normalisation, equal weights, arithmetic mean) on the raw component rows
+    (``subcentre_core_balance``, ``metro_logistic_integration``,
+    ``core_link_equivalent_time_min``, ``theil_people_pot_exp_pop_multimodal``):
 
-    .. math:: c_{k,s} = \frac{x_{k,s} - x_{k,2010}}{x_k^* - x_{k,2010}}, \qquad
-              I_s = \prod_k \min(1, \max(0.01, c_{k,s}))^{w_k}
+    .. math:: I_s = \frac{1}{4}\left(H_s + M_s + \frac{90}{90 + t^*_s} + e^{-T_s}\right)
 
-    with equal weights, ``baseline_2010`` scored 0 and the target :math:`x_k^*` the
-    citable one (core links within 90 min) or else ``plan_2035``'s value (OECD & JRC
-    2008, *Handbook on Constructing Composite Indicators*). ``baseline_2010`` and
-    ``plan_2035`` are analysed once per sweep (at the sweep's zones, model and
-    parameters) and shared by every scenario; each scenario is scored against them
-    alone, so its value does not depend on which other scenarios are swept.
+    Each scenario is scored on its own values alone, so its value does not depend on
+    which other scenarios are swept, and no reference scenario is analysed (OECD & JRC
+    2008, *Handbook on Constructing Composite Indicators*).
 
     **Method.** ``"incremental"`` when all three modes came from the base's matrices by
     the exact update; ``"full"`` when the scenario's base is not a scenario, when
@@ -335,7 +332,7 @@ def sweep(
     items = list(scenarios)
     slots: list[list[dict[str, Any]] | Scenario] = [_load(x, job) for x in items]
     todo = [s for s in slots if isinstance(s, Scenario)]
-    refs = ev.composite_references(job) if job.composite and todo else None
+    refs = None  # the default (bounds) composite needs no reference scenarios
     if distributed is None:
         done = [ev.evaluate(s, job, refs, ev.CACHE) for s in _bar(todo, _show(progress), "sweep")]
     else:

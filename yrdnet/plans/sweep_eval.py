@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.analysis.composite import composite_index, core_link_attainment, raw_components
+from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_attainment, raw_components
 from yrdnet.analysis.indicators import REGISTRY, concrete_keys, label, lookup
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.analysis.results import ScenarioResult
@@ -47,6 +47,7 @@ COLUMNS = ("scenario", "indicator", "value", "unit", "label", "zones", "base", "
 COMPOSITE_BASE, COMPOSITE_PLAN = "baseline_2010", "plan_2035"
 #: Region rows only a timeline produces (not one scenario's analysis).
 _TIMELINE_ONLY = ("convergence_core_members_min_per_year",)
+_RAW_KEYS = frozenset(c.raw for c in COMPONENTS.values())
 _CANDIDATE = "__candidate__"  # the swept scenario's column in the composite's raw table
 
 
@@ -162,9 +163,11 @@ _REFERENCES: OrderedDict[tuple[str, ...], pd.DataFrame] = OrderedDict()
 
 # ------------------------------------------------------------------ references of the composite
 def composite_references(job: Job) -> pd.DataFrame:
-    """Raw component values of the composite's base (2010) and plan (2035), analysed once.
+    """Raw component values of 2010 and plan_2035, analysed once (for the ``progress`` normalisation).
 
-    Kept for later sweeps with the same zones, model, parameters and data (the 4 latest).
+    The default (``bounds``) composite scores each candidate alone, so :func:`yrdnet.sweep`
+    no longer calls this; kept for later sweeps with the same zones, model, parameters
+    and data (the 4 latest).
     """
     k = (job.zones, repr(job.model), repr(job.params), str(job.data_folder), repr(data_stamp()))
     if k in _REFERENCES:
@@ -228,13 +231,10 @@ def indicator_values(res: ScenarioResult, job: Job, refs: pd.DataFrame | None) -
     for k in job.indicators:
         if k == "core_link_attainment":
             out[k] = core_link_attainment(res.targets)
-        elif k.startswith("composite_"):
-            if comp is None:
-                if refs is None:  # pragma: no cover - sweep() computes them when needed
-                    raise ValueError("composite indicators need the reference scenarios")
-                raw = refs.copy()
-                raw[_CANDIDATE] = _raw_components(res)
-                comp = composite_index(raw, base=COMPOSITE_BASE, plan=COMPOSITE_PLAN).index.loc[_CANDIDATE]
+        elif k.startswith("composite_") or (k in _RAW_KEYS and k not in region.index):
+            if comp is None:  # the default (bounds) composite scores the candidate alone
+                raw = _raw_components(res).to_frame(_CANDIDATE)
+                comp = pd.concat([composite_index(raw).index.loc[_CANDIDATE], raw[_CANDIDATE]])
             out[k] = float(comp[k])
         elif k in region.index:
             out[k] = float(region[k])

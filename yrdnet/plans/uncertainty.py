@@ -5,7 +5,8 @@ r"""Model uncertainty: draws over the travel-time model and the metric choices (
 cap and the length of the service day -, access and terminal times, the transfer time,
 the road speed factor) together with the metric-side choices of
 :data:`yrdnet.uncertainty.CHOICES` (decay half-life, self-potential, commuting midpoint,
-time definition, metropolitan definition) and the composite's normalisation reference.
+time definition, metropolitan definition) and the composite's normalisation (bounds,
+min-max or z-score, :class:`yrdnet.analysis.composite.CompositeOptions`).
 For each distinct travel-time draw every scenario is built and routed once at city
 level; the metric choices are then evaluated on those matrices with
 :func:`yrdnet.uncertainty.measures` (no re-routing).
@@ -60,12 +61,14 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_potential import CountyRun
-from yrdnet.analysis.composite import COMPONENTS, core_link_attainment, distance_to_target, geometric_index
+from yrdnet.analysis.composite import COMPONENTS, core_link_attainment, core_link_equivalent_time
+from yrdnet.analysis.composite_norm import arithmetic_index
 from yrdnet.analysis.indicators import label
 from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv
 from yrdnet.core.params import TravelTimeModel, describe
+from yrdnet.plans.composite_uncertainty import method_scores
 from yrdnet.plans.metric_choices import (
     CHOICES,
     city_masses,
@@ -105,6 +108,8 @@ INDICATORS: dict[str, str] = {
     "theil_potential": "theil_pot_exp_pop_multimodal",
     "core_rank_potential": "core_rank_potential",
     "core_link_attainment": "core_link_attainment",
+    "subcentre_balance": "subcentre_core_balance",
+    "core_link_equivalent_time_min": "core_link_equivalent_time_min",
     "composite_index": "composite_index",
 }
 
@@ -204,11 +209,11 @@ def _model_ranges(params: ModelRanges | Mapping[str, tuple[float, float]] | None
     return out
 
 
-Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, float], dict[str, CountyRun]]
+Routed = tuple[dict[tuple[str, str], pd.DataFrame], dict[str, dict[str, float]], dict[str, CountyRun]]
 
 
 def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str, float]) -> Routed:
-    """City travel times per (scenario, mode) and core-link attainment per scenario, one model draw.
+    """City travel times per (scenario, mode) and the core-link rows per scenario, one model draw.
 
     The routing is :func:`yrdnet.uncertainty.route_cities` with the draw's travel-time model.
 
@@ -216,8 +221,15 @@ def _route_draw(scenarios: Sequence[str], modes: Sequence[str], model: dict[str,
     """
     m = TravelTimeModel().replace(**model) if model else TravelTimeModel()
     od, graphs = route_cities(scenarios, modes, m)
-    link = {s: core_link_attainment(policy_targets(cast("nx.MultiDiGraph", graphs[s]))) for s in scenarios}
-    return od, link, county_runs(graphs)
+    tables = {s: policy_targets(cast("nx.MultiDiGraph", graphs[s])) for s in scenarios}
+    links = {
+        s: {
+            "core_link_attainment": core_link_attainment(t),
+            "core_link_equivalent_time_min": core_link_equivalent_time(t),
+        }
+        for s, t in tables.items()
+    }
+    return od, links, county_runs(graphs)
 
 
 class _Router:
@@ -253,17 +265,14 @@ class _Router:
         return self.cache[k]
 
 
-def _composite(raw: dict[str, dict[str, float]], order: Sequence[str], reference: str, plan: str) -> list[float]:
-    """Composite of each scenario of ``order`` (the first is the base = 0), equal weights."""
-    keys = {"core_hierarchy": "dominance_core", "metro_integration": "integration",
-            "intercity_linkage": "core_link_attainment", "core_hinterland_equity": "theil_potential"}  # fmt: skip
+def _composite(raw: dict[str, dict[str, float]], order: Sequence[str], normalisation: str) -> list[float]:
+    """Composite of each scenario of ``order`` (the reference set of min-max / z-score), equal weights, arithmetic."""
+    keys = {"core_hierarchy": "subcentre_balance", "metro_integration": "integration",
+            "intercity_linkage": "core_link_equivalent_time_min",
+            "core_hinterland_equity": "theil_people_potential"}  # fmt: skip
     R = np.array([[raw[s][keys[k]] for k in COMPONENTS] for s in order])
-    if reference == "plan":
-        ref = np.array([c.target if c.target is not None else raw[plan][keys[k]] for k, c in COMPONENTS.items()])
-    else:
-        ref = np.array([c.ideal for c in COMPONENTS.values()])
-    scores = distance_to_target(R, R[0], ref)
-    return [float(v) for v in geometric_index(scores, np.ones(len(COMPONENTS)))]
+    scores = method_scores(R, normalisation)
+    return [float(v) for v in arithmetic_index(scores, np.ones(len(COMPONENTS)))]
 
 
 def _evaluate_row(
@@ -276,10 +285,10 @@ def _evaluate_row(
     raw: dict[str, dict[str, float]] = {}
     for s in router.scenarios:
         raw[s] = measures(od[(s, str(choice["mode"]))], router.pop, router.tii, choice, run=runs.get(s))
-        raw[s]["core_link_attainment"] = link[s]
+        raw[s].update(link[s])
     if composite_base is not None:
-        ref = str(values.get("composite_reference", "ideal"))
-        comp = _composite(raw, [composite_base, *scenarios], ref, "plan_2035")
+        norm = str(values.get("composite_normalisation", "bounds"))
+        comp = _composite(raw, [composite_base, *scenarios], norm)
         for s, c in zip(scenarios, comp[1:], strict=True):
             raw[s]["composite_index"] = c
     return {(k, s): float(v) for s in scenarios for k, v in raw[s].items()}
@@ -395,7 +404,7 @@ RANGE_BASIS: dict[str, str] = {
     "commute_midpoint_min": "yrdnet.plans.metric_choices.CHOICES: 45, 60, 90 min around the one-hour circle",
     "mode": "time definition: door to door multimodal or by rail",
     "metro_definition": "current or 2016 metropolitan areas",
-    "composite_reference": "yrdnet.composite_index: citable target / plan value, or the ideal bound",
+    "composite_normalisation": "yrdnet.composite_index: natural bounds, or min-max / z-score over the scenarios routed",
 }
 
 
@@ -446,12 +455,14 @@ def uncertainty(
         defined on the 41 cities.
     metric_choices
         Metric-side choices to draw (default :data:`yrdnet.uncertainty.CHOICES`); a
-        choice not drawn takes its value in :data:`DEFAULT_CHOICE`. With
-        ``plan_2035`` among the scenarios and a composite, the composite's normalisation
-        reference (``plan`` / ``ideal``, :func:`yrdnet.composite_index`) is drawn too.
+        choice not drawn takes its value in :data:`DEFAULT_CHOICE`. With a composite,
+        its normalisation (``bounds`` / ``minmax`` / ``zscore``,
+        :class:`yrdnet.analysis.composite.CompositeOptions`) is drawn too.
     composite_base
-        The composite's zero (default ``baseline_2010``, routed in every draw as well);
-        ``None`` leaves the composite out.
+        A scenario routed in every draw beside ``scenarios`` (default
+        ``baseline_2010``): with them, the reference set of the min-max and z-score
+        normalisations of the composite (arithmetic, equal weights); ``None`` leaves the
+        composite out.
     client
         A ``distributed.Client``: the distinct travel-time draws are routed on its
         workers, one task per draw (the metric choices are then evaluated here); the
@@ -502,8 +513,8 @@ def uncertainty(
     unknown = set(metric) - set(DEFAULT_CHOICE)
     if unknown:
         raise ValueError(f"metric_choices: unknown {sorted(unknown)}; expected some of {list(DEFAULT_CHOICE)}")
-    if composite_base is not None and "plan_2035" in scenarios:
-        metric["composite_reference"] = ("plan", "ideal")
+    if composite_base is not None:
+        metric["composite_normalisation"] = ("bounds", "minmax", "zscore")
     space = _Space.build(model, metric)
     if not space.names:
         raise ValueError("nothing to draw: params and metric_choices are both empty")

@@ -44,7 +44,7 @@ _CHOICE_LABELS: dict[str, str] = {
     "commute_midpoint_min": "commuting midpoint (min)",
     "mode": "time definition (multimodal / rail)",
     "metro_definition": "metro definition (current / 2016)",
-    "composite_reference": "composite reference (plan / ideal)",
+    "composite_normalisation": "composite normalisation (bounds / min-max / z-score)",
 }
 
 #: Words for the parameters drawn by :func:`yrdnet.model_uncertainty.uncertainty`: every
