@@ -374,13 +374,31 @@ def test_demo_writes_maps_tables_and_prints_indices(
         "compare/comparison.md",
         "timeline.csv",
         "summary.txt",
+        "composite.csv",
+        "composite_dashboard.csv",
+        "maps/time_space/time_space_2010.png",
+        "maps/time_space/time_space_2025.png",
+        "maps/time_space/janelle_convergence.csv",
+        "maps/periphery_gains_baseline_2010_to_baseline_2025.png",
+        "periphery/population_within.csv",
     ):
         assert (out_dir / sub).is_file(), sub
-    assert "Region indices, baseline_2010 -> " in out
-    for ind in ("structure_index", "component_integration", "mean_watt_pop_multimodal"):
-        assert ind in out
+    # the headlines are what moves (issue 20): the composite first, with its raw components
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("Spatial-structure composite")
+    comp = pd.read_csv(out_dir / "composite.csv", index_col=0)
+    assert f"{comp.loc['plan_2035', 'composite_index']:.3f}" in lines[2]
+    assert "Region indices that move, baseline_2010 -> " in out
     tl = pd.read_csv(out_dir / "timeline.csv", index_col=0)
-    assert f"{tl.loc['structure_index', 'plan_2035']:.3f}" in out
+    for ind in ("metro_logistic_integration", "theil_people_pot_exp_pop_multimodal", "mean_watt_pop_multimodal"):
+        assert ind in out
+        assert tl.loc[ind].max() > tl.loc[ind].min(), ind  # a headline moves over the timeline
+    assert f"{tl.loc['mean_watt_pop_multimodal', 'plan_2035']:.3f}" in out
+    # the superseded index stays in the tables and the API only
+    assert "structure_index" in tl.index and "structure_index" not in out
+    for head in ("Shanghai's rank of 41", "Core links, fastest train between main stations", "Janelle convergence",
+                 "Who gains in the periphery"):  # fmt: skip
+        assert head in out, head
     assert (out_dir / "summary.txt").read_text(encoding="utf-8").strip() == out.strip()
 
 

@@ -13,11 +13,16 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.compare import compare
+from yrdnet.analysis.composite import composite_index
+from yrdnet.analysis.periphery import periphery_gains, periphery_summary, population_within
 from yrdnet.analysis.pipeline import TIMELINE, analyze, timeline
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.time_space import timeline_convergence
+from yrdnet.cli import headlines as hl
 from yrdnet.core.io import atomic_dir, write_csv, write_text
 from yrdnet.core.keys import key
 from yrdnet.core.settings import settings
+from yrdnet.metrics.convergence import convergence_summary
 from yrdnet.region.boundaries import load_boundaries
 from yrdnet.region.datasets import load_county_boundaries
 from yrdnet.region.region import Region, load_region
@@ -25,6 +30,8 @@ from yrdnet.region.zones import load_zones
 from yrdnet.scenarios.scenario import build_graph
 from yrdnet.viz import plot
 from yrdnet.viz.mapframe import save_figure
+from yrdnet.viz.periphery import plot_periphery_gains
+from yrdnet.viz.time_space import write_time_space_maps
 from yrdnet.viz.webmap import interactive_map
 
 __all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
@@ -32,18 +39,19 @@ __all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
 log = logging.getLogger(__name__)
 
 #: Region indices shown on timeline charts and printed by ``make demo``.
+#: The first five are charted; the superseded ``structure_index`` stays in ``timeline.csv``
+#: and the API only (its components barely move: issue 20).
 TIMELINE_INDICATORS = (
-    "structure_index",
-    "component_polycentricity",
-    "component_integration",
-    "component_linkage",
-    "component_equity",
-    "entropy_potential",
-    "gini_pot_exp_pop_multimodal",
-    "circle_metro_1h",
-    "circle_region_2h",
-    "core_link_compliance",
+    "metro_logistic_integration",
+    "subcentre_core_balance",
+    "core_link_equivalent_time_min",
+    "theil_people_pot_exp_pop_multimodal",
     "mean_watt_pop_multimodal",
+    "gini_people_pot_exp_pop_multimodal",
+    "metro_core_mean_time_min",
+    "circle_region_2h",
+    "mean_time_to_international_hub_min",
+    "dominance_core",
 )
 
 
@@ -345,6 +353,40 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
     return p
 
 
+def _num(v: float) -> str:
+    return f"{v:.3f}" if abs(v) < 1e4 else f"{v:,.0f}"
+
+
+def _unique(runs: list[ScenarioResult], extra: list[ScenarioResult]) -> list[ScenarioResult]:
+    """The timeline runs, then any extra result not among them (one per name)."""
+    seen = {r.name for r in runs}
+    return [*runs, *(r for r in extra if r.name not in seen)]
+
+
+def _periphery(
+    c0: ScenarioResult, cb: ScenarioResult, cp: ScenarioResult, tmp: Path, maps: list[Path]
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Periphery gains first -> base and base -> plan (CSV, maps), and reach of each centre."""
+    summaries = {}
+    labels = load_region().peripheries["name_en"].to_dict()
+    for a, b in ((c0, cb), (cb, cp)):
+        if a.name == b.name:
+            continue
+        period = f"{a.year}-{b.year}"
+        gains = periphery_gains(a, b)
+        write_csv(tmp / "periphery" / f"periphery_gains_{a.name}_to_{b.name}.csv", gains)
+        summaries[period] = periphery_summary(gains)
+        write_csv(tmp / "periphery" / f"periphery_summary_{a.name}_to_{b.name}.csv", summaries[period])
+        p = tmp / "maps" / f"periphery_gains_{a.name}_to_{b.name}.png"
+        fig = plot_periphery_gains(gains, load_county_boundaries(), names=labels, filepath=p,
+                                   title=f"Potential accessibility gain (%), {a.name} to {b.name}")  # fmt: skip
+        plt.close(fig)
+        maps.append(p)
+    within = population_within([c0, cb, cp] if c0.name != cb.name else [cb, cp])
+    write_csv(tmp / "periphery" / "population_within.csv", within)
+    return summaries, within
+
+
 def demo(
     out: str | Path = "results",
     *,
@@ -382,9 +424,14 @@ def demo(
                 state["compare"] = cmp
             elif step == "timeline":
                 done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
-                tl = timeline([done.get(str(s), s) for s in timeline_scenarios])
+                runs = [done.get(str(s)) or analyze(s, centrality=False) for s in timeline_scenarios]
+                tl = timeline(runs)
                 write_csv(tmp / "timeline.csv", tl)
-                state["timeline"] = tl
+                comp = composite_index(_unique(runs, [state["rb"], state["rp"]]))
+                write_csv(tmp / "composite.csv", comp.index)
+                write_csv(tmp / "composite_dashboard.csv", comp.dashboard)
+                conv = timeline_convergence(runs)
+                state.update(timeline=tl, runs=runs, composite=comp, convergence=convergence_summary(conv))
             elif step == "maps":
                 maps = write_maps(state["rb"], state["Gb"], tmp / "maps")
                 maps += write_maps(
@@ -396,6 +443,7 @@ def demo(
                     origins=load_region().map_origins[-1:],
                 )
                 maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
+                maps += write_time_space_maps(state["runs"], tmp / "maps" / "time_space", dpi=200)
                 state["maps"] = maps
             elif step == "county":
                 Z = load_zones("county")
@@ -406,15 +454,20 @@ def demo(
                 state["county"] = (cb, cp)
                 state["maps"] += write_maps(cb, gb, tmp / "maps")
                 state["maps"] += write_maps(cp, gp, tmp / "maps", base=cb, base_graph=gb)
+                first = str(next(iter(timeline_scenarios)))
+                c0 = cb if first == base else analyze(first, zones=Z, centrality=False)
+                state["periphery"] = _periphery(c0, cb, cp, tmp, state["maps"])
         tl = state["timeline"]
         rows = [r for r in TIMELINE_INDICATORS if r in tl.index]
         table = tl.loc[rows]
-        text = [
-            "",
-            f"Region indices, {' -> '.join(tl.columns)}:",
-            table.to_string(float_format=lambda v: f"{v:.3f}"),
-            "",
-        ]
+        years = {r.name: r.year for r in state["runs"]}
+        text = ["", *hl.composite_lines(state["composite"], years)]
+        text += [f"Region indices that move, {' -> '.join(tl.columns)}:", table.to_string(float_format=_num), ""]
+        text += hl.core_rank_lines(tl)
+        text += hl.core_link_lines(state["runs"])
+        text += hl.convergence_lines(state["convergence"])
+        if "periphery" in state:
+            text += hl.periphery_lines(*state["periphery"])
         gain = state["compare"].gainers.head(5)
         text.append(f"Cities gaining most from {plan} (multimodal WATT saving, min):")
         text.extend(f"  {r.name_en:20s} {r.watt_saving_min:6.1f}" for r in gain.itertuples())
