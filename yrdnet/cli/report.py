@@ -39,8 +39,8 @@ __all__ = ["TIMELINE_INDICATORS", "demo", "write_maps", "write_timeline_chart"]
 log = logging.getLogger(__name__)
 
 #: Region indices shown on timeline charts and printed by ``make demo``.
-#: The first five are charted; the superseded ``structure_index`` stays in ``timeline.csv``
-#: and the API only (its components barely move: issue 20).
+#: The superseded ``structure_index`` stays in ``timeline.csv`` and the API only (its
+#: components barely move: issue 20).
 TIMELINE_INDICATORS = (
     "metro_logistic_integration",
     "subcentre_core_balance",
@@ -52,6 +52,13 @@ TIMELINE_INDICATORS = (
     "circle_region_2h",
     "mean_time_to_international_hub_min",
     "dominance_core",
+)
+#: The 0-1 region indices charted over the timeline (``maps/timeline.png``).
+TIMELINE_CHART = (
+    "metro_logistic_integration",
+    "circle_region_2h",
+    "gini_people_pot_exp_pop_multimodal",
+    "theil_people_pot_exp_pop_multimodal",
 )
 
 
@@ -313,8 +320,8 @@ def _write_zone_maps(
 
 
 def write_timeline_chart(df: pd.DataFrame, out: str | Path) -> Path:
-    """Chart of the structure index and its components over the timeline scenarios."""
-    cols = [c for c in TIMELINE_INDICATORS[:5] if c in df.index]
+    """Chart of the 0-1 region indices that move (:data:`TIMELINE_CHART`) over the timeline scenarios."""
+    cols = [c for c in TIMELINE_CHART if c in df.index]
     wide = df.loc[cols].T
     wide.index = [f"{n}\n({int(y)})" for n, y in zip(df.columns, df.loc["year"], strict=False)]
     p = Path(out)
@@ -443,7 +450,8 @@ def demo(
                     origins=load_region().map_origins[-1:],
                 )
                 maps.append(write_timeline_chart(state["timeline"], tmp / "maps" / "timeline.png"))
-                maps += write_time_space_maps(state["runs"], tmp / "maps" / "time_space", dpi=200)
+                ts = write_time_space_maps(state["runs"], tmp / "maps" / "time_space", dpi=200)
+                maps += [p for p in ts if p.suffix == ".png"]  # its tables sit beside the maps
                 state["maps"] = maps
             elif step == "county":
                 Z = load_zones("county")
