@@ -9,10 +9,26 @@
   one ``renameat2(RENAME_EXCHANGE)`` call, so at every instant the target is the complete
   previous folder or the complete new one; elsewhere two renames are used and a kill
   between them is repaired by the next write (the previous folder is restored from its
-  hidden sibling). Leftovers of killed runs (hidden ``.<name>.tmp-*`` / ``.<name>.old-*``
-  siblings) are removed by the next write. A folder yrdnet writes carries a
+  hidden sibling). A folder yrdnet writes carries a
   ``.yrdnet-output`` marker; an existing non-empty folder without it is never replaced
   (:class:`yrdnet.OutputError`), so a mistyped ``--out`` cannot delete a user's files.
+
+**Concurrent writers.** Each run owns its hidden ``.<name>.tmp-*`` folder: it holds an
+``flock`` on that folder from the moment the folder exists (it is made while the parent
+lock below is held) until the run ends; the kernel releases the lock when the run dies,
+however it dies. A later write removes a ``.tmp-*`` sibling only if it can take that
+lock, i.e. only a leftover *proven* dead; a folder another run is still filling is left
+alone. The cleanup, the checks and every commit (swap, removal of the previous folder)
+run under a short ``flock`` on the parent folder, so two runs writing one ``--out`` each
+swap in a complete folder, one after the other: the one that commits last wins whole,
+and a ``.old-*`` sibling seen under that lock can only be a killed commit's, restored or
+removed. No lock file is left behind. Where ``flock`` is unavailable (not POSIX, some
+network file systems) writers are not serialised and no ``.tmp-*`` folder is removed,
+since none can be proven dead.
+
+**Errors name the path.** A full disk or a refused permission inside a write is
+re-raised naming the user's file or folder (``/out/cities.csv``), never only the hidden
+temporary one or no file at all (:func:`describe_os_error` words it for the CLI).
 """
 
 from __future__ import annotations
@@ -22,6 +38,7 @@ import ctypes
 import ctypes.util
 import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -35,10 +52,16 @@ import pandas as pd
 
 from yrdnet.core.errors import OutputError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no flock, leftovers are kept
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "MARKER",
     "atomic_dir",
     "atomic_path",
+    "describe_os_error",
     "load_graphml",
     "safe_name",
     "save_geopackage",
@@ -52,6 +75,7 @@ __all__ = [
 
 #: File that marks a folder as written by yrdnet (it may be replaced whole).
 MARKER = ".yrdnet-output"
+log = logging.getLogger(__name__)
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
 
 
@@ -77,6 +101,36 @@ def _umask() -> int:
     return mask
 
 
+def _named(e: OSError, path: Path, tmp: Path) -> OSError:
+    """``e`` naming the user's ``path`` where it names no file or a file inside the hidden ``tmp``.
+
+    A full disk or a refused permission then reads ``cannot write /out/cities.csv: No
+    space left on device`` instead of an empty or a hidden temporary name.
+    """
+    name = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes)) else ""
+    if name and name != str(tmp) and not name.startswith(str(tmp) + os.sep):
+        return e
+    shown = str(path) + name[len(str(tmp)) :] if name else str(path)
+    new = OSError(e.errno, e.strerror or str(e), shown)  # OSError picks the subclass (PermissionError, ...)
+    return new
+
+
+def describe_os_error(e: OSError) -> str:
+    """One line for a user: ``cannot read or write <path>: <reason>``, never an empty path.
+
+    Examples
+    --------
+    >>> import errno
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device", "/out/a.csv"))
+    'cannot read or write /out/a.csv: No space left on device'
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device"))
+    'cannot read or write (the system named no file): No space left on device'
+    """
+    names = [os.fsdecode(f) for f in (e.filename, e.filename2) if isinstance(f, (str, bytes)) and f]
+    where = " -> ".join(names) if names else "(the system named no file)"
+    return f"cannot read or write {where}: {e.strerror or e}"
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success rename it onto ``path``.
@@ -90,6 +144,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     ------
     pathlib.Path
         Where to write; it is renamed onto ``path`` when the block exits without error.
+
+    Raises
+    ------
+    OSError
+        A full disk, a refused permission, ...: naming ``path`` (never only the hidden
+        temporary file, never no file at all).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +160,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_p
         os.chmod(tmp_p, 0o666 & ~_umask())
         os.replace(tmp_p, path)
+    except OSError as e:
+        new = _named(e, path, tmp_p)
+        if new is e:
+            raise
+        raise new from e
     finally:
         if tmp_p.exists():
             tmp_p.unlink()
@@ -126,21 +191,90 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+# ----------------------------------------------------------------------- locks
+def _lock(folder: Path, *, wait: bool) -> int | None:
+    """An open descriptor of ``folder`` holding an exclusive ``flock`` on it.
+
+    ``None`` when another open description holds the lock (``wait=False``) or when the
+    file system has no ``flock`` (no ``fcntl``, some network file systems): the caller
+    then treats the folder as owned by a live run.
+    """
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:  # BlockingIOError: held by a live run; others: no locks here
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the only descriptor of the description releases the flock
+
+
+@contextlib.contextmanager
+def _parent_lock(path: Path) -> Iterator[None]:
+    """Serialise the cleanup, checks and commit of every writer in ``path``'s parent folder.
+
+    The lock is an ``flock`` on the parent folder itself (no lock file is left behind);
+    it is held for milliseconds (a rename, the removal of a previous folder). Without
+    ``flock`` the writers run unserialised, as before.
+    """
+    fd = _lock(path.parent, wait=True)
+    try:
+        yield
+    finally:
+        _unlock(fd)
+
+
+# ----------------------------------------------------------------------- folders
 def _siblings(path: Path, kind: str) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.{kind}-*"))
 
 
+def _remove_if_dead(tmp: Path) -> bool:
+    """Remove the temporary folder ``tmp`` if no live run holds its lock; True if removed."""
+    fd = _lock(tmp, wait=False)
+    if fd is None:
+        return False  # a live run is still filling it (or its death cannot be proven)
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        _unlock(fd)
+    return True
+
+
 def _recover(path: Path) -> None:
-    """Undo what a killed write left: restore a moved-away folder, drop temporary ones."""
+    """Undo what killed writes left: restore a moved-away folder, drop their temporary ones.
+
+    Called with the parent lock held. A ``.old-*`` sibling exists then only if a run was
+    killed inside its commit (commits hold the same lock), so it is restored or removed.
+    A ``.tmp-*`` sibling is removed only if its ``flock`` is free, i.e. the run that made
+    it is dead; a folder another run is still filling is left alone.
+    """
     olds = _siblings(path, "old")
     if not path.exists() and olds:
         os.rename(olds[-1], path)
         olds = olds[:-1]
-    for p in [*olds, *_siblings(path, "tmp")]:
+    for p in olds:
         shutil.rmtree(p, ignore_errors=True)
+    for p in _siblings(path, "tmp"):
+        if _remove_if_dead(p):
+            log.info("removed %s, left by a run that was killed", p)
 
 
 def _check_replaceable(path: Path) -> None:
+    if path.is_symlink():
+        raise OutputError(
+            f"output folder {path} is a symbolic link (to {os.readlink(path)}); yrdnet replaces its output "
+            "folders whole and would replace the link, so give the real folder"
+        )
     if not path.exists():
         return
     if not path.is_dir():
@@ -153,6 +287,7 @@ def _check_replaceable(path: Path) -> None:
 
 
 def _swap_in(tmp: Path, path: Path) -> None:
+    """Put the complete folder ``tmp`` at ``path`` (parent lock held); the previous one is removed."""
     if not path.exists():
         os.rename(tmp, path)
         return
@@ -166,14 +301,37 @@ def _swap_in(tmp: Path, path: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _start(path: Path) -> tuple[Path, int | None]:
+    """Clean up after dead runs, check ``path`` and make this run's locked temporary folder."""
+    with _parent_lock(path):
+        _recover(path)
+        _check_replaceable(path)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+        fd = _lock(tmp, wait=False)  # before the parent lock is released: never seen unlocked
+    return tmp, fd
+
+
+def _commit(tmp: Path, path: Path) -> None:
+    (tmp / MARKER).write_text("written by yrdnet; this folder is replaced whole by the next run\n", encoding="utf-8")
+    os.chmod(tmp / MARKER, 0o666 & ~_umask())
+    with _parent_lock(path):
+        _check_replaceable(path)  # another run may have made it meanwhile; a yrdnet folder is fine
+        _swap_in(tmp, path)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | Path) -> Iterator[Path]:
     """Yield a fresh hidden folder; on success it replaces ``path`` whole (see the module notes).
 
+    Several runs may write the same ``path`` at once (two ``--out`` alike): each fills its
+    own locked hidden folder, and each commit swaps a complete folder in, so the run that
+    finishes last wins whole and no run's folder is ever removed while it is being filled.
+
     Parameters
     ----------
     path
-        The result folder. It must not exist, be empty, or be a folder yrdnet wrote.
+        The result folder. It must not exist, be empty, or be a folder yrdnet wrote; not
+        a symbolic link.
 
     Yields
     ------
@@ -183,23 +341,26 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     Raises
     ------
     OutputError
-        If ``path`` is a file, or a non-empty folder yrdnet did not write.
+        If ``path`` is a file, a symbolic link, or a non-empty folder yrdnet did not write.
+    OSError
+        A full disk, a refused permission, ...: naming the file under ``path`` (not the
+        hidden folder) or ``path`` itself; the previous folder is kept.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _recover(path)
-    _check_replaceable(path)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    tmp, fd = _start(path)
     try:
         os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
-        (tmp / MARKER).write_text(
-            "written by yrdnet; this folder is replaced whole by the next run\n", encoding="utf-8"
-        )
-        os.chmod(tmp / MARKER, 0o666 & ~_umask())
-        _swap_in(tmp, path)
+        _commit(tmp, path)
+    except OSError as e:
+        new = _named(e, path, tmp)
+        if new is e:
+            raise
+        raise new from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        _unlock(fd)
 
 
 def _write(path: str | Path, writer: Callable[[Path], Any]) -> Path:
