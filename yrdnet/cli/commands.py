@@ -25,7 +25,7 @@ from yrdnet.cli import plan_commands as _cli_plans
 from yrdnet.cli import report
 from yrdnet.cli import roads as _cli_roads
 from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
-from yrdnet.core.io import atomic_dir, safe_name, save_geopackage, save_graphml, write_csv
+from yrdnet.core.io import atomic_dir, describe_os_error, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
 from yrdnet.scenarios.scenario import scenario_for_year
 
@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"yrdnet: error: cannot read or write {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        print(f"yrdnet: error: {describe_os_error(e)}", file=sys.stderr)
         return 2
     except (ScenarioError, DataError, GraphContractError, ValueError, KeyError) as e:
         if args.debug:
