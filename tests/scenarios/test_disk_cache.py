@@ -72,7 +72,9 @@ def test_a_model_parameter_or_a_zone_level_misses(cache_dir: Path, monkeypatch: 
         yrdnet.build_graph(SCENARIO, zones="county")
 
 
-def test_touching_a_data_file_misses(cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_editing_a_data_file_misses_touching_it_does_not(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(yrdnet.datasets.data_folder(), data)
     with settings.override(data_folder=data):
@@ -80,6 +82,10 @@ def test_touching_a_data_file_misses(cache_dir: Path, tmp_path: Path, monkeypatc
         lines = data / "lines.csv"
         st = lines.stat()
         os.utime(lines, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        assert _same(G, yrdnet.build_graph(SCENARIO))  # same content (keys are content hashes): a hit
+        assert len(_entries(cache_dir / "graphs")) == 1
+        with lines.open("a", encoding="utf-8") as f:
+            f.write("\n")  # a blank line: new content, same table
         H = yrdnet.build_graph(SCENARIO)  # rebuilt: a new entry
         assert _same(G, H)
         assert len(_entries(cache_dir / "graphs")) == 2

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +20,7 @@ from typing import Any, cast
 import geopandas as gpd
 import pandas as pd
 
-from yrdnet.core.cache import register_cache
+from yrdnet.core.cache import content_version, register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Column, InBBox, Problems, Ref, did_you_mean, validate_table
@@ -109,16 +108,16 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def file_version(path: str | Path) -> tuple[str, int, int]:
-    """``(path, mtime_ns, size)`` of a file, ``(path, 0, -1)`` if it is missing: the key of every data cache.
+    """``(path, content_hash, size)`` of a file, ``(path, 0, -1)`` if it is missing: the key of every data cache.
 
-    A cache keyed on it (validated tables here, :func:`yrdnet.load_zones`, the sweep's
-    prepared bases) is refreshed when a file is edited or replaced.
+    ``content_hash`` is the first 8 bytes (as an integer) of the BLAKE2b digest of the
+    whole file, so a cache keyed on it (validated tables here, :func:`yrdnet.load_zones`,
+    the sweep's prepared bases, the disk cache) is refreshed whenever the content
+    changes, even by a copy of the same size with its old modification time restored
+    (``cp -p``, ``rsync -t``, ``os.utime``), which a key of ``(mtime, size)`` missed
+    (:func:`yrdnet.core.cache.content_version`).
     """
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return (str(path), 0, -1)
-    return (str(path), st.st_mtime_ns, st.st_size)
+    return content_version(path)
 
 
 def data_versions() -> tuple[tuple[str, int, int], ...]:

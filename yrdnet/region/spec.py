@@ -8,11 +8,11 @@ bounding box (:func:`bbox_check`). Imports only :mod:`yrdnet.core`.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from yrdnet.core.cache import content_version
 from yrdnet.core.errors import DataError
 from yrdnet.core.validation import InBBox
 
@@ -34,7 +34,7 @@ _NEED: dict[str, type] = {"name": str, "title": str, "bbox": list, "levels": lis
 
 
 @functools.lru_cache(maxsize=4)
-def _read(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+def _read(path: str, content_hash: int, size: int) -> dict[str, Any]:
     p = Path(path)
     if size < 0:
         raise DataError(f"region file not found: {p} (every data folder holds a {REGION_FILE})")
@@ -90,19 +90,14 @@ def _timetable_problems(feeds: Any) -> list[str]:
 
 
 def region_spec(folder: str | Path) -> dict[str, Any]:
-    """The parsed ``region.toml`` of a data folder (cached per path, modification time and size).
+    """The parsed ``region.toml`` of a data folder (cached per path and content).
 
     Raises
     ------
     DataError
         If the file is missing or unparsable, or a key is missing or of the wrong type.
     """
-    path = Path(folder) / REGION_FILE
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return _read(str(path), 0, -1)
-    return _read(str(path), st.st_mtime_ns, st.st_size)
+    return _read(*content_version(Path(folder) / REGION_FILE))
 
 
 def bbox_check(folder: str | Path) -> InBBox:

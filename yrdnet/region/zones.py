@@ -293,7 +293,7 @@ _ZONE_FILES = ("cities.csv", "counties.csv", "county_boundaries.geojson", "bound
 
 
 def _files_key() -> tuple[tuple[str, int, int], ...]:
-    """Path, modification time and size of every file the zones are read from."""
+    """Path, content hash and size of every file the zones are read from (:func:`file_version`)."""
     return tuple(file_version(data_folder() / name) for name in _ZONE_FILES)
 
 
@@ -329,7 +329,7 @@ def load_zones(level: str = "city") -> Zones:
 
     Notes
     -----
-    Read once per version of the data files (path, modification time and size of
+    Read once per version of the data files (path, content hash and size of
     ``cities.csv``, ``counties.csv`` and the boundary files; at most four versions kept);
     each call returns its own copy of the table and polygons.
     """

@@ -69,7 +69,7 @@ class IncrementalBase:
     state
         The reusable parts of the base's build.
     stamp
-        Names, modification times and sizes of the data files (and of the base's
+        Names, content hashes and sizes of the data files (and of the base's
         scenario files) at build time: a later change makes every call raise instead of
         mixing data versions.
     zone_nodes, zone_codes
