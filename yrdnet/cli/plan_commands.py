@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from yrdnet.core.io import atomic_dir, write_csv
+from yrdnet.core.io import atomic_dir
 from yrdnet.plans.best_plan import best_plan, cost_map
-from yrdnet.plans.sweep import candidate_projects, local_cluster, package_scenario, sweep
+from yrdnet.plans.sweep import candidate_projects, local_cluster, package_scenario, sweep, write_sweep
 from yrdnet.plans.uncertainty import uncertainty
 from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
 
@@ -174,7 +174,7 @@ def _sweep(args: argparse.Namespace) -> int:
     out = Path(args.out)
     note = ""
     with atomic_dir(out) as tmp:
-        write_csv(tmp / "sweep.csv", table, index=False)
+        write_sweep(table, tmp)  # sweep.csv without the run times (they go to run.log)
         if args.combinations:
             note = _cost_chart(args, table, tmp)
     ok = table[table["status"] == "ok"]

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from yrdnet.core.callable_module import make_callable
+from yrdnet.core.io import write_csv, write_text
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
@@ -57,15 +58,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "HEADLINE",
+    "TIMING_COLUMNS",
     "available_indicators",
     "candidate_projects",
     "clear_cache",
     "local_cluster",
     "package_scenario",
     "sweep",
+    "write_sweep",
 ]
 
 log = logging.getLogger(__name__)
+
+#: Columns of the sweep table that are run times, not results: they differ between
+#: identical runs, so :func:`write_sweep` keeps them out of ``sweep.csv`` (``run.log``).
+TIMING_COLUMNS: tuple[str, ...] = ev.TIMING_COLUMNS
 
 #: The default indicators of :func:`sweep`: the composite, its four raw components, and the
 #: region's mean door-to-door time, efficiency and polycentricity.
@@ -267,7 +274,8 @@ def sweep(
         ``unit`` and ``label`` (from :mod:`yrdnet.indicators`), ``zones``, ``base`` (the
         scenario whose matrices were reused: the base for ``method="incremental"``, the
         scenario itself for ``"full"``), ``method``, ``seconds`` (graph, routing and
-        analysis of that scenario; a base's one-off state is not included), ``status``
+        analysis of that scenario; a base's one-off state is not included; a run time,
+        not a result: see *Timings*), ``status``
         (``"ok"`` or ``"failed"``) and ``error`` (empty when ok). A scenario that fails
         (unreadable file, unknown line, any exception) is one ``failed`` row with its
         error and an empty ``indicator``; an indicator the analysis does not produce at
@@ -311,6 +319,13 @@ def sweep(
     same yrdnet and data (they adopt this process's ``settings.data_folder``). Each
     worker process prepares a base once and keeps it for its later tasks. The table
     equals the in-process one except ``seconds``.
+
+    **Timings.** ``seconds`` (:data:`TIMING_COLUMNS`) is kept in the returned table for
+    callers that read it, but it differs between identical runs, so it is never written
+    to a result table: :func:`write_sweep` (and ``yrdnet sweep``) writes ``sweep.csv``
+    without it, byte-identical between identical runs, and the run times to ``run.log``.
+    Drop it (``table.drop(columns=list(TIMING_COLUMNS))``) before comparing tables or
+    saving them yourself.
 
     **Caches.** Each process (this one, each worker) keeps its two latest prepared bases
     and the composite's reference rows for later sweeps, keyed on the base, zones, model,
@@ -443,6 +458,38 @@ def _bar_iter(it: Iterator[Any], total: int) -> Iterator[Any]:
     from tqdm.auto import tqdm
 
     yield from tqdm(it, total=total, desc="sweep (dask)", unit="scenario")
+
+
+def write_sweep(table: pd.DataFrame, folder: str | Path) -> Path:
+    """Write a :func:`sweep` table into ``folder``: ``sweep.csv`` and ``run.log``.
+
+    ``sweep.csv`` holds every column but the run times (:data:`TIMING_COLUMNS`), so two
+    identical runs write byte-identical files; ``run.log`` holds the seconds of each
+    scenario (``<scenario> seconds: 1.234``) and their total. Use it inside
+    :func:`yrdnet.core.io.atomic_dir` to write a result folder whole.
+
+    Parameters
+    ----------
+    table
+        A table returned by :func:`sweep`.
+    folder
+        The folder to write into (created if missing).
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``sweep.csv``.
+    """
+    folder = Path(folder)
+    timing = [c for c in TIMING_COLUMNS if c in table.columns]
+    path = write_csv(folder / "sweep.csv", table.drop(columns=timing), index=False)
+    lines = []
+    if "seconds" in timing:
+        per = table.drop_duplicates("scenario").set_index("scenario")["seconds"].astype(float)
+        lines = [f"{name} seconds: {s:.3f}\n" for name, s in per.items()]
+        lines.append(f"total seconds: {float(per.sum()):.3f}\n")
+    write_text(folder / "run.log", "".join(lines))
+    return path
 
 
 make_callable(__name__, sweep)  # yrdnet.sweep(...) as the issues write it

@@ -43,6 +43,8 @@ log = logging.getLogger("yrdnet.sweep")
 
 #: Columns of the sweep table, in order.
 COLUMNS = ("scenario", "indicator", "value", "unit", "label", "zones", "base", "method", "seconds", "status", "error")
+#: Of :data:`COLUMNS`, the run times: never written to a result table (``run.log`` instead).
+TIMING_COLUMNS = ("seconds",)
 #: The composite's fixed scenarios: scored 0 and the reference where no citable target exists.
 COMPOSITE_BASE, COMPOSITE_PLAN = "baseline_2010", "plan_2035"
 #: Region rows only a timeline produces (not one scenario's analysis).
