@@ -105,8 +105,30 @@ def _popup_table(rows: Iterable[tuple[str, Any]]) -> str:
     return f"<table>{cells}</table>"
 
 
-def _write_atomic(m: Any, path: Path) -> None:
+def _stable_ids(m: Any) -> None:
+    """Number every element of the map in tree order instead of folium's random ``uuid4`` ids.
 
+    The same map then saves to the same bytes (``map_0000…0002`` instead of a new random
+    name per run), so reruns are byte-identical like every other output. Children are
+    re-keyed by their new names (templates such as the popup's use the keys).
+    """
+    seen: dict[int, Any] = {}
+    stack = [m.get_root()]
+    while stack:
+        el = stack.pop()
+        if id(el) in seen:
+            continue
+        seen[id(el)] = el
+        el._id = f"{len(seen):032x}"
+        parts = [v for k, v in sorted(vars(el).items()) if k != "_parent" and hasattr(v, "_children")]  # html, ...
+        stack.extend(reversed([*parts, *getattr(el, "_children", {}).values()]))
+    for el in seen.values():
+        if isinstance(getattr(el, "_children", None), dict):
+            el._children = type(el._children)((c.get_name(), c) for c in el._children.values())
+
+
+def _write_atomic(m: Any, path: Path) -> None:
+    _stable_ids(m)
     with atomic_path(path) as tmp:
         m.save(tmp)
     logger.info("wrote %s", path)
