@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import json
 import logging
 import math
@@ -353,16 +354,30 @@ def _meta(obj: Any, scenario: Any, year: Any) -> tuple[Any, Any]:
     )
 
 
+#: Metadata that would differ between identical runs: left out (a date), per format.
+_NO_DATE: dict[str, dict[str, None]] = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}
+
+
 def save_figure(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) -> None:
-    """Save ``fig`` atomically to ``filepath`` at ``dpi`` (nothing when ``filepath`` is None)."""
+    """Save ``fig`` atomically to ``filepath`` at ``dpi`` (nothing when ``filepath`` is None).
+
+    The same figure saves to the same bytes in every format: no creation date in PDF,
+    SVG, PS or EPS (nor the hidden temporary file's name as a PostScript title), and SVG
+    element ids from a fixed salt instead of a random one.
+    """
     if filepath is None:
         return
     path = Path(filepath)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = path.suffix.lstrip(".").lower() or "png"
-
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, format=fmt)
+    meta = _NO_DATE.get(fmt)
+    with atomic_path(path) as tmp, mpl.rc_context({"svg.hashsalt": "yrdnet"}):
+        if fmt in ("ps", "eps"):
+            buf = io.BytesIO()
+            fig.savefig(buf, dpi=dpi, format=fmt)
+            tmp.write_bytes(re.sub(rb"%%CreationDate: [^\n]*\n", b"", buf.getvalue(), count=1))
+        else:
+            fig.savefig(tmp, dpi=dpi, format=fmt, **({"metadata": meta} if meta else {}))
     logger.info("wrote %s", path)
 
 
