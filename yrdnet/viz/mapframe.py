@@ -377,7 +377,7 @@ def save_figure(fig: Figure, filepath: str | os.PathLike[str] | None, dpi: int) 
             fig.savefig(buf, dpi=dpi, format=fmt)
             tmp.write_bytes(re.sub(rb"%%CreationDate: [^\n]*\n", b"", buf.getvalue(), count=1))
         else:
-            fig.savefig(tmp, dpi=dpi, format=fmt, **({"metadata": meta} if meta else {}))
+            fig.savefig(tmp, dpi=dpi, format=fmt, metadata=meta)
     logger.info("wrote %s", path)
 
 
