@@ -166,3 +166,45 @@ def test_a_foreign_folder_appearing_during_a_run_is_not_replaced(tmp_path):
         (target / "thesis.docx").write_text("precious")
     assert (target / "thesis.docx").read_text() == "precious"
     assert _leftovers(target) == []
+
+
+def _fill_nested(target: Path, tag: str, seed: int) -> None:
+    rng = random.Random(seed)
+    time.sleep(rng.uniform(0, 0.004))
+    with atomic_dir(target) as tmp:
+        write_text(tmp / FILES[0], tag)
+        with atomic_dir(tmp / "tables") as inner:  # e.g. a result's tables/ (UncertaintyResult.to_dir)
+            for name in FILES:
+                write_text(inner / name, tag)
+                time.sleep(rng.uniform(0, 0.002))
+
+
+def test_pairs_writing_nested_folders_neither_deadlock_nor_mix(tmp_path):
+    for i in range(N_PAIRS // 2):
+        target = tmp_path / f"round{i}" / "out"
+        threads = [threading.Thread(target=_fill_nested, args=(target, tag, 50 * i + k)) for k, tag in enumerate("ab")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        assert not any(t.is_alive() for t in threads), "a writer is stuck (deadlock)"
+        assert sorted(p.name for p in target.iterdir()) == sorted([MARKER, FILES[0], "tables"])
+        tag = (target / FILES[0]).read_text()
+        assert _state(target / "tables") == tag, "the inner folder belongs to the same run"
+        assert _leftovers(target) == [] and _leftovers(target / "tables") == []
+
+
+def _dies_holding_the_commit_lock(target: str) -> None:  # pragma: no cover - in a child
+    with io._commit_lock(Path(target)):
+        os._exit(9)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_commit_lock_left_by_a_dead_run_is_taken_over_and_removed(tmp_path):
+    target = tmp_path / "out"
+    p = multiprocessing.get_context("fork").Process(target=_dies_holding_the_commit_lock, args=(str(target),))
+    p.start()
+    p.join(30)
+    assert p.exitcode == 9 and _leftovers(target) == [".out.lock"]
+    _fill(target, "next", 4)
+    assert _state(target) == "next" and _leftovers(target) == []

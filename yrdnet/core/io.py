@@ -14,17 +14,18 @@
   (:class:`yrdnet.OutputError`), so a mistyped ``--out`` cannot delete a user's files.
 
 **Concurrent writers.** Each run owns its hidden ``.<name>.tmp-*`` folder: it holds an
-``flock`` on that folder from the moment the folder exists (it is made while the parent
+``flock`` on that folder from the moment the folder exists (it is made while the commit
 lock below is held) until the run ends; the kernel releases the lock when the run dies,
 however it dies. A later write removes a ``.tmp-*`` sibling only if it can take that
 lock, i.e. only a leftover *proven* dead; a folder another run is still filling is left
 alone. The cleanup, the checks and every commit (swap, removal of the previous folder)
-run under a short ``flock`` on the parent folder, so two runs writing one ``--out`` each
-swap in a complete folder, one after the other: the one that commits last wins whole,
-and a ``.old-*`` sibling seen under that lock can only be a killed commit's, restored or
-removed. No lock file is left behind. Where ``flock`` is unavailable (not POSIX, some
-network file systems) writers are not serialised and no ``.tmp-*`` folder is removed,
-since none can be proven dead.
+run under a short ``flock`` on ``.<name>.lock`` beside the target (unlinked on release),
+so two runs writing one ``--out`` each swap in a complete folder, one after the other:
+the one that commits last wins whole, and a ``.old-*`` sibling seen under that lock can
+only be a killed commit's, restored or removed. Folders written inside a folder being
+written (``tables/`` of a result) lock their own names, never the outer folder. Where
+``flock`` is unavailable (not POSIX, some network file systems) writers are not
+serialised and no ``.tmp-*`` folder is removed, since none can be proven dead.
 
 **Errors name the path.** A full disk or a refused permission inside a write is
 re-raised naming the user's file or folder (``/out/cities.csv``), never only the hidden
@@ -218,19 +219,47 @@ def _unlock(fd: int | None) -> None:
         os.close(fd)  # closing the only descriptor of the description releases the flock
 
 
-@contextlib.contextmanager
-def _parent_lock(path: Path) -> Iterator[None]:
-    """Serialise the cleanup, checks and commit of every writer in ``path``'s parent folder.
+def _open_lock_file(lock: Path) -> int | None:
+    """An open descriptor of ``lock`` holding its ``flock``, the file still in place; None without locks."""
+    for _ in range(1000):  # each retry means another run unlinked the file we had opened
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:  # e.g. a read-only folder: the write itself will say so
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            st, now = os.fstat(fd), os.stat(lock)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        except OSError:  # no flock on this file system
+            os.close(fd)
+            return None
+        if (st.st_dev, st.st_ino) == (now.st_dev, now.st_ino):
+            return fd
+        os.close(fd)
+    return None  # pragma: no cover - a thousand runs in a row unlinked it
 
-    The lock is an ``flock`` on the parent folder itself (no lock file is left behind);
-    it is held for milliseconds (a rename, the removal of a previous folder). Without
-    ``flock`` the writers run unserialised, as before.
+
+@contextlib.contextmanager
+def _commit_lock(path: Path) -> Iterator[None]:
+    """Serialise the cleanup, checks and commit of every writer of ``path``.
+
+    An ``flock`` on ``.<name>.lock`` beside ``path``, held for milliseconds (a rename,
+    the removal of a previous folder) and unlinked on release, so nothing is left
+    behind; a run that died holding it leaves the file, which the next run takes over
+    (the kernel released the lock) and removes. Without ``flock`` the writers run
+    unserialised, as before.
     """
-    fd = _lock(path.parent, wait=True)
+    lock = path.parent / f".{path.name}.lock"
+    fd = _open_lock_file(lock) if fcntl is not None else None
     try:
         yield
     finally:
-        _unlock(fd)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(lock)  # while still holding the lock: a waiter sees it gone and retries
+            os.close(fd)
 
 
 # ----------------------------------------------------------------------- folders
@@ -253,7 +282,7 @@ def _remove_if_dead(tmp: Path) -> bool:
 def _recover(path: Path) -> None:
     """Undo what killed writes left: restore a moved-away folder, drop their temporary ones.
 
-    Called with the parent lock held. A ``.old-*`` sibling exists then only if a run was
+    Called with the commit lock held. A ``.old-*`` sibling exists then only if a run was
     killed inside its commit (commits hold the same lock), so it is restored or removed.
     A ``.tmp-*`` sibling is removed only if its ``flock`` is free, i.e. the run that made
     it is dead; a folder another run is still filling is left alone.
@@ -287,7 +316,7 @@ def _check_replaceable(path: Path) -> None:
 
 
 def _swap_in(tmp: Path, path: Path) -> None:
-    """Put the complete folder ``tmp`` at ``path`` (parent lock held); the previous one is removed."""
+    """Put the complete folder ``tmp`` at ``path`` (commit lock held); the previous one is removed."""
     if not path.exists():
         os.rename(tmp, path)
         return
@@ -303,18 +332,18 @@ def _swap_in(tmp: Path, path: Path) -> None:
 
 def _start(path: Path) -> tuple[Path, int | None]:
     """Clean up after dead runs, check ``path`` and make this run's locked temporary folder."""
-    with _parent_lock(path):
+    with _commit_lock(path):
         _recover(path)
         _check_replaceable(path)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-        fd = _lock(tmp, wait=False)  # before the parent lock is released: never seen unlocked
+        fd = _lock(tmp, wait=False)  # before the commit lock is released: never seen unlocked
     return tmp, fd
 
 
 def _commit(tmp: Path, path: Path) -> None:
     (tmp / MARKER).write_text("written by yrdnet; this folder is replaced whole by the next run\n", encoding="utf-8")
     os.chmod(tmp / MARKER, 0o666 & ~_umask())
-    with _parent_lock(path):
+    with _commit_lock(path):
         _check_replaceable(path)  # another run may have made it meanwhile; a yrdnet folder is fine
         _swap_in(tmp, path)
 
