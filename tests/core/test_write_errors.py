@@ -147,3 +147,30 @@ def test_a_symlinked_out_is_refused_and_left_alone(tmp_path):
     with pytest.raises(io.OutputError, match="symbolic link"), atomic_dir(link) as tmp:
         write_text(tmp / "a.csv", "x")
     assert link.is_symlink() and list(real.iterdir()) == [] and _hidden(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_name_too_long_for_the_hidden_sibling_names_the_users_path(tmp_path, kind):
+    target = tmp_path / ("n" * 250 + ("" if kind == "folder" else ".csv"))  # valid; ".<name>.tmp-…" is not
+    with pytest.raises(OSError) as info:
+        if kind == "folder":
+            with atomic_dir(target) as tmp:
+                write_text(tmp / "a.csv", "x")
+        else:
+            write_text(target, "x")
+    assert info.value.errno == errno.ENAMETOOLONG and info.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_parent_that_is_a_file_is_named(tmp_path, kind):
+    (tmp_path / "notes").write_text("precious")
+    target = tmp_path / "notes" / ("out" if kind == "folder" else "a.csv")
+    with pytest.raises(OSError) as info:
+        if kind == "folder":
+            with atomic_dir(target):
+                pass
+        else:
+            write_text(target, "x")
+    assert info.value.filename == str(tmp_path / "notes")
+    assert (tmp_path / "notes").read_text() == "precious" and _hidden(tmp_path) == []

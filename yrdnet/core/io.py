@@ -102,18 +102,37 @@ def _umask() -> int:
     return mask
 
 
-def _named(e: OSError, path: Path, tmp: Path) -> OSError:
-    """``e`` naming the user's ``path`` where it names no file or a file inside the hidden ``tmp``.
+def _named(e: OSError, path: Path, tmp: Path | None = None) -> OSError:
+    """``e`` naming the user's ``path`` where it names no file or one of yrdnet's hidden files.
 
     A full disk or a refused permission then reads ``cannot write /out/cities.csv: No
-    space left on device`` instead of an empty or a hidden temporary name.
+    space left on device`` instead of an empty name, a file inside the hidden folder
+    ``tmp`` or a hidden sibling ``.<name>.*`` of ``path``.
     """
     name = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes)) else ""
-    if name and name != str(tmp) and not name.startswith(str(tmp) + os.sep):
+    if tmp is not None and name.startswith(str(tmp) + os.sep):
+        shown = str(path) + name[len(str(tmp)) :]
+    elif not name or name == str(tmp) or _is_hidden_sibling(Path(name), path):
+        shown = str(path)
+    else:
         return e
-    shown = str(path) + name[len(str(tmp)) :] if name else str(path)
-    new = OSError(e.errno, e.strerror or str(e), shown)  # OSError picks the subclass (PermissionError, ...)
-    return new
+    return OSError(e.errno, e.strerror or str(e), shown)  # OSError picks the subclass (PermissionError, ...)
+
+
+def _is_hidden_sibling(p: Path, path: Path) -> bool:
+    return p.parent == path.parent and p.name.startswith(f".{path.name}.")
+
+
+@contextlib.contextmanager
+def _naming(path: Path, tmp: Path | None = None) -> Iterator[None]:
+    """Re-raise an ``OSError`` of the block naming ``path`` (:func:`_named`)."""
+    try:
+        yield
+    except OSError as e:
+        new = _named(e, path, tmp)
+        if new is e:
+            raise
+        raise new from e
 
 
 def describe_os_error(e: OSError) -> str:
@@ -154,18 +173,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    with _naming(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp_p = Path(tmp)
     try:
-        yield tmp_p
-        os.chmod(tmp_p, 0o666 & ~_umask())
-        os.replace(tmp_p, path)
-    except OSError as e:
-        new = _named(e, path, tmp_p)
-        if new is e:
-            raise
-        raise new from e
+        with _naming(path, tmp_p):
+            yield tmp_p
+            os.chmod(tmp_p, 0o666 & ~_umask())
+            os.replace(tmp_p, path)
     finally:
         if tmp_p.exists():
             tmp_p.unlink()
@@ -377,16 +393,13 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp, fd = _start(path)
+    with _naming(path):
+        tmp, fd = _start(path)
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
-        yield tmp
-        _commit(tmp, path)
-    except OSError as e:
-        new = _named(e, path, tmp)
-        if new is e:
-            raise
-        raise new from e
+        with _naming(path, tmp):
+            os.chmod(tmp, 0o777 & ~_umask())
+            yield tmp
+            _commit(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         _unlock(fd)
