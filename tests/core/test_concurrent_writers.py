@@ -61,7 +61,10 @@ def commits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return order
 
 
-def test_pairs_of_threads_writing_one_folder(tmp_path, commits):
+@pytest.mark.parametrize("exchange", ["renameat2", "two renames"])
+def test_pairs_of_threads_writing_one_folder(tmp_path, commits, monkeypatch, exchange):
+    if exchange == "two renames":  # the path taken where renameat2 is missing
+        monkeypatch.setattr(io, "_exchange", lambda a, b: False)
     outcomes = []
     for i in range(N_PAIRS):
         target = tmp_path / f"round{i}" / "out"

@@ -209,12 +209,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 # ----------------------------------------------------------------------- locks
-def _lock(folder: Path, *, wait: bool) -> int | None:
-    """An open descriptor of ``folder`` holding an exclusive ``flock`` on it.
+def _lock(folder: Path) -> int | None:
+    """An open descriptor of ``folder`` holding an exclusive ``flock`` on it, taken without waiting.
 
-    ``None`` when another open description holds the lock (``wait=False``) or when the
-    file system has no ``flock`` (no ``fcntl``, some network file systems): the caller
-    then treats the folder as owned by a live run.
+    ``None`` when another open description holds the lock (a live run) or when the file
+    system has no ``flock`` (no ``fcntl``, some network file systems): the caller then
+    treats the folder as owned by a live run.
     """
     if fcntl is None:  # pragma: no cover - not POSIX
         return None
@@ -223,7 +223,7 @@ def _lock(folder: Path, *, wait: bool) -> int | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # BlockingIOError: held by a live run; others: no locks here
         os.close(fd)
         return None
@@ -285,7 +285,7 @@ def _siblings(path: Path, kind: str) -> list[Path]:
 
 def _remove_if_dead(tmp: Path) -> bool:
     """Remove the temporary folder ``tmp`` if no live run holds its lock; True if removed."""
-    fd = _lock(tmp, wait=False)
+    fd = _lock(tmp)
     if fd is None:
         return False  # a live run is still filling it (or its death cannot be proven)
     try:
@@ -352,7 +352,7 @@ def _start(path: Path) -> tuple[Path, int | None]:
         _recover(path)
         _check_replaceable(path)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-        fd = _lock(tmp, wait=False)  # before the commit lock is released: never seen unlocked
+        fd = _lock(tmp)  # before the commit lock is released: never seen unlocked
     return tmp, fd
 
 
