@@ -10,15 +10,16 @@ position). The computations:
   seats, access to stations, local roads);
 * ``analysis`` — ``analyze("baseline_2025", zones="county", centrality=False)``: its
   region rows, zone and metro tables and targets (metros, peripheries, corridors, targets,
-  airports, main stations, city boundaries). The files read only there are shuffled
-  together per seed (one analysis run each, to keep the test cheap);
+  airports, main stations, city boundaries);
 * ``loaders`` — every public loader of the data, for files no computation above reads
   (tool inputs such as ``conventional_lines.csv`` and ``project_costs.csv``).
 
 The binary timetable zips are not shuffled: what they feed (``services*.csv``,
 ``line_running_*.csv``) is.
 
-One session-wide copy of the data is shuffled in place and restored after each case
+The files of one check are shuffled together (each with its own seed; one run per check
+and seed keeps the test under a minute). One session-wide copy of the data is shuffled in
+place and restored after each case
 (the restored file keeps its modification time), so unshuffled files stay cached.
 """
 
@@ -228,15 +229,16 @@ def _shuffled_run(order_data: tuple[Path, dict[str, dict[str, Any]]], files: lis
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("rel", sorted(r for r, c in FILE_CHECK.items() if c != "analysis"))
-def test_row_order_of_one_file_does_not_matter(order_data, rel: str, seed: int) -> None:  # type: ignore[no-untyped-def]
-    _shuffled_run(order_data, [rel], FILE_CHECK[rel], seed)
+@pytest.mark.parametrize("check", sorted(set(FILE_CHECK.values())))
+def test_row_order_of_the_tables_does_not_matter(order_data, check: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Every file a check reads is shuffled (each with its own seed) and the check must not move.
 
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_row_order_of_the_analysis_tables_does_not_matter(order_data, seed: int) -> None:  # type: ignore[no-untyped-def]
-    files = sorted(r for r, c in FILE_CHECK.items() if c == "analysis")
-    _shuffled_run(order_data, files, "analysis", seed)
+    The files of one check are shuffled together, one run per check and seed, to keep the
+    test cheap; a failure lists them (shuffle one at a time with ``_shuffled_run`` to find
+    the culprit).
+    """
+    files = sorted(r for r, c in FILE_CHECK.items() if c == check)
+    _shuffled_run(order_data, files, check, seed)
 
 
 def test_counties_in_another_order_keep_county_rail_times(order_data) -> None:  # type: ignore[no-untyped-def]
