@@ -46,8 +46,10 @@ def town_country(a: Assembly) -> dict[str, float]:
         for t in (60, 120):
             rows[f"population_within_{t}min_of_{name}"] = float(r[f"population_within_{t}min"])
     pot = table[POTENTIAL].astype(float)
-    groups = table["metros"].astype(str).str.split(";").str[0].replace("", "outside")
-    th = eq.theil(pot.to_numpy(), groups.to_numpy())
+    # over zones, by the same explicit rule: a zone in k metros counts 1/k in each (never "the first listed")
+    labels = table["metros"].fillna("").astype(str)
+    x, w, g = eq.split_memberships(pot, pd.Series(1.0, index=pot.index), labels)
+    th = eq.theil(x, g, weights=w)
     for part in ("within", "between"):
         rows[f"theil_potential_{part}_metros"] = float(th[part])
     # over people, overlapping metros by the explicit rule of eq.split_memberships
@@ -212,7 +214,7 @@ def aggregate_to_cities(
         table[name] = series.reindex(idx).to_numpy(float)
     table["n_zones"] = pd.Series(city).value_counts().reindex(order).to_numpy()
     members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
-    table["metros"] = [";".join(m for m, v in members.items() if c in v) for c in table.index]
+    table["metros"] = [";".join(sorted(m for m, v in members.items() if c in v)) for c in table.index]
     return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
 
 

@@ -292,7 +292,8 @@ REGISTRY: tuple[Indicator, ...] = (
               "zone included", "", "yrdnet.metrics.hinterland.hinterland_coverage", "population_within_{t}_min_of_{centre}",
               "town_country"),
     Indicator("theil_potential_{part}_metros", _T, "index", _R, "Theil of potential {part} metros",
-              "Theil T of potential accessibility {part} metropolitan areas (a zone in its first area)", "Theil 1967",
+              "Theil T of potential accessibility over zones, {part} metropolitan areas (a zone in k areas "
+              "counts 1/k in each; outside all areas: its own group)", "Theil 1967",
               "yrdnet.metrics.equity.theil", "theil_of_potential_accessibility_{part}_metros", "town_country"),
     Indicator("theil_people_potential_{part}_metros", _T, "index", _R, "Theil over people {part} metros",
               "Theil T of potential accessibility over people, {part} metropolitan areas (a zone in k areas "

@@ -254,7 +254,7 @@ def zone_measures(a: Assembly) -> None:
     table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
     table = table.join(_airport_times(a.Z, a.area.airports, a.zt, a.od["multimodal"], network_year(a.G)))
     if a.level == "city":
-        table["metros"] = [";".join(m for m, v in a.members.items() if c in v) for c in table.index]
+        table["metros"] = [";".join(sorted(m for m, v in a.members.items() if c in v)) for c in table.index]
     undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]
     if undeclared:
         msg = f"zone columns {undeclared} are not declared in yrdnet.indicators.REGISTRY"

@@ -203,12 +203,15 @@ def problems(obj: Any) -> list[str]:
                     out.append(f"{cls}.{f.name} must be {r.words()} (every value, at least one), got {v!r}")
             elif v not in r:
                 out.append(f"{cls}.{f.name} must be {r.words()}, got {v!r} ({r.reason})")
+            elif f.type in ("int", int) and float(v) != int(v):
+                out.append(f"{cls}.{f.name} must be {_valid_words(info, f)}, got {v!r}")
     return out
 
 
 def _valid_words(info: ParamInfo, f: dataclasses.Field[Any]) -> str:
     if info.valid is not None:
-        return info.valid.words()
+        words = info.valid.words()
+        return words.replace("a number", "a whole number") if f.type in ("int", int) else words
     if info.choices is not None:
         return " or ".join(map(repr, info.choices))
     return f"a {getattr(f.type, '__name__', f.type)}"

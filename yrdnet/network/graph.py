@@ -228,7 +228,8 @@ def zone_access_edges(
         import geopandas as gpd
 
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(slon, slat), crs="EPSG:4326")
-        poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=zones.polygons.to_numpy(), crs="EPSG:4326")
+        geom = zones.polygons.reindex(zones.table.index).to_numpy()  # joined by zone id, never by position
+        poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=geom, crs="EPSG:4326")
         j = gpd.sjoin(pts, poly, predicate="within", how="inner")
         j = j[~j.index.duplicated()]
         inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)

@@ -362,7 +362,8 @@ def _halls_in(zones: Zones, hxy: np.ndarray) -> np.ndarray:
     import geopandas as gpd
 
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(hxy[:, 0], hxy[:, 1]), crs="EPSG:4326")
-    poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=zones.polygons.to_numpy(), crs="EPSG:4326")
+    geom = zones.polygons.reindex(zones.table.index).to_numpy()  # joined by zone id, never by position
+    poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=geom, crs="EPSG:4326")
     j = gpd.sjoin(pts, poly, predicate="within", how="inner")
     j = j[~j.index.duplicated()]
     out[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)

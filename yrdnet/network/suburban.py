@@ -94,12 +94,13 @@ _COLUMNS = (
     Column("opened", "year"),
     Column("closed", "year", required=False),
     Column("stops", "list"),
-    Column("run_time_min", "float", positive=True),
-    Column("headway_peak_min", "float", required=False, positive=True),
-    Column("headway_offpeak_min", "float", required=False, positive=True),
-    Column("trains_per_day", "float", required=False, positive=True),
+    # upper bounds: typo guards (a suburban run within a service day; a train at least every 4 h)
+    Column("run_time_min", "float", positive=True, hi=600),
+    Column("headway_peak_min", "float", required=False, positive=True, hi=240),
+    Column("headway_offpeak_min", "float", required=False, positive=True, hi=240),
+    Column("trains_per_day", "float", required=False, positive=True, hi=1000),
     Column("service_hours", required=False),
-    Column("length_km", "float", required=False, positive=True),
+    Column("length_km", "float", required=False, positive=True, hi=500),
     Column("source"),
 )
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")

@@ -126,7 +126,7 @@ _COST_COLUMNS = (
     Column("project"),
     Column("lines", required=False),
     Column("design_speed_kph", "int", positive=True, hi=600),
-    Column("length_km", "float", lo=0),
+    Column("length_km", "float", lo=0, hi=3000),  # typo guard: longer than any Chinese HSR line
     Column("length_basis", required=False),
     Column("investment_cny_100m", "float", required=False, lo=0),
     Column("cost_basis", required=False),

@@ -9,6 +9,7 @@ GCJ-02 to WGS84 and simplified together so that neighbours keep identical shared
 from __future__ import annotations
 
 import logging
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.geodesy import EARTH_RADIUS_KM
+from yrdnet.core.validation import Problems
 from yrdnet.region.datasets import get_path
 
 __all__ = ["BOUNDARIES_SOURCE", "contains_centres", "load_boundaries"]
@@ -47,12 +49,25 @@ def load_boundaries() -> gpd.GeoDataFrame:
     (41, 4326, 'adcode')
     """
     path = get_path("boundaries.geojson")
-    gdf = gpd.read_file(path)
+    try:
+        with warnings.catch_warnings():  # a non-numeric adcode is reported below, naming its feature
+            warnings.filterwarnings("ignore", "Could not parse column")
+            gdf = gpd.read_file(path)
+    except Exception as e:  # pyogrio / fiona raise their own types; re-raised naming the file
+        raise DataError(f"{path.name}: cannot read {path}: {e}") from None
     missing = [c for c in ("adcode", "name_zh", "source") if c not in gdf.columns]
     if missing:
         msg = f"{path.name}: missing properties {missing}; found {list(gdf.columns)}"
         raise DataError(msg)
-    gdf["adcode"] = gdf["adcode"].astype("int64")
+    probs = Problems(path)
+    codes = pd.to_numeric(gdf["adcode"], errors="coerce")
+    for i, (raw, code, geom) in enumerate(zip(gdf["adcode"], codes, gdf.geometry, strict=True)):
+        if pd.isna(code) or code != int(code) or not 100000 <= code <= 999999:
+            probs.add(i + 1, "adcode", f"expected a 6-digit adcode, found {raw!r}")  # "row" = feature number
+        if geom is None or geom.is_empty or geom.geom_type not in {"Polygon", "MultiPolygon"}:
+            probs.add(i + 1, "geometry", f"expected a non-empty (Multi)Polygon, found {_kind(geom)}")
+    probs.raise_if_any()
+    gdf["adcode"] = codes.astype("int64")
     dup = gdf["adcode"][gdf["adcode"].duplicated()].tolist()
     if dup:
         msg = f"{path.name}: duplicate adcodes {dup}"
@@ -62,6 +77,10 @@ def load_boundaries() -> gpd.GeoDataFrame:
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs("EPSG:4326")
     return gdf.set_index("adcode")[["name_zh", "source", "geometry"]]
+
+
+def _kind(geom: object) -> str:
+    return "nothing" if geom is None else str(getattr(geom, "geom_type", type(geom).__name__))
 
 
 def _lonlat(cities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -24,6 +25,13 @@ from yrdnet.core.cache import content_version, register_cache
 from yrdnet.core.errors import DataError
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Column, InBBox, Problems, Ref, did_you_mean, validate_table
+from yrdnet.region.plausibility import (
+    MIN_CITY_LINK_RATIO,
+    WARN_CITY_LINK_RATIO,
+    check_link_lengths,
+    check_road_speeds,
+    warn_row,
+)
 from yrdnet.region.spec import bbox_check, region_spec
 from yrdnet.region.station_dates import DATES_FILE, station_dates
 
@@ -49,6 +57,14 @@ __all__ = [
 ]
 
 _PKG = Path(__file__).resolve().parents[1]  # the yrdnet package folder
+
+#: Upper bounds that catch typos and unit slips (stated choices, far above every real value):
+#: the most populous Chinese prefecture-level unit, Chongqing, had 32.1 million residents in
+#: 2020; Shanghai's 2020 GDP was 38,700 (100 million yuan); the longest Chinese HSR line,
+#: Beijing-Guangzhou-Shenzhen-Hong Kong, is about 2,230 km; a city link is far shorter.
+MAX_CITY_POPULATION = 50_000_000
+MAX_CITY_GDP = 1_000_000.0
+MAX_LINE_KM = 3_000.0
 
 
 def data_folder() -> Path:
@@ -202,8 +218,8 @@ _CITY_COLS = (
     Column("province", "choice", choices=("Shanghai", "Jiangsu", "Zhejiang", "Anhui")),
     Column("lon", "float"),
     Column("lat", "float"),
-    Column("population", "int", positive=True),
-    Column("gdp", "float", positive=True),
+    Column("population", "int", positive=True, hi=MAX_CITY_POPULATION),
+    Column("gdp", "float", positive=True, hi=MAX_CITY_GDP),
     Column("central_area", "choice", choices=("yes", "no")),
     Column("source"),
 )
@@ -593,7 +609,7 @@ _LINE_COLS = (
     Column("planned_open", "year", required=False),
     Column("status", "choice", choices=("open", "under_construction", "planned")),
     Column("stops", "list"),
-    Column("length_km", "float", required=False, positive=True),
+    Column("length_km", "float", required=False, positive=True, hi=MAX_LINE_KM),
     Column("through_to", "list", required=False),
     Column("source"),
     Column("closed", "year", required=False),
@@ -789,7 +805,7 @@ _HIGHWAY_COLS = (
     Column("route"),
     Column("from_adcode", "adcode"),
     Column("to_adcode", "adcode"),
-    Column("km", "float", positive=True),
+    Column("km", "float", positive=True, hi=1000),
     Column("speed_kph", "int", positive=True, hi=150),
     Column("opened", "year", required=False),
     Column("source"),
@@ -815,6 +831,11 @@ def load_highways(path: str | Path | None = None) -> pd.DataFrame:
     p = data_path(path, "highways.csv")
     refs = [_city_ref("from_adcode"), _city_ref("to_adcode")]
     df = read_validated(p, _HIGHWAY_COLS, key="link_id", row_checks=[_highway_row_check], refs=refs)
+    cities = load_cities()
+    check_link_lengths(
+        df, cities, p, what="city centres", min_ratio=MIN_CITY_LINK_RATIO, warn_ratio=WARN_CITY_LINK_RATIO
+    )
+    check_road_speeds(df["speed_kph"], p)
     df["opened"] = pd.array(df["opened"], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series
     return df.set_index("link_id")
 
@@ -830,10 +851,10 @@ _COUNTY_COLS = (
     Column("kind", "choice", choices=("district", "county", "county_city")),
     Column("lon", "float"),
     Column("lat", "float"),
-    Column("population", "int", positive=True),
-    Column("urban", "int", required=False, lo=0),
-    Column("rural", "int", required=False, lo=0),
-    Column("population_2010", "int", required=False, positive=True),
+    Column("population", "int", positive=True, hi=MAX_CITY_POPULATION),
+    Column("urban", "int", required=False, lo=0, hi=MAX_CITY_POPULATION),
+    Column("rural", "int", required=False, lo=0, hi=MAX_CITY_POPULATION),
+    Column("population_2010", "int", required=False, positive=True, hi=MAX_CITY_POPULATION),
     Column("source"),
 )
 
@@ -919,7 +940,9 @@ def load_county_boundaries(path: str | Path | None = None) -> gpd.GeoDataFrame:
     """
     p = data_path(path, "county_boundaries.geojson")
     try:
-        gdf = gpd.read_file(p)
+        with warnings.catch_warnings():  # a non-numeric adcode is reported below, naming its feature
+            warnings.filterwarnings("ignore", "Could not parse column")
+            gdf = gpd.read_file(p)
     except Exception as e:  # pyogrio / fiona raise their own types
         raise DataError(f"{p.name}: cannot read {p}: {e}") from None
     probs = Problems(p)
@@ -1086,7 +1109,7 @@ _TARGET_COLS = (
     Column("from_adcode", "adcode", required=False),
     Column("to_adcode", "adcode", required=False),
     Column("metro", required=False),
-    Column("threshold_min", "float", positive=True),
+    Column("threshold_min", "float", positive=True, hi=24 * 60),  # a travel-time target within a day
     Column("time_definition", "choice", choices=DEFINITIONS),
     Column("mode", "choice", choices=TARGET_MODES),
     Column("source"),
@@ -1102,6 +1125,32 @@ def _target_row_check(rec: dict[str, Any], line: int, probs: Problems) -> None:
         probs.add(line, "from_adcode/to_adcode", "a core_link needs from_adcode and to_adcode")
     if rec["kind"] == "metro_commute" and not rec["metro"]:
         probs.add(line, "metro", "a metro_commute needs metro")
+
+
+def _target_reference_warnings(t: pd.DataFrame, p: Path) -> None:
+    """Warn (:func:`~yrdnet.region.plausibility.warn_row`) for a target naming an unknown zone or metro.
+
+    Zones: the cities and counties of the data folder; metros: those of any definition of
+    ``metros.csv``. A warning, not an error: such a target is valid but has no value
+    (``NaN``) in this data folder.
+    """
+    zones = {int(c) for c in load_cities().index}
+    if (data_folder() / "counties.csv").is_file():
+        zones |= {int(c) for c in load_counties().index}
+    metros: set[str] = set()
+    if (data_folder() / "metros.csv").is_file():
+        metros = {str(m) for d in ("current", "2016") for m in load_metros(d).index}
+    for i, rec in enumerate(t.to_dict("records")):
+        for col in ("from_adcode", "to_adcode"):
+            v = rec[col]
+            if v is not None and not pd.isna(v) and int(v) not in zones:
+                warn_row(p, i + 2, col, int(v), "names no city or county of the data folder: the target has no value")
+        m = rec["metro"]
+        if m and not pd.isna(m) and metros and str(m) not in metros:
+            hint = did_you_mean(str(m), metros)
+            warn_row(
+                p, i + 2, "metro", str(m), f"names no metropolitan area of metros.csv{hint}: the target has no value"
+            )
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
@@ -1134,6 +1183,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = data_path(path, "targets.csv")
     t = read_validated(p, _TARGET_COLS, key="target_id", row_checks=[_target_row_check])
+    _target_reference_warnings(t, p)
     t["metro"] = t["metro"].fillna("")
     for c in ("from_adcode", "to_adcode"):
         t[c] = pd.array(t[c], dtype="Int64")  # type: ignore[call-overload]  # pandas-stubs: pd.array takes a Series

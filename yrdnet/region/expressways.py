@@ -15,6 +15,7 @@ import pandas as pd
 
 from yrdnet.core.validation import Column, Problems, Ref
 from yrdnet.region.datasets import data_path, load_counties, read_validated
+from yrdnet.region.plausibility import WARN_SECTION_RATIO, check_link_lengths, check_road_speeds
 
 __all__ = ["EXPRESSWAY_COLUMNS", "load_expressways"]
 
@@ -66,6 +67,8 @@ def load_expressways(path: str | Path | None = None) -> pd.DataFrame:
     counties = frozenset(int(c) for c in load_counties().index)
     refs = [Ref("from_adcode", counties, "county adcode"), Ref("to_adcode", counties, "county adcode")]
     df = read_validated(p, EXPRESSWAY_COLUMNS, key="section_id", row_checks=[_section_check], refs=refs)
+    check_link_lengths(df, load_counties(), p, what="county seats", min_ratio=None, warn_ratio=WARN_SECTION_RATIO)
+    check_road_speeds(df["speed_kph"], p)
     df["branch"] = df["branch"].fillna("").astype(str)
     for c in ("from_adcode", "to_adcode", "speed_kph", "opened"):
         df[c] = df[c].astype("int64")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -39,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.cache import register_cache
-from yrdnet.core.errors import DataError
+from yrdnet.core.errors import DataError, DataWarning
 from yrdnet.core.geodesy import haversine_km
 from yrdnet.region.boundaries import load_boundaries
 from yrdnet.region.datasets import data_folder, file_version, load_cities, load_counties, load_county_boundaries
@@ -100,7 +101,9 @@ class Zones:
         from the parent city), ``label`` (the user's id for custom zones, else the id).
         Treat it as read-only; :meth:`to_frame` returns a copy.
     polygons : geopandas.GeoSeries or None
-        Zone polygons (EPSG:4326) indexed like ``table``, if known.
+        Zone polygons (EPSG:4326) indexed like ``table``, if known: whatever order they
+        are given in, they are reindexed to the table's zone ids on construction (joined
+        by id, never by position), so ``polygons.to_numpy()`` pairs with :attr:`ids`.
     """
 
     level: str
@@ -118,6 +121,17 @@ class Zones:
         if not self.table.index.is_unique:
             dup = self.table.index[self.table.index.duplicated()].tolist()[:5]
             raise DataError(f"Zones ids must be unique; repeated: {dup}")
+        if self.polygons is not None:
+            self._align_polygons()
+
+    def _align_polygons(self) -> None:
+        """Reindex the polygons to the table's ids (a join by id; ids without one get ``None``)."""
+        poly = cast(gpd.GeoSeries, self.polygons)
+        if not poly.index.is_unique:
+            dup = poly.index[poly.index.duplicated()].tolist()[:5]
+            raise DataError(f"Zones polygons must have unique ids; repeated: {dup}")
+        if not poly.index.equals(self.table.index):
+            object.__setattr__(self, "polygons", poly.reindex(self.table.index))
 
     def __len__(self) -> int:
         return len(self.table)
@@ -271,10 +285,15 @@ class Zones:
         return members, cores
 
     def metro_labels(self, metros: pd.DataFrame) -> pd.Series:
-        """``";"``-joined metro ids of each zone (by its parent city)."""
+        """``";"``-joined metro ids of each zone (by its parent city), in sorted order of id.
+
+        Sorted, so the labels never depend on the row order of ``metros.csv``.
+        """
         parent = self.parent
         mem = {str(m): {int(c) for c in v} for m, v in metros["members"].items()}
-        return pd.Series([";".join(m for m, v in mem.items() if c in v) for c in parent], index=self.table.index)
+        return pd.Series(
+            [";".join(sorted(m for m, v in mem.items() if c in v)) for c in parent], index=self.table.index
+        )
 
 
 # ---------------------------------------------------------------- builders
@@ -353,10 +372,8 @@ def _read_zones(level: str) -> Zones:
         t["urban"] = ur["urban"].reindex(t.index).astype("Int64")
         t["rural"] = ur["rural"].reindex(t.index).astype("Int64")
         t["label"] = t.index.astype(int)
-        try:
-            poly: gpd.GeoSeries | None = load_boundaries().geometry.reindex(t.index)
-        except Exception:  # boundaries are optional for the city level
-            poly = None
+        b = _optional_boundaries("city zones have no polygons")
+        poly = None if b is None else b.geometry.reindex(t.index)
         return Zones("city", _ordered(t), poly)
     if level == "county":
         t = pd.DataFrame(counties.drop(columns=["geometry", "source"]))
@@ -368,6 +385,19 @@ def _read_zones(level: str) -> Zones:
         return Zones("county", _ordered(t), poly)
     msg = f"level must be 'city' or 'county' (use zones_from_gdf for your own zones), got {level!r}"
     raise ValueError(msg)
+
+
+def _optional_boundaries(consequence: str) -> gpd.GeoDataFrame | None:
+    """The city polygons (``boundaries.geojson``), an optional file: absent -> ``None`` and a warning.
+
+    A file that is present but broken raises :class:`DataError` naming it (never skipped
+    in silence); an absent one is reported as skipped by a :class:`DataWarning`.
+    """
+    path = data_folder() / "boundaries.geojson"
+    if not path.is_file():
+        warnings.warn(f"{path.name} not found in {path.parent}: skipped ({consequence})", DataWarning, stacklevel=3)
+        return None
+    return load_boundaries()
 
 
 def resolve_zones(zones: Zones | str | None) -> Zones:
@@ -528,10 +558,7 @@ def _parent_cities(lon: np.ndarray, lat: np.ndarray, cities: pd.DataFrame, shipp
     """
     out: list[int | None] = [None] * len(lon)
     if shipped:
-        try:
-            b: gpd.GeoDataFrame | None = load_boundaries()
-        except (DataError, OSError):  # boundaries are optional: no city then contains a zone
-            b = None
+        b = _optional_boundaries("no zone is given a parent city")
     else:
         poly = isinstance(cities, gpd.GeoDataFrame) and cities.geom_type.isin(["Polygon", "MultiPolygon"]).any()
         b = cast(gpd.GeoDataFrame, cities) if poly else None
