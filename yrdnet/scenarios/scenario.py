@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import sys
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,12 +96,8 @@ from yrdnet.scenarios.checks import (
     check_year,
     short,
 )
+from yrdnet.scenarios.files import MAX_BASES, ChainError, base_path, check_not_before_base, read_toml
 from yrdnet.scenarios.line_edits import add_line, open_line_stations, set_line_speed
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "TIMELINE",
@@ -225,12 +220,19 @@ class Scenario:
         fields = TravelTimeModel.__dataclass_fields__
         return [p for s in self.chain() for p in check_model(s.model, fields, s._where())]
 
-    def _edit_pass(self, base_tables: Tables | None) -> tuple[Tables, list[str]]:
-        """The tables with every sound edit applied, and the problems of the others."""
+    def _edit_pass(self, base_tables: Tables | None, *, known_ops: bool = False) -> tuple[Tables, list[str]]:
+        """The tables with every sound edit applied, and the problems of the others.
+
+        ``known_ops``: skip edits that are not tables of a known op (the loader reports them).
+        """
         t = (base_tables or curated_tables()).copy()
         found: list[str] = []
         for s in self.chain():
             for i, e in enumerate(s.edits):
+                if not isinstance(e, dict) or e.get("op") not in _OPS:
+                    if not known_ops:
+                        found.append(f"{s._where()}: edit #{i + 1} must be a table with a known op, found {short(e)}")
+                    continue
                 w = f"{s._where()}: edit #{i + 1} ({e.get('op')})"
                 bad = check_edit(e, t.lines, t.stations, t.cities, w, highways=t.highways)
                 if bad:
@@ -395,10 +397,10 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
         return found
     p = found
     if str(p.resolve()) in _seen:
-        raise _ChainError(f"scenario base cycle: {' -> '.join([*_seen, str(p.resolve())])}")
+        raise ChainError(f"scenario base cycle: {' -> '.join([*_seen, str(p.resolve())])}")
     if len(_seen) >= MAX_BASES:
-        raise _ChainError(f"{_seen[0]}: base chain deeper than {MAX_BASES} files (at {p}); shorten it")
-    doc = _read(p)
+        raise ChainError(f"{_seen[0]}: base chain deeper than {MAX_BASES} files (at {p}); shorten it")
+    doc = read_toml(p)
     head = doc.get("scenario", {}) if isinstance(doc.get("scenario", {}), dict) else {}
     name = head.get("name", p.stem)
     where = f"scenario {short(name)} ({p})"
@@ -411,8 +413,8 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
     base: Scenario | str | None = "baseline" if base_ref == "baseline" else None
     if base is None and isinstance(base_ref, str) and base_ref:
         try:
-            base = load_scenario(_base_path(p, base_ref), _seen=(*_seen, str(p.resolve())))
-        except _ChainError:
+            base = load_scenario(base_path(p, base_ref), _seen=(*_seen, str(p.resolve())))
+        except ChainError:
             raise
         except ScenarioError as e:
             probs.note(f"{where}: base {base_ref!r}: {e}")
@@ -444,14 +446,6 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
     return sc
 
 
-class _ChainError(ScenarioError):
-    """A base chain that loops or runs too deep: raised as is, not wrapped by every file of the chain."""
-
-
-#: Deepest chain of scenario files a scenario may build on (``base`` of ``base`` of ...).
-MAX_BASES = 32
-
-
 def _locate(text: str) -> Path | Scenario:
     """The file of a scenario name or path, or the built-in baseline it names."""
     p = Path(text)
@@ -476,33 +470,12 @@ def _locate(text: str) -> Path | Scenario:
     )
 
 
-def _base_path(p: Path, base_ref: str) -> str | Path:
-    """A base reference of file ``p``: a path (relative to ``p``'s folder) or a name."""
-    ref = Path(base_ref)
-    if not ref.is_absolute() and (p.parent / ref).is_file():
-        ref = p.parent / ref
-    return ref if ref.suffix == ".toml" else base_ref
-
-
-def _read(p: Path) -> dict[str, Any]:
-    """The parsed TOML of ``p`` (one ScenarioError for unreadable, undecodable or invalid TOML)."""
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{p}: not valid TOML: {err}") from None
-    except RecursionError:
-        raise ScenarioError(f"{p}: not a scenario file: tables or arrays nested too deep to read") from None
-    except OSError as err:
-        raise ScenarioError(f"{p}: cannot read the scenario file: {err.strerror or err}") from None
-
-
 def _edit_problems(sc: Scenario) -> list[str]:
     """The data problems of ``sc``'s own edits of a known op, against its base's tables (best effort)."""
-    ok = [e for e in sc.edits if isinstance(e, dict) and e.get("op") in _OPS]
     try:
         base = sc.base.tables() if isinstance(sc.base, Scenario) else None
-        probe = Scenario(name=sc.name, base="baseline", year=sc.year, edits=ok, path=sc.path)
-        return probe._edit_pass(base)[1]
+        probe = Scenario(name=sc.name, base="baseline", year=sc.year, edits=sc.edits, path=sc.path)
+        return probe._edit_pass(base, known_ops=True)[1]
     except ScenarioError:  # the base's own problems are reported already
         return []
 
@@ -511,16 +484,6 @@ def _check_year(y: Any, where: str) -> None:
     probs = check_year(y, where)
     if probs:
         raise ScenarioError(probs[0])
-
-
-def _check_not_before_base(sc: Scenario, year: int, where: str) -> None:
-    """A year override must not undo the base of ``sc`` (see :func:`load_scenario`)."""
-    if isinstance(sc.base, Scenario) and year < sc.base.effective_year:
-        raise ScenarioError(
-            f"{where}: year {year} is earlier than the network year {sc.base.effective_year} of the base "
-            f"{sc.base.name!r} of scenario {sc.name!r}: its edits were made to the {sc.base.effective_year} "
-            f"network; give a year >= {sc.base.effective_year}, or a baseline (e.g. 'baseline_{year}')"
-        )
 
 
 def scenario_for_year(scenario: str | Path | Scenario, year: int | None = None, *, where: str = "year") -> Scenario:
@@ -540,7 +503,7 @@ def scenario_for_year(scenario: str | Path | Scenario, year: int | None = None, 
     sc = load_scenario(scenario)
     if year is None:
         return sc
-    _check_not_before_base(sc, year, where)
+    check_not_before_base(sc, year, where)
     return Scenario(
         name=sc.name,
         description=sc.description,
