@@ -41,7 +41,7 @@ A scenario file::
     speed_kph = 300
 
     [[edits]]
-    op = "add_link"                 # add (or, with an existing link id, upgrade) an expressway link
+    op = "add_link"                 # add an expressway link (an existing id: change that same link)
     link = "g_new_a_b"
     route = "G99"
     from = 320100
@@ -52,7 +52,9 @@ A scenario file::
     [model]                         # TravelTimeModel overrides
     wait_min = 8
 
-Edits apply in order. Masses (population, GDP) are never edited: scenarios change the
+Edits apply in order. An ``add_link`` with the id of an existing link changes that link
+(its km and speed) and must join the same two cities; a reused id between other cities is
+an error, as is a station id given twice in one ``add_line``. Masses (population, GDP) are never edited: scenarios change the
 network only, so comparisons isolate the network's effect. ``trains_per_day`` and
 ``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
 line a scenario opens or adds opens its stations too, whatever their dates in the data.
