@@ -194,6 +194,15 @@ def test_a_result_folder_refuses_a_mode_that_is_a_path(tmp_path: Path, mode: str
     assert _tree(tmp_path) == set()
 
 
+@pytest.mark.parametrize("name", ["/abs/plan.toml", "../plan_2035", "plan\n"], ids=["absolute", "parent", "newline"])
+def test_the_demo_checks_its_folder_names_first(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "demo"
+    for kw in ({"base": name}, {"plan": name}):
+        with pytest.raises(OutputError, match=r"demo scenario .* cannot be used as a file name"):
+            report.demo(out, echo=lambda _: None, **kw)
+    assert _tree(tmp_path) == set()
+
+
 # ---------------------------------------------------------------- CLI arguments
 @pytest.mark.parametrize("command", ["analyze", "build", "gtfs"])
 @pytest.mark.parametrize("name", ["../x", "abc\n", "/abs", "a/b"], ids=["parent", "newline", "absolute", "slash"])

@@ -415,7 +415,11 @@ def demo(
     With ``"county"`` in ``levels``, also the county-level analysis of both scenarios in
     ``<out>/county/<base>/`` and ``<out>/county/<plan>/`` and their county maps in
     ``<out>/maps/`` (accessibility, the Shanghai metro's one-hour reach, the change).
+    ``base`` and ``plan`` name folders, so they are scenario names (checked by
+    :func:`yrdnet.core.io.safe_name` before anything runs), not paths.
     """
+    for name in (base, plan):
+        safe_name(name, what="demo scenario")
     final = Path(out)
     steps = ["graphs", "analyze", "compare", "timeline", "maps"]
     if "county" in levels:
