@@ -55,8 +55,8 @@ A scenario file::
 Edits apply in order. An ``add_link`` with the id of an existing link changes that link
 (its km and speed) and must join the same two cities; a reused id between other cities is
 an error, as is a station id given twice in one ``add_line``. Masses (population, GDP) are
-never edited: scenarios change the network only, so comparisons isolate the network's effect. ``trains_per_day`` and
-``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
+never edited: scenarios change the network only, so comparisons isolate the network's
+effect. ``trains_per_day`` and ``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
 line a scenario opens or adds opens its stations too, whatever their dates in the data.
 
 A speed a scenario sets (``set_speed``, ``open_line`` with ``speed_kph``) wins over the
