@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import dictionary, key_from_words, label, readable
-from yrdnet.core.io import atomic_dir, write_csv, write_gpkg, write_json, write_text
+from yrdnet.core.io import atomic_dir, safe_name, write_csv, write_gpkg, write_json, write_text
 from yrdnet.region.region import load_region
 
 __all__ = ["Comparison", "ScenarioResult"]
@@ -240,6 +240,8 @@ class ScenarioResult:
         at county or custom level also ``zones.csv`` and ``zones.gpkg`` (layer ``zones``).
         """
         path = Path(path)
+        for mode in self.od:  # a mode names a file: checked before the folder is started
+            safe_name(mode, what="travel-time mode")
         with atomic_dir(path) as tmp:
             write_csv(tmp / "cities.csv", pd.DataFrame(self.cities.drop(columns="geometry")))
             write_gpkg(tmp / "cities.gpkg", self.cities, "cities")

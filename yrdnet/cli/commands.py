@@ -24,7 +24,7 @@ from yrdnet._version import __version__
 from yrdnet.cli import plan_commands as _cli_plans
 from yrdnet.cli import report
 from yrdnet.cli import roads as _cli_roads
-from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
+from yrdnet.core.errors import DataError, GraphContractError, OutputError, ScenarioError
 from yrdnet.core.io import atomic_dir, describe_os_error, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
 from yrdnet.scenarios.scenario import scenario_for_year
@@ -170,9 +170,13 @@ def _scenario_from(arg: str) -> str:
     if p.is_dir() and (p / "result.json").is_file():
         import json
 
-        doc = json.loads((p / "result.json").read_text(encoding="utf-8"))
-        path = doc.get("meta", {}).get("scenario_path") or ""
-        return path if path and Path(path).is_file() else str(doc["name"])
+        meta = p / "result.json"
+        doc = json.loads(meta.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or "name" not in doc:
+            raise OutputError(f"{meta}: not a yrdnet result (no 'name')")
+        name = safe_name(doc["name"], what=f"name in {meta}")  # it names the maps: never a path
+        path = (doc.get("meta") or {}).get("scenario_path") or ""
+        return path if isinstance(path, str) and path and Path(path).is_file() else name
     return arg
 
 

@@ -19,7 +19,7 @@ from yrdnet.analysis.pipeline import TIMELINE, analyze, timeline
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.time_space import timeline_convergence
 from yrdnet.cli import headlines as hl
-from yrdnet.core.io import atomic_dir, write_csv, write_text
+from yrdnet.core.io import atomic_dir, safe_name, write_csv, write_text
 from yrdnet.core.keys import key
 from yrdnet.core.settings import settings
 from yrdnet.metrics.convergence import convergence_summary
@@ -119,6 +119,9 @@ def write_maps(
     list of pathlib.Path
         The files written.
     """
+    for r in (res, base):  # names become file names: checked before anything is drawn or written
+        if r is not None:
+            safe_name(r.name, what="result name")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if res.level != "city":
@@ -298,7 +301,7 @@ def _write_zone_maps(
                 filepath=p, **meta,
             )  # fmt: skip
 
-        jobs.append((f"metro_reach_{metro}_{lv}_{name}.png", _reach))
+        jobs.append((f"metro_reach_{safe_name(metro, what='metro id')}_{lv}_{name}.png", _reach))
     if base is not None and base.zones is not None:
         bz = base.zones
         jobs.append(
@@ -379,6 +382,8 @@ def _periphery(
     for a, b in ((c0, cb), (cb, cp)):
         if a.name == b.name:
             continue
+        for r in (a, b):  # the names become file names
+            safe_name(r.name, what="result name")
         period = f"{a.year}-{b.year}"
         gains = periphery_gains(a, b)
         write_csv(tmp / "periphery" / f"periphery_gains_{a.name}_to_{b.name}.csv", gains)
@@ -410,7 +415,11 @@ def demo(
     With ``"county"`` in ``levels``, also the county-level analysis of both scenarios in
     ``<out>/county/<base>/`` and ``<out>/county/<plan>/`` and their county maps in
     ``<out>/maps/`` (accessibility, the Shanghai metro's one-hour reach, the change).
+    ``base`` and ``plan`` name folders, so they are scenario names (checked by
+    :func:`yrdnet.core.io.safe_name` before anything runs), not paths.
     """
+    for name in (base, plan):
+        safe_name(name, what="demo scenario")
     final = Path(out)
     steps = ["graphs", "analyze", "compare", "timeline", "maps"]
     if "county" in levels:

@@ -17,8 +17,9 @@ from typing import Any, TypeGuard
 import numpy as np
 import pandas as pd
 
-from yrdnet.core.errors import DataWarning
+from yrdnet.core.errors import DataWarning, OutputError
 from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.io import safe_name
 from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.core.validation import did_you_mean
 from yrdnet.region.boundaries import load_boundaries
@@ -61,7 +62,7 @@ RAIL_SPEED = (30.0, 600.0)
 #: Expressway speeds an add_link edit accepts, km/h: stated choice, a typo guard around the
 #: 100-120 km/h design speeds of highways.csv.
 ROAD_SPEED = (20.0, 150.0)
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}")  # ids: matched whole (fullmatch)
 
 
 def _model_ranges() -> dict[str, tuple[float, float]]:
@@ -88,12 +89,11 @@ def _is_int(v: Any) -> TypeGuard[int]:
 
 
 def check_name(name: Any, where: str) -> list[str]:
-    """A scenario name is used in file names: a safe character set, no path parts."""
-    if not isinstance(name, str) or not _NAME_RE.match(name) or ".." in name:
-        return [
-            f"{where}: [scenario] name must be 1-80 characters of letters, digits, '_', '-' or '.', "
-            f"not starting with '.' or containing '..' (it becomes a file name), found {name!r}"
-        ]
+    """A scenario name is used in file names: checked by the one guard, :func:`yrdnet.core.io.safe_name`."""
+    try:
+        safe_name(name, what="[scenario] name")
+    except OutputError as e:
+        return [f"{where}: {e} (it becomes a file name)"]
     return []
 
 
@@ -141,12 +141,45 @@ def _keys(e: dict[str, Any], op: str, where: str) -> list[str]:
     ]
 
 
+#: Edit and station fields that hold free text (anything but a string is a slip).
+_TEXT_KEYS = ("source", "name_zh", "name_en", "route")
+
+
+def _texts(e: dict[str, Any], where: str) -> list[str]:
+    return [
+        f"{where}: {k!r} must be a string, found {short(e[k])}"
+        for k in _TEXT_KEYS
+        if k in e and not isinstance(e[k], str)
+    ]
+
+
+def short(v: Any, limit: int = 120) -> str:
+    """``repr(v)`` cut to ``limit`` characters (a hostile file may hold a huge or deeply nested value)."""
+    try:
+        r = repr(v)
+    except RecursionError:  # pragma: no cover - nesting is bounded by the loader
+        r = f"<{type(v).__name__} nested too deep>"
+    return r if len(r) <= limit else r[: limit - 3] + "..."
+
+
 def check_edit(
-    e: dict[str, Any], lines: pd.DataFrame, stations: pd.DataFrame, cities: pd.DataFrame, where: str
+    e: dict[str, Any],
+    lines: pd.DataFrame,
+    stations: pd.DataFrame,
+    cities: pd.DataFrame,
+    where: str,
+    highways: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Every problem of one edit against the tables as they stand before it."""
+    """Every problem of one edit against the tables as they stand before it.
+
+    ``highways`` (the expressway links before the edit) lets an ``add_link`` that reuses an
+    existing link id be checked: allowed only as a change of the same link (the same two
+    cities, either order), an error otherwise.
+    """
     op = str(e.get("op"))
-    probs = _keys(e, op, where)
+    if op not in EDIT_KEYS:
+        return [f"{where}: unknown op {short(e.get('op'))}; expected one of {list(EDIT_KEYS)}"]
+    probs = _keys(e, op, where) + _texts(e, where)
     line = e.get("line")
     if op in ("open_line", "close_line", "set_speed"):
         if not isinstance(line, str):
@@ -167,7 +200,7 @@ def check_edit(
     elif op == "add_line":
         probs += _check_add_line(e, lines, stations, cities, where)
     elif op == "add_link":
-        probs += _check_add_link(e, cities, where)
+        probs += _check_add_link(e, cities, where, highways)
     return probs
 
 
@@ -175,8 +208,9 @@ def _check_new_station(st: Any, stations: pd.DataFrame, cities: pd.DataFrame, wh
     if not isinstance(st, dict):
         return [f"{where}: each [[edits.stations]] entry must be a table, found {st!r}"]
     sid = st.get("id")
-    w = f"{where}: new station {sid!r}"
+    w = f"{where}: new station {short(sid)}"
     probs = [f"{w}: unknown key {k!r}{did_you_mean(k, _STATION_KEYS)}" for k in sorted(set(st) - _STATION_KEYS)]
+    probs += _texts(st, w)
     if not isinstance(sid, str) or not sid:
         return [*probs, f"{where}: a new station needs an 'id' string, found {sid!r}"]
     lon, lat, adcode = st.get("lon"), st.get("lat"), st.get("adcode")
@@ -225,12 +259,21 @@ def _warn_if_outside(lon: float, lat: float, adcode: int, where: str, limit_km: 
         )
 
 
+def _twice(new: list[Any], where: str) -> list[str]:
+    """A station id given twice in one edit's [[edits.stations]] (the first would silently win)."""
+    ids = [st.get("id") for st in new if isinstance(st, dict) and isinstance(st.get("id"), str)]
+    twice = sorted({x for x in ids if ids.count(x) > 1})
+    if twice:
+        return [f"{where}: station id(s) {twice} given more than once in [[edits.stations]]; each id once"]
+    return []
+
+
 def _check_add_line(
     e: dict[str, Any], lines: pd.DataFrame, stations: pd.DataFrame, cities: pd.DataFrame, where: str
 ) -> list[str]:
     probs: list[str] = []
     lid = e.get("line")
-    if not isinstance(lid, str) or not _NAME_RE.match(lid):
+    if not isinstance(lid, str) or not _NAME_RE.fullmatch(lid):
         probs.append(f"{where}: 'line' must be an id of letters, digits, '_', '-' or '.', found {lid!r}")
     elif lid in lines.index:
         probs.append(f"{where}: line {lid!r} already exists; use open_line or choose a new id")
@@ -238,6 +281,7 @@ def _check_add_line(
     if not isinstance(new, list):
         probs.append(f"{where}: 'stations' must be an array of tables, found {new!r}")
         new = []
+    probs += _twice(new, where)
     known = set(stations.index)
     lon_of = stations["lon"].astype(float).to_dict()
     lat_of = stations["lat"].astype(float).to_dict()
@@ -340,11 +384,20 @@ def _check_trains(e: dict[str, Any], stops: list[str], where: str) -> list[str]:
     return probs
 
 
-def _check_add_link(e: dict[str, Any], cities: pd.DataFrame, where: str) -> list[str]:
+def _check_add_link(e: dict[str, Any], cities: pd.DataFrame, where: str, highways: pd.DataFrame | None) -> list[str]:
     probs: list[str] = []
     lk = e.get("link")
-    if not isinstance(lk, str) or not _NAME_RE.match(lk):
-        probs.append(f"{where}: 'link' must be an id of letters, digits, '_', '-' or '.', found {lk!r}")
+    if not isinstance(lk, str) or not _NAME_RE.fullmatch(lk):
+        probs.append(f"{where}: 'link' must be an id of letters, digits, '_', '-' or '.', found {short(lk)}")
+    elif highways is not None and lk in highways.index:
+        old = {int(highways.at[lk, "from_adcode"]), int(highways.at[lk, "to_adcode"])}
+        new = {e.get("from"), e.get("to")}
+        if new != old:
+            probs.append(
+                f"{where}: link id {lk!r} already exists between cities {sorted(old)}; reusing an id only "
+                f"changes that same link (from/to {sorted(old)}), found from = {short(e.get('from'))}, "
+                f"to = {short(e.get('to'))}: choose a new id"
+            )
     ends = []
     for key in ("from", "to"):
         v = e.get(key)
@@ -369,4 +422,103 @@ def _check_add_link(e: dict[str, Any], cities: pd.DataFrame, where: str) -> list
                 f"({straight:.1f} km); expected at least that"
             )
     probs += _speed(e, ROAD_SPEED, where)
+    return probs
+
+
+# ---------------------------------------------------------------- whole files
+#: Network years a scenario accepts (inclusive).
+YEAR_MIN, YEAR_MAX = 2000, 2060
+#: Deepest nesting of tables and arrays a scenario file may hold (the deepest legal value,
+#: ``trains_per_day`` of an edit, sits at 4); deeper is a broken or hostile file.
+MAX_DEPTH = 8
+#: Longest string a scenario file may hold (a description or a source is a sentence or two).
+MAX_TEXT = 4000
+_TOP_KEYS = ("scenario", "edits", "model")
+_HEAD_KEYS = frozenset({"name", "description", "base", "year", "source"})
+
+
+def check_year(y: Any, where: str) -> list[str]:
+    """A network year: an integer in 2000-2060."""
+    if _is_int(y) and YEAR_MIN <= y <= YEAR_MAX:
+        return []
+    return [f"{where}: year must be an integer in {YEAR_MIN}-{YEAR_MAX}, got {short(y)}"]
+
+
+def check_shape(doc: Any, where: str) -> list[str]:
+    """Nesting deeper than :data:`MAX_DEPTH` or a string longer than :data:`MAX_TEXT` (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        v, d = stack.pop()
+        if d > MAX_DEPTH:
+            return [f"{where}: tables and arrays nested deeper than {MAX_DEPTH} levels; not a scenario file"]
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            return [f"{where}: a string of {len(v)} characters (at most {MAX_TEXT}): {short(v, 60)}"]
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+            stack.extend((k, d + 1) for k in v)
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+    return []
+
+
+def check_document(doc: dict[str, Any], where: str) -> list[str]:
+    """Every problem of a parsed scenario file that needs no data: shape, keys, types, ranges.
+
+    Covers the top-level keys, the ``[scenario]`` table (keys, name, year, base), that
+    ``[[edits]]`` is an array of tables each with a known ``op``, and ``[model]`` (unknown
+    parameters, types and the valid ranges of the parameter metadata, :func:`check_model`).
+    An empty file (no ``[scenario]``, ``[[edits]]`` or ``[model]``) is an error: it does not
+    silently mean the 2025 network. The edits' references to the data (lines, stations,
+    cities) are checked by :func:`check_edit`.
+    """
+    shape = check_shape(doc, where)
+    if shape:
+        return shape
+    if not doc:
+        return [f"{where}: empty scenario file; expected a [scenario] table (name, base, ...), [[edits]] or [model]"]
+    probs = [
+        f"{where}: unknown top-level key {k!r}{did_you_mean(k, _TOP_KEYS)}; expected [scenario], [[edits]], [model]"
+        for k in sorted(set(doc) - set(_TOP_KEYS))
+    ]
+    probs += _check_head(doc.get("scenario", {}), where)
+    edits = doc.get("edits", [])
+    if not isinstance(edits, list):
+        probs.append(f"{where}: [[edits]] must be an array of tables, found {short(edits)}")
+        edits = []
+    for i, e in enumerate(edits):
+        if not isinstance(e, dict):
+            probs.append(f"{where}: edit #{i + 1} must be a table, found {short(e)}")
+        elif e.get("op") not in EDIT_KEYS:
+            op = e.get("op")
+            probs.append(
+                f"{where}: edit #{i + 1}: unknown op {short(op)}; expected one of {list(EDIT_KEYS)}"
+                f"{did_you_mean(str(op), EDIT_KEYS)}"
+            )
+    model = doc.get("model", {})
+    if not isinstance(model, dict):
+        return [*probs, f"{where}: [model] must be a table of TravelTimeModel parameters, found {short(model)}"]
+    fields = TravelTimeModel.__dataclass_fields__
+    probs += [
+        f"{where}: unknown [model] parameter {k!r}{did_you_mean(k, fields)}" for k in sorted(set(model) - set(fields))
+    ]
+    return probs + check_model({k: v for k, v in model.items() if k in fields}, fields, where)
+
+
+def _check_head(head: Any, where: str) -> list[str]:
+    """Keys, year, base and name of a file's [scenario] table."""
+    if not isinstance(head, dict):
+        return [f"{where}: [scenario] must be a table, found {short(head)}"]
+    probs = [
+        f"{where}: unknown key {k!r} in [scenario]{did_you_mean(k, _HEAD_KEYS)}; expected {sorted(_HEAD_KEYS)}"
+        for k in sorted(set(head) - _HEAD_KEYS)
+    ]
+    probs += [f"{where}: [scenario] {k} must be a string, found {short(head[k])}"
+              for k in ("description", "source") if k in head and not isinstance(head[k], str)]  # fmt: skip
+    if "year" in head:
+        probs += check_year(head["year"], where)
+    base = head.get("base", "baseline")
+    if not isinstance(base, str) or not base:
+        probs.append(f"{where}: [scenario] base must be a scenario name or a path string, found {short(base)}")
+    if "name" in head:
+        probs += check_name(head["name"], where)
     return probs

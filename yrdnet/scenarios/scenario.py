@@ -41,7 +41,7 @@ A scenario file::
     speed_kph = 300
 
     [[edits]]
-    op = "add_link"                 # add (or, with an existing link id, upgrade) an expressway link
+    op = "add_link"                 # add an expressway link (an existing id: change that same link)
     link = "g_new_a_b"
     route = "G99"
     from = 320100
@@ -52,9 +52,11 @@ A scenario file::
     [model]                         # TravelTimeModel overrides
     wait_min = 8
 
-Edits apply in order. Masses (population, GDP) are never edited: scenarios change the
-network only, so comparisons isolate the network's effect. ``trains_per_day`` and
-``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
+Edits apply in order. An ``add_link`` with the id of an existing link changes that link
+(its km and speed) and must join the same two cities; a reused id between other cities is
+an error, as is a station id given twice in one ``add_line``. Masses (population, GDP) are
+never edited: scenarios change the network only, so comparisons isolate the network's
+effect. ``trains_per_day`` and ``express_stops`` of ``add_line`` are set out in :mod:`yrdnet.scenarios.line_edits`; a
 line a scenario opens or adds opens its stations too, whatever their dates in the data.
 
 A speed a scenario sets (``set_speed``, ``open_line`` with ``speed_kph``) wins over the
@@ -67,7 +69,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import sys
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,7 @@ import pandas as pd
 
 from yrdnet.core.cache import cache_key, disk_get, disk_put
 from yrdnet.core.errors import ScenarioError
+from yrdnet.core.io import safe_name
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import Problems, did_you_mean
@@ -86,13 +88,18 @@ from yrdnet.network.tables import Tables, curated_tables
 from yrdnet.region.datasets import data_folder, data_versions
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones, resolve_zones
-from yrdnet.scenarios.checks import check_edit, check_model, check_name
+from yrdnet.scenarios.checks import (
+    YEAR_MIN,
+    check_document,
+    check_edit,
+    check_model,
+    check_name,
+    check_shape,
+    check_year,
+    short,
+)
+from yrdnet.scenarios.files import MAX_BASES, ChainError, base_path, check_not_before_base, read_toml
 from yrdnet.scenarios.line_edits import add_line, open_line_stations, set_line_speed
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "TIMELINE",
@@ -107,7 +114,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-YEAR_MIN, YEAR_MAX = 2000, 2060
 _OPS = ("open_line", "add_line", "close_line", "set_speed", "add_link")
 #: Default timeline: historical networks and the combined 2035 plan.
 TIMELINE = ("baseline_2010", "baseline_2015", "baseline_2020", "baseline_2025", "plan_2035")
@@ -164,14 +170,19 @@ class Scenario:
         return out[::-1]
 
     def travel_time_model(self, model: TravelTimeModel | None = None) -> TravelTimeModel:
-        """The TravelTimeModel with every override along the base chain applied."""
+        """The TravelTimeModel with every override along the base chain applied.
+
+        Raises
+        ------
+        ScenarioError
+            A bad override: with every problem of the scenario (its edits too), in one error.
+        """
         m = model or TravelTimeModel()
+        if self._model_problems():
+            self.validate()  # raises with the edit problems too: one error lists everything
         overrides: dict[str, Any] = {}
-        probs = _problems()
         for s in self.chain():
-            probs.extend(check_model(s.model, TravelTimeModel.__dataclass_fields__, s._where()))
             overrides.update(s.model)
-        probs.raise_if_any()
         try:
             return m.replace(**overrides) if overrides else m
         except (TypeError, ValueError) as e:
@@ -182,23 +193,55 @@ class Scenario:
         return not self.model and self.year is None and all(e["op"] in _ADDING_OPS for e in self.edits)
 
     def tables(self, base_tables: Tables | None = None) -> Tables:
-        """Apply the base chain's edits (in order) to the curated tables."""
-        t = (base_tables or curated_tables()).copy()
-        probs = _problems()
-        for s in self.chain():
-            for i, e in enumerate(s.edits):
-                found = check_edit(e, t.lines, t.stations, t.cities, f"{s._where()}: edit #{i + 1} ({e.get('op')})")
-                if found:
-                    probs.extend(found)  # later edits are still checked, against the tables without this one
-                    continue
-                _apply(t, e, s, i, year=self.effective_year)
-        probs.raise_if_any()
+        """Apply the base chain's edits (in order) to the curated tables.
+
+        Raises
+        ------
+        ScenarioError
+            Every problem of the edits and of the ``[model]`` overrides along the chain, in one error.
+        """
+        t, found = self._edit_pass(base_tables)
+        if found:
+            probs = _problems()
+            probs.extend(found)
+            probs.extend(self._model_problems())
+            probs.raise_if_any()
         return t
 
+    def problems(self, base_tables: Tables | None = None) -> list[str]:
+        """Every problem of the scenario along its base chain: edits against the data, then ``[model]``."""
+        return [*self._edit_pass(base_tables)[1], *self._model_problems()]
+
     def validate(self, base_tables: Tables | None = None) -> None:
-        """Check every edit against the data before any work (raises :class:`ScenarioError`)."""
-        self.travel_time_model()
-        self.tables(base_tables)
+        """Check every edit and override before any work: one :class:`ScenarioError` lists every problem."""
+        probs = _problems()
+        probs.extend(self.problems(base_tables))
+        probs.raise_if_any()
+
+    def _model_problems(self) -> list[str]:
+        fields = TravelTimeModel.__dataclass_fields__
+        return [p for s in self.chain() for p in check_model(s.model, fields, s._where())]
+
+    def _edit_pass(self, base_tables: Tables | None, *, known_ops: bool = False) -> tuple[Tables, list[str]]:
+        """The tables with every sound edit applied, and the problems of the others.
+
+        ``known_ops``: skip edits that are not tables of a known op (the loader reports them).
+        """
+        t = (base_tables or curated_tables()).copy()
+        found: list[str] = []
+        for s in self.chain():
+            for i, e in enumerate(s.edits):
+                if not isinstance(e, dict) or e.get("op") not in _OPS:
+                    if not known_ops:
+                        found.append(f"{s._where()}: edit #{i + 1} must be a table with a known op, found {short(e)}")
+                    continue
+                w = f"{s._where()}: edit #{i + 1} ({e.get('op')})"
+                bad = check_edit(e, t.lines, t.stations, t.cities, w, highways=t.highways)
+                if bad:
+                    found.extend(bad)  # later edits are still checked, against the tables without this one
+                    continue
+                _apply(t, e, s, i, year=self.effective_year)
+        return t, found
 
     def _where(self) -> str:
         return f"scenario {self.name!r}" + (f" ({self.path})" if self.path else "")
@@ -328,103 +371,121 @@ def load_scenario(name_or_path: str | Path | Scenario, *, _seen: tuple[str, ...]
     ``"baseline"`` is the 2025 network; ``"baseline_YYYY"`` without a shipped file is the
     network open by the end of that year.
 
+    A file is checked whole before anything runs: every problem found (unknown keys, wrong
+    types, a bad name or year, unknown ops, ``[model]`` values outside the ranges of the
+    parameter metadata, and the edits checked against the data) is reported together, in
+    one :class:`ScenarioError` naming the file, the edit number and the field.
+
+    Rules (stated choices):
+
+    * an empty file (no ``[scenario]``, ``[[edits]]`` or ``[model]``) is an error;
+    * a ``year`` earlier than its base's network year (``year = 2010`` on
+      ``base = "baseline_2025"``) is an error naming both years: the base's edits were made
+      to the later network. Only ``base = "baseline"`` takes any year;
+    * a base chain is at most :data:`MAX_BASES` files deep and must not loop;
+    * a scenario name becomes a file name, so it must pass
+      :func:`yrdnet.core.io.safe_name` (as must a shipped name given here).
+
     Raises
     ------
     ScenarioError
-        Unknown name (with the closest shipped names), unreadable TOML, unknown keys, a
-        year out of range, or a base cycle.
+        Unknown name (with the closest shipped names), unreadable TOML, or any of the
+        problems above.
     """
     if isinstance(name_or_path, Scenario):
         return name_or_path
-    text = str(name_or_path)
-    p = Path(text)
-    if not (text.endswith(".toml") or p.is_file()):
-        cand = scenarios_folder() / f"{text}.toml"
-        if cand.is_file():
-            p = cand
-        elif text == "baseline":
-            return _baseline(2025)
-        elif text.startswith("baseline_") and text[9:].isdigit():
-            y = int(text[9:])
-            _check_year(y, text)
-            return _baseline(y)
-        else:
-            names = sorted(q.stem for q in scenarios_folder().glob("*.toml"))
-            raise ScenarioError(
-                f"unknown scenario {text!r}{did_you_mean(text, names)}; shipped scenarios: {names} "
-                "(or give a path to a .toml file)"
-            )
-    if not p.is_file():
-        raise ScenarioError(f"scenario file not found: {p}")
+    found = _locate(str(name_or_path))
+    if isinstance(found, Scenario):
+        return found
+    p = found
     if str(p.resolve()) in _seen:
-        raise ScenarioError(f"scenario base cycle through {p}")
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{p}: not valid TOML: {err}") from None
-    unknown = set(doc) - {"scenario", "edits", "model"}
-    if unknown:
-        raise ScenarioError(f"{p}: unknown top-level key(s) {sorted(unknown)}; expected [scenario], [[edits]], [model]")
-    head = doc.get("scenario", {})
-    _check_head(head, p)
-    year = head.get("year")
+        raise ChainError(f"scenario base cycle: {' -> '.join([*_seen, str(p.resolve())])}")
+    if len(_seen) >= MAX_BASES:
+        raise ChainError(f"{_seen[0]}: base chain deeper than {MAX_BASES} files (at {p}); shorten it")
+    doc = read_toml(p)
+    head = doc.get("scenario", {}) if isinstance(doc.get("scenario", {}), dict) else {}
+    name = head.get("name", p.stem)
+    where = f"scenario {short(name)} ({p})"
+    shape = check_shape(doc, where)
+    if shape:
+        raise ScenarioError(shape[0])
+    probs = _problems()
+    probs.extend(check_document(doc, where))
     base_ref = head.get("base", "baseline")
-    base: Scenario | str
-    if base_ref == "baseline":
-        base = "baseline"
-        year = 2025 if year is None else year
-    else:
-        ref = Path(base_ref)
-        if not ref.is_absolute() and (p.parent / ref).is_file():
-            ref = p.parent / ref
-        base = load_scenario(ref if ref.suffix == ".toml" else base_ref, _seen=(*_seen, str(p.resolve())))
+    base: Scenario | str | None = "baseline" if base_ref == "baseline" else None
+    if base is None and isinstance(base_ref, str) and base_ref:
+        try:
+            base = load_scenario(base_path(p, base_ref), _seen=(*_seen, str(p.resolve())))
+        except ChainError:
+            raise
+        except ScenarioError as e:
+            probs.note(f"{where}: base {base_ref!r}: {e}")
+    year = head.get("year")
+    if base == "baseline" and year is None:
+        year = 2025
+    if isinstance(base, Scenario) and isinstance(year, int) and YEAR_MIN <= year < base.effective_year:
+        probs.note(
+            f"{where}: year = {year} is earlier than the network year {base.effective_year} of its base "
+            f"{base.name!r}: a scenario builds on its base's network; give year >= {base.effective_year} "
+            'or base = "baseline"'
+        )
+    if "name" not in head:
+        probs.extend(check_name(name, f"{where} (the name defaults to the file's stem)"))
     edits = doc.get("edits", [])
-    if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
-        raise ScenarioError(f"{p}: [[edits]] must be an array of tables")
-    for i, e in enumerate(edits):
-        if e.get("op") not in _OPS:
-            raise ScenarioError(
-                f"{p}: edit #{i + 1}: unknown op {e.get('op')!r}; expected one of {list(_OPS)}"
-                f"{did_you_mean(str(e.get('op')), _OPS)}"
-            )
-    model = doc.get("model", {})
-    valid = set(TravelTimeModel.__dataclass_fields__)
-    badm = set(model) - valid
-    if badm:
-        key = sorted(badm)[0]
-        raise ScenarioError(f"{p}: unknown [model] parameter {key!r}{did_you_mean(key, valid)}")
-    return Scenario(
-        name=str(head.get("name", p.stem)),
+    sc = Scenario(
+        name=str(name),
         description=str(head.get("description", "")),
-        base=base,
-        year=year,
-        edits=copy.deepcopy(edits),
-        model=dict(model),
+        base=base if base is not None else "baseline",
+        year=year if isinstance(year, int) else None,
+        edits=copy.deepcopy(edits) if isinstance(edits, list) else [],
+        model=dict(doc["model"]) if isinstance(doc.get("model"), dict) else {},
         source=str(head.get("source", "")),
         path=p,
     )
+    if probs:
+        probs.extend(_edit_problems(sc))
+        probs.raise_if_any()
+    return sc
 
 
-def _check_head(head: Any, p: Path) -> None:
-    """Keys, year, base and name of a file's [scenario] table (raises on the first problem)."""
-    if not isinstance(head, dict):
-        raise ScenarioError(f"{p}: [scenario] must be a table, found {head!r}")
-    bad = set(head) - {"name", "description", "base", "year", "source"}
-    if bad:
-        raise ScenarioError(f"{p}: unknown key(s) {sorted(bad)} in [scenario]")
-    if head.get("year") is not None:
-        _check_year(head["year"], str(p))
-    base_ref = head.get("base", "baseline")
-    if not isinstance(base_ref, str) or not base_ref:
-        raise ScenarioError(f"{p}: [scenario] base must be a scenario name or a path string, found {base_ref!r}")
-    name_probs = check_name(head.get("name", p.stem), str(p))
-    if name_probs:
-        raise ScenarioError(name_probs[0])
+def _locate(text: str) -> Path | Scenario:
+    """The file of a scenario name or path, or the built-in baseline it names."""
+    p = Path(text)
+    if text.endswith(".toml") or p.is_file():
+        if not p.is_file():
+            raise ScenarioError(f"scenario file not found: {p}")
+        return p
+    safe_name(text, what="scenario", error=ScenarioError)  # a name never reaches a path unchecked
+    cand = scenarios_folder() / f"{text}.toml"
+    if cand.is_file():
+        return cand
+    if text == "baseline":
+        return _baseline(2025)
+    if text.startswith("baseline_") and text[9:].isdigit():
+        y = int(text[9:])
+        _check_year(y, text)
+        return _baseline(y)
+    names = sorted(q.stem for q in scenarios_folder().glob("*.toml"))
+    raise ScenarioError(
+        f"unknown scenario {text!r}{did_you_mean(text, names)}; shipped scenarios: {names} "
+        "(or give a path to a .toml file)"
+    )
+
+
+def _edit_problems(sc: Scenario) -> list[str]:
+    """The data problems of ``sc``'s own edits of a known op, against its base's tables (best effort)."""
+    try:
+        base = sc.base.tables() if isinstance(sc.base, Scenario) else None
+        probe = Scenario(name=sc.name, base="baseline", year=sc.year, edits=sc.edits, path=sc.path)
+        return probe._edit_pass(base, known_ops=True)[1]
+    except ScenarioError:  # the base's own problems are reported already
+        return []
 
 
 def _check_year(y: Any, where: str) -> None:
-    if isinstance(y, bool) or not isinstance(y, int) or not YEAR_MIN <= y <= YEAR_MAX:
-        raise ScenarioError(f"{where}: year must be an integer in {YEAR_MIN}-{YEAR_MAX}, got {y!r}")
+    probs = check_year(y, where)
+    if probs:
+        raise ScenarioError(probs[0])
 
 
 def scenario_for_year(scenario: str | Path | Scenario, year: int | None = None, *, where: str = "year") -> Scenario:
@@ -444,6 +505,7 @@ def scenario_for_year(scenario: str | Path | Scenario, year: int | None = None, 
     sc = load_scenario(scenario)
     if year is None:
         return sc
+    check_not_before_base(sc, year, where)
     return Scenario(
         name=sc.name,
         description=sc.description,
