@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import traceback
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -24,6 +23,8 @@ from yrdnet._version import __version__
 from yrdnet.cli import plan_commands as _cli_plans
 from yrdnet.cli import report
 from yrdnet.cli import roads as _cli_roads
+from yrdnet.cli.outputs import preflight
+from yrdnet.cli.userwarnings import user_warnings
 from yrdnet.core.errors import DataError, GraphContractError, ScenarioError
 from yrdnet.core.io import atomic_dir, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
@@ -324,9 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:  # e.g. "findfont: Failed to find font weight bold" for CJK fonts without bold
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
-            if not args.debug:
-                warnings.simplefilter("ignore")
+        with user_warnings(args.debug), settings.override(quiet=settings.quiet or args.quiet):
+            preflight(args)  # --out checked before anything runs
             own = {"gtfs": _gtfs, "roads": _cli_roads.fetch}  # commands with a runner of their own
             if args.command in own:
                 return own[args.command](args)
@@ -337,7 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"yrdnet: error: cannot read or write {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        where = e.filename or (f"--out {args.out}" if getattr(args, "out", None) else "(no file name given)")
+        print(f"yrdnet: error: cannot read or write {where}: {e.strerror or e}", file=sys.stderr)
         return 2
     except (ScenarioError, DataError, GraphContractError, ValueError, KeyError) as e:
         if args.debug:

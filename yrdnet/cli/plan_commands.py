@@ -13,13 +13,16 @@ import argparse
 import contextlib
 import itertools
 import logging
+import math
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from yrdnet.core.io import atomic_dir, write_csv
+from yrdnet.core.validation import did_you_mean
 from yrdnet.plans.best_plan import best_plan, cost_map
-from yrdnet.plans.sweep import candidate_projects, local_cluster, package_scenario, sweep
+from yrdnet.plans.sweep import available_indicators, candidate_projects, local_cluster, package_scenario, sweep
 from yrdnet.plans.uncertainty import uncertainty
 from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
 
@@ -53,9 +56,11 @@ def add_parsers(cmd: Cmd) -> None:
         help="every package (2^k combinations) of the candidates; adds the objective-against-cost chart",
     )
     s.add_argument("--k", type=int, metavar="K", help="only the first K candidates")
-    s.add_argument("--objective", default="composite_index", help="indicator of the cost chart (default: %(default)s)")
-    s.add_argument("--budget", type=float, help="budget marked on the cost chart (default: every candidate)")
-    s.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
+    s.add_argument("--objective", help="with --combinations: indicator of the cost chart (default: composite_index)")
+    s.add_argument(
+        "--budget", type=float, help="with --combinations: budget on the cost chart (default: every candidate)"
+    )
+    s.add_argument("--costs", help="with --combinations: investment, km, or a costs CSV (default: investment)")
     s.add_argument("--indicators", help="comma-separated indicator keys (default: the headline set)")
     s.add_argument("--no-incremental", action="store_true", help="route every scenario in full")
     s.add_argument("--zones", default="city", choices=["city", "county"])
@@ -163,16 +168,60 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
     return f"best within budget: {' + '.join(res.package) or '(no project)'} ({res.objective_name} {res.objective:.4f})"
 
 
+def _check_objective(objective: str, indicators: list[str] | None = None) -> None:
+    """An unknown ``--objective`` fails before anything runs, with the valid keys."""
+    valid = available_indicators() if indicators is None else indicators
+    if objective not in valid:
+        where = "--indicators" if indicators is not None else "the sweep indicators"
+        hint = did_you_mean(objective, valid)
+        msg = f"--objective {objective!r} is not one of {where}{hint}; valid: {', '.join(valid)}"
+        raise ValueError(msg)
+
+
+def _check_sweep_args(args: argparse.Namespace) -> None:
+    """The cost-chart options need ``--combinations``; check them before any scenario runs."""
+    chart = {"--objective": args.objective, "--budget": args.budget, "--costs": args.costs}
+    given = [k for k, v in chart.items() if v is not None]
+    if given and not args.combinations:
+        verb = "applies" if len(given) == 1 else "apply"
+        msg = f"{', '.join(given)} {verb} to the cost chart of --combinations; add --combinations or drop it"
+        raise ValueError(msg)
+    if not args.combinations:
+        return
+    args.objective = args.objective or "composite_index"
+    args.costs = args.costs or "investment"
+    _check_objective(args.objective)
+    if args.indicators is not None:
+        _check_objective(args.objective, _names(args.indicators))
+    if args.budget is not None and not (math.isfinite(args.budget) and args.budget >= 0):
+        raise ValueError(f"--budget must be a finite number >= 0, got {args.budget}")
+    cost_map(_candidates(args), args.costs)  # an unknown --costs or a candidate without a cost
+
+
+def _failures(table: Any) -> str:
+    """``""`` when every scenario succeeded, else one line saying how many failed and why."""
+    bad = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates("scenario")
+    if bad.empty:
+        return ""
+    n, first = table["scenario"].nunique(), bad.iloc[0]
+    why = f"{first['scenario']}: {' '.join(str(first['error']).split()) or 'no value'}"
+    return f"sweep: {len(bad)} of {n} scenario(s) failed ({'e.g. ' if len(bad) > 1 else ''}{why})"
+
+
 def _sweep(args: argparse.Namespace) -> int:
 
     items = _sweep_items(args)
+    _check_sweep_args(args)
     indicators = _names(args.indicators) or None
     with _client(args) as client:
         table = sweep(
             items, zones=args.zones, indicators=indicators, client=client, incremental=not args.no_incremental
         )
     out = Path(args.out)
-    note = ""
+    note, failed_line = "", _failures(table)
+    if failed_line and not (table["status"] == "ok").any():  # nothing to keep: the old folder stays
+        print(f"yrdnet: error: {failed_line}; nothing written", file=sys.stderr)
+        return 1
     with atomic_dir(out) as tmp:
         write_csv(tmp / "sweep.csv", table, index=False)
         if args.combinations:
@@ -189,6 +238,9 @@ def _sweep(args: argparse.Namespace) -> int:
     if note:
         print(note)
     print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {len(failed)} failed)")
+    if failed_line:
+        print(f"yrdnet: error: {failed_line}; the rest is in {out / 'sweep.csv'}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -208,6 +260,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
 def _best_plan(args: argparse.Namespace) -> int:
 
+    _check_objective(args.objective)
     with _client(args) as client:
         res = best_plan(
             _names(args.candidates) or None,
