@@ -178,6 +178,13 @@ def _check_objective(objective: str, indicators: list[str] | None = None) -> Non
         raise ValueError(msg)
 
 
+def _check_costs(costs: str) -> None:
+    """``--costs`` is ``investment``, ``km`` or a CSV file that exists."""
+    if costs not in ("investment", "km") and not Path(costs).is_file():
+        msg = f"--costs {costs!r}: expected investment, km or a costs CSV file, and no file {costs} exists"
+        raise ValueError(msg)
+
+
 def _check_sweep_args(args: argparse.Namespace) -> None:
     """The cost-chart options need ``--combinations``; check them before any scenario runs."""
     chart = {"--objective": args.objective, "--budget": args.budget, "--costs": args.costs}
@@ -195,6 +202,7 @@ def _check_sweep_args(args: argparse.Namespace) -> None:
         _check_objective(args.objective, _names(args.indicators))
     if args.budget is not None and not (math.isfinite(args.budget) and args.budget >= 0):
         raise ValueError(f"--budget must be a finite number >= 0, got {args.budget}")
+    _check_costs(args.costs)
     cost_map(_candidates(args), args.costs)  # an unknown --costs or a candidate without a cost
 
 
@@ -210,8 +218,8 @@ def _failures(table: Any) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
 
+    _check_sweep_args(args)  # before the 2^k packages are made
     items = _sweep_items(args)
-    _check_sweep_args(args)
     indicators = _names(args.indicators) or None
     with _client(args) as client:
         table = sweep(
@@ -261,6 +269,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
 def _best_plan(args: argparse.Namespace) -> int:
 
     _check_objective(args.objective)
+    _check_costs(args.costs)
     with _client(args) as client:
         res = best_plan(
             _names(args.candidates) or None,
