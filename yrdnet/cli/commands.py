@@ -3,8 +3,11 @@
 The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`;
 ``roads fetch`` and the ``--roads`` road source in :mod:`yrdnet.cli.roads`.
 
-Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
-arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
+Exit status: 0 success, 1 analysis error (or a sweep with failed scenarios), 2 bad input
+(unknown scenario, invalid data or arguments, an ``--out`` that cannot be written: checked
+before anything runs, :mod:`yrdnet.cli.outputs`). Errors print one line naming the fault;
+``--debug`` shows the traceback. yrdnet's own warnings print once each as one line
+(:mod:`yrdnet.cli.userwarnings`); other libraries' only with ``--debug``.
 """
 
 from __future__ import annotations

@@ -227,7 +227,10 @@ def _sweep(args: argparse.Namespace) -> int:
         )
     out = Path(args.out)
     note, failed_line = "", _failures(table)
+    failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
     if failed_line and not (table["status"] == "ok").any():  # nothing to keep: the old folder stays
+        for _, r in failed.iterrows():
+            print(f"failed: {r['scenario']}: {r['error']}")
         print(f"yrdnet: error: {failed_line}; nothing written", file=sys.stderr)
         return 1
     with atomic_dir(out) as tmp:
@@ -240,12 +243,12 @@ def _sweep(args: argparse.Namespace) -> int:
     print(shown.to_string(float_format=lambda v: f"{v:.4g}"))
     if len(wide) > 20:
         print(f"... first 20 of {len(wide)} scenarios; all in sweep.csv")
-    failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
     for _, r in failed.iterrows():
         print(f"failed: {r['scenario']}: {r['error']}")
     if note:
         print(note)
-    print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {len(failed)} failed)")
+    n_failed = failed["scenario"].nunique()
+    print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {n_failed} failed)")
     if failed_line:
         print(f"yrdnet: error: {failed_line}; the rest is in {out / 'sweep.csv'}", file=sys.stderr)
         return 1
