@@ -110,7 +110,23 @@ def preflight(args: argparse.Namespace) -> None:
     out = getattr(args, "out", None)
     if kind is None:
         return
-    if out is None:  # analyze: results/<scenario>; gtfs: <scenario>_gtfs.zip in the current folder
-        check_out("results" if args.command == "analyze" else "yrdnet_gtfs.zip", FILES if kind == FOLDER else FILE)
+    if out is None and args.command == "analyze":  # results/<scenario>
+        out = _default_analyze_out(args)
+        if out is None:  # the scenario does not load: the command itself says why
+            check_out("results", FILES)
+            return
+    if out is None:  # gtfs: <scenario>_gtfs.zip in the current folder
+        check_out("yrdnet_gtfs.zip", FILE)
         return
     check_out(out, kind)
+
+
+def _default_analyze_out(args: argparse.Namespace) -> str | None:
+    """``results/<scenario name>``, the folder ``analyze`` writes without ``--out``."""
+    from yrdnet.core.io import safe_name
+    from yrdnet.scenarios.scenario import scenario_for_year
+
+    try:
+        return f"results/{safe_name(scenario_for_year(args.scenario, args.year).name)}"
+    except (ValueError, OSError):  # ScenarioError, OutputError, an unreadable file
+        return None
