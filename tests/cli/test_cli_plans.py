@@ -29,8 +29,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.slow
 def test_sweep_writes_the_api_table_and_reports_failures(capsys, tmp_path):
-    rc, out, _ = run(capsys, "sweep", "ningbo_zhoushan", "no_such_plan", "--indicators", "uci,dominance_core")
-    assert rc == 0
+    rc, out, err = run(capsys, "sweep", "ningbo_zhoushan", "no_such_plan", "--indicators", "uci,dominance_core")
+    assert rc == 1  # a sweep with a failed scenario says so (issue 21), and keeps the rest
+    assert "1 of 2 scenario(s) failed (no_such_plan: " in err
     table = pd.read_csv(tmp_path / "results/sweep/sweep.csv")
     assert set(table["scenario"]) == {"ningbo_zhoushan", "no_such_plan"}
     bad = table[table["scenario"] == "no_such_plan"]

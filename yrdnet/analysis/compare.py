@@ -90,6 +90,10 @@ def compare(
     >>> cmp = compare("baseline_2020", "baseline_2025")  # doctest: +SKIP
     >>> cmp.gainers.head()  # doctest: +SKIP
     """
+    if isinstance(base, (list, tuple)):  # compare(["a", "b"]) instead of compare("a", "b")
+        kind = type(base).__name__
+        msg = f"compare() takes the scenarios as separate arguments, got one {kind}; use compare(*{base!r})"
+        raise TypeError(msg)
     if not others:
         msg = "compare() needs a base and at least one other scenario"
         raise ValueError(msg)

@@ -36,7 +36,7 @@ from yrdnet.analysis.steps import Assembly
 from yrdnet.analysis.targets import _graph_targets
 from yrdnet.core.geodesy import distance_matrix_km
 from yrdnet.core.params import MetricParams, TravelTimeModel
-from yrdnet.core.validation import did_you_mean
+from yrdnet.core.validation import as_sequence, did_you_mean
 from yrdnet.network.graph import zones_of
 from yrdnet.region.datasets import load_counties
 from yrdnet.region.region import Region, load_region
@@ -394,6 +394,7 @@ def timeline(
         (Janelle's rate of the core-member pairs of the current metros against the first
         scenario, weighted by the member's population; 0 for the first).
     """
+    scenarios = as_sequence(scenarios, "scenarios", "scenario names, paths, Scenario objects or results")
     if masses == "both":  # the fixed-mass track, then the census-mass one beside it
         kw: dict[str, Any] = {"scope": scope, "params": params, "zones": zones, "region": region}
         fixed = timeline(scenarios, masses="2020", **kw)

@@ -57,6 +57,7 @@ from yrdnet.analysis.city_times import (
     served_stations,
 )
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.core.validation import as_sequence
 from yrdnet.region.datasets import (
     DEFINITIONS,
     KINDS,
@@ -401,7 +402,9 @@ def target_timeline(
     >>> tl = target_timeline(["baseline_2010", "baseline_2020"])  # doctest: +SKIP
     >>> tl.loc["shanghai_hefei_1_5h", "first_met"]  # doctest: +SKIP
     """
-    items = list(TIMELINE if scenarios is None else scenarios)
+    if isinstance(scenarios, nx.Graph):  # iterable (its nodes), but one scenario
+        raise TypeError("scenarios must be a list of scenarios, graphs or results, got one graph; use [G]")
+    items = list(TIMELINE) if scenarios is None else as_sequence(scenarios, "scenarios", "scenarios or results")
     tabs: list[tuple[str, int, pd.DataFrame]] = []
     for s in items:
         if isinstance(s, ScenarioResult):

@@ -3,8 +3,11 @@
 The plan comparisons ``sweep``, ``uncertainty`` and ``best-plan`` live in :mod:`yrdnet.cli.plan_commands`;
 ``roads fetch`` and the ``--roads`` road source in :mod:`yrdnet.cli.roads`.
 
-Exit status: 0 success, 1 analysis error, 2 bad input (unknown scenario, invalid data or
-arguments). Errors print one line naming the fault; ``--debug`` shows the traceback.
+Exit status: 0 success, 1 analysis error (or a sweep with failed scenarios), 2 bad input
+(unknown scenario, invalid data or arguments, an ``--out`` that cannot be written: checked
+before anything runs, :mod:`yrdnet.cli.outputs`). Errors print one line naming the fault;
+``--debug`` shows the traceback. yrdnet's own warnings print once each as one line
+(:mod:`yrdnet.cli.userwarnings`); other libraries' only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import logging
 import os
 import sys
 import traceback
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -24,6 +26,8 @@ from yrdnet._version import __version__
 from yrdnet.cli import plan_commands as _cli_plans
 from yrdnet.cli import report
 from yrdnet.cli import roads as _cli_roads
+from yrdnet.cli.outputs import preflight
+from yrdnet.cli.userwarnings import user_warnings
 from yrdnet.core.errors import DataError, GraphContractError, OutputError, ScenarioError
 from yrdnet.core.io import atomic_dir, describe_os_error, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
@@ -328,9 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:  # e.g. "findfont: Failed to find font weight bold" for CJK fonts without bold
         logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings(), settings.override(quiet=settings.quiet or args.quiet):
-            if not args.debug:
-                warnings.simplefilter("ignore")
+        with user_warnings(args.debug), settings.override(quiet=settings.quiet or args.quiet):
+            preflight(args)  # --out checked before anything runs
             own = {"gtfs": _gtfs, "roads": _cli_roads.fetch}  # commands with a runner of their own
             if args.command in own:
                 return own[args.command](args)
@@ -341,7 +344,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"yrdnet: error: {describe_os_error(e)}", file=sys.stderr)
+        if e.filename or e.filename2 or not getattr(args, "out", None):
+            print(f"yrdnet: error: {describe_os_error(e)}", file=sys.stderr)
+        else:
+            print(f"yrdnet: error: cannot read or write --out {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2
     except (ScenarioError, DataError, GraphContractError, ValueError, KeyError) as e:
         if args.debug:

@@ -13,13 +13,23 @@ import argparse
 import contextlib
 import itertools
 import logging
+import math
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from yrdnet.core.io import atomic_dir
+from yrdnet.core.validation import did_you_mean
 from yrdnet.plans.best_plan import best_plan, cost_map
-from yrdnet.plans.sweep import candidate_projects, local_cluster, package_scenario, sweep, write_sweep
+from yrdnet.plans.sweep import (
+    available_indicators,
+    candidate_projects,
+    local_cluster,
+    package_scenario,
+    sweep,
+    write_sweep,
+)
 from yrdnet.plans.uncertainty import uncertainty
 from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
 
@@ -53,9 +63,11 @@ def add_parsers(cmd: Cmd) -> None:
         help="every package (2^k combinations) of the candidates; adds the objective-against-cost chart",
     )
     s.add_argument("--k", type=int, metavar="K", help="only the first K candidates")
-    s.add_argument("--objective", default="composite_index", help="indicator of the cost chart (default: %(default)s)")
-    s.add_argument("--budget", type=float, help="budget marked on the cost chart (default: every candidate)")
-    s.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
+    s.add_argument("--objective", help="with --combinations: indicator of the cost chart (default: composite_index)")
+    s.add_argument(
+        "--budget", type=float, help="with --combinations: budget on the cost chart (default: every candidate)"
+    )
+    s.add_argument("--costs", help="with --combinations: investment, km, or a costs CSV (default: investment)")
     s.add_argument("--indicators", help="comma-separated indicator keys (default: the headline set)")
     s.add_argument("--no-incremental", action="store_true", help="route every scenario in full")
     s.add_argument("--zones", default="city", choices=["city", "county"])
@@ -163,8 +175,57 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
     return f"best within budget: {' + '.join(res.package) or '(no project)'} ({res.objective_name} {res.objective:.4f})"
 
 
+def _check_objective(objective: str, indicators: list[str] | None = None) -> None:
+    """An unknown ``--objective`` fails before anything runs, with the valid keys."""
+    valid = available_indicators() if indicators is None else indicators
+    if objective not in valid:
+        where = "--indicators" if indicators is not None else "the sweep indicators"
+        hint = did_you_mean(objective, valid)
+        msg = f"--objective {objective!r} is not one of {where}{hint}; valid: {', '.join(valid)}"
+        raise ValueError(msg)
+
+
+def _check_costs(costs: str) -> None:
+    """``--costs`` is ``investment``, ``km`` or a CSV file that exists."""
+    if costs not in ("investment", "km") and not Path(costs).is_file():
+        msg = f"--costs {costs!r}: expected investment, km or a costs CSV file, and no file {costs} exists"
+        raise ValueError(msg)
+
+
+def _check_sweep_args(args: argparse.Namespace) -> None:
+    """The cost-chart options need ``--combinations``; check them before any scenario runs."""
+    chart = {"--objective": args.objective, "--budget": args.budget, "--costs": args.costs}
+    given = [k for k, v in chart.items() if v is not None]
+    if given and not args.combinations:
+        verb = "applies" if len(given) == 1 else "apply"
+        msg = f"{', '.join(given)} {verb} to the cost chart of --combinations; add --combinations or drop it"
+        raise ValueError(msg)
+    if not args.combinations:
+        return
+    args.objective = args.objective or "composite_index"
+    args.costs = args.costs or "investment"
+    _check_objective(args.objective)
+    if args.indicators is not None:
+        _check_objective(args.objective, _names(args.indicators))
+    if args.budget is not None and not (math.isfinite(args.budget) and args.budget >= 0):
+        raise ValueError(f"--budget must be a finite number >= 0, got {args.budget}")
+    _check_costs(args.costs)
+    cost_map(_candidates(args), args.costs)  # an unknown --costs or a candidate without a cost
+
+
+def _failures(table: Any) -> str:
+    """``""`` when every scenario succeeded, else one line saying how many failed and why."""
+    bad = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates("scenario")
+    if bad.empty:
+        return ""
+    n, first = table["scenario"].nunique(), bad.iloc[0]
+    why = f"{first['scenario']}: {' '.join(str(first['error']).split()) or 'no value'}"
+    return f"sweep: {len(bad)} of {n} scenario(s) failed ({'e.g. ' if len(bad) > 1 else ''}{why})"
+
+
 def _sweep(args: argparse.Namespace) -> int:
 
+    _check_sweep_args(args)  # before the 2^k packages are made
     items = _sweep_items(args)
     indicators = _names(args.indicators) or None
     with _client(args) as client:
@@ -172,7 +233,13 @@ def _sweep(args: argparse.Namespace) -> int:
             items, zones=args.zones, indicators=indicators, client=client, incremental=not args.no_incremental
         )
     out = Path(args.out)
-    note = ""
+    note, failed_line = "", _failures(table)
+    failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
+    if failed_line and not (table["status"] == "ok").any():  # nothing to keep: the old folder stays
+        for _, r in failed.iterrows():
+            print(f"failed: {r['scenario']}: {r['error']}")
+        print(f"yrdnet: error: {failed_line}; nothing written", file=sys.stderr)
+        return 1
     with atomic_dir(out) as tmp:
         write_sweep(table, tmp)  # sweep.csv without the run times (they go to run.log)
         if args.combinations:
@@ -183,12 +250,15 @@ def _sweep(args: argparse.Namespace) -> int:
     print(shown.to_string(float_format=lambda v: f"{v:.4g}"))
     if len(wide) > 20:
         print(f"... first 20 of {len(wide)} scenarios; all in sweep.csv")
-    failed = table.loc[table["status"] != "ok", ["scenario", "error"]].drop_duplicates()
     for _, r in failed.iterrows():
         print(f"failed: {r['scenario']}: {r['error']}")
     if note:
         print(note)
-    print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {len(failed)} failed)")
+    n_failed = failed["scenario"].nunique()
+    print(f"-> {out / 'sweep.csv'} ({table['scenario'].nunique()} scenarios, {n_failed} failed)")
+    if failed_line:
+        print(f"yrdnet: error: {failed_line}; the rest is in {out / 'sweep.csv'}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -208,6 +278,8 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
 def _best_plan(args: argparse.Namespace) -> int:
 
+    _check_objective(args.objective)
+    _check_costs(args.costs)
     with _client(args) as client:
         res = best_plan(
             _names(args.candidates) or None,

@@ -62,6 +62,7 @@ __all__ = [
     "MARKER",
     "atomic_dir",
     "atomic_path",
+    "check_output_dir",
     "describe_os_error",
     "load_graphml",
     "safe_name",
@@ -532,3 +533,28 @@ def save_geopackage(G: nx.MultiDiGraph, path: str | Path) -> Path:
 
     with _fixed_gdal_date():
         return _write(path, lambda p: ox.io.save_graph_geopackage(G, p, directed=True))
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """Raise now what :func:`atomic_dir` would raise at the end for ``path``; writes nothing.
+
+    A cheap preflight for commands that write a result folder after a long analysis.
+
+    Parameters
+    ----------
+    path
+        The result folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a file, or a non-empty folder yrdnet did not write.
+    """
+    path = Path(path)
+    _check_replaceable(path)
+    return path

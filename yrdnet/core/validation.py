@@ -13,7 +13,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 
-__all__ = ["Column", "InBBox", "Problems", "Ref", "did_you_mean", "validate_table"]
+__all__ = ["Column", "InBBox", "Problems", "Ref", "as_sequence", "did_you_mean", "validate_table"]
 
 YEAR_RANGE = (1950, 2060)
 _MAX_SHOWN = 25
@@ -330,3 +330,47 @@ class InBBox:
                 f"expected a point inside the {self.area} bounding box lon {x0}-{x1}, lat {y0}-{y1} (WGS84), "
                 f"found ({lon}, {lat})",
             )
+
+
+def as_sequence(value: Any, name: str, what: str) -> list[Any]:
+    """``value`` as a list, or a TypeError if one item was passed where a sequence is expected.
+
+    A string is iterable, so ``sweep("plan_2035")`` would otherwise run one scenario per
+    character; a path, bytes or any non-iterable is refused the same way.
+
+    Parameters
+    ----------
+    value
+        The argument as given.
+    name
+        The parameter's name, for the message.
+    what
+        What the items are, e.g. ``"scenario names, paths or Scenario objects"``.
+
+    Returns
+    -------
+    list
+        The items.
+
+    Raises
+    ------
+    TypeError
+        Naming the parameter, what was given and how to pass one item.
+
+    Examples
+    --------
+    >>> as_sequence(("a", "b"), "scenarios", "scenario names")
+    ['a', 'b']
+    >>> as_sequence("plan_2035", "scenarios", "scenario names")
+    Traceback (most recent call last):
+    ...
+    TypeError: scenarios must be a list or tuple of scenario names, got the single str 'plan_2035'; use ['plan_2035']
+    """
+    import os
+
+    if isinstance(value, (str, bytes, os.PathLike)) or not isinstance(value, Iterable):
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        raise TypeError(
+            f"{name} must be a list or tuple of {what}, got the single {type(value).__name__} {shown}; use [{shown}]"
+        )
+    return list(value)

@@ -70,7 +70,7 @@ from yrdnet.analysis.pipeline import analyze
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv, write_json
 from yrdnet.core.params import MetricParams
-from yrdnet.core.validation import Column, Ref
+from yrdnet.core.validation import Column, Ref, as_sequence
 from yrdnet.plans.sweep import package_scenario, sweep
 from yrdnet.region.datasets import data_path, read_validated
 from yrdnet.scenarios.scenario import Scenario, list_scenarios, load_scenario
@@ -535,7 +535,8 @@ def best_plan(
         raise ValueError(f"method must be 'auto', 'greedy' or 'exhaustive', got {method!r}")
     if not (isinstance(budget, (int, float)) and math.isfinite(budget) and budget >= 0):
         raise ValueError(f"budget must be a finite number >= 0, got {budget!r}")
-    cands = list(load_costs().index) if candidates is None else [str(c) for c in candidates]
+    given = None if candidates is None else as_sequence(candidates, "candidates", "project names")
+    cands = list(load_costs().index) if given is None else [str(c) for c in given]
     dup = sorted({c for c in cands if cands.count(c) > 1})
     if dup:
         raise ValueError(f"candidate(s) {dup} given more than once")

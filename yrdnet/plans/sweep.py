@@ -49,7 +49,7 @@ from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import write_csv, write_text
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.settings import settings
-from yrdnet.core.validation import did_you_mean
+from yrdnet.core.validation import as_sequence, did_you_mean
 from yrdnet.plans import sweep_eval as ev
 from yrdnet.scenarios.scenario import Scenario, list_scenarios, load_scenario
 
@@ -286,7 +286,8 @@ def sweep(
     ValueError
         Unknown indicator (with close matches) or zone level.
     TypeError
-        ``client`` is neither a ``distributed.Client`` nor an address string.
+        ``scenarios`` is a single name or path (not a list of them) or holds an item of
+        another type; ``client`` is neither a ``distributed.Client`` nor an address string.
     ImportError
         ``client`` given but ``distributed`` is not installed.
 
@@ -337,6 +338,7 @@ def sweep(
     >>> t = sweep(["chaohu_maanshan", "no_such_scenario"], indicators=["uci"], progress=False)  # doctest: +SKIP
     >>> t[["scenario", "indicator", "status"]]  # doctest: +SKIP
     """
+    items = _check_items(scenarios)
     if zones not in _ZONES:
         raise ValueError(f"zones must be one of {list(_ZONES)}, got {zones!r}{did_you_mean(str(zones), _ZONES)}")
     job = ev.Job(zones, _check_indicators(indicators), model, params, bool(incremental), settings.data_folder)
@@ -344,7 +346,6 @@ def sweep(
     if distributed is not None and not isinstance(client, (str, distributed.Client)):
         raise TypeError(f"client must be a distributed.Client or a scheduler address, got {type(client).__name__}")
     t0 = time.perf_counter()
-    items = list(scenarios)
     slots: list[list[dict[str, Any]] | Scenario] = [_load(x, job) for x in items]
     todo = [s for s in slots if isinstance(s, Scenario)]
     refs = None  # the default (bounds) composite needs no reference scenarios
@@ -361,6 +362,17 @@ def sweep(
     log.info("sweep: %d scenarios, %d rows (%d failed) in %.1f s", len(items), len(table), n_failed,
              time.perf_counter() - t0)  # fmt: skip
     return table
+
+
+def _check_items(scenarios: Iterable[str | Path | Scenario]) -> list[str | Path | Scenario]:
+    """The scenarios as a list; a single name, or an item of another type, is a TypeError up front."""
+    items = as_sequence(scenarios, "scenarios", "scenario names, .toml paths or Scenario objects")
+    for i, x in enumerate(items):
+        if not isinstance(x, (str, os.PathLike, Scenario)):
+            raise TypeError(
+                f"scenarios[{i}] must be a scenario name, a .toml path or a Scenario, got {type(x).__name__} {x!r}"
+            )
+    return items
 
 
 def clear_cache() -> None:

@@ -68,6 +68,7 @@ from yrdnet.analysis.targets import targets as policy_targets
 from yrdnet.core.callable_module import make_callable
 from yrdnet.core.io import atomic_dir, write_csv
 from yrdnet.core.params import TravelTimeModel, describe
+from yrdnet.core.validation import as_sequence, did_you_mean
 from yrdnet.plans.composite_uncertainty import method_scores
 from yrdnet.plans.metric_choices import (
     CHOICES,
@@ -88,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CHOICES",
+    "MAX_N",
     "ModelRanges",
     "UncertaintyResult",
     "composite_robustness",
@@ -420,6 +422,23 @@ def _ranges_table(space: _Space, n_model: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols).set_index("parameter")
 
 
+#: Largest base sample size ``n``: a Sobol run routes about ``n (2 + 7)`` travel-time
+#: draws (about 0.6 s each at city level), so ``MAX_N`` is already about a day of routing
+#: on one core; a larger ``n`` is a mistake (``10**12`` would not even fit in memory).
+MAX_N = 2**14
+_METHODS = ("sobol", "montecarlo")
+
+
+def _check_n(n: object) -> int:
+    """``n`` as an int in ``[1, MAX_N]``, or a ValueError naming it and the range."""
+    whole = isinstance(n, (int, np.integer)) or (isinstance(n, (float, np.floating)) and float(n).is_integer())
+    if isinstance(n, bool) or not whole:
+        raise ValueError(f"n must be a whole number between 1 and {MAX_N} (MAX_N), got {n!r}")
+    if not 1 <= int(n) <= MAX_N:  # type: ignore[call-overload]
+        raise ValueError(f"n must be between 1 and {MAX_N} (MAX_N, about a day of routing), got {n!r}")
+    return int(n)  # type: ignore[call-overload]
+
+
 def uncertainty(
     scenarios: Sequence[str] = ("baseline_2025", "plan_2035"),
     *,
@@ -476,10 +495,12 @@ def uncertainty(
     Raises
     ------
     ValueError
-        On fewer than two scenarios, an unknown parameter or method, ``n < 1`` or zones
-        other than ``"city"``.
+        On fewer than two scenarios, an unknown parameter or method, ``n`` outside
+        ``[1, MAX_N]`` (:data:`MAX_N`), a seed outside ``[0, 2**32)`` or zones other
+        than ``"city"``.
     TypeError
-        If ``client`` is not a Dask client.
+        If ``scenarios`` is a single name (not a list of names) or ``client`` is not a
+        Dask client.
 
     Notes
     -----
@@ -498,14 +519,16 @@ def uncertainty(
     >>> res.conclusions  # doctest: +SKIP
     """
     t0 = time.perf_counter()
-    scenarios = [str(s) for s in scenarios]
+    scenarios = [str(s) for s in as_sequence(scenarios, "scenarios", "scenario names")]
     if len(scenarios) < 2:
         raise ValueError(f"uncertainty needs at least two scenarios (base, plan), got {scenarios}")
     if zones != "city":
         raise ValueError(f"zones must be 'city' (the metric measures are defined on cities), got {zones!r}")
-    n = (8 if method == "sobol" else 64) if n is None else int(n)
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    if method not in ("sobol", "montecarlo"):
+        raise ValueError(f"method must be 'sobol' or 'montecarlo', got {method!r}{did_you_mean(method, _METHODS)}")
+    n = _check_n((8 if method == "sobol" else 64) if n is None else n)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
     if client is not None and not (hasattr(client, "map") and hasattr(client, "gather")):
         raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}")
     model = _model_ranges(params)
