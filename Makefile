@@ -6,6 +6,7 @@ PY     := $(VENV)/bin/python
 RUN    := $(VENV)/.installed-run
 SWEEP_STAMP := $(VENV)/.installed-sweep
 DEV    := $(VENV)/.installed-dev
+DOCS_STAMP := $(VENV)/.installed-docs
 comma  := ,
 OUT    ?= results
 A      ?= baseline_2025
@@ -17,7 +18,7 @@ BUDGET ?= 2000
 export YRDNET_QUIET ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install test test-fast demo lint bench maps compare timeline sweep clean help
+.PHONY: install test test-fast demo lint bench maps compare timeline sweep docs clean help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +41,10 @@ $(SWEEP_STAMP): pyproject.toml
 $(DEV): pyproject.toml
 	$(call extras,dev)
 	touch $@ $(RUN) $(SWEEP_STAMP)
+
+$(DOCS_STAMP): pyproject.toml
+	$(call extras,docs)
+	touch $@
 
 install: $(DEV)  ## create .venv and install yrdnet (editable) with dev extras (make demo installs only what it needs)
 
@@ -65,6 +70,9 @@ timeline: $(RUN)  ## region indices 2010 -> 2025 -> 2035 [ZONES=county]
 sweep: $(SWEEP_STAMP)  ## every package of K shipped candidate projects (2^K plans, K=8) on WORKERS Dask workers, cost chart; best package of all candidates within BUDGET (亿元)
 	$(PY) -m yrdnet sweep --candidates --k $(K) --combinations --budget $(BUDGET) --workers $(WORKERS) --zones $(ZONES) --out $(OUT)/sweep
 	$(PY) -m yrdnet best-plan --budget $(BUDGET) --zones $(ZONES) --out $(OUT)/best_plan
+
+docs: $(DOCS_STAMP)  ## the documentation site (docs/, the API from the docstrings, the tutorial page) into site/, strict
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 bench: $(DEV)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py
