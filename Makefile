@@ -84,4 +84,4 @@ lint: $(DEV)  ## ruff (check + format) and mypy
 	$(VENV)/bin/lint-imports
 
 clean:  ## remove results, caches and the venv
-	rm -rf $(OUT) .pytest_cache .ruff_cache build dist *.egg-info $(VENV)
+	rm -rf $(OUT) .pytest_cache .ruff_cache build dist site *.egg-info $(VENV)
