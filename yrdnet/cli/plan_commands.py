@@ -200,19 +200,20 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
         max_exhaustive=2 ** len(names),
     )  # fmt: skip
     res.to_dir(folder / "best_plan")
-    search = f"exhaustive over the {len(values)} swept packages of {len(names)} candidates"
-    _plan_chart(res, folder / "cost.png", f"sweep: {search}")
+    searched = f"the {len(values)} swept packages of {len(names)} candidates"
+    search = f"exhaustive over {searched}"
+    _plan_chart(res, folder / "cost.png", f"sweep: all {searched}")
     chosen = " + ".join(res.package) or "(no project)"
     return f"best within budget ({search}): {chosen} ({res.objective_name} {res.objective:.4f})"
 
 
-def _plan_chart(res: PlanResult, path: Path, search: str) -> None:
-    """:func:`plot_plan` with a second title line saying what was searched, saved at 200 dpi."""
+def _plan_chart(res: PlanResult, path: Path, searched: str) -> None:
+    """:func:`plot_plan` (its title names the method) with a second line: what was searched, the budget."""
     import matplotlib.pyplot as plt
 
     fig, ax = plot_plan(res)
     unit = "100 million CNY" if res.cost_unit.startswith("亿元") else res.cost_unit
-    ax.set_title(f"{ax.get_title()}\n{search}, budget {res.budget:g} {unit}", fontsize=10)
+    ax.set_title(f"{ax.get_title()}\n{searched}; budget {res.budget:g} ({unit})", fontsize=10)
     fig.tight_layout()
     save_figure(fig, path, 200)
     plt.close(fig)
@@ -350,11 +351,12 @@ def _best_plan(args: argparse.Namespace) -> int:
             cands, args.budget, args.objective, method=args.method, costs=args.costs,
             evaluate=evaluate,
         )  # fmt: skip
-    search = f"{res.method} over {len(cands)} candidates, {len(res.evaluated)} packages evaluated"
+    searched = f"{len(cands)} candidates, {len(res.evaluated)} packages evaluated"
+    search = f"{res.method} over {searched}"
     out = Path(args.out)
     with atomic_dir(out) as tmp:
         res.to_dir(tmp / "tables")
-        _plan_chart(res, tmp / "best_plan.png", f"best-plan: {search}")
+        _plan_chart(res, tmp / "best_plan.png", f"best-plan: {searched}")
     print(f"chosen ({search}): {' + '.join(res.package) or '(no project)'}")
     print(f"cost {res.cost:.1f} {res.cost_unit} of budget {res.budget:g}; {res.objective_name} = {res.objective:.4f}")
     print(f"-> {out}")
