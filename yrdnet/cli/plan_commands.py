@@ -82,12 +82,17 @@ def add_parsers(cmd: Cmd) -> None:
     u.add_argument("--n", type=int, help="base sample size (Sobol N, or Monte Carlo draws)")
     u.add_argument(
         "--method", default="sobol", choices=["sobol", "montecarlo"],
-        help="sobol: Saltelli sample and Sobol indices; montecarlo: random draws, spread only (default: %(default)s)",
+        help="sobol: Saltelli sample, first and total Sobol indices; montecarlo: Latin hypercube, first-order "
+        "indices only (default: %(default)s)",
     )  # fmt: skip
-    u.add_argument("--seed", type=int, default=0, help="random seed of the sample (default: %(default)s)")
+    u.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the sample and the bootstrap: same seed, same result (default: %(default)s)",
+    )
     u.add_argument("--indicator", default="composite_index", help="indicator of the chart (default: %(default)s)")
-    grammar.add_zones(u)
-    grammar.add_out(u, "results/uncertainty")
+    grammar.add_out(u, "results/uncertainty")  # no --zones: the metric measures are defined on cities
     _dask_args(u)
 
     b = cmd("best-plan", "the package of candidate projects within a budget that does most for an indicator")
@@ -328,9 +333,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
     scenarios = tuple(args.scenarios) or ("baseline_2025", "plan_2035")
     with _client(args) as client:
-        res = uncertainty(
-            scenarios, n=args.n, method=args.method, seed=args.seed, zones=args.zones, client=client, progress=True
-        )
+        res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed, client=client, progress=True)
     out = Path(args.out)
     with atomic_dir(out) as tmp:
         res.to_dir(tmp / "tables")
