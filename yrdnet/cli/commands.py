@@ -280,10 +280,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("timeline", "targets"):
         return _over_time(args)
     if args.command == "trip":
-        ends = [grammar.zone_id(args.origin, args.zones, what="origin"),
-                grammar.zone_id(args.destination, args.zones, what="destination")]  # fmt: skip
+        origin = grammar.zone_id(args.origin, args.zones, what="origin")  # names resolved before any build
+        destination = grammar.zone_id(args.destination, args.zones, what="destination")
         G = yrdnet.build_graph(args.scenario, zones=args.zones)
-        legs = yrdnet.trip_breakdown(G, *ends, args.mode)
+        legs = yrdnet.trip_breakdown(G, origin, destination, args.mode)
         print(legs.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(f"total: {legs['minutes'].sum():.1f} min door to door by {args.mode} ({G.graph['scenario']})")
         return 0

@@ -26,7 +26,7 @@ LEVELS = ("city", "county")
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "build": (
         "yrdnet build baseline_2025 --out results/graphs        GraphML + GeoPackage",
-        "yrdnet build plan_2035 --zones county                  305 county zones",
+        "yrdnet build plan_2035 --zones county      305 county zones -> plan_2035_county.graphml",
     ),
     "analyze": (
         "yrdnet analyze plan_2035 --out results/plan_2035",
@@ -160,11 +160,12 @@ def zone_id(text: str, level: str = "city", *, what: str = "zone") -> int:
         if int(s) in table.index:
             return int(s)
         raise ValueError(f"unknown {what} adcode {s} at {level} level{did_you_mean(s, table.index)}")
-    hits = [int(a) for a, r in table.iterrows() if s.casefold() in _forms(str(r["name_zh"]), str(r["name_en"]))]
+    rows = zip(table.index, table["name_zh"], table["name_en"], strict=True)
+    hits = [int(a) for a, zh, en in rows if s.casefold() in _forms(str(zh), str(en))]
     if len(hits) == 1:
         return hits[0]
     if hits:
-        both = ", ".join(f"{a} ({table.loc[a, 'name_en']}, {table.loc[a, 'name_zh']})" for a in hits)
+        both = ", ".join(f"{a} ({table.at[a, 'name_en']!s}, {table.at[a, 'name_zh']!s})" for a in hits)
         raise ValueError(f"{what} {s!r} names {len(hits)} {level} zones: {both}; give the adcode")
     names = [*table["name_en"], *table["name_zh"]]
     raise ValueError(f"unknown {what} {s!r}: not a {level} adcode, English or Chinese name{did_you_mean(s, names)}")
