@@ -150,6 +150,8 @@ def test_trip_by_names_gives_the_same_trip_as_by_adcodes(capsys: pytest.CaptureF
     assert main(["--quiet", "trip", "baseline_2025", "合肥", "Shanghai", "--mode", "rail"]) == 0
     out = capsys.readouterr().out
     assert "Hefei South" in out and "total:" in out and "by rail (baseline_2025)" in out
+    assert main(["--quiet", "trip", "baseline_2025", "340100", "310000", "--mode", "rail"]) == 0
+    assert capsys.readouterr().out == out
 
 
 def test_quiet_silences_dask_loggers_and_only_then() -> None:
