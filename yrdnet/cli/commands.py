@@ -23,8 +23,8 @@ from typing import NoReturn
 
 import yrdnet
 from yrdnet._version import __version__
+from yrdnet.cli import grammar, report
 from yrdnet.cli import plan_commands as _cli_plans
-from yrdnet.cli import report
 from yrdnet.cli import roads as _cli_roads
 from yrdnet.cli.outputs import preflight
 from yrdnet.cli.userwarnings import user_warnings
@@ -35,26 +35,7 @@ from yrdnet.scenarios.scenario import scenario_for_year
 
 __all__ = ["main"]
 
-EXAMPLES = """\
-examples:
-  yrdnet scenarios                                   list shipped scenarios
-  yrdnet build baseline_2025 --out results/graphs    graph as GraphML + GeoPackage
-  yrdnet analyze plan_2035 --out results/plan_2035   tables (CSV, GeoPackage, JSON)
-  yrdnet analyze my_plan.toml --scope central        a scenario file of your own
-  yrdnet compare baseline_2025 plan_2035 north_yangtze_hsr --out results/compare
-  yrdnet map plan_2035 --base baseline_2025 --out results/maps
-  yrdnet trip baseline_2025 340100 310000 --mode rail   door-to-door legs, Hefei -> Shanghai
-  yrdnet gtfs plan_2035 --out plan_2035_gtfs.zip     the plan's rail services as GTFS (R5, OTP)
-  yrdnet timeline --out results/timeline
-  yrdnet targets baseline_2020 plan_2035             policy targets: fastest train and door to door
-  yrdnet analyze baseline_2025 --zones county        305 districts and counties instead of 41 cities
-  yrdnet demo --out results                          the whole job behind `make demo`
-  yrdnet sweep --candidates --combinations --workers 2   every package of the candidate projects
-  yrdnet uncertainty baseline_2025 plan_2035 --n 8   Sobol indices and robust conclusions
-  yrdnet best-plan --budget 3000                     best package of projects within 3000 亿元
-  yrdnet roads fetch --area "Suzhou, Jiangsu, China" --out results/osm_suzhou   OSM roads via OSMnx
-  yrdnet analyze baseline_2025 --roads osm:yangtze.osm.pbf   the real OSM roads instead of the embedded ones
-"""
+EXAMPLES = grammar.EXAMPLES  # one examples block per subcommand (kept for importers)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,39 +49,42 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="yrdnet",
         description="Rail and expressway accessibility, centrality and polycentricity of the Yangtze River Delta.",
-        epilog=EXAMPLES,
+        epilog=grammar.epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--debug", action="store_true", help="show full tracebacks and debug logging")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--quiet", action="store_true", help="no progress bars, no Dask INFO logging")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
         return sub.add_parser(
-            name, help=help_, description=help_, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=help_,
+            description=help_,
+            epilog=grammar.epilog(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
     b = cmd("build", "build a scenario's multimodal graph and save it as GraphML and GeoPackage")
     b.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     b.add_argument("--year", type=int, help="network year (overrides the scenario's)")
-    b.add_argument("--out", default="results/graphs", help="output folder (default: %(default)s)")
+    grammar.add_out(b, "results/graphs")
+    grammar.add_zones(b)
     _cli_roads.add_roads_arg(b)
 
     a = cmd("analyze", "analyse a scenario and write its tables (CSV, GeoPackage, JSON)")
     a.add_argument("scenario", help="shipped scenario name or path to a .toml file")
-    a.add_argument(
-        "--scope", default="yrd", help="yrd, central, a metro id or a corridor id such as g60 (default: %(default)s)"
-    )
+    grammar.add_scope(a)
     a.add_argument("--year", type=int, help="network year (overrides the scenario's)")
-    a.add_argument("--out", help="output folder (default: results/<scenario>)")
+    grammar.add_out(a, None, "output folder (default: results/<scenario>)")
     _zone_args(a)
     _cli_roads.add_roads_arg(a)
 
     c = cmd("compare", "compare scenarios with the first one; writes delta tables and a Markdown report")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="base scenario, then one or more others")
-    c.add_argument("--scope", default="yrd", help="yrd, central, a metro id or a corridor id such as g60")
-    c.add_argument("--out", default="results/compare", help="output folder (default: %(default)s)")
+    grammar.add_scope(c)
+    grammar.add_out(c, "results/compare")
     _zone_args(c)
     _cli_roads.add_roads_arg(c)
 
@@ -109,29 +93,34 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--base", help="base scenario: adds change maps and highlights additions")
     m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
     m.add_argument("--no-html", action="store_true", help="skip the HTML map")
-    m.add_argument("--out", default="results/maps", help="output folder (default: %(default)s)")
+    grammar.add_out(m, "results/maps")
     _zone_args(m, masses=False)
 
     t = cmd("timeline", "region indices over historical networks and the 2035 plan")
     t.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
-    t.add_argument("--out", default="results/timeline", help="output folder (default: %(default)s)")
+    grammar.add_scope(t)
+    grammar.add_out(t, "results/timeline")
     _zone_args(t)
     _cli_roads.add_roads_arg(t)
 
     tg = cmd("targets", "the policy travel-time targets over scenarios: both time definitions, first year met")
     tg.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2010 ... plan_2035")
-    tg.add_argument("--out", default="results/targets", help="output folder (default: %(default)s)")
+    grammar.add_out(tg, "results/targets")
 
-    tr = cmd("trip", "the door-to-door legs of the fastest trip between two cities (adcodes)")
+    tr = cmd("trip", "the door-to-door legs of the fastest trip between two zones (adcodes or names)")
     tr.add_argument("scenario", help="shipped scenario name or path to a .toml file")
-    tr.add_argument("origin", type=int, help="origin city adcode, e.g. 340100 (Hefei)")
-    tr.add_argument("destination", type=int, help="destination city adcode, e.g. 310000 (Shanghai)")
-    tr.add_argument("--mode", default="multimodal", choices=["multimodal", "rail", "road"])
+    tr.add_argument("origin", help="origin zone: adcode, English or Chinese name, e.g. 340100, Hefei or 合肥")
+    tr.add_argument("destination", help="destination zone: adcode, English or Chinese name, e.g. Shanghai")
+    tr.add_argument(
+        "--mode", default="multimodal", choices=["multimodal", "rail", "road"],
+        help="multimodal: fastest over rail and road combined; rail: rail services with the trip to and from "
+        "stations; road: roads only (default: %(default)s)",
+    )  # fmt: skip
     _zone_args(tr, masses=False)
 
     gt = cmd("gtfs", "write a scenario's rail services as a GTFS feed (.zip) for R5 or OpenTripPlanner")
     gt.add_argument("scenario", help="shipped scenario name or path to a .toml file")
-    gt.add_argument("--out", help="the .zip to write (default: <scenario>_gtfs.zip)")
+    grammar.add_out(gt, None, "the .zip to write (default: <scenario>_gtfs.zip)")
     gt.add_argument("--year", type=int, help="network year (overrides the scenario's)")
     gt.add_argument("--date", help="first day of the calendar, YYYY-MM-DD (default: 1 January of the year)")
     gt.add_argument("--days", type=int, default=365, help="days the calendar runs (default: %(default)s)")
@@ -144,22 +133,13 @@ def _parser() -> argparse.ArgumentParser:
     _cli_plans.add_parsers(cmd)
 
     d = cmd("demo", "the main job on the shipped data (make demo)")
-    d.add_argument("--out", default="results", help="output folder (default: %(default)s)")
-    d.add_argument(
-        "--zones",
-        default="city,county",
-        help="levels to run, comma-separated: city, county (default: %(default)s)",
-    )
+    grammar.add_out(d, "results")
+    grammar.add_zones(d, several=True, default="city,county")
     return p
 
 
 def _zone_args(p: argparse.ArgumentParser, *, masses: bool = True) -> None:
-    p.add_argument(
-        "--zones",
-        default="city",
-        choices=["city", "county"],
-        help="zone level: 41 cities or 305 districts and counties (default: %(default)s)",
-    )
+    grammar.add_zones(p)
     if masses:
         p.add_argument(
             "--masses",
@@ -188,8 +168,8 @@ def _over_time(args: argparse.Namespace) -> int:
     """``timeline`` and ``targets``: a table and its chart over a sequence of scenarios."""
     if args.command == "timeline":
         items = _cli_roads.parse_roads(args.roads).results(args.scenarios or report.TIMELINE, args.zones,
-                                                           masses=args.masses)  # fmt: skip
-        tl = yrdnet.timeline(items, zones=args.zones, masses=args.masses)
+                                                           scope=args.scope, masses=args.masses)  # fmt: skip
+        tl = yrdnet.timeline(items, scope=args.scope, zones=args.zones, masses=args.masses)
         out = Path(args.out)
 
         with atomic_dir(out) as tmp:  # the table and its chart appear together
@@ -233,9 +213,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:32s} {r['year']}  {r['description']}")
         return 0
     if args.command == "build":
-        G = _cli_roads.parse_roads(args.roads).graph(args.scenario, args.year)
+        G = _cli_roads.parse_roads(args.roads).graph(args.scenario, args.year, args.zones)
         out = Path(args.out)
-        name = safe_name(str(G.graph["scenario"]))
+        name = safe_name(str(G.graph["scenario"]) + ("" if args.zones == "city" else f"_{args.zones}"))
         save_graphml(G, out / f"{name}.graphml")
         save_geopackage(G, out / f"{name}.gpkg")
         print(
@@ -300,17 +280,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("timeline", "targets"):
         return _over_time(args)
     if args.command == "trip":
+        origin = grammar.zone_id(args.origin, args.zones, what="origin")  # names resolved before any build
+        destination = grammar.zone_id(args.destination, args.zones, what="destination")
         G = yrdnet.build_graph(args.scenario, zones=args.zones)
-        legs = yrdnet.trip_breakdown(G, args.origin, args.destination, args.mode)
+        legs = yrdnet.trip_breakdown(G, origin, destination, args.mode)
         print(legs.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(f"total: {legs['minutes'].sum():.1f} min door to door by {args.mode} ({G.graph['scenario']})")
         return 0
     if args.command == "demo":
-        levels = [z.strip() for z in str(args.zones).split(",") if z.strip()]
-        bad = [z for z in levels if z not in ("city", "county")]
-        if bad or not levels:
-            raise ValueError(f"--zones: expected city and/or county, got {args.zones!r}")
-        report.demo(args.out, levels=tuple(levels))
+        report.demo(args.out, levels=tuple(args.zones))  # --zones: checked levels (grammar.add_zones)
         return 0
     raise ValueError(f"unknown command {args.command!r}")  # pragma: no cover
 

@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from yrdnet.cli import grammar
 from yrdnet.core.io import atomic_dir
+from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
-from yrdnet.plans.best_plan import best_plan, cost_map
+from yrdnet.plans.best_plan import Evaluator, PlanResult, best_plan, cost_map, load_costs, sweep_evaluator
 from yrdnet.plans.sweep import (
     available_indicators,
     candidate_projects,
@@ -31,6 +33,7 @@ from yrdnet.plans.sweep import (
     write_sweep,
 )
 from yrdnet.plans.uncertainty import uncertainty
+from yrdnet.viz.mapframe import save_figure
 from yrdnet.viz.plan_charts import plot_plan, plot_sensitivity
 
 __all__ = ["COMMANDS", "add_parsers", "run"]
@@ -70,27 +73,40 @@ def add_parsers(cmd: Cmd) -> None:
     s.add_argument("--costs", help="with --combinations: investment, km, or a costs CSV (default: investment)")
     s.add_argument("--indicators", help="comma-separated indicator keys (default: the headline set)")
     s.add_argument("--no-incremental", action="store_true", help="route every scenario in full")
-    s.add_argument("--zones", default="city", choices=["city", "county"])
-    s.add_argument("--out", default="results/sweep", help="output folder (default: %(default)s)")
+    grammar.add_zones(s)
+    grammar.add_out(s, "results/sweep")
     _dask_args(s)
 
     u = cmd("uncertainty", "model and metric uncertainty: spread, Sobol indices, robustness of the conclusions")
     u.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="default: baseline_2025 plan_2035")
     u.add_argument("--n", type=int, help="base sample size (Sobol N, or Monte Carlo draws)")
-    u.add_argument("--method", default="sobol", choices=["sobol", "montecarlo"])
-    u.add_argument("--seed", type=int, default=0)
+    u.add_argument(
+        "--method", default="sobol", choices=["sobol", "montecarlo"],
+        help="sobol: Saltelli sample, first and total Sobol indices; montecarlo: Latin hypercube, first-order "
+        "indices only (default: %(default)s)",
+    )  # fmt: skip
+    u.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the sample and the bootstrap: same seed, same result (default: %(default)s)",
+    )
     u.add_argument("--indicator", default="composite_index", help="indicator of the chart (default: %(default)s)")
-    u.add_argument("--out", default="results/uncertainty", help="output folder (default: %(default)s)")
+    grammar.add_out(u, "results/uncertainty")  # no --zones: the metric measures are defined on cities
     _dask_args(u)
 
     b = cmd("best-plan", "the package of candidate projects within a budget that does most for an indicator")
     b.add_argument("--budget", type=float, required=True, help="in the unit of --costs (亿元 for investment)")
     b.add_argument("--candidates", help="comma-separated project names (default: every costed project)")
     b.add_argument("--objective", default="composite_index", help="region indicator (default: %(default)s)")
-    b.add_argument("--method", default="auto", choices=["auto", "greedy", "exhaustive"])
+    b.add_argument(
+        "--method", default="auto", choices=["auto", "greedy", "exhaustive"],
+        help="exhaustive: every package; greedy: best gain per cost, one project at a time; "
+        "auto: exhaustive up to 8 candidates (256 packages), else greedy (default: %(default)s)",
+    )  # fmt: skip
     b.add_argument("--costs", default="investment", help="investment, km, or a costs CSV (default: %(default)s)")
-    b.add_argument("--zones", default="city", choices=["city", "county"])
-    b.add_argument("--out", default="results/best_plan", help="output folder (default: %(default)s)")
+    grammar.add_zones(b)
+    grammar.add_out(b, "results/best_plan")
     _dask_args(b)
 
 
@@ -99,14 +115,32 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     """``None`` (in-process), a scheduler address, or a local cluster closed afterwards."""
     workers = getattr(args, "workers", None)
     if workers is None:
+        if getattr(args, "scheduler", None):
+            _quiet_dask()
         yield getattr(args, "scheduler", None)
         return
     if workers < 1:
         msg = f"--workers must be >= 1, got {workers}"
         raise ValueError(msg)
 
-    with local_cluster(workers, silence_logs=logging.WARNING) as client:
+    _quiet_dask()
+    with local_cluster(workers, silence_logs=logging.WARNING) as client:  # the workers' logs: warnings only
         yield client
+
+
+#: The loggers of Dask and the libraries its scheduler and dashboard run on.
+DASK_LOGGERS = ("distributed", "dask", "bokeh", "tornado")
+
+
+def _quiet_dask() -> None:
+    """Under ``--quiet``, Dask's loggers (set to INFO by its config on import) say warnings only."""
+    if not settings.quiet:
+        return
+    with contextlib.suppress(ImportError):  # without yrdnet[dask] local_cluster says what to install
+        import distributed  # noqa: F401  # its config sets the levels on import: override after
+
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _names(text: str | None) -> list[str]:
@@ -171,8 +205,41 @@ def _cost_chart(args: argparse.Namespace, table: Any, folder: Path) -> str:
         max_exhaustive=2 ** len(names),
     )  # fmt: skip
     res.to_dir(folder / "best_plan")
-    plot_plan(res, filepath=folder / "cost.png")
-    return f"best within budget: {' + '.join(res.package) or '(no project)'} ({res.objective_name} {res.objective:.4f})"
+    searched = f"the {len(values)} swept packages of {len(names)} candidates"
+    search = f"exhaustive over {searched}"
+    _plan_chart(res, folder / "cost.png", f"sweep: all {searched}")
+    chosen = " + ".join(res.package) or "(no project)"
+    return f"best within budget ({search}): {chosen} ({res.objective_name} {res.objective:.4f})"
+
+
+def _plan_chart(res: PlanResult, path: Path, searched: str) -> None:
+    """:func:`plot_plan` (its title names the method) with a second line: what was searched, the budget."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plot_plan(res)
+    unit = "100 million CNY" if res.cost_unit.startswith("亿元") else res.cost_unit
+    ax.set_title(f"{ax.get_title()}\n{searched}; budget {res.budget:g} ({unit})", fontsize=10)
+    fig.tight_layout()
+    save_figure(fig, path, 200)
+    plt.close(fig)
+
+
+@contextlib.contextmanager
+def _counted(evaluate: Evaluator, desc: str) -> Iterator[Evaluator]:
+    """``evaluate`` with a progress bar counting the packages evaluated (none under ``--quiet``)."""
+    if settings.quiet:
+        yield evaluate
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(desc=desc, unit="package", leave=False) as bar:
+
+        def counted(batch: list[tuple[str, ...]]) -> list[float]:
+            out = list(evaluate(batch))
+            bar.update(len(batch))
+            return out
+
+        yield counted
 
 
 def _check_objective(objective: str, indicators: list[str] | None = None) -> None:
@@ -266,7 +333,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
     scenarios = tuple(args.scenarios) or ("baseline_2025", "plan_2035")
     with _client(args) as client:
-        res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed, client=client)
+        res = uncertainty(scenarios, n=args.n, method=args.method, seed=args.seed, client=client, progress=True)
     out = Path(args.out)
     with atomic_dir(out) as tmp:
         res.to_dir(tmp / "tables")
@@ -280,21 +347,20 @@ def _best_plan(args: argparse.Namespace) -> int:
 
     _check_objective(args.objective)
     _check_costs(args.costs)
-    with _client(args) as client:
+    cands = _names(args.candidates) or [str(c) for c in load_costs().index]
+    with _client(args) as client, _counted(sweep_evaluator(args.objective, zones=args.zones, client=client),
+                                           "best-plan") as evaluate:  # fmt: skip
         res = best_plan(
-            _names(args.candidates) or None,
-            args.budget,
-            args.objective,
-            method=args.method,
-            costs=args.costs,
-            zones=args.zones,
-            client=client,
-        )
+            cands, args.budget, args.objective, method=args.method, costs=args.costs,
+            evaluate=evaluate,
+        )  # fmt: skip
+    searched = f"{len(cands)} candidates, {len(res.evaluated)} packages evaluated"
+    search = f"{res.method} over {searched}"
     out = Path(args.out)
     with atomic_dir(out) as tmp:
         res.to_dir(tmp / "tables")
-        plot_plan(res, filepath=tmp / "best_plan.png")
-    print(f"chosen ({res.method}): {' + '.join(res.package) or '(no project)'}")
+        _plan_chart(res, tmp / "best_plan.png", f"best-plan: {searched}")
+    print(f"chosen ({search}): {' + '.join(res.package) or '(no project)'}")
     print(f"cost {res.cost:.1f} {res.cost_unit} of budget {res.budget:g}; {res.objective_name} = {res.objective:.4f}")
     print(f"-> {out}")
     return 0

@@ -399,12 +399,12 @@ def _show(progress: bool) -> bool:
     return bool(progress) and not settings.quiet and not quiet_env
 
 
-def _bar(items: list[Any], show: bool, desc: str) -> Iterable[Any]:
+def _bar(items: list[Any], show: bool, desc: str, unit: str = "scenario") -> Iterable[Any]:
     if not show:
         return items
     from tqdm.auto import tqdm
 
-    return tqdm(items, desc=desc, unit="scenario")
+    return tqdm(items, desc=desc, unit=unit)
 
 
 def _import_distributed() -> Any:

@@ -81,6 +81,7 @@ from yrdnet.plans.metric_choices import (
     routed,
 )
 from yrdnet.plans.sobol import _analyse, _sample, _Space, sensitivity_indices
+from yrdnet.plans.sweep import _bar, _show
 from yrdnet.region.region import load_region
 from yrdnet.scenarios.scenario import load_scenario
 
@@ -450,6 +451,7 @@ def uncertainty(
     metric_choices: Mapping[str, Sequence[object]] | None = None,
     composite_base: str | None = "baseline_2010",
     client: Any = None,
+    progress: bool = False,
 ) -> UncertaintyResult:
     r"""Spread, Sobol sensitivity and robust conclusions under travel-time and metric uncertainty.
 
@@ -486,6 +488,9 @@ def uncertainty(
         A ``distributed.Client``: the distinct travel-time draws are routed on its
         workers, one task per draw (the metric choices are then evaluated here); the
         result is the same as in-process. Needs ``pip install "yrdnet[dask]"``.
+    progress
+        Show a progress bar over the draws (never when ``settings.quiet`` or
+        ``$YRDNET_QUIET=1``).
 
     Returns
     -------
@@ -548,7 +553,8 @@ def uncertainty(
     log.info("uncertainty: %d draws of %d parameters over %s (%s)", len(X), len(space.names), scenarios, method)
     decoded = [space.decode(x) for x in X]
     router.prefetch([{k: float(cast(float, d[k])) for k in model} for d in decoded], client)
-    values = [_evaluate_row(d, list(model), router, scenarios, composite_base) for d in decoded]
+    rows = _bar(decoded, _show(progress), "uncertainty", unit="draw")
+    values = [_evaluate_row(d, list(model), router, scenarios, composite_base) for d in rows]
     log.info("uncertainty: %d distinct travel-time draws routed", len(router.cache))
     seconds = time.perf_counter() - t0
     return _result(space, X, decoded, values, scenarios, n_model=len(model), method=method, seed=seed, seconds=seconds)
