@@ -1,12 +1,13 @@
 """Interactive web map (folium / Leaflet) of a scenario: network, city measures, additions.
 
-The map is one HTML file. Data (edges, cities, popups) is embedded; Leaflet, folium's
-JS/CSS and the background tiles are referenced from their CDNs, so nothing is downloaded
-while the file is written, and a browser needs network access only to show the tiles
-and scripts. Coordinates are WGS84 (EPSG:4326), which OpenStreetMap tiles match (Amap /
+The map is one HTML file. With ``offline=True`` it is a self-contained page that fetches
+nothing (:mod:`yrdnet.viz.svgmap`); otherwise (the default) it is a folium map: data
+(edges, cities, popups) is embedded, but Leaflet, folium's JS/CSS and the background
+tiles are referenced from their CDNs, so a browser needs network access to show the map.
+Coordinates are WGS84 (EPSG:4326), which OpenStreetMap tiles match (Amap /
 Baidu tiles would need GCJ-02 / BD-09 offsets).
 
-Needs ``folium`` (``pip install yrdnet[maps]``).
+The folium map needs ``folium`` (``pip install yrdnet[maps]``); the offline one does not.
 """
 
 from __future__ import annotations
@@ -142,8 +143,9 @@ def interactive_map(
     added_edges: nx.MultiDiGraph | Iterable[Any] | None = None,
     boundaries: Any | None = None,
     cmap: str = "YlGnBu",
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = "auto",
     filepath: str | os.PathLike[str] | None = None,
+    offline: bool = False,
 ) -> Any:
     """Build a folium map with toggleable layers for one scenario.
 
@@ -175,15 +177,29 @@ def interactive_map(
     cmap
         Matplotlib colormap name for ``column``.
     tiles
-        Folium tiles name/URL, or ``None`` for a blank background.
+        Folium tiles name/URL, or ``None`` for a blank background; ``"auto"`` is
+        OpenStreetMap online and no basemap offline. Offline: ``None``, a name of
+        :data:`yrdnet.viz.svgmap.TILES` or a ``{z}/{x}/{y}`` URL template.
     filepath
         Write the HTML there (atomically) when given.
+    offline
+        Write a self-contained page instead (:func:`yrdnet.viz.svgmap.offline_map`:
+        inline SVG, scripts and styles inlined, nothing fetched unless ``tiles`` asks);
+        needs no folium.
 
     Returns
     -------
-    folium.Map
-        The map (``._repr_html_()`` shows it in a notebook).
+    folium.Map or str
+        The folium map (``._repr_html_()`` shows it in a notebook); offline, the HTML page.
     """
+    if offline:
+        from yrdnet.viz.svgmap import offline_map  # imports this module's helpers
+
+        return offline_map(
+            G, cities, column=column, added_edges=added_edges, boundaries=boundaries, cmap=cmap,
+            tiles=None if tiles == "auto" else tiles, filepath=filepath,
+        )  # fmt: skip
+    tiles = "OpenStreetMap" if tiles == "auto" else tiles
     folium = _folium()
     from branca.colormap import LinearColormap
     from matplotlib import colormaps
