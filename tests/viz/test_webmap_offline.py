@@ -137,3 +137,12 @@ def test_tiles_are_the_users_choice(cities, no_network) -> None:  # type: ignore
         offline_map(G, cities, column="acc", tiles="Stamen Watercolour")
     with pytest.raises(KeyError, match="not in cities"):
         offline_map(G, cities, column="nope")
+
+
+def test_cli_rejects_bad_tiles_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from yrdnet.cli.commands import main
+
+    out = tmp_path / "maps"
+    assert main(["map", "baseline_2025", "--offline", "--tiles", "Stamen", "--out", str(out)]) == 2
+    assert "URL template" in capsys.readouterr().err
+    assert not out.exists()

@@ -33,7 +33,7 @@ from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import write_text
 from yrdnet.viz.webmap import LAYER_NAMES, _added, _coords, _edge_key, _fmt, _rail_colour, _track
 
-__all__ = ["TILES", "offline_map"]
+__all__ = ["TILES", "check_tiles", "offline_map"]
 
 #: Named tile layers for ``tiles=`` (any ``{z}/{x}/{y}`` URL template works too).
 TILES = {
@@ -87,7 +87,8 @@ class _Mercator:
         return " ".join(f"{a - self.x0:.1f},{b - self.y0:.1f}" for a, b in zip(x, y, strict=True))
 
 
-def _tile_url(tiles: str) -> str:
+def check_tiles(tiles: str) -> str:
+    """The URL template of ``tiles`` (a name of :data:`TILES` or a template); ValueError if neither."""
     url = TILES.get(tiles, tiles)
     if not all(k in url for k in ("{z}", "{x}", "{y}")):
         msg = f"tiles={tiles!r}: expected None, one of {sorted(TILES)}, or a URL template with {{z}}, {{x}}, {{y}}"
@@ -175,7 +176,13 @@ def _rings(geom: Any) -> Iterator[Any]:
         yield from poly.interiors
 
 
-def _polygons(boundaries: Any, colour_of: dict[Any, str], names: dict[Any, str], proj: _Mercator) -> list[str]:
+def _polygons(
+    boundaries: Any,
+    colour_of: dict[Any, str],
+    names: dict[Any, str],
+    proj: _Mercator,
+    measure: tuple[str, dict[Any, float]],
+) -> list[str]:
     """One SVG path per polygon row, filled by its zone's colour when it has one."""
     b = boundaries.to_crs(4326) if boundaries.crs is not None else boundaries
     if "adcode" in b.columns:
@@ -190,7 +197,7 @@ def _polygons(boundaries: Any, colour_of: dict[Any, str], names: dict[Any, str],
         name = names.get(code, b.loc[code, "name_zh"] if "name_zh" in b.columns else "")
         out.append(
             f'<path d="{d}" fill-rule="evenodd" {style} stroke="#666" stroke-width="0.6">'
-            f"{_title([('adcode', str(code)), ('name', str(name))])}</path>"
+            f"{_title([('adcode', str(code)), ('name', str(name)), (measure[0], measure[1].get(code, np.nan))])}</path>"
         )
     return out
 
@@ -284,7 +291,7 @@ def offline_map(
     if column not in df.columns:
         msg = f"column {column!r} not in cities; available: {list(df.columns)}"
         raise KeyError(msg)
-    url = _tile_url(tiles) if tiles is not None else None
+    url = check_tiles(tiles) if tiles is not None else None
     nodes = [(d.get("x"), d.get("y")) for _, d in G.nodes(data=True)]
     if any(x is None or y is None for x, y in nodes):
         msg = f"graph nodes lack 'x'/'y' (lon/lat): {sum(x is None or y is None for x, y in nodes)} of {len(nodes)}"
@@ -298,8 +305,10 @@ def offline_map(
     layers = _network(G, added_edges, proj)
     groups: list[tuple[str, str, list[str], bool]] = []
     if boundaries is not None:
-        groups.append(("boundaries", "Zones" if len(boundaries) > 60 else LAYER_NAMES["boundaries"],
-                       _polygons(boundaries, colour_of, names, proj), True))  # fmt: skip
+        polys = _polygons(boundaries, colour_of, names, proj, (label(column), vals.to_dict()))
+        filled = any('fill-opacity="0.75"' in el for el in polys)
+        pname = f"Zones: {label(column, unit=False)}" if filled else LAYER_NAMES["boundaries"]
+        groups.append(("boundaries", pname, polys, True))
     groups += [("road", LAYER_NAMES["road"], layers["road"], True), ("rail", LAYER_NAMES["rail"], layers["rail"], True)]
     city_layer = f"{LAYER_NAMES['cities']}: {label(column, unit=False)}"
     groups.append(("cities", city_layer, _cities(df, vals, colour_of, proj, column), True))
