@@ -49,15 +49,16 @@ border:1px solid #999;max-width:320px}#panel label{display:block}#note{position:
 background:rgba(255,255,255,.8);padding:2px 4px;font-size:11px}path,circle{vector-effect:non-scaling-stroke}
 path:hover,circle:hover{stroke:#000}"""
 
-_SCRIPT = """(function(){var s=document.getElementById('map'),v=s.viewBox.baseVal,d=null;
+_SCRIPT = """(function(){var s=document.getElementById('map'),d=null;
 document.querySelectorAll('#panel input[data-layer]').forEach(function(c){c.addEventListener('change',
 function(){document.getElementById('layer-'+c.dataset.layer).style.display=c.checked?'':'none';});});
-function pt(e){var r=s.getBoundingClientRect(),k=Math.max(v.width/r.width,v.height/r.height);
-return [v.x+(e.clientX-r.left-(r.width-v.width/k)/2)*k,v.y+(e.clientY-r.top-(r.height-v.height/k)/2)*k];}
+var v=s.getAttribute('viewBox').split(' ').map(Number);function set(){s.setAttribute('viewBox',v.join(' '));}
+function pt(e){var r=s.getBoundingClientRect(),k=r.width&&r.height?Math.max(v[2]/r.width,v[3]/r.height):1;
+return [v[0]+(e.clientX-r.left-(r.width-v[2]/k)/2)*k,v[1]+(e.clientY-r.top-(r.height-v[3]/k)/2)*k];}
 s.addEventListener('wheel',function(e){e.preventDefault();var p=pt(e),f=e.deltaY>0?1.25:0.8;
-v.x=p[0]-(p[0]-v.x)*f;v.y=p[1]-(p[1]-v.y)*f;v.width*=f;v.height*=f;},{passive:false});
+v=[p[0]-(p[0]-v[0])*f,p[1]-(p[1]-v[1])*f,v[2]*f,v[3]*f];set();},{passive:false});
 s.addEventListener('mousedown',function(e){d=pt(e);});window.addEventListener('mouseup',function(){d=null;});
-s.addEventListener('mousemove',function(e){if(!d)return;var p=pt(e);v.x-=p[0]-d[0];v.y-=p[1]-d[1];});})();"""
+s.addEventListener('mousemove',function(e){if(!d)return;var p=pt(e);v[0]-=p[0]-d[0];v[1]-=p[1]-d[1];set();});})();"""
 
 
 class _Mercator:
