@@ -230,6 +230,8 @@ def interactive_map(
         b = b.to_crs(4326) if b.crs is not None else b
         fg_b = folium.FeatureGroup(name=LAYER_NAMES["boundaries"], show=False)
         cols = [c for c in ("adcode", "name_zh") if c in b.columns]
+        # ~100 m: invisible at the map's zooms; county polygons shrink from ~6 MB of HTML
+        b = b.assign(geometry=b.geometry.simplify(0.001, preserve_topology=True))
         folium.GeoJson(
             b[[*cols, "geometry"]].to_json(),
             style_function=lambda _: {"color": "#666", "weight": 1, "fillOpacity": 0.05},
