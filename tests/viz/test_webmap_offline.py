@@ -146,3 +146,13 @@ def test_cli_rejects_bad_tiles_before_any_work(tmp_path: Path, capsys: pytest.Ca
     assert main(["map", "baseline_2025", "--offline", "--tiles", "Stamen", "--out", str(out)]) == 2
     assert "URL template" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("offline", [False, True])
+def test_both_web_maps_name_the_measure_in_words(cities, no_network, offline: bool) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("folium")
+    key = "pot_exp_pop_multimodal"
+    m = interactive_map(mock_graph(), cities.assign(**{key: cities["acc"]}), column=key, offline=offline)
+    text = m if offline else m.get_root().render()
+    assert "Cities: potential accessibility by multimodal" in text
+    assert f"Cities: {key}" not in text and f": {key}<" not in text

@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.indicators import label as indicator_label
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
@@ -216,7 +217,7 @@ def interactive_map(
     lat0, lon0 = float(df["lat"].astype(float).mean()), float(df["lon"].astype(float).mean())
     m = folium.Map(location=[lat0, lon0], zoom_start=7, tiles=tiles, control_scale=True)
     scenario, year = G.graph.get("scenario", ""), G.graph.get("year", "")
-    title = html.escape(f"yrdnet — {scenario} {year}: {column}".strip())
+    title = html.escape(f"yrdnet — {scenario} {year}: {indicator_label(column, unit=False)}".strip())
     m.get_root().html.add_child(
         folium.Element(
             f"<div style='position:fixed;bottom:4px;left:60px;z-index:999;font:11px sans-serif;"
@@ -312,8 +313,9 @@ def interactive_map(
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     hi = hi if hi > lo else lo + 1.0
     cm = colormaps[cmap]
-    scale = LinearColormap([to_hex(cm(x)) for x in np.linspace(0, 1, 7)], vmin=lo, vmax=hi, caption=f"{column}")
-    fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {column}")
+    stops = [to_hex(cm(x)) for x in np.linspace(0, 1, 7)]
+    scale = LinearColormap(stops, vmin=lo, vmax=hi, caption=indicator_label(column))
+    fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {indicator_label(column, unit=False)}")
     numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in ("lon", "lat")]
     for code, row in df.iterrows():
         val = vals.loc[code]  # type: ignore[index]  # pandas-stubs: labels may be any Hashable
