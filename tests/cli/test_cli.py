@@ -365,7 +365,7 @@ def test_demo_writes_maps_tables_and_prints_indices(
         "change_potential_county_plan_2035_vs_baseline_2025.png",
         "timeline.png",
     } <= names, names
-    assert [p.name for p in htmls] == ["webmap_plan_2035.html"]
+    assert sorted(p.name for p in htmls) == ["webmap_county_plan_2035.html", "webmap_plan_2035.html"]
     assert f"Maps ({len(pngs) + len(htmls)} files)" in out
     for p in pngs:
         assert_png_200dpi(p)

@@ -301,10 +301,17 @@ def test_cli_bad_zones(capsys):
 @pytest.mark.slow
 def test_cli_map_and_timeline_county(tmp_path, capsys):
     maps = tmp_path / "maps"
-    assert cli.main(["map", "baseline_2025", "--zones", "county", "--no-html", "--out", str(maps)]) == 0
+    argv = ["map", "baseline_2025", "--zones", "county", "--offline", "--origin", "320102", "--out", str(maps)]
+    assert cli.main(argv) == 0
     names = {p.name for p in maps.glob("*.png")}
     assert "access_potential_multimodal_county_baseline_2025.png" in names
     assert "metro_reach_shanghai_county_baseline_2025.png" in names
+    # the help promises an HTML map and isochrones: at county level too (issue 22)
+    assert "isochrones_320102_county_baseline_2025.png" in names
+    assert not list(maps.glob("isochrones_310101_*")), "--origin replaces the default origins"
+    page = (maps / "webmap_county_baseline_2025.html").read_text(encoding="utf-8")
+    assert page.count('fill-opacity="0.75"') > 300  # the county polygons, filled by the measure
+    assert "https://" not in page and "<link" not in page  # --offline: nothing fetched
     tl = tmp_path / "tl"
     assert cli.main(["timeline", "baseline_2010", "baseline_2025", "--zones", "county", "--out", str(tl)]) == 0
     df = pd.read_csv(tl / "timeline.csv", index_col=0)

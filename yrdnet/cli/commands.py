@@ -32,6 +32,7 @@ from yrdnet.core.errors import DataError, GraphContractError, OutputError, Scena
 from yrdnet.core.io import atomic_dir, describe_os_error, safe_name, save_geopackage, save_graphml, write_csv
 from yrdnet.core.settings import settings
 from yrdnet.scenarios.scenario import scenario_for_year
+from yrdnet.viz.svgmap import check_tiles
 
 __all__ = ["main"]
 
@@ -93,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--base", help="base scenario: adds change maps and highlights additions")
     m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
     m.add_argument("--no-html", action="store_true", help="skip the HTML map")
+    m.add_argument(
+        "--offline",
+        action="store_true",
+        help="self-contained HTML map: scripts and styles inlined, nothing fetched when opened (no folium needed)",
+    )
+    m.add_argument(
+        "--tiles",
+        default="auto",
+        help="basemap: 'none', OpenStreetMap, 'CartoDB positron' or a {z}/{x}/{y} URL template "
+        "(default: OpenStreetMap online, none with --offline)",
+    )
     grammar.add_out(m, "results/maps")
     _zone_args(m, masses=False)
 
@@ -250,6 +262,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"-> {Path(args.out)}")
         return 0
     if args.command == "map":
+        tiles = None if str(args.tiles).lower() == "none" else args.tiles
+        if args.offline and tiles not in (None, "auto"):
+            check_tiles(tiles)  # a bad --tiles fails before the analysis, not after it
         name = _scenario_from(args.scenario)
         folder = Path(args.scenario)
         saved = folder.is_dir() and (folder / "result.json").is_file()
@@ -274,7 +289,8 @@ def _run(args: argparse.Namespace) -> int:
                 valid = ", ".join(map(str, res.od["multimodal"].index))
                 raise ValueError(f"unknown --origin adcode(s) {unknown}; expected one of: {valid}")
             kw = {"origins": tuple(args.origin)}
-        files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html, **kw)
+        files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html,
+                                  offline=args.offline, tiles=tiles, **kw)  # fmt: skip
         print("\n".join(str(f) for f in files))
         return 0
     if args.command in ("timeline", "targets"):

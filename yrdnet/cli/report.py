@@ -88,6 +88,8 @@ def write_maps(
     base_graph: nx.MultiDiGraph | None = None,
     origins: Iterable[int] | None = None,
     html: bool = True,
+    offline: bool = False,
+    tiles: str | None = "auto",
 ) -> list[Path]:
     """Write every static map of a result (PNG, 200 dpi) and the interactive HTML map.
 
@@ -101,18 +103,24 @@ def write_maps(
         A base scenario's result and graph: adds the change map and highlights additions
         on the web map.
     origins
-        Cities (adcodes) from which isochrone maps are drawn (default the region's
-        :attr:`~yrdnet.Region.map_origins`: the YRD's core and Hefei).
+        Zones (adcodes of the result's level) from which isochrone maps are drawn
+        (default the region's :attr:`~yrdnet.Region.map_origins`: the YRD's core and
+        Hefei; at county level the districts holding their centres).
     html
-        Also write ``webmap_<name>.html`` (needs folium, extra ``maps``).
+        Also write ``webmap_<name>.html`` (``webmap_<level>_<name>.html`` below city
+        level; needs folium, extra ``maps``, unless ``offline``).
+    offline, tiles
+        See :func:`yrdnet.viz.webmap.interactive_map`: ``offline`` writes a self-contained
+        page that fetches nothing; ``tiles`` chooses its basemap.
 
     Notes
     -----
     A county (or custom) result gets its own maps instead: potential accessibility and
-    WATT on the county polygons, the core's metro's one-hour reach from its core district
-    and, with ``base``, the change of potential accessibility; file names carry the level
-    (``access_potential_multimodal_county_<name>.png``). No HTML map is written at these
-    levels, and ``origins`` and ``base_graph`` are not used.
+    WATT on the county polygons, the core's metro's one-hour reach from its core district,
+    isochrones from each origin over every zone (coloured polygons, no interpolated
+    contours), the web map with the zone polygons filled by potential accessibility and,
+    with ``base``, the change of potential accessibility; file names carry the level
+    (``access_potential_multimodal_county_<name>.png``).
 
     Returns
     -------
@@ -124,8 +132,9 @@ def write_maps(
             safe_name(r.name, what="result name")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    web = {"html": html, "offline": offline, "tiles": tiles, "base_graph": base_graph}
     if res.level != "city":
-        return _write_zone_maps(res, G, out, base=base)
+        return _write_zone_maps(res, G, out, base=base, origins=origins, web=web)
     origins = load_region().map_origins if origins is None else origins
     bnd = load_boundaries()
     metros = load_region().metros()
@@ -236,6 +245,8 @@ def write_maps(
             added_edges=base_graph,
             boundaries=bnd,
             filepath=p,
+            offline=offline,
+            tiles=tiles,
         )
         written.append(p)
     log.info("wrote %d maps to %s", len(written), out)
@@ -248,8 +259,52 @@ def reach_metro(region: Region, metros: pd.DataFrame) -> str | None:
     return own[0] if own else None
 
 
+def _zone_isochrones(
+    res: ScenarioResult, polys: Any, origins: Iterable[int] | None, meta: _MapMeta
+) -> list[tuple[str, Callable[[Path], Any]]]:
+    """Isochrone map jobs from zone origins (default the zones of the region's map origins)."""
+    zones, od, lv = res.zones, res.od["multimodal"], res.level
+    if zones is None or polys is None:
+        return []
+    if origins is None:
+        cores = load_region().zones(lv).core_zones()
+        origins = [cores[c] for c in load_region().map_origins if c in cores]
+    jobs: list[tuple[str, Callable[[Path], Any]]] = []
+    for o in origins:
+        if o not in od.index:
+            continue
+        oname = str(zones.loc[o, "name_en"])
+
+        def _iso(p: Path, o: int = int(o), oname: str = oname) -> Any:
+            return plot.plot_isochrones(
+                od, o, zones, polys, labels=False, contours=False,
+                title=f"travel time from {oname}", filepath=p, **meta,
+            )  # fmt: skip
+
+        jobs.append((f"isochrones_{o}_{lv}_{res.name}.png", _iso))
+    return jobs
+
+
+def _zone_webmap(res: ScenarioResult, G: nx.MultiDiGraph, out: Path, polys: Any, web: dict[str, Any]) -> list[Path]:
+    """The web map of a zone-level result: zone polygons filled by potential accessibility."""
+    if not web.get("html") or res.zones is None:
+        return []
+    p = out / f"webmap_{res.level}_{res.name}.html"
+    interactive_map(
+        G, res.zones, column=key("pot", "multimodal", exp=None, pop=None), added_edges=web.get("base_graph"),
+        boundaries=polys, filepath=p, offline=bool(web.get("offline")), tiles=web.get("tiles", "auto"),
+    )  # fmt: skip
+    return [p]
+
+
 def _write_zone_maps(
-    res: ScenarioResult, G: nx.MultiDiGraph, out: Path, *, base: ScenarioResult | None = None
+    res: ScenarioResult,
+    G: nx.MultiDiGraph,
+    out: Path,
+    *,
+    base: ScenarioResult | None = None,
+    origins: Iterable[int] | None = None,
+    web: dict[str, Any] | None = None,
 ) -> list[Path]:
     """County (or custom) maps: accessibility on zone polygons, a metro's one-hour reach, the network.
 
@@ -302,6 +357,7 @@ def _write_zone_maps(
             )  # fmt: skip
 
         jobs.append((f"metro_reach_{safe_name(metro, what='metro id')}_{lv}_{name}.png", _reach))
+    jobs += _zone_isochrones(res, polys, origins, meta)
     if base is not None and base.zones is not None:
         bz = base.zones
         jobs.append(
@@ -318,6 +374,7 @@ def _write_zone_maps(
         fig, _ = job(out / fname)
         plt.close(fig)
         written.append(out / fname)
+    written += _zone_webmap(res, G, out, polys, web or {})
     log.info("wrote %d %s-level maps to %s", len(written), lv, out)
     return written
 

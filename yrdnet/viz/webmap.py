@@ -1,12 +1,13 @@
 """Interactive web map (folium / Leaflet) of a scenario: network, city measures, additions.
 
-The map is one HTML file. Data (edges, cities, popups) is embedded; Leaflet, folium's
-JS/CSS and the background tiles are referenced from their CDNs, so nothing is downloaded
-while the file is written, and a browser needs network access only to show the tiles
-and scripts. Coordinates are WGS84 (EPSG:4326), which OpenStreetMap tiles match (Amap /
+The map is one HTML file. With ``offline=True`` it is a self-contained page that fetches
+nothing (:mod:`yrdnet.viz.svgmap`); otherwise (the default) it is a folium map: data
+(edges, cities, popups) is embedded, but Leaflet, folium's JS/CSS and the background
+tiles are referenced from their CDNs, so a browser needs network access to show the map.
+Coordinates are WGS84 (EPSG:4326), which OpenStreetMap tiles match (Amap /
 Baidu tiles would need GCJ-02 / BD-09 offsets).
 
-Needs ``folium`` (``pip install yrdnet[maps]``).
+The folium map needs ``folium`` (``pip install yrdnet[maps]``); the offline one does not.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.indicators import label as indicator_label
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
@@ -142,8 +144,9 @@ def interactive_map(
     added_edges: nx.MultiDiGraph | Iterable[Any] | None = None,
     boundaries: Any | None = None,
     cmap: str = "YlGnBu",
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = "auto",
     filepath: str | os.PathLike[str] | None = None,
+    offline: bool = False,
 ) -> Any:
     """Build a folium map with toggleable layers for one scenario.
 
@@ -175,15 +178,29 @@ def interactive_map(
     cmap
         Matplotlib colormap name for ``column``.
     tiles
-        Folium tiles name/URL, or ``None`` for a blank background.
+        Folium tiles name/URL, or ``None`` for a blank background; ``"auto"`` is
+        OpenStreetMap online and no basemap offline. Offline: ``None``, a name of
+        :data:`yrdnet.viz.svgmap.TILES` or a ``{z}/{x}/{y}`` URL template.
     filepath
         Write the HTML there (atomically) when given.
+    offline
+        Write a self-contained page instead (:func:`yrdnet.viz.svgmap.offline_map`:
+        inline SVG, scripts and styles inlined, nothing fetched unless ``tiles`` asks);
+        needs no folium.
 
     Returns
     -------
-    folium.Map
-        The map (``._repr_html_()`` shows it in a notebook).
+    folium.Map or str
+        The folium map (``._repr_html_()`` shows it in a notebook); offline, the HTML page.
     """
+    if offline:
+        from yrdnet.viz.svgmap import offline_map  # imports this module's helpers
+
+        return offline_map(
+            G, cities, column=column, added_edges=added_edges, boundaries=boundaries, cmap=cmap,
+            tiles=None if tiles == "auto" else tiles, filepath=filepath,
+        )  # fmt: skip
+    tiles = "OpenStreetMap" if tiles == "auto" else tiles
     folium = _folium()
     from branca.colormap import LinearColormap
     from matplotlib import colormaps
@@ -200,7 +217,7 @@ def interactive_map(
     lat0, lon0 = float(df["lat"].astype(float).mean()), float(df["lon"].astype(float).mean())
     m = folium.Map(location=[lat0, lon0], zoom_start=7, tiles=tiles, control_scale=True)
     scenario, year = G.graph.get("scenario", ""), G.graph.get("year", "")
-    title = html.escape(f"yrdnet — {scenario} {year}: {column}".strip())
+    title = html.escape(f"yrdnet — {scenario} {year}: {indicator_label(column, unit=False)}".strip())
     m.get_root().html.add_child(
         folium.Element(
             f"<div style='position:fixed;bottom:4px;left:60px;z-index:999;font:11px sans-serif;"
@@ -214,6 +231,8 @@ def interactive_map(
         b = b.to_crs(4326) if b.crs is not None else b
         fg_b = folium.FeatureGroup(name=LAYER_NAMES["boundaries"], show=False)
         cols = [c for c in ("adcode", "name_zh") if c in b.columns]
+        # ~100 m: invisible at the map's zooms; county polygons shrink from ~6 MB of HTML
+        b = b.assign(geometry=b.geometry.simplify(0.001, preserve_topology=True))
         folium.GeoJson(
             b[[*cols, "geometry"]].to_json(),
             style_function=lambda _: {"color": "#666", "weight": 1, "fillOpacity": 0.05},
@@ -294,8 +313,9 @@ def interactive_map(
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     hi = hi if hi > lo else lo + 1.0
     cm = colormaps[cmap]
-    scale = LinearColormap([to_hex(cm(x)) for x in np.linspace(0, 1, 7)], vmin=lo, vmax=hi, caption=f"{column}")
-    fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {column}")
+    stops = [to_hex(cm(x)) for x in np.linspace(0, 1, 7)]
+    scale = LinearColormap(stops, vmin=lo, vmax=hi, caption=indicator_label(column))
+    fg_c = folium.FeatureGroup(name=f"{LAYER_NAMES['cities']}: {indicator_label(column, unit=False)}")
     numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in ("lon", "lat")]
     for code, row in df.iterrows():
         val = vals.loc[code]  # type: ignore[index]  # pandas-stubs: labels may be any Hashable
