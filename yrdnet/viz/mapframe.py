@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import re
+import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,8 +25,10 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry import LineString
@@ -33,7 +36,7 @@ from shapely.geometry import LineString
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-from yrdnet.analysis.indicators import label
+from yrdnet.analysis.indicators import label, lookup
 from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
@@ -98,6 +101,44 @@ register_cache("viz.mapframe.cjk_font", cjk_font.cache_clear)
 
 _CHARMAP: set[int] = set()  # code points of the chosen CJK font
 _CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: A snake_case token that may be an indicator key (``pot_exp_pop_rail``), inside any text.
+_KEY_RE = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_])")
+
+
+def raw_keys(texts: Sequence[str]) -> list[str]:
+    """The indicator keys of the registry found verbatim in ``texts`` (each once, in order).
+
+    Used to check that no figure shows an analyst a raw key instead of its words.
+    """
+    found: list[str] = []
+    for t in texts:
+        found += [k for k in _KEY_RE.findall(str(t)) if lookup(k) is not None and k not in found]
+    return found
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every word drawn on ``fig``, axes titles first (non-empty, each once).
+
+    Then the suptitle, figure texts, axis labels, legend titles and entries and the axes'
+    texts, in the order of the axes.
+    """
+    out: list[str] = []
+    axes = fig.get_axes()
+    for ax in axes:
+        out += [ax.get_title(loc) for loc in ("left", "center", "right")]
+    sup = getattr(fig, "_suptitle", None)
+    out += [sup.get_text()] if sup is not None else []
+    out += [t.get_text() for t in fig.texts]
+    for ax in axes:
+        out += [ax.get_xlabel(), ax.get_ylabel()]
+        legends = [c for c in ax.get_children() if isinstance(c, Legend)]
+        for leg in legends:
+            out += [leg.get_title().get_text(), *(t.get_text() for t in leg.get_texts())]
+        out += [t.get_text() for t in ax.texts if t.get_gid() != "yrdnet-label"]
+    for leg in fig.legends:
+        out += [leg.get_title().get_text(), *(t.get_text() for t in leg.get_texts())]
+    seen: set[str] = set()
+    return [t for t in out if t and not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
 
 
 def _txt(text: Any, lg: str, fallback: Any = "") -> str:
@@ -109,6 +150,8 @@ def _txt(text: Any, lg: str, fallback: Any = "") -> str:
     s = str(text)
     if re.fullmatch(r"[a-z0-9_]+", s) and "_" in s:
         s = label(s)
+    else:  # a key inside longer text ("Change in pot_exp_pop_rail"): its words, no unit
+        s = _KEY_RE.sub(lambda m: label(m.group(0), unit=False) if lookup(m.group(0)) else m.group(0), s)
     if lg == "en" or cjk_font() is None:
         s = re.sub(r"\(\s*\)", "", _CJK_RE.sub("", s)).strip(" ,;:")
     else:
@@ -331,7 +374,8 @@ def _frame(
 ) -> None:
     sub = ", ".join(str(s) for s in (scenario, year) if s is not None and s != "")
     full = f"{title} — {sub}" if sub else title
-    ax.set_title(_txt(full, lg, "yrdnet"), loc="left", fontweight="bold")
+    _wrapped_title(ax, fig, _txt(full, lg, "yrdnet"))
+    _declutter(ax, fig)
     if north:
         _scale_bar(ax)
         _north_arrow(ax)
@@ -344,6 +388,54 @@ def _frame(
         ha="left",
         va="bottom",
     )
+
+
+def _wrapped_title(ax: Axes, fig: Figure, text: str) -> None:
+    """Bold left title wrapped to the axes' width; the top margin grows to hold its lines.
+
+    Line width is estimated from the font size (about 0.55 em per Latin character, 1 em
+    per CJK character), so no title runs off the canvas at any DPI: the wrap depends only
+    on inches and points, never on pixels.
+    """
+    size = float(mpl.rcParams["axes.titlesize"]) if not isinstance(mpl.rcParams["axes.titlesize"], str) else 11.0
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72
+    em = 1.0 if _CJK_RE.search(text) else 0.55
+    chars = max(20, int(width_pt / (size * em)))
+    lines = textwrap.wrap(text, width=chars, break_long_words=True) or [text]
+    ax.set_title("\n".join(lines), loc="left", fontweight="bold")
+    need = (len(lines) * size * 1.25 + 8) / (fig.get_figheight() * 72)
+    spec = ax.get_subplotspec()
+    if spec is not None and len(fig.axes) >= 1 and 1 - ax.get_position().y1 < need:
+        fig.subplots_adjust(top=1 - need)
+
+
+#: Offsets (points) and alignment tried in turn for a city label that collides with another.
+_LABEL_SPOTS = ((3, 3, "left"), (3, -9, "left"), (-3, 3, "right"), (-3, -9, "right"), (3, 11, "left"), (3, -17, "left"))
+
+
+def _declutter(ax: Axes, fig: Figure) -> None:
+    """Move colliding city labels (gid ``yrdnet-label``) to the first free spot around their point.
+
+    Greedy, in drawing order: each label keeps its place if it overlaps no label already
+    placed, else takes the first of :data:`_LABEL_SPOTS` that is free (or stays put).
+    """
+    anns = [t for t in ax.texts if t.get_gid() == "yrdnet-label"]
+    if len(anns) < 2:
+        return
+    ax.apply_aspect()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    placed: list[Any] = []
+    for a in anns:
+        for dx, dy, ha in _LABEL_SPOTS:
+            a.xyann = (dx, dy)
+            a.set_ha(ha)
+            box = a.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(b) for b in placed):
+                break
+        else:
+            a.xyann, _ = (3, 3), a.set_ha("left")
+            box = a.get_window_extent(renderer)
+        placed.append(box)
 
 
 def _meta(obj: Any, scenario: Any, year: Any) -> tuple[Any, Any]:
@@ -397,6 +489,12 @@ def _outline(ax: Axes, polys: gpd.GeoDataFrame) -> None:
 
 
 def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: float = 6.0) -> None:
+    """City names beside their points: dark text on a white halo.
+
+    The halo keeps a name readable on every class colour; collisions are resolved when
+    the map is framed (:func:`_declutter`).
+    """
+    halo = [patheffects.withStroke(linewidth=2.0, foreground="white")]
     for code, p in pts.geometry.items():
         ax.annotate(
             _txt(names.get(code, code), lg, code),
@@ -404,8 +502,10 @@ def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: flo
             xytext=(3, 3),
             textcoords="offset points",
             fontsize=size,
-            color="0.15",
+            color="0.1",
             zorder=15,
+            path_effects=halo,
+            gid="yrdnet-label",
         )
 
 
