@@ -95,3 +95,23 @@ def test_colliding_city_labels_are_moved_apart(caught: dict[str, Figure]) -> Non
     overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     assert overlaps <= 2
     assert mapframe._LABEL_SPOTS[0][:2] == (3, 3)
+
+
+def test_many_series_get_distinct_styles_and_direct_labels() -> None:
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {f"target {i}": 1.0 + 0.01 * i + np.arange(4) * 0.0 for i in range(12)}, index=[2020, 2025, 2030, 2035]
+    )
+    fig, ax = plot.plot_timeline(df, direct_labels=True, dpi=50)
+    styles = {(ln.get_color(), ln.get_linestyle(), ln.get_marker()) for ln in ax.get_lines()}
+    assert len(styles) == 12
+    assert ax.get_legend() is None
+    names = [t for t in ax.texts if t.get_text().startswith("target")]
+    assert len(names) == 12
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert all(b.x1 <= fig.bbox.x1 + 1 for b in boxes)  # names stay on the canvas
+    plt.close(fig)

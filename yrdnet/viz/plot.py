@@ -41,6 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry import MultiPoint
 
+from yrdnet.analysis.indicators import label
 from yrdnet.viz.charts import plot_rank_size, plot_timeline
 from yrdnet.viz.mapframe import (
     _NODATA,
@@ -284,9 +285,9 @@ def plot_accessibility(
             handles=handles,
             loc="upper right",
             framealpha=0.9,
-            title=_txt(legend_title or f"{column} ({scheme}, k={len(labs)})", lg, column),
+            title=_txt(legend_title or f"{label(column)} ({scheme}, k={len(labs)})", lg, column),
         )
-        _frame(ax, fig, lg, title=title or column, scenario=scenario, year=year, note=None)
+        _frame(ax, fig, lg, title=title or label(column, unit=False), scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
 
@@ -396,7 +397,8 @@ def plot_change(
         _extent(ax, polys.geometry if polys is not None else pts.geometry)
         cax = ax.inset_axes((0.93, 0.62, 0.022, 0.32))
         cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), cax=cax)
-        cb.set_label(_txt(f"Δ {name}" + (" (%)" if relative else ""), lg, "change"), fontsize=7)
+        unit_words = f"{label(name, unit=False)} (%)" if relative else label(name)
+        cb.set_label(_txt(f"Δ {unit_words}", lg, "change"), fontsize=7)
         cb.ax.tick_params(labelsize=6)
         cax.yaxis.set_ticks_position("left")
         cax.yaxis.set_label_position("left")
@@ -412,7 +414,8 @@ def plot_change(
                 loc="upper left",
                 framealpha=0.9,
             )
-        t = title or (f"{_w('change', lg)} {name}" if lg == "en" else f"{name}{_w('change', lg)}")
+        words = label(name, unit=False)  # the registry's words (the key itself if not declared)
+        t = title or (f"{_w('change', lg)} {words}" if lg == "en" else f"{_w('change', lg)}{words}")
         _frame(ax, fig, lg, title=t, scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
