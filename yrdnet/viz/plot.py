@@ -447,6 +447,10 @@ def plot_isochrones(
     unreachable hatched). With ``contours`` the band limits are also drawn as isochrone
     lines, interpolated linearly on a Delaunay triangulation of the city centres and
     clipped to the boundaries — a guide to the travel-time surface, exact only at centres.
+    From the 41 city centres these lines are coarse (one triangle can span 150 km); for a
+    fine surface pass zone-level inputs instead — a county result's ``od`` (305 × 305)
+    with ``res.zones`` and the county polygons — as the county reach map of
+    :func:`yrdnet.cli.report.write_maps` does.
 
     Parameters
     ----------
