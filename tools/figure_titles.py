@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     for name, texts in _RECORDS:
         keys = raw_keys(texts)
         bad += bool(keys)
-        title = texts[0] if texts else ""
+        title = " ".join(texts[0].split()) if texts else ""  # a wrapped title on one line
         flag = f"   RAW KEYS: {', '.join(keys)}" if keys else ""
         print(f"{_final_name(name)}\t{title}{flag}")
     print(f"{len(_RECORDS)} figures, {bad} with raw keys", file=sys.stderr)
