@@ -9,7 +9,10 @@ are not biased by latitude, and the scale error stays under 0.2 % across 27-35.5
 the scale bar (drawn in projected metres) is exact to that amount everywhere on the map.
 The north arrow points to true north at its own position (meridians converge by up to
 ±2° at the edges). Each map carries a title with the scenario and year, a legend, the
-scale bar, the north arrow and a source note.
+scale bar, the north arrow and a source note. Indicator keys are drawn as the registry's
+words (:func:`yrdnet.analysis.indicators.label`), titles wrap to the axes' width (the
+top margin grows to hold them, so nothing is clipped at any DPI), and city names carry
+a white halo and move aside where they would overlap.
 
 Labels are Chinese when a CJK font is installed (see :func:`cjk_font`) and English
 otherwise; text is never drawn in a font that lacks its glyphs. Each function returns
