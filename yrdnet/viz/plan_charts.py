@@ -278,8 +278,10 @@ def _flag_unreliable(ax: Axes, sel: pd.DataFrame, names: list[str], result: Unce
         shown = problems[:4] + ([f"… and {len(problems) - 4} more"] if len(problems) > 4 else [])
         msg = "Unreliable indices, not shares of variance: " + "; ".join(shown)
         warnings.warn(msg + ". Draw more samples (uncertainty(n=...)).", DataWarning, stacklevel=3)
-        ax.text(0.01, 0.99, "⚠ " + "\n".join(["Unreliable indices, not shares of variance:", *shown]),
-                transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#b2182b", gid="unreliable",
-                bbox={"facecolor": "white", "edgecolor": "#b2182b", "alpha": 0.9})  # fmt: skip
+        lines = ["⚠ Unreliable indices, not shares of variance:", *shown]
+        fig = ax.get_figure()
+        fig.set_figheight(fig.get_figheight() + 0.16 * len(lines))  # type: ignore[union-attr]
+        ax.annotate("\n".join(lines), (0, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points",
+                    ha="left", va="top", fontsize=7.5, color="#b2182b", gid="unreliable")  # fmt: skip
         ax.set_title(ax.get_title() + "  [UNRELIABLE]", fontsize=10)
     return problems
