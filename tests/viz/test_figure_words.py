@@ -39,7 +39,7 @@ def caught(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Figure]:
         county = yrdnet.analyze("baseline_2025", zones="county", centrality=False, sensitivity_samples=2)
         G = build_graph("baseline_2025")
         out = tmp_path_factory.mktemp("maps")
-        report.write_maps(city, G, out, base=city, html=False)
+        report.write_maps(city, G, out, base=city, origins=[310000], html=False)
         report.write_maps(county, G, out, base=county)
     yield figs
     for f in figs.values():
