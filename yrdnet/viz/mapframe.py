@@ -397,15 +397,17 @@ def _wrapped_title(ax: Axes, fig: Figure, text: str) -> None:
     per CJK character), so no title runs off the canvas at any DPI: the wrap depends only
     on inches and points, never on pixels.
     """
-    size = float(mpl.rcParams["axes.titlesize"]) if not isinstance(mpl.rcParams["axes.titlesize"], str) else 11.0
-    width_pt = ax.get_position().width * fig.get_figwidth() * 72
-    em = 1.0 if _CJK_RE.search(text) else 0.55
-    chars = max(20, int(width_pt / (size * em)))
-    lines = textwrap.wrap(text, width=chars, break_long_words=True) or [text]
-    ax.set_title("\n".join(lines), loc="left", fontweight="bold")
-    need = (len(lines) * size * 1.25 + 8) / (fig.get_figheight() * 72)
-    spec = ax.get_subplotspec()
-    if spec is not None and len(fig.axes) >= 1 and 1 - ax.get_position().y1 < need:
+    ts = mpl.rcParams["axes.titlesize"]
+    size = float(ts) if not isinstance(ts, str) else 11.0
+    em = 1.0 if _CJK_RE.search(text) else 0.6  # bold Latin averages under 0.6 em
+    for _ in range(2):  # a taller top margin can narrow an equal-aspect map: wrap again
+        ax.apply_aspect()  # the drawn box of an equal-aspect map, not the nominal one
+        width_pt = ax.get_position().width * fig.get_figwidth() * 72
+        lines = textwrap.wrap(text, width=max(20, int(width_pt / (size * em))), break_long_words=True) or [text]
+        ax.set_title("\n".join(lines), loc="left", fontweight="bold")
+        need = (len(lines) * size * 1.25 + 8) / (fig.get_figheight() * 72)
+        if ax.get_subplotspec() is None or 1 - ax.get_position(original=True).y1 >= need:
+            break
         fig.subplots_adjust(top=1 - need)
 
 
