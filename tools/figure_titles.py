@@ -18,7 +18,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from yrdnet.viz.mapframe import figure_texts, raw_keys
+from yrdnet.viz.figure_text import figure_texts, raw_keys
 
 _RECORDS: list[tuple[str, list[str]]] = []
 _original = Figure.savefig

@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 import yrdnet
 from yrdnet.cli import report
 from yrdnet.scenarios.scenario import build_graph
-from yrdnet.viz import charts, mapframe, plot
-from yrdnet.viz.mapframe import _txt, figure_texts, raw_keys
+from yrdnet.viz import charts, plot
+from yrdnet.viz.figure_text import _declutter, figure_texts, raw_keys
+from yrdnet.viz.mapframe import _txt
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_declutter_moves_stacked_labels_apart() -> None:
     ax.set_ylim(0, 10)
     for name in ("Taizhou (JS)", "Yangzhou", "Zhenjiang"):  # three labels at one point
         ax.annotate(name, (5, 5), xytext=(3, 3), textcoords="offset points", fontsize=6, gid="yrdnet-label")
-    mapframe._declutter(ax, fig)
+    _declutter(ax, fig)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     boxes = [t.get_window_extent(renderer) for t in ax.texts]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
