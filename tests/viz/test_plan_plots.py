@@ -84,3 +84,35 @@ def test_sensitivity_chart_is_written_with_words(tmp_path: Path) -> None:
     assert len(bars) == 6 and min(bars) >= 0
     with pytest.raises(ValueError, match="no sensitivity for indicator 'gini_potential'"):
         plot_sensitivity(res, "gini_potential")
+
+
+def test_sensitivity_chart_flags_a_tiny_sample_and_indices_outside_0_1() -> None:
+    import yrdnet.viz.plan_charts as pc
+    from yrdnet.core.errors import DataWarning
+
+    sens = pd.DataFrame(
+        {
+            "parameter": ["rail_speed_factor", "mode", "idle"],
+            "first_order_S1": [4.8, 0.2, -0.02],
+            "first_order_S1_conf95": [9.0, 1.0, 1.0],
+            "total_ST": [0.9, 0.3, 0.01],
+            "total_ST_conf95": [2.0, 1.0, 1.0],
+            "indicator": "integration",
+            "output": "plan_2035 - baseline_2025",
+        }
+    )
+    empty = pd.DataFrame()
+    res = UncertaintyResult(empty, sens, empty, pd.DataFrame({"draw": np.arange(5)}), empty, "sobol", 0.0)  # N = 1
+    with pytest.warns(DataWarning, match=r"base sample N = 1 is below 64.*S1 of rail speed factor.* = 4.8 is outside"):
+        _fig, ax = plot_sensitivity(res, "integration")
+    flag = [t for t in ax.texts if t.get_gid() == "unreliable"]
+    assert len(flag) == 1 and "4.8" in flag[0].get_text() and "N = 1" in flag[0].get_text()
+    assert "idle" not in flag[0].get_text()  # -0.02 is sampling noise around 0, not flagged
+    assert ax.get_title().endswith("[UNRELIABLE]")
+    assert pc.MIN_SOBOL_BASE_SAMPLE == 64
+
+
+def test_sensitivity_chart_of_a_sound_sample_is_not_flagged(recwarn: pytest.WarningsRecorder) -> None:
+    _fig, ax = plot_sensitivity(_fake_uncertainty(), "integration")
+    assert not [t for t in ax.texts if t.get_gid() == "unreliable"]
+    assert not [w for w in recwarn if "Unreliable" in str(w.message)]

@@ -411,9 +411,9 @@ def write_targets_chart(tl: pd.DataFrame, out: str | Path) -> Path:
         ylabel="time / target (at most 1 = met)",
         title="Policy travel-time targets (own time definition)",
         filepath=None,
+        direct_labels=True,
     )
     ax.axhline(1.0, color="black", linewidth=1.0, linestyle="--")
-    ax.legend(loc="upper right", fontsize=5, framealpha=0.9, ncol=2)
 
     save_figure(fig, p, 200)
     plt.close(fig)

@@ -147,8 +147,12 @@ def plot_timeline(
     figsize: tuple[float, float] = (7.0, 4.0),
     dpi: int = 200,
     filepath: str | os.PathLike[str] | None = None,
+    direct_labels: bool = False,
 ) -> tuple[Figure, Axes]:
     """Line chart of indices over years or scenarios.
+
+    Every line has its own style (colour, then dash pattern and marker once the ten
+    colours are used up), so up to 60 series stay distinguishable.
 
     Parameters
     ----------
@@ -161,6 +165,9 @@ def plot_timeline(
         Rescale each column to 100 at its first finite value (compare unlike units).
     ylabel, title, scenario, year, lang, ax, figsize, dpi, filepath
         See :func:`yrdnet.viz.plot.plot_network`.
+    direct_labels
+        Name each line at its last point (right of the plot, moved apart where they
+        would overlap) instead of a legend over the data: for many series.
 
     Returns
     -------
@@ -181,9 +188,10 @@ def plot_timeline(
     x = data.index.to_numpy(float) if numeric_x else np.arange(len(data))
     scenario, year = _meta(df, scenario, year)
     with _style(lg):
-        fig, ax = _figure(ax, figsize, dpi, margins=(0.1, 0.97, 0.2, 0.9))
-        for c in cols:
-            ax.plot(x, data[c].to_numpy(), marker="o", markersize=4, linewidth=1.5, label=_txt(c, lg, c))
+        right = 0.75 if direct_labels else 0.97
+        fig, ax = _figure(ax, figsize, dpi, margins=(0.1, right, 0.2, 0.9))
+        for i, c in enumerate(cols):
+            ax.plot(x, data[c].to_numpy(), markersize=4, linewidth=1.5, label=_txt(c, lg, c), **_line_style(i))
         if not numeric_x:
             rot: dict[str, Any] = {"rotation": 20, "ha": "right"} if len(x) > 4 else {}
             ax.set_xticks(x, [_txt(i, lg, i) for i in data.index], **rot)
@@ -192,7 +200,9 @@ def plot_timeline(
             ax.set_xticks(x, [f"{v:g}" for v in x])
         ax.set_ylabel(_txt(ylabel or ("index (first = 100)" if normalize else "value"), lg))
         ax.grid(True, linewidth=0.3, alpha=0.5)
-        if cols:
+        if cols and direct_labels:
+            _direct_labels(ax, fig, x, data, lg)
+        elif cols:
             ax.legend(loc="best", framealpha=0.9)
         _frame(
             ax,
@@ -206,3 +216,48 @@ def plot_timeline(
         )
         save_figure(fig, filepath, dpi)
     return fig, ax
+
+
+_DASHES = ("-", "--", ":", "-.")
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _line_style(i: int) -> dict[str, Any]:
+    """The ``i``-th line's style: tab10 colour; dash and marker change every ten lines."""
+    return {
+        "color": f"C{i % 10}",
+        "linestyle": _DASHES[(i // 10) % len(_DASHES)],
+        "marker": _MARKERS[(i + i // 10) % len(_MARKERS)],
+    }
+
+
+def _direct_labels(ax: Axes, fig: Figure, x: np.ndarray, data: pd.DataFrame, lg: str, size: float = 6.5) -> None:
+    """Name each line right of the axes at the height of its last finite point.
+
+    Names are stacked greedily from the bottom so that no two are closer than one line
+    of text; each is drawn in its line's colour.
+    """
+    ax.autoscale_view()
+    ends = []
+    for i, c in enumerate(data.columns):
+        v = data[c].to_numpy(float)
+        ok = np.flatnonzero(np.isfinite(v))
+        if len(ok):
+            y_pt = ax.transData.transform((x[ok[-1]], v[ok[-1]]))[1] * 72 / fig.dpi
+            ends.append((y_pt, i, c))
+    ends.sort()
+    gap, last = size * 1.25, -np.inf
+    for y_pt, i, c in ends:
+        y = max(y_pt, last + gap)
+        last = y
+        ax.annotate(
+            _txt(c, lg, c),
+            xy=(1.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(6, y - ax.bbox.y0 * 72 / fig.dpi),
+            textcoords="offset points",
+            va="center",
+            fontsize=size,
+            color=_line_style(i)["color"],
+            annotation_clip=False,
+        )

@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import re
+import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -33,11 +35,12 @@ from shapely.geometry import LineString
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-from yrdnet.analysis.indicators import label
+from yrdnet.analysis.indicators import label, lookup
 from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
+from yrdnet.viz.figure_text import _KEY_RE, _declutter
 
 logger = logging.getLogger("yrdnet.viz.plot")
 
@@ -109,6 +112,8 @@ def _txt(text: Any, lg: str, fallback: Any = "") -> str:
     s = str(text)
     if re.fullmatch(r"[a-z0-9_]+", s) and "_" in s:
         s = label(s)
+    else:  # a key inside longer text ("Change in pot_exp_pop_rail"): its words, no unit
+        s = _KEY_RE.sub(lambda m: label(m.group(0), unit=False) if lookup(m.group(0)) else m.group(0), s)
     if lg == "en" or cjk_font() is None:
         s = re.sub(r"\(\s*\)", "", _CJK_RE.sub("", s)).strip(" ,;:")
     else:
@@ -331,7 +336,8 @@ def _frame(
 ) -> None:
     sub = ", ".join(str(s) for s in (scenario, year) if s is not None and s != "")
     full = f"{title} — {sub}" if sub else title
-    ax.set_title(_txt(full, lg, "yrdnet"), loc="left", fontweight="bold")
+    _wrapped_title(ax, fig, _txt(full, lg, "yrdnet"))
+    _declutter(ax, fig)
     if north:
         _scale_bar(ax)
         _north_arrow(ax)
@@ -344,6 +350,27 @@ def _frame(
         ha="left",
         va="bottom",
     )
+
+
+def _wrapped_title(ax: Axes, fig: Figure, text: str) -> None:
+    """Bold left title wrapped to the axes' width; the top margin grows to hold its lines.
+
+    Line width is estimated from the font size (about 0.55 em per Latin character, 1 em
+    per CJK character), so no title runs off the canvas at any DPI: the wrap depends only
+    on inches and points, never on pixels.
+    """
+    ts = mpl.rcParams["axes.titlesize"]
+    size = float(ts) if not isinstance(ts, str) else 11.0
+    em = 1.0 if _CJK_RE.search(text) else 0.6  # bold Latin averages under 0.6 em
+    for _ in range(2):  # a taller top margin can narrow an equal-aspect map: wrap again
+        ax.apply_aspect()  # the drawn box of an equal-aspect map, not the nominal one
+        width_pt = ax.get_position().width * fig.get_figwidth() * 72
+        lines = textwrap.wrap(text, width=max(20, int(width_pt / (size * em))), break_long_words=True) or [text]
+        ax.set_title("\n".join(lines), loc="left", fontweight="bold")
+        need = (len(lines) * size * 1.25 + 8) / (fig.get_figheight() * 72)
+        if ax.get_subplotspec() is None or 1 - ax.get_position(original=True).y1 >= need:
+            break
+        fig.subplots_adjust(top=1 - need)
 
 
 def _meta(obj: Any, scenario: Any, year: Any) -> tuple[Any, Any]:
@@ -397,6 +424,12 @@ def _outline(ax: Axes, polys: gpd.GeoDataFrame) -> None:
 
 
 def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: float = 6.0) -> None:
+    """City names beside their points: dark text on a white halo.
+
+    The halo keeps a name readable on every class colour; collisions are resolved when
+    the map is framed (:func:`_declutter`).
+    """
+    halo = [patheffects.withStroke(linewidth=2.0, foreground="white")]
     for code, p in pts.geometry.items():
         ax.annotate(
             _txt(names.get(code, code), lg, code),
@@ -404,8 +437,10 @@ def _label(ax: Axes, pts: gpd.GeoDataFrame, names: pd.Series, lg: str, size: flo
             xytext=(3, 3),
             textcoords="offset points",
             fontsize=size,
-            color="0.15",
+            color="0.1",
             zorder=15,
+            path_effects=halo,
+            gid="yrdnet-label",
         )
 
 

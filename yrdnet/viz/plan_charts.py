@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import label
+from yrdnet.core.errors import DataWarning
 from yrdnet.core.params import TravelTimeModel, describe
 from yrdnet.plans.uncertainty import INDICATORS
 from yrdnet.viz.mapframe import _num, save_figure
@@ -34,7 +36,15 @@ if TYPE_CHECKING:
     from yrdnet.plans.best_plan import PlanResult
     from yrdnet.plans.uncertainty import UncertaintyResult
 
-__all__ = ["PARAMETER_LABELS", "pareto_frontier", "plot_plan", "plot_sensitivity"]
+__all__ = ["MIN_SOBOL_BASE_SAMPLE", "PARAMETER_LABELS", "pareto_frontier", "plot_plan", "plot_sensitivity"]
+
+#: Smallest base sample :math:`N` whose Sobol indices a chart shows without a warning
+#: (Saltelli sampling draws :math:`N (D + 2)` rows). Below it the bootstrap intervals are
+#: wider than the unit range and indices routinely fall outside [0, 1].
+MIN_SOBOL_BASE_SAMPLE = 64
+
+#: How far outside [0, 1] an index may fall (sampling noise around 0 or 1) before it is flagged.
+_INDEX_SLACK = 0.05
 
 #: Words of the metric-side choices drawn by :func:`yrdnet.model_uncertainty.uncertainty`
 #: (not fields of a parameter class, so not in the parameter metadata).
@@ -201,6 +211,12 @@ def plot_sensitivity(
     ------
     ValueError
         If the indicator or output is not in the result.
+
+    Warns
+    -----
+    DataWarning
+        If the base sample is below :data:`MIN_SOBOL_BASE_SAMPLE` or an index falls
+        outside [0, 1]; the chart then carries the same words in red.
     """
     s = result.sensitivity
     outputs = list(dict.fromkeys(s["output"]))
@@ -230,6 +246,42 @@ def plot_sensitivity(
     _ticks(ax, y=False)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
+    _flag_unreliable(ax, sel, names, result)
     fig.tight_layout()
     save_figure(fig, filepath, dpi)
     return fig, ax
+
+
+def _base_sample(result: UncertaintyResult, n_params: int) -> int:
+    """The base sample :math:`N` behind the indices: draws / (D + 2) for Sobol, else the draws."""
+    draws = len(result.draws)
+    return draws // (n_params + 2) if result.method == "sobol" else draws
+
+
+def _flag_unreliable(ax: Axes, sel: pd.DataFrame, names: list[str], result: UncertaintyResult) -> list[str]:
+    """Warn, and write on the chart, when the indices cannot be read as shares of variance.
+
+    Flags a base sample below :data:`MIN_SOBOL_BASE_SAMPLE` and every index outside
+    [0, 1] by more than sampling noise (``_INDEX_SLACK``). Returns the problems found.
+    """
+    problems = []
+    n = _base_sample(result, len(sel))
+    if n < MIN_SOBOL_BASE_SAMPLE:
+        problems.append(f"base sample N = {n} is below {MIN_SOBOL_BASE_SAMPLE}")
+    for col, short in (("first_order_S1", "S1"), ("total_ST", "ST")):
+        v = sel[col].to_numpy(float)
+        bad = np.isfinite(v) & ((v < -_INDEX_SLACK) | (v > 1 + _INDEX_SLACK))
+        problems += [
+            f"{short} of {nm} = {x:.2g} is outside [0, 1]" for nm, x in zip(np.array(names)[bad], v[bad], strict=True)
+        ]
+    if problems:
+        shown = problems[:4] + ([f"… and {len(problems) - 4} more"] if len(problems) > 4 else [])
+        msg = "Unreliable indices, not shares of variance: " + "; ".join(shown)
+        warnings.warn(msg + ". Draw more samples (uncertainty(n=...)).", DataWarning, stacklevel=3)
+        lines = ["⚠ Unreliable indices, not shares of variance:", *shown]
+        fig = ax.get_figure()
+        fig.set_figheight(fig.get_figheight() + 0.16 * len(lines))  # type: ignore[union-attr]
+        ax.annotate("\n".join(lines), (0, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points",
+                    ha="left", va="top", fontsize=7.5, color="#b2182b", gid="unreliable")  # fmt: skip
+        ax.set_title(ax.get_title() + "  [UNRELIABLE]", fontsize=10)
+    return problems

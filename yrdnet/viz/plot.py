@@ -9,7 +9,10 @@ are not biased by latitude, and the scale error stays under 0.2 % across 27-35.5
 the scale bar (drawn in projected metres) is exact to that amount everywhere on the map.
 The north arrow points to true north at its own position (meridians converge by up to
 ±2° at the edges). Each map carries a title with the scenario and year, a legend, the
-scale bar, the north arrow and a source note.
+scale bar, the north arrow and a source note. Indicator keys are drawn as the registry's
+words (:func:`yrdnet.analysis.indicators.label`), titles wrap to the axes' width (the
+top margin grows to hold them, so nothing is clipped at any DPI), and city names carry
+a white halo and move aside where they would overlap.
 
 Labels are Chinese when a CJK font is installed (see :func:`cjk_font`) and English
 otherwise; text is never drawn in a font that lacks its glyphs. Each function returns
@@ -41,6 +44,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry import MultiPoint
 
+from yrdnet.analysis.indicators import label
 from yrdnet.viz.charts import plot_rank_size, plot_timeline
 from yrdnet.viz.mapframe import (
     _NODATA,
@@ -284,9 +288,9 @@ def plot_accessibility(
             handles=handles,
             loc="upper right",
             framealpha=0.9,
-            title=_txt(legend_title or f"{column} ({scheme}, k={len(labs)})", lg, column),
+            title=_txt(legend_title or f"{label(column)} ({scheme}, k={len(labs)})", lg, column),
         )
-        _frame(ax, fig, lg, title=title or column, scenario=scenario, year=year, note=None)
+        _frame(ax, fig, lg, title=title or label(column, unit=False), scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
 
@@ -396,7 +400,8 @@ def plot_change(
         _extent(ax, polys.geometry if polys is not None else pts.geometry)
         cax = ax.inset_axes((0.93, 0.62, 0.022, 0.32))
         cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), cax=cax)
-        cb.set_label(_txt(f"Δ {name}" + (" (%)" if relative else ""), lg, "change"), fontsize=7)
+        unit_words = f"{label(name, unit=False)} (%)" if relative else label(name)
+        cb.set_label(_txt(f"Δ {unit_words}", lg, "change"), fontsize=7)
         cb.ax.tick_params(labelsize=6)
         cax.yaxis.set_ticks_position("left")
         cax.yaxis.set_label_position("left")
@@ -412,7 +417,8 @@ def plot_change(
                 loc="upper left",
                 framealpha=0.9,
             )
-        t = title or (f"{_w('change', lg)} {name}" if lg == "en" else f"{name}{_w('change', lg)}")
+        words = label(name, unit=False)  # the registry's words (the key itself if not declared)
+        t = title or (f"{_w('change', lg)} {words}" if lg == "en" else f"{_w('change', lg)}{words}")
         _frame(ax, fig, lg, title=t, scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
@@ -444,6 +450,10 @@ def plot_isochrones(
     unreachable hatched). With ``contours`` the band limits are also drawn as isochrone
     lines, interpolated linearly on a Delaunay triangulation of the city centres and
     clipped to the boundaries — a guide to the travel-time surface, exact only at centres.
+    From the 41 city centres these lines are coarse (one triangle can span 150 km); for a
+    fine surface pass zone-level inputs instead — a county result's ``od`` (305 × 305)
+    with ``res.zones`` and the county polygons — as the county reach map of
+    :func:`yrdnet.cli.report.write_maps` does.
 
     Parameters
     ----------
