@@ -31,7 +31,7 @@ import pandas as pd
 from yrdnet.analysis.indicators import label
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import write_text
-from yrdnet.viz.webmap import LAYER_NAMES, _added, _coords, _edge_key, _fmt, _rail_colour, _track
+from yrdnet.viz.map_layers import LAYER_NAMES, _added, _coords, _edge_key, _fmt, _rail_colour, _track
 
 __all__ = ["TILES", "check_tiles", "offline_map"]
 
