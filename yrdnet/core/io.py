@@ -40,6 +40,7 @@ import ctypes.util
 import errno
 import json
 import logging
+import numbers
 import os
 import re
 import shutil
@@ -60,6 +61,8 @@ except ImportError:  # pragma: no cover - not POSIX: no flock, leftovers are kep
 
 __all__ = [
     "MARKER",
+    "OSMNX_LOAD_ARGS",
+    "TYPES_ATTR",
     "atomic_dir",
     "atomic_path",
     "check_output_dir",
@@ -481,6 +484,55 @@ _NODE_DTYPES = {"x": float, "y": float, "city": int, "osmid": str}
 _EDGE_DTYPES = {"length": float, "travel_time": float, "speed_kph": float}
 _GRAPH_DTYPES = {"year": int, "n_lines": int}
 
+#: Graph attribute in a yrdnet GraphML file recording each attribute's Python type.
+TYPES_ATTR = "yrdnet_types"
+
+#: Arguments that let :func:`osmnx.load_graphml` read a yrdnet GraphML file: node ids are
+#: text (``zone:310000``), which OSMnx would otherwise convert to ``int``.
+OSMNX_LOAD_ARGS: dict[str, Any] = {"node_dtypes": {"osmid": str}}
+
+
+def _to_bool(v: Any) -> bool:
+    return v if isinstance(v, bool) else str(v) == "True"
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {"bool": _to_bool, "int": int, "float": float, "str": str}
+
+
+def _type_name(v: Any) -> str | None:
+    """``bool``, ``int``, ``float`` or ``str`` for a value GraphML can restore; else ``None``."""
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return "bool"
+    if isinstance(v, numbers.Integral):
+        return "int"
+    if isinstance(v, numbers.Real):
+        return "float"
+    return "str" if isinstance(v, str) else None
+
+
+def _types_of(dicts: Iterator[dict[str, Any]]) -> dict[str, str]:
+    """Each attribute's one type across ``dicts``; attributes of mixed or other types are left out."""
+    seen: dict[str, str | None] = {}
+    names: dict[type, str | None] = {}  # _type_name per Python type: one isinstance chain each
+    for d in dicts:
+        for k, v in d.items():
+            t = names.get(type(v), "?")
+            if t == "?":
+                t = names[type(v)] = _type_name(v)
+            if seen.setdefault(k, t) != t:
+                seen[k] = None
+    return {k: t for k, t in sorted(seen.items()) if t is not None}
+
+
+def _graph_types(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+    return {
+        "graph": _types_of(iter([G.graph])),
+        "node": _types_of(d for _, d in G.nodes(data=True)),
+        "edge": _types_of(d for *_, d in G.edges(data=True)),
+    }
+
 
 #: Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed,
 #: so the same inputs give byte-identical files (run times go to ``run.log`` instead).
@@ -513,17 +565,70 @@ def write_gpkg(path: str | Path, gdf: Any, layer: str) -> Path:
 
 
 def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Save a contract graph as GraphML (via OSMnx) atomically."""
+    """Save a contract graph as GraphML (via OSMnx) atomically.
+
+    Every attribute is written as text, as :func:`osmnx.save_graphml` does; the graph
+    attribute :data:`TYPES_ATTR` records each attribute's type (``int``, ``float``,
+    ``bool`` or ``str``) so that :func:`load_graphml` restores the graph exactly.
+
+    The file also opens in OSMnx, given that node ids are text
+    (:data:`OSMNX_LOAD_ARGS`)::
+
+        import osmnx as ox
+        G = ox.load_graphml("baseline_2025.graphml", node_dtypes={"osmid": str})
+
+    Parameters
+    ----------
+    G
+        The graph; its ``graph``, node and edge attributes are not modified.
+    path
+        The ``.graphml`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     import osmnx as ox
 
-    return _write(path, lambda p: ox.io.save_graphml(G, p))
+    H = G.copy()
+    H.graph[TYPES_ATTR] = json.dumps(_graph_types(G), sort_keys=True)
+    return _write(path, lambda p: ox.io.save_graphml(H, p))
+
+
+def _restore_types(G: nx.MultiDiGraph, types: dict[str, dict[str, str]]) -> None:
+    for kind, dicts in (("graph", [G.graph]), ("node", (d for _, d in G.nodes(data=True))),
+                        ("edge", (d for *_, d in G.edges(data=True)))):  # fmt: skip
+        conv = {k: _CONVERT[t] for k, t in types.get(kind, {}).items() if t in _CONVERT}
+        for d in dicts:
+            for k in d.keys() & conv.keys():
+                d[k] = conv[k](d[k])
 
 
 def load_graphml(path: str | Path) -> nx.MultiDiGraph:
-    """Load a graph saved with :func:`save_graphml`, restoring attribute types."""
+    """Load a graph saved with :func:`save_graphml`, restoring every attribute's type.
+
+    Node ids stay text (``zone:310000``); attribute types come from the file's
+    :data:`TYPES_ATTR` record (files written before it existed fall back to the types of
+    the contract's core attributes: coordinates, ``city``, lengths, times and speeds).
+
+    Parameters
+    ----------
+    path
+        A ``.graphml`` file written by :func:`save_graphml` (``yrdnet build``,
+        ``yrdnet roads fetch``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The graph, with the attribute values and types it was saved with.
+    """
     import osmnx as ox
 
     G = ox.io.load_graphml(path, node_dtypes=_NODE_DTYPES, edge_dtypes=_EDGE_DTYPES, graph_dtypes=_GRAPH_DTYPES)
+    raw = G.graph.pop(TYPES_ATTR, None)
+    if raw is not None:
+        _restore_types(G, json.loads(raw))
     return G
 
 
