@@ -40,7 +40,6 @@ import ctypes.util
 import errno
 import json
 import logging
-import numbers
 import os
 import re
 import shutil
@@ -52,6 +51,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from yrdnet.core.attr_types import graph_types, restore_types
 from yrdnet.core.errors import OutputError
 
 try:
@@ -492,48 +492,6 @@ TYPES_ATTR = "yrdnet_types"
 OSMNX_LOAD_ARGS: dict[str, Any] = {"node_dtypes": {"osmid": str}}
 
 
-def _to_bool(v: Any) -> bool:
-    return v if isinstance(v, bool) else str(v) == "True"
-
-
-_CONVERT: dict[str, Callable[[Any], Any]] = {"bool": _to_bool, "int": int, "float": float, "str": str}
-
-
-def _type_name(v: Any) -> str | None:
-    """``bool``, ``int``, ``float`` or ``str`` for a value GraphML can restore; else ``None``."""
-    import numpy as np
-
-    if isinstance(v, (bool, np.bool_)):
-        return "bool"
-    if isinstance(v, numbers.Integral):
-        return "int"
-    if isinstance(v, numbers.Real):
-        return "float"
-    return "str" if isinstance(v, str) else None
-
-
-def _types_of(dicts: Iterator[dict[str, Any]]) -> dict[str, str]:
-    """Each attribute's one type across ``dicts``; attributes of mixed or other types are left out."""
-    seen: dict[str, str | None] = {}
-    names: dict[type, str | None] = {}  # _type_name per Python type: one isinstance chain each
-    for d in dicts:
-        for k, v in d.items():
-            t = names.get(type(v), "?")
-            if t == "?":
-                t = names[type(v)] = _type_name(v)
-            if seen.setdefault(k, t) != t:
-                seen[k] = None
-    return {k: t for k, t in sorted(seen.items()) if t is not None}
-
-
-def _graph_types(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
-    return {
-        "graph": _types_of(iter([G.graph])),
-        "node": _types_of(d for _, d in G.nodes(data=True)),
-        "edge": _types_of(d for *_, d in G.edges(data=True)),
-    }
-
-
 #: Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed,
 #: so the same inputs give byte-identical files (run times go to ``run.log`` instead).
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
@@ -592,17 +550,8 @@ def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     import osmnx as ox
 
     H = G.copy()
-    H.graph[TYPES_ATTR] = json.dumps(_graph_types(G), sort_keys=True)
+    H.graph[TYPES_ATTR] = json.dumps(graph_types(G), sort_keys=True)
     return _write(path, lambda p: ox.io.save_graphml(H, p))
-
-
-def _restore_types(G: nx.MultiDiGraph, types: dict[str, dict[str, str]]) -> None:
-    for kind, dicts in (("graph", [G.graph]), ("node", (d for _, d in G.nodes(data=True))),
-                        ("edge", (d for *_, d in G.edges(data=True)))):  # fmt: skip
-        conv = {k: _CONVERT[t] for k, t in types.get(kind, {}).items() if t in _CONVERT}
-        for d in dicts:
-            for k in d.keys() & conv.keys():
-                d[k] = conv[k](d[k])
 
 
 def load_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -628,7 +577,7 @@ def load_graphml(path: str | Path) -> nx.MultiDiGraph:
     G = ox.io.load_graphml(path, node_dtypes=_NODE_DTYPES, edge_dtypes=_EDGE_DTYPES, graph_dtypes=_GRAPH_DTYPES)
     raw = G.graph.pop(TYPES_ATTR, None)
     if raw is not None:
-        _restore_types(G, json.loads(raw))
+        restore_types(G, json.loads(raw))
     return G
 
 
