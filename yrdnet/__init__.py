@@ -43,6 +43,8 @@ from yrdnet.core.errors import NotIncrementalError as NotIncrementalError
 from yrdnet.core.errors import OutputError as OutputError
 from yrdnet.core.errors import ScenarioError as ScenarioError
 from yrdnet.core.errors import YrdnetError as YrdnetError
+from yrdnet.core.io import load_graphml as load_graphml
+from yrdnet.core.io import save_graphml as save_graphml
 from yrdnet.core.params import MetricParams as MetricParams
 from yrdnet.core.params import StructureWeights as StructureWeights
 from yrdnet.core.params import TravelTimeModel as TravelTimeModel
@@ -185,6 +187,7 @@ __all__ = [
     "load_corridors",
     "load_costs",
     "load_expressways",
+    "load_graphml",
     "load_highways",
     "load_line_speeds",
     "load_lines",
@@ -214,6 +217,7 @@ __all__ = [
     "prefill_overpass_cache",
     "read_gtfs",
     "road_time_validation",
+    "save_graphml",
     "scenario_travel_times",
     "services",
     "settings",

@@ -227,7 +227,8 @@ def test_timeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_dir = tmp_path / "tl"
     rc, out, err = run(capsys, "timeline", "baseline_2010", "baseline_2025", "--out", str(out_dir))
     assert rc == 0, err
-    tl = pd.read_csv(out_dir / "timeline.csv", index_col=0)
+    assert (out_dir / "timeline.csv").read_text(encoding="utf-8").startswith("indicator,baseline_2010,")
+    tl = pd.read_csv(out_dir / "timeline.csv", index_col="indicator")
     assert list(tl.columns) == ["baseline_2010", "baseline_2025"]
     assert list(tl.loc["year"]) == [2010, 2025]
     assert tl.loc["mean_watt_pop_multimodal", "baseline_2025"] < tl.loc["mean_watt_pop_multimodal", "baseline_2010"]
@@ -392,6 +393,7 @@ def test_demo_writes_maps_tables_and_prints_indices(
     assert f"{comp.loc['plan_2035', 'composite_index']:.3f}" in lines[2]
     assert "Region indices that move, baseline_2010 -> " in out
     tl = pd.read_csv(out_dir / "timeline.csv", index_col=0)
+    assert tl.index.name == "indicator"
     for ind in ("metro_logistic_integration", "theil_people_pot_exp_pop_multimodal", "mean_watt_pop_multimodal"):
         assert ind in out
         assert tl.loc[ind].max() > tl.loc[ind].min(), ind  # a headline moves over the timeline

@@ -100,6 +100,12 @@ def test_osmnx_interop_and_persistence(G2025, tmp_path):
     assert fig is not None
     p = save_graphml(G2025, tmp_path / "g.graphml")
     G2 = load_graphml(p)
+    typed = lambda d: {k: (type(v), v) for k, v in d.items()}  # noqa: E731
+    assert typed(G2.graph) == typed(G2025.graph)  # every value and its type, exactly
+    assert {n: typed(d) for n, d in G2.nodes(data=True)} == {n: typed(d) for n, d in G2025.nodes(data=True)}
+    assert [typed(d) for *_, d in G2.edges(keys=True, data=True)] == [
+        typed(d) for *_, d in G2025.edges(keys=True, data=True)
+    ]
     assert G2.number_of_nodes() == G2025.number_of_nodes()
     assert G2.number_of_edges() == G2025.number_of_edges()
     T1 = yrdnet.travel_times(G2025, "multimodal")

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.csv_tables import read_table, table_schema
 from yrdnet.analysis.indicators import dictionary, key_from_words, label, readable
 from yrdnet.core.io import atomic_dir, safe_name, write_csv, write_gpkg, write_json, write_text
 from yrdnet.region.region import load_region
@@ -96,8 +97,10 @@ class ScenarioResult:
     def from_dir(cls, path: str | Path) -> ScenarioResult:
         """Read a result folder written by :meth:`to_dir` back into a :class:`ScenarioResult`.
 
-        Tables come back as written (CSV precision: ``od_<mode>.csv`` to 0.01 min);
-        ``cities`` and ``zones`` take their geometry from the GeoPackages.
+        Tables come back as written, column types, index and empty strings included
+        (``result.json`` records each CSV's schema: :mod:`yrdnet.analysis.csv_tables`);
+        CSV precision: ``od_<mode>.csv`` to 0.01 min. ``cities`` and ``zones`` take
+        their geometry from the GeoPackages.
 
         Raises
         ------
@@ -116,9 +119,13 @@ class ScenarioResult:
             raise FileNotFoundError(f"{path} is not a yrdnet result folder (no result.json)")
         doc = json.loads(meta_file.read_text(encoding="utf-8"))
 
+        tables = doc.get("tables", {})  # schemas: absent from folders written before they were recorded
+
         def csv(name: str, **kw: Any) -> pd.DataFrame:
             f = path / name
-            return pd.read_csv(f, **kw) if f.is_file() and f.stat().st_size > 1 else pd.DataFrame()
+            if not (f.is_file() and f.stat().st_size > 1):
+                return pd.DataFrame()
+            return read_table(f, tables[name]) if name in tables else pd.read_csv(f, **kw)
 
         def geo(name: str, layer: str, table: pd.DataFrame) -> gpd.GeoDataFrame:
             g = gpd.read_file(path / name, layer=layer)
@@ -129,8 +136,9 @@ class ScenarioResult:
         zones = geo("zones.gpkg", "zones", csv("zones.csv", index_col=0)) if level != "city" else None
         od = {}
         for f in sorted(path.glob("od_*.csv")):
-            T = pd.read_csv(f, index_col=0)
-            T.columns = T.columns.astype(T.index.dtype)
+            T = csv(f.name, index_col=0)
+            if f.name not in tables:
+                T.columns = T.columns.astype(T.index.dtype)
             od[f.stem[3:]] = T
         return cls(
             name=str(doc["name"]),
@@ -243,22 +251,28 @@ class ScenarioResult:
         for mode in self.od:  # a mode names a file: checked before the folder is started
             safe_name(mode, what="travel-time mode")
         with atomic_dir(path) as tmp:
-            write_csv(tmp / "cities.csv", pd.DataFrame(self.cities.drop(columns="geometry")))
+            tables: dict[str, dict[str, Any]] = {}  # each CSV's schema, for an exact from_dir
+
+            def put(name: str, df: pd.DataFrame, **kw: Any) -> None:
+                write_csv(tmp / name, df, **kw)
+                tables[name] = table_schema(df, index=kw.get("index", True))
+
+            put("cities.csv", pd.DataFrame(self.cities.drop(columns="geometry")))
             write_gpkg(tmp / "cities.gpkg", self.cities, "cities")
             if self.level != "city" and self.zones is not None:
                 z = gpd.GeoDataFrame(self.zones)
-                write_csv(tmp / "zones.csv", pd.DataFrame(z.drop(columns="geometry")))
+                put("zones.csv", pd.DataFrame(z.drop(columns="geometry")))
                 write_gpkg(tmp / "zones.gpkg", z, "zones")
-            write_csv(tmp / "metros.csv", self.metros)
-            write_csv(tmp / "region.csv", self.region)
+            put("metros.csv", self.metros)
+            put("region.csv", self.region)
             for mode, T in self.od.items():
-                write_csv(tmp / f"od_{mode}.csv", T, float_format="%.2f")
-            write_csv(tmp / "stepwise.csv", self.stepwise, index=False)
-            write_csv(tmp / "linkage.csv", self.linkage, index=False)
-            write_csv(tmp / "functional.csv", self.functional)
-            write_csv(tmp / "sensitivity.csv", self.sensitivity)
+                put(f"od_{mode}.csv", T, float_format="%.2f")
+            put("stepwise.csv", self.stepwise, index=False)
+            put("linkage.csv", self.linkage, index=False)
+            put("functional.csv", self.functional)
+            put("sensitivity.csv", self.sensitivity)
             if not self.targets.empty:
-                write_csv(tmp / "targets.csv", self.targets)
+                put("targets.csv", self.targets)
             write_csv(tmp / "columns.csv", self.columns(), index=False)
             write_json(
                 tmp / "result.json",
@@ -270,6 +284,7 @@ class ScenarioResult:
                     "region": self.region["value"].to_dict(),
                     "notes": self.notes,
                     "meta": {k: v for k, v in self.meta.items() if k != "seconds"},
+                    "tables": tables,
                 },
             )
             seconds = self.meta.get("seconds", {})

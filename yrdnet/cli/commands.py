@@ -185,7 +185,7 @@ def _over_time(args: argparse.Namespace) -> int:
         out = Path(args.out)
 
         with atomic_dir(out) as tmp:  # the table and its chart appear together
-            write_csv(tmp / "timeline.csv", tl)
+            write_csv(tmp / "timeline.csv", tl.rename_axis("indicator"))  # a named first column
             report.write_timeline_chart(tl, tmp / "timeline.png")
         rows = [r for r in report.TIMELINE_INDICATORS if r in tl.index]
         print(tl.loc[rows].to_string(float_format=lambda v: f"{v:.3f}"))

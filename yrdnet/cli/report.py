@@ -499,7 +499,7 @@ def demo(
                 done = {state["rb"].name: state["rb"], state["rp"].name: state["rp"]}
                 runs = [done.get(str(s)) or analyze(s, centrality=False) for s in timeline_scenarios]
                 tl = timeline(runs)
-                write_csv(tmp / "timeline.csv", tl)
+                write_csv(tmp / "timeline.csv", tl.rename_axis("indicator"))
                 comp = composite_index(_unique(runs, [state["rb"], state["rp"]]))
                 write_csv(tmp / "composite.csv", comp.index)
                 write_csv(tmp / "composite_dashboard.csv", comp.dashboard)

@@ -51,6 +51,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from yrdnet.core.attr_types import graph_types, restore_types
 from yrdnet.core.errors import OutputError
 
 try:
@@ -60,6 +61,8 @@ except ImportError:  # pragma: no cover - not POSIX: no flock, leftovers are kep
 
 __all__ = [
     "MARKER",
+    "OSMNX_LOAD_ARGS",
+    "TYPES_ATTR",
     "atomic_dir",
     "atomic_path",
     "check_output_dir",
@@ -481,6 +484,13 @@ _NODE_DTYPES = {"x": float, "y": float, "city": int, "osmid": str}
 _EDGE_DTYPES = {"length": float, "travel_time": float, "speed_kph": float}
 _GRAPH_DTYPES = {"year": int, "n_lines": int}
 
+#: Graph attribute in a yrdnet GraphML file recording each attribute's Python type.
+TYPES_ATTR = "yrdnet_types"
+
+#: Arguments that let :func:`osmnx.load_graphml` read a yrdnet GraphML file: node ids are
+#: text (``zone:310000``), which OSMnx would otherwise convert to ``int``.
+OSMNX_LOAD_ARGS: dict[str, Any] = {"node_dtypes": {"osmid": str}}
+
 
 #: Timestamp GDAL writes into GeoPackage metadata (``gpkg_contents.last_change``): fixed,
 #: so the same inputs give byte-identical files (run times go to ``run.log`` instead).
@@ -513,17 +523,61 @@ def write_gpkg(path: str | Path, gdf: Any, layer: str) -> Path:
 
 
 def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Save a contract graph as GraphML (via OSMnx) atomically."""
+    """Save a contract graph as GraphML (via OSMnx) atomically.
+
+    Every attribute is written as text, as :func:`osmnx.save_graphml` does; the graph
+    attribute :data:`TYPES_ATTR` records each attribute's type (``int``, ``float``,
+    ``bool`` or ``str``) so that :func:`load_graphml` restores the graph exactly.
+
+    The file also opens in OSMnx, given that node ids are text
+    (:data:`OSMNX_LOAD_ARGS`)::
+
+        import osmnx as ox
+        G = ox.load_graphml("baseline_2025.graphml", node_dtypes={"osmid": str})
+
+    Parameters
+    ----------
+    G
+        The graph; its ``graph``, node and edge attributes are not modified.
+    path
+        The ``.graphml`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     import osmnx as ox
 
-    return _write(path, lambda p: ox.io.save_graphml(G, p))
+    H = G.copy()
+    H.graph[TYPES_ATTR] = json.dumps(graph_types(G), sort_keys=True)
+    return _write(path, lambda p: ox.io.save_graphml(H, p))
 
 
 def load_graphml(path: str | Path) -> nx.MultiDiGraph:
-    """Load a graph saved with :func:`save_graphml`, restoring attribute types."""
+    """Load a graph saved with :func:`save_graphml`, restoring every attribute's type.
+
+    Node ids stay text (``zone:310000``); attribute types come from the file's
+    :data:`TYPES_ATTR` record (files written before it existed fall back to the types of
+    the contract's core attributes: coordinates, ``city``, lengths, times and speeds).
+
+    Parameters
+    ----------
+    path
+        A ``.graphml`` file written by :func:`save_graphml` (``yrdnet build``,
+        ``yrdnet roads fetch``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The graph, with the attribute values and types it was saved with.
+    """
     import osmnx as ox
 
     G = ox.io.load_graphml(path, node_dtypes=_NODE_DTYPES, edge_dtypes=_EDGE_DTYPES, graph_dtypes=_GRAPH_DTYPES)
+    raw = G.graph.pop(TYPES_ATTR, None)
+    if raw is not None:
+        restore_types(G, json.loads(raw))
     return G
 
 
