@@ -55,12 +55,13 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.analysis.steps import POTENTIAL, potential_columns, self_times
+from yrdnet.analysis.steps import potential_columns, self_times
 from yrdnet.core.cache import cache_key
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.metrics import accessibility as acc
@@ -74,12 +75,14 @@ __all__ = [
     "DEFINITIONS",
     "HALF_LIVES",
     "CountyRun",
+    "city_potential",
     "city_potentials",
     "core_rank",
     "core_rank_rows",
     "core_rank_table",
     "county_run",
     "modelled_internal_times",
+    "zone_potential",
 ]
 
 #: Half-lives (min) of the core-rank range: the indicators digest §1.2 range (45-120 min).
@@ -201,6 +204,26 @@ def city_potentials(run: CountyRun, p: MetricParams) -> pd.DataFrame:
     return _by_city(potential_columns(run.od, run.table, p, run.self_time), run)
 
 
+def zone_potential(run: CountyRun, p: MetricParams, mode: str = "multimodal") -> pd.Series:
+    """The exponential population potential of each county of the run, for one mode.
+
+    The column ``pot_exp_pop_<mode>`` of :func:`city_potentials` before aggregation; the
+    one potential the core's rank and the metric-choice measures need.
+    """
+    pop = run.table["population"].astype(float)
+    return acc.potential_accessibility(run.od[mode], pop, decay="exp", params=p, self_time_min=run.self_time)
+
+
+def city_potential_from(zone_pot: pd.Series, run: CountyRun) -> pd.Series:
+    """Zone potentials of the run averaged over each city's residents."""
+    return cast(pd.Series, _by_city(zone_pot, run))
+
+
+def city_potential(run: CountyRun, p: MetricParams, mode: str = "multimodal") -> pd.Series:
+    r"""The city-level exponential population potential of one mode, :math:`P_c` of :func:`city_potentials`."""
+    return city_potential_from(zone_potential(run, p, mode), run)
+
+
 def modelled_internal_times(run: CountyRun) -> pd.Series:
     r"""Each city's internal time modelled between its own counties (min).
 
@@ -267,16 +290,18 @@ def core_rank_table(
     """
     pop = None if city_times is None or city_table is None else city_table["population"].astype(float)
     rows = []
+    tii = None  # the modelled internal times do not depend on the half-life
+    if run is not None and city_times is not None:
+        tii = modelled_internal_times(run).reindex(city_times.index).fillna(p.self_time_min)
     for h in half_lives:
         q = p.replace(beta=float(np.log(2) / h), decay="exp")
         defs: dict[str, pd.Series] = {}
-        if run is not None:
-            defs["county"] = city_potentials(run, q)[POTENTIAL]
+        if run is not None:  # one zone potential per half-life: its city means and its centres
+            zone_pot = zone_potential(run, q)
+            defs["county"] = city_potential_from(zone_pot, run)
             if run.centres:
-                zone_pot = potential_columns({"multimodal": run.od["multimodal"]}, run.table, q, run.self_time)
-                defs["centre"] = pd.Series({c: zone_pot[POTENTIAL][z] for c, z in run.centres.items()})
-        if run is not None and pop is not None and city_times is not None:
-            tii = modelled_internal_times(run).reindex(city_times.index).fillna(p.self_time_min)
+                defs["centre"] = pd.Series({c: zone_pot[z] for c, z in run.centres.items()})
+        if tii is not None and pop is not None and city_times is not None:
             defs["modelled"] = acc.potential_accessibility(city_times, pop, params=q, self_time_min=tii)
         if city_self_time is not None and pop is not None and city_times is not None:
             defs["rich"] = acc.potential_accessibility(city_times, pop, params=q, self_time_min=city_self_time)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import DataError
+from yrdnet.metrics import accessibility as acc
 
 __all__ = ["gain_table", "periphery_labels", "time_to_nearest", "weighted_summary"]
 
@@ -109,9 +110,8 @@ def time_to_nearest(T: pd.DataFrame, centres: Sequence[Hashable]) -> tuple[pd.Se
     missing = [c for c in centres if c not in T.columns]
     if missing or not len(centres):
         raise DataError(f"time_to_nearest: centres {missing or '[]'} are not zones of T")
-    sub = T.loc[:, list(centres)].astype(float)
-    t = sub.min(axis=1)
-    nearest = sub.idxmin(axis=1).where(np.isfinite(t))
+    t = acc.time_to(T, list(centres)).rename(None)
+    nearest = T.loc[:, list(centres)].astype(float).idxmin(axis=1).where(np.isfinite(t))
     return t, nearest
 
 

@@ -34,11 +34,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from yrdnet.analysis.city_potential import CountyRun, city_potentials, county_run
+from yrdnet.analysis.city_potential import CountyRun, city_potential, county_run
 from yrdnet.analysis.composite import FLOOR, core_link_equivalent_time, subcentre_core_balance
 from yrdnet.analysis.steps import self_times
 from yrdnet.analysis.targets import targets as policy_targets
-from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams, TravelTimeModel, describe
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import equity as eq
@@ -108,8 +107,7 @@ def measures(
         midpoint=float(choice["commute_midpoint_min"]),  # type: ignore[arg-type]
     )
     if run is not None and p.self_potential:
-        col = key("pot", str(choice.get("mode", "multimodal")), exp=None, pop=None)
-        pot = city_potentials(run, p)[col].reindex(T.index)
+        pot = city_potential(run, p, str(choice.get("mode", "multimodal"))).reindex(T.index)
     else:
         pot = acc.potential_accessibility(T, pop, decay="exp", params=p, self_time_min=tii)
     F = poly.gravity_flows(T, pop, params=p)
