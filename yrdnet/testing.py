@@ -8,6 +8,9 @@ Two graph builders, both meeting the yrdnet graph contract (``shared/DESIGN.md``
   checked everywhere.
 * :func:`random_graph` — a seeded random graph of any size (zones, rail lines, a road
   mesh) with continuous travel times, for oracle tests and benchmarks.
+* :func:`road_like_graph` — arrays of a seeded synthetic OSM-like road network (jittered
+  grid, arterials and expressways, random node ids and order) up to millions of nodes,
+  for :mod:`yrdnet.routing.large` and ``make bench-full``.
 
 Two assert helpers, usable in user test suites as well:
 
@@ -24,6 +27,7 @@ import itertools
 import math
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -31,12 +35,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import minimum_spanning_tree
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import cKDTree
 
 from yrdnet.core.modes import EDGE_MODES, TRANSIT_MODES
 
-__all__ = ["assert_graph_contract", "assert_od_equal", "mock_graph", "random_graph", "tiny_feed"]
+__all__ = [
+    "RoadLikeGraph",
+    "assert_graph_contract",
+    "assert_od_equal",
+    "mock_graph",
+    "random_graph",
+    "road_like_graph",
+    "tiny_feed",
+]
 
 _NODE_KINDS = ("zone", "station", "road")
 _EARTH_RADIUS_M = 6_371_008.8
@@ -746,3 +758,119 @@ def tiny_feed(path: str | os.PathLike[str]) -> Path:
         [["yrdnet tests", "https://example.invalid", "zh", "20160310", "20160331"]],
     )
     return out
+
+
+# --------------------------------------------------------------------------- road-like graphs
+
+
+@dataclass(frozen=True)
+class RoadLikeGraph:
+    """Arrays of a synthetic road graph from :func:`road_like_graph`.
+
+    Attributes
+    ----------
+    node_ids : int64 OSM-like ids (unique, in random order: the caller's node order)
+    x, y : lon/lat of the nodes, degrees
+    u, v : edge endpoints (node ids), one entry per road segment
+    travel_time : seconds; length : metres; speed_kph : 30 local, 60 arterial, 100 expressway
+    oneway : True where the segment may only be driven from ``u`` to ``v``
+    """
+
+    node_ids: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    travel_time: np.ndarray
+    length: np.ndarray
+    speed_kph: np.ndarray
+    oneway: np.ndarray
+
+    def directed_edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(u, v, travel_time)`` with both directions of every two-way segment."""
+        two = ~self.oneway
+        u = np.concatenate([self.u, self.v[two]])
+        v = np.concatenate([self.v, self.u[two]])
+        return u, v, np.concatenate([self.travel_time, self.travel_time[two]])
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A networkx MultiDiGraph (``x``, ``y`` on nodes, ``travel_time`` on edges): small graphs only."""
+        G = nx.MultiDiGraph()
+        G.add_nodes_from(
+            (int(n), {"x": float(a), "y": float(b)}) for n, a, b in zip(self.node_ids, self.x, self.y, strict=True)
+        )
+        G.add_edges_from(
+            (int(a), int(b), {"travel_time": float(t)}) for a, b, t in zip(*self.directed_edges(), strict=True)
+        )
+        return G
+
+
+def road_like_graph(n_nodes: int = 10_000, *, seed: int = 0, removed: float = 0.15) -> RoadLikeGraph:
+    """Return a seeded synthetic road network shaped like an OSM drive graph.
+
+    A square grid of junctions about 150 m apart near Suzhou (lon 120.0, lat 31.0),
+    jittered by up to 30 % of the spacing; about ``removed`` of the local segments are
+    dropped and 3 % of the rest are one-way; every 8th row and column is an arterial
+    (60 km/h) and every 32nd an expressway (100 km/h), never removed; local roads run at
+    30 km/h. Segment lengths are the great-circle distance times a random detour factor
+    of 1.0-1.2. Only the largest strongly connected component is kept, so the graph has
+    about ``n_nodes`` nodes (a full grid of ``ceil(sqrt(n_nodes))**2`` less the pieces cut
+    off) and every node reaches every other. Node ids are
+    random 10-digit integers and the nodes come in random order, as OSM ids do.
+
+    Parameters
+    ----------
+    n_nodes
+        Approximate number of nodes (at least 4).
+    seed
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same graph.
+    removed
+        Share of local segments dropped (0 to 0.5).
+    """
+    if n_nodes < 4 or not 0 <= removed <= 0.5:
+        raise ValueError(f"need n_nodes >= 4 and 0 <= removed <= 0.5, got {n_nodes}, {removed}")
+    rng = np.random.default_rng(seed)
+    side = math.ceil(math.sqrt(n_nodes))
+    r, c = np.divmod(np.arange(side * side), side)
+    step_lat = 150.0 / 111_320.0
+    step_lon = step_lat / math.cos(math.radians(31.0))
+    x = 120.0 + (c + rng.uniform(-0.3, 0.3, len(c))) * step_lon
+    y = 31.0 + (r + rng.uniform(-0.3, 0.3, len(r))) * step_lat
+    east, north = np.flatnonzero(c < side - 1), np.flatnonzero(r < side - 1)
+    a = np.concatenate([east, north])
+    b = np.concatenate([east + 1, north + side])
+    line = np.concatenate([r[east], c[north]])  # the row or column the segment runs along
+    speed = np.where(line % 32 == 0, 100.0, np.where(line % 8 == 0, 60.0, 30.0))
+    keep = (speed > 30.0) | (rng.random(len(a)) >= removed)
+    a, b, speed = a[keep], b[keep], speed[keep]
+    oneway = (speed == 30.0) & (rng.random(len(a)) < 0.03)
+    p1, p2 = np.radians(y[a]), np.radians(y[b])
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(x[b] - x[a]) / 2) ** 2
+    length = 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(h)) * rng.uniform(1.0, 1.2, len(a))
+    fwd = np.concatenate([a, b[~oneway]]), np.concatenate([b, a[~oneway]])
+    adj = coo_matrix((np.ones(len(fwd[0])), fwd), shape=(side * side, side * side))
+    _, comp = connected_components(adj, directed=True, connection="strong")
+    big = comp == np.bincount(comp).argmax()
+    seg = big[a] & big[b]
+    nodes = rng.permutation(np.flatnonzero(big))
+    ids = np.zeros(side * side, dtype=np.int64)
+    ids[nodes] = _osm_like_ids(rng, len(nodes))
+    return RoadLikeGraph(
+        ids[nodes],
+        x[nodes],
+        y[nodes],
+        ids[a[seg]],
+        ids[b[seg]],
+        length[seg] / (speed[seg] / 3.6),
+        length[seg],
+        speed[seg],
+        oneway[seg],
+    )
+
+
+def _osm_like_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` unique random 10-digit ids in random order."""
+    ids = np.unique(rng.integers(1_000_000_000, 10_000_000_000, size=n + n // 10 + 16))
+    while len(ids) < n:  # pragma: no cover - collisions of 10-digit draws are rare
+        ids = np.unique(np.concatenate([ids, rng.integers(1_000_000_000, 10_000_000_000, size=n)]))
+    return rng.permutation(ids)[:n]
