@@ -101,6 +101,12 @@ from yrdnet.routing.compile import compile_graph as compile_graph
 from yrdnet.routing.compile import graph_to_gdfs as graph_to_gdfs
 from yrdnet.routing.incremental import travel_times_incremental as travel_times_incremental
 from yrdnet.routing.incremental import update_zone_distances as update_zone_distances
+from yrdnet.routing.large import LargeGraphOptions as LargeGraphOptions
+from yrdnet.routing.large import RoadGraph as RoadGraph
+from yrdnet.routing.large import od_to_all as od_to_all
+from yrdnet.routing.large import road_graph as road_graph
+from yrdnet.routing.large import road_graph_from_networkx as road_graph_from_networkx
+from yrdnet.routing.large import zone_matrix as zone_matrix
 from yrdnet.routing.matrices import UnreachableWarning as UnreachableWarning
 from yrdnet.routing.matrices import station_times as station_times
 from yrdnet.routing.matrices import travel_times as travel_times
@@ -132,6 +138,7 @@ __all__ = [
     "DataWarning",
     "GraphContractError",
     "IncrementalBase",
+    "LargeGraphOptions",
     "MetricParams",
     "ModelRanges",
     "NotIncrementalError",
@@ -140,6 +147,7 @@ __all__ = [
     "PeripheryOptions",
     "PlanResult",
     "Region",
+    "RoadGraph",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",
@@ -204,6 +212,7 @@ __all__ = [
     "local_cluster",
     "metro_members",
     "model_uncertainty",
+    "od_to_all",
     "osm",
     "package_scenario",
     "pair_table",
@@ -216,6 +225,8 @@ __all__ = [
     "population_within",
     "prefill_overpass_cache",
     "read_gtfs",
+    "road_graph",
+    "road_graph_from_networkx",
     "road_time_validation",
     "save_graphml",
     "scenario_travel_times",
@@ -238,6 +249,7 @@ __all__ = [
     "update_zone_distances",
     "words",
     "write_time_space_maps",
+    "zone_matrix",
     "zones",
     "zones_from_gdf",
 ]

@@ -795,7 +795,7 @@ class RoadLikeGraph:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx MultiDiGraph (``x``, ``y`` on nodes, ``travel_time`` on edges): small graphs only."""
-        G = nx.MultiDiGraph()
+        G: nx.MultiDiGraph = nx.MultiDiGraph()
         G.add_nodes_from(
             (int(n), {"x": float(a), "y": float(b)}) for n, a, b in zip(self.node_ids, self.x, self.y, strict=True)
         )

@@ -295,10 +295,10 @@ def road_graph_from_networkx(G: nx.Graph, weight: str = "travel_time", *, order:
         If an edge lacks ``weight`` or a node lacks ``x``/``y`` (spatial orders).
     """
     ids = list(G.nodes)
-    edges = list(G.edges(data=weight))
+    edges: list[tuple[Any, Any, Any]] = list(G.edges(data=weight))
     if any(d is None for *_, d in edges):
         raise ValueError(f"every edge needs a {weight!r} attribute")
-    xy = [(d.get("x"), d.get("y")) for _, d in G.nodes(data=True)]
+    xy: list[tuple[Any, Any]] = [(d.get("x"), d.get("y")) for _, d in G.nodes(data=True)]
     if order != "input" and any(a is None or b is None for a, b in xy):
         raise ValueError("every node needs 'x' and 'y' for a spatial order (or order='input')")
     node_ids = np.empty(len(ids), dtype=object)
