@@ -7,6 +7,7 @@ RUN    := $(VENV)/.installed-run
 SWEEP_STAMP := $(VENV)/.installed-sweep
 DEV    := $(VENV)/.installed-dev
 DOCS_STAMP := $(VENV)/.installed-docs
+BENCH_STAMP := $(VENV)/.installed-bench
 comma  := ,
 OUT    ?= results
 A      ?= baseline_2025
@@ -18,7 +19,7 @@ BUDGET ?= 2000
 export YRDNET_QUIET ?= 1
 export MPLBACKEND ?= Agg
 
-.PHONY: install test test-fast demo lint bench maps compare timeline sweep docs clean help
+.PHONY: install test test-fast demo lint bench bench-full maps compare timeline sweep docs clean help
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,6 +46,10 @@ $(DEV): pyproject.toml
 $(DOCS_STAMP): pyproject.toml
 	$(call extras,docs)
 	touch $@
+
+$(BENCH_STAMP): pyproject.toml
+	$(call extras,dev$(comma)bench)
+	touch $@ $(DEV) $(RUN) $(SWEEP_STAMP)
 
 install: $(DEV)  ## create .venv and install yrdnet (editable) with dev extras (make demo installs only what it needs)
 
@@ -76,6 +81,9 @@ docs: $(DOCS_STAMP)  ## the documentation site (docs/, the API from the docstrin
 
 bench: $(DEV)  ## benchmarks with ratios against baselines measured in the same run
 	$(PY) benchmarks/run.py
+
+bench-full: $(BENCH_STAMP)  ## OSM scale (1 M nodes, 1,000 zones) against raw scipy, pandana, networkit; YRDNET_BENCH_QUICK=1 to shrink
+	$(PY) benchmarks/bench_full.py
 
 lint: $(DEV)  ## ruff (check + format) and mypy
 	$(PY) -m ruff check yrdnet tests benchmarks examples
