@@ -89,22 +89,24 @@ def od_worker(side: str, n_nodes: int, n_origins: int, out_path: str) -> dict[st
     g = road_like_graph(n_nodes, seed=SEED)
     origins = _origins(g.node_ids, n_origins, SEED)
     rss_graph = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if side == "yrdnet":
         u, v, w = g.directed_edges()
         R = road_graph(u, v, w, node_ids=g.node_ids, x=g.x, y=g.y, order="hilbert")
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         out = od_to_all(R, origins, LargeGraphOptions(memory_budget_mb=MEMORY_MB, dtype="float32"))
     else:
         csr, idx = _scipy_csr(g)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         out = dijkstra(csr, directed=True, indices=idx.get_indexer(origins))
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     np.save(out_path, out)
     return {
         "prep": t1 - t0,
         "route": t2 - t1,
+        "prep_cpu": c1 - c0,
+        "route_cpu": c2 - c1,
         "rss_mb": rss,
         "rss_graph_mb": rss_graph,
         "nodes": len(g.node_ids),
@@ -160,18 +162,23 @@ def bench_od() -> list[dict[str, Any]]:
         f"(Hilbert renumbering + CSR) {ys['prep']:.2f} s, scipy CSR {ss['prep']:.2f} s. Asserted: float32 matrix "
         f"== scipy's float64 rounded to float32 (|d32 - d64| <= 2^-24 d64); float64 == scipy exactly (8 origins)"
     )
+    print(
+        f"[bench-full] OD wall clock: yrdnet {ys['prep']:.1f} + {ys['route']:.1f} s, scipy {ss['prep']:.1f} + "
+        f"{ss['route']:.1f} s (preparation + routing; rows below are CPU seconds of each single-threaded process, "
+        f"steady under the load of a shared machine; load average now {os.getloadavg()[0]:.1f})"
+    )
     return [
         row(
-            f"OD {OD_ORIGINS} orig. -> all, {n}, float32 (graph prepared)",
-            ys["route"],
+            f"OD {OD_ORIGINS} orig. -> all, {n}, float32, graph prepared [CPU s]",
+            ys["route_cpu"],
             "raw scipy dijkstra, input order",
-            ss["route"],
+            ss["route_cpu"],
         ),
         row(
-            f"OD {OD_ORIGINS} orig. -> all, {n}, incl. renumbering",
-            ys["prep"] + ys["route"],
+            f"OD {OD_ORIGINS} orig. -> all, {n}, incl. renumbering [CPU s]",
+            ys["prep_cpu"] + ys["route_cpu"],
             "raw scipy: CSR + dijkstra",
-            ss["prep"] + ss["route"],
+            ss["prep_cpu"] + ss["route_cpu"],
         ),
     ]
 
@@ -199,6 +206,13 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
+def _timed_both(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall and CPU seconds (this process, all threads) of one call, and its result."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
 def bench_zones() -> list[dict[str, Any]]:
     """Zone-to-zone matrix on a 100 k-node graph: yrdnet incl. compile vs pandana CH incl. preprocessing, raw scipy."""
     g = road_like_graph(ZONE_NODES, seed=SEED + 1)
@@ -214,15 +228,19 @@ def bench_zones() -> list[dict[str, Any]]:
         z = idx.get_indexer(zones)
         return dijkstra(csr, directed=True, indices=z)[:, z]
 
-    t_ours, M = _timed(ours)
-    t_scipy, S = _timed(raw_scipy)
+    t_ours, c_ours, M = _timed_both(ours)
+    t_scipy, c_scipy, S = _timed_both(raw_scipy)
     assert np.array_equal(M.to_numpy(), S)
+    print(
+        f"[bench-full] zones: yrdnet {t_ours:.1f} s wall / {c_ours:.1f} s CPU, raw scipy {t_scipy:.1f} s wall / "
+        f"{c_scipy:.1f} s CPU (float64, equal exactly); load average {os.getloadavg()[0]:.1f}"
+    )
     rows = [
         row(
-            f"zone matrix {len(zones)} zones, {len(g.node_ids) / 1e3:.0f} k nodes, incl. compile",
-            t_ours,
+            f"zone matrix {len(zones)} zones, {len(g.node_ids) / 1e3:.0f} k nodes, incl. compile [CPU s]",
+            c_ours,
             "raw scipy dijkstra + columns",
-            t_scipy,
+            c_scipy,
         )
     ]
     try:
@@ -239,7 +257,7 @@ def bench_zones() -> list[dict[str, Any]]:
             net = pandana.Network(xs, ys, pd.Series(u), pd.Series(v), pd.DataFrame({"w": w}), twoway=False)
             return np.asarray(net.shortest_path_lengths(np.repeat(zones, len(zones)), np.tile(zones, len(zones))))
 
-    t_ch, L = _timed(ch)
+    t_ch, c_ch, L = _timed_both(ch)
     L = L.reshape(len(zones), len(zones))
     k = min(50, len(zones))  # pandana's own arithmetic: integer 1/1000 units, truncated per edge
     R_int = road_graph(u, v, np.floor(w * 1000.0), node_ids=g.node_ids, x=g.x, y=g.y)
@@ -250,11 +268,12 @@ def bench_zones() -> list[dict[str, Any]]:
     print(
         f"[bench-full] pandana {pandana.__version__} CH on {len(g.node_ids):,} nodes: lengths equal yrdnet's on "
         f"floor(1000 w)/1000 weights (first {k} zones, 1e-9); exact minus pandana: max {gap.max():.4f} s, "
-        f"mean {gap.mean():.4f} s (1 ms truncation per edge)"
+        f"mean {gap.mean():.4f} s (1 ms truncation per edge); pandana {t_ch:.1f} s wall / {c_ch:.1f} s CPU "
+        f"(preprocessing on 2 OpenMP threads): the row compares wall clock"
     )
     rows.append(
         row(
-            f"zone matrix {len(zones)} zones, {len(g.node_ids) / 1e3:.0f} k nodes, incl. compile",
+            f"zone matrix {len(zones)} zones, {len(g.node_ids) / 1e3:.0f} k nodes, incl. compile [wall s]",
             t_ours,
             "pandana CH incl. preprocessing",
             t_ch,
