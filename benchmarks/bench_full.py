@@ -23,7 +23,8 @@ Rows (ratio = baseline seconds / yrdnet seconds, > 1: yrdnet faster):
 * The rows of ``bench_full_centrality.run()`` and ``bench_full_dask.run()`` when those
   modules exist.
 
-``YRDNET_BENCH_QUICK=1`` shrinks every size for development.
+``YRDNET_BENCH_QUICK=1`` shrinks every size for development; ``YRDNET_BENCH_ONLY=bench_od,bench_zones``
+runs only the named sections.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def bench_od() -> list[dict[str, Any]]:
         ss = _run_worker("scipy", s_path)
         _assert_od_equal(y_path, s_path)
     _assert_float64_exact()
-    n = f"{ys['nodes'] / 1e6:.2f} M nodes" if ys["nodes"] >= 1e6 else f"{ys['nodes'] / 1e3:.0f} k nodes"
+    n = f"{ys['nodes'] / 1e6:.2f} M nodes" if ys["nodes"] >= 5e5 else f"{ys['nodes'] / 1e3:.0f} k nodes"
     print(
         f"[bench-full] OD {OD_ORIGINS} origins x {ys['nodes']:,} nodes ({ys['edges']:,} directed edges): "
         f"yrdnet peak RSS {ys['rss_mb']:.0f} MB (result {ys['result_mb']:.0f} MB float32, process after graph "
@@ -250,11 +251,15 @@ def bench_zones() -> list[dict[str, Any]]:
         return rows
     assert np.nanmax(S) < 4294.0, "pandana's unsigned-int lengths overflow past 4294.967 units"
 
+    split: dict[str, float] = {}
+
     def ch() -> np.ndarray:
         xs, ys = pd.Series(g.x, index=g.node_ids), pd.Series(g.y, index=g.node_ids)
         with _quiet_fd1(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            t0 = time.perf_counter()
             net = pandana.Network(xs, ys, pd.Series(u), pd.Series(v), pd.DataFrame({"w": w}), twoway=False)
+            split["prep"] = time.perf_counter() - t0
             return np.asarray(net.shortest_path_lengths(np.repeat(zones, len(zones)), np.tile(zones, len(zones))))
 
     t_ch, c_ch, L = _timed_both(ch)
@@ -269,7 +274,8 @@ def bench_zones() -> list[dict[str, Any]]:
         f"[bench-full] pandana {pandana.__version__} CH on {len(g.node_ids):,} nodes: lengths equal yrdnet's on "
         f"floor(1000 w)/1000 weights (first {k} zones, 1e-9); exact minus pandana: max {gap.max():.4f} s, "
         f"mean {gap.mean():.4f} s (1 ms truncation per edge); pandana {t_ch:.1f} s wall / {c_ch:.1f} s CPU "
-        f"(preprocessing on 2 OpenMP threads): the row compares wall clock"
+        f"(preprocessing {split['prep']:.1f} s on 2 OpenMP threads, {len(zones) ** 2:,} queries "
+        f"{t_ch - split['prep']:.1f} s): the row compares wall clock"
     )
     rows.append(
         row(
@@ -383,7 +389,10 @@ def main() -> None:
         f"{N_ZONES} zones on {ZONE_NODES:,} nodes; quick={QUICK}"
     )
     failed = []
+    only = [x for x in os.environ.get("YRDNET_BENCH_ONLY", "").split(",") if x]
     for bench in BENCHES:
+        if only and bench.__name__ not in only:
+            continue
         t0 = time.perf_counter()
         try:
             rows.extend(bench())
