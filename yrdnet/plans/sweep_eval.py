@@ -215,12 +215,11 @@ def route(sc: Scenario, job: Job, cache: BaseCache) -> tuple[nx.MultiDiGraph, di
     """
     if job.incremental and isinstance(sc.base, Scenario):
         prepared = cache.get(sc.base, job)
-        G = prepared.scenario_graph(sc)
-        res = prepared.evaluate(sc, MODES, warn_unreachable=False)
-        od = {m: T for m, (T, _) in res.items()}
-        if all(how != "full" for _, how in res.values()):
-            return G, od, "incremental", prepared.scenario.name
-        return G, od, "full", sc.name
+        state = prepared.scenario_state(sc, MODES)  # one delta: an overlay graph and the min-plus update
+        od = {m: T for m, (T, _) in state.times.items()}
+        if all(how != "full" for _, how in state.times.values()):
+            return state.graph, od, "incremental", prepared.scenario.name
+        return state.graph, od, "full", sc.name
     G = build_graph(sc, model=job.model, zones=zones_of(job))
     return G, {m: travel_times(G, m, warn_unreachable=False) for m in MODES}, "full", sc.name
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,16 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.delta import GraphDelta, NeedsBuild, RailState, apply_delta, data_stamp, rail_delta, rail_state
+from yrdnet.network.delta import (
+    GraphDelta,
+    NeedsBuild,
+    RailState,
+    apply_delta,
+    data_stamp,
+    lay_delta,
+    rail_delta,
+    rail_state,
+)
 from yrdnet.network.tables import curated_tables
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones
@@ -39,7 +48,7 @@ from yrdnet.routing.incremental import (
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
-__all__ = ["METHODS", "IncrementalBase"]
+__all__ = ["METHODS", "IncrementalBase", "ScenarioState", "overlay"]
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +175,27 @@ class IncrementalBase:
             log.info("scenario %r: graph built in full (%s)", sc.name, e)
             return build_graph(sc, model=self.model, zones=self.zones)
 
+    def scenario_state(self, scenario: str | Path | Scenario, modes: Sequence[str] = MODES) -> ScenarioState:
+        """The scenario's graph and travel times from one delta: what a sweep evaluates.
+
+        The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`overlay` of
+        the base graph (read-only: it shares the base's untouched adjacency and every
+        attribute dict) when the scenario only adds; the travel times are
+        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise.
+        """
+        for m in modes:
+            check_mode(m)
+        self._check_stamp()
+        sc = load_scenario(scenario)
+        try:
+            delta = self._delta(sc)
+            out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
+            return ScenarioState(lay_delta(overlay(self.graph, delta_nodes(delta)), delta), out, delta)
+        except (NeedsBuild, NotIncrementalError) as e:
+            log.info("scenario %r: builds its graph (%s)", sc.name, e)
+        G_new = build_graph(sc, model=self.model, zones=self.zones)
+        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None)
+
     def travel_times(
         self, scenario: str | Path | Scenario, mode: str = "multimodal", *, warn_unreachable: bool = True
     ) -> tuple[pd.DataFrame, str]:
@@ -255,6 +285,69 @@ class IncrementalBase:
             f"IncrementalBase(base={self.scenario.name!r}, zones={level!r}, "
             f"nodes={self.graph.number_of_nodes()}, modes={list(self.distances)})"
         )
+
+
+@dataclass(frozen=True)
+class ScenarioState:
+    """One scenario on a prepared base (:meth:`IncrementalBase.scenario_state`).
+
+    ``graph`` equals ``build_graph(scenario)`` (a read-only overlay of the base graph
+    when ``delta`` is set), ``times`` maps each mode to (zone matrix, method of
+    :data:`METHODS`), ``delta`` is the scenario's :class:`~yrdnet.network.delta.GraphDelta`
+    or ``None`` when its graph was built in full.
+    """
+
+    graph: nx.MultiDiGraph
+    times: dict[str, tuple[pd.DataFrame, str]]
+    delta: GraphDelta | None
+
+
+def delta_nodes(delta: GraphDelta) -> set[str]:
+    """Nodes whose adjacency or attributes :func:`~yrdnet.network.delta.lay_delta` changes."""
+    nodes = {n for n, _ in delta.new_nodes}
+    for u, v in (*delta.pairs, *delta.suburban_pairs):
+        nodes.update((u, v))
+    for u, v, _ in (*delta.rail, *delta.access):
+        nodes.update((u, v))
+    return nodes
+
+
+def overlay(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy-on-write copy of ``G`` that may be edited at ``nodes`` only (``G`` stays untouched).
+
+    The graph, node and adjacency dicts are copied one level down; the edge key dicts
+    at ``nodes`` (both directions, each shared by its successor and predecessor entry
+    as in networkx) are copied too, so adding or removing edges there or adding nodes
+    leaves ``G`` as it was. Every other inner dict and every attribute dict is ``G``'s:
+    treat those as read-only. Costs the touched nodes' degrees instead of a copy of
+    the whole graph.
+    """
+    H = G.__class__()
+    H.graph = dict(G.graph)
+    H._node = dict(G._node)
+    succ, pred = dict(G._succ), dict(G._pred)
+    own_s: set[str] = set()
+    own_p: set[str] = set()
+    for n in nodes:
+        if n not in succ:
+            continue
+        H._node[n] = dict(G._node[n])
+        for out, back, own_out, own_back, base in (
+            (succ, pred, own_s, own_p, G._succ),
+            (pred, succ, own_p, own_s, G._pred),
+        ):
+            if n not in own_out:
+                out[n] = dict(out[n])
+                own_out.add(n)
+            for m, keys in list(out[n].items()):
+                if keys is base[n][m]:  # still the base's key dict: copy it for both directions
+                    if m not in own_back:
+                        back[m] = dict(back[m])
+                        own_back.add(m)
+                    out[n][m] = back[m][n] = dict(keys)
+    H._adj = succ
+    H._pred = pred
+    return H
 
 
 def _files(sc: Scenario) -> tuple[Path, ...]:
