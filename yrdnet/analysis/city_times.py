@@ -166,7 +166,9 @@ def main_stations_in_year(
     return out.rename_axis("city_adcode")
 
 
-def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | None) -> pd.DataFrame:
+def city_main_station_times(
+    S: pd.DataFrame, table: pd.DataFrame, year: int | None, *, in_year: pd.DataFrame | None = None
+) -> pd.DataFrame:
     r"""Fastest train between the main stations of every two cities in a year (``station_fastest_main``).
 
     .. math:: T^{main}_{AB}(y) = \min_{a \in M_A(y),\; b \in M_B(y)} T_{ab}
@@ -181,6 +183,9 @@ def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | No
         :func:`yrdnet.load_main_stations`.
     year
         The scenario year (``None``: today's main stations).
+    in_year
+        :func:`main_stations_in_year` of ``table``, ``year`` and ``S``'s served stations,
+        when already at hand (its ``served_main_stations`` are read).
 
     Returns
     -------
@@ -201,6 +206,6 @@ def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | No
     >>> float(main), float(any_)
     (30.0, 25.0)
     """
-    res = main_stations_in_year(table, year, served_stations(S))
+    res = main_stations_in_year(table, year, served_stations(S)) if in_year is None else in_year
     city_of = {s: int(cast(int, c)) for c, ids in res["served_main_stations"].items() for s in ids}
     return city_station_times(S, city_of)

@@ -57,6 +57,7 @@ from yrdnet.analysis.city_times import (
     served_stations,
 )
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.reuse import Reuse, cached
 from yrdnet.core.validation import as_sequence
 from yrdnet.region.datasets import (
     DEFINITIONS,
@@ -257,13 +258,18 @@ def evaluate_targets(
 
 
 def _city_door_to_door(
-    G: nx.MultiDiGraph, Z: Zones, cities: pd.DataFrame, od: Mapping[str, pd.DataFrame] | None = None
+    G: nx.MultiDiGraph,
+    Z: Zones,
+    cities: pd.DataFrame,
+    od: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    by_city: Mapping[int, int] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Door-to-door times between cities: between the zones holding their centres."""
+    """Door-to-door times between cities: between the zones holding their centres (``by_city``: Z.core_zones)."""
     import warnings
 
     out: dict[str, pd.DataFrame] = {}
-    by_city = Z.core_zones(cities)
+    by_city = Z.core_zones(cities) if by_city is None else by_city
     for mode in _MODES:
         if od is not None and mode in od:
             T = od[mode]
@@ -275,6 +281,14 @@ def _city_door_to_door(
         zs = [by_city[c] for c in ids]
         out[mode] = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=ids, columns=ids)
     return out
+
+
+def _main_notes(mains: pd.DataFrame, year: int | None, served: list[str], cities: pd.DataFrame) -> pd.DataFrame:
+    """:func:`main_stations_in_year` of the served stations, with the cities' names."""
+    notes = main_stations_in_year(mains, year, served, cities.index)
+    if "name_en" in cities.columns:
+        notes.insert(0, "city", cities["name_en"].reindex(notes.index))
+    return notes
 
 
 def _region_targets(region: Region) -> pd.DataFrame:
@@ -291,27 +305,34 @@ def _graph_targets(
     table: pd.DataFrame | None,
     od: Mapping[str, pd.DataFrame] | None = None,
     region: Region | None = None,
+    reuse: Reuse | None = None,
 ) -> pd.DataFrame:
     R = region or load_region()
     tab = _region_targets(R) if table is None else table
     if tab.empty:
         return pd.DataFrame()
-    S = station_times(G)
+    rail = reuse.rail if reuse is not None and reuse.rail is not None else G  # the same stations and rail pairs
+    S = station_times(rail)
     city_of = {
-        str(n)[3:]: int(cast(int, c)) for n, c in G.nodes(data="city") if str(n).startswith("st:") and c is not None
+        str(n)[3:]: int(cast(int, c)) for n, c in rail.nodes(data="city") if str(n).startswith("st:") and c is not None
     }
     year = G.graph.get("year")
     year = None if year is None or int(year) < 0 else int(year)
     mains = R.main_stations
     cities = R.cities
-    notes = None if mains is None else main_stations_in_year(mains, year, served_stations(S), cities.index)
-    if notes is not None and "name_en" in cities.columns:
-        notes.insert(0, "city", cities["name_en"].reindex(notes.index))
+    served = served_stations(S)
+    notes = None
+    if mains is not None:  # it reads only which main stations are served
+        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
+        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
     fastest = {
-        "station_fastest_main": pd.DataFrame() if mains is None else city_main_station_times(S, mains, year),
+        "station_fastest_main": pd.DataFrame()
+        if mains is None
+        else city_main_station_times(S, mains, year, in_year=notes),
         "station_fastest_any": city_station_times(S, city_of),
     }
-    door = _city_door_to_door(G, Z, cities, od)
+    by_city = cached(reuse, ("core_zones", Z.level), lambda: Z.core_zones(cities))
+    door = _city_door_to_door(G, Z, cities, od, by_city=by_city)
     metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}

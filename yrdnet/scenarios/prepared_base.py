@@ -13,11 +13,13 @@ otherwise); the method taken is returned with the matrix.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -48,7 +50,7 @@ from yrdnet.routing.incremental import (
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
-__all__ = ["METHODS", "IncrementalBase", "ScenarioState", "overlay"]
+__all__ = ["METHODS", "IncrementalBase", "ScenarioState", "overlay", "rail_pairs", "scenario_rail_pairs"]
 
 log = logging.getLogger(__name__)
 
@@ -190,11 +192,17 @@ class IncrementalBase:
         try:
             delta = self._delta(sc)
             out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
-            return ScenarioState(lay_delta(overlay(self.graph, delta_nodes(delta)), delta), out, delta)
+            G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
+            return ScenarioState(G, out, delta, scenario_rail_pairs(self.rail, delta))
         except (NeedsBuild, NotIncrementalError) as e:
             log.info("scenario %r: builds its graph (%s)", sc.name, e)
         G_new = build_graph(sc, model=self.model, zones=self.zones)
-        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None)
+        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None, rail_pairs(G_new))
+
+    @functools.cached_property
+    def rail(self) -> nx.MultiDiGraph:
+        """The base graph's rail pair graph (:func:`rail_pairs`), made on first use."""
+        return rail_pairs(self.graph)
 
     def travel_times(
         self, scenario: str | Path | Scenario, mode: str = "multimodal", *, warn_unreachable: bool = True
@@ -294,12 +302,14 @@ class ScenarioState:
     ``graph`` equals ``build_graph(scenario)`` (a read-only overlay of the base graph
     when ``delta`` is set), ``times`` maps each mode to (zone matrix, method of
     :data:`METHODS`), ``delta`` is the scenario's :class:`~yrdnet.network.delta.GraphDelta`
-    or ``None`` when its graph was built in full.
+    or ``None`` when its graph was built in full, ``rail`` the graph's rail pair graph
+    (:func:`rail_pairs`, read-only).
     """
 
     graph: nx.MultiDiGraph
     times: dict[str, tuple[pd.DataFrame, str]]
     delta: GraphDelta | None
+    rail: nx.MultiDiGraph
 
 
 def delta_nodes(delta: GraphDelta) -> set[str]:
@@ -348,6 +358,76 @@ def overlay(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     H._adj = succ
     H._pred = pred
     return H
+
+
+def pair_attrs(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One rail pair's edge: fastest ``in_vehicle_s``, most ``trains_per_day`` (``None``: no rail edge)."""
+    rail = [d for d in edges if d.get("mode") == "rail"]
+    if not rail:
+        return None
+    out: dict[str, Any] = {"mode": "rail"}
+    ride = [float(d["in_vehicle_s"]) for d in rail if "in_vehicle_s" in d]
+    if ride:
+        out["in_vehicle_s"] = min(ride)
+    most = 0.0
+    for d in rail:
+        t = d.get("trains_per_day")
+        most = max(most, float(t) if t is not None and np.isfinite(float(t)) else 0.0)
+    out["trains_per_day"] = most
+    return out
+
+
+def rail_pairs(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The rail pair graph of ``G``: its stations and one rail edge per station pair.
+
+    Each pair's edge holds the pair's fastest ``in_vehicle_s`` and its largest
+    ``trains_per_day`` (0 where missing): what
+    :func:`yrdnet.routing.matrices.station_times` (fastest rides, changes between
+    trains) and :func:`yrdnet.metrics.hierarchy.train_strength` (each pair's trains
+    counted once) read of the rail edges, so both give the same on it as on ``G``.
+    Nodes: every station and rail-edge end, with ``G``'s attribute dicts; ``G.graph``
+    copied.
+    """
+    P = nx.MultiDiGraph()
+    P.graph.update(G.graph)
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for u, v, d in G.edges(data=True):
+        if d.get("mode") == "rail":
+            by_pair.setdefault((u, v), []).append(d)
+    ends = {n for p in by_pair for n in p}
+    P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "station" or n in ends)
+    for (u, v), ds in by_pair.items():
+        P.add_edge(u, v, **(pair_attrs(ds) or {}))
+    return P
+
+
+def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
+    """The rail pair graph (:func:`rail_pairs`) of the base plus ``delta``.
+
+    ``P_base`` is the base graph's; the pairs ``delta`` lays again get the pair edge of
+    their new rail edges (none when they lost them), new halls join. Equal to
+    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`overlay` of
+    ``P_base``: read-only).
+    """
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for u, v, d in delta.rail:
+        by_pair.setdefault((u, v), []).append(d)
+    pairs = set(delta.pairs) | set(by_pair)
+    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
+    ends = {n for p in by_pair for n in p}
+    P = overlay(P_base, {n for p in pairs for n in p} | {n for n, _ in delta.new_nodes})
+    for u, v in pairs:
+        if P.has_edge(u, v):
+            for k in list(P[u][v]):
+                P.remove_edge(u, v, key=k)
+    P.add_nodes_from(halls)
+    P.add_nodes_from((n, d) for n, d in delta.new_nodes if n in ends and n not in P)
+    for (u, v), ds in by_pair.items():
+        attrs = pair_attrs(ds)
+        if attrs is not None:
+            P.add_edge(u, v, **attrs)
+    P.graph.update(delta.graph_attrs)
+    return P
 
 
 def _files(sc: Scenario) -> tuple[Path, ...]:
