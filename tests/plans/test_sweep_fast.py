@@ -93,6 +93,8 @@ def test_fast_analysis_equals_analyze_of_built_scenario(
         assert _edges(r.reuse.rail) == _edges(P)  # the scenario's rail pairs from the base's and the delta
         pd.testing.assert_frame_equal(station_times(P), station_times(G), check_exact=True)
         pd.testing.assert_frame_equal(train_strength(P), train_strength(G), check_exact=True)
+        assert r.reuse.trains is not None  # whole trains per day: the city sums updated pair by pair
+        pd.testing.assert_frame_equal(train_strength(r.reuse.trains), train_strength(G), check_exact=True)
     assert _edges(cache.get(singles[0].base, job).graph) == base_edges  # the base graph is untouched
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import cast
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -99,8 +100,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     no_self = acc.potential_accessibility(a.T, pop, decay="exp", params=a.p, self_potential=False)
     no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
     dom = hier.dominance_index(Fc)
-    rail = a.reuse.rail if a.reuse is not None and a.reuse.rail is not None else a.G  # same pairs, fewer edges
-    ts = hier.train_strength(rail).reindex(city_table.index).fillna(0.0)
+    ts = hier.train_strength(_train_graph(a)).reindex(city_table.index).fillna(0.0)
     city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
     city_table["train_strength"] = ts["train_strength"].to_numpy(float)
     city_table["train_degree"] = ts["train_degree"].to_numpy(float)
@@ -124,6 +124,14 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     )
     rows |= cpot.core_rank_rows(core_rank_of(a))
     return rows
+
+
+def _train_graph(a: Assembly) -> nx.MultiDiGraph:
+    """The graph the train strength is read off: a sweep's city train or rail pair graph (same values), else ``G``."""
+    r = a.reuse
+    if r is None:
+        return a.G
+    return r.trains if r.trains is not None else r.rail if r.rail is not None else a.G
 
 
 def core_rank_of(a: Assembly) -> pd.DataFrame:

@@ -40,11 +40,16 @@ class Reuse:
     rail
         The analysed graph's rail pair graph (:func:`yrdnet.scenarios.prepared_base.rail_pairs`), or ``None``: the
         whole graph is read.
+    trains
+        Its city train graph (:func:`yrdnet.scenarios.prepared_base.city_train_graph`:
+        one edge per city pair with the daily direct trains), or ``None``: the train
+        strength is read off ``rail``.
     """
 
     region: Region
     memo: dict[Hashable, Any] = field(default_factory=dict)
     rail: nx.MultiDiGraph | None = None
+    trains: nx.MultiDiGraph | None = None
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value under ``key``, made by ``make()`` on first use."""
@@ -52,9 +57,9 @@ class Reuse:
             self.memo[key] = make()
         return self.memo[key]  # type: ignore[no-any-return]
 
-    def with_rail(self, rail: nx.MultiDiGraph | None) -> Reuse:
-        """The same shared pieces for another scenario's rail pair graph."""
-        return replace(self, rail=rail)
+    def with_rail(self, rail: nx.MultiDiGraph | None, trains: nx.MultiDiGraph | None = None) -> Reuse:
+        """The same shared pieces for another scenario's rail pair graph (and city train graph)."""
+        return replace(self, rail=rail, trains=trains)
 
 
 def cached(reuse: Reuse | None, key: Hashable, make: Callable[[], V]) -> V:

@@ -193,11 +193,33 @@ class IncrementalBase:
             delta = self._delta(sc)
             out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
             G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
-            return ScenarioState(G, out, delta, scenario_rail_pairs(self.rail, delta))
+            P = scenario_rail_pairs(self.rail, delta)
+            return ScenarioState(G, out, delta, P, self._city_trains(P, delta))
         except (NeedsBuild, NotIncrementalError) as e:
             log.info("scenario %r: builds its graph (%s)", sc.name, e)
         G_new = build_graph(sc, model=self.model, zones=self.zones)
-        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None, rail_pairs(G_new))
+        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None, rail_pairs(G_new), None)
+
+    @functools.cached_property
+    def city_trains(self) -> tuple[dict[tuple[str, str], float], dict[tuple[int, int], float]] | None:
+        """The base's daily direct trains per rail pair and per city pair (``None`` if not whole numbers)."""
+        return _city_pair_trains(self.rail)
+
+    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs."""
+        base = self.city_trains
+        if base is None:
+            return None
+        per_pair, w = base[0], dict(base[1])
+        city = P.nodes(data="city")
+        laid = set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}
+        for u, v in laid:
+            cu, cv = int(city[u]), int(city[v])
+            if cu != cv:  # the pair's trains as laid again, instead of the base's
+                w[(cu, cv)] = w.get((cu, cv), 0.0) - per_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in w.values()):
+            return None
+        return city_train_graph(w, {int(c) for n, c in P.nodes(data="city") if P.nodes[n].get("kind") == "station"})
 
     @functools.cached_property
     def rail(self) -> nx.MultiDiGraph:
@@ -303,13 +325,15 @@ class ScenarioState:
     when ``delta`` is set), ``times`` maps each mode to (zone matrix, method of
     :data:`METHODS`), ``delta`` is the scenario's :class:`~yrdnet.network.delta.GraphDelta`
     or ``None`` when its graph was built in full, ``rail`` the graph's rail pair graph
-    (:func:`rail_pairs`, read-only).
+    (:func:`rail_pairs`, read-only), ``trains`` its :func:`city_train_graph` (``None``:
+    read the train strength off ``rail``).
     """
 
     graph: nx.MultiDiGraph
     times: dict[str, tuple[pd.DataFrame, str]]
     delta: GraphDelta | None
     rail: nx.MultiDiGraph
+    trains: nx.MultiDiGraph | None
 
 
 def delta_nodes(delta: GraphDelta) -> set[str]:
@@ -399,6 +423,45 @@ def rail_pairs(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for (u, v), ds in by_pair.items():
         P.add_edge(u, v, **(pair_attrs(ds) or {}))
     return P
+
+
+def _pair_trains(P: nx.MultiDiGraph, u: str, v: str) -> float:
+    """The daily trains of pair ``u -> v`` in a rail pair graph (0 without an edge)."""
+    if not P.has_edge(u, v):
+        return 0.0
+    return max(float(d.get("trains_per_day", 0.0)) for d in P[u][v].values())
+
+
+def _city_pair_trains(
+    P: nx.MultiDiGraph,
+) -> tuple[dict[tuple[str, str], float], dict[tuple[int, int], float]] | None:
+    """Daily trains per rail pair and their sums per city pair; ``None`` unless all are whole numbers.
+
+    Whole numbers (below 2**52) add up exactly in any order, so a scenario's city
+    sums can be updated pair by pair and still equal a sum over its whole graph.
+    """
+    city = P.nodes(data="city")
+    per_pair = {(u, v): _pair_trains(P, u, v) for u, v in set(P.edges())}
+    w: dict[tuple[int, int], float] = {}
+    for (u, v), x in per_pair.items():
+        cu, cv = int(city[u]), int(city[v])
+        if cu != cv:
+            w[(cu, cv)] = w.get((cu, cv), 0.0) + x
+    if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in [*per_pair.values(), *w.values()]):
+        return None
+    return per_pair, w
+
+
+def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.MultiDiGraph:
+    """One station per city and one rail edge per city pair holding its daily direct trains ``w``.
+
+    :func:`yrdnet.metrics.hierarchy.train_strength` reads the same strength and degree
+    off it as off the graph the sums ``w`` come from (whole numbers: exact in any order).
+    """
+    T = nx.MultiDiGraph()
+    T.add_nodes_from((f"city:{c}", {"kind": "station", "city": c}) for c in sorted(cities))
+    T.add_edges_from((f"city:{a}", f"city:{b}", {"mode": "rail", "trains_per_day": x}) for (a, b), x in w.items())
+    return T
 
 
 def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
