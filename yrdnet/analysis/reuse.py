@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import networkx as nx
+import pandas as pd
 
+from yrdnet.region.datasets import load_targets
 from yrdnet.region.region import Region
 
 __all__ = ["Reuse", "cached", "loaded_region"]
@@ -74,12 +76,11 @@ def loaded_region(region: Region) -> Region:
     the copy holds them, so analyses of many scenarios read them once. Values are
     unchanged.
     """
-    from yrdnet.analysis.targets import _region_targets
-
     out = copy.copy(region)
+    targets = region.targets
     out._cities = region.cities
     out._metros = {d: region.metros(d) for d in region.metro_definitions}
-    out._targets = None if region.targets is None else _region_targets(region)
+    out._targets = targets if targets is None or isinstance(targets, pd.DataFrame) else load_targets(targets)
     out._airports = region.airports
     out._main_stations = region.main_stations
     out._corridors = region.corridors
