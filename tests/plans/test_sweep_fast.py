@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from yrdnet.analysis.city_steps import _city_means
+from yrdnet.analysis.city_times import city_station_times
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.metrics.hierarchy import train_strength
 from yrdnet.plans import sweep_eval as ev
@@ -140,3 +141,30 @@ def test_city_means_equal_np_average_bit_for_bit(n: int) -> None:
     w = rng.lognormal(12.0, 1.0, size=n)
     got = _city_means(x, w)
     np.testing.assert_array_equal(got, _reference_means(x, w))
+
+
+def _reference_city_station_times(S: pd.DataFrame, city_of: dict[str, int]) -> pd.DataFrame:
+    """The city-pair loop city_station_times used before (block minima)."""
+    ids = [s for s in S.index if s in city_of]
+    grp = np.array([city_of[s] for s in ids], dtype=int)
+    cities = sorted(set(grp.tolist()))
+    M = S.loc[ids, ids].to_numpy(float)
+    out = np.full((len(cities), len(cities)), np.inf)
+    for i, a in enumerate(cities):
+        for j, b in enumerate(cities):
+            out[i, j] = 0.0 if a == b else float(M[grp == a][:, grp == b].min())
+    idx = pd.Index(cities, name="adcode")
+    return pd.DataFrame(out, index=idx, columns=idx.rename(None))
+
+
+@pytest.mark.parametrize("n", [1, 2, 6, 30])
+def test_city_station_times_equal_the_pair_loop(n: int) -> None:
+    rng = np.random.default_rng(n)
+    ids = [f"s{i}" for i in range(n)]
+    M = rng.uniform(1.0, 100.0, (n, n))
+    M[rng.random((n, n)) < 0.3] = np.inf
+    np.fill_diagonal(M, 0.0)
+    S = pd.DataFrame(M, index=ids, columns=ids)
+    city_of = {s: int(rng.integers(1, 6)) for s in ids[: max(1, n - 2)]}  # two stations of no city
+    got = city_station_times(S, city_of)
+    pd.testing.assert_frame_equal(got, _reference_city_station_times(S, city_of), check_exact=True)

@@ -75,13 +75,14 @@ def city_station_times(S: pd.DataFrame, city_of: Mapping[str, int]) -> pd.DataFr
     ids = [s for s in S.index if s in city_of]
     codes = pd.Series({s: int(city_of[s]) for s in ids}, dtype=int)
     cities = sorted(set(codes.tolist()))
-    M = S.loc[ids, ids].to_numpy(float)
     grp = codes.to_numpy()
+    order = np.argsort(grp, kind="stable")  # stations grouped by city: a block min per city pair
+    M = S.loc[ids, ids].to_numpy(float)[np.ix_(order, order)]
     out = np.full((len(cities), len(cities)), np.inf)
-    for i, a in enumerate(cities):
-        rows = M[grp == a]
-        for j, b in enumerate(cities):
-            out[i, j] = 0.0 if a == b else float(rows[:, grp == b].min())
+    if ids:
+        starts = np.flatnonzero(np.r_[True, np.diff(grp[order]) != 0])
+        out = np.minimum.reduceat(np.minimum.reduceat(M, starts, axis=0), starts, axis=1)
+    np.fill_diagonal(out, 0.0)
     idx = pd.Index(cities, name="adcode")
     return pd.DataFrame(out, index=idx, columns=idx.rename(None))
 

@@ -143,11 +143,15 @@ def _cities_of(r: pd.Series, members: Mapping[str, Sequence[int]], cores: Mappin
     return sorted(int(c) for c in cores.values())
 
 
-def _main_station_words(r: pd.Series, cities: list[int], notes: pd.DataFrame | None) -> tuple[str, str]:
+def _main_station_records(notes: pd.DataFrame | None) -> dict[int, dict[Any, Any]] | None:
+    """:func:`main_stations_in_year`'s rows by city (read once for every target)."""
+    return None if notes is None else {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
+
+
+def _main_station_words(r: pd.Series, cities: list[int], rec: dict[int, dict[Any, Any]] | None) -> tuple[str, str]:
     """``main_stations_used`` (a city link's main stations) and ``main_stations_note`` of one target."""
-    if notes is None:
+    if rec is None:
         return "", ""
-    rec: dict[int, dict[Any, Any]] = {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
     said = []
     for c in cities:
         name = rec.get(c, {}).get("city")
@@ -235,12 +239,13 @@ def evaluate_targets(
     """
     mats = _station_matrices(station_fastest)
     rows: list[dict[str, Any]] = []
+    records = _main_station_records(main_stations)
     for tid, r in table.iterrows():
         thr = float(r["threshold_min"])
         res = {d: _score(r, T, members, cores, population) for d, T in mats.items()}
         res["door_to_door"] = _score(r, door_to_door[str(r["mode"])], members, cores, population)
         own = canonical_definition(str(r["time_definition"]))
-        used, note = _main_station_words(r, _cities_of(r, members, cores), main_stations)
+        used, note = _main_station_words(r, _cities_of(r, members, cores), records)
         row: dict[str, Any] = {"target_id": tid, "kind": r["kind"], "from_adcode": r["from_adcode"],
                                "to_adcode": r["to_adcode"], "metro": r["metro"], "threshold_min": thr,
                                "time_definition": own, "time_min": res[own][0], "share_within": res[own][1],
