@@ -50,7 +50,17 @@ from yrdnet.routing.incremental import (
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
-__all__ = ["METHODS", "IncrementalBase", "ScenarioState", "overlay", "rail_pairs", "scenario_rail_pairs"]
+__all__ = [
+    "METHODS",
+    "CityTrains",
+    "IncrementalBase",
+    "ScenarioState",
+    "city_train_graph",
+    "delta_nodes",
+    "overlay",
+    "rail_pairs",
+    "scenario_rail_pairs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +211,7 @@ class IncrementalBase:
         return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None, rail_pairs(G_new), None)
 
     @functools.cached_property
-    def city_trains(self) -> tuple[dict[tuple[str, str], float], dict[tuple[int, int], float]] | None:
+    def city_trains(self) -> CityTrains | None:
         """The base's daily direct trains per rail pair and per city pair (``None`` if not whole numbers)."""
         return _city_pair_trains(self.rail)
 
@@ -210,16 +220,18 @@ class IncrementalBase:
         base = self.city_trains
         if base is None:
             return None
-        per_pair, w = base[0], dict(base[1])
+        w = dict(base.by_city_pair)
         city = P.nodes(data="city")
-        laid = set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}
-        for u, v in laid:
+        changed = []
+        for u, v in set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}:
             cu, cv = int(city[u]), int(city[v])
             if cu != cv:  # the pair's trains as laid again, instead of the base's
-                w[(cu, cv)] = w.get((cu, cv), 0.0) - per_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
-        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in w.values()):
+                w[(cu, cv)] = w.get((cu, cv), 0.0) - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+                changed.append(w[(cu, cv)])
+        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in changed):
             return None
-        return city_train_graph(w, {int(c) for n, c in P.nodes(data="city") if P.nodes[n].get("kind") == "station"})
+        halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
+        return city_train_graph(w, base.cities | halls)
 
     @functools.cached_property
     def rail(self) -> nx.MultiDiGraph:
@@ -432,9 +444,16 @@ def _pair_trains(P: nx.MultiDiGraph, u: str, v: str) -> float:
     return max(float(d.get("trains_per_day", 0.0)) for d in P[u][v].values())
 
 
-def _city_pair_trains(
-    P: nx.MultiDiGraph,
-) -> tuple[dict[tuple[str, str], float], dict[tuple[int, int], float]] | None:
+@dataclass(frozen=True)
+class CityTrains:
+    """Daily direct trains of a rail pair graph per station pair and per city pair, and its station cities."""
+
+    by_pair: dict[tuple[str, str], float]
+    by_city_pair: dict[tuple[int, int], float]
+    cities: frozenset[int]
+
+
+def _city_pair_trains(P: nx.MultiDiGraph) -> CityTrains | None:
     """Daily trains per rail pair and their sums per city pair; ``None`` unless all are whole numbers.
 
     Whole numbers (below 2**52) add up exactly in any order, so a scenario's city
@@ -449,7 +468,8 @@ def _city_pair_trains(
             w[(cu, cv)] = w.get((cu, cv), 0.0) + x
     if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in [*per_pair.values(), *w.values()]):
         return None
-    return per_pair, w
+    cities = frozenset(int(c) for n, c in city if P.nodes[n].get("kind") == "station")
+    return CityTrains(per_pair, w, cities)
 
 
 def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.MultiDiGraph:
