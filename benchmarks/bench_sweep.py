@@ -12,8 +12,11 @@ all measured in the same run, and prints ``[bench]`` lines with the throughput a
     graph + travel times of the three modes (what the incremental path changes: base
     graph plus added lines and the min-plus update, against ``build_graph`` +
     ``travel_times``), and the whole scenario including ``analyze`` (the table's
-    ``seconds``). The rows of both paths are asserted equal (every column but
-    ``seconds``, ``method``, ``base``). The one-off base preparation is printed apart.
+    ``seconds``: on the incremental path a copy-on-write overlay of the base graph, its
+    rail pair and city train graphs, and ``analyze`` reusing the base's zone, region and
+    target pieces, :mod:`yrdnet.analysis.reuse`). The rows of both paths are asserted
+    equal, exactly (every column but ``seconds``, ``method``, ``base``). The one-off
+    base preparation is printed apart.
 (b) **2^k packages on a 2-worker LocalCluster vs in-process**: every combination of the
     first k = ``$YRDNET_BENCH_SWEEP_K`` (default 8) candidate projects, in sorted order:
     chaohu_maanshan, hefei_wuhan_new, huaibei_suzhou_bengbu, jinhua_jiande_complete,
@@ -102,7 +105,7 @@ def _interleaved(scenarios: list[Scenario], zones: str, indicators: tuple[str, .
             rows[inc] += out
     inc_t, full_t = (pd.DataFrame(rows[k]) for k in (True, False))
     assert (inc_t["method"] == "incremental").all() and (full_t["method"] == "full").all()
-    pd.testing.assert_frame_equal(inc_t[_SAME], full_t[_SAME])
+    pd.testing.assert_frame_equal(inc_t[_SAME], full_t[_SAME], check_exact=True)
     n = len(scenarios)
     return {"prep": prep, "route": {k: v / n for k, v in route.items()}, "whole": {k: v / n for k, v in whole.items()}}
 

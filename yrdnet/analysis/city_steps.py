@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import cast
 
 import geopandas as gpd
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from yrdnet.analysis import city_potential as cpot
 from yrdnet.analysis import steps as asm
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.reuse import cached
 from yrdnet.analysis.steps import POTENTIAL, Assembly
 from yrdnet.core.keys import key
 from yrdnet.metrics import accessibility as acc
@@ -98,7 +100,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     no_self = acc.potential_accessibility(a.T, pop, decay="exp", params=a.p, self_potential=False)
     no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
     dom = hier.dominance_index(Fc)
-    ts = hier.train_strength(a.G).reindex(city_table.index).fillna(0.0)
+    ts = hier.train_strength(_train_graph(a)).reindex(city_table.index).fillna(0.0)
     city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
     city_table["train_strength"] = ts["train_strength"].to_numpy(float)
     city_table["train_degree"] = ts["train_degree"].to_numpy(float)
@@ -124,6 +126,14 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     return rows
 
 
+def _train_graph(a: Assembly) -> nx.MultiDiGraph:
+    """The graph the train strength is read off: a sweep's city train or rail pair graph (same values), else ``G``."""
+    r = a.reuse
+    if r is None:
+        return a.G
+    return r.trains if r.trains is not None else r.rail if r.rail is not None else a.G
+
+
 def core_rank_of(a: Assembly) -> pd.DataFrame:
     """The core's rank table (:func:`~yrdnet.analysis.city_potential.core_rank_table`) of an analysis.
 
@@ -140,13 +150,14 @@ def core_rank_of(a: Assembly) -> pd.DataFrame:
             centres = {c: z for c, z in run.centres.items() if z in ids}
             run = cpot.CountyRun({m: T.loc[ids, ids] for m, T in run.od.items()}, run.table.loc[ids],
                                  run.self_time.loc[ids], centres)  # fmt: skip
-        tii = asm.self_times(a.Z, pd.Index(a.ids), a.p)
+        tii = asm.zone_self_times(a, pd.Index(a.ids))
         return cpot.core_rank_table(core, a.p, run=run, city_times=a.T, city_table=a.zt.loc[a.ids], city_self_time=tii)
     if a.level == "county":
         ids = pd.Index(a.ids)
-        centres = {c: z for c, z in a.Z.core_zones(a.cities).items() if z in ids}
+        by_city = cached(a.reuse, ("core_zones", a.level), lambda: a.Z.core_zones(a.cities))
+        centres = {c: z for c, z in by_city.items() if z in ids}
         run = cpot.CountyRun({m: T.loc[ids, ids] for m, T in a.od.items()}, a.zt.loc[ids],
-                             asm.self_times(a.Z, ids, a.p), centres)  # fmt: skip
+                             asm.zone_self_times(a, ids), centres)  # fmt: skip
         return cpot.core_rank_table(core, a.p, run=run)
     return cpot.core_rank_table(core, a.p)
 
@@ -191,21 +202,10 @@ def aggregate_to_cities(
     w = zones["population"].astype(float).to_numpy()
     city = zones["city"].astype(int).to_numpy()
     order = sorted(set(city.tolist()))
-    out: dict[str, list[float]] = {c: [] for c in num}
-    values = {col: zones[col].to_numpy(float) for col in num}  # once per column, not per city
-    for c in order:
-        sel = city == c
-        for col in num:
-            x = values[col][sel]
-            ok = ~np.isnan(x)
-            if not ok.any():
-                out[col].append(np.nan)
-            elif np.isinf(x[ok]).any():
-                out[col].append(float(np.inf) if (x[ok] > 0).any() else float(-np.inf))
-            else:
-                out[col].append(float(np.average(x[ok], weights=w[sel][ok])))
+    X = np.column_stack([zones[col].to_numpy(float) for col in num]) if num else np.zeros((len(zones), 0))
     idx = pd.Index(order, name="adcode")
-    agg = pd.DataFrame(out, index=idx)
+    agg = pd.DataFrame(np.vstack([_city_means(X[city == c], w[city == c]) for c in order]) if order else None,
+                       index=idx, columns=pd.Index(num))  # fmt: skip
     base = cities.loc[order].copy()
     base["population"] = zones.groupby("city")["population"].sum().reindex(order).to_numpy()
     base["gdp"] = zones.groupby("city")["gdp"].sum().reindex(order).to_numpy()
@@ -216,6 +216,30 @@ def aggregate_to_cities(
     members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
     table["metros"] = [";".join(sorted(m for m, v in members.items() if c in v)) for c in table.index]
     return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+
+
+def _city_means(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Population-weighted means of one city's zones (rows), per column, as ``np.average`` of each.
+
+    A column's missing values are left out, all missing gives ``nan``, an ``inf`` gives
+    ``inf`` (``-inf`` if none is positive). Columns without either are averaged at once:
+    each column's products summed along a contiguous row, as ``np.average`` sums them.
+    """
+    out = np.empty(x.shape[1])
+    clean = np.isfinite(x).all(axis=0)
+    if clean.any():
+        prod = np.ascontiguousarray((x[:, clean] * w[:, None]).T)
+        out[clean] = prod.sum(axis=1) / w.sum()
+    for j in np.flatnonzero(~clean):
+        col = x[:, j]
+        ok = ~np.isnan(col)
+        if not ok.any():
+            out[j] = np.nan
+        elif np.isinf(col[ok]).any():
+            out[j] = np.inf if (col[ok] > 0).any() else -np.inf
+        else:
+            out[j] = np.average(col[ok], weights=w[ok])
+    return out
 
 
 def _core_member_pairs(res: ScenarioResult, region: Region) -> tuple[list[tuple[int, int]], list[float]]:

@@ -75,13 +75,14 @@ def city_station_times(S: pd.DataFrame, city_of: Mapping[str, int]) -> pd.DataFr
     ids = [s for s in S.index if s in city_of]
     codes = pd.Series({s: int(city_of[s]) for s in ids}, dtype=int)
     cities = sorted(set(codes.tolist()))
-    M = S.loc[ids, ids].to_numpy(float)
     grp = codes.to_numpy()
+    order = np.argsort(grp, kind="stable")  # stations grouped by city: a block min per city pair
+    M = S.loc[ids, ids].to_numpy(float)[np.ix_(order, order)]
     out = np.full((len(cities), len(cities)), np.inf)
-    for i, a in enumerate(cities):
-        rows = M[grp == a]
-        for j, b in enumerate(cities):
-            out[i, j] = 0.0 if a == b else float(rows[:, grp == b].min())
+    if ids:
+        starts = np.flatnonzero(np.r_[True, np.diff(grp[order]) != 0])
+        out = np.minimum.reduceat(np.minimum.reduceat(M, starts, axis=0), starts, axis=1)
+    np.fill_diagonal(out, 0.0)
     idx = pd.Index(cities, name="adcode")
     return pd.DataFrame(out, index=idx, columns=idx.rename(None))
 
@@ -166,7 +167,9 @@ def main_stations_in_year(
     return out.rename_axis("city_adcode")
 
 
-def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | None) -> pd.DataFrame:
+def city_main_station_times(
+    S: pd.DataFrame, table: pd.DataFrame, year: int | None, *, in_year: pd.DataFrame | None = None
+) -> pd.DataFrame:
     r"""Fastest train between the main stations of every two cities in a year (``station_fastest_main``).
 
     .. math:: T^{main}_{AB}(y) = \min_{a \in M_A(y),\; b \in M_B(y)} T_{ab}
@@ -181,6 +184,9 @@ def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | No
         :func:`yrdnet.load_main_stations`.
     year
         The scenario year (``None``: today's main stations).
+    in_year
+        :func:`main_stations_in_year` of ``table``, ``year`` and ``S``'s served stations,
+        when already at hand (its ``served_main_stations`` are read).
 
     Returns
     -------
@@ -201,6 +207,6 @@ def city_main_station_times(S: pd.DataFrame, table: pd.DataFrame, year: int | No
     >>> float(main), float(any_)
     (30.0, 25.0)
     """
-    res = main_stations_in_year(table, year, served_stations(S))
+    res = main_stations_in_year(table, year, served_stations(S)) if in_year is None else in_year
     city_of = {s: int(cast(int, c)) for c, ids in res["served_main_stations"].items() for s in ids}
     return city_station_times(S, city_of)

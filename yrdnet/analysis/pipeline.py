@@ -32,6 +32,7 @@ from yrdnet.analysis import city_steps as asc
 from yrdnet.analysis import steps as asm
 from yrdnet.analysis.city_steps import aggregate_to_cities
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.reuse import Reuse, cached
 from yrdnet.analysis.steps import Assembly
 from yrdnet.analysis.targets import _graph_targets
 from yrdnet.core.geodesy import distance_matrix_km
@@ -165,6 +166,12 @@ def _zone_setup(
     return table, members, cores, by_city[region.core], tuple(by_city[c] for c in region.subcentres)
 
 
+def _noted(setup: Callable[..., Any], *args: Any) -> tuple[Any, list[str]]:
+    """``setup(*args, notes)`` and the notes it added."""
+    notes: list[str] = []
+    return setup(*args, notes), notes
+
+
 def _od_all_modes(G: nx.MultiDiGraph, notes: list[str]) -> dict[str, pd.DataFrame]:
     od = {}
     for mode in MODES:
@@ -225,6 +232,7 @@ def analyze(
     travel_times: Mapping[str, pd.DataFrame] | None = None,
     region: Region | None = None,
     county_travel_times: Mapping[str, pd.DataFrame] | None = None,
+    reuse: Reuse | None = None,
 ) -> ScenarioResult:
     """Analyse one scenario: accessibility, centrality, polycentricity, integration.
 
@@ -281,6 +289,10 @@ def analyze(
         and routed. For a graph made otherwise (OSM, a sweep's graph delta) without
         county times, the city potential falls back to Rich's internal time and
         ``notes`` says so.
+    reuse
+        Internal, for sweeps (:mod:`yrdnet.plans.sweep_eval`): the pieces shared by the
+        analyses of many scenarios of one base (:class:`yrdnet.analysis.reuse.Reuse`;
+        its region replaces ``region``). Results are identical without it.
 
     Returns
     -------
@@ -300,19 +312,24 @@ def analyze(
     """
     t0 = time.perf_counter()
     p = params or MetricParams()
-    R = region or load_region()
+    R = reuse.region if reuse is not None else region or load_region()
     Z = _resolve_zones(zones, scenario_or_graph, R)
     G = _resolve_graph(scenario_or_graph, year, model, Z)
     level = Z.level
     cities, metros = R.cities, R.metros(metro_definition)
     notes: list[str] = []
-    zt, members, metro_cores, core, subcentres = _zone_setup(Z, R, metros, masses, int(G.graph.get("year", -1)), notes)
+    net_year = int(G.graph.get("year", -1))
+    setup_key = ("zone_setup", level, masses, net_year, metro_definition)
+    setup, setup_notes = cached(reuse, setup_key, lambda: _noted(_zone_setup, Z, R, metros, masses, net_year))
+    notes.extend(setup_notes)
+    zt, members, metro_cores, core, subcentres = setup
     scope = R.name if scope is None else scope
     ids = _scope_ids(scope, zt, members, R.name, R.corridors, level)
     od = _od_all_modes(G, notes) if travel_times is None else _given_od(G, travel_times, notes)
     od = _zone_od(od, zt.index, level)
-    a = Assembly(G, Z, R, p, cities, metros, zt, ids, od, distance_matrix_km(zt), members, metro_cores, core,
-                 subcentres, centrality=centrality, sensitivity_samples=sensitivity_samples)  # fmt: skip
+    dist = cached(reuse, ("dist", *setup_key), lambda: distance_matrix_km(zt))
+    a = Assembly(G, Z, R, p, cities, metros, zt, ids, od, dist, members, metro_cores, core, subcentres,
+                 centrality=centrality, sensitivity_samples=sensitivity_samples, reuse=reuse)  # fmt: skip
     if level == "city" and p.self_potential and p.city_potential == "county":
         run = cpot.county_run(
             G, region=R, p=p, masses=masses, network_year=int(G.graph.get("year", -1)), given=county_travel_times
@@ -341,7 +358,7 @@ def analyze(
         linkage=a.tables["linkage"],
         functional=a.tables["functional"],
         sensitivity=a.tables["sensitivity"],
-        targets=_graph_targets(G, Z, None, od, R),
+        targets=_graph_targets(G, Z, None, od, R, reuse=reuse),
         notes=notes,
         meta={
             "params": repr(p),

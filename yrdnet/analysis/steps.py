@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import lookup, region_meta
+from yrdnet.analysis.reuse import cached
 from yrdnet.core.geodesy import area_km2
 from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams
@@ -76,6 +77,7 @@ class Assembly:
     subcentres: tuple[int, ...]
     centrality: bool = True
     sensitivity_samples: int = 200
+    reuse: Any = None  # what analyses of one base share (analysis.reuse.Reuse), or None
     county_run: Any = None  # the county run behind the city-level potential (analysis.city_potential.CountyRun)
     city_potential: pd.DataFrame | None = None  # its potential columns per city, replacing the city run's
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -148,9 +150,24 @@ def self_times(Z: Zones, ids: pd.Index, p: MetricParams) -> pd.Series:
     return out
 
 
-def _airport_times(
-    Z: Zones, airports: pd.DataFrame | None, zt: pd.DataFrame, T: pd.DataFrame, year: int | None
-) -> pd.DataFrame:
+def zone_self_times(a: Assembly, ids: pd.Index) -> pd.Series:
+    """:func:`self_times` of the analysis' zones (kept in ``a.reuse`` when given)."""
+    key_ = ("self_times", a.level, tuple(ids), a.p.self_time_min, a.p.self_speed_kph)
+    return cached(a.reuse, key_, lambda: self_times(a.Z, ids, a.p))
+
+
+def _attached_airports(
+    Z: Zones, airports: pd.DataFrame | None, zt: pd.DataFrame, year: int | None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The airports in service in ``year`` and the zones they attach to (``None``: none)."""
+    ap = None if airports is None else air.airports_in_year(airports, year)
+    if ap is None or ap.empty:
+        return None
+    polys = Z.polygons
+    return ap, air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
+
+
+def _airport_times(a: Assembly, T: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Multimodal time to the nearest airport and international hub (airports attached to zones).
 
     Only the airports in service in the network ``year`` count
@@ -158,11 +175,11 @@ def _airport_times(
     has no airports that year.
     """
     cols = ["time_to_airport_min", "time_to_international_hub_min"]
-    ap = None if airports is None else air.airports_in_year(airports, year)
-    if ap is None or ap.empty:
+    key_ = ("airports", a.level, tuple(a.zt.index), year)
+    hit = cached(a.reuse, key_, lambda: _attached_airports(a.Z, a.area.airports, a.zt, year))
+    if hit is None:
         return pd.DataFrame(np.nan, index=T.index, columns=cols)
-    polys = Z.polygons
-    attached = air.airport_zones(ap, zt, polys.reindex(zt.index) if polys is not None else None)
+    ap, attached = hit
     return air.time_to_airports(T, attached, ap["role"])
 
 
@@ -243,7 +260,7 @@ def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones
 
 def zone_measures(a: Assembly) -> None:
     """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
-    tii = self_times(a.Z, a.zt.index, a.p)
+    tii = zone_self_times(a, a.zt.index)
     measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
     if a.city_potential is not None:  # the zone-consistent city potential (MetricParams.city_potential)
         measures.update(a.city_potential.reindex(index=measures.index, columns=measures.columns.intersection(
@@ -252,7 +269,7 @@ def zone_measures(a: Assembly) -> None:
     table = a.zt.join(measures)
     to_core = hl.time_to_metro_core(a.od["multimodal"], a.members, a.metro_cores)
     table["time_to_metro_core_multimodal"] = to_core.reindex(table.index)
-    table = table.join(_airport_times(a.Z, a.area.airports, a.zt, a.od["multimodal"], network_year(a.G)))
+    table = table.join(_airport_times(a, a.od["multimodal"], network_year(a.G)))
     if a.level == "city":
         table["metros"] = [";".join(sorted(m for m, v in a.members.items() if c in v)) for c in table.index]
     undeclared = [c for c in [*measures.columns, *a.city_btw] if lookup(c, "zone") is None]

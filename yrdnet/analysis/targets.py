@@ -57,6 +57,7 @@ from yrdnet.analysis.city_times import (
     served_stations,
 )
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.reuse import Reuse, cached
 from yrdnet.core.validation import as_sequence
 from yrdnet.region.datasets import (
     DEFINITIONS,
@@ -142,11 +143,15 @@ def _cities_of(r: pd.Series, members: Mapping[str, Sequence[int]], cores: Mappin
     return sorted(int(c) for c in cores.values())
 
 
-def _main_station_words(r: pd.Series, cities: list[int], notes: pd.DataFrame | None) -> tuple[str, str]:
+def _main_station_records(notes: pd.DataFrame | None) -> dict[int, dict[Any, Any]] | None:
+    """:func:`main_stations_in_year`'s rows by city (read once for every target)."""
+    return None if notes is None else {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
+
+
+def _main_station_words(r: pd.Series, cities: list[int], rec: dict[int, dict[Any, Any]] | None) -> tuple[str, str]:
     """``main_stations_used`` (a city link's main stations) and ``main_stations_note`` of one target."""
-    if notes is None:
+    if rec is None:
         return "", ""
-    rec: dict[int, dict[Any, Any]] = {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
     said = []
     for c in cities:
         name = rec.get(c, {}).get("city")
@@ -234,12 +239,13 @@ def evaluate_targets(
     """
     mats = _station_matrices(station_fastest)
     rows: list[dict[str, Any]] = []
+    records = _main_station_records(main_stations)
     for tid, r in table.iterrows():
         thr = float(r["threshold_min"])
         res = {d: _score(r, T, members, cores, population) for d, T in mats.items()}
         res["door_to_door"] = _score(r, door_to_door[str(r["mode"])], members, cores, population)
         own = canonical_definition(str(r["time_definition"]))
-        used, note = _main_station_words(r, _cities_of(r, members, cores), main_stations)
+        used, note = _main_station_words(r, _cities_of(r, members, cores), records)
         row: dict[str, Any] = {"target_id": tid, "kind": r["kind"], "from_adcode": r["from_adcode"],
                                "to_adcode": r["to_adcode"], "metro": r["metro"], "threshold_min": thr,
                                "time_definition": own, "time_min": res[own][0], "share_within": res[own][1],
@@ -257,13 +263,18 @@ def evaluate_targets(
 
 
 def _city_door_to_door(
-    G: nx.MultiDiGraph, Z: Zones, cities: pd.DataFrame, od: Mapping[str, pd.DataFrame] | None = None
+    G: nx.MultiDiGraph,
+    Z: Zones,
+    cities: pd.DataFrame,
+    od: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    by_city: Mapping[int, int] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Door-to-door times between cities: between the zones holding their centres."""
+    """Door-to-door times between cities: between the zones holding their centres (``by_city``: Z.core_zones)."""
     import warnings
 
     out: dict[str, pd.DataFrame] = {}
-    by_city = Z.core_zones(cities)
+    by_city = Z.core_zones(cities) if by_city is None else by_city
     for mode in _MODES:
         if od is not None and mode in od:
             T = od[mode]
@@ -275,6 +286,14 @@ def _city_door_to_door(
         zs = [by_city[c] for c in ids]
         out[mode] = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=ids, columns=ids)
     return out
+
+
+def _main_notes(mains: pd.DataFrame, year: int | None, served: list[str], cities: pd.DataFrame) -> pd.DataFrame:
+    """:func:`main_stations_in_year` of the served stations, with the cities' names."""
+    notes = main_stations_in_year(mains, year, served, cities.index)
+    if "name_en" in cities.columns:
+        notes.insert(0, "city", cities["name_en"].reindex(notes.index))
+    return notes
 
 
 def _region_targets(region: Region) -> pd.DataFrame:
@@ -291,27 +310,34 @@ def _graph_targets(
     table: pd.DataFrame | None,
     od: Mapping[str, pd.DataFrame] | None = None,
     region: Region | None = None,
+    reuse: Reuse | None = None,
 ) -> pd.DataFrame:
     R = region or load_region()
     tab = _region_targets(R) if table is None else table
     if tab.empty:
         return pd.DataFrame()
-    S = station_times(G)
+    rail = reuse.rail if reuse is not None and reuse.rail is not None else G  # the same stations and rail pairs
+    S = station_times(rail)
     city_of = {
-        str(n)[3:]: int(cast(int, c)) for n, c in G.nodes(data="city") if str(n).startswith("st:") and c is not None
+        str(n)[3:]: int(cast(int, c)) for n, c in rail.nodes(data="city") if str(n).startswith("st:") and c is not None
     }
     year = G.graph.get("year")
     year = None if year is None or int(year) < 0 else int(year)
     mains = R.main_stations
     cities = R.cities
-    notes = None if mains is None else main_stations_in_year(mains, year, served_stations(S), cities.index)
-    if notes is not None and "name_en" in cities.columns:
-        notes.insert(0, "city", cities["name_en"].reindex(notes.index))
+    served = served_stations(S)
+    notes = None
+    if mains is not None:  # it reads only which main stations are served
+        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
+        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
     fastest = {
-        "station_fastest_main": pd.DataFrame() if mains is None else city_main_station_times(S, mains, year),
+        "station_fastest_main": pd.DataFrame()
+        if mains is None
+        else city_main_station_times(S, mains, year, in_year=notes),
         "station_fastest_any": city_station_times(S, city_of),
     }
-    door = _city_door_to_door(G, Z, cities, od)
+    by_city = cached(reuse, ("core_zones", Z.level), lambda: Z.core_zones(cities))
+    door = _city_door_to_door(G, Z, cities, od, by_city=by_city)
     metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}

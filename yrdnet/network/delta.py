@@ -70,7 +70,16 @@ from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.datasets import data_folder, file_version
 from yrdnet.region.zones import Zones
 
-__all__ = ["GraphDelta", "NeedsBuild", "RailState", "apply_delta", "data_stamp", "rail_delta", "rail_state"]
+__all__ = [
+    "GraphDelta",
+    "NeedsBuild",
+    "RailState",
+    "apply_delta",
+    "data_stamp",
+    "lay_delta",
+    "rail_delta",
+    "rail_state",
+]
 
 
 class ScenarioLike(Protocol):
@@ -520,7 +529,11 @@ def apply_delta(G_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
     match :func:`yrdnet.build_graph`'s: pairs whose rail edges change or that gain
     suburban edges lose all their edges and get them again.
     """
-    G = G_base.copy()
+    return lay_delta(G_base.copy(), delta)
+
+
+def lay_delta(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
+    """:func:`apply_delta` in place: ``G`` (a base graph or a copy-on-write overlay of one) gets ``delta``."""
     replaced = set(delta.pairs)
     kept_rail = {}
     for p in delta.suburban_pairs:

@@ -27,10 +27,12 @@ from yrdnet.analysis.composite import COMPONENTS, composite_index, core_link_att
 from yrdnet.analysis.indicators import REGISTRY, concrete_keys, label, lookup
 from yrdnet.analysis.pipeline import analyze
 from yrdnet.analysis.results import ScenarioResult
+from yrdnet.analysis.reuse import Reuse, loaded_region
 from yrdnet.core.cache import register_cache
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.network.delta import data_stamp
+from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones, load_zones
 from yrdnet.routing.compile import MODES
 from yrdnet.routing.matrices import travel_times
@@ -131,12 +133,28 @@ class BaseCache:
     def __init__(self, maxsize: int = 2) -> None:
         self.maxsize = maxsize
         self._items: OrderedDict[tuple[str, ...], IncrementalBase] = OrderedDict()
+        self._reuse: dict[tuple[str, ...], Reuse] = {}
         self._lock = threading.Lock()
         self.builds = 0
 
+    @staticmethod
+    def _key(base: Scenario, job: Job) -> tuple[str, ...]:
+        return (fingerprint(base), job.zones, repr(job.model), str(job.data_folder), repr(data_stamp()))
+
+    def entry(self, base: Scenario, job: Job) -> tuple[IncrementalBase, Reuse]:
+        """The prepared base (:meth:`get`) and what its scenarios' analyses share (a Reuse)."""
+        k = self._key(base, job)
+        prepared = self._get(k, base, job)
+        with self._lock:
+            if k not in self._reuse:
+                self._reuse[k] = Reuse(loaded_region(load_region()))
+            return prepared, self._reuse[k]
+
     def get(self, base: Scenario, job: Job) -> IncrementalBase:
         """The prepared base, built on first use (one build per key while it stays cached)."""
-        k = (fingerprint(base), job.zones, repr(job.model), str(job.data_folder), repr(data_stamp()))
+        return self._get(self._key(base, job), base, job)
+
+    def _get(self, k: tuple[str, ...], base: Scenario, job: Job) -> IncrementalBase:
         with self._lock:
             if k in self._items:
                 self._items.move_to_end(k)
@@ -147,13 +165,15 @@ class BaseCache:
             log.info("sweep: base %r (%s zones) prepared in %.2f s", base.name, job.zones, time.perf_counter() - t0)
             self._items[k] = prepared
             while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+                old, _ = self._items.popitem(last=False)
+                self._reuse.pop(old, None)
             return prepared
 
     def clear(self) -> None:
         """Drop every prepared base."""
         with self._lock:
             self._items.clear()
+            self._reuse.clear()
 
 
 #: The prepared bases of this process (module global: one per process, so one per Dask
@@ -205,6 +225,23 @@ def _raw_components(res: ScenarioResult) -> pd.Series:
 
 # ------------------------------------------------------------------ one scenario
 def route(sc: Scenario, job: Job, cache: BaseCache) -> tuple[nx.MultiDiGraph, dict[str, pd.DataFrame], str, str]:
+    """Graph, travel times per mode, method and the scenario the matrices came from (:func:`routed`)."""
+    r = routed(sc, job, cache)
+    return r.graph, r.od, r.method, r.base
+
+
+@dataclass(frozen=True)
+class Routed:
+    """One scenario routed for a sweep (:func:`routed`)."""
+
+    graph: nx.MultiDiGraph
+    od: dict[str, pd.DataFrame]
+    method: str
+    base: str
+    reuse: Reuse | None  # what its analysis shares with the other scenarios of its base
+
+
+def routed(sc: Scenario, job: Job, cache: BaseCache, entry: tuple[IncrementalBase, Reuse] | None = None) -> Routed:
     """Graph, travel times per mode, method and the scenario the matrices came from.
 
     On a scenario base (and ``job.incremental``): the base's prepared state gives the
@@ -214,15 +251,15 @@ def route(sc: Scenario, job: Job, cache: BaseCache) -> tuple[nx.MultiDiGraph, di
     scenario's graph is built and routed in full.
     """
     if job.incremental and isinstance(sc.base, Scenario):
-        prepared = cache.get(sc.base, job)
-        G = prepared.scenario_graph(sc)
-        res = prepared.evaluate(sc, MODES, warn_unreachable=False)
-        od = {m: T for m, (T, _) in res.items()}
-        if all(how != "full" for _, how in res.values()):
-            return G, od, "incremental", prepared.scenario.name
-        return G, od, "full", sc.name
+        prepared, shared = cache.entry(sc.base, job) if entry is None else entry
+        state = prepared.scenario_state(sc, MODES)  # one delta: an overlay graph and the min-plus update
+        od = {m: T for m, (T, _) in state.times.items()}
+        reuse = shared.with_rail(state.rail, state.trains)
+        if all(how != "full" for _, how in state.times.values()):
+            return Routed(state.graph, od, "incremental", prepared.scenario.name, reuse)
+        return Routed(state.graph, od, "full", sc.name, reuse)
     G = build_graph(sc, model=job.model, zones=zones_of(job))
-    return G, {m: travel_times(G, m, warn_unreachable=False) for m in MODES}, "full", sc.name
+    return Routed(G, {m: travel_times(G, m, warn_unreachable=False) for m in MODES}, "full", sc.name, None)
 
 
 def indicator_values(res: ScenarioResult, job: Job, refs: pd.DataFrame | None) -> dict[str, float | str]:
@@ -253,17 +290,20 @@ def evaluate(sc: Scenario | str, job: Job, refs: pd.DataFrame | None, cache: Bas
     try:
         sc = load_scenario(sc)
         name = sc.name
+        entry = None
         if job.incremental and isinstance(sc.base, Scenario):
-            cache.get(sc.base, job)  # the base's one-off preparation is not this scenario's time
+            entry = cache.entry(sc.base, job)  # the base's one-off preparation is not this scenario's time
             t0 = time.perf_counter()
-        G, od, method, base = route(sc, job, cache)
+        r = routed(sc, job, cache, entry)
+        method, base = r.method, r.base
         res = analyze(
-            G,
-            zones=zones_of(job),
-            travel_times=od,
+            r.graph,
+            zones=zones_of(job) if r.reuse is None else r.reuse.region.resolve_zones(job.zones),
+            travel_times=r.od,
             params=sweep_params(job),
             centrality=job.centrality,
             sensitivity_samples=1,
+            reuse=r.reuse,
         )
         values = indicator_values(res, job, refs)
     except Exception as e:  # a failed scenario is a row of the table, never the end of the sweep

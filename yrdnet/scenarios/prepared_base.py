@@ -13,11 +13,13 @@ otherwise); the method taken is returned with the matrix.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -25,7 +27,16 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.delta import GraphDelta, NeedsBuild, RailState, apply_delta, data_stamp, rail_delta, rail_state
+from yrdnet.network.delta import (
+    GraphDelta,
+    NeedsBuild,
+    RailState,
+    apply_delta,
+    data_stamp,
+    lay_delta,
+    rail_delta,
+    rail_state,
+)
 from yrdnet.network.tables import curated_tables
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones
@@ -39,7 +50,17 @@ from yrdnet.routing.incremental import (
 from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
-__all__ = ["METHODS", "IncrementalBase"]
+__all__ = [
+    "METHODS",
+    "CityTrains",
+    "IncrementalBase",
+    "ScenarioState",
+    "city_train_graph",
+    "delta_nodes",
+    "overlay",
+    "rail_pairs",
+    "scenario_rail_pairs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +187,57 @@ class IncrementalBase:
             log.info("scenario %r: graph built in full (%s)", sc.name, e)
             return build_graph(sc, model=self.model, zones=self.zones)
 
+    def scenario_state(self, scenario: str | Path | Scenario, modes: Sequence[str] = MODES) -> ScenarioState:
+        """The scenario's graph and travel times from one delta: what a sweep evaluates.
+
+        The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`overlay` of
+        the base graph (read-only: it shares the base's untouched adjacency and every
+        attribute dict) when the scenario only adds; the travel times are
+        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise.
+        """
+        for m in modes:
+            check_mode(m)
+        self._check_stamp()
+        sc = load_scenario(scenario)
+        try:
+            delta = self._delta(sc)
+            out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
+            G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
+            P = scenario_rail_pairs(self.rail, delta)
+            return ScenarioState(G, out, delta, P, self._city_trains(P, delta))
+        except (NeedsBuild, NotIncrementalError) as e:
+            log.info("scenario %r: builds its graph (%s)", sc.name, e)
+        G_new = build_graph(sc, model=self.model, zones=self.zones)
+        return ScenarioState(G_new, {m: self._from_graph(G_new, m) for m in modes}, None, rail_pairs(G_new), None)
+
+    @functools.cached_property
+    def city_trains(self) -> CityTrains | None:
+        """The base's daily direct trains per rail pair and per city pair (``None`` if not whole numbers)."""
+        return _city_pair_trains(self.rail)
+
+    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs."""
+        base = self.city_trains
+        if base is None:
+            return None
+        w = dict(base.by_city_pair)
+        city = P.nodes(data="city")
+        changed = []
+        for u, v in set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}:
+            cu, cv = int(city[u]), int(city[v])
+            if cu != cv:  # the pair's trains as laid again, instead of the base's
+                w[(cu, cv)] = w.get((cu, cv), 0.0) - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+                changed.append(w[(cu, cv)])
+        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in changed):
+            return None
+        halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
+        return city_train_graph(w, base.cities | halls)
+
+    @functools.cached_property
+    def rail(self) -> nx.MultiDiGraph:
+        """The base graph's rail pair graph (:func:`rail_pairs`), made on first use."""
+        return rail_pairs(self.graph)
+
     def travel_times(
         self, scenario: str | Path | Scenario, mode: str = "multimodal", *, warn_unreachable: bool = True
     ) -> tuple[pd.DataFrame, str]:
@@ -255,6 +327,190 @@ class IncrementalBase:
             f"IncrementalBase(base={self.scenario.name!r}, zones={level!r}, "
             f"nodes={self.graph.number_of_nodes()}, modes={list(self.distances)})"
         )
+
+
+@dataclass(frozen=True)
+class ScenarioState:
+    """One scenario on a prepared base (:meth:`IncrementalBase.scenario_state`).
+
+    ``graph`` equals ``build_graph(scenario)`` (a read-only overlay of the base graph
+    when ``delta`` is set), ``times`` maps each mode to (zone matrix, method of
+    :data:`METHODS`), ``delta`` is the scenario's :class:`~yrdnet.network.delta.GraphDelta`
+    or ``None`` when its graph was built in full, ``rail`` the graph's rail pair graph
+    (:func:`rail_pairs`, read-only), ``trains`` its :func:`city_train_graph` (``None``:
+    read the train strength off ``rail``).
+    """
+
+    graph: nx.MultiDiGraph
+    times: dict[str, tuple[pd.DataFrame, str]]
+    delta: GraphDelta | None
+    rail: nx.MultiDiGraph
+    trains: nx.MultiDiGraph | None
+
+
+def delta_nodes(delta: GraphDelta) -> set[str]:
+    """Nodes whose adjacency or attributes :func:`~yrdnet.network.delta.lay_delta` changes."""
+    nodes = {n for n, _ in delta.new_nodes}
+    for u, v in (*delta.pairs, *delta.suburban_pairs):
+        nodes.update((u, v))
+    for u, v, _ in (*delta.rail, *delta.access):
+        nodes.update((u, v))
+    return nodes
+
+
+def overlay(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy-on-write copy of ``G`` that may be edited at ``nodes`` only (``G`` stays untouched).
+
+    The graph, node and adjacency dicts are copied one level down; the edge key dicts
+    at ``nodes`` (both directions, each shared by its successor and predecessor entry
+    as in networkx) are copied too, so adding or removing edges there or adding nodes
+    leaves ``G`` as it was. Every other inner dict and every attribute dict is ``G``'s:
+    treat those as read-only. Costs the touched nodes' degrees instead of a copy of
+    the whole graph.
+    """
+    H = G.__class__()
+    H.graph = dict(G.graph)
+    H._node = dict(G._node)
+    succ, pred = dict(G._succ), dict(G._pred)
+    own_s: set[str] = set()
+    own_p: set[str] = set()
+    for n in nodes:
+        if n not in succ:
+            continue
+        H._node[n] = dict(G._node[n])
+        for out, back, own_out, own_back, base in (
+            (succ, pred, own_s, own_p, G._succ),
+            (pred, succ, own_p, own_s, G._pred),
+        ):
+            if n not in own_out:
+                out[n] = dict(out[n])
+                own_out.add(n)
+            for m, keys in list(out[n].items()):
+                if keys is base[n][m]:  # still the base's key dict: copy it for both directions
+                    if m not in own_back:
+                        back[m] = dict(back[m])
+                        own_back.add(m)
+                    out[n][m] = back[m][n] = dict(keys)
+    H._adj = succ
+    H._pred = pred
+    return H
+
+
+def pair_attrs(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One rail pair's edge: fastest ``in_vehicle_s``, most ``trains_per_day`` (``None``: no rail edge)."""
+    rail = [d for d in edges if d.get("mode") == "rail"]
+    if not rail:
+        return None
+    out: dict[str, Any] = {"mode": "rail"}
+    ride = [float(d["in_vehicle_s"]) for d in rail if "in_vehicle_s" in d]
+    if ride:
+        out["in_vehicle_s"] = min(ride)
+    most = 0.0
+    for d in rail:
+        t = d.get("trains_per_day")
+        most = max(most, float(t) if t is not None and np.isfinite(float(t)) else 0.0)
+    out["trains_per_day"] = most
+    return out
+
+
+def rail_pairs(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The rail pair graph of ``G``: its stations and one rail edge per station pair.
+
+    Each pair's edge holds the pair's fastest ``in_vehicle_s`` and its largest
+    ``trains_per_day`` (0 where missing): what
+    :func:`yrdnet.routing.matrices.station_times` (fastest rides, changes between
+    trains) and :func:`yrdnet.metrics.hierarchy.train_strength` (each pair's trains
+    counted once) read of the rail edges, so both give the same on it as on ``G``.
+    Nodes: every station and rail-edge end, with ``G``'s attribute dicts; ``G.graph``
+    copied.
+    """
+    P = nx.MultiDiGraph()
+    P.graph.update(G.graph)
+    by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for u, v, d in G.edges(data=True):
+        if d.get("mode") == "rail":
+            by_pair.setdefault((u, v), []).append(d)
+    ends = {n for p in by_pair for n in p}
+    P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "station" or n in ends)
+    for (u, v), ds in by_pair.items():
+        P.add_edge(u, v, **(pair_attrs(ds) or {}))
+    return P
+
+
+def _pair_trains(P: nx.MultiDiGraph, u: str, v: str) -> float:
+    """The daily trains of pair ``u -> v`` in a rail pair graph (0 without an edge)."""
+    if not P.has_edge(u, v):
+        return 0.0
+    return max(float(d.get("trains_per_day", 0.0)) for d in P[u][v].values())
+
+
+@dataclass(frozen=True)
+class CityTrains:
+    """Daily direct trains of a rail pair graph per station pair and per city pair, and its station cities."""
+
+    by_pair: dict[tuple[str, str], float]
+    by_city_pair: dict[tuple[int, int], float]
+    cities: frozenset[int]
+
+
+def _city_pair_trains(P: nx.MultiDiGraph) -> CityTrains | None:
+    """Daily trains per rail pair and their sums per city pair; ``None`` unless all are whole numbers.
+
+    Whole numbers (below 2**52) add up exactly in any order, so a scenario's city
+    sums can be updated pair by pair and still equal a sum over its whole graph.
+    """
+    city = P.nodes(data="city")
+    per_pair = {(u, v): _pair_trains(P, u, v) for u, v in set(P.edges())}
+    w: dict[tuple[int, int], float] = {}
+    for (u, v), x in per_pair.items():
+        cu, cv = int(city[u]), int(city[v])
+        if cu != cv:
+            w[(cu, cv)] = w.get((cu, cv), 0.0) + x
+    if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in [*per_pair.values(), *w.values()]):
+        return None
+    cities = frozenset(int(c) for n, c in city if P.nodes[n].get("kind") == "station")
+    return CityTrains(per_pair, w, cities)
+
+
+def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.MultiDiGraph:
+    """One station per city and one rail edge per city pair holding its daily direct trains ``w``.
+
+    :func:`yrdnet.metrics.hierarchy.train_strength` reads the same strength and degree
+    off it as off the graph the sums ``w`` come from (whole numbers: exact in any order).
+    """
+    T = nx.MultiDiGraph()
+    T.add_nodes_from((f"city:{c}", {"kind": "station", "city": c}) for c in sorted(cities))
+    T.add_edges_from((f"city:{a}", f"city:{b}", {"mode": "rail", "trains_per_day": x}) for (a, b), x in w.items())
+    return T
+
+
+def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
+    """The rail pair graph (:func:`rail_pairs`) of the base plus ``delta``.
+
+    ``P_base`` is the base graph's; the pairs ``delta`` lays again get the pair edge of
+    their new rail edges (none when they lost them), new halls join. Equal to
+    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`overlay` of
+    ``P_base``: read-only).
+    """
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for u, v, d in delta.rail:
+        by_pair.setdefault((u, v), []).append(d)
+    pairs = set(delta.pairs) | set(by_pair)
+    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
+    ends = {n for p in by_pair for n in p}
+    P = overlay(P_base, {n for p in pairs for n in p} | {n for n, _ in delta.new_nodes})
+    for u, v in pairs:
+        if P.has_edge(u, v):
+            for k in list(P[u][v]):
+                P.remove_edge(u, v, key=k)
+    P.add_nodes_from(halls)
+    P.add_nodes_from((n, d) for n, d in delta.new_nodes if n in ends and n not in P)
+    for (u, v), ds in by_pair.items():
+        attrs = pair_attrs(ds)
+        if attrs is not None:
+            P.add_edge(u, v, **attrs)
+    P.graph.update(delta.graph_attrs)
+    return P
 
 
 def _files(sc: Scenario) -> tuple[Path, ...]:
