@@ -81,7 +81,7 @@ def test_titles_stay_on_the_canvas_at_any_dpi(caught: dict[str, Figure]) -> None
 
 def test_raw_key_inside_a_title_becomes_words() -> None:
     assert _txt("Change in pot_exp_pop_multimodal — baseline_2025, 2025", "en") == (
-        "Change in potential accessibility by multimodal — baseline_2025, 2025"
+        "Change in potential accessibility, door to door, multimodal — baseline_2025, 2025"
     )
     assert raw_keys(["pot_exp_pop_multimodal变化", "baseline_2025"]) == ["pot_exp_pop_multimodal"]
 

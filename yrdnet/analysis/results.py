@@ -214,7 +214,8 @@ class ScenarioResult:
 
         One row per column of ``cities``, ``zones`` (county or custom level), ``metros``
         and per region row, with ``table``, ``key``, ``name`` (in words), ``label``,
-        ``unit``, ``group`` and ``description`` from the indicator registry; written by
+        ``label_zh`` (in Chinese), ``unit``, ``group`` and ``description`` from the indicator
+        registry; written by
         :meth:`to_dir` as ``columns.csv``.
         """
         parts = [("cities", self.cities.columns, "city")]

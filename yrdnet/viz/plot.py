@@ -44,8 +44,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry import MultiPoint
 
-from yrdnet.analysis.indicators import label
 from yrdnet.viz.charts import plot_rank_size, plot_timeline
+from yrdnet.viz.figure_text import change_title, indicator_words
 from yrdnet.viz.mapframe import (
     _NODATA,
     DATA_NOTE,
@@ -288,9 +288,10 @@ def plot_accessibility(
             handles=handles,
             loc="upper right",
             framealpha=0.9,
-            title=_txt(legend_title or f"{label(column)} ({scheme}, k={len(labs)})", lg, column),
+            title=_txt(legend_title or f"{indicator_words(column, lg)} ({scheme}, k={len(labs)})", lg, column),
         )
-        _frame(ax, fig, lg, title=title or label(column, unit=False), scenario=scenario, year=year, note=None)
+        title = title or indicator_words(column, lg, unit=False)
+        _frame(ax, fig, lg, title=title, scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
 
@@ -400,7 +401,7 @@ def plot_change(
         _extent(ax, polys.geometry if polys is not None else pts.geometry)
         cax = ax.inset_axes((0.93, 0.62, 0.022, 0.32))
         cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), cax=cax)
-        unit_words = f"{label(name, unit=False)} (%)" if relative else label(name)
+        unit_words = f"{indicator_words(name, lg, unit=False)} (%)" if relative else indicator_words(name, lg)
         cb.set_label(_txt(f"Δ {unit_words}", lg, "change"), fontsize=7)
         cb.ax.tick_params(labelsize=6)
         cax.yaxis.set_ticks_position("left")
@@ -417,8 +418,7 @@ def plot_change(
                 loc="upper left",
                 framealpha=0.9,
             )
-        words = label(name, unit=False)  # the registry's words (the key itself if not declared)
-        t = title or (f"{_w('change', lg)} {words}" if lg == "en" else f"{_w('change', lg)}{words}")
+        t = title or change_title(name, lg)  # the registry's words (the key itself if not declared)
         _frame(ax, fig, lg, title=t, scenario=scenario, year=year, note=None)
         save_figure(fig, filepath, dpi)
     return fig, ax
