@@ -14,6 +14,7 @@ to the 41 centres with interpolated contours, and the reason is logged.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -89,18 +90,13 @@ def city_isochrone_jobs(
     if not origins:
         return []
     run = county_surface(G)
-    if isinstance(run, str):
+    county = run if isinstance(run, CountyRun) else None
+    if county is None:
         log.info("isochrones from the 41 city centres (interpolated contours): %s", run)
-    jobs: list[Job] = []
-    for o in origins:
-        if isinstance(run, CountyRun) and o in run.centres:
 
-            def job(p: Path, o: int = o, run: CountyRun = run) -> Any:
-                return _draw_from_county(res, run, o, cities_bnd, p, dict(meta))
-        else:
+    def job(p: Path, o: int) -> Any:
+        if county is not None and o in county.centres:
+            return _draw_from_county(res, county, o, cities_bnd, p, dict(meta))
+        return plot.plot_isochrones(od, o, res.cities, cities_bnd, filepath=p, **meta)
 
-            def job(p: Path, o: int = o) -> Any:
-                return plot.plot_isochrones(od, o, res.cities, cities_bnd, filepath=p, **meta)
-
-        jobs.append((f"isochrones_{o}_{res.name}.png", job))
-    return jobs
+    return [(f"isochrones_{o}_{res.name}.png", functools.partial(job, o=o)) for o in origins]

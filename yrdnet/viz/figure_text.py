@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -88,7 +88,7 @@ def figure_texts(fig: Figure) -> list[str]:
     """
     out: list[str] = []
     axes = fig.get_axes()
-    axes += [c for ax in axes for c in ax.child_axes if c not in axes]  # inset axes: colour bars
+    axes += [cast(Axes, c) for ax in axes for c in ax.child_axes if c not in axes]  # inset axes: colour bars
     for ax in axes:
         out += [ax.get_title(loc) for loc in ("left", "center", "right")]
     sup = getattr(fig, "_suptitle", None)

@@ -358,7 +358,7 @@ def plot_change(
             scenario = f"{cities_b.attrs['scenario']} vs {cities_a.attrs['scenario']}"
     delta = delta.where(np.isfinite(delta))
     scenario, year = _meta(cities_b, scenario, year)
-    name = column or (cities_b.name if isinstance(cities_b, pd.Series) else None) or "value"
+    name = str(column or (cities_b.name if isinstance(cities_b, pd.Series) else None) or "value")
     half = float(np.nanmax(np.abs(delta))) if delta.notna().any() else 1.0
     norm = CenteredNorm(vcenter=0.0, halfrange=half or 1.0)
     cm = plt.get_cmap(cmap if higher_is_better else f"{cmap}_r")
