@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import textwrap
 from typing import Any
 
 import geopandas as gpd
@@ -98,6 +99,12 @@ _RAIL_CLASSES = (  # (min speed, label en, label zh, colour, width)
     (0.0, "Rail <250 km/h", "铁路 <250 km/h", "#2166ac", 1.2),
 )
 _ROAD_STYLE: dict[str, Any] = {"color": "#8c8c8c", "linewidth": 0.8}
+
+
+def _legend_title(column: str, lg: str, how: str) -> str:
+    """The registry's words and unit for a legend, wrapped to a legend's width, then how it is classed."""
+    words = indicator_words(column, lg).replace("door to door", "door\u00a0to\u00a0door")  # kept on one line
+    return textwrap.fill(words, 40 if lg == "en" else 16).replace("\u00a0", " ") + f"\n({how})"
 
 
 # ----------------------------------------------------------------------------- network
@@ -287,7 +294,7 @@ def plot_accessibility(
             handles=handles,
             loc="upper right",
             framealpha=0.9,
-            title=_txt(legend_title or f"{indicator_words(column, lg)} ({scheme}, k={len(labs)})", lg, column),
+            title=_txt(legend_title or _legend_title(column, lg, f"{scheme}, k={len(labs)}"), lg, column),
         )
         title = title or indicator_words(column, lg, unit=False)
         _frame(ax, fig, lg, title=title, scenario=scenario, year=year, note=None)
