@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 # one stamp per install: the demo's (yrdnet and the maps extra), the sweep's (and Dask), the dev tools'
+# (with the docs extra: make test builds the site and runs the tutorial notebook, as CI does)
 RUN    := $(VENV)/.installed-run
 SWEEP_STAMP := $(VENV)/.installed-sweep
 DEV    := $(VENV)/.installed-dev
@@ -40,8 +41,8 @@ $(SWEEP_STAMP): pyproject.toml
 	touch $@ $(RUN)
 
 $(DEV): pyproject.toml
-	$(call extras,dev)
-	touch $@ $(RUN) $(SWEEP_STAMP)
+	$(call extras,dev$(comma)docs)
+	touch $@ $(RUN) $(SWEEP_STAMP) $(DOCS_STAMP)
 
 $(DOCS_STAMP): pyproject.toml
 	$(call extras,docs)
@@ -53,9 +54,9 @@ $(BENCH_STAMP): pyproject.toml
 
 install: $(DEV)  ## create .venv and install yrdnet (editable) with dev extras (make demo installs only what it needs)
 
-test: $(DEV)  ## run the test suite (and the import-linter contract: wings only import wings below them)
+test: $(DEV)  ## run the test suite (the docs build and the tutorial notebook included; the 25 slowest tests timed) and the import-linter contract
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=25
 
 test-fast: $(DEV)  ## the edit loop (under 2 min on 2 cores): the suite without the tests marked slow
 	$(PY) -m pytest -n 2 -q -m "not slow"

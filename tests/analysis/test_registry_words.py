@@ -143,7 +143,7 @@ def test_columns_csv_explains_every_column(results: dict[str, ScenarioResult], t
     res = results["county"]
     out = res.to_dir(tmp_path / "r")
     cols = pd.read_csv(out / "columns.csv", keep_default_na=False)
-    assert list(cols.columns) == ["table", "key", "name", "label", "unit", "group", "description"]
+    assert list(cols.columns) == ["table", "key", "name", "label", "label_zh", "unit", "group", "description"]
     for table in ("cities", "zones", "metros"):
         header = pd.read_csv(out / f"{table}.csv", index_col=0, nrows=0).columns
         got = cols[cols["table"] == table]

@@ -284,7 +284,7 @@ def test_scenario_file_missing(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     [
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate' (choose from 'build'"),
         (["analyze"], "the following arguments are required: scenario"),
-        (["map", "baseline_2025", "--origin", "Hefei"], "argument --origin: invalid int value"),
+        (["map", "baseline_2025", "--zones", "town"], "argument --zones: expected city and/or county, got 'town'"),
         (["analyze", "baseline_2025", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )

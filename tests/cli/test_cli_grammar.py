@@ -154,6 +154,46 @@ def test_trip_by_names_gives_the_same_trip_as_by_adcodes(capsys: pytest.CaptureF
     assert capsys.readouterr().out == out
 
 
+def test_map_origin_unknown_name_is_one_error_before_any_build(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yrdnet
+
+    monkeypatch.setattr(yrdnet, "build_graph", lambda *a, **k: pytest.fail("built before the names were read"))
+    assert main(["map", "baseline_2025", "--origin", "Hefie", "--no-html"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("yrdnet: error: unknown --origin 'Hefie'")
+    assert "closest valid: Hefei" in err[0]
+    assert main(["map", "baseline_2025", "--zones", "county", "--origin", "Hefei", "--no-html"]) == 2
+    assert "not a county adcode, English or Chinese name" in capsys.readouterr().err
+
+
+def test_map_origin_takes_names_like_trip(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Names and adcodes reach write_maps as adcodes (graph and analysis faked: only the grammar runs)."""
+    from types import SimpleNamespace
+
+    import yrdnet
+    from yrdnet.cli import report
+
+    od = pd.DataFrame(index=yrdnet.load_cities().index)
+    monkeypatch.setattr(yrdnet, "build_graph", lambda *a, **k: None)
+    monkeypatch.setattr(
+        yrdnet, "analyze", lambda *a, **k: SimpleNamespace(level="city", name="b", od={"multimodal": od})
+    )
+    seen: dict[str, Any] = {}
+
+    def fake_write_maps(res: Any, G: Any, out: Any, **kw: Any) -> list[Path]:
+        seen.update(kw, level=res.level)
+        return []
+
+    monkeypatch.setattr(report, "write_maps", fake_write_maps)
+    argv = ["--quiet", "map", "baseline_2025", "--origin", "合肥", "--origin", "Shanghai", "--origin", "320500"]
+    assert main([*argv, "--no-html", "--out", str(tmp_path)]) == 0
+    assert seen["origins"] == (340100, 310000, 320500) and seen["level"] == "city"
+
+
 def test_quiet_silences_dask_loggers_and_only_then() -> None:
     loggers = [logging.getLogger(n) for n in pc.DASK_LOGGERS]
     old = [lg.level for lg in loggers]

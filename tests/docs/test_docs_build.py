@@ -90,6 +90,23 @@ def test_nav_lists_every_page() -> None:
     assert config["strict"] is True
 
 
+def test_api_pages_parse_every_docstring_as_numpydoc() -> None:
+    """No page switches the numpy parser off for an entry (its docstring must parse instead)."""
+    overrides = [p.name for p in API.glob("*.md") if "docstring_style" in p.read_text(encoding="utf-8")]
+    assert overrides == []
+
+
+def test_scenario_result_attributes_parse_one_entry_per_field() -> None:
+    griffe = pytest.importorskip("griffe")
+    from dataclasses import fields
+
+    from yrdnet.analysis.results import ScenarioResult
+
+    sections = griffe.Docstring(ScenarioResult.__doc__ or "", parser="numpy").parse()
+    attrs = [a.name for s in sections if s.kind.value == "attributes" for a in s.value]
+    assert sorted(attrs) == sorted(f.name for f in fields(ScenarioResult))
+
+
 @pytest.mark.slow
 def test_site_builds_strict(tmp_path: Path) -> None:
     absent = [m for m in DOCS_PACKAGES if importlib.util.find_spec(m.split(".")[0]) is None]
@@ -105,6 +122,10 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     analysis = (site / "api/analysis/index.html").read_text(encoding="utf-8")
     assert 'id="yrdnet.analysis.pipeline.analyze"' in analysis
     assert "Analyse one scenario" in analysis  # the docstring itself, not only the heading
+    # ScenarioResult's Attributes section parsed (a table of fields), not shown as raw text
+    words = " ".join(re.sub(r"<[^>]+>", " ", analysis).split())
+    assert "Attributes: Name Type Description name str Scenario name. year int Network year." in words
+    assert "----------" not in analysis
     plans = (site / "api/plans/index.html").read_text(encoding="utf-8")
     # ModelRanges' docstring is completed at import (docs/_griffe_runtime_docs.py)
     assert "__PARAMETERS__" not in plans

@@ -72,7 +72,7 @@ def test_notebook_runs_and_maps_the_gains(tmp_path: Path, monkeypatch: pytest.Mo
     code = [c for c in nb.cells if c.cell_type == "code"]
     text = "\n".join(_text(c) for c in code)
     assert "travel-time matrix (41, 41)" in text
-    assert "potential accessibility by multimodal" in text  # the registry's label, not only the key
+    assert "potential accessibility, door to door, multimodal" in text  # the registry's label, not only the key
     assert "plan_2035 against baseline_2025" in text  # compare's headline
     assert "met in 2025:" in text and "with plan_2035:" in text
     png = work / "tutorial_output" / "gains.png"

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 import yrdnet
 from yrdnet.cli import report
 from yrdnet.scenarios.scenario import build_graph
-from yrdnet.viz import charts, plot
+from yrdnet.viz import charts, plot, reach_maps
 from yrdnet.viz.figure_text import _declutter, figure_texts, raw_keys
 from yrdnet.viz.mapframe import _txt
 
@@ -29,11 +29,12 @@ def caught(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Figure]:
     figs: dict[str, Figure] = {}
 
     def catch(fig: Figure, filepath: Any, dpi: int) -> None:
-        figs[Path(filepath).name] = fig
+        if filepath is not None:  # a figure drawn without a file is not caught
+            figs[Path(filepath).name] = fig
 
     with warnings.catch_warnings(), pytest.MonkeyPatch.context() as mp:
         warnings.simplefilter("ignore", yrdnet.UnreachableWarning)
-        for mod in (plot, charts):
+        for mod in (plot, charts, reach_maps):
             mp.setattr(mod, "save_figure", catch)
         mp.setattr(report, "plt", type("NoClose", (), {"close": staticmethod(lambda fig: None)}))
         city = yrdnet.analyze("baseline_2025", centrality=False, sensitivity_samples=2)
@@ -81,7 +82,7 @@ def test_titles_stay_on_the_canvas_at_any_dpi(caught: dict[str, Figure]) -> None
 
 def test_raw_key_inside_a_title_becomes_words() -> None:
     assert _txt("Change in pot_exp_pop_multimodal — baseline_2025, 2025", "en") == (
-        "Change in potential accessibility by multimodal — baseline_2025, 2025"
+        "Change in potential accessibility, door to door, multimodal — baseline_2025, 2025"
     )
     assert raw_keys(["pot_exp_pop_multimodal变化", "baseline_2025"]) == ["pot_exp_pop_multimodal"]
 

@@ -154,5 +154,5 @@ def test_both_web_maps_name_the_measure_in_words(cities, no_network, offline: bo
     key = "pot_exp_pop_multimodal"
     m = interactive_map(mock_graph(), cities.assign(**{key: cities["acc"]}), column=key, offline=offline)
     text = m if offline else m.get_root().render()
-    assert "Cities: potential accessibility by multimodal" in text
+    assert "Cities: potential accessibility, door to door, multimodal" in text
     assert f"Cities: {key}" not in text and f": {key}<" not in text

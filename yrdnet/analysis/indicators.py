@@ -41,9 +41,11 @@ from yrdnet.core.validation import did_you_mean
 
 __all__ = [
     "ATTRIBUTES",
+    "LANGS",
     "PLACEHOLDERS",
     "PLACEHOLDER_WORDS",
     "REGISTRY",
+    "UNITS_ZH",
     "Indicator",
     "concrete_keys",
     "dictionary",
@@ -84,7 +86,41 @@ _PLACEHOLDER_TEXT: dict[str, dict[str, str]] = {
     "size": {"gdp": "GDP", "potential": "potential accessibility"},
     "centre": {c: c.title() for c in PLACEHOLDERS["centre"]},
     "k": {"s2": "S2", "s4": "S4", "s11": "S11"},
+    "pillar": {p: p.replace("_", " ") for p in PLACEHOLDERS["pillar"]},
 }
+
+#: Placeholder values in Chinese labels (other values, such as ``{t}`` or another region's centre, as they are).
+_PLACEHOLDER_TEXT_ZH: dict[str, dict[str, str]] = {
+    "mode": {"multimodal": "多式联运", "rail": "铁路", "road": "公路"},
+    "mass": {"pop": "人口", "gdp": "GDP"},
+    "size": {"population": "人口", "gdp": "GDP", "potential": "潜力可达性", "betweenness": "介数中心性"},
+    "centre": {"shanghai": "上海", "nanjing": "南京", "hangzhou": "杭州", "hefei": "合肥"},
+    "part": {"within": "都市圈内", "between": "都市圈间"},
+    "k": {"s2": "S2", "s4": "S4", "s11": "S11"},
+    "pillar": {"core_hierarchy": "核心层级", "metro_integration": "都市圈一体化",
+               "intercity_linkage": "城际联系", "core_hinterland_equity": "核心-腹地公平"},
+}  # fmt: skip
+
+#: How an English label names a mode: "by rail", "by road", but door to door over every mode for
+#: ``multimodal`` (``"by {mode}"`` in a label becomes one of these; "by multimodal" is not English).
+_MODE_PHRASE: dict[str, str] = {"multimodal": ", door to door, multimodal", "rail": " by rail", "road": " by road"}
+#: The same in descriptions, where the phrase sits inside a sentence.
+_MODE_PHRASE_TEXT: dict[str, str] = {
+    "multimodal": "door to door by any mix of modes",
+    "rail": "by rail",
+    "road": "by road",
+}
+
+#: Units in Chinese, for Chinese legends and axes.
+UNITS_ZH: dict[str, str] = {
+    "min": "分钟", "persons": "人", "persons/min or GDP/min": "人/分钟或GDP/分钟", "share": "比例",
+    "ratio": "比值", "index": "指数", "1/min": "1/分钟", "trains/day": "列/日", "cities": "个城市",
+    "zones": "个区划", "pairs": "对", "slope": "斜率", "score": "得分", "min/year": "分钟/年", "rank": "位次",
+    "correlation": "相关系数",
+}  # fmt: skip
+
+#: Languages of :func:`label`.
+LANGS = ("en", "zh")
 
 #: Columns of the result tables that are attributes of a zone, city or metro, not
 #: measures: ``name -> (unit, description)``. Their names are already words.
@@ -108,6 +144,14 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     "n_zones": ("zones", "zones aggregated into the city"),
     "core": ("", "adcode of the metropolitan core zone"),
 }
+
+#: Attribute columns in Chinese (columns.csv).
+_ATTRIBUTES_ZH: dict[str, str] = {
+    "name_zh": "中文名称", "name_en": "英文名称", "province": "省份", "lon": "经度", "lat": "纬度",
+    "population": "人口", "gdp": "地区生产总值", "central_area": "中心区", "source": "来源",
+    "metros": "所属都市圈", "city": "所属城市", "kind": "行政区划类型", "population_2010": "2010年人口",
+    "urban": "城镇人口", "rural": "乡村人口", "label": "地图标注", "n_zones": "区划数", "core": "核心区划",
+}  # fmt: skip
 
 #: Scale groups: zone and city columns share one table layout.
 _SCALES = {"zone": ("zone", "city"), "city": ("zone", "city"), "metro": ("metro",), "region": ("region",)}
@@ -166,20 +210,62 @@ def _fill(text: str, vals: dict[str, str], table: dict[str, dict[str, str]]) -> 
     return _FIELD.sub(lambda m: table.get(m.group(1), {}).get(vals[m.group(1)], vals[m.group(1)]), text)
 
 
-def label(key: str, *, unit: bool = True) -> str:
-    """Words for a key (for a legend or a table header), with its unit; the key if unknown.
+def _label_text(ind: Indicator, vals: dict[str, str], lang: str = "en") -> str:
+    """The label of an entry with its placeholders filled, in English or Chinese."""
+    if lang == "zh":
+        return _fill(ind.label_zh or ind.label, vals, _PLACEHOLDER_TEXT_ZH)
+    if "mode" in vals:
+        text = ind.label.replace(" by {mode}", "{by_mode}")
+        return _fill(text, {**vals, "by_mode": vals["mode"]}, {**_PLACEHOLDER_TEXT, "by_mode": _MODE_PHRASE})
+    return _fill(ind.label, vals, _PLACEHOLDER_TEXT)
+
+
+def _description_text(ind: Indicator, vals: dict[str, str]) -> str:
+    """The description of an entry with its placeholders filled ("by {mode}" read as a phrase)."""
+    if "mode" in vals:
+        text = ind.description.replace("by {mode}", "{by_mode}")
+        return _fill(text, {**vals, "by_mode": vals["mode"]}, {**_PLACEHOLDER_TEXT, "by_mode": _MODE_PHRASE_TEXT})
+    return _fill(ind.description, vals, _PLACEHOLDER_TEXT)
+
+
+def label(key: str, *, unit: bool = True, lang: str = "en") -> str:
+    """Words for a key (for a legend, an axis or a title), with its unit; the key if unknown.
+
+    Parameters
+    ----------
+    key
+        A concrete key (``"pot_exp_pop_rail"``).
+    unit
+        Append the unit in parentheses.
+    lang
+        ``"en"`` (English) or ``"zh"`` (Chinese: the standard term of the field, the unit
+        in Chinese in full-width parentheses).
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not one of :data:`LANGS`.
 
     Examples
     --------
     >>> label("pot_exp_pop_rail")
     'potential accessibility by rail (persons)'
+    >>> label("watt_pop_multimodal", unit=False)
+    'weighted average travel time, door to door, multimodal'
+    >>> label("pot_exp_pop_multimodal", lang="zh")
+    '多式联运潜力可达性（人）'
     """
+    if lang not in LANGS:
+        msg = f"lang should be one of {LANGS}, got {lang!r}"
+        raise ValueError(msg)
     hit = lookup(key)
     if hit is None:
         return key
     ind, vals = hit
-    text = _fill(ind.label, vals, _PLACEHOLDER_TEXT)
-    return f"{text} ({ind.unit})" if unit and ind.unit else text
+    text = _label_text(ind, vals, lang)
+    if not (unit and ind.unit):
+        return text
+    return f"{text}（{UNITS_ZH.get(ind.unit, ind.unit)}）" if lang == "zh" else f"{text} ({ind.unit})"
 
 
 def region_meta(key: str) -> tuple[Indicator, str]:
@@ -195,7 +281,7 @@ def region_meta(key: str) -> tuple[Indicator, str]:
         msg = f"region row {key!r} is not declared in yrdnet.indicators.REGISTRY (scale 'region')"
         raise ValueError(msg)
     ind, vals = hit
-    return ind, _fill(ind.description, vals, _PLACEHOLDER_TEXT)
+    return ind, _description_text(ind, vals)
 
 
 def concrete_keys(ind: Indicator) -> list[str]:
@@ -304,8 +390,8 @@ def dictionary(keys: Iterable[str], scale: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per key in order; attributes get group ``attribute``; an undeclared key
-        keeps its key as its name, with empty texts.
+        One row per key in order (``label_zh`` the label in Chinese); attributes get group
+        ``attribute``; an undeclared key keeps its key as its name, with empty texts.
     """
     rows = []
     for key in keys:
@@ -313,16 +399,16 @@ def dictionary(keys: Iterable[str], scale: str) -> pd.DataFrame:
         hit = lookup(k, scale)
         if hit is not None:
             ind, vals = hit
-            rows.append({"key": k, "name": words(k), "label": _fill(ind.label, vals, _PLACEHOLDER_TEXT),
-                         "unit": ind.unit, "group": ind.group,
-                         "description": _fill(ind.description, vals, _PLACEHOLDER_TEXT)})  # fmt: skip
+            rows.append({"key": k, "name": words(k), "label": _label_text(ind, vals),
+                         "label_zh": _label_text(ind, vals, "zh"), "unit": ind.unit, "group": ind.group,
+                         "description": _description_text(ind, vals)})  # fmt: skip
         elif k in ATTRIBUTES:
             unit, desc = ATTRIBUTES[k]
-            rows.append({"key": k, "name": k, "label": k.replace("_", " "), "unit": unit, "group": "attribute",
-                         "description": desc})  # fmt: skip
+            rows.append({"key": k, "name": k, "label": k.replace("_", " "), "label_zh": _ATTRIBUTES_ZH.get(k, ""),
+                         "unit": unit, "group": "attribute", "description": desc})  # fmt: skip
         elif k != "geometry":
-            rows.append({"key": k, "name": k, "label": k, "unit": "", "group": "", "description": ""})
-    return pd.DataFrame(rows, columns=["key", "name", "label", "unit", "group", "description"])
+            rows.append({"key": k, "name": k, "label": k, "label_zh": "", "unit": "", "group": "", "description": ""})
+    return pd.DataFrame(rows, columns=["key", "name", "label", "label_zh", "unit", "group", "description"])
 
 
 def registry_table() -> pd.DataFrame:
@@ -350,11 +436,12 @@ def to_markdown() -> str:
     ]
     t = registry_table()
     for group in dict.fromkeys(t["group"]):
-        head = ["key", "name in words", "scale", "step", "unit", "label", "description", "reference", "function"]
+        head = ["key", "name in words", "scale", "step", "unit", "label", "label (zh)", "description", "reference",
+                "function"]  # fmt: skip
         out += [f"## {group}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
         for r in t[t["group"] == group].itertuples(index=False):
-            cells = [f"`{r.key}`", f"`{r.words}`", r.scale, r.step, r.unit, r.label, r.description, r.reference,
-                     f"`{r.function}`"]  # fmt: skip
+            cells = [f"`{r.key}`", f"`{r.words}`", r.scale, r.step, r.unit, r.label, r.label_zh, r.description,
+                     r.reference, f"`{r.function}`"]  # fmt: skip
             out.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
         out.append("")
     out += ["## attributes", "", "Columns that describe a zone, city or metropolitan area rather than measure it.", "",

@@ -7,7 +7,7 @@ functions that read them. Each entry is declared once; a key declared at two sca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["REGISTRY", "Indicator"]
 
@@ -19,7 +19,9 @@ class Indicator:
     ``words`` is the name in words (a pattern like ``key``); ``step`` names the assembly
     step of :func:`yrdnet.analyze` that produces it (``zone``, ``polycentricity``,
     ``equity``, ``linkage``, ``structure``, ``town_country``, ``hierarchy``), or
-    ``timeline`` / ``composite`` for rows computed outside ``analyze``.
+    ``timeline`` / ``composite`` for rows computed outside ``analyze``. ``label_zh`` is
+    the label in Chinese (the standard term of the field, placeholders as in ``label``),
+    declared in ``_LABEL_ZH`` and attached to every entry at import.
     """
 
     key: str
@@ -32,6 +34,7 @@ class Indicator:
     function: str = ""
     words: str = ""
     step: str = ""
+    label_zh: str = ""
 
 
 _A = "accessibility"
@@ -46,7 +49,7 @@ _R = "region"
 _M = "metro"
 _CITY = "city"
 _TOP = "over the top MetricParams.top_n (10) centres"
-REGISTRY: tuple[Indicator, ...] = (
+_REGISTRY_EN: tuple[Indicator, ...] = (
     # ------------------------------------------------------------------ zone / city columns
     Indicator("watt_pop_{mode}", _A, "min", _Z, "weighted average travel time by {mode}",
               "mean time by {mode} to every other zone, weighted by its population; reachable destinations only "
@@ -377,3 +380,124 @@ REGISTRY: tuple[Indicator, ...] = (
               "Burger & Meijers 2012", "yrdnet.metrics.hierarchy.polycentricity_gap",
               "functional_minus_morphological_polycentricity_gap", "hierarchy"),
 )  # fmt: skip
+
+
+#: The label in Chinese of every entry, by key pattern (a key declared at two scales has one).
+#: ``{mode}`` and the other placeholders take their Chinese values in ``yrdnet.indicators``.
+_LABEL_ZH: dict[str, str] = {
+    "watt_pop_{mode}": "{mode}加权平均出行时间",
+    "watt_gdp_{mode}": "{mode}GDP加权平均出行时间",
+    "pot_exp_pop_{mode}": "{mode}潜力可达性",
+    "pot_power_{mass}_{mode}": "{mode}{mass}经济潜力",
+    "cum_pop_t{t}_{mode}": "{mode}{t}分钟内可达人口",
+    "reachable_share_pop_{mode}": "{mode}可达人口比例",
+    "daily_pop_{mode}": "{mode}4小时内可达人口",
+    "neteff_{mode}": "{mode}网络效率",
+    "nodaleff_{mode}": "{mode}节点效率",
+    "closeness_{mode}": "{mode}接近中心性",
+    "harmonic_{mode}": "{mode}调和接近中心性",
+    "straightness_{mode}": "{mode}直线中心性",
+    "time_to_core_{mode}": "{mode}至上海出行时间",
+    "time_to_subcentre_{mode}": "{mode}至最近副中心出行时间",
+    "time_to_metro_core_multimodal": "至都市圈核心城市出行时间",
+    "time_to_airport_min": "至最近机场出行时间",
+    "time_to_international_hub_min": "至最近国际枢纽机场出行时间",
+    "betweenness_{mode}": "{mode}介数中心性",
+    "gravity_betweenness_multimodal": "需求加权介数中心性",
+    "dominance_flows_multimodal": "模拟流量优势度",
+    "train_strength": "每日城际直达列车数",
+    "train_degree": "直达列车连通城市数",
+    "n_members": "成员区划数",
+    "n_pairs": "成员区划对数",
+    "pairs_within": "通勤时间阈值内成员区划对数",
+    "pairs_within_share": "通勤时间阈值内成员区划对比例",
+    "mean_time_min": "成员间平均出行时间",
+    "pop_weighted_mean_time_min": "成员间人口加权平均出行时间",
+    "max_time_min": "成员间最长出行时间",
+    "n_unreachable": "不可达成员区划对数",
+    "core_pop_within": "核心城市通勤时间阈值内人口",
+    "core_pop_within_share": "核心城市通勤时间阈值内人口比例",
+    "entropy_potential": "成员潜力可达性均衡度",
+    "core_mean_time_min": "核心城市至成员平均出行时间",
+    "logistic_integration": "核心-成员一体化（对数逻辑衰减）",
+    "rail_core_mean_time_min": "核心城市至成员铁路平均出行时间",
+    "rail_logistic_integration": "铁路核心-成员一体化（对数逻辑衰减）",
+    "rank_size_slope_{size}": "{size}位序-规模斜率",
+    "entropy_{size}": "{size}熵指数",
+    "hhi_{size}": "{size}集中度（赫芬达尔指数）",
+    "gini_{size}": "{size}基尼系数",
+    "primacy_{k}_{size}": "{size}首位度{k}",
+    "uci": "城市中心性指数",
+    "green_pf_potential": "潜在功能多中心性",
+    "gini_pot_exp_pop_{mode}": "{mode}潜力可达性基尼系数",
+    "gini_people_pot_exp_pop_{mode}": "{mode}潜力可达性人口基尼系数",
+    "gini_watt_pop_{mode}": "{mode}加权平均出行时间基尼系数",
+    "cv_pot_exp_pop_{mode}": "{mode}潜力可达性变异系数",
+    "cv_watt_pop_{mode}": "{mode}加权平均出行时间变异系数",
+    "global_efficiency_{mode}": "{mode}全局效率",
+    "mean_watt_pop_{mode}": "{mode}加权平均出行时间均值",
+    "theil_pot_exp_pop_multimodal": "潜力可达性泰尔指数",
+    "theil_people_pot_exp_pop_multimodal": "潜力可达性人口泰尔指数",
+    "core_link_compliance": "90分钟内都市圈核心城市对比例",
+    "circle_metro_1h": "都市圈1小时通勤圈比例",
+    "circle_region_2h": "区域2小时交通圈比例",
+    "circle_region_3h": "区域3小时交通圈比例",
+    "metro_logistic_integration": "都市圈一体化（对数逻辑衰减）",
+    "metro_core_mean_time_min": "都市圈核心至成员平均出行时间",
+    "convergence_core_members_min_per_year": "时空收敛速率",
+    "component_polycentricity": "结构分量：多中心性",
+    "component_integration": "结构分量：一体化",
+    "component_linkage": "结构分量：城际联系",
+    "component_equity": "结构分量：公平性",
+    "structure_index": "空间结构优化指数",
+    "core_link_attainment": "核心城市联系目标达成度",
+    "subcentre_core_balance": "副中心相对核心城市的优势度",
+    "core_link_equivalent_time_min": "核心城市联系等效时间",
+    "composite_{pillar}": "综合指数分量：{pillar}",
+    "composite_index": "空间结构综合指数",
+    "mean_time_to_airport_min": "至最近机场平均出行时间",
+    "mean_time_to_international_hub_min": "至最近国际枢纽机场平均出行时间",
+    "population_within_{t}min_of_{centre}": "{centre}{t}分钟内人口",
+    "theil_potential_{part}_metros": "{part}潜力可达性泰尔指数",
+    "theil_people_potential_{part}_metros": "{part}潜力可达性人口泰尔指数",
+    "theil_potential_between_districts_counties": "市辖区与县之间潜力可达性泰尔指数",
+    "potential_ratio_districts_to_counties": "市辖区与县潜力可达性之比",
+    "watt_difference_counties_minus_districts_min": "县与市辖区加权平均出行时间之差",
+    "potential_ratio_urban_to_rural": "城镇与乡村潜力可达性之比",
+    "core_periphery_coefficient": "核心-边缘系数",
+    "dominance_core": "上海模拟流量优势度",
+    "core_rank_dominance": "上海优势度位次",
+    "core_rank_potential": "上海潜力可达性位次",
+    "core_rank_potential_without_self": "上海潜力可达性位次（不含自潜力）",
+    "core_rank_potential_best": "上海潜力可达性最高位次",
+    "core_rank_potential_worst": "上海潜力可达性最低位次",
+    "core_margin_potential_min": "上海潜力可达性领先幅度（下限）",
+    "core_margin_potential_max": "上海潜力可达性领先幅度（上限）",
+    "core_rank_train_strength": "上海直达列车数位次",
+    "core_rank_gravity_betweenness": "上海需求加权介数中心性位次",
+    "evenness_subcentres_potential": "副中心潜力可达性均衡度",
+    "core_lead_potential": "上海潜力可达性领先度",
+    "rank_size_slope_morphological": "形态位序-规模斜率",
+    "rank_size_slope_functional": "功能位序-规模斜率",
+    "polycentricity_gap": "形态与功能多中心性差距",
+}
+
+
+def _with_chinese(entries: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+    """``entries`` with ``label_zh`` from ``_LABEL_ZH``; every entry needs one and every label an entry.
+
+    Raises
+    ------
+    ValueError
+        If an entry has no Chinese label or a Chinese label names no entry.
+    """
+    keys = {i.key for i in entries}
+    missing = sorted(keys - set(_LABEL_ZH))
+    stale = sorted(set(_LABEL_ZH) - keys)
+    if missing or stale:
+        msg = f"_LABEL_ZH out of step with the registry: no Chinese label for {missing}; no entry for {stale}"
+        raise ValueError(msg)
+    return tuple(replace(i, label_zh=_LABEL_ZH[i.key]) for i in entries)
+
+
+REGISTRY: tuple[Indicator, ...] = _with_chinese(_REGISTRY_EN)

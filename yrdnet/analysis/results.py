@@ -22,11 +22,20 @@ __all__ = ["Comparison", "ScenarioResult"]
 class ScenarioResult:
     """Everything :func:`yrdnet.analyze` computes for one scenario.
 
+    Every column and region row is named by its key (``pot_exp_pop_multimodal``); each
+    key also has a name in words (``potential_accessibility_multimodal``):
+    :meth:`readable` renames a table, :meth:`index` accepts either name, :meth:`columns`
+    is the data dictionary (``columns.csv`` in a result folder). See
+    ``docs/indicators.md``.
+
     Attributes
     ----------
-    name, year, scope
-        Scenario name, network year and the analysed scope (``"yrd"``, ``"central"`` or a
-        metro id).
+    name : str
+        Scenario name.
+    year : int
+        Network year.
+    scope : str
+        The analysed scope (``"yrd"``, ``"central"`` or a metro id).
     cities : geopandas.GeoDataFrame
         One row per city in scope (index adcode): masses, every accessibility measure per
         mode, centrality, metro membership; point geometry (city centre), EPSG:4326. At
@@ -37,12 +46,6 @@ class ScenarioResult:
     region : pandas.DataFrame
         Region-wide indices: index ``indicator``; columns ``value``, ``group``,
         ``description`` (group and description from the indicator registry).
-
-    Every column and region row is named by its key (``pot_exp_pop_multimodal``); each
-    key also has a name in words (``potential_accessibility_multimodal``):
-    :meth:`readable` renames a table, :meth:`index` accepts either name, :meth:`columns`
-    is the data dictionary (``columns.csv`` in a result folder). See
-    ``docs/indicators.md``.
     od : dict of str to pandas.DataFrame
         Travel-time matrices (minutes) per mode, all 41 zones.
     stepwise : pandas.DataFrame
@@ -214,7 +217,8 @@ class ScenarioResult:
 
         One row per column of ``cities``, ``zones`` (county or custom level), ``metros``
         and per region row, with ``table``, ``key``, ``name`` (in words), ``label``,
-        ``unit``, ``group`` and ``description`` from the indicator registry; written by
+        ``label_zh`` (in Chinese), ``unit``, ``group`` and ``description`` from the indicator
+        registry; written by
         :meth:`to_dir` as ``columns.csv``.
         """
         parts = [("cities", self.cities.columns, "city")]

@@ -46,6 +46,24 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _map_origins(texts: list[str] | None, level: str) -> tuple[int, ...]:
+    """The adcodes of ``map --origin`` values (adcodes, English or Chinese names) at ``level``.
+
+    Raises
+    ------
+    ValueError
+        On an unknown or ambiguous name (one line, with the closest names).
+    """
+    if not texts:
+        return ()
+    if level not in grammar.LEVELS:  # a custom zone table: ids only, checked against its matrix
+        bad = [t for t in texts if not str(t).strip().isdigit()]
+        if bad:
+            raise ValueError(f"--origin {bad[0]!r}: give zone ids (adcodes) for {level!r} zones")
+        return tuple(int(t) for t in texts)
+    return tuple(grammar.zone_id(t, level, what="--origin") for t in texts)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="yrdnet",
@@ -92,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     m = cmd("map", "draw every map of a scenario (PNG, 200 dpi) and its interactive HTML map")
     m.add_argument("scenario", help="shipped scenario name, path to a .toml file, or a result folder")
     m.add_argument("--base", help="base scenario: adds change maps and highlights additions")
-    m.add_argument("--origin", type=int, action="append", help="isochrone origin adcode (repeatable)")
+    m.add_argument(
+        "--origin", action="append", metavar="ZONE",
+        help="isochrone origin: adcode, English or Chinese name, e.g. 340100, Hefei or 合肥 (repeatable)",
+    )  # fmt: skip
     m.add_argument("--no-html", action="store_true", help="skip the HTML map")
     m.add_argument(
         "--offline",
@@ -270,25 +291,19 @@ def _run(args: argparse.Namespace) -> int:
         saved = folder.is_dir() and (folder / "result.json").is_file()
         # a result folder: its saved tables are drawn (no re-analysis) at its own level
         res0 = yrdnet.ScenarioResult.from_dir(folder) if saved else None
-        Z = yrdnet.load_zones(res0.level if res0 is not None else args.zones)
+        level = res0.level if res0 is not None else args.zones
+        origins = _map_origins(args.origin, level)  # names resolved before any build
+        Z = yrdnet.load_zones(level)
         G = yrdnet.build_graph(name, zones=Z)
         res = res0 if res0 is not None else yrdnet.analyze(G, zones=Z)
         base = base_graph = None
         if args.base:
             base_graph = yrdnet.build_graph(_scenario_from(args.base), zones=Z)
             base = yrdnet.analyze(base_graph, zones=Z)
-        kw = {}
-        if args.origin and res.level != "city":
-            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
-            if unknown:
-                raise ValueError(f"unknown --origin zone id(s) {unknown}; expected county adcodes, e.g. 310101")
-            kw = {"origins": tuple(args.origin)}
-        elif args.origin:
-            unknown = [o for o in args.origin if o not in res.od["multimodal"].index]
-            if unknown:
-                valid = ", ".join(map(str, res.od["multimodal"].index))
-                raise ValueError(f"unknown --origin adcode(s) {unknown}; expected one of: {valid}")
-            kw = {"origins": tuple(args.origin)}
+        unknown = [o for o in origins if o not in res.od["multimodal"].index]
+        if unknown:  # a zone of the level that the analysed table lacks (a custom zone table)
+            raise ValueError(f"--origin zone(s) {unknown} are not zones of {res.name}")
+        kw = {"origins": origins} if origins else {}
         files = report.write_maps(res, G, args.out, base=base, base_graph=base_graph, html=not args.no_html,
                                   offline=args.offline, tiles=tiles, **kw)  # fmt: skip
         print("\n".join(str(f) for f in files))

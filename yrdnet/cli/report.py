@@ -19,6 +19,7 @@ from yrdnet.analysis.pipeline import TIMELINE, analyze, timeline
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.time_space import timeline_convergence
 from yrdnet.cli import headlines as hl
+from yrdnet.cli.city_isochrones import city_isochrone_jobs
 from yrdnet.core.io import atomic_dir, safe_name, write_csv, write_text
 from yrdnet.core.keys import key
 from yrdnet.core.settings import settings
@@ -115,7 +116,9 @@ def write_maps(
 
     Notes
     -----
-    A county (or custom) result gets its own maps instead: potential accessibility and
+    A city result's isochrone maps are drawn on the county zones, from the county run of
+    the same network (:mod:`yrdnet.cli.city_isochrones`), not interpolated between the 41
+    city centres. A county (or custom) result gets its own maps instead: potential accessibility and
     WATT on the county polygons, the core's metro's one-hour reach from its core district,
     isochrones from each origin over every zone (coloured polygons, no interpolated
     contours), the web map with the zone polygons filled by potential accessibility and,
@@ -148,7 +151,6 @@ def write_maps(
                 res.cities,
                 key("pot", "multimodal", exp=None, pop=None),
                 boundaries=bnd,
-                legend_title="potential accessibility (persons, exp decay)",
                 filepath=p,
                 **meta,
             ),
@@ -160,7 +162,6 @@ def write_maps(
                 key("watt", "rail", pop=None),
                 boundaries=bnd,
                 cmap="YlOrRd",
-                legend_title="weighted average travel time by rail (min)",
                 filepath=p,
                 **meta,
             ),
@@ -171,7 +172,6 @@ def write_maps(
                 res.cities,
                 key("cum", "multimodal", pop=None, t=120),
                 boundaries=bnd,
-                legend_title="population within 2 h (persons)",
                 filepath=p,
                 **meta,
             ),
@@ -193,13 +193,7 @@ def write_maps(
             ),
         ),
     ]
-    for o in origins:
-        if o in res.od["multimodal"].index:
-
-            def _isochrones(p: Path, o: int = o) -> Any:
-                return plot.plot_isochrones(res.od["multimodal"], o, res.cities, bnd, filepath=p, **meta)
-
-            jobs.append((f"isochrones_{o}_{name}.png", _isochrones))
+    jobs += city_isochrone_jobs(res, G, bnd, origins, dict(meta))  # bands on the county surface
     if base is not None:
         jobs.append(
             (
@@ -325,7 +319,6 @@ def _write_zone_maps(
             f"access_potential_multimodal_{lv}_{name}.png",
             lambda p: plot.plot_accessibility(
                 zones, pot, boundaries=polys, labels=False, scheme="FisherJenks",
-                legend_title="potential accessibility (persons, exp decay)",
                 title=f"{lv}-level potential accessibility (multimodal)", filepath=p, **meta,
             ),
         ),
@@ -334,7 +327,6 @@ def _write_zone_maps(
             lambda p: plot.plot_accessibility(
                 zones, key("watt", "multimodal", pop=None), boundaries=polys, labels=False, cmap="YlOrRd",
                 scheme="FisherJenks",
-                legend_title="weighted average travel time (min)",
                 title=f"{lv}-level weighted average travel time (multimodal)", filepath=p, **meta,
             ),
         ),

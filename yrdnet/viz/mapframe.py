@@ -35,12 +35,11 @@ from shapely.geometry import LineString
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-from yrdnet.analysis.indicators import label, lookup
 from yrdnet.core.cache import register_cache
 from yrdnet.core.errors import GraphContractError
 from yrdnet.core.io import atomic_path
 from yrdnet.core.optional import import_optional
-from yrdnet.viz.figure_text import _KEY_RE, _declutter
+from yrdnet.viz.figure_text import _declutter, key_words
 
 logger = logging.getLogger("yrdnet.viz.plot")
 
@@ -63,7 +62,7 @@ _WORDS = {
     "origin": ("Origin", "出发城市"), "unreach": ("Unreachable", "不可达"),
     "core": ("Core city", "核心城市"), "reach": ("within", "内可达"),
     "network": ("Rail and expressway network", "铁路与高速公路网络"),
-    "change": ("Change in", "变化："), "iso": ("Travel time from", "出行时间：自"),
+    "change": ("Change in", "变化"), "iso": ("Travel time from", "出行时间：自"),
     "metros": ("Metropolitan areas", "都市圈"), "rank": ("Rank-size of centres", "位序-规模"),
     "timeline": ("Indices over time", "指标变化"), "minutes": ("min", "分钟"),
 }  # fmt: skip
@@ -106,14 +105,11 @@ _CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 def _txt(text: Any, lg: str, fallback: Any = "") -> str:
     """Text safe to draw: CJK characters the chosen font lacks (all, in English) are dropped.
 
-    A raw indicator key (e.g. ``pot_exp_pop_rail``) is replaced by its words and unit from
-    the registry (:func:`yrdnet.indicators.label`).
+    A raw indicator key (e.g. ``pot_exp_pop_rail``) is replaced by its words (and unit, when
+    the text is the key alone) from the registry, in the language ``lg``
+    (:func:`yrdnet.viz.figure_text.key_words`).
     """
-    s = str(text)
-    if re.fullmatch(r"[a-z0-9_]+", s) and "_" in s:
-        s = label(s)
-    else:  # a key inside longer text ("Change in pot_exp_pop_rail"): its words, no unit
-        s = _KEY_RE.sub(lambda m: label(m.group(0), unit=False) if lookup(m.group(0)) else m.group(0), s)
+    s = key_words(str(text), "zh" if lg == "zh" else "en")  # a key alone: words and unit; inside text: words
     if lg == "en" or cjk_font() is None:
         s = re.sub(r"\(\s*\)", "", _CJK_RE.sub("", s)).strip(" ,;:")
     else:
