@@ -49,17 +49,17 @@ $(DOCS_STAMP): pyproject.toml
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml
-	$(call extras,dev$(comma)bench)
-	touch $@ $(DEV) $(RUN) $(SWEEP_STAMP)
+	$(call extras,dev$(comma)docs$(comma)bench)
+	touch $@ $(DEV) $(RUN) $(SWEEP_STAMP) $(DOCS_STAMP)
 
 install: $(DEV)  ## create .venv and install yrdnet (editable) with dev extras (make demo installs only what it needs)
 
 test: $(DEV)  ## run the test suite (the docs build and the tutorial notebook included; the 25 slowest tests timed) and the import-linter contract
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n 2 -q --durations=25
+	$(PY) -m pytest -n 2 --dist worksteal -q --durations=25
 
 test-fast: $(DEV)  ## the edit loop (under 2 min on 2 cores): the suite without the tests marked slow
-	$(PY) -m pytest -n 2 -q -m "not slow"
+	$(PY) -m pytest -n 2 --dist worksteal -q -m "not slow"
 
 demo: $(RUN)  ## run the main job (city and county level) on the shipped data, writing tables and maps to results/
 	$(PY) -m yrdnet demo --out $(OUT)
