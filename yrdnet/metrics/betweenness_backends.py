@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -231,9 +232,13 @@ def run_backend(
     parts = min(workers, len(sources))
     if parts <= 1:
         return runner(P, sources, targets, edges=edges)
-    with ProcessPoolExecutor(max_workers=parts, mp_context=_mp_context()) as pool:
-        futures = [pool.submit(runner, P, sources[i::parts], targets, edges=edges) for i in range(parts)]
-        results = [f.result() for f in futures]
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns on fork() in a multi-threaded process; the children
+        # only run the single-threaded backend and return.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        with ProcessPoolExecutor(max_workers=parts, mp_context=_mp_context()) as pool:
+            futures = [pool.submit(runner, P, sources[i::parts], targets, edges=edges) for i in range(parts)]
+            results = [f.result() for f in futures]
     node = np.sum([r[0] for r in results], axis=0)
     edge = np.sum([r[1] for r in results], axis=0) if edges else None
     return node, edge
