@@ -41,7 +41,9 @@ all-pairs weighted betweenness of networkx and networkit, for comparison with ot
 tools and road-network studies). ``workers=N`` splits the sources over N processes
 and adds their dependencies (exact). The kernels live in
 :mod:`yrdnet.metrics.betweenness_backends`; ``benchmarks/bench_full_centrality.py``
-measures them against networkit and networkx.
+measures them against networkit and networkx (random contract graph, 10,000 nodes /
+36,700 edges, all pairs, on a loaded 2-core VM: igraph in one process 76 s, networkit 11
+on 2 threads 132 s, networkx ~2,400 s extrapolated; all equal within 1e-15 relative).
 """
 
 from __future__ import annotations
