@@ -23,7 +23,7 @@ from yrdnet.metrics.hierarchy import train_strength
 from yrdnet.plans import sweep_eval as ev
 from yrdnet.plans.sweep import HEADLINE
 from yrdnet.routing.compile import MODES
-from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
+from yrdnet.routing.matrices import UnreachableWarning, rail_legs, station_times, travel_times
 from yrdnet.scenarios.prepared_base import overlay, rail_pairs
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
@@ -93,6 +93,9 @@ def test_fast_analysis_equals_analyze_of_built_scenario(
         P = rail_pairs(G)
         assert _edges(r.reuse.rail) == _edges(P)  # the scenario's rail pairs from the base's and the delta
         pd.testing.assert_frame_equal(station_times(P), station_times(G), check_exact=True)
+        assert r.reuse.legs is not None  # the base's rail legs updated from the delta
+        assert r.reuse.legs.halls == rail_legs(P).halls
+        pd.testing.assert_frame_equal(station_times(P, legs=r.reuse.legs), station_times(G), check_exact=True)
         pd.testing.assert_frame_equal(train_strength(P), train_strength(G), check_exact=True)
         assert r.reuse.trains is not None  # whole trains per day: the city sums updated pair by pair
         pd.testing.assert_frame_equal(train_strength(r.reuse.trains), train_strength(G), check_exact=True)

@@ -254,7 +254,7 @@ def routed(sc: Scenario, job: Job, cache: BaseCache, entry: tuple[IncrementalBas
         prepared, shared = cache.entry(sc.base, job) if entry is None else entry
         state = prepared.scenario_state(sc, MODES)  # one delta: an overlay graph and the min-plus update
         od = {m: T for m, (T, _) in state.times.items()}
-        reuse = shared.with_rail(state.rail, state.trains)
+        reuse = shared.with_rail(state.rail, state.trains, state.legs)
         if all(how != "full" for _, how in state.times.values()):
             return Routed(state.graph, od, "incremental", prepared.scenario.name, reuse)
         return Routed(state.graph, od, "full", sc.name, reuse)
