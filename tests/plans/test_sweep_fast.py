@@ -171,3 +171,26 @@ def test_city_station_times_equal_the_pair_loop(n: int) -> None:
     city_of = {s: int(rng.integers(1, 6)) for s in ids[: max(1, n - 2)]}  # two stations of no city
     got = city_station_times(S, city_of)
     pd.testing.assert_frame_equal(got, _reference_city_station_times(S, city_of), check_exact=True)
+
+
+def test_checked_once_gives_the_same_checks_and_fresh_arrays() -> None:
+    from yrdnet.core.errors import DataError
+    from yrdnet.metrics.inputs import _align, _od, checked_once
+
+    ids = pd.Index([1, 2, 3], name="zone")
+    T = pd.DataFrame([[0.0, 5.0, 9.0], [5.0, 0.0, 4.0], [9.0, 4.0, 0.0]], index=ids, columns=ids)
+    bad = T.copy()
+    bad.iloc[0, 1] = np.nan
+    m = pd.Series([1.0, 2.0, 3.0], index=ids)
+    with checked_once():
+        T1, a1 = _od(T)
+        T2, a2 = _od(T)  # the same check: not made again, its array a fresh one in the same layout
+        assert T2 is T1 and a2 is not a1 and np.array_equal(a2, a1)
+        assert a2.flags.f_contiguous == a1.flags.f_contiguous
+        v1, v2 = _align(m, ids, "m"), _align(m, ids, "m")
+        assert v2 is not v1 and np.array_equal(v2, m.to_numpy())
+        for _ in range(2):  # a failing check is never remembered
+            with pytest.raises(DataError, match="NaN"):
+                _od(bad)
+    with pytest.raises(DataError, match="NaN"):
+        _od(bad)
