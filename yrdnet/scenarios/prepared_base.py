@@ -38,6 +38,7 @@ from yrdnet.network.delta import (
     rail_state,
 )
 from yrdnet.network.tables import curated_tables
+from yrdnet.region.datasets import file_version
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES, check_mode, compile_graph
@@ -187,17 +188,25 @@ class IncrementalBase:
             log.info("scenario %r: graph built in full (%s)", sc.name, e)
             return build_graph(sc, model=self.model, zones=self.zones)
 
-    def scenario_state(self, scenario: str | Path | Scenario, modes: Sequence[str] = MODES) -> ScenarioState:
+    def scenario_state(
+        self,
+        scenario: str | Path | Scenario,
+        modes: Sequence[str] = MODES,
+        *,
+        data: tuple[tuple[str, int, int], ...] | None = None,
+    ) -> ScenarioState:
         """The scenario's graph and travel times from one delta: what a sweep evaluates.
 
         The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`overlay` of
         the base graph (read-only: it shares the base's untouched adjacency and every
         attribute dict) when the scenario only adds; the travel times are
-        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise.
+        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise. ``data``:
+        ``data_stamp()`` of the data files when the caller has just computed it (the check
+        of the data version then hashes only the base's scenario files).
         """
         for m in modes:
             check_mode(m)
-        self._check_stamp()
+        self._check_stamp(data)
         sc = load_scenario(scenario)
         try:
             delta = self._delta(sc)
@@ -286,8 +295,9 @@ class IncrementalBase:
         return out
 
     # ------------------------------------------------------------------ internals
-    def _check_stamp(self) -> None:
-        now = data_stamp(_files(self.scenario))
+    def _check_stamp(self, data: tuple[tuple[str, int, int], ...] | None = None) -> None:
+        files = _files(self.scenario)
+        now = data_stamp(files) if data is None else (*data, *(file_version(p) for p in files))
         if now != self.stamp:
             changed = sorted({n for n, *_ in set(now) ^ set(self.stamp)})
             msg = (
