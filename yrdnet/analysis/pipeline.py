@@ -16,6 +16,7 @@ Conventions
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import warnings
@@ -38,6 +39,7 @@ from yrdnet.analysis.targets import _graph_targets
 from yrdnet.core.geodesy import distance_matrix_km
 from yrdnet.core.params import MetricParams, TravelTimeModel
 from yrdnet.core.validation import as_sequence, did_you_mean
+from yrdnet.metrics.inputs import checked_once
 from yrdnet.network.graph import zones_of
 from yrdnet.region.datasets import load_counties
 from yrdnet.region.region import Region, load_region
@@ -339,9 +341,10 @@ def analyze(
         else:
             a.county_run, a.city_potential = run, cpot.city_potentials(run, p)
     t_route = time.perf_counter()
-    asm.zone_measures(a)
-    for step, rows in STEPS:
-        a.add_rows(step, rows(a))
+    with checked_once() if reuse is not None else contextlib.nullcontext():  # a sweep's metrics check inputs once
+        asm.zone_measures(a)
+        for step, rows in STEPS:
+            a.add_rows(step, rows(a))
     t1 = time.perf_counter()
     log.info("analyzed %s: routing %.3f s, metrics %.3f s", G.graph.get("scenario"), t_route - t0, t1 - t_route)
     return ScenarioResult(

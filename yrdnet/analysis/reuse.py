@@ -22,6 +22,7 @@ import pandas as pd
 
 from yrdnet.region.datasets import load_targets
 from yrdnet.region.region import Region
+from yrdnet.routing.matrices import RailLegs
 
 __all__ = ["Reuse", "cached", "loaded_region"]
 
@@ -46,12 +47,16 @@ class Reuse:
         Its city train graph (:func:`yrdnet.scenarios.prepared_base.city_train_graph`:
         one edge per city pair with the daily direct trains), or ``None``: the train
         strength is read off ``rail``.
+    legs
+        The station halls and rail legs of ``rail``
+        (:func:`yrdnet.routing.matrices.rail_legs`), or ``None``: read off ``rail``.
     """
 
     region: Region
     memo: dict[Hashable, Any] = field(default_factory=dict)
     rail: nx.MultiDiGraph | None = None
     trains: nx.MultiDiGraph | None = None
+    legs: RailLegs | None = None
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value under ``key``, made by ``make()`` on first use."""
@@ -59,9 +64,11 @@ class Reuse:
             self.memo[key] = make()
         return self.memo[key]  # type: ignore[no-any-return]
 
-    def with_rail(self, rail: nx.MultiDiGraph | None, trains: nx.MultiDiGraph | None = None) -> Reuse:
-        """The same shared pieces for another scenario's rail pair graph (and city train graph)."""
-        return replace(self, rail=rail, trains=trains)
+    def with_rail(
+        self, rail: nx.MultiDiGraph | None, trains: nx.MultiDiGraph | None = None, legs: RailLegs | None = None
+    ) -> Reuse:
+        """The same shared pieces for another scenario's rail pair graph (city train graph, rail legs)."""
+        return replace(self, rail=rail, trains=trains, legs=legs)
 
 
 def cached(reuse: Reuse | None, key: Hashable, make: Callable[[], V]) -> V:

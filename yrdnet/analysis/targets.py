@@ -317,7 +317,7 @@ def _graph_targets(
     if tab.empty:
         return pd.DataFrame()
     rail = reuse.rail if reuse is not None and reuse.rail is not None else G  # the same stations and rail pairs
-    S = station_times(rail)
+    S = station_times(rail, legs=reuse.legs if reuse is not None and reuse.rail is not None else None)
     city_of = {
         str(n)[3:]: int(cast(int, c)) for n, c in rail.nodes(data="city") if str(n).startswith("st:") and c is not None
     }

@@ -5,13 +5,17 @@ numeric, no ``NaN``, non-negative, zero diagonal), :func:`_align` aligns a mass 
 its index and names missing ids, :func:`_resolve` applies keyword overrides to a
 :class:`~yrdnet.params.MetricParams`; the rest are the small array helpers of the
 accessibility and efficiency formulas. Private to the metrics wing (the conventions are
-stated in :mod:`yrdnet.metrics.accessibility`).
+stated in :mod:`yrdnet.metrics.accessibility`), but for :func:`checked_once`: inside it a
+matrix or Series object that passed a check is not checked again (an analysis hands
+the same matrices to every metric).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,10 +23,51 @@ import pandas as pd
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams, resolve_params
 
-__all__: list[str] = []
+__all__: list[str] = ["checked_once"]
 
 
 _MAX_SHOWN = 8
+_V = TypeVar("_V")
+#: Inside :func:`checked_once`: the checked inputs (kept alive, compared by identity) and their results.
+_CHECKED: ContextVar[dict[Hashable, tuple[tuple[Any, ...], Any]] | None] = ContextVar("_CHECKED", default=None)
+
+
+@contextmanager
+def checked_once() -> Iterator[None]:
+    """Check each input object once inside the block (values unchanged; errors still raised).
+
+    For callers that hand the same unchanged matrices and Series to many metrics (an
+    analysis: :func:`yrdnet.analyze` with ``reuse``); results hold fresh arrays each call.
+    Do not change an input in place inside the block.
+    """
+    token = _CHECKED.set({})
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+def _fresh(v: Any) -> Any:
+    """``v`` with its numpy arrays copied in their memory layout (a tuple's too; sums stay bit-identical)."""
+    if isinstance(v, np.ndarray):
+        return v.copy(order="K")
+    if isinstance(v, tuple):
+        return tuple(_fresh(x) for x in v)
+    return v
+
+
+def _once(kind: str, objs: tuple[Any, ...], extra: Hashable, make: Callable[[], _V]) -> _V:
+    """``make()``, or inside :func:`checked_once` the result of the same check of the same objects."""
+    memo = _CHECKED.get()
+    if memo is None:
+        return make()
+    key = (kind, tuple(map(id, objs)), extra)
+    hit = memo.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)):
+        return _fresh(hit[1])
+    out = make()
+    memo[key] = (objs, _fresh(out))
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -42,6 +87,10 @@ def _resolve(params: MetricParams | None, **overrides: Any) -> MetricParams:
 
 def _square(M: pd.DataFrame, name: str, *, zero_diagonal: bool = True) -> pd.DataFrame:
     """Validate a labelled square matrix; return it with columns ordered like the index."""
+    return _once("square", (M,), zero_diagonal, lambda: _square_checked(M, name, zero_diagonal=zero_diagonal))
+
+
+def _square_checked(M: pd.DataFrame, name: str, *, zero_diagonal: bool) -> pd.DataFrame:
     if not isinstance(M, pd.DataFrame):
         msg = f"{name} must be a pandas DataFrame, got {type(M).__name__}"
         raise TypeError(msg)
@@ -98,6 +147,10 @@ def _check_values(M: pd.DataFrame, name: str, *, zero_diagonal: bool) -> None:
 
 def _od(T: pd.DataFrame, name: str = "T") -> tuple[pd.DataFrame, np.ndarray]:
     """Validate a travel-time matrix; return it (columns ordered) and its float values."""
+    return _once("od", (T,), None, lambda: _od_checked(T, name))
+
+
+def _od_checked(T: pd.DataFrame, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     T = _square(T, name)
     if T.shape[0] == 0:
         msg = f"{name} is empty"
@@ -107,6 +160,10 @@ def _od(T: pd.DataFrame, name: str = "T") -> tuple[pd.DataFrame, np.ndarray]:
 
 def _like(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
     """Validate a matrix that must carry the same ids as ``T``; return it in T's order."""
+    return _once("like", (M, T), None, lambda: _like_checked(M, T, name))
+
+
+def _like_checked(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
     M = _square(M, name)
     if set(M.index) != set(T.index):
         msg = (
@@ -123,6 +180,10 @@ def _like(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
 
 def _align(s: pd.Series, index: pd.Index, name: str, *, allow_inf: bool = False) -> np.ndarray:
     """Align a per-zone Series on ``index``; extra ids are dropped, missing ids raise."""
+    return _once("align", (s, index), allow_inf, lambda: _align_checked(s, index, name, allow_inf=allow_inf))
+
+
+def _align_checked(s: pd.Series, index: pd.Index, name: str, *, allow_inf: bool) -> np.ndarray:
     if not isinstance(s, pd.Series):
         msg = f"{name} must be a pandas Series indexed by zone id, got {type(s).__name__}"
         raise TypeError(msg)

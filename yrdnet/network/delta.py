@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,9 +62,17 @@ from yrdnet.network.graph import (
     suburban_edges,
     zone_access_edges,
 )
-from yrdnet.network.history import YearNetwork, YearTimetable, feed_order, network_of_year, open_stations
+from yrdnet.network.history import (
+    YearNetwork,
+    YearTimetable,
+    feed_order,
+    lines_in_year,
+    network_of_year,
+    open_stations,
+    restrict_lines,
+)
 from yrdnet.network.services import default_services, levels_of_pairs, on_open_track, service_stop_times
-from yrdnet.network.suburban import suburban_lines_of_year, suburban_stops
+from yrdnet.network.suburban import load_suburban_lines, suburban_lines_of_year, suburban_stops
 from yrdnet.network.tables import Tables
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.datasets import data_folder, file_version
@@ -187,6 +195,10 @@ class RailState:
     suburban: pd.DataFrame | None = None
     suburban_open: frozenset[str] = frozenset()
     sections_y: pd.DataFrame | None = None
+    pool: pd.DataFrame | None = None  # the year's timetable and extra services (_pool)
+    pool_keep: np.ndarray | None = None  # which of them run on the base's open track
+    #: Suburban lines and edges of a year whose stops are all base stations (filled on use).
+    suburban_memo: dict[int, _SuburbanYear] = field(default_factory=dict, compare=False, repr=False)
 
 
 def rail_state(
@@ -211,7 +223,9 @@ def rail_state(
     segs = fastest_segments(by_line)
     covered = net.timetable.covered
     defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
-    kept = on_open_track(_pool(net), segs)  # services_for_network, its defaults kept for _running
+    pool = _pool(net)
+    pool_keep = _open_track_mask(pool, segs)
+    kept = pool[pool_keep]  # on_open_track, as services_for_network; its defaults kept for _running
     running = kept if defaults.empty else pd.concat([kept, defaults])
     keys, meta, fallback = {}, {}, {}
     at: dict[str, set[str]] = {}
@@ -253,8 +267,10 @@ def rail_state(
         at_station={k: frozenset(v) for k, v in at.items()},
         halls=frozenset(_served_stations(running)) | frozenset(suburban_stops(suburban_y)),
         pair_min=pair_min,
-        suburban=suburban,
+        suburban=load_suburban_lines() if suburban is None and model.suburban else suburban,
         suburban_open=frozenset(map(str, suburban_y.index)),
+        pool=pool,
+        pool_keep=pool_keep,
     )
 
 
@@ -263,6 +279,27 @@ def _pool(net: YearNetwork) -> pd.DataFrame:
     if net.extra is None or net.extra.empty:
         return net.services
     return pd.concat([net.services, net.extra])
+
+
+def _open_track_mask(services: pd.DataFrame, segs: dict[tuple[str, str], Segment]) -> np.ndarray:
+    """:func:`yrdnet.network.services.on_open_track`'s row mask."""
+    keep = [all(k in segs for k in itertools.pairwise(r)) for r in services["route"]]
+    return np.asarray(keep, dtype=bool)
+
+
+def _kept(state: RailState, segs: dict[tuple[str, str], Segment]) -> pd.DataFrame:
+    """``on_open_track(_pool(state.net), segs)``: only the services off the base's track are checked again.
+
+    When every base segment is still open, a service the base kept is kept.
+    """
+    pool, keep = state.pool, state.pool_keep
+    if pool is None or keep is None or not all(k in segs for k in state.segs):
+        return on_open_track(_pool(state.net), segs)
+    keep = keep.copy()
+    off = np.flatnonzero(~keep)
+    routes = pool["route"].to_numpy()
+    keep[off] = [all(k in segs for k in itertools.pairwise(routes[i])) for i in off]
+    return pool[keep]
 
 
 def _owner(sids: pd.Index) -> np.ndarray:
@@ -280,7 +317,7 @@ def _running(
     coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
     and those running through onto one are made again.
     """
-    kept = on_open_track(_pool(state.net), segs)
+    kept = _kept(state, segs)
     keys = _line_keys(lines_y)
     redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
     old = state.defaults[~np.isin(state.default_owner, list(redo))]
@@ -362,10 +399,12 @@ def _check_same(state: RailState, t1: Tables, model: TravelTimeModel) -> None:
         raise NeedsBuild("a base station changed")
 
 
-def _check_open_stations(state: RailState, t1: Tables, year: int) -> None:
-    """A base station opened or closed by the scenario (its year, its edits) must touch no base line or service."""
+def _check_open_stations(state: RailState, now: frozenset[str]) -> None:
+    """A base station opened or closed by the scenario (its year, its edits) must touch no base line or service.
+
+    ``now``: the stations open in the scenario's year.
+    """
     base_ids = state.tables.stations.index
-    now = open_stations(t1.stations, year)
     changed = {s for s in base_ids if (s in now) != (s in (state.net.stations or now))}
     if not changed:
         return
@@ -439,8 +478,9 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
         raise NeedsBuild("the expressway sections open in the year differ")
     if year != state.year and feed_order(year) != state.net.timetable.feeds:
         raise NeedsBuild(f"network year {year} uses other timetable feeds than the base's {state.year}")
-    _check_open_stations(state, t1, year)
-    lines_y = network_of_year(lines_f, t1.stations, year, state.net.timetable).lines
+    ok = open_stations(t1.stations, year)
+    _check_open_stations(state, ok)
+    lines_y = restrict_lines(lines_in_year(lines_f, year), ok)  # network_of_year(...).lines, no services
     by_line, changed_lines = _track(state, lines_y, t1.stations, model)
     segs = fastest_segments(by_line)
     changed_segs = {(a, b) for (ln, a, b) in by_line if ln in changed_lines and segs[(a, b)] != state.segs.get((a, b))}
@@ -499,20 +539,46 @@ class _SuburbanDelta:
     by_pair: dict[Pair, list[dict[str, Any]]]
 
 
-def _suburban_delta(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanDelta:
-    """The suburban lines of the scenario's year against the base's (their edges depend on nothing else)."""
+@dataclass(frozen=True)
+class _SuburbanYear:
+    """A year's suburban lines, their edges in build order and those edges by hall pair."""
+
+    lines: pd.DataFrame
+    edges: list[tuple[str, str, dict[str, Any]]]
+    by_pair: dict[Pair, list[dict[str, Any]]]
+
+
+def _suburban_year(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanYear:
+    """The year's suburban lines and edges, kept on ``state`` when every stop is a base station.
+
+    Their edges read the lines and their stops' coordinates only, and
+    :func:`_check_same` has checked that the base stations are unchanged.
+    """
+    hit = state.suburban_memo.get(year)
+    if hit is not None:
+        return hit
     lines = suburban_lines_of_year(model, year, state.suburban)
-    now = [str(x) for x in lines.index]
-    gone = sorted(state.suburban_open - set(now))
-    if gone:
-        raise NeedsBuild(f"suburban line(s) of the base no longer run: {gone}")
     edges = suburban_edges(lines, stations, model)
     by_pair: dict[Pair, list[dict[str, Any]]] = {}
     for u, v, d in edges:
         by_pair.setdefault((u, v), []).append(d)
-    new = [(u, v, d) for u, v, d in edges if d["line"] not in state.suburban_open]
+    out = _SuburbanYear(lines, edges, by_pair)
+    if set(suburban_stops(lines)) <= set(state.tables.stations.index):
+        state.suburban_memo[year] = out
+    return out
+
+
+def _suburban_delta(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanDelta:
+    """The suburban lines of the scenario's year against the base's (their edges depend on nothing else)."""
+    sub = _suburban_year(state, year, stations, model)
+    lines = sub.lines
+    now = [str(x) for x in lines.index]
+    gone = sorted(state.suburban_open - set(now))
+    if gone:
+        raise NeedsBuild(f"suburban line(s) of the base no longer run: {gone}")
+    new = [(u, v, d) for u, v, d in sub.edges if d["line"] not in state.suburban_open]
     opened = lines.loc[[x for x in now if x not in state.suburban_open]]
-    return _SuburbanDelta(now, set(suburban_stops(opened)), new, by_pair)
+    return _SuburbanDelta(now, set(suburban_stops(opened)), new, sub.by_pair)
 
 
 def _pairs_to_lay(

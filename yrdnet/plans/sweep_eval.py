@@ -41,6 +41,9 @@ from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 __all__: list[str] = []
 
+#: A data version (:func:`yrdnet.network.delta.data_stamp`).
+Stamp = tuple[tuple[str, int, int], ...]
+
 log = logging.getLogger("yrdnet.sweep")
 
 #: Columns of the sweep table, in order.
@@ -138,17 +141,24 @@ class BaseCache:
         self.builds = 0
 
     @staticmethod
-    def _key(base: Scenario, job: Job) -> tuple[str, ...]:
-        return (fingerprint(base), job.zones, repr(job.model), str(job.data_folder), repr(data_stamp()))
+    def _key(base: Scenario, job: Job, stamp: Stamp | None = None) -> tuple[str, ...]:
+        stamp = data_stamp() if stamp is None else stamp
+        return (fingerprint(base), job.zones, repr(job.model), str(job.data_folder), repr(stamp))
 
     def entry(self, base: Scenario, job: Job) -> tuple[IncrementalBase, Reuse]:
         """The prepared base (:meth:`get`) and what its scenarios' analyses share (a Reuse)."""
-        k = self._key(base, job)
+        prepared, shared, _ = self.stamped_entry(base, job)
+        return prepared, shared
+
+    def stamped_entry(self, base: Scenario, job: Job) -> tuple[IncrementalBase, Reuse, Stamp]:
+        """:meth:`entry` and the data version (:func:`yrdnet.network.delta.data_stamp`) it was keyed on."""
+        stamp = data_stamp()
+        k = self._key(base, job, stamp)
         prepared = self._get(k, base, job)
         with self._lock:
             if k not in self._reuse:
                 self._reuse[k] = Reuse(loaded_region(load_region()))
-            return prepared, self._reuse[k]
+            return prepared, self._reuse[k], stamp
 
     def get(self, base: Scenario, job: Job) -> IncrementalBase:
         """The prepared base, built on first use (one build per key while it stays cached)."""
@@ -241,20 +251,30 @@ class Routed:
     reuse: Reuse | None  # what its analysis shares with the other scenarios of its base
 
 
-def routed(sc: Scenario, job: Job, cache: BaseCache, entry: tuple[IncrementalBase, Reuse] | None = None) -> Routed:
+def routed(
+    sc: Scenario,
+    job: Job,
+    cache: BaseCache,
+    entry: tuple[IncrementalBase, Reuse] | None = None,
+    stamp: Stamp | None = None,
+) -> Routed:
     """Graph, travel times per mode, method and the scenario the matrices came from.
 
     On a scenario base (and ``job.incremental``): the base's prepared state gives the
     scenario graph (base graph plus the added lines, equal to ``build_graph``) and the
     travel times by the exact min-plus update; the method is ``"incremental"`` when every
     mode was updated, ``"full"`` when a mode had to be routed in full. Otherwise the
-    scenario's graph is built and routed in full.
+    scenario's graph is built and routed in full. ``stamp``: the data version ``entry`` was
+    keyed on (the data files are then hashed once for the scenario).
     """
     if job.incremental and isinstance(sc.base, Scenario):
-        prepared, shared = cache.entry(sc.base, job) if entry is None else entry
-        state = prepared.scenario_state(sc, MODES)  # one delta: an overlay graph and the min-plus update
+        if entry is None:
+            prepared, shared, stamp = cache.stamped_entry(sc.base, job)
+        else:
+            prepared, shared = entry
+        state = prepared.scenario_state(sc, MODES, data=stamp)  # one delta: an overlay graph and the min-plus update
         od = {m: T for m, (T, _) in state.times.items()}
-        reuse = shared.with_rail(state.rail, state.trains)
+        reuse = shared.with_rail(state.rail, state.trains, state.legs)
         if all(how != "full" for _, how in state.times.values()):
             return Routed(state.graph, od, "incremental", prepared.scenario.name, reuse)
         return Routed(state.graph, od, "full", sc.name, reuse)
@@ -290,11 +310,13 @@ def evaluate(sc: Scenario | str, job: Job, refs: pd.DataFrame | None, cache: Bas
     try:
         sc = load_scenario(sc)
         name = sc.name
-        entry = None
+        entry, stamp = None, None
         if job.incremental and isinstance(sc.base, Scenario):
-            entry = cache.entry(sc.base, job)  # the base's one-off preparation is not this scenario's time
-            t0 = time.perf_counter()
-        r = routed(sc, job, cache, entry)
+            builds = cache.builds
+            *entry, stamp = cache.stamped_entry(sc.base, job)
+            if cache.builds != builds:  # the base's one-off preparation is not this scenario's time
+                t0 = time.perf_counter()
+        r = routed(sc, job, cache, None if entry is None else (entry[0], entry[1]), stamp)
         method, base = r.method, r.base
         res = analyze(
             r.graph,

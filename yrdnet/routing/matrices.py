@@ -12,6 +12,7 @@ import itertools
 import logging
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -27,8 +28,10 @@ from yrdnet.core.validation import did_you_mean
 from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph, min_csr
 
 __all__ = [
+    "RailLegs",
     "UnreachableWarning",
     "node_distances",
+    "rail_legs",
     "station_times",
     "travel_times",
     "trip_breakdown",
@@ -290,12 +293,41 @@ def _part(G: nx.MultiDiGraph, u: str, v: str, d: dict[str, object]) -> str:
     return "through-running"
 
 
+@dataclass(frozen=True)
+class RailLegs:
+    """The station halls and rail legs of a graph, as :func:`station_times` reads them.
+
+    ``halls``: the station hall node ids (``kind="station"``, ``st:`` prefix), sorted;
+    leg ``i`` runs from ``halls[u[i]]`` to ``halls[v[i]]`` in ``ride_s[i]`` seconds
+    (``in_vehicle_s`` of a rail edge between two halls).
+    """
+
+    halls: list[str]
+    u: np.ndarray
+    v: np.ndarray
+    ride_s: np.ndarray
+
+
+def rail_legs(G: nx.MultiDiGraph) -> RailLegs:
+    """The :class:`RailLegs` of ``G`` (rail edges with ``in_vehicle_s`` between station halls, in edge order)."""
+    halls = sorted(n for n, k in G.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
+    index = {h: i for i, h in enumerate(halls)}
+    u, v, w = [], [], []
+    for a, b, d in G.edges(data=True):
+        if d.get("mode") == "rail" and "in_vehicle_s" in d and a in index and b in index:
+            u.append(index[a])
+            v.append(index[b])
+            w.append(float(d["in_vehicle_s"]))
+    return RailLegs(halls, np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=float))
+
+
 def station_times(
     G: nx.MultiDiGraph,
     stations: Sequence[str] | None = None,
     *,
     transfer_min: float | None = None,
     labels: str = "id",
+    legs: RailLegs | None = None,
 ) -> pd.DataFrame:
     r"""Fastest scheduled station-to-station rail times, in minutes (the policy's definition).
 
@@ -328,6 +360,8 @@ def station_times(
     labels
         ``"id"`` (station ids) or ``"name_zh"`` (Chinese station names) for the index and
         columns; the other is always in ``.attrs["name_zh"]`` (id -> name).
+    legs
+        ``rail_legs(G)`` when already known (e.g. updated from a scenario's delta).
 
     Returns
     -------
@@ -353,7 +387,8 @@ def station_times(
     tau = 60.0 * (
         transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
     )
-    halls = sorted(n for n, k in G.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
+    legs = rail_legs(G) if legs is None else legs
+    halls = legs.halls
     index = {h: i for i, h in enumerate(halls)}
     ids = [h[3:] for h in halls]
     if stations is None:
@@ -364,14 +399,7 @@ def station_times(
         if bad:
             msg = f"station(s) not served in this graph: {bad}{did_you_mean(bad[0], ids)}"
             raise ValueError(msg)
-    u, v, w = [], [], []
-    for a, b, d in G.edges(data=True):
-        if d.get("mode") == "rail" and "in_vehicle_s" in d and a in index and b in index:
-            u.append(index[a])
-            v.append(index[b])
-            w.append(float(d["in_vehicle_s"]) + tau)
-    ua, va, wa = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), np.asarray(w, dtype=float)
-    csr = min_csr(ua, va, wa, len(halls))
+    csr = min_csr(legs.u, legs.v, legs.ride_s + tau, len(halls))
     src = np.array([index[f"st:{s}"] for s in chosen], dtype=np.int64)
     dist = dijkstra(csr, directed=True, indices=src)[:, src] if len(src) else np.zeros((0, 0))
     minutes = np.where(np.isfinite(dist), (dist - tau) / 60.0, np.inf)

@@ -38,6 +38,7 @@ from yrdnet.network.delta import (
     rail_state,
 )
 from yrdnet.network.tables import curated_tables
+from yrdnet.region.datasets import file_version
 from yrdnet.region.region import load_region
 from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES, check_mode, compile_graph
@@ -47,7 +48,7 @@ from yrdnet.routing.incremental import (
     travel_times_incremental,
     update_zone_distances,
 )
-from yrdnet.routing.matrices import UnreachableWarning, travel_times, unreachable_message
+from yrdnet.routing.matrices import RailLegs, UnreachableWarning, rail_legs, travel_times, unreachable_message
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
@@ -187,24 +188,33 @@ class IncrementalBase:
             log.info("scenario %r: graph built in full (%s)", sc.name, e)
             return build_graph(sc, model=self.model, zones=self.zones)
 
-    def scenario_state(self, scenario: str | Path | Scenario, modes: Sequence[str] = MODES) -> ScenarioState:
+    def scenario_state(
+        self,
+        scenario: str | Path | Scenario,
+        modes: Sequence[str] = MODES,
+        *,
+        data: tuple[tuple[str, int, int], ...] | None = None,
+    ) -> ScenarioState:
         """The scenario's graph and travel times from one delta: what a sweep evaluates.
 
         The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`overlay` of
         the base graph (read-only: it shares the base's untouched adjacency and every
         attribute dict) when the scenario only adds; the travel times are
-        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise.
+        :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise. ``data``:
+        ``data_stamp()`` of the data files when the caller has just computed it (the check
+        of the data version then hashes only the base's scenario files).
         """
         for m in modes:
             check_mode(m)
-        self._check_stamp()
+        self._check_stamp(data)
         sc = load_scenario(scenario)
         try:
             delta = self._delta(sc)
             out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
             G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
             P = scenario_rail_pairs(self.rail, delta)
-            return ScenarioState(G, out, delta, P, self._city_trains(P, delta))
+            legs = scenario_rail_legs(self.rail_legs, P, delta)
+            return ScenarioState(G, out, delta, P, self._city_trains(P, delta), legs)
         except (NeedsBuild, NotIncrementalError) as e:
             log.info("scenario %r: builds its graph (%s)", sc.name, e)
         G_new = build_graph(sc, model=self.model, zones=self.zones)
@@ -232,6 +242,11 @@ class IncrementalBase:
             return None
         halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
         return city_train_graph(w, base.cities | halls)
+
+    @functools.cached_property
+    def rail_legs(self) -> RailLegs:
+        """:func:`yrdnet.routing.matrices.rail_legs` of :attr:`rail`, made on first use."""
+        return rail_legs(self.rail)
 
     @functools.cached_property
     def rail(self) -> nx.MultiDiGraph:
@@ -280,8 +295,9 @@ class IncrementalBase:
         return out
 
     # ------------------------------------------------------------------ internals
-    def _check_stamp(self) -> None:
-        now = data_stamp(_files(self.scenario))
+    def _check_stamp(self, data: tuple[tuple[str, int, int], ...] | None = None) -> None:
+        files = _files(self.scenario)
+        now = data_stamp(files) if data is None else (*data, *(file_version(p) for p in files))
         if now != self.stamp:
             changed = sorted({n for n, *_ in set(now) ^ set(self.stamp)})
             msg = (
@@ -338,7 +354,8 @@ class ScenarioState:
     :data:`METHODS`), ``delta`` is the scenario's :class:`~yrdnet.network.delta.GraphDelta`
     or ``None`` when its graph was built in full, ``rail`` the graph's rail pair graph
     (:func:`rail_pairs`, read-only), ``trains`` its :func:`city_train_graph` (``None``:
-    read the train strength off ``rail``).
+    read the train strength off ``rail``), ``legs`` its
+    :func:`~yrdnet.routing.matrices.rail_legs` (``None``: read off ``rail``).
     """
 
     graph: nx.MultiDiGraph
@@ -346,6 +363,7 @@ class ScenarioState:
     delta: GraphDelta | None
     rail: nx.MultiDiGraph
     trains: nx.MultiDiGraph | None
+    legs: RailLegs | None = None
 
 
 def delta_nodes(delta: GraphDelta) -> set[str]:
@@ -511,6 +529,42 @@ def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiD
             P.add_edge(u, v, **attrs)
     P.graph.update(delta.graph_attrs)
     return P
+
+
+def scenario_rail_legs(base: RailLegs, P: nx.MultiDiGraph, delta: GraphDelta) -> RailLegs:
+    """``rail_legs(P)`` of a scenario's rail pair graph ``P`` from the base's legs and ``delta``.
+
+    The same legs (in another order: :func:`yrdnet.routing.matrices.station_times` keeps
+    each pair's fastest, so its times are identical): the base's, less those of the
+    pairs ``delta`` lays again, plus those pairs' edges in ``P``.
+    """
+    halls = sorted(n for n, k in P.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
+    old = np.asarray(base.halls, dtype=object)
+    pos = np.searchsorted(np.asarray(halls, dtype=object), old) if len(old) else np.zeros(0, dtype=np.int64)
+    fresh = {n for n, _ in delta.new_nodes}
+    gone = len(old) and (pos.max() >= len(halls) or any(halls[i] != h for i, h in zip(pos, base.halls, strict=True)))
+    if gone or len(halls) - len(old) != len(fresh.intersection(halls)):
+        return rail_legs(P)  # a base hall is gone or another node became one: read P
+    index = {h: i for i, h in enumerate(halls)}
+    pairs = set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}
+    n = len(halls)
+    u, v = pos[base.u].astype(np.int64), pos[base.v].astype(np.int64)
+    laid = np.array([index[a] * n + index[b] for a, b in pairs if a in index and b in index], dtype=np.int64)
+    keep = ~np.isin(u * n + v, laid)
+    nu, nv, nw = [], [], []
+    for a, b in sorted(pairs):
+        if a in index and b in index and P.has_edge(a, b):
+            for d in P[a][b].values():
+                if d.get("mode") == "rail" and "in_vehicle_s" in d:
+                    nu.append(index[a])
+                    nv.append(index[b])
+                    nw.append(float(d["in_vehicle_s"]))
+    return RailLegs(
+        halls,
+        np.concatenate([u[keep], np.asarray(nu, dtype=np.int64)]),
+        np.concatenate([v[keep], np.asarray(nv, dtype=np.int64)]),
+        np.concatenate([base.ride_s[keep], np.asarray(nw, dtype=float)]),
+    )
 
 
 def _files(sc: Scenario) -> tuple[Path, ...]:
