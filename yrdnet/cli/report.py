@@ -14,6 +14,7 @@ import pandas as pd
 
 from yrdnet.analysis.compare import compare
 from yrdnet.analysis.composite import composite_index
+from yrdnet.analysis.indicators import label
 from yrdnet.analysis.periphery import periphery_gains, periphery_summary, population_within
 from yrdnet.analysis.pipeline import TIMELINE, analyze, timeline
 from yrdnet.analysis.results import ScenarioResult
@@ -272,7 +273,7 @@ def _zone_isochrones(
         def _iso(p: Path, o: int = int(o), oname: str = oname) -> Any:
             return plot.plot_isochrones(
                 od, o, zones, polys, labels=False, contours=False,
-                title=f"travel time from {oname}", filepath=p, **meta,
+                title=f"Travel time from {oname}, by {lv} zone", filepath=p, **meta,
             )  # fmt: skip
 
         jobs.append((f"isochrones_{o}_{lv}_{res.name}.png", _iso))
@@ -319,7 +320,7 @@ def _write_zone_maps(
             f"access_potential_multimodal_{lv}_{name}.png",
             lambda p: plot.plot_accessibility(
                 zones, pot, boundaries=polys, labels=False, scheme="FisherJenks",
-                title=f"{lv}-level potential accessibility (multimodal)", filepath=p, **meta,
+                title=f"{label(pot, unit=False)}, by {lv} zone", filepath=p, **meta,
             ),
         ),
         (
@@ -327,7 +328,7 @@ def _write_zone_maps(
             lambda p: plot.plot_accessibility(
                 zones, key("watt", "multimodal", pop=None), boundaries=polys, labels=False, cmap="YlOrRd",
                 scheme="FisherJenks",
-                title=f"{lv}-level weighted average travel time (multimodal)", filepath=p, **meta,
+                title=f"{label(key('watt', 'multimodal', pop=None), unit=False)}, by {lv} zone", filepath=p, **meta,
             ),
         ),
     ]  # fmt: skip

@@ -332,6 +332,7 @@ def _frame(
 ) -> None:
     sub = ", ".join(str(s) for s in (scenario, year) if s is not None and s != "")
     full = f"{title} — {sub}" if sub else title
+    full = full[:1].upper() + full[1:]  # a title starts with a capital, whatever words it was built from
     _wrapped_title(ax, fig, _txt(full, lg, "yrdnet"))
     _declutter(ax, fig)
     if north:
