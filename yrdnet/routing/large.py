@@ -20,7 +20,7 @@ chunks in parallel; there is no ``n_jobs`` here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -328,6 +328,14 @@ def chunk_size_for(n_nodes: int, n_origins: int, options: LargeGraphOptions | No
     return int(max(1, min(budget // per_origin, max(n_origins, 1))))
 
 
+def _chunks(graph: RoadGraph, src: np.ndarray, opts: LargeGraphOptions) -> Iterator[tuple[slice, np.ndarray]]:
+    """Dijkstra (scipy's) from the internal origins ``src``, one chunk at a time (rows of the result, float64 block)."""
+    chunk = chunk_size_for(graph.n_nodes, len(src), opts)
+    for start in range(0, len(src), chunk):
+        rows = slice(start, start + chunk)
+        yield rows, dijkstra(graph.csr, directed=True, indices=src[rows])
+
+
 def od_to_all(
     graph: RoadGraph,
     origins: Sequence[Any] | np.ndarray,
@@ -358,12 +366,10 @@ def od_to_all(
     opts = options or LargeGraphOptions()
     src = graph.internal[graph.positions(origins, "origin")]
     out = np.empty((len(src), graph.n_nodes), dtype=opts.dtype)
-    chunk = chunk_size_for(graph.n_nodes, len(src), opts)
-    for start in range(0, len(src), chunk):
-        block = dijkstra(graph.csr, directed=True, indices=src[start : start + chunk])
-        if opts.dtype == "float32":
-            block = block.astype(np.float32)
-        np.take(block, graph.internal, axis=1, out=out[start : start + chunk], mode="clip")  # unbuffered
+    for rows, d64 in _chunks(graph, src, opts):
+        block = d64.astype(np.float32) if opts.dtype == "float32" else d64
+        del d64
+        np.take(block, graph.internal, axis=1, out=out[rows], mode="clip")  # unbuffered
         del block
     return out
 
@@ -404,8 +410,6 @@ def zone_matrix(
     dest = zones if destinations is None else destinations
     tgt = graph.internal[graph.positions(dest, "destination")]
     out = np.empty((len(src), len(tgt)), dtype=opts.dtype)
-    chunk = chunk_size_for(graph.n_nodes, len(src), opts)
-    for start in range(0, len(src), chunk):
-        block = dijkstra(graph.csr, directed=True, indices=src[start : start + chunk])
-        out[start : start + chunk] = block[:, tgt]
+    for rows, block in _chunks(graph, src, opts):
+        out[rows] = block[:, tgt]
     return pd.DataFrame(out, index=pd.Index(np.asarray(zones)), columns=pd.Index(np.asarray(dest)))
