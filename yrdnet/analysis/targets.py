@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_times import (
-    city_main_station_times,
     city_station_times,
+    city_times_from_legs,
     main_stations_in_year,
     served_stations,
 )
@@ -68,7 +68,15 @@ from yrdnet.region.datasets import (
     load_targets,
 )
 from yrdnet.region.region import Region, load_region
-from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
+from yrdnet.routing.matrices import (
+    RailLegs,
+    UnreachableWarning,
+    linked_halls,
+    rail_legs,
+    station_times,
+    transfer_seconds,
+    travel_times,
+)
 from yrdnet.scenarios.scenario import TIMELINE, build_graph, load_scenario
 
 if TYPE_CHECKING:
@@ -304,6 +312,40 @@ def _region_targets(region: Region) -> pd.DataFrame:
     return t if isinstance(t, pd.DataFrame) else load_targets(t)
 
 
+def _station_fastest(
+    rail: nx.MultiDiGraph, legs: RailLegs, year: int | None, R: Region, reuse: Reuse | None
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """Both station-to-station city matrices and :func:`main_stations_in_year` of the scenario.
+
+    One Dijkstra run per city and definition (:func:`city_times_from_legs`) instead of
+    the station matrix of :func:`station_times` (one run per station): the same numbers.
+    """
+    tau = transfer_seconds(rail, None)
+    node = rail.nodes
+    ids = [h[3:] for h in legs.halls]
+    city_of = {
+        s: int(cast(int, c)) for s, h in zip(ids, legs.halls, strict=True) if (c := node[h].get("city")) is not None
+    }
+    mains, cities = R.main_stations, R.cities
+    w = legs.ride_s + tau
+    S = None if bool(np.isfinite(w).all()) and not bool((w < 0).any()) else station_times(rail, legs=legs)
+    served = served_stations(S) if S is not None else [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok]
+    notes = None
+    if mains is not None:  # it reads only which main stations are served
+        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
+        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
+    main_of = None if notes is None else {s: int(c) for c, v in notes["served_main_stations"].items() for s in v}
+    wanted = [city_of] if main_of is None else [city_of, main_of]
+    if S is None:  # the weights are finite and non-negative: never None
+        mats = cast(list[pd.DataFrame], city_times_from_legs(legs, tau, wanted))
+    else:
+        mats = [city_station_times(S, c) for c in wanted]
+    return {
+        "station_fastest_main": pd.DataFrame() if main_of is None else mats[1],
+        "station_fastest_any": mats[0],
+    }, notes
+
+
 def _graph_targets(
     G: nx.MultiDiGraph,
     Z: Zones,
@@ -317,25 +359,12 @@ def _graph_targets(
     if tab.empty:
         return pd.DataFrame()
     rail = reuse.rail if reuse is not None and reuse.rail is not None else G  # the same stations and rail pairs
-    S = station_times(rail, legs=reuse.legs if reuse is not None and reuse.rail is not None else None)
-    city_of = {
-        str(n)[3:]: int(cast(int, c)) for n, c in rail.nodes(data="city") if str(n).startswith("st:") and c is not None
-    }
+    given = reuse.legs if reuse is not None and reuse.rail is not None else None
+    legs = rail_legs(rail) if given is None else given
     year = G.graph.get("year")
     year = None if year is None or int(year) < 0 else int(year)
-    mains = R.main_stations
+    fastest, notes = _station_fastest(rail, legs, year, R, reuse)
     cities = R.cities
-    served = served_stations(S)
-    notes = None
-    if mains is not None:  # it reads only which main stations are served
-        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
-        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
-    fastest = {
-        "station_fastest_main": pd.DataFrame()
-        if mains is None
-        else city_main_station_times(S, mains, year, in_year=notes),
-        "station_fastest_any": city_station_times(S, city_of),
-    }
     by_city = cached(reuse, ("core_zones", Z.level), lambda: Z.core_zones(cities))
     door = _city_door_to_door(G, Z, cities, od, by_city=by_city)
     metros = R.metros()

@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from yrdnet.core.cache import cache_key, disk_get, disk_put
@@ -384,9 +385,7 @@ def station_times(
     if labels not in ("id", "name_zh"):
         msg = f"labels must be 'id' or 'name_zh', got {labels!r}"
         raise ValueError(msg)
-    tau = 60.0 * (
-        transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
-    )
+    tau = transfer_seconds(G, transfer_min)
     legs = rail_legs(G) if legs is None else legs
     halls = legs.halls
     index = {h: i for i, h in enumerate(halls)}
@@ -409,3 +408,71 @@ def station_times(
     T = pd.DataFrame(minutes, index=pd.Index(lab, name="origin"), columns=pd.Index(lab, name="destination"))
     T.attrs["name_zh"] = names
     return T
+
+
+def transfer_seconds(G: nx.MultiDiGraph, transfer_min: float | None = None) -> float:
+    r""":func:`station_times`' connection time :math:`\tau` in seconds (default ``G.graph["transfer_min"]``)."""
+    return 60.0 * (
+        transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
+    )
+
+
+def group_seconds(legs: RailLegs, tau: float, groups: Sequence[np.ndarray]) -> np.ndarray | None:
+    r"""Fastest rail time from the nearest hall of each group to every hall, as :func:`station_times` sums it.
+
+    Row :math:`g` holds :math:`\min_{a \in g} d_{ab}` for every hall :math:`b`, where
+    :math:`d_{ab}` is :func:`station_times`' distance in seconds before the last
+    :math:`\tau` is taken off (legs weigh ``ride_s + tau``); a hall of the group itself
+    is 0. One Dijkstra run per group: a virtual origin per group joined to its halls by
+    zero-weight arcs. A path from the virtual origin sums its legs from the first, as a
+    run from that hall does (:math:`0 + w = w` exactly), so each entry equals the
+    minimum over the group's rows of that run, bit for bit.
+
+    Parameters
+    ----------
+    legs
+        :func:`rail_legs`.
+    tau
+        Connection time, seconds (:func:`transfer_seconds`).
+    groups
+        Hall positions (into ``legs.halls``) of each group; empty groups give ``inf`` rows.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        float64 seconds, ``(len(groups), len(legs.halls))``, ``inf`` where unreachable;
+        ``None`` when a leg weight is negative or not finite (then use :func:`station_times`).
+    """
+    n, k = len(legs.halls), len(groups)
+    w = legs.ride_s + tau
+    if not bool(np.isfinite(w).all()) or bool((w < 0).any()):
+        return None
+    if not k:
+        return np.zeros((0, n))
+    members = [np.unique(np.asarray(g, dtype=np.int64)) for g in groups]
+    gu = np.repeat(np.arange(n, n + k, dtype=np.int64), [len(g) for g in members])
+    u = np.concatenate([np.asarray(legs.u, dtype=np.int64), gu])
+    v = np.concatenate([np.asarray(legs.v, dtype=np.int64), *members])
+    csr = _min_csr(u, v, np.concatenate([w, np.zeros(len(gu))]), n + k)  # explicit zeros are arcs to csgraph
+    return dijkstra(csr, directed=True, indices=np.arange(n, n + k))[:, :n]
+
+
+def linked_halls(legs: RailLegs) -> np.ndarray:
+    """Which halls a leg joins to another hall: the served stations of :func:`station_times` (finite weights)."""
+    out = np.zeros(len(legs.halls), dtype=bool)
+    other = legs.u != legs.v
+    out[legs.u[other]] = True
+    out[legs.v[other]] = True
+    return out
+
+
+def _min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
+    """:func:`~yrdnet.routing.compile.min_csr` (parallel arcs keep their minimum), built straight from sorted arcs."""
+    key = u * n + v
+    order = np.lexsort((w, key))
+    key, w = key[order], w[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, w = key[first], w[first]
+    indptr = np.searchsorted(key, np.arange(n + 1, dtype=np.int64) * n)
+    return sp.csr_matrix((w, key % n, indptr), shape=(n, n))
