@@ -106,13 +106,52 @@ def _pair_time(T: pd.DataFrame, a: int, b: int) -> float:
     return float(cast(float, T.loc[a, b]))
 
 
+class _Times:
+    """A city x city matrix read by label as :func:`_pair_time` reads it (``inf`` off it), without ``.loc``."""
+
+    def __init__(self, T: pd.DataFrame) -> None:
+        self.frame = T
+        self.fast = T.index.is_unique and T.columns.is_unique
+        if self.fast:
+            self.rows = dict(zip(T.index.tolist(), range(len(T.index)), strict=True))
+            self.cols = dict(zip(T.columns.tolist(), range(len(T.columns)), strict=True))
+            self.values = T.to_numpy()
+
+    def __call__(self, a: int, b: int) -> float:
+        if not self.fast:
+            return _pair_time(self.frame, a, b)
+        i, j = self.rows.get(a), self.cols.get(b)
+        return float("inf") if i is None or j is None else float(self.values[i, j])
+
+
+class _Population:
+    """``population.reindex(labels).to_numpy(float)``, by a label lookup when the index is unique and numeric."""
+
+    def __init__(self, population: pd.Series) -> None:
+        self.series = population
+        self.fast = population.index.is_unique and population.dtype.kind in "fiu"
+        if self.fast:
+            self.pos = dict(zip(population.index.tolist(), range(len(population)), strict=True))
+            self.values = population.to_numpy(float)
+
+    def __call__(self, labels: list[int]) -> np.ndarray:
+        if not self.fast:
+            return self.series.reindex(labels).to_numpy(float)
+        pos = [self.pos.get(x) for x in labels]
+        return np.array([np.nan if i is None else self.values[i] for i in pos], dtype=float)
+
+
 def _score(
-    r: pd.Series, T: pd.DataFrame, members: Mapping[str, Sequence[int]], cores: Mapping[str, int], population: pd.Series
+    r: Mapping[str, Any],
+    T: _Times,
+    members: Mapping[str, Sequence[int]],
+    cores: Mapping[str, int],
+    population: _Population,
 ) -> tuple[float, float]:
     """One target's time and share within its threshold on one city x city matrix."""
     thr = float(r["threshold_min"])
     if r["kind"] == "core_link":
-        t = _pair_time(T, int(r["from_adcode"]), int(r["to_adcode"]))
+        t = T(int(r["from_adcode"]), int(r["to_adcode"]))
         return t, float(t <= thr)
     if r["kind"] == "metro_commute":
         m = str(r["metro"])
@@ -120,13 +159,13 @@ def _score(
             return np.nan, np.nan
         c = int(cores[m])
         js = [int(j) for j in members[m] if int(j) != c]
-        times = np.array([_pair_time(T, c, j) for j in js])
-        w = population.reindex([c, *js]).to_numpy(float)
+        times = np.array([T(c, j) for j in js])
+        w = population([c, *js])
         within = np.r_[True, times <= thr]
         share = float(w[within].sum() / w.sum()) if np.nansum(w) > 0 else np.nan
         return (float(times.max()) if len(times) else 0.0), share
     cs = sorted(int(c) for c in cores.values())  # agglomeration_circle
-    times = np.array([_pair_time(T, a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
+    times = np.array([T(a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
     if not len(times):
         return np.nan, np.nan
     return float(times.max()), float((times <= thr).mean())
@@ -142,7 +181,7 @@ def _station_matrices(station_fastest: pd.DataFrame | Mapping[str, pd.DataFrame]
     return {d: station_fastest[d] for d in STATION_DEFINITIONS}
 
 
-def _cities_of(r: pd.Series, members: Mapping[str, Sequence[int]], cores: Mapping[str, int]) -> list[int]:
+def _cities_of(r: Mapping[str, Any], members: Mapping[str, Sequence[int]], cores: Mapping[str, int]) -> list[int]:
     """The cities a target's time is taken between."""
     if r["kind"] == "core_link":
         return [int(r["from_adcode"]), int(r["to_adcode"])]
@@ -156,7 +195,9 @@ def _main_station_records(notes: pd.DataFrame | None) -> dict[int, dict[Any, Any
     return None if notes is None else {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
 
 
-def _main_station_words(r: pd.Series, cities: list[int], rec: dict[int, dict[Any, Any]] | None) -> tuple[str, str]:
+def _main_station_words(
+    r: Mapping[str, Any], cities: list[int], rec: dict[int, dict[Any, Any]] | None
+) -> tuple[str, str]:
     """``main_stations_used`` (a city link's main stations) and ``main_stations_note`` of one target."""
     if rec is None:
         return "", ""
@@ -246,12 +287,33 @@ def evaluate_targets(
     ('station_fastest_main', 75.0, 135.0, True)
     """
     mats = _station_matrices(station_fastest)
-    rows: list[dict[str, Any]] = []
     records = _main_station_records(main_stations)
-    for tid, r in table.iterrows():
+    return _evaluate(table, mats, door_to_door, members, cores, population, records)
+
+
+_COLUMNS = ("kind", "from_adcode", "to_adcode", "metro", "threshold_min", "time_definition", "mode", "source")
+
+
+def _evaluate(
+    table: pd.DataFrame,
+    mats: Mapping[str, pd.DataFrame],
+    door_to_door: Mapping[str, pd.DataFrame],
+    members: Mapping[str, Sequence[int]],
+    cores: Mapping[str, int],
+    population: pd.Series,
+    records: dict[int, dict[Any, Any]] | None,
+) -> pd.DataFrame:
+    """:func:`evaluate_targets` on the station matrices and the main-station rows by city."""
+    times = {d: _Times(T) for d, T in mats.items()}
+    door = {m: _Times(T) for m, T in door_to_door.items()}
+    pop = _Population(population)
+    cols = {c: table[c].tolist() for c in _COLUMNS}
+    rows: list[dict[str, Any]] = []
+    for k, tid in enumerate(table.index.tolist()):
+        r = {c: cols[c][k] for c in _COLUMNS}
         thr = float(r["threshold_min"])
-        res = {d: _score(r, T, members, cores, population) for d, T in mats.items()}
-        res["door_to_door"] = _score(r, door_to_door[str(r["mode"])], members, cores, population)
+        res = {d: _score(r, T, members, cores, pop) for d, T in times.items()}
+        res["door_to_door"] = _score(r, door[str(r["mode"])], members, cores, pop)
         own = canonical_definition(str(r["time_definition"]))
         used, note = _main_station_words(r, _cities_of(r, members, cores), records)
         row: dict[str, Any] = {"target_id": tid, "kind": r["kind"], "from_adcode": r["from_adcode"],

@@ -449,7 +449,7 @@ def group_seconds(legs: RailLegs, tau: float, groups: Sequence[np.ndarray]) -> n
         return None
     if not k:
         return np.zeros((0, n))
-    members = [np.unique(np.asarray(g, dtype=np.int64)) for g in groups]
+    members = [np.asarray(g, dtype=np.int64) for g in groups]
     gu = np.repeat(np.arange(n, n + k, dtype=np.int64), [len(g) for g in members])
     u = np.concatenate([np.asarray(legs.u, dtype=np.int64), gu])
     v = np.concatenate([np.asarray(legs.v, dtype=np.int64), *members])
@@ -469,10 +469,9 @@ def linked_halls(legs: RailLegs) -> np.ndarray:
 def _min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
     """:func:`~yrdnet.routing.compile.min_csr` (parallel arcs keep their minimum), built straight from sorted arcs."""
     key = u * n + v
-    order = np.lexsort((w, key))
+    order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    key, w = key[first], w[first]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    key, w = key[first], np.minimum.reduceat(w, first) if len(first) else w
     indptr = np.searchsorted(key, np.arange(n + 1, dtype=np.int64) * n)
     return sp.csr_matrix((w, key % n, indptr), shape=(n, n))
