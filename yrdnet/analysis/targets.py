@@ -354,8 +354,16 @@ def _city_door_to_door(
                 T = travel_times(G, mode)
         ids = [c for c, z in sorted(by_city.items()) if z in T.index]
         zs = [by_city[c] for c in ids]
-        out[mode] = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=ids, columns=ids)
+        out[mode] = pd.DataFrame(_block(T, zs), index=ids, columns=ids)
     return out
+
+
+def _block(T: pd.DataFrame, zs: list[int]) -> np.ndarray:
+    """``T.loc[zs, zs].to_numpy(float)``, taken by position when the labels are unique."""
+    i, j = T.index.get_indexer_for(zs), T.columns.get_indexer_for(zs)
+    if not (T.index.is_unique and T.columns.is_unique and len(i) == len(j) == len(zs) and (j >= 0).all()):
+        return T.loc[zs, zs].to_numpy(float)
+    return np.asarray(T.to_numpy()[np.ix_(i, j)], dtype=float)
 
 
 def _main_notes(mains: pd.DataFrame, year: int | None, served: list[str], cities: pd.DataFrame) -> pd.DataFrame:
@@ -376,8 +384,8 @@ def _region_targets(region: Region) -> pd.DataFrame:
 
 def _station_fastest(
     rail: nx.MultiDiGraph, legs: RailLegs, year: int | None, R: Region, reuse: Reuse | None
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
-    """Both station-to-station city matrices and :func:`main_stations_in_year` of the scenario.
+) -> tuple[dict[str, pd.DataFrame], dict[int, dict[Any, Any]] | None]:
+    """Both station-to-station city matrices and :func:`main_stations_in_year`'s rows by city (``None``: no table).
 
     One Dijkstra run per city and definition (:func:`city_times_from_legs`) instead of
     the station matrix of :func:`station_times` (one run per station): the same numbers.
@@ -392,10 +400,11 @@ def _station_fastest(
     w = legs.ride_s + tau
     S = None if bool(np.isfinite(w).all()) and not bool((w < 0).any()) else station_times(rail, legs=legs)
     served = served_stations(S) if S is not None else [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok]
-    notes = None
+    notes, records = None, None
     if mains is not None:  # it reads only which main stations are served
         key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
         notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
+        records = cached(reuse, ("records", *key_), lambda: _main_station_records(notes))
     main_of = None if notes is None else {s: int(c) for c, v in notes["served_main_stations"].items() for s in v}
     wanted = [city_of] if main_of is None else [city_of, main_of]
     if S is None:  # the weights are finite and non-negative: never None
@@ -405,7 +414,7 @@ def _station_fastest(
     return {
         "station_fastest_main": pd.DataFrame() if main_of is None else mats[1],
         "station_fastest_any": mats[0],
-    }, notes
+    }, records
 
 
 def _graph_targets(
@@ -425,15 +434,20 @@ def _graph_targets(
     legs = rail_legs(rail) if given is None else given
     year = G.graph.get("year")
     year = None if year is None or int(year) < 0 else int(year)
-    fastest, notes = _station_fastest(rail, legs, year, R, reuse)
+    fastest, records = _station_fastest(rail, legs, year, R, reuse)
     cities = R.cities
     by_city = cached(reuse, ("core_zones", Z.level), lambda: Z.core_zones(cities))
     door = _city_door_to_door(G, Z, cities, od, by_city=by_city)
+    members, cores, pop = cached(reuse, ("target_metros",), lambda: _metro_cities(R))
+    return _evaluate(tab, fastest, door, members, cores, pop, records)
+
+
+def _metro_cities(R: Region) -> tuple[dict[str, list[int]], dict[str, int], pd.Series]:
+    """Metro id -> member cities, -> core city, and the city populations (the commuting share's weights)."""
     metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
-    pop = cities["population"].astype(float)
-    return evaluate_targets(tab, fastest, door, members=members, cores=cores, population=pop, main_stations=notes)
+    return members, cores, R.cities["population"].astype(float)
 
 
 def targets(

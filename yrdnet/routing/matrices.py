@@ -412,9 +412,9 @@ def station_times(
 
 def transfer_seconds(G: nx.MultiDiGraph, transfer_min: float | None = None) -> float:
     r""":func:`station_times`' connection time :math:`\tau` in seconds (default ``G.graph["transfer_min"]``)."""
-    return 60.0 * (
-        transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
-    )
+    if transfer_min is None:  # the model's default only when the graph has none (it is built on each call)
+        transfer_min = G.graph["transfer_min"] if "transfer_min" in G.graph else TravelTimeModel().transfer_min
+    return 60.0 * transfer_min
 
 
 def group_seconds(legs: RailLegs, tau: float, groups: Sequence[np.ndarray]) -> np.ndarray | None:
