@@ -402,7 +402,8 @@ def _station_fastest(
     served = served_stations(S) if S is not None else [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok]
     notes, records = None, None
     if mains is not None:  # it reads only which main stations are served
-        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
+        listed = cached(reuse, ("main_station_ids",), lambda: frozenset(mains["station_id"].astype(str)))
+        key_ = ("main_stations", year, tuple(sorted(listed.intersection(served))))
         notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
         records = cached(reuse, ("records", *key_), lambda: _main_station_records(notes))
     main_of = None if notes is None else {s: int(c) for c, v in notes["served_main_stations"].items() for s in v}

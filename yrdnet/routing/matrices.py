@@ -26,7 +26,7 @@ from yrdnet.core.modes import TRANSIT_MODES
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
-from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph, min_csr
+from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph
 
 __all__ = [
     "RailLegs",
@@ -398,7 +398,8 @@ def station_times(
         if bad:
             msg = f"station(s) not served in this graph: {bad}{did_you_mean(bad[0], ids)}"
             raise ValueError(msg)
-    csr = min_csr(legs.u, legs.v, legs.ride_s + tau, len(halls))
+    u, v = np.asarray(legs.u, dtype=np.int64), np.asarray(legs.v, dtype=np.int64)
+    csr = _min_csr(u, v, legs.ride_s + tau, len(halls))
     src = np.array([index[f"st:{s}"] for s in chosen], dtype=np.int64)
     dist = dijkstra(csr, directed=True, indices=src)[:, src] if len(src) else np.zeros((0, 0))
     minutes = np.where(np.isfinite(dist), (dist - tau) / 60.0, np.inf)
@@ -472,6 +473,6 @@ def _min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matr
     order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
-    key, w = key[first], np.minimum.reduceat(w, first) if len(first) else w
+    key, w = key[first], np.fmin.reduceat(w, first) if len(first) else w  # fmin: NaN only if all are, as min_csr
     indptr = np.searchsorted(key, np.arange(n + 1, dtype=np.int64) * n)
     return sp.csr_matrix((w, key % n, indptr), shape=(n, n))
