@@ -113,8 +113,8 @@ class _Times:
         self.frame = T
         self.fast = T.index.is_unique and T.columns.is_unique
         if self.fast:
-            self.rows = dict(zip(T.index.tolist(), range(len(T.index)), strict=True))
-            self.cols = dict(zip(T.columns.tolist(), range(len(T.columns)), strict=True))
+            self.rows: dict[Any, int] = dict(zip(T.index.tolist(), range(len(T.index)), strict=True))
+            self.cols: dict[Any, int] = dict(zip(T.columns.tolist(), range(len(T.columns)), strict=True))
             self.values = T.to_numpy()
 
     def __call__(self, a: int, b: int) -> float:
@@ -360,7 +360,7 @@ def _city_door_to_door(
 
 def _block(T: pd.DataFrame, zs: list[int]) -> np.ndarray:
     """``T.loc[zs, zs].to_numpy(float)``, taken by position when the labels are unique."""
-    i, j = T.index.get_indexer_for(zs), T.columns.get_indexer_for(zs)
+    i, j = T.index.get_indexer_for(pd.Index(zs)), T.columns.get_indexer_for(pd.Index(zs))
     if not (T.index.is_unique and T.columns.is_unique and len(i) == len(j) == len(zs) and (j >= 0).all()):
         return T.loc[zs, zs].to_numpy(float)
     return np.asarray(T.to_numpy()[np.ix_(i, j)], dtype=float)
@@ -382,6 +382,12 @@ def _region_targets(region: Region) -> pd.DataFrame:
     return t if isinstance(t, pd.DataFrame) else load_targets(t)
 
 
+def _main_of(notes: pd.DataFrame) -> tuple[dict[int, dict[Any, Any]], dict[str, int]]:
+    """:func:`main_stations_in_year`'s rows by city, and served main station -> city."""
+    main_of = {s: int(cast(int, c)) for c, v in notes["served_main_stations"].items() for s in v}
+    return cast(dict[int, dict[Any, Any]], _main_station_records(notes)), main_of
+
+
 def _station_fastest(
     rail: nx.MultiDiGraph, legs: RailLegs, year: int | None, R: Region, reuse: Reuse | None
 ) -> tuple[dict[str, pd.DataFrame], dict[int, dict[Any, Any]] | None]:
@@ -400,13 +406,12 @@ def _station_fastest(
     w = legs.ride_s + tau
     S = None if bool(np.isfinite(w).all()) and not bool((w < 0).any()) else station_times(rail, legs=legs)
     served = served_stations(S) if S is not None else [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok]
-    notes, records = None, None
+    records, main_of = None, None
     if mains is not None:  # it reads only which main stations are served
         listed = cached(reuse, ("main_station_ids",), lambda: frozenset(mains["station_id"].astype(str)))
         key_ = ("main_stations", year, tuple(sorted(listed.intersection(served))))
         notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
-        records = cached(reuse, ("records", *key_), lambda: _main_station_records(notes))
-    main_of = None if notes is None else {s: int(c) for c, v in notes["served_main_stations"].items() for s in v}
+        records, main_of = cached(reuse, ("records", *key_), lambda: _main_of(notes))
     wanted = [city_of] if main_of is None else [city_of, main_of]
     if S is None:  # the weights are finite and non-negative: never None
         mats = cast(list[pd.DataFrame], city_times_from_legs(legs, tau, wanted))
