@@ -167,6 +167,7 @@ def test_label_lookups_read_as_loc_and_reindex() -> None:
     for frame in (T, T.iloc[:, [0, 0, 1]], pd.DataFrame()):  # unique labels, a repeated column (read by .loc), empty
         got = [_Times(frame)(a, b) for a, b in pairs]
         np.testing.assert_array_equal(got, [_pair_time(frame, a, b) for a, b in pairs])
-    for pop in (pd.Series([5, 2, 9], index=[330100, 310000, 320100]), pd.Series([1.5, np.nan], index=[310000, 1])):
+    odd = pd.Series([1.5, np.nan], index=[310000, 1])
+    for pop in (pd.Series([5, 2, 9], index=[330100, 310000, 320100]), odd, odd.astype("Float64")):
         for ask in ([310000, 330100, 999], [], [1, 1]):
             np.testing.assert_array_equal(_Population(pop)(ask), pop.reindex(ask).to_numpy(float))

@@ -129,7 +129,8 @@ class _Population:
 
     def __init__(self, population: pd.Series) -> None:
         self.series = population
-        self.fast = population.index.is_unique and population.dtype.kind in "fiu"
+        numeric = isinstance(population.dtype, np.dtype) and population.dtype.kind in "fiu"  # no NA to convert
+        self.fast = numeric and population.index.is_unique
         if self.fast:
             self.pos = dict(zip(population.index.tolist(), range(len(population)), strict=True))
             self.values = population.to_numpy(float)
