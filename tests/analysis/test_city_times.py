@@ -99,3 +99,38 @@ def test_a_main_station_not_yet_served_is_not_connected() -> None:
     assert np.isinf(hf["station_fastest_main_min"])
     assert "Hefei: main station hefei not served" in hf["main_stations_note"]
     assert t.loc["shanghai_hangzhou_1_5h", "main_stations_used"] == "shanghai_hongqiao+shanghai - hangzhou"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_city_times_from_legs_equal_the_station_matrix_bit_for_bit(seed: int) -> None:
+    """One Dijkstra run per city gives ``city_station_times(station_times(...))`` exactly."""
+    import networkx as nx
+
+    from yrdnet.analysis.city_times import city_times_from_legs
+    from yrdnet.routing.matrices import RailLegs, linked_halls, station_times, transfer_seconds
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    halls = sorted(f"st:s{i:02d}" for i in range(n))
+    m = 160
+    u, v = rng.integers(0, n - 3, m), rng.integers(0, n - 3, m)  # the last three halls: no leg
+    u[:3], v[:3] = 5, 5  # a self-loop
+    ride = rng.uniform(100.0, 9000.0, m) * rng.choice([1.0, 1.0 / 3.0, np.pi], m)
+    u, v, ride = np.r_[u, u[:20]], np.r_[v, v[:20]], np.r_[ride, ride[:20] * 0.7]  # parallel legs
+    legs = RailLegs(halls, u.astype(np.int64), v.astype(np.int64), ride)
+    G = nx.MultiDiGraph(transfer_min=7.3 + seed)
+    G.add_nodes_from(halls, kind="station")
+    ids = [h[3:] for h in halls]
+    city_of = {s: int(rng.integers(1, 9)) for s in ids if rng.random() < 0.9}  # some stations without a city
+    main_of = {s: c for s, c in city_of.items() if rng.random() < 0.3}
+    S = station_times(G, legs=legs)
+    tau = transfer_seconds(G)
+    got = city_times_from_legs(legs, tau, [city_of, main_of, {}])
+    assert got is not None
+    for mine, c in zip(got, [city_of, main_of, {}], strict=True):
+        want = city_station_times(S, c)
+        pd.testing.assert_frame_equal(mine, want, check_exact=True)
+        assert np.array_equal(mine.to_numpy().view(np.uint64), want.to_numpy().view(np.uint64))
+    assert [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok] == served_stations(S)
+    bad = RailLegs(halls, legs.u, legs.v, np.where(np.arange(len(ride)) == 4, np.inf, ride))
+    assert city_times_from_legs(bad, tau, [city_of]) is None

@@ -152,3 +152,22 @@ def test_cli_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["targets", "baseline_2015", "baseline_2020", "--out", str(out)]) == 0
     assert (out / "targets.csv").is_file() and (out / "targets.png").is_file()
     assert "first_met" in capsys.readouterr().out
+
+
+def test_label_lookups_read_as_loc_and_reindex() -> None:
+    """The scoring's lookups give what ``.loc`` and ``reindex`` give, on unsorted, float, partial labels."""
+    from yrdnet.analysis.targets import _pair_time, _Population, _Times
+
+    T = pd.DataFrame(
+        [[0.0, 7.5, np.inf], [3.25, 0.0, 1.0], [np.nan, 2.0, 0.0]],
+        index=pd.Index([320100.0, 310000.0, 330100.0]),
+        columns=pd.Index([330100, 320100, 310000]),
+    )
+    pairs = [(a, b) for a in (310000, 320100, 330100, 340100) for b in (310000, 320100, 340100)]
+    for frame in (T, T.iloc[:, [0, 0, 1]], pd.DataFrame()):  # unique labels, a repeated column (read by .loc), empty
+        got = [_Times(frame)(a, b) for a, b in pairs]
+        np.testing.assert_array_equal(got, [_pair_time(frame, a, b) for a, b in pairs])
+    odd = pd.Series([1.5, np.nan], index=[310000, 1])
+    for pop in (pd.Series([5, 2, 9], index=[330100, 310000, 320100]), odd, odd.astype("Float64")):
+        for ask in ([310000, 330100, 999], [], [1, 1]):
+            np.testing.assert_array_equal(_Population(pop)(ask), pop.reindex(ask).to_numpy(float))

@@ -111,3 +111,21 @@ def test_trip_breakdown_errors(G2025):
         yrdnet.trip_breakdown(G2025, 310000, 330900, "rail")
     with pytest.raises(ValueError, match="unknown zone 123456"):
         yrdnet.trip_breakdown(G2025, 123456, 310000)
+
+
+def test_station_csr_keeps_the_same_arcs_as_min_csr() -> None:
+    """The sorted-arc CSR of station_times keeps each pair's minimum (NaN only when all are), as min_csr."""
+    from yrdnet.routing.compile import min_csr
+    from yrdnet.routing.matrices import _min_csr
+
+    rng = np.random.default_rng(3)
+    u, v = rng.integers(0, 9, 80), rng.integers(0, 9, 80)
+    w = rng.uniform(0.0, 50.0, 80)
+    w[rng.random(80) < 0.2] = np.nan
+    w[:4], u[:4], v[:4] = [np.nan, np.nan, 0.0, np.inf], [1, 1, 2, 3], [7, 7, 2, 3]
+    a, b = _min_csr(u, v, w, 9), min_csr(u, v, w, 9)
+    assert a.nnz == b.nnz
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.data, b.data)
+    assert _min_csr(u[:0], v[:0], w[:0], 4).nnz == 0

@@ -35,11 +35,14 @@ central cities), as quoted in ``data/targets.csv``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import itertools
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import cast
 
 import numpy as np
 import pandas as pd
+
+from yrdnet.routing.matrices import RailLegs, group_seconds
 
 __all__ = ["city_main_station_times", "city_station_times", "main_stations_in_year", "served_stations"]
 
@@ -210,3 +213,56 @@ def city_main_station_times(
     res = main_stations_in_year(table, year, served_stations(S)) if in_year is None else in_year
     city_of = {s: int(cast(int, c)) for c, ids in res["served_main_stations"].items() for s in ids}
     return city_station_times(S, city_of)
+
+
+def city_times_from_legs(
+    legs: RailLegs, tau: float, city_ofs: Sequence[Mapping[str, int]]
+) -> list[pd.DataFrame] | None:
+    r""":func:`city_station_times` of :func:`yrdnet.station_times` for each ``city_of``, without the station matrix.
+
+    :math:`T_{AB} = \min_{a \in S_A, b \in S_B} T_{ab}` with
+    :math:`T_{ab} = (d_{ab} - \tau) / 60`: as that map is non-decreasing, the minimum of
+    the minutes is the map of the minimum distance, and
+    :math:`\min_{a \in S_A} d_{ab}` is one Dijkstra run per city
+    (:func:`yrdnet.routing.matrices.group_seconds`), the same numbers bit for bit as
+    ``city_station_times(station_times(G, legs=legs), city_of)``.
+
+    Parameters
+    ----------
+    legs
+        :func:`yrdnet.routing.matrices.rail_legs` of the graph.
+    tau
+        Connection time, seconds (:func:`yrdnet.routing.matrices.transfer_seconds`).
+    city_ofs
+        Station id -> city adcode, one mapping per matrix wanted.
+
+    Returns
+    -------
+    list of pandas.DataFrame or None
+        One :func:`city_station_times` per mapping; ``None`` when a leg weight is negative
+        or not finite (then compute the station matrix).
+    """
+    ids = [h[3:] for h in legs.halls]
+    plans = []
+    groups: list[np.ndarray] = []
+    for city_of in city_ofs:
+        pos = np.array([i for i, s in enumerate(ids) if s in city_of], dtype=np.int64)
+        grp = np.array([int(city_of[ids[i]]) for i in pos], dtype=np.int64)
+        cities = sorted(set(grp.tolist()))
+        order = np.argsort(grp, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(grp[order]) != 0]) if len(pos) else np.zeros(0, dtype=np.int64)
+        plans.append((cities, len(groups), pos[order], starts))
+        bounds = np.r_[starts, len(pos)]
+        groups.extend(pos[order][a:b] for a, b in itertools.pairwise(bounds.tolist()))
+    sec = group_seconds(legs, tau, groups)
+    if sec is None:
+        return None
+    out = []
+    for cities, first, cols, starts in plans:
+        block = sec[first : first + len(cities)][:, cols]
+        m = np.minimum.reduceat(block, starts, axis=1) if len(cols) else np.full((len(cities), len(cities)), np.inf)
+        minutes = np.where(np.isfinite(m), (m - tau) / 60.0, np.inf)
+        np.fill_diagonal(minutes, 0.0)
+        idx = pd.Index(cities, name="adcode")
+        out.append(pd.DataFrame(minutes, index=idx, columns=idx.rename(None)))
+    return out

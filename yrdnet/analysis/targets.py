@@ -51,8 +51,8 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.city_times import (
-    city_main_station_times,
     city_station_times,
+    city_times_from_legs,
     main_stations_in_year,
     served_stations,
 )
@@ -68,7 +68,15 @@ from yrdnet.region.datasets import (
     load_targets,
 )
 from yrdnet.region.region import Region, load_region
-from yrdnet.routing.matrices import UnreachableWarning, station_times, travel_times
+from yrdnet.routing.matrices import (
+    RailLegs,
+    UnreachableWarning,
+    linked_halls,
+    rail_legs,
+    station_times,
+    transfer_seconds,
+    travel_times,
+)
 from yrdnet.scenarios.scenario import TIMELINE, build_graph, load_scenario
 
 if TYPE_CHECKING:
@@ -98,13 +106,53 @@ def _pair_time(T: pd.DataFrame, a: int, b: int) -> float:
     return float(cast(float, T.loc[a, b]))
 
 
+class _Times:
+    """A city x city matrix read by label as :func:`_pair_time` reads it (``inf`` off it), without ``.loc``."""
+
+    def __init__(self, T: pd.DataFrame) -> None:
+        self.frame = T
+        self.fast = T.index.is_unique and T.columns.is_unique
+        if self.fast:
+            self.rows: dict[Any, int] = dict(zip(T.index.tolist(), range(len(T.index)), strict=True))
+            self.cols: dict[Any, int] = dict(zip(T.columns.tolist(), range(len(T.columns)), strict=True))
+            self.values = T.to_numpy()
+
+    def __call__(self, a: int, b: int) -> float:
+        if not self.fast:
+            return _pair_time(self.frame, a, b)
+        i, j = self.rows.get(a), self.cols.get(b)
+        return float("inf") if i is None or j is None else float(self.values[i, j])
+
+
+class _Population:
+    """``population.reindex(labels).to_numpy(float)``, by a label lookup when the index is unique and numeric."""
+
+    def __init__(self, population: pd.Series) -> None:
+        self.series = population
+        numeric = isinstance(population.dtype, np.dtype) and population.dtype.kind in "fiu"  # no NA to convert
+        self.fast = numeric and population.index.is_unique
+        if self.fast:
+            self.pos = dict(zip(population.index.tolist(), range(len(population)), strict=True))
+            self.values = population.to_numpy(float)
+
+    def __call__(self, labels: list[int]) -> np.ndarray:
+        if not self.fast:
+            return self.series.reindex(labels).to_numpy(float)
+        pos = [self.pos.get(x) for x in labels]
+        return np.array([np.nan if i is None else self.values[i] for i in pos], dtype=float)
+
+
 def _score(
-    r: pd.Series, T: pd.DataFrame, members: Mapping[str, Sequence[int]], cores: Mapping[str, int], population: pd.Series
+    r: Mapping[str, Any],
+    T: _Times,
+    members: Mapping[str, Sequence[int]],
+    cores: Mapping[str, int],
+    population: _Population,
 ) -> tuple[float, float]:
     """One target's time and share within its threshold on one city x city matrix."""
     thr = float(r["threshold_min"])
     if r["kind"] == "core_link":
-        t = _pair_time(T, int(r["from_adcode"]), int(r["to_adcode"]))
+        t = T(int(r["from_adcode"]), int(r["to_adcode"]))
         return t, float(t <= thr)
     if r["kind"] == "metro_commute":
         m = str(r["metro"])
@@ -112,13 +160,13 @@ def _score(
             return np.nan, np.nan
         c = int(cores[m])
         js = [int(j) for j in members[m] if int(j) != c]
-        times = np.array([_pair_time(T, c, j) for j in js])
-        w = population.reindex([c, *js]).to_numpy(float)
+        times = np.array([T(c, j) for j in js])
+        w = population([c, *js])
         within = np.r_[True, times <= thr]
         share = float(w[within].sum() / w.sum()) if np.nansum(w) > 0 else np.nan
         return (float(times.max()) if len(times) else 0.0), share
     cs = sorted(int(c) for c in cores.values())  # agglomeration_circle
-    times = np.array([_pair_time(T, a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
+    times = np.array([T(a, b) for i, a in enumerate(cs) for b in cs[i + 1 :]])
     if not len(times):
         return np.nan, np.nan
     return float(times.max()), float((times <= thr).mean())
@@ -134,7 +182,7 @@ def _station_matrices(station_fastest: pd.DataFrame | Mapping[str, pd.DataFrame]
     return {d: station_fastest[d] for d in STATION_DEFINITIONS}
 
 
-def _cities_of(r: pd.Series, members: Mapping[str, Sequence[int]], cores: Mapping[str, int]) -> list[int]:
+def _cities_of(r: Mapping[str, Any], members: Mapping[str, Sequence[int]], cores: Mapping[str, int]) -> list[int]:
     """The cities a target's time is taken between."""
     if r["kind"] == "core_link":
         return [int(r["from_adcode"]), int(r["to_adcode"])]
@@ -148,7 +196,9 @@ def _main_station_records(notes: pd.DataFrame | None) -> dict[int, dict[Any, Any
     return None if notes is None else {int(cast(int, c)): v for c, v in notes.to_dict("index").items()}
 
 
-def _main_station_words(r: pd.Series, cities: list[int], rec: dict[int, dict[Any, Any]] | None) -> tuple[str, str]:
+def _main_station_words(
+    r: Mapping[str, Any], cities: list[int], rec: dict[int, dict[Any, Any]] | None
+) -> tuple[str, str]:
     """``main_stations_used`` (a city link's main stations) and ``main_stations_note`` of one target."""
     if rec is None:
         return "", ""
@@ -238,12 +288,33 @@ def evaluate_targets(
     ('station_fastest_main', 75.0, 135.0, True)
     """
     mats = _station_matrices(station_fastest)
-    rows: list[dict[str, Any]] = []
     records = _main_station_records(main_stations)
-    for tid, r in table.iterrows():
+    return _evaluate(table, mats, door_to_door, members, cores, population, records)
+
+
+_COLUMNS = ("kind", "from_adcode", "to_adcode", "metro", "threshold_min", "time_definition", "mode", "source")
+
+
+def _evaluate(
+    table: pd.DataFrame,
+    mats: Mapping[str, pd.DataFrame],
+    door_to_door: Mapping[str, pd.DataFrame],
+    members: Mapping[str, Sequence[int]],
+    cores: Mapping[str, int],
+    population: pd.Series,
+    records: dict[int, dict[Any, Any]] | None,
+) -> pd.DataFrame:
+    """:func:`evaluate_targets` on the station matrices and the main-station rows by city."""
+    times = {d: _Times(T) for d, T in mats.items()}
+    door = {m: _Times(T) for m, T in door_to_door.items()}
+    pop = _Population(population)
+    cols = {c: table[c].tolist() for c in _COLUMNS}
+    rows: list[dict[str, Any]] = []
+    for k, tid in enumerate(table.index.tolist()):
+        r = {c: cols[c][k] for c in _COLUMNS}
         thr = float(r["threshold_min"])
-        res = {d: _score(r, T, members, cores, population) for d, T in mats.items()}
-        res["door_to_door"] = _score(r, door_to_door[str(r["mode"])], members, cores, population)
+        res = {d: _score(r, T, members, cores, pop) for d, T in times.items()}
+        res["door_to_door"] = _score(r, door[str(r["mode"])], members, cores, pop)
         own = canonical_definition(str(r["time_definition"]))
         used, note = _main_station_words(r, _cities_of(r, members, cores), records)
         row: dict[str, Any] = {"target_id": tid, "kind": r["kind"], "from_adcode": r["from_adcode"],
@@ -284,8 +355,16 @@ def _city_door_to_door(
                 T = travel_times(G, mode)
         ids = [c for c, z in sorted(by_city.items()) if z in T.index]
         zs = [by_city[c] for c in ids]
-        out[mode] = pd.DataFrame(T.loc[zs, zs].to_numpy(float), index=ids, columns=ids)
+        out[mode] = pd.DataFrame(_block(T, zs), index=ids, columns=ids)
     return out
+
+
+def _block(T: pd.DataFrame, zs: list[int]) -> np.ndarray:
+    """``T.loc[zs, zs].to_numpy(float)``, taken by position when the labels are unique."""
+    i, j = T.index.get_indexer_for(pd.Index(zs)), T.columns.get_indexer_for(pd.Index(zs))
+    if not (T.index.is_unique and T.columns.is_unique and len(i) == len(j) == len(zs) and (j >= 0).all()):
+        return T.loc[zs, zs].to_numpy(float)
+    return np.asarray(T.to_numpy()[np.ix_(i, j)], dtype=float)
 
 
 def _main_notes(mains: pd.DataFrame, year: int | None, served: list[str], cities: pd.DataFrame) -> pd.DataFrame:
@@ -304,6 +383,47 @@ def _region_targets(region: Region) -> pd.DataFrame:
     return t if isinstance(t, pd.DataFrame) else load_targets(t)
 
 
+def _main_of(notes: pd.DataFrame) -> tuple[dict[int, dict[Any, Any]], dict[str, int]]:
+    """:func:`main_stations_in_year`'s rows by city, and served main station -> city."""
+    main_of = {s: int(cast(int, c)) for c, v in notes["served_main_stations"].items() for s in v}
+    return cast(dict[int, dict[Any, Any]], _main_station_records(notes)), main_of
+
+
+def _station_fastest(
+    rail: nx.MultiDiGraph, legs: RailLegs, year: int | None, R: Region, reuse: Reuse | None
+) -> tuple[dict[str, pd.DataFrame], dict[int, dict[Any, Any]] | None]:
+    """Both station-to-station city matrices and :func:`main_stations_in_year`'s rows by city (``None``: no table).
+
+    One Dijkstra run per city and definition (:func:`city_times_from_legs`) instead of
+    the station matrix of :func:`station_times` (one run per station): the same numbers.
+    """
+    tau = transfer_seconds(rail, None)
+    node = rail.nodes
+    ids = [h[3:] for h in legs.halls]
+    city_of = {
+        s: int(cast(int, c)) for s, h in zip(ids, legs.halls, strict=True) if (c := node[h].get("city")) is not None
+    }
+    mains, cities = R.main_stations, R.cities
+    w = legs.ride_s + tau
+    S = None if bool(np.isfinite(w).all()) and not bool((w < 0).any()) else station_times(rail, legs=legs)
+    served = served_stations(S) if S is not None else [s for s, ok in zip(ids, linked_halls(legs), strict=True) if ok]
+    records, main_of = None, None
+    if mains is not None:  # it reads only which main stations are served
+        listed = cached(reuse, ("main_station_ids",), lambda: frozenset(mains["station_id"].astype(str)))
+        key_ = ("main_stations", year, tuple(sorted(listed.intersection(served))))
+        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
+        records, main_of = cached(reuse, ("records", *key_), lambda: _main_of(notes))
+    wanted = [city_of] if main_of is None else [city_of, main_of]
+    if S is None:  # the weights are finite and non-negative: never None
+        mats = cast(list[pd.DataFrame], city_times_from_legs(legs, tau, wanted))
+    else:
+        mats = [city_station_times(S, c) for c in wanted]
+    return {
+        "station_fastest_main": pd.DataFrame() if main_of is None else mats[1],
+        "station_fastest_any": mats[0],
+    }, records
+
+
 def _graph_targets(
     G: nx.MultiDiGraph,
     Z: Zones,
@@ -317,32 +437,24 @@ def _graph_targets(
     if tab.empty:
         return pd.DataFrame()
     rail = reuse.rail if reuse is not None and reuse.rail is not None else G  # the same stations and rail pairs
-    S = station_times(rail, legs=reuse.legs if reuse is not None and reuse.rail is not None else None)
-    city_of = {
-        str(n)[3:]: int(cast(int, c)) for n, c in rail.nodes(data="city") if str(n).startswith("st:") and c is not None
-    }
+    given = reuse.legs if reuse is not None and reuse.rail is not None else None
+    legs = rail_legs(rail) if given is None else given
     year = G.graph.get("year")
     year = None if year is None or int(year) < 0 else int(year)
-    mains = R.main_stations
+    fastest, records = _station_fastest(rail, legs, year, R, reuse)
     cities = R.cities
-    served = served_stations(S)
-    notes = None
-    if mains is not None:  # it reads only which main stations are served
-        key_ = ("main_stations", year, tuple(sorted(set(served).intersection(mains["station_id"].astype(str)))))
-        notes = cached(reuse, key_, lambda: _main_notes(mains, year, served, cities))
-    fastest = {
-        "station_fastest_main": pd.DataFrame()
-        if mains is None
-        else city_main_station_times(S, mains, year, in_year=notes),
-        "station_fastest_any": city_station_times(S, city_of),
-    }
     by_city = cached(reuse, ("core_zones", Z.level), lambda: Z.core_zones(cities))
     door = _city_door_to_door(G, Z, cities, od, by_city=by_city)
+    members, cores, pop = cached(reuse, ("target_metros",), lambda: _metro_cities(R))
+    return _evaluate(tab, fastest, door, members, cores, pop, records)
+
+
+def _metro_cities(R: Region) -> tuple[dict[str, list[int]], dict[str, int], pd.Series]:
+    """Metro id -> member cities, -> core city, and the city populations (the commuting share's weights)."""
     metros = R.metros()
     members = {str(m): [int(x) for x in v] for m, v in metros["members"].items()}
     cores = {str(m): int(cast(int, metros.loc[m, "core_adcode"])) for m in members}
-    pop = cities["population"].astype(float)
-    return evaluate_targets(tab, fastest, door, members=members, cores=cores, population=pop, main_stations=notes)
+    return members, cores, R.cities["population"].astype(float)
 
 
 def targets(

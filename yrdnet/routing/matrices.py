@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from yrdnet.core.cache import cache_key, disk_get, disk_put
@@ -25,7 +26,7 @@ from yrdnet.core.modes import TRANSIT_MODES
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.core.settings import settings
 from yrdnet.core.validation import did_you_mean
-from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph, min_csr
+from yrdnet.routing.compile import CompiledGraph, check_mode, compile_graph
 
 __all__ = [
     "RailLegs",
@@ -384,9 +385,7 @@ def station_times(
     if labels not in ("id", "name_zh"):
         msg = f"labels must be 'id' or 'name_zh', got {labels!r}"
         raise ValueError(msg)
-    tau = 60.0 * (
-        transfer_min if transfer_min is not None else G.graph.get("transfer_min", TravelTimeModel().transfer_min)
-    )
+    tau = transfer_seconds(G, transfer_min)
     legs = rail_legs(G) if legs is None else legs
     halls = legs.halls
     index = {h: i for i, h in enumerate(halls)}
@@ -399,7 +398,8 @@ def station_times(
         if bad:
             msg = f"station(s) not served in this graph: {bad}{did_you_mean(bad[0], ids)}"
             raise ValueError(msg)
-    csr = min_csr(legs.u, legs.v, legs.ride_s + tau, len(halls))
+    u, v = np.asarray(legs.u, dtype=np.int64), np.asarray(legs.v, dtype=np.int64)
+    csr = _min_csr(u, v, legs.ride_s + tau, len(halls))
     src = np.array([index[f"st:{s}"] for s in chosen], dtype=np.int64)
     dist = dijkstra(csr, directed=True, indices=src)[:, src] if len(src) else np.zeros((0, 0))
     minutes = np.where(np.isfinite(dist), (dist - tau) / 60.0, np.inf)
@@ -409,3 +409,70 @@ def station_times(
     T = pd.DataFrame(minutes, index=pd.Index(lab, name="origin"), columns=pd.Index(lab, name="destination"))
     T.attrs["name_zh"] = names
     return T
+
+
+def transfer_seconds(G: nx.MultiDiGraph, transfer_min: float | None = None) -> float:
+    r""":func:`station_times`' connection time :math:`\tau` in seconds (default ``G.graph["transfer_min"]``)."""
+    if transfer_min is None:  # the model's default only when the graph has none (it is built on each call)
+        transfer_min = G.graph["transfer_min"] if "transfer_min" in G.graph else TravelTimeModel().transfer_min
+    return 60.0 * transfer_min
+
+
+def group_seconds(legs: RailLegs, tau: float, groups: Sequence[np.ndarray]) -> np.ndarray | None:
+    r"""Fastest rail time from the nearest hall of each group to every hall, as :func:`station_times` sums it.
+
+    Row :math:`g` holds :math:`\min_{a \in g} d_{ab}` for every hall :math:`b`, where
+    :math:`d_{ab}` is :func:`station_times`' distance in seconds before the last
+    :math:`\tau` is taken off (legs weigh ``ride_s + tau``); a hall of the group itself
+    is 0. One Dijkstra run per group: a virtual origin per group joined to its halls by
+    zero-weight arcs. A path from the virtual origin sums its legs from the first, as a
+    run from that hall does (:math:`0 + w = w` exactly), so each entry equals the
+    minimum over the group's rows of that run, bit for bit.
+
+    Parameters
+    ----------
+    legs
+        :func:`rail_legs`.
+    tau
+        Connection time, seconds (:func:`transfer_seconds`).
+    groups
+        Hall positions (into ``legs.halls``) of each group; empty groups give ``inf`` rows.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        float64 seconds, ``(len(groups), len(legs.halls))``, ``inf`` where unreachable;
+        ``None`` when a leg weight is negative or not finite (then use :func:`station_times`).
+    """
+    n, k = len(legs.halls), len(groups)
+    w = legs.ride_s + tau
+    if not bool(np.isfinite(w).all()) or bool((w < 0).any()):
+        return None
+    if not k:
+        return np.zeros((0, n))
+    members = [np.asarray(g, dtype=np.int64) for g in groups]
+    gu = np.repeat(np.arange(n, n + k, dtype=np.int64), [len(g) for g in members])
+    u = np.concatenate([np.asarray(legs.u, dtype=np.int64), gu])
+    v = np.concatenate([np.asarray(legs.v, dtype=np.int64), *members])
+    csr = _min_csr(u, v, np.concatenate([w, np.zeros(len(gu))]), n + k)  # explicit zeros are arcs to csgraph
+    return dijkstra(csr, directed=True, indices=np.arange(n, n + k))[:, :n]
+
+
+def linked_halls(legs: RailLegs) -> np.ndarray:
+    """Which halls a leg joins to another hall: the served stations of :func:`station_times` (finite weights)."""
+    out = np.zeros(len(legs.halls), dtype=bool)
+    other = legs.u != legs.v
+    out[legs.u[other]] = True
+    out[legs.v[other]] = True
+    return out
+
+
+def _min_csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
+    """:func:`~yrdnet.routing.compile.min_csr` (parallel arcs keep their minimum), built straight from sorted arcs."""
+    key = u * n + v
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], w[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    key, w = key[first], np.fmin.reduceat(w, first) if len(first) else w  # fmin: NaN only if all are, as min_csr
+    indptr = np.searchsorted(key, np.arange(n + 1, dtype=np.int64) * n)
+    return sp.csr_matrix((w, key % n, indptr), shape=(n, n))
