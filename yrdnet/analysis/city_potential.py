@@ -61,6 +61,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.city_groups import Groups
 from yrdnet.analysis.steps import potential_columns, self_times
 from yrdnet.core.cache import cache_key
 from yrdnet.core.params import MetricParams, TravelTimeModel
@@ -74,12 +75,14 @@ from yrdnet.scenarios.scenario import Scenario, build_graph, graph_source, scena
 __all__ = [
     "DEFINITIONS",
     "HALF_LIVES",
+    "CountyArrays",
     "CountyRun",
     "city_potential",
     "city_potentials",
     "core_rank",
     "core_rank_rows",
     "core_rank_table",
+    "county_rank_table",
     "county_run",
     "modelled_internal_times",
     "zone_potential",
@@ -119,6 +122,42 @@ class CountyRun:
     table: pd.DataFrame
     self_time: pd.Series
     centres: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CountyArrays:
+    """The multimodal part of a county run as arrays, in the order of its zones (private).
+
+    Attributes
+    ----------
+    t
+        Multimodal travel times (min), zone x zone, laid out as ``T.to_numpy()`` of a
+        travel-time frame (column-major).
+    pop, tii
+        The zones' population and Rich internal time (min).
+    groups
+        The zones grouped by city (:class:`~yrdnet.analysis.city_groups.Groups`).
+    pop_sum
+        ``groups.sum(pop)``: each city's population.
+    centres
+        ``(city, zone position)`` of the county holding each city's centre.
+    """
+
+    t: np.ndarray
+    pop: np.ndarray
+    tii: np.ndarray
+    groups: Groups
+    pop_sum: np.ndarray
+    centres: tuple[tuple[int, int], ...]
+
+    @property
+    def centre_pos(self) -> list[int]:
+        """The centres' zone positions."""
+        return [z for _, z in self.centres]
+
+    def labels(self) -> dict[str, list[int]]:
+        """The cities of the ``"county"`` (every city) and ``"centre"`` (the centres') values."""
+        return {"county": [int(c) for c in self.groups.codes], "centre": [c for c, _ in self.centres]}
 
 
 def _route(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
@@ -250,6 +289,24 @@ def _rank_and_margin(s: pd.Series, core: int) -> tuple[int, float, int]:
     return rank, float(s[core] / others.max() - 1.0), int(others.idxmax())
 
 
+def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int], at: int) -> tuple[int, float, int] | None:
+    """:func:`_rank_and_margin` of the values at positions (``at`` the core's), or ``None`` on a NaN.
+
+    The rank with ties at the lowest is one more than the values above the core's; the
+    best other city is the first largest other value, as ``idxmax``.
+    """
+    if np.isnan(values).any():
+        return None
+    v = values[at]
+    others = np.delete(values, at)
+    best = int(np.argmax(others))
+    return 1 + int((values > v).sum()), float(v / others[best] - 1.0), int(labels[best + (best >= at)])
+
+
+#: Columns of :func:`core_rank_table`.
+_RANK_COLUMNS = ["definition", "zone_consistent", "half_life_min", "core_rank", "core_margin", "best_other_city"]
+
+
 def core_rank_table(
     core: int,
     p: MetricParams,
@@ -309,8 +366,38 @@ def core_rank_table(
             if core in s.index and len(s) > 1:
                 rank, margin, other = _rank_and_margin(s, core)
                 rows.append((DEFINITIONS[name], name != "rich", float(h), rank, margin, other))
-    cols = ["definition", "zone_consistent", "half_life_min", "core_rank", "core_margin", "best_other_city"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=_RANK_COLUMNS)
+
+
+def county_rank_table(
+    core: int, p: MetricParams, zones: CountyArrays, half_lives: Sequence[float] = HALF_LIVES
+) -> pd.DataFrame:
+    """:func:`core_rank_table` of a county run given as arrays (its ``"county"`` and ``"centre"`` rows).
+
+    The same potentials (:func:`zone_potential`: the same numpy operations on the same
+    arrays), city means (the additions of ``groupby().sum()``, :class:`Groups`) and
+    ranks, without building the run's frames; the same table (private, for
+    :func:`yrdnet.analyze`).
+    """
+    rows = []
+    labels = zones.labels()
+    at = {name: [i for i, c in enumerate(cities) if c == core] for name, cities in labels.items()}
+    for h in half_lives:
+        q = p.replace(beta=float(np.log(2) / h), decay="exp")
+        f = np.exp(-q.beta * zones.t)
+        np.fill_diagonal(f, 0.0)
+        pot = f @ zones.pop
+        if q.self_potential:
+            pot = pot + zones.pop * np.exp(-q.beta * zones.tii)
+        defs = {"county": zones.groups.sum(pot * zones.pop) / zones.pop_sum, "centre": pot[zones.centre_pos]}
+        for name, values in defs.items():
+            if not at[name] or len(values) < 2:
+                continue
+            got = _rank_and_margin_of(values, labels[name], at[name][0])
+            if got is None:
+                got = _rank_and_margin(pd.Series(values, index=pd.Index(labels[name])), core)
+            rows.append((DEFINITIONS[name], True, float(h), *got))
+    return pd.DataFrame(rows, columns=_RANK_COLUMNS)
 
 
 def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:

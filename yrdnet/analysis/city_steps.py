@@ -17,6 +17,7 @@ import pandas as pd
 
 from yrdnet.analysis import city_potential as cpot
 from yrdnet.analysis import steps as asm
+from yrdnet.analysis.city_groups import Groups, Slot
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.reuse import cached
 from yrdnet.analysis.steps import POTENTIAL, Assembly
@@ -156,10 +157,43 @@ def core_rank_of(a: Assembly) -> pd.DataFrame:
         ids = pd.Index(a.ids)
         by_city = cached(a.reuse, ("core_zones", a.level), lambda: a.Z.core_zones(a.cities))
         centres = {c: z for c, z in by_city.items() if z in ids}
+        arrays = _county_arrays(a, ids, centres)
+        if arrays is not None:
+            return cpot.county_rank_table(core, a.p, arrays)
         run = cpot.CountyRun({m: T.loc[ids, ids] for m, T in a.od.items()}, a.zt.loc[ids],
                              asm.zone_self_times(a, ids), centres)  # fmt: skip
         return cpot.core_rank_table(core, a.p, run=run)
     return cpot.core_rank_table(core, a.p)
+
+
+def _county_arrays(a: Assembly, ids: pd.Index, centres: dict[int, int]) -> cpot.CountyArrays | None:
+    """The county run of a county-level analysis as arrays, or ``None`` when not every zone is in scope.
+
+    The arrays :func:`core_rank_of` would read off its run's frames: the travel times laid
+    out as ``T.loc[ids, ids].to_numpy()``, the population, the internal times; the city
+    grouping is kept in ``a.reuse`` while the zones' cities and population are the same.
+    ``None`` too on values the potential rejects (it then raises on the frames).
+    """
+    T, zt = a.od["multimodal"], a.zt
+    if not (T.index.equals(ids) and T.columns.equals(ids) and zt.index.equals(ids)):
+        return None
+    t = np.asfortranarray(T.to_numpy(dtype=np.float64))
+    pop = zt["population"].astype(float).to_numpy(dtype=np.float64)
+    tii = asm.zone_self_times(a, ids)
+    ok = tii.index.equals(ids) and not np.diagonal(t).any() and t.min(initial=0.0) >= 0  # NaN: False
+    tii = tii.to_numpy(dtype=np.float64)
+    if not (ok and np.isfinite(pop).all() and (pop >= 0).all() and np.isfinite(tii).all() and (tii > 0).all()):
+        return None
+    city = zt["city"].astype(int).to_numpy()
+    slot = cached(a.reuse, ("slot", "county_groups"), Slot)
+    groups, pop_sum = slot.get((city, pop), lambda: _grouped(city, pop))
+    where = ids.get_indexer(list(centres.values()))
+    return cpot.CountyArrays(t, pop, tii, groups, pop_sum, tuple(zip(centres, where.tolist(), strict=True)))
+
+
+def _grouped(city: np.ndarray, pop: np.ndarray) -> tuple[Groups, np.ndarray]:
+    groups = Groups(city)
+    return groups, groups.sum(pop)
 
 
 def aggregate_to_cities(
