@@ -14,9 +14,13 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["Groups", "Slot"]
+__all__ = ["CityMeans", "Groups", "Slot"]
 
 V = TypeVar("V")
+
+#: Whether this pandas sums sorted groups with ``np.add.reduceat`` (pandas >= 3.1); else
+#: :meth:`Groups.sum` always lets pandas add them.
+_REDUCEAT = hasattr(getattr(pd.core.groupby.ops, "BaseGrouper", None), "_reduceat_aggregate")
 
 
 class Groups:
@@ -51,26 +55,100 @@ class Groups:
         ``np.add.reduceat``, as here; otherwise pandas itself sums them.
         """
         x = np.asarray(x, dtype=np.float64)
-        if self.monotonic and self.starts is not None and not np.isnan(x).any():
+        if _REDUCEAT and self.monotonic and self.starts is not None and not np.isnan(x).any():
             return np.add.reduceat(x, self.starts, axis=0)
         frame = pd.Series(x) if x.ndim == 1 else pd.DataFrame(x)
         return np.asarray(frame.groupby(self.labels).sum().to_numpy(np.float64))
 
 
-class Slot(Generic[V]):
-    """A single-slot memo: the last value, kept while its inputs are bitwise the same arrays.
+class CityMeans:
+    r"""Population-weighted means of zone columns per city, computed for all cities at once.
 
-    Bounded memory over any number of calls (one entry); inputs are compared by their
-    bytes, shape and dtype, so a hit is exact.
+    .. math:: x_c = \frac{\sum_{i \in c} P_i x_i}{\sum_{i \in c} P_i}
+
+    Bit-identical to averaging each city's rows on its own (``np.average`` of each
+    column): the cities with the same number of zones are stacked, and each city's
+    products are summed along one contiguous row, as for one city. A column with a
+    missing or infinite value in a city is averaged for that city as
+    :meth:`column_mean` says.
+
+    Parameters
+    ----------
+    city
+        Each zone's city.
+    w
+        Each zone's weight (population).
+
+    Examples
+    --------
+    >>> m = CityMeans(np.array([1, 2, 1]), np.array([1.0, 1.0, 3.0]))
+    >>> m.order, m.means(np.array([[2.0], [5.0], [6.0]])).ravel().tolist()
+    ([1, 2], [5.0, 5.0])
+    """
+
+    def __init__(self, city: np.ndarray, w: np.ndarray) -> None:
+        self.order: list[int] = sorted(set(city.tolist()))
+        perm = np.argsort(city, kind="stable")
+        cs = city[perm]
+        starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if len(cs) else np.zeros(0, dtype=np.int64)
+        sizes = np.diff(np.r_[starts, len(cs)])
+        #: per zone count: the cities (positions in ``order``), their zones' rows, weights, weight sums
+        self.blocks = []
+        for size in np.unique(sizes):
+            g = np.flatnonzero(sizes == size)
+            rows = perm[starts[g][:, None] + np.arange(size)[None, :]]
+            wr = w[rows]
+            self.blocks.append((g, rows, wr, wr.sum(axis=1)))
+
+    def means(self, X: np.ndarray) -> np.ndarray:
+        """The means of the columns of ``X`` (zones x columns), one row per city of ``order``."""
+        out = np.empty((len(self.order), X.shape[1]))
+        for g, rows, wr, wsum in self.blocks:
+            x = X[rows]  # cities x zones x columns
+            with np.errstate(invalid="ignore"):  # a missing or infinite value: averaged below
+                prod = np.ascontiguousarray((x * wr[:, :, None]).transpose(0, 2, 1))
+                out[g] = prod.sum(axis=2) / wsum[:, None]
+            for i, j in zip(*np.nonzero(~np.isfinite(x).all(axis=1)), strict=True):
+                out[g[i], j] = self.column_mean(x[i, :, j], wr[i])
+        return out
+
+    @staticmethod
+    def column_mean(col: np.ndarray, w: np.ndarray) -> float:
+        """One city's mean of a column with a missing or infinite value.
+
+        Missing values are left out, all missing gives ``nan``, an ``inf`` gives ``inf``
+        (``-inf`` if none is positive), else ``np.average``.
+        """
+        ok = ~np.isnan(col)
+        if not ok.any():
+            return float("nan")
+        x, wk = col[ok], w[ok]
+        if np.isinf(x).any():
+            return float("inf") if (x > 0).any() else float("-inf")
+        scale = wk.sum()
+        if scale == 0.0:
+            return float(np.average(x, weights=wk))  # raises as np.average does
+        return float(np.multiply(x, wk).sum() / scale)  # np.average's own operations
+
+
+class Slot(Generic[V]):
+    """A single-slot memo: the last value, kept while its inputs are the same.
+
+    Bounded memory over any number of calls (one entry). Arrays are compared by their
+    bytes, shape and dtype, other inputs by identity (held, so never confused with a
+    later object), so a hit is exact.
     """
 
     def __init__(self) -> None:
         self._key: tuple[Any, ...] | None = None
+        self._same: tuple[Any, ...] = ()
         self._value: Any = None
 
-    def get(self, arrays: tuple[np.ndarray, ...], make: Callable[[], V], extra: Any = None) -> V:
-        """The value made last for these ``arrays`` (and ``extra``, compared by ``==``), else ``make()``."""
-        key = (extra, *((a.dtype.str, a.shape, a.tobytes()) for a in map(np.asarray, arrays)))
-        if self._key is None or self._key != key:
-            self._value, self._key = make(), key
+    def get(self, arrays: tuple[np.ndarray, ...], make: Callable[[], V], same: tuple[Any, ...] = ()) -> V:
+        """The value made last for these ``arrays`` and the very objects ``same``, else ``make()``."""
+        key = tuple((a.dtype.str, a.shape, a.tobytes()) for a in map(np.asarray, arrays))
+        same_objects = len(same) == len(self._same) and all(x is y for x, y in zip(same, self._same, strict=True))
+        hit = self._key == key and same_objects
+        if not hit:
+            self._value, self._key, self._same = make(), key, same
         return self._value  # type: ignore[no-any-return]

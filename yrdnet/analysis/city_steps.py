@@ -8,6 +8,7 @@ rows; :func:`convergence` is the timeline's Janelle row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ import pandas as pd
 
 from yrdnet.analysis import city_potential as cpot
 from yrdnet.analysis import steps as asm
-from yrdnet.analysis.city_groups import Groups, Slot
+from yrdnet.analysis.city_groups import CityMeans, Groups, Slot
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.reuse import cached
 from yrdnet.analysis.steps import POTENTIAL, Assembly
@@ -88,7 +89,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
         city_table, a.tables["zones"] = a.table, pd.DataFrame()
     else:
         a.tables["zones"] = a.table
-        city_table = aggregate_to_cities(a.table, a.cities, a.metros, extra=a.city_btw)
+        city_table = _cities_of(a)
     a.tables["cities"] = city_table
     core = a.area.core
     if core not in city_table.index or len(a.ids) < 2:
@@ -227,53 +228,102 @@ def aggregate_to_cities(
         One row per city with zones (index adcode), the columns of ``cities`` then the
         averaged measures, ``n_zones`` and ``metros``; city-centre points, EPSG:4326.
     """
-    num = [
-        c
-        for c in zones.columns
-        if c not in _ZONE_ATTRS and c != "geometry" and pd.api.types.is_numeric_dtype(zones[c])
-        and not pd.api.types.is_bool_dtype(zones[c])
-    ]  # fmt: skip
-    w = zones["population"].astype(float).to_numpy()
-    city = zones["city"].astype(int).to_numpy()
-    order = sorted(set(city.tolist()))
-    X = np.column_stack([zones[col].to_numpy(float) for col in num]) if num else np.zeros((len(zones), 0))
-    idx = pd.Index(order, name="adcode")
-    agg = pd.DataFrame(np.vstack([_city_means(X[city == c], w[city == c]) for c in order]) if order else None,
-                       index=idx, columns=pd.Index(num))  # fmt: skip
-    base = cities.loc[order].copy()
-    base["population"] = zones.groupby("city")["population"].sum().reindex(order).to_numpy()
-    base["gdp"] = zones.groupby("city")["gdp"].sum().reindex(order).to_numpy()
-    table = base.join(agg)
-    for name, series in (extra or {}).items():
-        table[name] = series.reindex(idx).to_numpy(float)
-    table["n_zones"] = pd.Series(city).value_counts().reindex(order).to_numpy()
-    members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
-    table["metros"] = [";".join(sorted(m for m, v in members.items() if c in v)) for c in table.index]
-    return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+    return _aggregate(zones, _city_frame(zones, cities, metros), extra)
 
 
 def _city_means(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Population-weighted means of one city's zones (rows), per column, as ``np.average`` of each.
 
     A column's missing values are left out, all missing gives ``nan``, an ``inf`` gives
-    ``inf`` (``-inf`` if none is positive). Columns without either are averaged at once:
-    each column's products summed along a contiguous row, as ``np.average`` sums them.
+    ``inf`` (``-inf`` if none is positive); :class:`~yrdnet.analysis.city_groups.CityMeans`
+    of one city.
     """
-    out = np.empty(x.shape[1])
-    clean = np.isfinite(x).all(axis=0)
-    if clean.any():
-        prod = np.ascontiguousarray((x[:, clean] * w[:, None]).T)
-        out[clean] = prod.sum(axis=1) / w.sum()
-    for j in np.flatnonzero(~clean):
-        col = x[:, j]
-        ok = ~np.isnan(col)
-        if not ok.any():
-            out[j] = np.nan
-        elif np.isinf(col[ok]).any():
-            out[j] = np.inf if (col[ok] > 0).any() else -np.inf
-        else:
-            out[j] = np.average(col[ok], weights=w[ok])
-    return out
+    return CityMeans(np.zeros(len(x), dtype=np.int64), w).means(x)[0]
+
+
+@dataclass(frozen=True)
+class _CityFrame:
+    """What :func:`aggregate_to_cities` reads off the zones' cities, population and gdp.
+
+    The same for every scenario of a sweep (kept by :func:`_cities_of`): the grouping
+    (:class:`~yrdnet.analysis.city_groups.CityMeans`), the city rows with summed
+    ``population`` and ``gdp``, and the ``n_zones`` and ``metros`` columns.
+    """
+
+    means: CityMeans
+    base: pd.DataFrame
+    tail: dict[str, object]
+
+
+def _city_frame(zones: pd.DataFrame, cities: pd.DataFrame, metros: pd.DataFrame) -> _CityFrame:
+    city = zones["city"].astype(int).to_numpy()
+    means = CityMeans(city, zones["population"].astype(float).to_numpy())
+    order = means.order
+    base = pd.DataFrame(cities.loc[order])  # made a GeoDataFrame with the measures
+    base["population"] = zones.groupby("city")["population"].sum().reindex(order).to_numpy()
+    base["gdp"] = zones.groupby("city")["gdp"].sum().reindex(order).to_numpy()
+    members = {cast(str, m): {int(x) for x in v} for m, v in metros["members"].items()}
+    tail = {
+        "n_zones": pd.Series(city).value_counts().reindex(order).to_numpy(),
+        "metros": [";".join(sorted(m for m, v in members.items() if c in v)) for c in base.index],
+    }
+    return _CityFrame(means, base, tail)
+
+
+def _cities_of(a: Assembly) -> gpd.GeoDataFrame:
+    """``aggregate_to_cities(a.table, a.cities, a.metros, extra=a.city_btw)``, the city part kept in ``a.reuse``.
+
+    The city part is made again when the zones' ``city``, ``population`` or ``gdp``
+    (read with the measures, as floats) or the cities or metros tables change.
+    """
+    z = a.table
+    num = _measures(z)
+    keys = ["city", "population", "gdp"]
+    if not (z.columns.is_unique and {*keys, *num} <= set(z.columns)):
+        return aggregate_to_cities(z, a.cities, a.metros, extra=a.city_btw)
+    X = z[[*num, *keys]].to_numpy(dtype=float)
+    slot = cached(a.reuse, ("slot", "city_frame"), Slot)
+    frame = slot.get((X[:, len(num) :],), lambda: _city_frame(z, a.cities, a.metros), same=(a.cities, a.metros))
+    return _aggregate(z, frame, a.city_btw, (num, X[:, : len(num)]))
+
+
+def _measures(zones: pd.DataFrame) -> list[str]:
+    """The zone columns averaged to cities: numeric, not boolean, not an attribute (``_ZONE_ATTRS``)."""
+    return [
+        c
+        for c, dt in zones.dtypes.items()
+        if c not in _ZONE_ATTRS and c != "geometry" and pd.api.types.is_numeric_dtype(dt)
+        and not pd.api.types.is_bool_dtype(dt)
+    ]  # fmt: skip
+
+
+def _aggregate(
+    zones: pd.DataFrame,
+    cf: _CityFrame,
+    extra: dict[str, pd.Series] | None,
+    measures: tuple[list[str], np.ndarray] | None = None,
+) -> gpd.GeoDataFrame:
+    """The city table of :func:`aggregate_to_cities` from its city part ``cf`` (and the measures, when read)."""
+    if measures is None:
+        num = _measures(zones)
+        X = zones[num].to_numpy(dtype=float) if num else np.zeros((len(zones), 0))
+    else:
+        num, X = measures
+    order = cf.means.order
+    idx = pd.Index(order, name="adcode")
+    agg = pd.DataFrame(cf.means.means(X) if order else None, index=idx, columns=pd.Index(num))
+    extra = extra or {}
+    names = [*cf.base.columns, *num, *extra, *cf.tail]
+    if zones.columns.is_unique and len(set(names)) == len(names):  # every column new: one frame
+        more = {name: series.reindex(idx).to_numpy(float) for name, series in extra.items()} | cf.tail
+        table = pd.concat([cf.base, agg, pd.DataFrame(more, index=cf.base.index)], axis=1)
+    else:
+        table = cf.base.join(agg)
+        for name, series in extra.items():
+            table[name] = series.reindex(idx).to_numpy(float)
+        for name, values in cf.tail.items():
+            table[name] = values
+    return gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
 
 
 def _core_member_pairs(res: ScenarioResult, region: Region) -> tuple[list[tuple[int, int]], list[float]]:
