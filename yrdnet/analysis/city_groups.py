@@ -108,8 +108,27 @@ class CityMeans:
             with np.errstate(invalid="ignore"):  # a missing or infinite value: averaged below
                 prod = np.ascontiguousarray((x * wr[:, :, None]).transpose(0, 2, 1))
                 out[g] = prod.sum(axis=2) / wsum[:, None]
-            for i, j in zip(*np.nonzero(~np.isfinite(x).all(axis=1)), strict=True):
-                out[g[i], j] = self.column_mean(x[i, :, j], wr[i])
+            bad = ~np.isfinite(x).all(axis=1)
+            if bad.any():
+                i, j = np.nonzero(bad)
+                out[g[i], j] = self._unclean(x[i, :, j], wr[i])
+        return out
+
+    def _unclean(self, cols: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """:meth:`column_mean` of each row of ``cols`` (weights ``w``), the averages stacked by length."""
+        nan = np.isnan(cols)
+        n_ok = (~nan).sum(axis=1)
+        inf = np.isinf(cols).any(axis=1)
+        out = np.where(inf, np.where((cols > 0).any(axis=1), np.inf, -np.inf), np.nan)  # all missing: nan
+        avg = (n_ok > 0) & ~inf
+        for n in np.unique(n_ok[avg]):
+            sel = np.flatnonzero(avg & (n_ok == n))
+            keep = np.argsort(nan[sel], axis=1, kind="stable")[:, :n]  # the values, in order
+            xs, ws = np.take_along_axis(cols[sel], keep, axis=1), np.take_along_axis(w[sel], keep, axis=1)
+            scale = ws.sum(axis=1)
+            if not scale.all():  # np.average raises
+                return np.array([self.column_mean(c, wc) for c, wc in zip(cols, w, strict=True)])
+            out[sel] = np.multiply(xs, ws).sum(axis=1) / scale  # np.average's operations, row by row
         return out
 
     @staticmethod

@@ -54,6 +54,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -369,6 +370,12 @@ def core_rank_table(
     return pd.DataFrame(rows, columns=_RANK_COLUMNS)
 
 
+@lru_cache(maxsize=16)
+def _with_half_life(p: MetricParams, h: float) -> MetricParams:
+    """``p`` with the exponential decay of half-life ``h`` (min), as :func:`core_rank_table` sets it."""
+    return p.replace(beta=float(np.log(2) / h), decay="exp")
+
+
 def county_rank_table(
     core: int, p: MetricParams, zones: CountyArrays, half_lives: Sequence[float] = HALF_LIVES
 ) -> pd.DataFrame:
@@ -383,7 +390,7 @@ def county_rank_table(
     labels = zones.labels()
     at = {name: [i for i, c in enumerate(cities) if c == core] for name, cities in labels.items()}
     for h in half_lives:
-        q = p.replace(beta=float(np.log(2) / h), decay="exp")
+        q = _with_half_life(p, float(h))
         f = np.exp(-q.beta * zones.t)
         np.fill_diagonal(f, 0.0)
         pot = f @ zones.pop

@@ -94,21 +94,16 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     core = a.area.core
     if core not in city_table.index or len(a.ids) < 2:
         return {}
-    pop = a.pop
-    F = a.flows
-    city_of = a.zt.loc[a.ids, "city"] if a.level != "city" else pd.Series(a.ids, index=a.ids)
-    Fc = hier.city_flows(F, city_of)
-    cpop = pop.groupby(city_of.to_numpy()).sum()
-    no_self = acc.potential_accessibility(a.T, pop, decay="exp", params=a.p, self_potential=False)
-    no_self_city = (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
+    Fc, cpop, no_self_city = _city_sums(a)
     dom = hier.dominance_index(Fc)
-    ts = hier.train_strength(_train_graph(a)).reindex(city_table.index).fillna(0.0)
+    strength, degree = hier._train_sums(_train_graph(a))  # train_strength, reindexed: 0 for a city without
+    cities = city_table.index.tolist()
     city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
-    city_table["train_strength"] = ts["train_strength"].to_numpy(float)
-    city_table["train_degree"] = ts["train_degree"].to_numpy(float)
+    city_table["train_strength"] = np.array([strength.get(c, 0.0) for c in cities], dtype=float)
+    city_table["train_degree"] = np.array([degree.get(c, 0.0) for c in cities], dtype=float)
     gb = None
     if a.centrality:
-        gb = hier.gravity_betweenness(a.G, F).reindex(city_table.index).fillna(0.0)
+        gb = hier.gravity_betweenness(a.G, a.flows).reindex(city_table.index).fillna(0.0)
         city_table["gravity_betweenness_multimodal"] = gb.to_numpy(float)
     metro_cores = [int(c) for c in a.metros["core_adcode"].unique() if int(c) in Fc.index]
     cp = hl.core_periphery_coefficient(Fc, metro_cores) if len(Fc) - len(metro_cores) >= 2 else np.nan
@@ -126,6 +121,30 @@ def hierarchy(a: Assembly) -> dict[str, float]:
     )
     rows |= cpot.core_rank_rows(core_rank_of(a))
     return rows
+
+
+def _city_sums(a: Assembly) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Gravity flows (:func:`~yrdnet.metrics.hierarchy.city_flows`), population, potential without self per city.
+
+    Sums over each city's zones in scope (the potential weighted by population); with
+    every zone in scope, on a city grouping kept in ``a.reuse`` (the same additions).
+    """
+    pop = a.pop
+    no_self = acc.potential_accessibility(a.T, pop, decay="exp", params=a.p, self_potential=False)
+    ids = pd.Index(a.ids)
+    whole = a.level != "city" and a.zt.index.equals(ids) and a.flows.index.equals(ids) and pop.index.equals(ids)
+    city = a.zt["city"].to_numpy() if whole else None
+    if city is None or city.dtype.kind not in "iu" or not no_self.index.equals(ids):
+        city_of = a.zt.loc[a.ids, "city"] if a.level != "city" else pd.Series(a.ids, index=a.ids)
+        cpop = pop.groupby(city_of.to_numpy()).sum()
+        return hier.city_flows(a.flows, city_of), cpop, (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
+    p = pop.to_numpy()
+    groups, pop_sum = cached(a.reuse, ("slot", "county_groups"), Slot).get((city, p), lambda: _grouped(city, p))
+    codes = pd.Index(groups.codes)
+    F = a.flows.to_numpy(float)
+    Fc = pd.DataFrame(groups.sum(groups.sum(F.T).T), index=codes, columns=codes)  # as groupby: columns, then rows
+    no_self_city = pd.Series(groups.sum(no_self.to_numpy() * p) / pop_sum, index=codes)
+    return Fc, pd.Series(pop_sum, index=codes, name="population"), no_self_city
 
 
 def _train_graph(a: Assembly) -> nx.MultiDiGraph:
