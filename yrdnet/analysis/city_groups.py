@@ -154,8 +154,8 @@ class Slot(Generic[V]):
     """A single-slot memo: the last value, kept while its inputs are the same.
 
     Bounded memory over any number of calls (one entry). Arrays are compared by their
-    bytes, shape and dtype, other inputs by identity (held, so never confused with a
-    later object), so a hit is exact.
+    bytes, shape and dtype (arrays of objects, e.g. labels, by their values), other
+    inputs by identity (held, so never confused with a later object), so a hit is exact.
     """
 
     def __init__(self) -> None:
@@ -165,9 +165,14 @@ class Slot(Generic[V]):
 
     def get(self, arrays: tuple[np.ndarray, ...], make: Callable[[], V], same: tuple[Any, ...] = ()) -> V:
         """The value made last for these ``arrays`` and the very objects ``same``, else ``make()``."""
-        key = tuple((a.dtype.str, a.shape, a.tobytes()) for a in map(np.asarray, arrays))
+        key = tuple(_key(a) for a in map(np.asarray, arrays))
         same_objects = len(same) == len(self._same) and all(x is y for x, y in zip(same, self._same, strict=True))
         hit = self._key == key and same_objects
         if not hit:
             self._value, self._key, self._same = make(), key, same
         return self._value  # type: ignore[no-any-return]
+
+
+def _key(a: np.ndarray) -> tuple[Any, ...]:
+    """What :class:`Slot` compares of an array: dtype, shape and bytes (values, for objects)."""
+    return (a.dtype.str, a.shape, tuple(a.ravel().tolist()) if a.dtype.kind == "O" else a.tobytes())

@@ -22,6 +22,7 @@ from yrdnet.analysis.city_groups import CityMeans, Groups, Slot
 from yrdnet.analysis.results import ScenarioResult
 from yrdnet.analysis.reuse import cached
 from yrdnet.analysis.steps import POTENTIAL, Assembly
+from yrdnet.core.errors import DataError
 from yrdnet.core.keys import key
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import equity as eq
@@ -46,36 +47,75 @@ def town_country(a: Assembly) -> dict[str, float]:
         rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok]) if ok.any() else np.nan  # no airports: none
     names = list(a.area.centres)  # row names of the core and sub-centres, e.g. "shanghai"
     centres = {n: z for n, z in zip(names, (a.core, *a.subcentres), strict=False) if z in T.index}
-    for name, r in hl.hinterland_coverage(T, pop, centres).iterrows():
+    for name, r in hl._coverage(T, pop.reindex(T.columns).astype(float).to_numpy(), centres, (60.0, 120.0)).items():
         for t in (60, 120):
-            rows[f"population_within_{t}min_of_{name}"] = float(r[f"population_within_{t}min"])
+            rows[f"population_within_{t}min_of_{name}"] = r[f"population_within_{t}min"]
     pot = table[POTENTIAL].astype(float)
-    # over zones, by the same explicit rule: a zone in k metros counts 1/k in each (never "the first listed")
-    labels = table["metros"].fillna("").astype(str)
-    x, w, g = eq.split_memberships(pot, pd.Series(1.0, index=pot.index), labels)
-    th = eq.theil(x, g, weights=w)
-    for part in ("within", "between"):
-        rows[f"theil_potential_{part}_metros"] = float(th[part])
+    tc = _town_country_parts(a, pot.index)
+    x = pot.to_numpy()
+    # over zones, by the same explicit rule: a zone in k metros counts 1/k in each (never "the first listed");
     # over people, overlapping metros by the explicit rule of eq.split_memberships
-    x, w, g = eq.split_memberships(pot, pop.reindex(pot.index), table["metros"].fillna("").astype(str))
-    th_people = eq.theil(x, g, weights=w)
-    for part in ("within", "between"):
-        rows[f"theil_people_potential_{part}_metros"] = float(th_people[part])
-    urban = table["kind"].isin(hl.URBAN_KINDS) if "kind" in table.columns else None
-    if urban is not None and urban.any() and not urban.all():
-        kinds = urban.map({True: "district", False: "county"})
-        rows["theil_potential_between_districts_counties"] = float(
-            eq.theil(pot.to_numpy(), kinds.to_numpy())["between"]
-        )
-        rows["potential_ratio_districts_to_counties"] = float(hl.town_country_gap(pot, table["kind"], pop)["ratio"])
-        w = table[key("watt", "multimodal", pop=None)].astype(float)
+    for prefix, (rep, w, g) in (("theil_potential", tc.zones), ("theil_people_potential", tc.people)):
+        th = eq.theil(x[rep], g, weights=w)
+        for part in ("within", "between"):
+            rows[f"{prefix}_{part}_metros"] = float(th[part])
+    if tc.urban is not None and tc.urban.any() and not tc.urban.all():
+        kinds = np.where(tc.urban, "district", "county").astype(object)
+        rows["theil_potential_between_districts_counties"] = float(eq.theil(x, kinds)["between"])
+        if not np.isfinite(x).all():
+            raise DataError("town_country_gap: values must be finite")
+        rows["potential_ratio_districts_to_counties"] = hl._town_country_means(x, tc.urban, tc.pop)["ratio"]
+        w = table[key("watt", "multimodal", pop=None)].astype(float).to_numpy()
         if np.isfinite(w).all():
-            gw = hl.town_country_gap(w, table["kind"], pop)
-            rows["watt_difference_counties_minus_districts_min"] = -float(gw["difference"])
-        if {"urban", "rural"} <= set(table.columns):
-            ur = hl.urban_rural_gap(pot, table["urban"], table["rural"])
-            rows["potential_ratio_urban_to_rural"] = float(ur["ratio"])
+            gap = hl._town_country_means(w, tc.urban, tc.pop)
+            rows["watt_difference_counties_minus_districts_min"] = -gap["difference"]
+        if tc.urban_rural is not None:
+            rows["potential_ratio_urban_to_rural"] = hl._urban_rural_means(x, *tc.urban_rural)["ratio"]
     return rows
+
+
+@dataclass(frozen=True)
+class _TownCountry:
+    """What :func:`town_country` reads off the zone table besides the potential (the same every scenario).
+
+    ``zones`` and ``people``: :func:`~yrdnet.metrics.equity.split_memberships` of the
+    potential over the metros, weights 1 and population, as (positions of the
+    potential's values, weights, groups); ``urban`` (``kind`` is a district, ``None``
+    without ``kind``), ``pop`` and ``urban_rural`` (urban and rural population, ``None``
+    without them) aligned on the potential.
+    """
+
+    zones: tuple[np.ndarray, np.ndarray, np.ndarray]
+    people: tuple[np.ndarray, np.ndarray, np.ndarray]
+    urban: np.ndarray | None
+    pop: np.ndarray
+    urban_rural: tuple[np.ndarray, np.ndarray] | None
+
+
+def _town_country_parts(a: Assembly, index: pd.Index) -> _TownCountry:
+    """The :class:`_TownCountry` of ``a.table`` on ``index``, kept in ``a.reuse`` while its inputs are the same."""
+    table = a.table
+    cols = [c for c in ("metros", "kind", "urban", "rural") if c in table.columns]
+    keys = (index.to_numpy(), a.pop.index.to_numpy(), a.pop.to_numpy(), *(table[c].to_numpy() for c in cols))
+    slot = cached(a.reuse, ("slot", "town_country"), Slot)
+    return slot.get((np.array(cols, dtype=object), *keys), lambda: _make_town_country(table, a.pop, index))
+
+
+def _make_town_country(table: pd.DataFrame, pop: pd.Series, index: pd.Index) -> _TownCountry:
+    labels = table["metros"].fillna("").astype(str)
+    at = pd.Series(np.arange(len(index), dtype=float), index=index)  # split the positions: the values' order
+    splits = []
+    for weights in (pd.Series(1.0, index=index), pop.reindex(index)):
+        x, w, g = eq.split_memberships(at, weights, labels)
+        splits.append((x.astype(np.intp), w, g))
+    urban = table["kind"].reindex(index).isin(hl.URBAN_KINDS).to_numpy() if "kind" in table.columns else None
+    ur = None
+    if {"urban", "rural"} <= set(table.columns):
+        ur = (
+            table["urban"].reindex(index).astype(float).to_numpy(),
+            table["rural"].reindex(index).astype(float).to_numpy(),
+        )
+    return _TownCountry(splits[0], splits[1], urban, pop.reindex(index).astype(float).to_numpy(), ur)
 
 
 def hierarchy(a: Assembly) -> dict[str, float]:

@@ -77,11 +77,16 @@ def town_country_gap(values: pd.Series, kind: pd.Series, population: pd.Series) 
         raise DataError("town_country_gap: values must be finite")
     urban = kind.reindex(x.index).isin(URBAN_KINDS).to_numpy()
     w = population.reindex(x.index).astype(float).to_numpy()
+    return pd.Series(_town_country_means(x.to_numpy(), urban, w))
+
+
+def _town_country_means(x: np.ndarray, urban: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    """:func:`town_country_gap` of aligned arrays (finite values; ``urban``: the districts), as a dict."""
     if urban.all() or not urban.any():
         raise DataError("town_country_gap needs both districts and counties")
-    d = float(np.average(x.to_numpy()[urban], weights=w[urban]))
-    c = float(np.average(x.to_numpy()[~urban], weights=w[~urban]))
-    return pd.Series({"district": d, "county": c, "ratio": d / c if c else np.nan, "difference": d - c})
+    d = float(np.average(x[urban], weights=w[urban]))
+    c = float(np.average(x[~urban], weights=w[~urban]))
+    return {"district": d, "county": c, "ratio": d / c if c else np.nan, "difference": d - c}
 
 
 def urban_rural_gap(values: pd.Series, urban: pd.Series, rural: pd.Series) -> pd.Series:
@@ -107,12 +112,17 @@ def urban_rural_gap(values: pd.Series, urban: pd.Series, rural: pd.Series) -> pd
     x = values.astype(float).to_numpy()
     u = urban.reindex(values.index).astype(float).to_numpy()
     r = rural.reindex(values.index).astype(float).to_numpy()
+    return pd.Series(_urban_rural_means(x, u, r))
+
+
+def _urban_rural_means(x: np.ndarray, u: np.ndarray, r: np.ndarray) -> dict[str, float]:
+    """:func:`urban_rural_gap` of aligned arrays (values, urban and rural population), as a dict."""
     ok = np.isfinite(u) & np.isfinite(r) & np.isfinite(x)
     x, u, r = x[ok], u[ok], r[ok]
     if u.sum() <= 0 or r.sum() <= 0:
         raise DataError("urban_rural_gap needs urban and rural population")
     a, b = float(np.average(x, weights=u)), float(np.average(x, weights=r))
-    return pd.Series({"urban": a, "rural": b, "ratio": a / b if b else np.nan, "difference": a - b})
+    return {"urban": a, "rural": b, "ratio": a / b if b else np.nan, "difference": a - b}
 
 
 def hinterland_coverage(
@@ -155,19 +165,29 @@ def hinterland_coverage(
     [8.0, 0.8]
     """
     p = population.reindex(T.columns).astype(float).to_numpy()
+    rows = _coverage(T, p, centres, thresholds)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _coverage(
+    T: pd.DataFrame, p: np.ndarray, centres: Mapping[str, Hashable], thresholds: Sequence[float]
+) -> dict[str, dict[str, float]]:
+    """:func:`hinterland_coverage` as ``{name: {column: value}}`` (``p``: population in ``T``'s columns)."""
     total = float(np.nansum(p))
+    arr = None
     rows = {}
     for name, c in centres.items():
         if c not in T.index:
             raise DataError(f"hinterland_coverage: centre {name!r} ({c!r}) is not a zone of T")
-        t = T.to_numpy(float)[T.index.get_loc(c)]
+        arr = T.to_numpy(float) if arr is None else arr
+        t = arr[T.index.get_loc(c)]
         r: dict[str, float] = {}
         for tau in thresholds:
             within = float(np.nansum(p[t <= tau]))
             r[f"population_within_{tau:g}min"] = within
             r[f"share_within_{tau:g}min"] = within / total if total else np.nan
         rows[name] = r
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return rows
 
 
 def time_to_metro_core(
