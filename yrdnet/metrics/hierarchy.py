@@ -375,6 +375,7 @@ def _train_sums(G: nx.MultiDiGraph) -> tuple[dict[int, float], dict[int, float]]
     succ: dict = G._succ
     stations = sorted({int(d.get("city")) for d in node.values() if d.get("kind") == "station"})
     w: dict[tuple[int, int], float] = {}
+    city: dict = {}  # int(city) of the nodes met, read when first needed
     for u, nbrs in succ.items():
         for v, keys in nbrs.items():
             best = None
@@ -383,10 +384,12 @@ def _train_sums(G: nx.MultiDiGraph) -> tuple[dict[int, float], dict[int, float]]
                     continue
                 t = d.get("trains_per_day")
                 x = float(t) if t is not None else 0.0
-                best = max(0.0 if best is None else best, x if math.isfinite(x) else 0.0)  # levels: running sums
+                base = 0.0 if best is None else best
+                best = x if x > base and x != math.inf else base  # max(base, x), a non-finite x as 0: running sums
             if best is None:
                 continue
-            cu, cv = int(node[u].get("city")), int(node[v].get("city"))
+            cu = city[u] if u in city else city.setdefault(u, int(node[u].get("city")))
+            cv = city[v] if v in city else city.setdefault(v, int(node[v].get("city")))
             if cu != cv:
                 w[(cu, cv)] = w.get((cu, cv), 0.0) + best
     strength = dict.fromkeys(stations, 0.0)
