@@ -211,8 +211,32 @@ def time_to_metro_core(
     >>> time_to_metro_core(T, {"m": [1, 2], "n": [3, 2]}, {"m": 1, "n": 3}).tolist()
     [0.0, 50.0, 0.0]
     """
-    out = pd.Series(np.nan, index=T.index, name="time_to_metro_core")
+    index = T.index
     arr = T.to_numpy(float)
+    if not (index.is_unique and index.equals(T.columns)):
+        return _time_to_metro_core_by_label(T, arr, members, cores)
+    out = np.full(len(index), np.nan)
+    for m, zs in members.items():
+        c = cores[m]
+        if c not in index:
+            continue
+        pos = index.get_indexer(list(zs))
+        pos = pos[pos >= 0]
+        t = arr[index.get_loc(c), pos]
+        if len(np.unique(pos)) == len(pos):  # min(current, t), a missing current replaced
+            cur = out[pos]
+            out[pos] = np.where(np.isnan(cur), t, np.where(t < cur, t, cur))
+            continue
+        for p, tp in zip(pos, t, strict=True):  # a zone listed twice: one after the other
+            out[p] = tp if np.isnan(out[p]) else min(out[p], tp)
+    return pd.Series(out, index=index, name="time_to_metro_core")
+
+
+def _time_to_metro_core_by_label(
+    T: pd.DataFrame, arr: np.ndarray, members: Mapping[str, Sequence[Hashable]], cores: Mapping[str, Hashable]
+) -> pd.Series:
+    """:func:`time_to_metro_core` zone by zone, by label (any ``T``)."""
+    out = pd.Series(np.nan, index=T.index, name="time_to_metro_core")
     for m, zs in members.items():
         c = cores[m]
         if c not in T.index:

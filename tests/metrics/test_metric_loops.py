@@ -1,4 +1,4 @@
-"""train_strength reads the same sums as the edge-by-edge rule it states, on odd inputs too."""
+"""train_strength and time_to_metro_core equal the edge- and zone-by-zone loops they replaced, on odd inputs too."""
 
 from __future__ import annotations
 
@@ -52,3 +52,35 @@ def test_train_strength_equals_the_edge_rule_on_odd_values() -> None:
             attrs["trains_per_day"] = odd[rng.integers(len(odd))] if rng.random() < 0.3 else float(rng.random() * 50)
         G.add_edge(str(u), str(v), **attrs)
     pd.testing.assert_frame_equal(train_strength(G), _reference(G), check_exact=True)
+
+
+def _reference_to_core(T: pd.DataFrame, members: dict, cores: dict) -> pd.Series:
+    """The zone-by-zone loop time_to_metro_core used before."""
+    out = pd.Series(np.nan, index=T.index, name="time_to_metro_core")
+    arr = T.to_numpy(float)
+    for m, zs in members.items():
+        c = cores[m]
+        if c not in T.index:
+            continue
+        for z in zs:
+            if z in T.columns:
+                t = float(arr[T.index.get_loc(c), T.columns.get_loc(z)])
+                out[z] = t if np.isnan(out[z]) else min(out[z], t)
+    return out
+
+
+def test_time_to_metro_core_equals_the_zone_loop() -> None:
+    from yrdnet.metrics.hinterland import time_to_metro_core
+
+    rng = np.random.default_rng(2)
+    ids = [int(i) for i in rng.permutation(np.arange(50) + 100)]  # unsorted labels
+    a = rng.uniform(0, 200, (50, 50))
+    a[rng.random((50, 50)) < 0.1] = np.inf
+    a[rng.random((50, 50)) < 0.05] = np.nan
+    T = pd.DataFrame(a, index=ids, columns=ids)
+    members = {f"m{k}": [int(z) for z in rng.choice([*ids, 1, 2], 12)] for k in range(8)}  # repeats, strangers
+    cores = {m: (v[0] if k != 3 else 999) for k, (m, v) in enumerate(members.items())}
+    got = time_to_metro_core(T, members, cores)
+    pd.testing.assert_series_equal(got, _reference_to_core(T, members, cores), check_exact=True)
+    Tc = T.loc[:, list(reversed(ids))]  # columns in another order: the label loop
+    pd.testing.assert_series_equal(time_to_metro_core(Tc, members, cores), _reference_to_core(Tc, members, cores))
