@@ -159,20 +159,23 @@ class Slot(Generic[V]):
     """
 
     def __init__(self) -> None:
-        self._key: tuple[Any, ...] | None = None
-        self._same: tuple[Any, ...] = ()
-        self._value: Any = None
+        self._entry: tuple[tuple[Any, ...], tuple[Any, ...], Any] | None = None  # (key, same, value), set at once
 
     def get(self, arrays: tuple[np.ndarray, ...], make: Callable[[], V], same: tuple[Any, ...] = ()) -> V:
         """The value made last for these ``arrays`` and the very objects ``same``, else ``make()``."""
         key = tuple(_key(a) for a in map(np.asarray, arrays))
-        same_objects = len(same) == len(self._same) and all(x is y for x, y in zip(same, self._same, strict=True))
-        hit = self._key == key and same_objects
-        if not hit:
-            self._value, self._key, self._same = make(), key, same
-        return self._value  # type: ignore[no-any-return]
+        entry = self._entry  # read once: another thread may set it meanwhile
+        if entry is not None and entry[0] == key and _same_objects(same, entry[1]):
+            return entry[2]  # type: ignore[no-any-return]
+        value = make()
+        self._entry = (key, same, value)
+        return value
 
 
 def _key(a: np.ndarray) -> tuple[Any, ...]:
     """What :class:`Slot` compares of an array: dtype, shape and bytes (values, for objects)."""
     return (a.dtype.str, a.shape, tuple(a.ravel().tolist()) if a.dtype.kind == "O" else a.tobytes())
+
+
+def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
