@@ -88,3 +88,27 @@ def test_county_rank_table_equals_core_rank_table_of_the_run() -> None:
     for core in (int(city[0]), int(city[-1])):
         want = cpot.core_rank_table(core, p, run=run)
         pd.testing.assert_frame_equal(cpot.county_rank_table(core, p, arrays), want, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rank_and_margin_on_arrays_equals_the_series_rule(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s = pd.Series(rng.integers(0, 6, 12).astype(float), index=rng.permutation(12) + 500)  # ties, unsorted
+    for core in s.index[:4]:
+        got = cpot._rank_margin_series(s, int(core))
+        assert got == cpot._rank_and_margin(s, int(core))
+    s.iloc[3] = np.nan  # a missing value: the Series rule itself
+    assert cpot._rank_margin_series(s, int(s.index[0])) == cpot._rank_and_margin(s, int(s.index[0]))
+
+
+def test_core_rank_rows_take_pandas_minima() -> None:
+    table = pd.DataFrame(
+        {"definition": list("abcd"), "zone_consistent": [True, True, False, True], "half_life_min": 60.0,
+         "core_rank": [2, 1, 5, 3], "core_margin": [np.nan, -0.1, 9.0, 0.2], "best_other_city": 1},
+    )  # fmt: skip
+    zc = table[table["zone_consistent"]]
+    want = [zc["core_rank"].min(), zc["core_rank"].max(), zc["core_margin"].min(), zc["core_margin"].max()]
+    assert list(cpot.core_rank_rows(table).values()) == [float(v) for v in want]
+    table["core_margin"] = np.nan
+    assert np.isnan(cpot.core_rank_rows(table)["core_margin_potential_min"])
+    assert np.isnan(list(cpot.core_rank_rows(table.iloc[:0]).values())).all()

@@ -290,7 +290,7 @@ def _rank_and_margin(s: pd.Series, core: int) -> tuple[int, float, int]:
     return rank, float(s[core] / others.max() - 1.0), int(others.idxmax())
 
 
-def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int], at: int) -> tuple[int, float, int] | None:
+def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int] | pd.Index, at: int) -> tuple[int, float, int] | None:
     """:func:`_rank_and_margin` of the values at positions (``at`` the core's), or ``None`` on a NaN.
 
     The rank with ties at the lowest is one more than the values above the core's; the
@@ -302,6 +302,12 @@ def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int], at: int) -> t
     others = np.delete(values, at)
     best = int(np.argmax(others))
     return 1 + int((values > v).sum()), float(v / others[best] - 1.0), int(labels[best + (best >= at)])
+
+
+def _rank_margin_series(s: pd.Series, core: int) -> tuple[int, float, int]:
+    """:func:`_rank_and_margin` on the values when the labels are unique and no value is missing."""
+    got = _rank_and_margin_of(s.to_numpy(float), s.index, s.index.get_loc(core)) if s.index.is_unique else None
+    return got if got is not None else _rank_and_margin(s, core)
 
 
 #: Columns of :func:`core_rank_table`.
@@ -365,7 +371,7 @@ def core_rank_table(
             defs["rich"] = acc.potential_accessibility(city_times, pop, params=q, self_time_min=city_self_time)
         for name, s in defs.items():
             if core in s.index and len(s) > 1:
-                rank, margin, other = _rank_and_margin(s, core)
+                rank, margin, other = _rank_margin_series(s, core)
                 rows.append((DEFINITIONS[name], name != "rich", float(h), rank, margin, other))
     return pd.DataFrame(rows, columns=_RANK_COLUMNS)
 
@@ -414,6 +420,18 @@ def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:
     ``core_margin_potential_min`` / ``_max`` (its margin over the best other city, range).
     Missing values when the table has no zone-consistent row.
     """
+    if table["zone_consistent"].dtype == bool:  # the same minima and maxima, NaN left out, on arrays
+        zc_rows = table["zone_consistent"].to_numpy()
+        if zc_rows.any():
+            ranks = _range(table["core_rank"].to_numpy()[zc_rows])
+            margins = _range(table["core_margin"].to_numpy()[zc_rows])
+            if ranks is not None and margins is not None:
+                return {
+                    "core_rank_potential_best": ranks[0],
+                    "core_rank_potential_worst": ranks[1],
+                    "core_margin_potential_min": margins[0],
+                    "core_margin_potential_max": margins[1],
+                }
     zc = table[table["zone_consistent"]]
     if zc.empty:
         return dict.fromkeys(
@@ -426,6 +444,14 @@ def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:
         "core_margin_potential_min": float(zc["core_margin"].min()),
         "core_margin_potential_max": float(zc["core_margin"].max()),
     }
+
+
+def _range(v: np.ndarray) -> tuple[float, float] | None:
+    """``(min, max)`` of numbers as pandas takes them (NaN left out, none left: NaN); ``None`` for other values."""
+    if v.dtype.kind not in "iuf":
+        return None
+    v = v[~np.isnan(v)] if v.dtype.kind == "f" else v
+    return (float(v.min()), float(v.max())) if len(v) else (np.nan, np.nan)
 
 
 def core_rank(
