@@ -3,7 +3,9 @@
 Private (see :mod:`yrdnet.analysis.steps`): :func:`town_country` gives the airport,
 hinterland and town-country rows over the zones in scope; :func:`hierarchy` builds the
 city table (:func:`aggregate_to_cities` at county or custom level) and the hierarchy
-rows; :func:`convergence` is the timeline's Janelle row.
+rows; :func:`convergence` is the timeline's Janelle row. What the scenarios of a sweep
+share (the zones' city grouping, the city rows, the metro splits) is kept in ``a.reuse``
+as single-slot memos (:class:`~yrdnet.analysis.city_groups.Slot`): the same numbers.
 """
 
 from __future__ import annotations
