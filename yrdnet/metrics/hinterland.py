@@ -295,7 +295,8 @@ def core_periphery_coefficient(A: pd.DataFrame, core: Sequence[Hashable]) -> flo
     1.0
     """
     ids = list(A.index)
-    is_core = np.array([i in set(core) for i in ids])
+    core_set = set(core)
+    is_core = np.array([i in core_set for i in ids])
     if is_core.sum() < 2 or (~is_core).sum() < 2:
         raise DataError("core_periphery_coefficient needs at least two core and two periphery nodes")
     a = A.to_numpy(float)
