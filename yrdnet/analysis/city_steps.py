@@ -342,7 +342,7 @@ def _cities_of(a: Assembly) -> gpd.GeoDataFrame:
     keys = ["city", "population", "gdp"]
     if not (z.columns.is_unique and {*keys, *num} <= set(z.columns)):
         return aggregate_to_cities(z, a.cities, a.metros, extra=a.city_btw)
-    X = z[[*num, *keys]].to_numpy(dtype=float)
+    X = z.take(z.columns.get_indexer([*num, *keys]), axis=1).to_numpy(dtype=float)  # take: faster than [[...]]
     slot = cached(a.reuse, ("slot", "city_frame"), Slot)
     frame = slot.get((X[:, len(num) :],), lambda: _city_frame(z, a.cities, a.metros), same=(a.cities, a.metros))
     return _aggregate(z, frame, a.city_btw, (num, X[:, : len(num)]))
