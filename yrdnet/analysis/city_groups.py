@@ -20,7 +20,12 @@ V = TypeVar("V")
 
 #: Whether this pandas sums sorted groups with ``np.add.reduceat`` (pandas >= 3.1); else
 #: :meth:`Groups.sum` always lets pandas add them.
-_REDUCEAT = hasattr(getattr(pd.core.groupby.ops, "BaseGrouper", None), "_reduceat_aggregate")
+try:
+    from pandas.core.groupby.ops import BaseGrouper  # type: ignore[attr-defined]
+
+    _REDUCEAT = hasattr(BaseGrouper, "_reduceat_aggregate")
+except ImportError:  # pragma: no cover - pandas moved it: let pandas add
+    _REDUCEAT = False
 
 
 class Groups:
@@ -166,7 +171,7 @@ class Slot(Generic[V]):
         key = tuple(_key(a) for a in map(np.asarray, arrays))
         entry = self._entry  # read once: another thread may set it meanwhile
         if entry is not None and entry[0] == key and _same_objects(same, entry[1]):
-            return entry[2]  # type: ignore[no-any-return]
+            return entry[2]
         value = make()
         self._entry = (key, same, value)
         return value

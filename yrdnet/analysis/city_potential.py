@@ -127,7 +127,7 @@ class CountyRun:
 
 @dataclass(frozen=True)
 class CountyArrays:
-    """The multimodal part of a county run as arrays, in the order of its zones (private).
+    """The multimodal part of a county run as arrays, in the order of its zones (:func:`county_rank_table`).
 
     Attributes
     ----------
@@ -306,7 +306,9 @@ def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int] | pd.Index, at
 
 def _rank_margin_series(s: pd.Series, core: int) -> tuple[int, float, int]:
     """:func:`_rank_and_margin` on the values when the labels are unique and no value is missing."""
-    got = _rank_and_margin_of(s.to_numpy(float), s.index, s.index.get_loc(core)) if s.index.is_unique else None
+    got = (
+        _rank_and_margin_of(s.to_numpy(float), s.index, cast(int, s.index.get_loc(core))) if s.index.is_unique else None
+    )
     return got if got is not None else _rank_and_margin(s, core)
 
 
@@ -389,8 +391,8 @@ def county_rank_table(
 
     The same potentials (:func:`zone_potential`: the same numpy operations on the same
     arrays), city means (the additions of ``groupby().sum()``, :class:`Groups`) and
-    ranks, without building the run's frames; the same table (private, for
-    :func:`yrdnet.analyze`).
+    ranks, without building the run's frames: the same table, as :func:`yrdnet.analyze`
+    reads it at county level.
     """
     rows = []
     labels = zones.labels()

@@ -10,6 +10,7 @@ as single-slot memos (:class:`~yrdnet.analysis.city_groups.Slot`): the same numb
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import cast
 
@@ -49,7 +50,7 @@ def town_country(a: Assembly) -> dict[str, float]:
         rows[f"mean_{col}"] = acc.weighted_mean(v[ok], pop[ok]) if ok.any() else np.nan  # no airports: none
     names = list(a.area.centres)  # row names of the core and sub-centres, e.g. "shanghai"
     centres = {n: z for n, z in zip(names, (a.core, *a.subcentres), strict=False) if z in T.index}
-    for name, r in hl._coverage(T, pop.reindex(T.columns).astype(float).to_numpy(), centres, (60.0, 120.0)).items():
+    for name, r in hl.coverage_rows(T, pop.reindex(T.columns).astype(float).to_numpy(), centres, (60.0, 120.0)).items():
         for t in (60, 120):
             rows[f"population_within_{t}min_of_{name}"] = r[f"population_within_{t}min"]
     pot = table[POTENTIAL].astype(float)
@@ -66,13 +67,13 @@ def town_country(a: Assembly) -> dict[str, float]:
         rows["theil_potential_between_districts_counties"] = float(eq.theil(x, kinds)["between"])
         if not np.isfinite(x).all():
             raise DataError("town_country_gap: values must be finite")
-        rows["potential_ratio_districts_to_counties"] = hl._town_country_means(x, tc.urban, tc.pop)["ratio"]
+        rows["potential_ratio_districts_to_counties"] = hl.town_country_means(x, tc.urban, tc.pop)["ratio"]
         w = table[key("watt", "multimodal", pop=None)].astype(float).to_numpy()
         if np.isfinite(w).all():
-            gap = hl._town_country_means(w, tc.urban, tc.pop)
+            gap = hl.town_country_means(w, tc.urban, tc.pop)
             rows["watt_difference_counties_minus_districts_min"] = -gap["difference"]
         if tc.urban_rural is not None:
-            rows["potential_ratio_urban_to_rural"] = hl._urban_rural_means(x, *tc.urban_rural)["ratio"]
+            rows["potential_ratio_urban_to_rural"] = hl.urban_rural_means(x, *tc.urban_rural)["ratio"]
     return rows
 
 
@@ -99,7 +100,7 @@ def _town_country_parts(a: Assembly, index: pd.Index) -> _TownCountry:
     table = a.table
     cols = [c for c in ("metros", "kind", "urban", "rural") if c in table.columns]
     keys = (index.to_numpy(), a.pop.index.to_numpy(), a.pop.to_numpy(), *(table[c].to_numpy() for c in cols))
-    slot = cached(a.reuse, ("slot", "town_country"), Slot)
+    slot: Slot[_TownCountry] = cached(a.reuse, ("slot", "town_country"), Slot)
     return slot.get((np.array(cols, dtype=object), *keys), lambda: _make_town_country(table, a.pop, index))
 
 
@@ -138,7 +139,7 @@ def hierarchy(a: Assembly) -> dict[str, float]:
         return {}
     Fc, cpop, no_self_city = _city_sums(a)
     dom = hier.dominance_index(Fc)
-    strength, degree = hier._train_sums(_train_graph(a))  # train_strength, reindexed: 0 for a city without
+    strength, degree = hier.train_sums(_train_graph(a))  # train_strength, reindexed: 0 for a city without
     cities = city_table.index.tolist()
     city_table["dominance_flows_multimodal"] = dom.reindex(city_table.index).to_numpy(float)
     city_table["train_strength"] = np.array([strength.get(c, 0.0) for c in cities], dtype=float)
@@ -181,7 +182,8 @@ def _city_sums(a: Assembly) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
         cpop = pop.groupby(city_of.to_numpy()).sum()
         return hier.city_flows(a.flows, city_of), cpop, (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
     p = pop.to_numpy()
-    groups, pop_sum = cached(a.reuse, ("slot", "county_groups"), Slot).get((city, p), lambda: _grouped(city, p))
+    slot: Slot[tuple[Groups, np.ndarray]] = cached(a.reuse, ("slot", "county_groups"), Slot)
+    groups, pop_sum = slot.get((city, p), lambda: _grouped(city, p))
     codes = pd.Index(groups.codes)
     F = a.flows.to_numpy(float)
     Fc = pd.DataFrame(groups.sum(groups.sum(F.T).T), index=codes, columns=codes)  # as groupby: columns, then rows
@@ -241,15 +243,15 @@ def _county_arrays(a: Assembly, ids: pd.Index, centres: dict[int, int]) -> cpot.
         return None
     t = np.asfortranarray(T.to_numpy(dtype=np.float64))
     pop = zt["population"].astype(float).to_numpy(dtype=np.float64)
-    tii = asm.zone_self_times(a, ids)
-    ok = tii.index.equals(ids) and not np.diagonal(t).any() and t.min(initial=0.0) >= 0  # NaN: False
-    tii = tii.to_numpy(dtype=np.float64)
+    self_time = asm.zone_self_times(a, ids)
+    ok = self_time.index.equals(ids) and not np.diagonal(t).any() and t.min(initial=0.0) >= 0  # NaN: False
+    tii = self_time.to_numpy(dtype=np.float64)
     if not (ok and np.isfinite(pop).all() and (pop >= 0).all() and np.isfinite(tii).all() and (tii > 0).all()):
         return None
     city = zt["city"].astype(int).to_numpy()
-    slot = cached(a.reuse, ("slot", "county_groups"), Slot)
+    slot: Slot[tuple[Groups, np.ndarray]] = cached(a.reuse, ("slot", "county_groups"), Slot)
     groups, pop_sum = slot.get((city, pop), lambda: _grouped(city, pop))
-    where = ids.get_indexer(list(centres.values()))
+    where = ids.get_indexer(pd.Index(list(centres.values())))
     return cpot.CountyArrays(t, pop, tii, groups, pop_sum, tuple(zip(centres, where.tolist(), strict=True)))
 
 
@@ -342,13 +344,13 @@ def _cities_of(a: Assembly) -> gpd.GeoDataFrame:
     keys = ["city", "population", "gdp"]
     if not (z.columns.is_unique and {*keys, *num} <= set(z.columns)):
         return aggregate_to_cities(z, a.cities, a.metros, extra=a.city_btw)
-    X = z.take(z.columns.get_indexer([*num, *keys]), axis=1).to_numpy(dtype=float)  # take: faster than [[...]]
-    slot = cached(a.reuse, ("slot", "city_frame"), Slot)
+    X = z.take(z.columns.get_indexer(pd.Index([*num, *keys])), axis=1).to_numpy(dtype=float)  # faster than [[...]]
+    slot: Slot[_CityFrame] = cached(a.reuse, ("slot", "city_frame"), Slot)
     frame = slot.get((X[:, len(num) :],), lambda: _city_frame(z, a.cities, a.metros), same=(a.cities, a.metros))
     return _aggregate(z, frame, a.city_btw, (num, X[:, : len(num)]))
 
 
-def _measures(zones: pd.DataFrame) -> list[str]:
+def _measures(zones: pd.DataFrame) -> list[Hashable]:
     """The zone columns averaged to cities: numeric, not boolean, not an attribute (``_ZONE_ATTRS``)."""
     return [
         c
@@ -362,7 +364,7 @@ def _aggregate(
     zones: pd.DataFrame,
     cf: _CityFrame,
     extra: dict[str, pd.Series] | None,
-    measures: tuple[list[str], np.ndarray] | None = None,
+    measures: tuple[list[Hashable], np.ndarray] | None = None,
 ) -> gpd.GeoDataFrame:
     """The city table of :func:`aggregate_to_cities` from its city part ``cf`` (and the measures, when read)."""
     if measures is None:

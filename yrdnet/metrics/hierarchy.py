@@ -357,22 +357,22 @@ def train_strength(G: nx.MultiDiGraph) -> pd.DataFrame:
     >>> train_strength(G).loc[1].tolist()
     [10.0, 1.0]
     """
-    strength, degree = _train_sums(G)
+    strength, degree = train_sums(G)
     idx = pd.Index(sorted(strength), name="city")
     return pd.DataFrame(
         {"train_strength": [strength[c] for c in idx], "train_degree": [degree[c] for c in idx]}, index=idx
     )
 
 
-def _train_sums(G: nx.MultiDiGraph) -> tuple[dict[int, float], dict[int, float]]:
+def train_sums(G: nx.MultiDiGraph) -> tuple[dict[int, float], dict[int, float]]:
     """The strength and degree of :func:`train_strength` per city, as dicts (every city of a station).
 
     One pass over the successor dicts in the order of ``G.edges``: each station pair's
     largest ``trains_per_day`` (its service levels), added to its city pair's trains, in
     the order pairs first appear.
     """
-    node: dict = G._node  # the plain dicts behind G.nodes and G.succ: no view per edge
-    succ: dict = G._succ
+    node: dict = G._node  # type: ignore[attr-defined]  # the plain dicts behind G.nodes and G.succ: no views
+    succ: dict = G._succ  # type: ignore[attr-defined]
     stations = sorted({int(d.get("city")) for d in node.values() if d.get("kind") == "station"})
     w: dict[tuple[int, int], float] = {}
     city: dict = {}  # int(city) of the nodes met, read when first needed

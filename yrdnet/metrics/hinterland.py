@@ -77,10 +77,10 @@ def town_country_gap(values: pd.Series, kind: pd.Series, population: pd.Series) 
         raise DataError("town_country_gap: values must be finite")
     urban = kind.reindex(x.index).isin(URBAN_KINDS).to_numpy()
     w = population.reindex(x.index).astype(float).to_numpy()
-    return pd.Series(_town_country_means(x.to_numpy(), urban, w))
+    return pd.Series(town_country_means(x.to_numpy(), urban, w))
 
 
-def _town_country_means(x: np.ndarray, urban: np.ndarray, w: np.ndarray) -> dict[str, float]:
+def town_country_means(x: np.ndarray, urban: np.ndarray, w: np.ndarray) -> dict[str, float]:
     """:func:`town_country_gap` of aligned arrays (finite values; ``urban``: the districts), as a dict."""
     if urban.all() or not urban.any():
         raise DataError("town_country_gap needs both districts and counties")
@@ -112,10 +112,10 @@ def urban_rural_gap(values: pd.Series, urban: pd.Series, rural: pd.Series) -> pd
     x = values.astype(float).to_numpy()
     u = urban.reindex(values.index).astype(float).to_numpy()
     r = rural.reindex(values.index).astype(float).to_numpy()
-    return pd.Series(_urban_rural_means(x, u, r))
+    return pd.Series(urban_rural_means(x, u, r))
 
 
-def _urban_rural_means(x: np.ndarray, u: np.ndarray, r: np.ndarray) -> dict[str, float]:
+def urban_rural_means(x: np.ndarray, u: np.ndarray, r: np.ndarray) -> dict[str, float]:
     """:func:`urban_rural_gap` of aligned arrays (values, urban and rural population), as a dict."""
     ok = np.isfinite(u) & np.isfinite(r) & np.isfinite(x)
     x, u, r = x[ok], u[ok], r[ok]
@@ -165,11 +165,11 @@ def hinterland_coverage(
     [8.0, 0.8]
     """
     p = population.reindex(T.columns).astype(float).to_numpy()
-    rows = _coverage(T, p, centres, thresholds)
+    rows = coverage_rows(T, p, centres, thresholds)
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _coverage(
+def coverage_rows(
     T: pd.DataFrame, p: np.ndarray, centres: Mapping[str, Hashable], thresholds: Sequence[float]
 ) -> dict[str, dict[str, float]]:
     """:func:`hinterland_coverage` as ``{name: {column: value}}`` (``p``: population in ``T``'s columns)."""
@@ -220,7 +220,7 @@ def time_to_metro_core(
         c = cores[m]
         if c not in index:
             continue
-        pos = index.get_indexer(list(zs))
+        pos = index.get_indexer(pd.Index(list(zs)))
         pos = pos[pos >= 0]
         t = arr[index.get_loc(c), pos]
         if len(np.unique(pos)) == len(pos):  # min(current, t), a missing current replaced
