@@ -54,6 +54,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -61,6 +62,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from yrdnet.analysis.city_groups import Groups
 from yrdnet.analysis.steps import potential_columns, self_times
 from yrdnet.core.cache import cache_key
 from yrdnet.core.params import MetricParams, TravelTimeModel
@@ -74,12 +76,14 @@ from yrdnet.scenarios.scenario import Scenario, build_graph, graph_source, scena
 __all__ = [
     "DEFINITIONS",
     "HALF_LIVES",
+    "CountyArrays",
     "CountyRun",
     "city_potential",
     "city_potentials",
     "core_rank",
     "core_rank_rows",
     "core_rank_table",
+    "county_rank_table",
     "county_run",
     "modelled_internal_times",
     "zone_potential",
@@ -119,6 +123,42 @@ class CountyRun:
     table: pd.DataFrame
     self_time: pd.Series
     centres: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CountyArrays:
+    """The multimodal part of a county run as arrays, in the order of its zones (:func:`county_rank_table`).
+
+    Attributes
+    ----------
+    t
+        Multimodal travel times (min), zone x zone, laid out as ``T.to_numpy()`` of a
+        travel-time frame (column-major).
+    pop, tii
+        The zones' population and Rich internal time (min).
+    groups
+        The zones grouped by city (:class:`~yrdnet.analysis.city_groups.Groups`).
+    pop_sum
+        ``groups.sum(pop)``: each city's population.
+    centres
+        ``(city, zone position)`` of the county holding each city's centre.
+    """
+
+    t: np.ndarray
+    pop: np.ndarray
+    tii: np.ndarray
+    groups: Groups
+    pop_sum: np.ndarray
+    centres: tuple[tuple[int, int], ...]
+
+    @property
+    def centre_pos(self) -> list[int]:
+        """The centres' zone positions."""
+        return [z for _, z in self.centres]
+
+    def labels(self) -> dict[str, list[int]]:
+        """The cities of the ``"county"`` (every city) and ``"centre"`` (the centres') values."""
+        return {"county": [int(c) for c in self.groups.codes], "centre": [c for c, _ in self.centres]}
 
 
 def _route(G: nx.MultiDiGraph) -> dict[str, pd.DataFrame]:
@@ -250,6 +290,32 @@ def _rank_and_margin(s: pd.Series, core: int) -> tuple[int, float, int]:
     return rank, float(s[core] / others.max() - 1.0), int(others.idxmax())
 
 
+def _rank_and_margin_of(values: np.ndarray, labels: Sequence[int] | pd.Index, at: int) -> tuple[int, float, int] | None:
+    """:func:`_rank_and_margin` of the values at positions (``at`` the core's), or ``None`` on a NaN.
+
+    The rank with ties at the lowest is one more than the values above the core's; the
+    best other city is the first largest other value, as ``idxmax``.
+    """
+    if np.isnan(values).any():
+        return None
+    v = values[at]
+    others = np.delete(values, at)
+    best = int(np.argmax(others))
+    return 1 + int((values > v).sum()), float(v / others[best] - 1.0), int(labels[best + (best >= at)])
+
+
+def _rank_margin_series(s: pd.Series, core: int) -> tuple[int, float, int]:
+    """:func:`_rank_and_margin` on the values when the labels are unique and no value is missing."""
+    got = (
+        _rank_and_margin_of(s.to_numpy(float), s.index, cast(int, s.index.get_loc(core))) if s.index.is_unique else None
+    )
+    return got if got is not None else _rank_and_margin(s, core)
+
+
+#: Columns of :func:`core_rank_table`.
+_RANK_COLUMNS = ["definition", "zone_consistent", "half_life_min", "core_rank", "core_margin", "best_other_city"]
+
+
 def core_rank_table(
     core: int,
     p: MetricParams,
@@ -307,10 +373,46 @@ def core_rank_table(
             defs["rich"] = acc.potential_accessibility(city_times, pop, params=q, self_time_min=city_self_time)
         for name, s in defs.items():
             if core in s.index and len(s) > 1:
-                rank, margin, other = _rank_and_margin(s, core)
+                rank, margin, other = _rank_margin_series(s, core)
                 rows.append((DEFINITIONS[name], name != "rich", float(h), rank, margin, other))
-    cols = ["definition", "zone_consistent", "half_life_min", "core_rank", "core_margin", "best_other_city"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=_RANK_COLUMNS)
+
+
+@lru_cache(maxsize=16)
+def _with_half_life(p: MetricParams, h: float) -> MetricParams:
+    """``p`` with the exponential decay of half-life ``h`` (min), as :func:`core_rank_table` sets it."""
+    return p.replace(beta=float(np.log(2) / h), decay="exp")
+
+
+def county_rank_table(
+    core: int, p: MetricParams, zones: CountyArrays, half_lives: Sequence[float] = HALF_LIVES
+) -> pd.DataFrame:
+    """:func:`core_rank_table` of a county run given as arrays (its ``"county"`` and ``"centre"`` rows).
+
+    The same potentials (:func:`zone_potential`: the same numpy operations on the same
+    arrays), city means (the additions of ``groupby().sum()``, :class:`Groups`) and
+    ranks, without building the run's frames: the same table, as :func:`yrdnet.analyze`
+    reads it at county level.
+    """
+    rows = []
+    labels = zones.labels()
+    at = {name: [i for i, c in enumerate(cities) if c == core] for name, cities in labels.items()}
+    for h in half_lives:
+        q = _with_half_life(p, float(h))
+        f = np.exp(-q.beta * zones.t)
+        np.fill_diagonal(f, 0.0)
+        pot = f @ zones.pop
+        if q.self_potential:
+            pot = pot + zones.pop * np.exp(-q.beta * zones.tii)
+        defs = {"county": zones.groups.sum(pot * zones.pop) / zones.pop_sum, "centre": pot[zones.centre_pos]}
+        for name, values in defs.items():
+            if not at[name] or len(values) < 2:
+                continue
+            got = _rank_and_margin_of(values, labels[name], at[name][0])
+            if got is None:
+                got = _rank_and_margin(pd.Series(values, index=pd.Index(labels[name])), core)
+            rows.append((DEFINITIONS[name], True, float(h), *got))
+    return pd.DataFrame(rows, columns=_RANK_COLUMNS)
 
 
 def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:
@@ -320,6 +422,18 @@ def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:
     ``core_margin_potential_min`` / ``_max`` (its margin over the best other city, range).
     Missing values when the table has no zone-consistent row.
     """
+    if table["zone_consistent"].dtype == bool:  # the same minima and maxima, NaN left out, on arrays
+        zc_rows = table["zone_consistent"].to_numpy()
+        if zc_rows.any():
+            ranks = _range(table["core_rank"].to_numpy()[zc_rows])
+            margins = _range(table["core_margin"].to_numpy()[zc_rows])
+            if ranks is not None and margins is not None:
+                return {
+                    "core_rank_potential_best": ranks[0],
+                    "core_rank_potential_worst": ranks[1],
+                    "core_margin_potential_min": margins[0],
+                    "core_margin_potential_max": margins[1],
+                }
     zc = table[table["zone_consistent"]]
     if zc.empty:
         return dict.fromkeys(
@@ -332,6 +446,14 @@ def core_rank_rows(table: pd.DataFrame) -> dict[str, float]:
         "core_margin_potential_min": float(zc["core_margin"].min()),
         "core_margin_potential_max": float(zc["core_margin"].max()),
     }
+
+
+def _range(v: np.ndarray) -> tuple[float, float] | None:
+    """``(min, max)`` of numbers as pandas takes them (NaN left out, none left: NaN); ``None`` for other values."""
+    if v.dtype.kind not in "iuf":
+        return None
+    v = v[~np.isnan(v)] if v.dtype.kind == "f" else v
+    return (float(v.min()), float(v.max())) if len(v) else (np.nan, np.nan)
 
 
 def core_rank(

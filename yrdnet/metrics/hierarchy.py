@@ -19,6 +19,7 @@ observed travel.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import NamedTuple, cast
 
@@ -356,30 +357,48 @@ def train_strength(G: nx.MultiDiGraph) -> pd.DataFrame:
     >>> train_strength(G).loc[1].tolist()
     [10.0, 1.0]
     """
-    city = dict(G.nodes(data="city"))
-    stations = sorted({int(cast(int, city[n])) for n, k in G.nodes(data="kind") if k == "station"})
-    per_pair: dict[tuple[str, str], float] = {}
-    for u, v, d in G.edges(data=True):
-        if d.get("mode") != "rail":
-            continue
-        t = d.get("trains_per_day")
-        x = float(t) if t is not None and np.isfinite(float(t)) else 0.0
-        per_pair[(u, v)] = max(per_pair.get((u, v), 0.0), x)  # the pair's levels pool a running sum
+    strength, degree = train_sums(G)
+    idx = pd.Index(sorted(strength), name="city")
+    return pd.DataFrame(
+        {"train_strength": [strength[c] for c in idx], "train_degree": [degree[c] for c in idx]}, index=idx
+    )
+
+
+def train_sums(G: nx.MultiDiGraph) -> tuple[dict[int, float], dict[int, float]]:
+    """The strength and degree of :func:`train_strength` per city, as dicts (every city of a station).
+
+    One pass over the successor dicts in the order of ``G.edges``: each station pair's
+    largest ``trains_per_day`` (its service levels), added to its city pair's trains, in
+    the order pairs first appear.
+    """
+    node: dict = G._node  # type: ignore[attr-defined]  # the plain dicts behind G.nodes and G.succ: no views
+    succ: dict = G._succ  # type: ignore[attr-defined]
+    stations = sorted({int(d.get("city")) for d in node.values() if d.get("kind") == "station"})
     w: dict[tuple[int, int], float] = {}
-    for (u, v), x in per_pair.items():
-        cu, cv = int(cast(int, city[u])), int(cast(int, city[v]))
-        if cu != cv:
-            w[(cu, cv)] = w.get((cu, cv), 0.0) + x
+    city: dict = {}  # int(city) of the nodes met, read when first needed
+    for u, nbrs in succ.items():
+        for v, keys in nbrs.items():
+            best = None
+            for d in keys.values():
+                if d.get("mode") != "rail":
+                    continue
+                t = d.get("trains_per_day")
+                x = float(t) if t is not None else 0.0
+                base = 0.0 if best is None else best
+                best = x if x > base and x != math.inf else base  # max(base, x), a non-finite x as 0: running sums
+            if best is None:
+                continue
+            cu = city[u] if u in city else city.setdefault(u, int(node[u].get("city")))
+            cv = city[v] if v in city else city.setdefault(v, int(node[v].get("city")))
+            if cu != cv:
+                w[(cu, cv)] = w.get((cu, cv), 0.0) + best
     strength = dict.fromkeys(stations, 0.0)
     degree = dict.fromkeys(stations, 0.0)
     for (cu, _cv), x in w.items():
         strength[cu] = strength.get(cu, 0.0) + x
         if x > 0:
             degree[cu] = degree.get(cu, 0.0) + 1.0
-    idx = pd.Index(sorted(strength), name="city")
-    return pd.DataFrame(
-        {"train_strength": [strength[c] for c in idx], "train_degree": [degree[c] for c in idx]}, index=idx
-    )
+    return strength, degree
 
 
 def city_flows(F: pd.DataFrame, city_of: pd.Series) -> pd.DataFrame:
@@ -423,6 +442,9 @@ def hierarchy_indicators(
 
     def rank(s: pd.Series) -> float:
         s = s.astype(float)
+        if s.index.is_unique:  # one more than the values above the core's (NaN: no rank), as rank() counts
+            v = float(s.get(core, np.nan))
+            return np.nan if np.isnan(v) else float(1 + (s.to_numpy() > v).sum())
         return float(s.rank(ascending=False, method="min").get(core, np.nan))
 
     di = dominance_index(flows)

@@ -77,11 +77,16 @@ def town_country_gap(values: pd.Series, kind: pd.Series, population: pd.Series) 
         raise DataError("town_country_gap: values must be finite")
     urban = kind.reindex(x.index).isin(URBAN_KINDS).to_numpy()
     w = population.reindex(x.index).astype(float).to_numpy()
+    return pd.Series(town_country_means(x.to_numpy(), urban, w))
+
+
+def town_country_means(x: np.ndarray, urban: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    """:func:`town_country_gap` of aligned arrays (finite values; ``urban``: the districts), as a dict."""
     if urban.all() or not urban.any():
         raise DataError("town_country_gap needs both districts and counties")
-    d = float(np.average(x.to_numpy()[urban], weights=w[urban]))
-    c = float(np.average(x.to_numpy()[~urban], weights=w[~urban]))
-    return pd.Series({"district": d, "county": c, "ratio": d / c if c else np.nan, "difference": d - c})
+    d = float(np.average(x[urban], weights=w[urban]))
+    c = float(np.average(x[~urban], weights=w[~urban]))
+    return {"district": d, "county": c, "ratio": d / c if c else np.nan, "difference": d - c}
 
 
 def urban_rural_gap(values: pd.Series, urban: pd.Series, rural: pd.Series) -> pd.Series:
@@ -107,12 +112,17 @@ def urban_rural_gap(values: pd.Series, urban: pd.Series, rural: pd.Series) -> pd
     x = values.astype(float).to_numpy()
     u = urban.reindex(values.index).astype(float).to_numpy()
     r = rural.reindex(values.index).astype(float).to_numpy()
+    return pd.Series(urban_rural_means(x, u, r))
+
+
+def urban_rural_means(x: np.ndarray, u: np.ndarray, r: np.ndarray) -> dict[str, float]:
+    """:func:`urban_rural_gap` of aligned arrays (values, urban and rural population), as a dict."""
     ok = np.isfinite(u) & np.isfinite(r) & np.isfinite(x)
     x, u, r = x[ok], u[ok], r[ok]
     if u.sum() <= 0 or r.sum() <= 0:
         raise DataError("urban_rural_gap needs urban and rural population")
     a, b = float(np.average(x, weights=u)), float(np.average(x, weights=r))
-    return pd.Series({"urban": a, "rural": b, "ratio": a / b if b else np.nan, "difference": a - b})
+    return {"urban": a, "rural": b, "ratio": a / b if b else np.nan, "difference": a - b}
 
 
 def hinterland_coverage(
@@ -155,19 +165,29 @@ def hinterland_coverage(
     [8.0, 0.8]
     """
     p = population.reindex(T.columns).astype(float).to_numpy()
+    rows = coverage_rows(T, p, centres, thresholds)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def coverage_rows(
+    T: pd.DataFrame, p: np.ndarray, centres: Mapping[str, Hashable], thresholds: Sequence[float]
+) -> dict[str, dict[str, float]]:
+    """:func:`hinterland_coverage` as ``{name: {column: value}}`` (``p``: population in ``T``'s columns)."""
     total = float(np.nansum(p))
+    arr = None
     rows = {}
     for name, c in centres.items():
         if c not in T.index:
             raise DataError(f"hinterland_coverage: centre {name!r} ({c!r}) is not a zone of T")
-        t = T.to_numpy(float)[T.index.get_loc(c)]
+        arr = T.to_numpy(float) if arr is None else arr
+        t = arr[T.index.get_loc(c)]
         r: dict[str, float] = {}
         for tau in thresholds:
             within = float(np.nansum(p[t <= tau]))
             r[f"population_within_{tau:g}min"] = within
             r[f"share_within_{tau:g}min"] = within / total if total else np.nan
         rows[name] = r
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return rows
 
 
 def time_to_metro_core(
@@ -191,8 +211,32 @@ def time_to_metro_core(
     >>> time_to_metro_core(T, {"m": [1, 2], "n": [3, 2]}, {"m": 1, "n": 3}).tolist()
     [0.0, 50.0, 0.0]
     """
-    out = pd.Series(np.nan, index=T.index, name="time_to_metro_core")
+    index = T.index
     arr = T.to_numpy(float)
+    if not (index.is_unique and index.equals(T.columns)):
+        return _time_to_metro_core_by_label(T, arr, members, cores)
+    out = np.full(len(index), np.nan)
+    for m, zs in members.items():
+        c = cores[m]
+        if c not in index:
+            continue
+        pos = index.get_indexer(pd.Index(list(zs)))
+        pos = pos[pos >= 0]
+        t = arr[index.get_loc(c), pos]
+        if len(np.unique(pos)) == len(pos):  # min(current, t), a missing current replaced
+            cur = out[pos]
+            out[pos] = np.where(np.isnan(cur), t, np.where(t < cur, t, cur))
+            continue
+        for p, tp in zip(pos, t, strict=True):  # a zone listed twice: one after the other
+            out[p] = tp if np.isnan(out[p]) else min(out[p], tp)
+    return pd.Series(out, index=index, name="time_to_metro_core")
+
+
+def _time_to_metro_core_by_label(
+    T: pd.DataFrame, arr: np.ndarray, members: Mapping[str, Sequence[Hashable]], cores: Mapping[str, Hashable]
+) -> pd.Series:
+    """:func:`time_to_metro_core` zone by zone, by label (any ``T``)."""
+    out = pd.Series(np.nan, index=T.index, name="time_to_metro_core")
     for m, zs in members.items():
         c = cores[m]
         if c not in T.index:
@@ -251,7 +295,8 @@ def core_periphery_coefficient(A: pd.DataFrame, core: Sequence[Hashable]) -> flo
     1.0
     """
     ids = list(A.index)
-    is_core = np.array([i in set(core) for i in ids])
+    core_set = set(core)
+    is_core = np.array([i in core_set for i in ids])
     if is_core.sum() < 2 or (~is_core).sum() < 2:
         raise DataError("core_periphery_coefficient needs at least two core and two periphery nodes")
     a = A.to_numpy(float)
