@@ -225,23 +225,43 @@ class IncrementalBase:
         """The base's daily direct trains per rail pair and per city pair (``None`` if not whole numbers)."""
         return _city_pair_trains(self.rail)
 
-    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
-        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs."""
+    @functools.cached_property
+    def city_train_base(self) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the base (read-only; ``None`` as :attr:`city_trains`)."""
         base = self.city_trains
-        if base is None:
+        return None if base is None else city_train_graph(base.by_city_pair, set(base.cities))
+
+    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs.
+
+        A copy-on-write :func:`overlay` of :attr:`city_train_base` (read-only) with the
+        city pairs the delta lays again, equal to the graph made from all the sums.
+        """
+        base, T0 = self.city_trains, self.city_train_base
+        if base is None or T0 is None:
             return None
-        w = dict(base.by_city_pair)
+        w: dict[tuple[int, int], float] = {}  # the changed city pairs, in the order they first change
+        sums = []  # every partial sum: each must be whole for the order not to matter
         city = P.nodes(data="city")
-        changed = []
         for u, v in set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}:
             cu, cv = int(city[u]), int(city[v])
             if cu != cv:  # the pair's trains as laid again, instead of the base's
-                w[(cu, cv)] = w.get((cu, cv), 0.0) - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
-                changed.append(w[(cu, cv)])
-        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in changed):
+                old = w.get((cu, cv), base.by_city_pair.get((cu, cv), 0.0))
+                w[(cu, cv)] = old - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+                sums.append(w[(cu, cv)])
+        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in sums):
             return None
         halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
-        return city_train_graph(w, base.cities | halls)
+        if not halls <= base.cities:  # a new city node: made in full, in city order
+            return city_train_graph(base.by_city_pair | w, base.cities | halls)
+        T = overlay(T0, {f"city:{c}" for pair in w for c in pair})
+        for (a, b), x in w.items():
+            u, v = f"city:{a}", f"city:{b}"
+            if (a, b) in base.by_city_pair:
+                T._adj[u][v][0] = {"mode": "rail", "trains_per_day": x}  # the key dict is the overlay's own
+            else:
+                T.add_edge(u, v, mode="rail", trains_per_day=x)
+        return T
 
     @functools.cached_property
     def rail_legs(self) -> RailLegs:
@@ -319,6 +339,11 @@ class IncrementalBase:
             columns=pd.Index(codes, name="destination"),
         )
 
+    @functools.cached_property
+    def _zone_blocks(self) -> dict[str, np.ndarray]:
+        """Per mode, the base's zone-to-zone seconds (``distances[mode].take(zone_nodes)``), filled on use."""
+        return {}
+
     def from_delta(self, delta: GraphDelta, mode: str) -> pd.DataFrame:
         """Zone travel times (float32 minutes) of the base plus a :meth:`delta`, by the min-plus update.
 
@@ -326,7 +351,11 @@ class IncrementalBase:
         """
         edges = delta.added_edges(mode, self.state.pair_min)
         new = [n for n, _ in delta.new_nodes]
-        sec, _ = update_zone_distances(self.distances[mode], self.zone_nodes, edges, new_nodes=new)
+        D = self.distances[mode]
+        block = self._zone_blocks.get(mode)
+        if block is None:
+            block = self._zone_blocks[mode] = D.take(self.zone_nodes)
+        sec, _ = update_zone_distances(D, self.zone_nodes, edges, new_nodes=new, zone_block=block)
         return self._frame(sec)
 
     def _from_graph(self, G_new: nx.MultiDiGraph, mode: str) -> tuple[pd.DataFrame, str]:
