@@ -48,7 +48,7 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.delta_reuse import DeltaMemo, hall_access, pairs_to_lay, suburban_delta, track_json
+from yrdnet.network.delta_reuse import DeltaMemo, hall_access, new_halls, pairs_to_lay, suburban_delta, track_json
 from yrdnet.network.delta_services import (
     NeedsBuild,
     ServiceIndex,
@@ -62,7 +62,7 @@ from yrdnet.network.delta_services import (
     service_rows,
 )
 from yrdnet.network.expressways import road_tables_of_year
-from yrdnet.network.graph import _served_stations, _track_json, filter_network, hall_nodes, rail_edges, station_id
+from yrdnet.network.graph import _served_stations, _track_json, filter_network, rail_edges, station_id
 from yrdnet.network.hall_access import sourced_access
 from yrdnet.network.history import (
     YearNetwork,
@@ -406,13 +406,13 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
     pairs, cands = _service_pairs(state, changed, times)
     levels = levels_of_pairs(((times[s], meta[s]) for s in cands), pairs, model)
     sub = suburban_delta(state, year, t1.stations, model)
-    new_halls = sorted(({st for sid in changed for st in times[sid][1]} | sub.stops) - state.halls)
+    served = sorted(({st for sid in changed for st in times[sid][1]} | sub.stops) - state.halls)
     hall_pairs = {(station_id(a), station_id(b)) for a, b in pairs}  # node ids, as the suburban edges'
     return GraphDelta(
-        new_nodes=hall_nodes(t1.stations, new_halls),
+        new_nodes=new_halls(state, t1.stations, served),
         pairs=sorted(hall_pairs),
         rail=list(rail_edges(levels, model)),
-        access=hall_access(state, t1.cities, t1.stations, [station_id(h) for h in new_halls]),
+        access=hall_access(state, t1.cities, t1.stations, [station_id(h) for h in served]),
         graph_attrs={
             "scenario": sc.name,
             "year": int(year),
@@ -459,5 +459,10 @@ def lay_delta(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
     G.add_edges_from((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds)
     G.add_edges_from(delta.access)
     G.graph.update(delta.graph_attrs)
-    G.graph["track"] = _track_json(delta.stations, delta.by_line) if delta.track is None else delta.track
+    G.graph["track"] = track_of(delta)
     return G
+
+
+def track_of(delta: GraphDelta) -> str:
+    """``G.graph["track"]`` of the scenario graph (:attr:`GraphDelta.track`, else made from its segments)."""
+    return _track_json(delta.stations, delta.by_line) if delta.track is None else delta.track

@@ -9,7 +9,8 @@ memory stays bounded over any number of scenarios:
 * the access edges of a base station's hall (each hall's depend on it alone,
   :mod:`yrdnet.network.hall_access`), for the halls scenarios newly serve
   (:func:`hall_access`);
-* the map rows of an unchanged line's track (:func:`track_json`).
+* the map rows of an unchanged line's track (:func:`track_json`);
+* the node of a base station's hall (:func:`new_halls`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pandas as pd
 
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.delta_services import NeedsBuild
-from yrdnet.network.graph import suburban_edges, track_rows
+from yrdnet.network.graph import hall_nodes, suburban_edges, track_rows
 from yrdnet.network.hall_access import AccessRow, city_access_rows, zone_access_rows
 from yrdnet.network.suburban import suburban_lines_of_year, suburban_stops
 from yrdnet.network.track import Segment
@@ -29,7 +30,7 @@ from yrdnet.network.track import Segment
 if TYPE_CHECKING:
     from yrdnet.network.delta import RailState
 
-__all__ = ["DeltaMemo", "hall_access", "pairs_to_lay", "suburban_delta", "track_json"]
+__all__ = ["DeltaMemo", "hall_access", "new_halls", "pairs_to_lay", "suburban_delta", "track_json"]
 
 Pair = tuple[str, str]
 Edge = tuple[str, str, dict[str, Any]]
@@ -51,6 +52,7 @@ class DeltaMemo:
     suburban: dict[int, SuburbanYear] = field(default_factory=dict)
     access: dict[str, list[tuple[int, list[Edge]]]] = field(default_factory=dict)
     track: dict[str, str] = field(default_factory=dict)
+    halls: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     coords: tuple[dict[str, float], dict[str, float]] | None = None
 
 
@@ -130,6 +132,20 @@ def hall_access(state: RailState, cities: pd.DataFrame, stations: pd.DataFrame, 
     merged = [(r, i, edges) for i, h in enumerate(halls) for r, edges in (memo[h] if h in memo else rows[h])]
     merged.sort(key=lambda x: (x[0], x[1]))
     return [e for _, _, edges in merged for e in edges]
+
+
+def new_halls(state: RailState, stations: pd.DataFrame, sids: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """``hall_nodes(stations, sids)``: a base station's node kept on ``state`` (its row is the base's)."""
+    memo, base = state.memo.halls, state.tables.stations.index
+    out = []
+    for sid in sids:
+        hit = memo.get(sid)
+        if hit is None:
+            hit = hall_nodes(stations, [sid])[0]
+            if sid in base:
+                memo[sid] = hit
+        out.append((hit[0], dict(hit[1])))
+    return out
 
 
 def _coords(state: RailState) -> tuple[dict[str, float], dict[str, float]]:

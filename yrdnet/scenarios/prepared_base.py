@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from yrdnet.network.delta import (
     RailState,
     apply_delta,
     data_stamp,
-    lay_delta,
     rail_delta,
     rail_state,
 )
@@ -49,6 +48,7 @@ from yrdnet.routing.incremental import (
     update_zone_distances,
 )
 from yrdnet.routing.matrices import RailLegs, UnreachableWarning, rail_legs, travel_times, unreachable_message
+from yrdnet.scenarios.overlay import delta_nodes, edit_copy, lay_copy, overlay
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
@@ -211,7 +211,7 @@ class IncrementalBase:
         try:
             delta = self._delta(sc)
             out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
-            G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
+            G = lay_copy(self.graph, delta)
             P = scenario_rail_pairs(self.rail, delta)
             legs = scenario_rail_legs(self.rail_legs, P, delta)
             return ScenarioState(G, out, delta, P, self._city_trains(P, delta), legs)
@@ -395,54 +395,6 @@ class ScenarioState:
     legs: RailLegs | None = None
 
 
-def delta_nodes(delta: GraphDelta) -> set[str]:
-    """Nodes whose adjacency or attributes :func:`~yrdnet.network.delta.lay_delta` changes."""
-    nodes = {n for n, _ in delta.new_nodes}
-    for u, v in (*delta.pairs, *delta.suburban_pairs):
-        nodes.update((u, v))
-    for u, v, _ in (*delta.rail, *delta.access):
-        nodes.update((u, v))
-    return nodes
-
-
-def overlay(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
-    """A copy-on-write copy of ``G`` that may be edited at ``nodes`` only (``G`` stays untouched).
-
-    The graph, node and adjacency dicts are copied one level down; the edge key dicts
-    at ``nodes`` (both directions, each shared by its successor and predecessor entry
-    as in networkx) are copied too, so adding or removing edges there or adding nodes
-    leaves ``G`` as it was. Every other inner dict and every attribute dict is ``G``'s:
-    treat those as read-only. Costs the touched nodes' degrees instead of a copy of
-    the whole graph.
-    """
-    H = G.__class__()
-    H.graph = dict(G.graph)
-    H._node = dict(G._node)
-    succ, pred = dict(G._succ), dict(G._pred)
-    own_s: set[str] = set()
-    own_p: set[str] = set()
-    for n in nodes:
-        if n not in succ:
-            continue
-        H._node[n] = dict(G._node[n])
-        for out, back, own_out, own_back, base in (
-            (succ, pred, own_s, own_p, G._succ),
-            (pred, succ, own_p, own_s, G._pred),
-        ):
-            if n not in own_out:
-                out[n] = dict(out[n])
-                own_out.add(n)
-            for m, keys in list(out[n].items()):
-                if keys is base[n][m]:  # still the base's key dict: copy it for both directions
-                    if m not in own_back:
-                        back[m] = dict(back[m])
-                        own_back.add(m)
-                    out[n][m] = back[m][n] = dict(keys)
-    H._adj = succ
-    H._pred = pred
-    return H
-
-
 def pair_attrs(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
     """One rail pair's edge: fastest ``in_vehicle_s``, most ``trains_per_day`` (``None``: no rail edge)."""
     rail = [d for d in edges if d.get("mode") == "rail"]
@@ -536,26 +488,22 @@ def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiD
 
     ``P_base`` is the base graph's; the pairs ``delta`` lays again get the pair edge of
     their new rail edges (none when they lost them), new halls join. Equal to
-    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`overlay` of
+    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`edit_copy` of
     ``P_base``: read-only).
     """
     by_pair: dict[tuple[str, str], list[dict]] = {}
     for u, v, d in delta.rail:
         by_pair.setdefault((u, v), []).append(d)
-    pairs = set(delta.pairs) | set(by_pair)
-    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
     ends = {n for p in by_pair for n in p}
-    P = overlay(P_base, {n for p in pairs for n in p} | {n for n, _ in delta.new_nodes})
-    for u, v in pairs:
-        if P.has_edge(u, v):
-            for k in list(P[u][v]):
-                P.remove_edge(u, v, key=k)
-    P.add_nodes_from(halls)
-    P.add_nodes_from((n, d) for n, d in delta.new_nodes if n in ends and n not in P)
-    for (u, v), ds in by_pair.items():
-        attrs = pair_attrs(ds)
-        if attrs is not None:
-            P.add_edge(u, v, **attrs)
+    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
+    known = set(P_base) | {n for n, _ in halls}
+    others = []  # the other new rail-edge ends, once each, as add_nodes_from after the halls adds them
+    for n, d in delta.new_nodes:
+        if n in ends and n not in known:
+            others.append((n, d))
+            known.add(n)
+    edges = [(u, v, a) for (u, v), ds in by_pair.items() if (a := pair_attrs(ds)) is not None]
+    P = edit_copy(P_base, set(delta.pairs) | set(by_pair), [*halls, *others], edges)
     P.graph.update(delta.graph_attrs)
     return P
 
