@@ -301,11 +301,39 @@ def _check_same(state: RailState, t1: Tables, model: TravelTimeModel) -> None:
     if not t1.cities.equals(state.tables.cities):
         raise NeedsBuild("the city table differs")
     old = state.tables.stations.index
+    if _leading_rows_equal(t1.stations, state.tables.stations, _STATION_COLS):
+        return
     if not old.isin(t1.stations.index).all():
         raise NeedsBuild("a base station is missing")
     cols = list(_STATION_COLS)
     if not pd.DataFrame(t1.stations.loc[old, cols]).equals(pd.DataFrame(state.tables.stations[cols])):
         raise NeedsBuild("a base station changed")
+
+
+def _leading_rows_equal(new: pd.DataFrame, base: pd.DataFrame, cols: tuple[str, ...]) -> bool:
+    """Whether ``new`` starts with ``base``'s rows (same unique ids, dtypes and ``cols`` values).
+
+    ``True`` implies what :func:`_check_same` asks of pandas (``new.loc[base.index, cols]``
+    equals ``base[cols]``), without the reindex; ``False`` means undecided.
+    """
+    n = len(base)
+    if len(new) < n or not new.index.is_unique or not new.index[:n].equals(base.index):
+        return False
+    for c in cols:
+        a, b = new[c], base[c]
+        if a.dtype != b.dtype:
+            return False
+        x, y = a.to_numpy()[:n], b.to_numpy()
+        if x.dtype != object:
+            if not np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"):
+                return False
+            continue
+        try:
+            if not all(p == q for p, q in zip(x, y, strict=True)):  # a NaN compares unequal: undecided
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def _check_open_stations(state: RailState, now: frozenset[str]) -> None:

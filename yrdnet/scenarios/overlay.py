@@ -16,7 +16,7 @@ import networkx as nx
 
 from yrdnet.network.delta import GraphDelta, track_of
 
-__all__ = ["delta_nodes", "edit_copy", "lay_copy", "overlay"]
+__all__ = ["delta_nodes", "edit_copy", "lay_copy", "overlay", "reorder_nodes"]
 
 Edge = tuple[str, str, dict[str, Any]]
 
@@ -122,10 +122,18 @@ class _Editor:
             k += 1
         keys[k] = dict(attrs)
 
+    def set_edge(self, u: str, v: str, key: int, attrs: dict[str, Any]) -> None:
+        """Edge ``(u, v, key)`` gets a new attribute dict ``attrs`` (its place in the adjacency kept)."""
+        out = self._mine(0, u)
+        if (u, v) not in self.own_keys:
+            out[v] = self._mine(1, v)[u] = dict(out[v])
+            self.own_keys.add((u, v))
+        out[v][key] = dict(attrs)
+
 
 def edit_copy(
     G: nx.MultiDiGraph, remove: Iterable[tuple[str, str]], nodes: Iterable[tuple[str, dict[str, Any]]],
-    edges: Iterable[Edge],
+    edges: Iterable[Edge], *, replace: Iterable[tuple[str, str, int, dict[str, Any]]] = (),
 ) -> nx.MultiDiGraph:  # fmt: skip
     """A copy of ``G`` less every edge of the pairs ``remove``, plus ``nodes`` then ``edges`` (``G`` untouched).
 
@@ -133,16 +141,26 @@ def edit_copy(
     ``add_nodes_from(nodes)`` and ``add_edges_from(edges)`` on a copy (node, adjacency and
     key order included), copying only the dicts those edits write: every other inner
     dict and attribute dict is ``G``'s (read-only). ``nodes`` and ``edges`` are read in
-    order, after the removals.
+    order, after the removals; ``replace``: ``(u, v, key, attrs)`` of existing edges
+    whose attribute dict becomes ``attrs`` (set before ``edges`` are added).
     """
     ed = _Editor(G)
     for u, v in remove:
         ed.remove_pair(u, v)
     for n, attrs in nodes:
         ed.add_node(n, attrs)
+    for u, v, k, attrs in replace:
+        ed.set_edge(u, v, k, attrs)
     for u, v, attrs in edges:
         ed.add_edge(u, v, attrs)
     return ed.H
+
+
+def reorder_nodes(G: nx.MultiDiGraph, order: list[str]) -> None:
+    """Put ``G``'s node, successor and predecessor dicts in ``order`` (its own top-level dicts, e.g. an edit_copy's)."""
+    G._node = {n: G._node[n] for n in order}
+    G._adj = {n: G._succ[n] for n in order}
+    G._pred = {n: G._pred[n] for n in order}
 
 
 def lay_copy(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:

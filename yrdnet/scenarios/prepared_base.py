@@ -48,7 +48,7 @@ from yrdnet.routing.incremental import (
     update_zone_distances,
 )
 from yrdnet.routing.matrices import RailLegs, UnreachableWarning, rail_legs, travel_times, unreachable_message
-from yrdnet.scenarios.overlay import delta_nodes, edit_copy, lay_copy, overlay
+from yrdnet.scenarios.overlay import delta_nodes, edit_copy, lay_copy, overlay, reorder_nodes
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
@@ -234,8 +234,9 @@ class IncrementalBase:
     def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
         """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs.
 
-        A copy-on-write :func:`overlay` of :attr:`city_train_base` (read-only) with the
-        city pairs the delta lays again, equal to the graph made from all the sums.
+        A copy-on-write :func:`edit_copy` of :attr:`city_train_base` (read-only) with the
+        city pairs the delta lays again, equal to the graph made from all the sums (nodes,
+        adjacency and keys in the same order).
         """
         base, T0 = self.city_trains, self.city_train_base
         if base is None or T0 is None:
@@ -252,15 +253,17 @@ class IncrementalBase:
         if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in sums):
             return None
         halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
-        if not halls <= base.cities:  # a new city node: made in full, in city order
-            return city_train_graph(base.by_city_pair | w, base.cities | halls)
-        T = overlay(T0, {f"city:{c}" for pair in w for c in pair})
-        for (a, b), x in w.items():
-            u, v = f"city:{a}", f"city:{b}"
-            if (a, b) in base.by_city_pair:
-                T._adj[u][v][0] = {"mode": "rail", "trains_per_day": x}  # the key dict is the overlay's own
-            else:
-                T.add_edge(u, v, mode="rail", trains_per_day=x)
+        cities = sorted(halls - base.cities)
+        known = base.by_city_pair
+        T = edit_copy(
+            T0,
+            (),
+            [(f"city:{c}", {"kind": "station", "city": c}) for c in cities],
+            [(f"city:{a}", f"city:{b}", _trains(x)) for (a, b), x in w.items() if (a, b) not in known],
+            replace=[(f"city:{a}", f"city:{b}", 0, _trains(x)) for (a, b), x in w.items() if (a, b) in known],
+        )
+        if cities:  # city_train_graph adds its nodes in city order
+            reorder_nodes(T, [f"city:{c}" for c in sorted(base.cities | halls)])
         return T
 
     @functools.cached_property
@@ -438,9 +441,10 @@ def rail_pairs(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _pair_trains(P: nx.MultiDiGraph, u: str, v: str) -> float:
     """The daily trains of pair ``u -> v`` in a rail pair graph (0 without an edge)."""
-    if not P.has_edge(u, v):
+    keys = P._adj[u].get(v) if u in P._adj else None
+    if not keys:
         return 0.0
-    return max(float(d.get("trains_per_day", 0.0)) for d in P[u][v].values())
+    return max(float(d.get("trains_per_day", 0.0)) for d in keys.values())
 
 
 @dataclass(frozen=True)
@@ -471,6 +475,11 @@ def _city_pair_trains(P: nx.MultiDiGraph) -> CityTrains | None:
     return CityTrains(per_pair, w, cities)
 
 
+def _trains(x: float) -> dict[str, Any]:
+    """A city pair edge's attributes in :func:`city_train_graph`."""
+    return {"mode": "rail", "trains_per_day": x}
+
+
 def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.MultiDiGraph:
     """One station per city and one rail edge per city pair holding its daily direct trains ``w``.
 
@@ -479,7 +488,7 @@ def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.Mu
     """
     T = nx.MultiDiGraph()
     T.add_nodes_from((f"city:{c}", {"kind": "station", "city": c}) for c in sorted(cities))
-    T.add_edges_from((f"city:{a}", f"city:{b}", {"mode": "rail", "trains_per_day": x}) for (a, b), x in w.items())
+    T.add_edges_from((f"city:{a}", f"city:{b}", _trains(x)) for (a, b), x in w.items())
     return T
 
 
