@@ -345,9 +345,12 @@ def _check_open_stations(state: RailState, now: frozenset[str]) -> None:
     changed = {s for s in base_ids if (s in now) != (s in (state.net.stations or now))}
     if not changed:
         return
-    used = {st for stops in state.net.lines["track_stops"] for st in stops}
-    tt = state.net.timetable
-    used.update(st for table in (tt.services, tt.extra) for route in table["route"] for st in route)
+    used = state.memo.used_stations
+    if used is None:  # the stations of the base's lines and timetable: kept on the state
+        found = {st for stops in state.net.lines["track_stops"] for st in stops}
+        tt = state.net.timetable
+        found.update(st for table in (tt.services, tt.extra) for route in table["route"] for st in route)
+        used = state.memo.used_stations = frozenset(found)
     touched = sorted(changed & used)
     if touched:
         raise NeedsBuild(f"station(s) {touched[:5]} open or closed otherwise than in the base")

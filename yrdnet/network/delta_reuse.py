@@ -10,7 +10,8 @@ memory stays bounded over any number of scenarios:
   :mod:`yrdnet.network.hall_access`), for the halls scenarios newly serve
   (:func:`hall_access`);
 * the map rows of an unchanged line's track (:func:`track_json`);
-* the node of a base station's hall (:func:`new_halls`).
+* the node of a base station's hall (:func:`new_halls`);
+* the base's coordinates and the stations its lines and timetable use.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class DeltaMemo:
     track: dict[str, str] = field(default_factory=dict)
     halls: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     coords: tuple[dict[str, float], dict[str, float]] | None = None
+    used_stations: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

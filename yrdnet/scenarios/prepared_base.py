@@ -524,23 +524,22 @@ def scenario_rail_legs(base: RailLegs, P: nx.MultiDiGraph, delta: GraphDelta) ->
     each pair's fastest, so its times are identical): the base's, less those of the
     pairs ``delta`` lays again, plus those pairs' edges in ``P``.
     """
-    halls = sorted(n for n, k in P.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
-    old = np.asarray(base.halls, dtype=object)
-    pos = np.searchsorted(np.asarray(halls, dtype=object), old) if len(old) else np.zeros(0, dtype=np.int64)
-    fresh = {n for n, _ in delta.new_nodes}
-    gone = len(old) and (pos.max() >= len(halls) or any(halls[i] != h for i, h in zip(pos, base.halls, strict=True)))
-    if gone or len(halls) - len(old) != len(fresh.intersection(halls)):
-        return rail_legs(P)  # a base hall is gone or another node became one: read P
+    halls = sorted(n for n, d in P._node.items() if d.get("kind") == "station" and str(n).startswith("st:"))
     index = {h: i for i, h in enumerate(halls)}
+    fresh = {n for n, _ in delta.new_nodes}
+    if any(h not in index for h in base.halls) or len(halls) - len(base.halls) != len(fresh.intersection(halls)):
+        return rail_legs(P)  # a base hall is gone or another node became one: read P
+    pos = np.array([index[h] for h in base.halls], dtype=np.int64)
     pairs = set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}
     n = len(halls)
-    u, v = pos[base.u].astype(np.int64), pos[base.v].astype(np.int64)
+    u, v = pos[base.u], pos[base.v]
     laid = np.array([index[a] * n + index[b] for a, b in pairs if a in index and b in index], dtype=np.int64)
     keep = ~np.isin(u * n + v, laid)
     nu, nv, nw = [], [], []
+    adj = P._adj
     for a, b in sorted(pairs):
-        if a in index and b in index and P.has_edge(a, b):
-            for d in P[a][b].values():
+        if a in index and b in index and b in adj[a]:
+            for d in adj[a][b].values():
                 if d.get("mode") == "rail" and "in_vehicle_s" in d:
                     nu.append(index[a])
                     nv.append(index[b])
