@@ -274,6 +274,8 @@ class GraphDelta:
     def added_edges(self, mode: str, pair_min: dict[Pair, float]) -> list[tuple[str, str, float]]:
         """Edges ``mode`` routes on that are new or faster (rail at the pair's minimum, new suburban edges, access).
 
+        None for ``"road"``; the same list for every other mode.
+
         Raises :class:`yrdnet.NotIncrementalError` when a pair's fastest edge got slower or
         a pair lost its edges.
         """

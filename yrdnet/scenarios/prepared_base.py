@@ -210,7 +210,12 @@ class IncrementalBase:
         sc = load_scenario(scenario)
         try:
             delta = self._delta(sc)
-            out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
+            transit: list[tuple[str, str, float]] | None = None  # added_edges: one list for every mode but road
+            out = {}
+            for m in modes:
+                if m != "road" and transit is None:
+                    transit = delta.added_edges(m, self.state.pair_min)
+                out[m] = (self.from_delta(delta, m, edges=None if m == "road" else transit), "incremental")
             G = lay_copy(self.graph, delta)
             P = scenario_rail_pairs(self.rail, delta)
             legs = scenario_rail_legs(self.rail_legs, P, delta)
@@ -347,12 +352,16 @@ class IncrementalBase:
         """Per mode, the base's zone-to-zone seconds (``distances[mode].take(zone_nodes)``), filled on use."""
         return {}
 
-    def from_delta(self, delta: GraphDelta, mode: str) -> pd.DataFrame:
+    def from_delta(
+        self, delta: GraphDelta, mode: str, *, edges: list[tuple[str, str, float]] | None = None
+    ) -> pd.DataFrame:
         """Zone travel times (float32 minutes) of the base plus a :meth:`delta`, by the min-plus update.
 
+        ``edges``: ``delta.added_edges(mode, state.pair_min)`` when the caller has it.
         Raises :class:`yrdnet.NotIncrementalError` when the delta slows a station pair.
         """
-        edges = delta.added_edges(mode, self.state.pair_min)
+        if edges is None:
+            edges = delta.added_edges(mode, self.state.pair_min)
         new = [n for n, _ in delta.new_nodes]
         D = self.distances[mode]
         block = self._zone_blocks.get(mode)
