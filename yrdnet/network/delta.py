@@ -38,7 +38,7 @@ delta; tests compare it edge for edge (attributes and keys included) with
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,10 +48,8 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.delta_reuse import DeltaMemo, hall_access, new_halls, pairs_to_lay, suburban_delta, track_json
+from yrdnet.network.delta_reuse import hall_access, new_halls, pairs_to_lay, suburban_delta, track_json
 from yrdnet.network.delta_services import (
-    NeedsBuild,
-    ServiceIndex,
     changed_services,
     line_keys,
     open_track_mask,
@@ -61,11 +59,11 @@ from yrdnet.network.delta_services import (
     service_index,
     service_rows,
 )
+from yrdnet.network.delta_state import NeedsBuild, RailState
 from yrdnet.network.expressways import road_tables_of_year
 from yrdnet.network.graph import _served_stations, _track_json, filter_network, rail_edges, station_id
 from yrdnet.network.hall_access import sourced_access
 from yrdnet.network.history import (
-    YearNetwork,
     YearTimetable,
     feed_order,
     network_of_year,
@@ -115,47 +113,6 @@ def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]
     """:func:`yrdnet.datasets.file_version` of every data file (not docs) and of ``extra``; a change means rebuild."""
     files = [p for p in sorted(Path(data_folder()).iterdir()) if p.is_file() and p.suffix not in _DOCS]
     return tuple(file_version(p) for p in [*files, *extra])
-
-
-@dataclass(frozen=True)
-class RailState:
-    """What the base's build computed that a scenario's build can reuse (read-only).
-
-    ``fallback[s]`` holds the station pairs where service ``s`` runs on the fastest
-    segment of any line (none of its own lines has track there): the only segments
-    other lines can change for it.
-    """
-
-    tables: Tables
-    year: int
-    model: TravelTimeModel
-    zones: Zones
-    net: YearNetwork
-    factors: dict[str, float]
-    sourced: dict[tuple[int, str], float]
-    core_of: dict[int, int]
-    highways_y: pd.DataFrame
-    line_keys: dict[str, tuple[Any, ...]]
-    line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]]
-    segs: dict[tuple[str, str], Segment]
-    service_keys: dict[str, tuple[Any, ...]]
-    fallback: dict[str, frozenset[Pair]]
-    stop_times: dict[str, tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]
-    meta: dict[str, tuple[Any, Any, Any]]
-    covered: frozenset[str]
-    defaults: pd.DataFrame
-    default_owner: np.ndarray
-    at_station: dict[str, frozenset[str]]
-    halls: frozenset[str]
-    pair_min: dict[Pair, float]
-    suburban: pd.DataFrame | None = None
-    suburban_open: frozenset[str] = frozenset()
-    sections_y: pd.DataFrame | None = None
-    pool: pd.DataFrame | None = None  # the year's timetable and extra services (delta_services.pool)
-    pool_keep: np.ndarray | None = None  # which of them run on the base's open track
-    index: ServiceIndex | None = None  # the base's services by line and fallback pair
-    #: What the base keeps across scenarios (:mod:`yrdnet.network.delta_reuse`, filled on use).
-    memo: DeltaMemo = field(default_factory=DeltaMemo, compare=False, repr=False)
 
 
 def rail_state(

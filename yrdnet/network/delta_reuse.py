@@ -16,46 +16,22 @@ memory stays bounded over any number of scenarios:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.delta_services import NeedsBuild
+from yrdnet.network.delta_state import NeedsBuild, RailState, SuburbanYear
 from yrdnet.network.graph import hall_nodes, suburban_edges, track_rows
 from yrdnet.network.hall_access import AccessRow, city_access_rows, zone_access_rows
 from yrdnet.network.suburban import suburban_lines_of_year, suburban_stops
 from yrdnet.network.track import Segment
 
-if TYPE_CHECKING:
-    from yrdnet.network.delta import RailState
-
-__all__ = ["DeltaMemo", "hall_access", "new_halls", "pairs_to_lay", "suburban_delta", "track_json"]
+__all__ = ["hall_access", "new_halls", "pairs_to_lay", "suburban_delta", "track_json"]
 
 Pair = tuple[str, str]
 Edge = tuple[str, str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class SuburbanYear:
-    """A year's suburban lines, their edges in build order and those edges by hall pair."""
-
-    lines: pd.DataFrame
-    edges: list[Edge]
-    by_pair: dict[Pair, list[dict[str, Any]]]
-
-
-@dataclass
-class DeltaMemo:
-    """Entries a base keeps across scenarios (see the module docstring); filled on use."""
-
-    suburban: dict[int, SuburbanYear] = field(default_factory=dict)
-    access: dict[str, list[tuple[int, list[Edge]]]] = field(default_factory=dict)
-    track: dict[str, str] = field(default_factory=dict)
-    halls: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    coords: tuple[dict[str, float], dict[str, float]] | None = None
-    used_stations: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

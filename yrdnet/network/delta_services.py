@@ -13,31 +13,25 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from yrdnet.core.params import TravelTimeModel
+from yrdnet.network.delta_state import NeedsBuild, RailState, ServiceIndex
 from yrdnet.network.history import YearNetwork
 from yrdnet.network.services import default_services, on_open_track
 from yrdnet.network.tables import Tables
 from yrdnet.network.track import Segment
 
-if TYPE_CHECKING:
-    from yrdnet.network.delta import RailState
-
-__all__ = ["NeedsBuild", "Running", "ServiceIndex", "changed_services", "running", "service_index"]
+__all__ = ["Running", "changed_services", "running", "service_index"]
 
 Pair = tuple[str, str]
 Meta = tuple[Any, Any, Any]
 
 #: Line columns a scenario may set that the default services read (:mod:`yrdnet.network.services`).
 _PATTERN_COLS = ("express_trains", "allstop_trains", "express_stops")
-
-
-class NeedsBuild(Exception):  # noqa: N818 - a control-flow signal, caught inside yrdnet
-    """The scenario differs from the base in a way the incremental construction does not cover."""
 
 
 def _cell(v: Any) -> Any:
@@ -93,30 +87,6 @@ def open_track_mask(services: pd.DataFrame, segs: dict[tuple[str, str], Segment]
 def owner(sids: pd.Index) -> np.ndarray:
     """The line a default service belongs to (``default:<line>:...``, ``default:<line>><other>:...``)."""
     return np.array([str(x).split(":")[1].split(">")[0] for x in sids], dtype=object)
-
-
-@dataclass(frozen=True)
-class ServiceIndex:
-    """The base's running services, for finding a scenario's changed ones without reading every row.
-
-    Made only when the base's timetable and default service ids are all distinct.
-
-    Attributes
-    ----------
-    kept
-        The base's timetable services on its open track (``pool[pool_keep]``).
-    home
-        Service id -> ``(0, row of kept)`` or ``(1, row of the base's defaults)``.
-    by_line
-        Service ids by each of their own lines.
-    by_seg
-        Service ids by each station pair they run on a fallback segment.
-    """
-
-    kept: pd.DataFrame
-    home: dict[str, tuple[int, int]]
-    by_line: dict[str, frozenset[str]]
-    by_seg: dict[Pair, frozenset[str]]
 
 
 def service_index(
