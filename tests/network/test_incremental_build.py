@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -87,3 +88,36 @@ def test_refactored_builders_match_the_graph() -> None:
     )
     assert got_a == want_a
     assert len(running) == G.graph["n_services"]
+
+
+def _pandas_same(new: pd.DataFrame, base: pd.DataFrame, cols: list[str]) -> bool:
+    if not base.index.isin(new.index).all():
+        return False
+    return pd.DataFrame(new.loc[base.index, cols]).equals(pd.DataFrame(base[cols]))
+
+
+def test_leading_rows_check_never_passes_what_pandas_refuses() -> None:
+    from yrdnet.network.delta import _STATION_COLS, _leading_rows_equal
+
+    base = load_scenario("baseline_2025").tables().stations
+    cols = list(_STATION_COLS)
+    extra = base.iloc[:2].rename(index=lambda s: f"{s}_new")
+    cases = {
+        "same": (base.copy(), True),
+        "appended": (pd.concat([base, extra]), True),
+        "lon moved": (base.assign(lon=base["lon"].where(base.index != base.index[5], 0.0)), False),
+        "name changed": (base.assign(name_en=base["name_en"].where(base.index != base.index[7], "x")), False),
+        "adcode as float": (base.assign(adcode=base["adcode"].astype(float)), False),
+        "rows reordered": (base.iloc[::-1], None),
+        "an id repeated": (pd.concat([base, base.iloc[:1]]), None),
+        "a row missing": (base.iloc[1:], False),
+        "name missing": (base.assign(name_zh=base["name_zh"].where(base.index != base.index[3], None)), False),
+    }
+    nan_lon = base.assign(lon=base["lon"].where(base.index != base.index[4], np.nan))
+    cases["nan in both"] = (nan_lon.copy(), True)
+    for name, (new, fast) in cases.items():
+        ref = nan_lon if name == "nan in both" else base
+        got, want = _leading_rows_equal(new, ref, _STATION_COLS), _pandas_same(new, ref, cols)
+        assert not got or want, name  # True only where pandas agrees
+        if fast is not None:
+            assert got == fast, name

@@ -19,7 +19,7 @@ import pytest
 
 import yrdnet
 from yrdnet import DataError, TravelTimeModel
-from yrdnet.network.delta import apply_delta, rail_delta, rail_state
+from yrdnet.network.delta import apply_delta, lay_delta, rail_delta, rail_state
 from yrdnet.network.graph import graph_from_tables
 from yrdnet.network.suburban import (
     load_suburban_lines,
@@ -30,6 +30,7 @@ from yrdnet.network.suburban import (
 from yrdnet.network.tables import curated_tables
 from yrdnet.region.zones import load_zones
 from yrdnet.routing.compile import compile_graph
+from yrdnet.scenarios.overlay import delta_nodes, lay_copy, overlay
 from yrdnet.testing import assert_graph_contract
 
 HEADER = (
@@ -296,6 +297,16 @@ def test_delta_lays_a_pair_of_rail_and_suburban_edges_in_build_order(tmp_path: P
         d["line"]: k for u, v, k, d in want.edges(keys=True, data=True) if (u, v) == pair and d["mode"] == "suburban"
     }
     assert keys["a_new"] < keys["b_base"]  # the build order the delta reproduced
+    # the sweep's copy-on-write graph: the same, adjacency order included, the base untouched
+    n0, e0 = G20.number_of_nodes(), G20.number_of_edges()
+    L, Ov = lay_copy(G20, delta), lay_delta(overlay(G20, delta_nodes(delta)), delta)
+    assert _keyed(L) == _keyed(want) and L.graph == Ov.graph
+    assert list(L.nodes(data=True)) == list(Ov.nodes(data=True))
+    for side in ("_succ", "_pred"):
+        assert [(u, [(v, list(k.items())) for v, k in a.items()]) for u, a in getattr(L, side).items()] == [
+            (u, [(v, list(k.items())) for v, k in a.items()]) for u, a in getattr(Ov, side).items()
+        ]
+    assert (G20.number_of_nodes(), G20.number_of_edges()) == (n0, e0)
 
 
 @pytest.mark.slow

@@ -18,7 +18,10 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from yrdnet.core.settings import settings
-from yrdnet.network.delta import apply_delta, data_stamp
+from yrdnet.network.delta import GraphDelta, apply_delta, data_stamp, rail_delta
+from yrdnet.network.delta_reuse import hall_access
+from yrdnet.network.graph import _track_json
+from yrdnet.network.hall_access import city_access_edges, zone_access_edges
 from yrdnet.routing.compile import MODES, min_csr
 from yrdnet.routing.matrices import UnreachableWarning, travel_times
 from yrdnet.routing.minplus_batch import batch_update, kernel_costs, min_plus_closure
@@ -29,6 +32,7 @@ from yrdnet.scenarios.incremental import (
     scenario_travel_times,
     update_zone_distances,
 )
+from yrdnet.scenarios.prepared_base import _pair_trains, city_train_graph, scenario_rail_pairs
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario, scenarios_folder
 
 BASE = "baseline_2025"
@@ -334,3 +338,91 @@ def test_kernel_costs_and_bad_kernel() -> None:
     D = NodeDistances(("a",), np.zeros((1, 1)), "road")
     with pytest.raises(ValueError, match="kernel must be one of"):
         update_zone_distances(D, ["a"], [], kernel="fast")
+
+
+def _batch_update_reference(
+    T: np.ndarray, A: np.ndarray, B: np.ndarray, K: np.ndarray, edges: list[tuple[int, int, float]], n_old: int
+) -> np.ndarray:
+    """The batch update as first written: the (Z, k, k) product and one b at a time on its improving rows."""
+    k = n_old + max(1 + max((max(a, b) for a, b, _ in edges), default=-1) - n_old, 0)
+    W = np.full((k, k), np.inf)
+    W[:n_old, :n_old] = K
+    W[np.arange(k), np.arange(k)] = 0.0
+    for a, b, w in edges:
+        W[a, b] = min(W[a, b], w)
+    C = min_plus_closure(W)[:n_old, :n_old]
+    out = T.copy()
+    if n_old == 0:
+        return out
+    AC = (A[:, :, None] + C[None, :, :]).min(axis=1)
+    for b in range(n_old):
+        rows = np.flatnonzero(AC[:, b] < A[:, b])
+        out[rows] = np.minimum(out[rows], AC[rows, b, None] + B[b, None, :])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_batch_update_equals_the_reference_bit_for_bit(seed: int) -> None:
+    # irrational-ish weights: sums round, so any change of which sums are taken would show
+    rng = np.random.default_rng(seed)
+    z, k_old, k_new = int(rng.integers(1, 60)), int(rng.integers(0, 12)), int(rng.integers(0, 4))
+    n = z + k_old
+    M = rng.uniform(0, 1e4, (n, n)) * np.pi
+    M[rng.random((n, n)) < 0.6] = 0.0  # no arc
+    D = dijkstra(M)
+    k = k_old + k_new
+    ends = rng.integers(0, max(k, 1), (3 * k, 2)).tolist()
+    edges = [(a, b, float(rng.uniform(0, 3e3) * np.e)) for a, b in ends]
+    T, A, B, K = D[:z, :z], D[:z, z:], D[z:, :z], D[z:, z:]
+    got = batch_update(T, A, B, K, edges, k_old)
+    assert np.array_equal(got, _batch_update_reference(T, A, B, K, edges, k_old))
+    assert np.array_equal(T, D[:z, :z])  # input untouched
+
+
+# ------------------------------------------------------------------ what a base keeps across scenarios
+@pytest.mark.parametrize("level", ["city", "county"])
+def test_kept_hall_access_equals_the_build(level: str, city: IncrementalBase, county: IncrementalBase) -> None:
+    B = city if level == "city" else county
+    st, t = B.state, B.state.tables
+    unserved = sorted(f"st:{s}" for s in t.stations.index if f"st:{s}" not in B.graph)
+    assert len(unserved) > 10
+    for halls in (unserved[:7], unserved[3:12], unserved[:12][::-1], unserved[::5]):  # kept ones, new ones, mixed
+        if level == "city":
+            want = city_access_edges(t.cities, t.stations, st.model, halls, st.sourced)
+        else:
+            want = zone_access_edges(st.zones, t.stations, st.model, halls, st.sourced, st.core_of)
+        assert hall_access(st, t.cities, t.stations, halls) == want  # edges, attributes and order
+
+
+def _city_train_graph_of_sums(B: IncrementalBase, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
+    """city_train_graph of every city pair's sum (the base's, the delta's pairs laid again)."""
+    base = B.city_trains
+    assert base is not None
+    w = dict(base.by_city_pair)
+    city = P.nodes(data="city")
+    for u, v in set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}:
+        cu, cv = int(city[u]), int(city[v])
+        if cu != cv:
+            w[(cu, cv)] = w.get((cu, cv), 0.0) - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+    halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station"}
+    return city_train_graph(w, base.cities | halls)
+
+
+@pytest.mark.parametrize("line", ["north_yangtze_hsr", "ningbo_zhoushan_railway", "nanjing_huaian_intercity"])
+def test_scenario_pieces_equal_those_made_in_full(line: str, county: IncrementalBase) -> None:
+    sc = _single(line)
+    delta = county.delta(sc)
+    # the track of the graph, line by line from kept rows
+    assert delta.track is not None and delta.track == _track_json(delta.stations, delta.by_line)
+    # the services compared through the index equal those compared row by row
+    slow = dataclasses.replace(county.state, index=None)
+    d2 = rail_delta(slow, sc, sc.tables(slow.tables), sc.travel_time_model(county.model))
+    assert (d2.pairs, d2.rail, d2.new_nodes, d2.access) == (delta.pairs, delta.rail, delta.new_nodes, delta.access)
+    assert d2.graph_attrs == delta.graph_attrs
+    # the city train graph: an overlay of the base's, equal to the one made from every sum
+    P = scenario_rail_pairs(county.rail, delta)
+    got, want = county._city_trains(P, delta), _city_train_graph_of_sums(county, P, delta)
+    assert got is not None
+    assert list(got.nodes(data=True)) == list(want.nodes(data=True))
+    assert list(got.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True))
+    assert [list(got.pred[n]) for n in got] == [list(want.pred[n]) for n in want]

@@ -38,8 +38,7 @@ delta; tests compare it edge for edge (attributes and keys included) with
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,29 +48,29 @@ import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
 from yrdnet.core.params import TravelTimeModel
-from yrdnet.network.expressways import road_tables_of_year
-from yrdnet.network.graph import (
-    _served_stations,
-    _track_json,
-    city_access_edges,
-    filter_network,
-    hall_nodes,
-    rail_edges,
-    sourced_access,
-    station_id,
-    suburban_edges,
-    zone_access_edges,
+from yrdnet.network.delta_reuse import hall_access, new_halls, pairs_to_lay, suburban_delta, track_json
+from yrdnet.network.delta_services import (
+    changed_services,
+    line_keys,
+    open_track_mask,
+    owner,
+    pool,
+    running,
+    service_index,
+    service_rows,
 )
+from yrdnet.network.delta_state import NeedsBuild, RailState
+from yrdnet.network.expressways import road_tables_of_year
+from yrdnet.network.graph import _served_stations, _track_json, filter_network, rail_edges, station_id
+from yrdnet.network.hall_access import sourced_access
 from yrdnet.network.history import (
-    YearNetwork,
     YearTimetable,
     feed_order,
-    lines_in_year,
     network_of_year,
     open_stations,
     restrict_lines,
 )
-from yrdnet.network.services import default_services, levels_of_pairs, on_open_track, service_stop_times
+from yrdnet.network.services import default_services, levels_of_pairs, service_stop_times
 from yrdnet.network.suburban import load_suburban_lines, suburban_lines_of_year, suburban_stops
 from yrdnet.network.tables import Tables
 from yrdnet.network.track import Segment, fastest_segments, line_segments
@@ -107,10 +106,6 @@ Pair = tuple[str, str]
 _STATION_COLS = ("name_zh", "name_en", "adcode", "lon", "lat")
 
 
-class NeedsBuild(Exception):  # noqa: N818 - a control-flow signal, caught inside yrdnet
-    """The scenario differs from the base in a way the incremental construction does not cover."""
-
-
 _DOCS = (".md", ".txt", ".rst")
 
 
@@ -118,87 +113,6 @@ def data_stamp(extra: tuple[Path, ...] = ()) -> tuple[tuple[str, int, int], ...]
     """:func:`yrdnet.datasets.file_version` of every data file (not docs) and of ``extra``; a change means rebuild."""
     files = [p for p in sorted(Path(data_folder()).iterdir()) if p.is_file() and p.suffix not in _DOCS]
     return tuple(file_version(p) for p in [*files, *extra])
-
-
-#: Line columns a scenario may set that the default services read (:mod:`yrdnet.network.services`).
-_PATTERN_COLS = ("express_trains", "allstop_trains", "express_stops")
-
-
-def _cell(v: Any) -> Any:
-    """A hashable, comparable form of a line cell (lists as tuples, missing values as None)."""
-    if isinstance(v, list):
-        return tuple(v)
-    return None if v is None or (not isinstance(v, (tuple, str)) and pd.isna(v)) else v
-
-
-def _line_keys(lines: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
-    """What the build reads of each line: stops, length, speed, through running, track, pattern."""
-    length = lines["length_km"] if "length_km" in lines.columns else pd.Series(np.nan, index=lines.index)
-    cols = zip(lines.index, lines["stops"], length, lines["operating_speed_kph"], lines["through_to"], strict=True)
-    out: dict[str, tuple[Any, ...]] = {
-        str(lid): (tuple(stops), repr(float(km)), float(v), tuple(thr or [])) for lid, stops, km, v, thr in cols
-    }
-    extra = [c for c in ("track_stops", *_PATTERN_COLS) if c in lines.columns]
-    for c in extra:
-        for lid, v in zip(lines.index, lines[c], strict=True):
-            out[str(lid)] += (_cell(v),)
-    return out
-
-
-def _service_rows(running: pd.DataFrame) -> Iterator[tuple[str, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]]:
-    """``(service id, content key, route, (trains_per_day, lines, train_class))`` per service."""
-    cols = zip(
-        running.index,
-        running["route"],
-        running["stops"],
-        running["train_class"],
-        running["trains_per_day"],
-        running["lines"],
-        strict=True,
-    )
-    for sid, route, stops, cls, tpd, lines in cols:
-        key = (tuple(route), tuple(stops), str(cls), int(tpd), tuple(lines))
-        yield str(sid), key, key[0], (tpd, lines, cls)
-
-
-@dataclass(frozen=True)
-class RailState:
-    """What the base's build computed that a scenario's build can reuse (read-only).
-
-    ``fallback[s]`` holds the station pairs where service ``s`` runs on the fastest
-    segment of any line (none of its own lines has track there): the only segments
-    other lines can change for it.
-    """
-
-    tables: Tables
-    year: int
-    model: TravelTimeModel
-    zones: Zones
-    net: YearNetwork
-    factors: dict[str, float]
-    sourced: dict[tuple[int, str], float]
-    core_of: dict[int, int]
-    highways_y: pd.DataFrame
-    line_keys: dict[str, tuple[Any, ...]]
-    line_items: dict[str, list[tuple[tuple[str, str, str], Segment]]]
-    segs: dict[tuple[str, str], Segment]
-    service_keys: dict[str, tuple[Any, ...]]
-    fallback: dict[str, frozenset[Pair]]
-    stop_times: dict[str, tuple[str, list[str], np.ndarray, np.ndarray, np.ndarray]]
-    meta: dict[str, tuple[Any, Any, Any]]
-    covered: frozenset[str]
-    defaults: pd.DataFrame
-    default_owner: np.ndarray
-    at_station: dict[str, frozenset[str]]
-    halls: frozenset[str]
-    pair_min: dict[Pair, float]
-    suburban: pd.DataFrame | None = None
-    suburban_open: frozenset[str] = frozenset()
-    sections_y: pd.DataFrame | None = None
-    pool: pd.DataFrame | None = None  # the year's timetable and extra services (_pool)
-    pool_keep: np.ndarray | None = None  # which of them run on the base's open track
-    #: Suburban lines and edges of a year whose stops are all base stations (filled on use).
-    suburban_memo: dict[int, _SuburbanYear] = field(default_factory=dict, compare=False, repr=False)
 
 
 def rail_state(
@@ -223,13 +137,13 @@ def rail_state(
     segs = fastest_segments(by_line)
     covered = net.timetable.covered
     defaults = default_services(lines_y, tables.stations, tables.cities, model, covered=set(covered))
-    pool = _pool(net)
-    pool_keep = _open_track_mask(pool, segs)
-    kept = pool[pool_keep]  # on_open_track, as services_for_network; its defaults kept for _running
-    running = kept if defaults.empty else pd.concat([kept, defaults])
+    pool_ = pool(net)
+    pool_keep = open_track_mask(pool_, segs)
+    kept = pool_[pool_keep]  # on_open_track, as services_for_network; its defaults kept for running()
+    base_running = kept if defaults.empty else pd.concat([kept, defaults])
     keys, meta, fallback = {}, {}, {}
     at: dict[str, set[str]] = {}
-    for sid, key, route, m in _service_rows(running):
+    for sid, key, route, m in service_rows(base_running):
         keys[sid], meta[sid] = key, m
         own = key[4]
         fallback[sid] = frozenset(
@@ -237,7 +151,7 @@ def rail_state(
         )
         for st in key[1]:
             at.setdefault(str(st), set()).add(sid)
-    times = {t[0]: t for t in service_stop_times(running, segs, model, by_line)}
+    times = {t[0]: t for t in service_stop_times(base_running, segs, model, by_line)}
     pair_min: dict[Pair, float] = {}
     for u, v, d in graph.edges(data=True):
         if d.get("mode") == "rail":
@@ -254,7 +168,7 @@ def rail_state(
         core_of={z: c for c, z in zones.core_zones().items()},
         highways_y=highways_y,
         sections_y=sections_y,
-        line_keys=_line_keys(lines_y),
+        line_keys=line_keys(lines_y),
         line_items=line_items,
         segs=segs,
         service_keys=keys,
@@ -263,67 +177,16 @@ def rail_state(
         meta=meta,
         covered=covered,
         defaults=defaults,
-        default_owner=_owner(defaults.index),
+        default_owner=owner(defaults.index),
         at_station={k: frozenset(v) for k, v in at.items()},
-        halls=frozenset(_served_stations(running)) | frozenset(suburban_stops(suburban_y)),
+        halls=frozenset(_served_stations(base_running)) | frozenset(suburban_stops(suburban_y)),
         pair_min=pair_min,
         suburban=load_suburban_lines() if suburban is None and model.suburban else suburban,
         suburban_open=frozenset(map(str, suburban_y.index)),
-        pool=pool,
+        pool=pool_,
         pool_keep=pool_keep,
+        index=service_index(pool_, pool_keep, defaults, keys, fallback),
     )
-
-
-def _pool(net: YearNetwork) -> pd.DataFrame:
-    """The timetable and extra services of a year's network (as :func:`services_for_network` pools them)."""
-    if net.extra is None or net.extra.empty:
-        return net.services
-    return pd.concat([net.services, net.extra])
-
-
-def _open_track_mask(services: pd.DataFrame, segs: dict[tuple[str, str], Segment]) -> np.ndarray:
-    """:func:`yrdnet.network.services.on_open_track`'s row mask."""
-    keep = [all(k in segs for k in itertools.pairwise(r)) for r in services["route"]]
-    return np.asarray(keep, dtype=bool)
-
-
-def _kept(state: RailState, segs: dict[tuple[str, str], Segment]) -> pd.DataFrame:
-    """``on_open_track(_pool(state.net), segs)``: only the services off the base's track are checked again.
-
-    When every base segment is still open, a service the base kept is kept.
-    """
-    pool, keep = state.pool, state.pool_keep
-    if pool is None or keep is None or not all(k in segs for k in state.segs):
-        return on_open_track(_pool(state.net), segs)
-    keep = keep.copy()
-    off = np.flatnonzero(~keep)
-    routes = pool["route"].to_numpy()
-    keep[off] = [all(k in segs for k in itertools.pairwise(routes[i])) for i in off]
-    return pool[keep]
-
-
-def _owner(sids: pd.Index) -> np.ndarray:
-    """The line a default service belongs to (``default:<line>:...``, ``default:<line>><other>:...``)."""
-    return np.array([str(x).split(":")[1].split(">")[0] for x in sids], dtype=object)
-
-
-def _running(
-    state: RailState, lines_y: pd.DataFrame, t1: Tables, model: TravelTimeModel,
-    segs: dict[tuple[str, str], Segment], changed_lines: set[str],
-) -> pd.DataFrame:  # fmt: skip
-    """:func:`yrdnet.services.services_for_network` (rows in another order), reusing the base's defaults.
-
-    A line's default services depend on the line, the lines it runs through to and the
-    coverage only (:func:`yrdnet.services.default_services`), so only the changed lines
-    and those running through onto one are made again.
-    """
-    kept = _kept(state, segs)
-    keys = _line_keys(lines_y)
-    redo = set(changed_lines) | {lid for lid, key in keys.items() if changed_lines.intersection(key[3])}
-    old = state.defaults[~np.isin(state.default_owner, list(redo))]
-    new = default_services(lines_y, t1.stations, t1.cities, model, covered=set(state.covered), only=redo)
-    parts = [x for x in (kept, old, new) if not x.empty]
-    return pd.concat(parts) if parts else kept
 
 
 @dataclass(frozen=True)
@@ -350,6 +213,8 @@ class GraphDelta:
         ``G.graph`` entries that differ from the base's (``track`` excluded).
     by_line, stations
         The scenario's track segments by line and station table (for ``G.graph["track"]``).
+    track
+        ``G.graph["track"]`` when already made from them (``None``: made from them on use).
     """
 
     new_nodes: list[tuple[str, dict[str, Any]]]
@@ -361,9 +226,12 @@ class GraphDelta:
     stations: pd.DataFrame
     suburban: list[tuple[str, str, dict[str, Any]]]
     suburban_pairs: dict[Pair, list[dict[str, Any]]]
+    track: str | None = None
 
     def added_edges(self, mode: str, pair_min: dict[Pair, float]) -> list[tuple[str, str, float]]:
         """Edges ``mode`` routes on that are new or faster (rail at the pair's minimum, new suburban edges, access).
+
+        None for ``"road"``; the same list for every other mode.
 
         Raises :class:`yrdnet.NotIncrementalError` when a pair's fastest edge got slower or
         a pair lost its edges.
@@ -392,11 +260,39 @@ def _check_same(state: RailState, t1: Tables, model: TravelTimeModel) -> None:
     if not t1.cities.equals(state.tables.cities):
         raise NeedsBuild("the city table differs")
     old = state.tables.stations.index
+    if _leading_rows_equal(t1.stations, state.tables.stations, _STATION_COLS):
+        return
     if not old.isin(t1.stations.index).all():
         raise NeedsBuild("a base station is missing")
     cols = list(_STATION_COLS)
     if not pd.DataFrame(t1.stations.loc[old, cols]).equals(pd.DataFrame(state.tables.stations[cols])):
         raise NeedsBuild("a base station changed")
+
+
+def _leading_rows_equal(new: pd.DataFrame, base: pd.DataFrame, cols: tuple[str, ...]) -> bool:
+    """Whether ``new`` starts with ``base``'s rows (same unique ids, dtypes and ``cols`` values).
+
+    ``True`` implies what :func:`_check_same` asks of pandas (``new.loc[base.index, cols]``
+    equals ``base[cols]``), without the reindex; ``False`` means undecided.
+    """
+    n = len(base)
+    if len(new) < n or not new.index.is_unique or not new.index[:n].equals(base.index):
+        return False
+    for c in cols:
+        a, b = new[c], base[c]
+        if a.dtype != b.dtype:
+            return False
+        x, y = a.to_numpy()[:n], b.to_numpy()
+        if x.dtype != object:
+            if not np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"):
+                return False
+            continue
+        try:
+            if not all(p == q for p, q in zip(x, y, strict=True)):  # a NaN compares unequal: undecided
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def _check_open_stations(state: RailState, now: frozenset[str]) -> None:
@@ -408,55 +304,70 @@ def _check_open_stations(state: RailState, now: frozenset[str]) -> None:
     changed = {s for s in base_ids if (s in now) != (s in (state.net.stations or now))}
     if not changed:
         return
-    used = {st for stops in state.net.lines["track_stops"] for st in stops}
-    tt = state.net.timetable
-    used.update(st for table in (tt.services, tt.extra) for route in table["route"] for st in route)
+    used = state.memo.used_stations
+    if used is None:  # the stations of the base's lines and timetable: kept on the state
+        found = {st for stops in state.net.lines["track_stops"] for st in stops}
+        tt = state.net.timetable
+        found.update(st for table in (tt.services, tt.extra) for route in table["route"] for st in route)
+        used = state.memo.used_stations = frozenset(found)
     touched = sorted(changed & used)
     if touched:
         raise NeedsBuild(f"station(s) {touched[:5]} open or closed otherwise than in the base")
 
 
 def _track(
-    state: RailState, lines_y: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel
-) -> tuple[dict[tuple[str, str, str], Segment], set[str]]:
-    """Segments by line in build order (the base's for unchanged lines) and the changed lines."""
-    keys = _line_keys(lines_y)
-    if not set(state.line_keys) <= set(keys):
+    state: RailState, keys: dict[str, tuple[Any, ...]], lines_y: pd.DataFrame, stations: pd.DataFrame,
+    model: TravelTimeModel,
+) -> tuple[dict[tuple[str, str, str], Segment], dict[str, list[tuple[tuple[str, str, str], Segment]]]]:  # fmt: skip
+    """Segments by line in build order (the base's for unchanged lines), and those of the changed lines by line.
+
+    ``keys``: :func:`~yrdnet.network.delta_services.line_keys` of ``lines_y``.
+    """
+    if not state.line_keys.keys() <= keys.keys():
         raise NeedsBuild("a base line is closed")
     by_line: dict[tuple[str, str, str], Segment] = {}
-    changed: set[str] = set()
+    fresh: dict[str, list[tuple[tuple[str, str, str], Segment]]] = {}
     for lid, key in keys.items():
         if state.line_keys.get(lid) == key:
             by_line.update(state.line_items[lid])
         else:
-            changed.add(lid)
-            by_line.update(line_segments(lines_y.loc[[lid]], stations, model, state.factors))
-    return by_line, changed
+            fresh[lid] = list(line_segments(lines_y.loc[[lid]], stations, model, state.factors).items())
+            by_line.update(fresh[lid])
+    return by_line, fresh
 
 
-def _changed_services(
-    state: RailState, running: pd.DataFrame, changed_lines: set[str], changed_segs: set[Pair]
-) -> tuple[list[str], dict[str, tuple[Any, Any, Any]]]:
-    """Services whose stop times may differ from the base's, and every service's meta."""
-    meta = dict(state.meta)
-    changed = []
-    present = 0
-    for sid, key, _, m in _service_rows(running):
-        old = state.service_keys.get(sid)
-        present += old is not None
-        if old is None:
-            changed.append(sid)
-            meta[sid] = m
-        elif old != key:
-            if old[1] != key[1]:
-                raise NeedsBuild(f"service {sid!r} changed its stops")
-            changed.append(sid)
-            meta[sid] = m
-        elif changed_lines.intersection(key[4]) or not changed_segs.isdisjoint(state.fallback[sid]):
-            changed.append(sid)
-    if present != len(state.service_keys):
-        raise NeedsBuild("a base service no longer runs")
-    return changed, meta
+def _lines_of_year(state: RailState, t1: Tables, model: TravelTimeModel, year: int) -> pd.DataFrame:
+    """The scenario's lines of ``year`` (``network_of_year(...).lines``), after checking its roads and stations."""
+    lines_f, highways_y = filter_network(t1.lines, t1.highways, year)
+    if not highways_y.equals(state.highways_y):
+        raise NeedsBuild("the expressway links differ")
+    sections_y, base_sections = road_tables_of_year(t1.expressways, year, model), state.sections_y
+    same = sections_y is None if base_sections is None else sections_y is not None and sections_y.equals(base_sections)
+    if not same:
+        raise NeedsBuild("the expressway sections open in the year differ")
+    if year != state.year and feed_order(year) != state.net.timetable.feeds:
+        raise NeedsBuild(f"network year {year} uses other timetable feeds than the base's {state.year}")
+    ok = open_stations(t1.stations, year)
+    _check_open_stations(state, ok)
+    # lines_f is lines_in_year(t1.lines, year) already: network_of_year applies it again, which keeps
+    # the same rows and sets the same speeds (idempotent), so it is not repeated here
+    return restrict_lines(lines_f, ok)
+
+
+def _service_pairs(
+    state: RailState, changed: list[str], times: dict[str, tuple[Any, ...]]
+) -> tuple[set[Pair], list[str]]:
+    """Station pairs a changed service serves, and every service stopping at both stations of one (sorted)."""
+    pairs: set[Pair] = set()
+    at: dict[str, set[str]] = {}  # the base's services by station, plus the changed ones, where needed
+    for sid in changed:
+        stops = times[sid][1]
+        for i, a in enumerate(stops):
+            if a not in at:
+                at[a] = set(state.at_station.get(a, ()))
+            at[a].add(sid)
+            pairs.update((a, b) for b in stops[i + 1 :] if b != a)
+    return pairs, sorted({s for a, b in pairs for s in (at[a] & at[b])})
 
 
 def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTimeModel) -> GraphDelta:
@@ -469,56 +380,35 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
     """
     _check_same(state, t1, model)
     year = sc.effective_year
-    lines_f, highways_y = filter_network(t1.lines, t1.highways, year)
-    if not highways_y.equals(state.highways_y):
-        raise NeedsBuild("the expressway links differ")
-    sections_y, base_sections = road_tables_of_year(t1.expressways, year, model), state.sections_y
-    same = sections_y is None if base_sections is None else sections_y is not None and sections_y.equals(base_sections)
-    if not same:
-        raise NeedsBuild("the expressway sections open in the year differ")
-    if year != state.year and feed_order(year) != state.net.timetable.feeds:
-        raise NeedsBuild(f"network year {year} uses other timetable feeds than the base's {state.year}")
-    ok = open_stations(t1.stations, year)
-    _check_open_stations(state, ok)
-    lines_y = restrict_lines(lines_in_year(lines_f, year), ok)  # network_of_year(...).lines, no services
-    by_line, changed_lines = _track(state, lines_y, t1.stations, model)
+    lines_y = _lines_of_year(state, t1, model, year)
+    keys = line_keys(lines_y)
+    by_line, fresh = _track(state, keys, lines_y, t1.stations, model)
     segs = fastest_segments(by_line)
-    changed_segs = {(a, b) for (ln, a, b) in by_line if ln in changed_lines and segs[(a, b)] != state.segs.get((a, b))}
-    running = _running(state, lines_y, t1, model, segs, changed_lines)
-    changed, meta = _changed_services(state, running, changed_lines, changed_segs)
+    changed_segs = {
+        (a, b) for items in fresh.values() for (_, a, b), _ in items if segs[(a, b)] != state.segs.get((a, b))
+    }
+    run = running(state, keys, t1, model, lines_y, segs, set(fresh))
+    changed, frames, meta = changed_services(state, run, set(fresh), changed_segs)
     times = dict(state.stop_times)
-    if changed:
-        for t in service_stop_times(running.loc[changed], segs, model, by_line):
+    for f in frames:
+        for t in service_stop_times(f, segs, model, by_line):
             times[t[0]] = t
-    pairs: set[Pair] = set()
-    at = {k: set(v) for k, v in state.at_station.items()} if changed else {}
-    for sid in changed:
-        stops = times[sid][1]
-        for i, a in enumerate(stops):
-            at.setdefault(a, set()).add(sid)
-            pairs.update((a, b) for b in stops[i + 1 :] if b != a)
-    cands = sorted({s for a, b in pairs for s in (at[a] & at[b])})
+    pairs, cands = _service_pairs(state, changed, times)
     levels = levels_of_pairs(((times[s], meta[s]) for s in cands), pairs, model)
-    sub = _suburban_delta(state, year, t1.stations, model)
-    new_halls = sorted(({st for sid in changed for st in times[sid][1]} | sub.stops) - state.halls)
-    halls = [station_id(h) for h in new_halls]
-    zones = state.zones
-    if zones.level != "city":  # city zones reach stations as the city build does, other zones as theirs
-        access = zone_access_edges(zones, t1.stations, model, halls, state.sourced, state.core_of)
-    else:
-        access = city_access_edges(t1.cities, t1.stations, model, halls, state.sourced)
+    sub = suburban_delta(state, year, t1.stations, model)
+    served = sorted(({st for sid in changed for st in times[sid][1]} | sub.stops) - state.halls)
     hall_pairs = {(station_id(a), station_id(b)) for a, b in pairs}  # node ids, as the suburban edges'
     return GraphDelta(
-        new_nodes=hall_nodes(t1.stations, new_halls),
+        new_nodes=new_halls(state, t1.stations, served),
         pairs=sorted(hall_pairs),
         rail=list(rail_edges(levels, model)),
-        access=access,
+        access=hall_access(state, t1.cities, t1.stations, [station_id(h) for h in served]),
         graph_attrs={
             "scenario": sc.name,
             "year": int(year),
             "n_lines": len(lines_y),
             "lines": ";".join(map(str, lines_y.index)),
-            "n_services": len(running),
+            "n_services": run.n,
             "n_suburban_lines": len(sub.open),
             "suburban_lines": ";".join(sub.open),
             "description": sc.description,
@@ -527,65 +417,9 @@ def rail_delta(state: RailState, sc: ScenarioLike, t1: Tables, model: TravelTime
         by_line=by_line,
         stations=t1.stations,
         suburban=sub.new_edges,
-        suburban_pairs=_pairs_to_lay(sub.by_pair, {(u, v) for u, v, _ in sub.new_edges}, hall_pairs),
+        suburban_pairs=pairs_to_lay(sub.by_pair, {(u, v) for u, v, _ in sub.new_edges}, hall_pairs),
+        track=track_json(state, t1.stations, list(keys), fresh) if t1.stations.index.is_unique else None,
     )
-
-
-@dataclass(frozen=True)
-class _SuburbanDelta:
-    open: list[str]
-    stops: set[str]
-    new_edges: list[tuple[str, str, dict[str, Any]]]
-    by_pair: dict[Pair, list[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class _SuburbanYear:
-    """A year's suburban lines, their edges in build order and those edges by hall pair."""
-
-    lines: pd.DataFrame
-    edges: list[tuple[str, str, dict[str, Any]]]
-    by_pair: dict[Pair, list[dict[str, Any]]]
-
-
-def _suburban_year(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanYear:
-    """The year's suburban lines and edges, kept on ``state`` when every stop is a base station.
-
-    Their edges read the lines and their stops' coordinates only, and
-    :func:`_check_same` has checked that the base stations are unchanged.
-    """
-    hit = state.suburban_memo.get(year)
-    if hit is not None:
-        return hit
-    lines = suburban_lines_of_year(model, year, state.suburban)
-    edges = suburban_edges(lines, stations, model)
-    by_pair: dict[Pair, list[dict[str, Any]]] = {}
-    for u, v, d in edges:
-        by_pair.setdefault((u, v), []).append(d)
-    out = _SuburbanYear(lines, edges, by_pair)
-    if set(suburban_stops(lines)) <= set(state.tables.stations.index):
-        state.suburban_memo[year] = out
-    return out
-
-
-def _suburban_delta(state: RailState, year: int, stations: pd.DataFrame, model: TravelTimeModel) -> _SuburbanDelta:
-    """The suburban lines of the scenario's year against the base's (their edges depend on nothing else)."""
-    sub = _suburban_year(state, year, stations, model)
-    lines = sub.lines
-    now = [str(x) for x in lines.index]
-    gone = sorted(state.suburban_open - set(now))
-    if gone:
-        raise NeedsBuild(f"suburban line(s) of the base no longer run: {gone}")
-    new = [(u, v, d) for u, v, d in sub.edges if d["line"] not in state.suburban_open]
-    opened = lines.loc[[x for x in now if x not in state.suburban_open]]
-    return _SuburbanDelta(now, set(suburban_stops(opened)), new, sub.by_pair)
-
-
-def _pairs_to_lay(
-    by_pair: dict[Pair, list[dict[str, Any]]], new_pairs: set[Pair], rail_pairs: set[Pair]
-) -> dict[Pair, list[dict[str, Any]]]:
-    """Suburban edges (build order) of the pairs whose edges :func:`apply_delta` lays again."""
-    return {p: by_pair.get(p, []) for p in sorted(new_pairs | (rail_pairs & set(by_pair)))}
 
 
 def apply_delta(G_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
@@ -615,5 +449,10 @@ def lay_delta(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
     G.add_edges_from((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds)
     G.add_edges_from(delta.access)
     G.graph.update(delta.graph_attrs)
-    G.graph["track"] = _track_json(delta.stations, delta.by_line)
+    G.graph["track"] = track_of(delta)
     return G
+
+
+def track_of(delta: GraphDelta) -> str:
+    """``G.graph["track"]`` of the scenario graph (:attr:`GraphDelta.track`, else made from its segments)."""
+    return _track_json(delta.stations, delta.by_line) if delta.track is None else delta.track

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -34,14 +34,18 @@ import numpy as np
 import pandas as pd
 
 from yrdnet._version import __version__
-from yrdnet.core.geodesy import haversine_km
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.county_roads import add_zone_roads
 from yrdnet.network.expressways import add_expressway_roads, road_tables_of_year
+from yrdnet.network.hall_access import (  # noqa: F401  (split for size; imported from here too)
+    _city_rows,
+    city_access_edges,
+    sourced_access,
+    zone_access_edges,
+)
 from yrdnet.network.history import YearNetwork, lines_in_year, network_of_year
 from yrdnet.network.road_times import expressway_seconds, town_exit_km, town_exit_seconds
 from yrdnet.network.services import pair_levels, service_stop_times, services_for_network
-from yrdnet.network.station_access import access_minutes
 from yrdnet.network.suburban import suburban_lines_of_year, suburban_links, suburban_stops
 from yrdnet.network.track import Segment, fastest_segments, line_segments
 from yrdnet.region.zones import Zones, resolve_zones
@@ -139,115 +143,9 @@ def rail_edges(levels: pd.DataFrame, model: TravelTimeModel) -> Iterator[tuple[s
         )
 
 
-def _city_rows(cities: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
-    """``cities.iterrows()``, typed: the city table is indexed by adcode."""
-    return cast("Iterable[tuple[int, pd.Series]]", cities.iterrows())
-
-
-def sourced_access(model: TravelTimeModel) -> dict[tuple[int, str], float]:
-    """Sourced centre-to-station minutes by ``(city adcode, station id)`` (empty when not used)."""
-    if not model.sourced_access:
-        return {}
-    acc = access_minutes()
-    return {(int(c), str(s)): float(m) for s, c, m in zip(acc.index, acc["city_adcode"], acc["minutes"], strict=True)}
-
-
-def _access_pair(
-    zone: str, hall: str, geo_km: float, known: float | None, model: TravelTimeModel
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """Zone -> hall (drive + station entry) and hall -> zone: the drive model, or a sourced time."""
-    km = geo_km * model.access_detour
-    drive = km / model.access_speed_kph * 3600.0
-    speed = model.access_speed_kph
-    if known is not None:
-        drive, speed = known * 60.0, km / max(known, 1e-9) * 60.0
-    common = {"mode": "access", "length": km * 1000.0, "speed_kph": speed}
-    return [
-        (zone, hall, {"travel_time": drive + model.terminal_min * 60.0, **common}),
-        (hall, zone, {"travel_time": max(drive, 1.0), **common}),
-    ]
-
-
-def city_access_edges(
-    cities: pd.DataFrame,
-    stations: pd.DataFrame,
-    model: TravelTimeModel,
-    halls: list[str],
-    sourced: dict[tuple[int, str], float] | None = None,
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """Access edges city zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
-
-    ``sourced``: :func:`sourced_access` of ``model``, when the caller has it already.
-    """
-    if not halls:
-        return []
-    sourced = sourced_access(model) if sourced is None else sourced
-    sids = [h[3:] for h in halls]
-    st = stations.loc[sids]
-    slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
-    scity = st["adcode"].to_numpy(int)
-    out: list[tuple[str, str, dict[str, Any]]] = []
-    for adcode, c in _city_rows(cities):
-        d = haversine_km(float(c["lon"]), float(c["lat"]), slon, slat)
-        ok = (scity == int(adcode)) | (d <= model.access_radius_km)
-        for i in np.flatnonzero(ok):
-            out += _access_pair(zone_id(adcode), halls[i], float(d[i]), sourced.get((int(adcode), sids[i])), model)
-    return out
-
-
 def _add_access(G: nx.MultiDiGraph, cities: pd.DataFrame, stations: pd.DataFrame, model: TravelTimeModel) -> None:
     """Zone <-> station hall: the drive model, or a sourced time (:mod:`yrdnet.network.station_access`)."""
     G.add_edges_from(city_access_edges(cities, stations, model, [n for n in G.nodes if n.startswith("st:")]))
-
-
-def zone_access_edges(
-    zones: Zones,
-    stations: pd.DataFrame,
-    model: TravelTimeModel,
-    halls: list[str],
-    sourced: dict[tuple[int, str], float] | None = None,
-    core_of: dict[int, int] | None = None,
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """County/custom zone <-> station hall for ``halls`` (each hall's edges depend on it alone).
-
-    A zone reaches the halls within ``access_radius_km`` of its seat and those inside its
-    own polygon, by the drive model (``access_detour`` x geodesic km at
-    ``access_speed_kph``). The sourced centre-to-station times of
-    :mod:`yrdnet.network.station_access` are city-centre times: they apply only to the zone that
-    holds its city's centre (:meth:`Zones.core_zones`). ``sourced``: as in
-    :func:`city_access_edges`; ``core_of``: ``{zone id: city}`` of the core zones, when
-    the caller has it already.
-    """
-    if not halls:
-        return []
-    sids = [h[3:] for h in halls]
-    st = stations.loc[sids]
-    slon, slat = st["lon"].to_numpy(float), st["lat"].to_numpy(float)
-    inside = np.full(len(sids), -1, dtype=np.int64)
-    if zones.polygons is not None and zones.polygons.notna().all():
-        import geopandas as gpd
-
-        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(slon, slat), crs="EPSG:4326")
-        geom = zones.polygons.reindex(zones.table.index).to_numpy()  # joined by zone id, never by position
-        poly = gpd.GeoDataFrame({"zone": zones.ids}, geometry=geom, crs="EPSG:4326")
-        j = gpd.sjoin(pts, poly, predicate="within", how="inner")
-        j = j[~j.index.duplicated()]
-        inside[j.index.to_numpy()] = j["zone"].to_numpy(np.int64)
-    sourced = sourced_access(model) if sourced is None else sourced
-    core = {z: c for c, z in zones.core_zones().items()} if core_of is None else core_of
-    zid = np.asarray(zones.ids, dtype=np.int64)
-    zlon, zlat = zones.table["lon"].to_numpy(float), zones.table["lat"].to_numpy(float)
-    # zones that can reach a hall: a coarse test with 1 km of margin, then the exact one per zone
-    near = haversine_km(zlon[:, None], zlat[:, None], slon[None, :], slat[None, :]) <= model.access_radius_km + 1.0
-    out: list[tuple[str, str, dict[str, Any]]] = []
-    for r in np.flatnonzero(near.any(axis=1) | np.isin(zid, inside)):
-        z = int(zid[r])
-        d = haversine_km(float(zlon[r]), float(zlat[r]), slon, slat)
-        city = core.get(z)
-        for i in np.flatnonzero((inside == z) | (d <= model.access_radius_km)):
-            known = sourced.get((city, sids[i])) if city is not None else None
-            out += _access_pair(f"zone:{z}", halls[i], float(d[i]), known, model)
-    return out
 
 
 def _add_zone_access(G: nx.MultiDiGraph, zones: Zones, stations: pd.DataFrame, model: TravelTimeModel) -> None:
@@ -574,12 +472,23 @@ def _track_json(stations: pd.DataFrame, by_line: dict[tuple[str, str, str], Segm
     """
     lon = stations["lon"].astype(float).to_dict()
     lat = stations["lat"].astype(float).to_dict()
+    return f"[{track_rows(lon, lat, by_line.items())}]"
+
+
+def track_rows(
+    lon: Mapping[str, float], lat: Mapping[str, float], items: Iterable[tuple[tuple[str, str, str], Segment]]
+) -> str:
+    """The rows of :func:`_track_json` for ``items`` (sorted, ``a < b``), comma-joined without brackets.
+
+    The rows of several lines, each made alone and joined by commas in line order, are
+    the rows of all of them (the JSON of a list is its items' JSON joined by commas).
+    """
     rows = [
         [round(lon[a], 5), round(lat[a], 5), round(lon[b], 5), round(lat[b], 5), seg.speed_kph, line]
-        for (line, a, b), seg in sorted(by_line.items())
+        for (line, a, b), seg in sorted(items)
         if a < b
     ]
-    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
+    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))[1:-1]
 
 
 def _served_stations(services: pd.DataFrame) -> set[str]:

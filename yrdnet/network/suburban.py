@@ -6,8 +6,8 @@ intercity metros (市域/市郊铁路, 城际地铁) are how a metropolitan area
 HSR/intercity lines of ``lines.csv`` nor roads: each open line gives edges
 ``mode="suburban"`` from station hall to station hall (``st:<id>``), between every ordered
 pair of its listed stops, in both directions. Zones reach the halls by the access edges
-of every station hall (:func:`yrdnet.network.graph.city_access_edges`,
-:func:`yrdnet.network.graph.zone_access_edges`); a stop that is a rail station is the same
+of every station hall (:func:`yrdnet.network.hall_access.city_access_edges`,
+:func:`yrdnet.network.hall_access.zone_access_edges`); a stop that is a rail station is the same
 hall, so changing between the two modes is an alighting plus a new wait, as between two
 rail services.
 

@@ -9,6 +9,7 @@ update of :mod:`yrdnet.routing.minplus_batch`, whichever is cheaper). Re-exporte
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -215,6 +216,7 @@ def update_zone_distances(
     *,
     new_nodes: Iterable[str] = (),
     kernel: str = "auto",
+    zone_block: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str]:
     r"""Zone-to-zone distances (float64 s) after inserting ``edges``, by the cheaper exact kernel.
 
@@ -235,6 +237,8 @@ def update_zone_distances(
         :math:`O(|K|^3 + Z|K|^2 + Z^2|K|)`, exact by the argument in its notes;
         ``"auto"``: the one with fewer element operations
         (:func:`yrdnet.routing.minplus_batch.kernel_costs`).
+    zone_block
+        ``D.take(zones)`` when the caller keeps it (not modified), to spare the gather.
 
     Returns
     -------
@@ -252,35 +256,37 @@ def update_zone_distances(
     if kernel not in KERNELS:
         msg = f"kernel must be one of {list(KERNELS)}, got {kernel!r}"
         raise ValueError(msg)
-    edge_list = [AddedEdge(str(a), str(b), float(w)) for a, b, w in edges]
-    new = [n for n in dict.fromkeys(new_nodes) if n not in D]
+    ix = D.index
+    edge_list = [(str(a), str(b), float(w)) for a, b, w in edges]
+    new = [n for n in dict.fromkeys(new_nodes) if n not in ix]
     new_set = set(new)
-    missing = sorted({x for e in edge_list for x in e[:2] if x not in D and x not in new_set})
+    missing = sorted({x for e in edge_list for x in e[:2] if x not in ix and x not in new_set})
     if missing:
         msg = f"edge endpoint(s) {missing[:5]} are neither covered by the distances nor listed as new nodes"
         raise ValueError(msg)
-    bad = [e for e in edge_list if not (np.isfinite(e.weight) and e.weight >= 0)]
+    bad = [AddedEdge(*e) for e in edge_list if not (math.isfinite(e[2]) and e[2] >= 0)]
     if bad:
         msg = f"edge weights must be finite and >= 0, got {bad[:5]}"
         raise ValueError(msg)
     edge_list = _useful(D, edge_list)
     touched = list(dict.fromkeys(x for e in edge_list for x in e[:2]))
-    old = [x for x in touched if x in D]
+    old = [x for x in touched if x in ix]
     rows = len(dict.fromkeys([*zones, *old, *new]))
     per_edge, batch = kernel_costs(len(edge_list), rows, len(touched), len(zones))
     used = kernel if kernel != "auto" else ("batch" if batch < per_edge else "per-edge")
-    if any(z not in D for z in zones):  # a new zone: only the per-edge update handles it
+    if any(z not in ix for z in zones):  # a new zone: only the per-edge update handles it
         used = "per-edge"
+    elif not edge_list:  # nothing to insert: the base's zone distances
+        return (D.take(zones) if zone_block is None else zone_block.copy()), used
     if used == "per-edge" or not edge_list:
-        S = list(dict.fromkeys([*(z for z in zones if z in D), *old]))
+        S = list(dict.fromkeys([*(z for z in zones if z in ix), *old]))
         sub = NodeDistances(tuple(S), D.take(S), D.mode)
         return update_distances(sub, edge_list, new_nodes=new).take(list(zones)), used
     pos = {x: i for i, x in enumerate([*old, *[x for x in touched if x in new_set]])}
-    ix = D.index
     zi = np.array([ix[z] for z in zones], dtype=np.int64)
     ki = np.array([ix[x] for x in old], dtype=np.int64)
     out = batch_update(
-        D.d[np.ix_(zi, zi)],
+        D.d[np.ix_(zi, zi)] if zone_block is None else zone_block,
         D.d[np.ix_(zi, ki)],
         D.d[np.ix_(ki, zi)],
         D.d[np.ix_(ki, ki)],
@@ -290,16 +296,19 @@ def update_zone_distances(
     return out, used
 
 
-def _useful(D: NodeDistances, edges: list[AddedEdge]) -> list[AddedEdge]:
+def _useful(D: NodeDistances, edges: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
     r"""Drop edges between existing nodes no shorter than the base distance: they change nothing.
 
     With :math:`w \ge d_{ab}`, :math:`d_{ia} + w + d_{bj} \ge d_{ia} + d_{ab} + d_{bj} \ge
     d_{ij}`, in the base and after any other insertions (distances only decrease).
     """
+    if not edges:
+        return edges
     ix = D.index
-    keep = []
-    for e in edges:
-        a, b = ix.get(e.source), ix.get(e.target)
-        if a is None or b is None or e.weight < D.d[a, b]:
-            keep.append(e)
-    return keep
+    a = np.array([ix.get(e[0], -1) for e in edges], dtype=np.int64)
+    b = np.array([ix.get(e[1], -1) for e in edges], dtype=np.int64)
+    w = np.array([e[2] for e in edges], dtype=np.float64)
+    old = (a >= 0) & (b >= 0)
+    keep = ~old
+    keep[old] = w[old] < D.d[a[old], b[old]]
+    return [e for e, k in zip(edges, keep.tolist(), strict=True) if k]

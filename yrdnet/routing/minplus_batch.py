@@ -22,8 +22,6 @@ import numpy as np
 
 __all__ = ["batch_update", "kernel_costs", "min_plus_closure"]
 
-_BLOCK = 256  # origins per block of the (Z, k, k) product: bounds the temporary to 256 k^2
-
 
 def kernel_costs(n_edges: int, n_rows: int, n_touched: int, n_zones: int) -> tuple[float, float]:
     """Element operations of the per-edge and of the batch update (``(per_edge, batch)``).
@@ -123,19 +121,43 @@ def batch_update(
     W = np.full((k, k), np.inf)
     W[:n_old, :n_old] = K_dist
     W[np.arange(k), np.arange(k)] = 0.0
-    for a, b, w in edges:
-        W[a, b] = min(W[a, b], w)
+    if len(edges):
+        ea, eb, ew = (np.asarray(x) for x in zip(*edges, strict=True))
+        np.minimum.at(W, (ea.astype(np.int64), eb.astype(np.int64)), ew.astype(np.float64))
     C = min_plus_closure(W)[:n_old, :n_old]
     out = np.array(T, dtype=np.float64, copy=True)
     if n_old == 0:
         return out
-    # AC[i, b] = min_a A[i, a] + C[a, b], in blocks of origins
-    AC = np.empty_like(A)
-    for s in range(0, A.shape[0], _BLOCK):
-        AC[s : s + _BLOCK] = (A[s : s + _BLOCK, :, None] + C[None, :, :]).min(axis=1)
-    for b in range(n_old):
-        rows = np.flatnonzero(AC[:, b] < A[:, b])
+    AC = _times_closure(A, C)
+    _through(out, AC, A, B)
+    return out
+
+
+def _times_closure(A: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """``AC[i, b] = min_a A[i, a] + C[a, b]``, one ``a`` at a time (each sum as the (Z, k, k) form makes it)."""
+    AC = A[:, 0, None] + C[0]
+    tmp = np.empty_like(AC)
+    for a in range(1, C.shape[0]):
+        np.add(A[:, a, None], C[a], out=tmp)
+        np.minimum(AC, tmp, out=AC)
+    return AC
+
+
+def _through(out: np.ndarray, AC: np.ndarray, A: np.ndarray, B: np.ndarray) -> None:
+    """``out[i] = min(out[i], AC[i, b] + B[b])`` for every ``b`` and the origins ``i`` with ``AC[i, b] < A[i, b]``.
+
+    A ``b`` most origins improve through is done densely (the others add ``inf``, which
+    changes nothing), the rest on those origins' rows only.
+    """
+    better = np.ascontiguousarray((AC < A).T)
+    ACT = np.ascontiguousarray(AC.T)
+    full = np.empty_like(out)
+    for b in range(A.shape[1]):
+        rows = np.flatnonzero(better[b])
         if rows.size == 0:
             continue
-        out[rows] = np.minimum(out[rows], AC[rows, b, None] + B[b, None, :])
-    return out
+        if 2 * rows.size >= out.shape[0]:
+            np.add(np.where(better[b], ACT[b], np.inf)[:, None], B[b, None, :], out=full)
+            np.minimum(out, full, out=out)
+        else:
+            out[rows] = np.minimum(out[rows], ACT[b, rows, None] + B[b, None, :])

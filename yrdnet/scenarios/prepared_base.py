@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from yrdnet.network.delta import (
     RailState,
     apply_delta,
     data_stamp,
-    lay_delta,
     rail_delta,
     rail_state,
 )
@@ -49,6 +48,7 @@ from yrdnet.routing.incremental import (
     update_zone_distances,
 )
 from yrdnet.routing.matrices import RailLegs, UnreachableWarning, rail_legs, travel_times, unreachable_message
+from yrdnet.scenarios.overlay import delta_nodes, edit_copy, lay_copy, overlay, reorder_nodes
 from yrdnet.scenarios.scenario import Scenario, build_graph, load_scenario
 
 __all__ = [
@@ -210,8 +210,13 @@ class IncrementalBase:
         sc = load_scenario(scenario)
         try:
             delta = self._delta(sc)
-            out = {m: (self.from_delta(delta, m), "incremental") for m in modes}
-            G = lay_delta(overlay(self.graph, delta_nodes(delta)), delta)
+            transit: list[tuple[str, str, float]] | None = None  # added_edges: one list for every mode but road
+            out = {}
+            for m in modes:
+                if m != "road" and transit is None:
+                    transit = delta.added_edges(m, self.state.pair_min)
+                out[m] = (self.from_delta(delta, m, edges=None if m == "road" else transit), "incremental")
+            G = lay_copy(self.graph, delta)
             P = scenario_rail_pairs(self.rail, delta)
             legs = scenario_rail_legs(self.rail_legs, P, delta)
             return ScenarioState(G, out, delta, P, self._city_trains(P, delta), legs)
@@ -225,23 +230,46 @@ class IncrementalBase:
         """The base's daily direct trains per rail pair and per city pair (``None`` if not whole numbers)."""
         return _city_pair_trains(self.rail)
 
-    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
-        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs."""
+    @functools.cached_property
+    def city_train_base(self) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the base (read-only; ``None`` as :attr:`city_trains`)."""
         base = self.city_trains
-        if base is None:
+        return None if base is None else city_train_graph(base.by_city_pair, set(base.cities))
+
+    def _city_trains(self, P: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph | None:
+        """:func:`city_train_graph` of the scenario's rail pairs ``P``, from the base's and the delta's pairs.
+
+        A copy-on-write :func:`edit_copy` of :attr:`city_train_base` (read-only) with the
+        city pairs the delta lays again, equal to the graph made from all the sums (nodes,
+        adjacency and keys in the same order).
+        """
+        base, T0 = self.city_trains, self.city_train_base
+        if base is None or T0 is None:
             return None
-        w = dict(base.by_city_pair)
+        w: dict[tuple[int, int], float] = {}  # the changed city pairs, in the order they first change
+        sums = []  # every partial sum: each must be whole for the order not to matter
         city = P.nodes(data="city")
-        changed = []
         for u, v in set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}:
             cu, cv = int(city[u]), int(city[v])
             if cu != cv:  # the pair's trains as laid again, instead of the base's
-                w[(cu, cv)] = w.get((cu, cv), 0.0) - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
-                changed.append(w[(cu, cv)])
-        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in changed):
+                old = w.get((cu, cv), base.by_city_pair.get((cu, cv), 0.0))
+                w[(cu, cv)] = old - base.by_pair.get((u, v), 0.0) + _pair_trains(P, u, v)
+                sums.append(w[(cu, cv)])
+        if not all(float(x).is_integer() and 0 <= x < 2.0**52 for x in sums):
             return None
         halls = {int(d["city"]) for _, d in delta.new_nodes if d.get("kind") == "station" and d.get("city") is not None}
-        return city_train_graph(w, base.cities | halls)
+        cities = sorted(halls - base.cities)
+        known = base.by_city_pair
+        T = edit_copy(
+            T0,
+            (),
+            [(f"city:{c}", {"kind": "station", "city": c}) for c in cities],
+            [(f"city:{a}", f"city:{b}", _trains(x)) for (a, b), x in w.items() if (a, b) not in known],
+            replace=[(f"city:{a}", f"city:{b}", 0, _trains(x)) for (a, b), x in w.items() if (a, b) in known],
+        )
+        if cities:  # city_train_graph adds its nodes in city order
+            reorder_nodes(T, [f"city:{c}" for c in sorted(base.cities | halls)])
+        return T
 
     @functools.cached_property
     def rail_legs(self) -> RailLegs:
@@ -319,14 +347,27 @@ class IncrementalBase:
             columns=pd.Index(codes, name="destination"),
         )
 
-    def from_delta(self, delta: GraphDelta, mode: str) -> pd.DataFrame:
+    @functools.cached_property
+    def _zone_blocks(self) -> dict[str, np.ndarray]:
+        """Per mode, the base's zone-to-zone seconds (``distances[mode].take(zone_nodes)``), filled on use."""
+        return {}
+
+    def from_delta(
+        self, delta: GraphDelta, mode: str, *, edges: list[tuple[str, str, float]] | None = None
+    ) -> pd.DataFrame:
         """Zone travel times (float32 minutes) of the base plus a :meth:`delta`, by the min-plus update.
 
+        ``edges``: ``delta.added_edges(mode, state.pair_min)`` when the caller has it.
         Raises :class:`yrdnet.NotIncrementalError` when the delta slows a station pair.
         """
-        edges = delta.added_edges(mode, self.state.pair_min)
+        if edges is None:
+            edges = delta.added_edges(mode, self.state.pair_min)
         new = [n for n, _ in delta.new_nodes]
-        sec, _ = update_zone_distances(self.distances[mode], self.zone_nodes, edges, new_nodes=new)
+        D = self.distances[mode]
+        block = self._zone_blocks.get(mode)
+        if block is None:
+            block = self._zone_blocks[mode] = D.take(self.zone_nodes)
+        sec, _ = update_zone_distances(D, self.zone_nodes, edges, new_nodes=new, zone_block=block)
         return self._frame(sec)
 
     def _from_graph(self, G_new: nx.MultiDiGraph, mode: str) -> tuple[pd.DataFrame, str]:
@@ -364,54 +405,6 @@ class ScenarioState:
     rail: nx.MultiDiGraph
     trains: nx.MultiDiGraph | None
     legs: RailLegs | None = None
-
-
-def delta_nodes(delta: GraphDelta) -> set[str]:
-    """Nodes whose adjacency or attributes :func:`~yrdnet.network.delta.lay_delta` changes."""
-    nodes = {n for n, _ in delta.new_nodes}
-    for u, v in (*delta.pairs, *delta.suburban_pairs):
-        nodes.update((u, v))
-    for u, v, _ in (*delta.rail, *delta.access):
-        nodes.update((u, v))
-    return nodes
-
-
-def overlay(G: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
-    """A copy-on-write copy of ``G`` that may be edited at ``nodes`` only (``G`` stays untouched).
-
-    The graph, node and adjacency dicts are copied one level down; the edge key dicts
-    at ``nodes`` (both directions, each shared by its successor and predecessor entry
-    as in networkx) are copied too, so adding or removing edges there or adding nodes
-    leaves ``G`` as it was. Every other inner dict and every attribute dict is ``G``'s:
-    treat those as read-only. Costs the touched nodes' degrees instead of a copy of
-    the whole graph.
-    """
-    H = G.__class__()
-    H.graph = dict(G.graph)
-    H._node = dict(G._node)
-    succ, pred = dict(G._succ), dict(G._pred)
-    own_s: set[str] = set()
-    own_p: set[str] = set()
-    for n in nodes:
-        if n not in succ:
-            continue
-        H._node[n] = dict(G._node[n])
-        for out, back, own_out, own_back, base in (
-            (succ, pred, own_s, own_p, G._succ),
-            (pred, succ, own_p, own_s, G._pred),
-        ):
-            if n not in own_out:
-                out[n] = dict(out[n])
-                own_out.add(n)
-            for m, keys in list(out[n].items()):
-                if keys is base[n][m]:  # still the base's key dict: copy it for both directions
-                    if m not in own_back:
-                        back[m] = dict(back[m])
-                        own_back.add(m)
-                    out[n][m] = back[m][n] = dict(keys)
-    H._adj = succ
-    H._pred = pred
-    return H
 
 
 def pair_attrs(edges: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -457,9 +450,10 @@ def rail_pairs(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _pair_trains(P: nx.MultiDiGraph, u: str, v: str) -> float:
     """The daily trains of pair ``u -> v`` in a rail pair graph (0 without an edge)."""
-    if not P.has_edge(u, v):
+    keys = P._adj[u].get(v) if u in P._adj else None
+    if not keys:
         return 0.0
-    return max(float(d.get("trains_per_day", 0.0)) for d in P[u][v].values())
+    return max(float(d.get("trains_per_day", 0.0)) for d in keys.values())
 
 
 @dataclass(frozen=True)
@@ -490,6 +484,11 @@ def _city_pair_trains(P: nx.MultiDiGraph) -> CityTrains | None:
     return CityTrains(per_pair, w, cities)
 
 
+def _trains(x: float) -> dict[str, Any]:
+    """A city pair edge's attributes in :func:`city_train_graph`."""
+    return {"mode": "rail", "trains_per_day": x}
+
+
 def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.MultiDiGraph:
     """One station per city and one rail edge per city pair holding its daily direct trains ``w``.
 
@@ -498,7 +497,7 @@ def city_train_graph(w: dict[tuple[int, int], float], cities: set[int]) -> nx.Mu
     """
     T = nx.MultiDiGraph()
     T.add_nodes_from((f"city:{c}", {"kind": "station", "city": c}) for c in sorted(cities))
-    T.add_edges_from((f"city:{a}", f"city:{b}", {"mode": "rail", "trains_per_day": x}) for (a, b), x in w.items())
+    T.add_edges_from((f"city:{a}", f"city:{b}", _trains(x)) for (a, b), x in w.items())
     return T
 
 
@@ -507,26 +506,22 @@ def scenario_rail_pairs(P_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiD
 
     ``P_base`` is the base graph's; the pairs ``delta`` lays again get the pair edge of
     their new rail edges (none when they lost them), new halls join. Equal to
-    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`overlay` of
+    ``rail_pairs(apply_delta(G_base, delta))`` (a copy-on-write :func:`edit_copy` of
     ``P_base``: read-only).
     """
     by_pair: dict[tuple[str, str], list[dict]] = {}
     for u, v, d in delta.rail:
         by_pair.setdefault((u, v), []).append(d)
-    pairs = set(delta.pairs) | set(by_pair)
-    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
     ends = {n for p in by_pair for n in p}
-    P = overlay(P_base, {n for p in pairs for n in p} | {n for n, _ in delta.new_nodes})
-    for u, v in pairs:
-        if P.has_edge(u, v):
-            for k in list(P[u][v]):
-                P.remove_edge(u, v, key=k)
-    P.add_nodes_from(halls)
-    P.add_nodes_from((n, d) for n, d in delta.new_nodes if n in ends and n not in P)
-    for (u, v), ds in by_pair.items():
-        attrs = pair_attrs(ds)
-        if attrs is not None:
-            P.add_edge(u, v, **attrs)
+    halls = [(n, d) for n, d in delta.new_nodes if d.get("kind") == "station"]
+    known = set(P_base) | {n for n, _ in halls}
+    others = []  # the other new rail-edge ends, once each, as add_nodes_from after the halls adds them
+    for n, d in delta.new_nodes:
+        if n in ends and n not in known:
+            others.append((n, d))
+            known.add(n)
+    edges = [(u, v, a) for (u, v), ds in by_pair.items() if (a := pair_attrs(ds)) is not None]
+    P = edit_copy(P_base, set(delta.pairs) | set(by_pair), [*halls, *others], edges)
     P.graph.update(delta.graph_attrs)
     return P
 
@@ -538,23 +533,22 @@ def scenario_rail_legs(base: RailLegs, P: nx.MultiDiGraph, delta: GraphDelta) ->
     each pair's fastest, so its times are identical): the base's, less those of the
     pairs ``delta`` lays again, plus those pairs' edges in ``P``.
     """
-    halls = sorted(n for n, k in P.nodes(data="kind") if k == "station" and str(n).startswith("st:"))
-    old = np.asarray(base.halls, dtype=object)
-    pos = np.searchsorted(np.asarray(halls, dtype=object), old) if len(old) else np.zeros(0, dtype=np.int64)
-    fresh = {n for n, _ in delta.new_nodes}
-    gone = len(old) and (pos.max() >= len(halls) or any(halls[i] != h for i, h in zip(pos, base.halls, strict=True)))
-    if gone or len(halls) - len(old) != len(fresh.intersection(halls)):
-        return rail_legs(P)  # a base hall is gone or another node became one: read P
+    halls = sorted(n for n, d in P._node.items() if d.get("kind") == "station" and str(n).startswith("st:"))
     index = {h: i for i, h in enumerate(halls)}
+    fresh = {n for n, _ in delta.new_nodes}
+    if any(h not in index for h in base.halls) or len(halls) - len(base.halls) != len(fresh.intersection(halls)):
+        return rail_legs(P)  # a base hall is gone or another node became one: read P
+    pos = np.array([index[h] for h in base.halls], dtype=np.int64)
     pairs = set(delta.pairs) | {(u, v) for u, v, _ in delta.rail}
     n = len(halls)
-    u, v = pos[base.u].astype(np.int64), pos[base.v].astype(np.int64)
+    u, v = pos[base.u], pos[base.v]
     laid = np.array([index[a] * n + index[b] for a, b in pairs if a in index and b in index], dtype=np.int64)
     keep = ~np.isin(u * n + v, laid)
     nu, nv, nw = [], [], []
+    adj = P._adj
     for a, b in sorted(pairs):
-        if a in index and b in index and P.has_edge(a, b):
-            for d in P[a][b].values():
+        if a in index and b in index and b in adj[a]:
+            for d in adj[a][b].values():
                 if d.get("mode") == "rail" and "in_vehicle_s" in d:
                     nu.append(index[a])
                     nv.append(index[b])
