@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import lookup, region_meta
-from yrdnet.analysis.reuse import cached
+from yrdnet.analysis.reuse import Reuse, cached, last_value
 from yrdnet.core.geodesy import area_km2
 from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams
@@ -91,9 +91,27 @@ class Assembly:
         return self.Z.level
 
     @cached_property
+    def scoped_od(self) -> dict[str, pd.DataFrame]:
+        """Travel times per mode among the zones in scope (``od`` itself when every zone is in scope)."""
+        if self._all_in_scope:
+            return dict(self.od)
+        return {m: T.loc[self.ids, self.ids] for m, T in self.od.items()}
+
+    @cached_property
+    def scoped_dist(self) -> pd.DataFrame:
+        """Distances between the seats of the zones in scope (``dist`` itself when every zone is in scope)."""
+        return self.dist if self._all_in_scope else self.dist.loc[self.ids, self.ids]
+
+    @cached_property
+    def _all_in_scope(self) -> bool:
+        """Whether ``ids`` are every zone of ``od`` and ``dist``, in their order (no selection needed)."""
+        ids = pd.Index(self.ids)
+        return all(M.index.equals(ids) and M.columns.equals(ids) for M in (*self.od.values(), self.dist))
+
+    @cached_property
     def T(self) -> pd.DataFrame:  # noqa: N802 - the travel-time matrix is T throughout yrdnet
         """Multimodal travel times among the zones in scope."""
-        return self.od["multimodal"].loc[self.ids, self.ids]
+        return self.scoped_od["multimodal"]
 
     @cached_property
     def pop(self) -> pd.Series:
@@ -199,16 +217,54 @@ def potential_columns(
     The GDP column is missing values where some zone's GDP is unknown.
     """
     pop, gdp = table["population"].astype(float), table["gdp"].astype(float)
-    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
     cols: dict[str, pd.Series] = {}
     for mode, T in od.items():
-        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
-        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
-        cols[key("pot", mode, power=None, gdp=None)] = (
-            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else pd.Series(np.nan, index=T.index)
-        )
+        cols.update(_potentials(mode, T, pop, gdp, p, self_time))
     return pd.DataFrame(cols)
+
+
+def _potentials(
+    mode: str, T: pd.DataFrame, pop: pd.Series, gdp: pd.Series, p: MetricParams, self_time: pd.Series | None
+) -> dict[str, pd.Series]:
+    """The three potential columns of one mode (:func:`potential_columns`)."""
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
+    return {
+        key("pot", mode, exp=None, pop=None): acc.potential_accessibility(T, pop, decay="exp", **kw),
+        key("pot", mode, power=None, pop=None): acc.potential_accessibility(T, pop, decay="power", **kw),
+        key("pot", mode, power=None, gdp=None): (
+            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else pd.Series(np.nan, index=T.index)
+        ),
+    }
+
+
+def _mode_measures(
+    mode: str,
+    T: pd.DataFrame,
+    pop: pd.Series,
+    gdp: pd.Series,
+    dist: pd.DataFrame,
+    p: MetricParams,
+    core: int,
+    subcentres: tuple[int, ...],
+) -> dict[str, pd.Series]:
+    """The columns of :func:`city_measures` but the potentials, for one mode."""
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
+    cols: dict[str, pd.Series] = {}
+    cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
+    cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else pd.Series(np.nan, index=T.index)
+    for t in p.thresholds_min:
+        cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
+    cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
+    cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
+    cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
+    cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
+    cols[key("closeness", mode)] = acc.closeness(T)
+    cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
+    cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
+    cols[key("time_to_core", mode)] = acc.time_to(T, core)
+    cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
+    return cols
 
 
 def city_measures(
@@ -219,31 +275,29 @@ def city_measures(
     core: int,
     subcentres: tuple[int, ...],
     self_time: pd.Series | None = None,
+    reuse: Reuse | None = None,
 ) -> pd.DataFrame:
     """Accessibility and closeness columns per zone and mode (the registry's zone columns).
 
     The GDP-weighted columns are missing values where some zone's GDP is unknown (a
-    user's zones without a GDP column).
+    user's zones without a GDP column). With ``reuse`` (a sweep), a mode's columns are
+    kept per mode and given back while its matrix and the other inputs are unchanged
+    (:func:`~yrdnet.analysis.reuse.last_value`: a rail line leaves the road columns).
     """
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
-    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    cols: dict[str, pd.Series] = dict(potential_columns(od, cities, p, self_time).items())
+    pots: dict[str, pd.Series] = {}
+    rest: dict[str, pd.Series] = {}
     for mode, T in od.items():
-        no_gdp = pd.Series(np.nan, index=T.index)
-        cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
-        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else no_gdp
-        for t in p.thresholds_min:
-            cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
-        cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
-        cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
-        cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
-        cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
-        cols[key("closeness", mode)] = acc.closeness(T)
-        cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
-        cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
-        cols[key("time_to_core", mode)] = acc.time_to(T, core)
-        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
-    return pd.DataFrame(cols)
+
+        def make(mode: str = mode, T: pd.DataFrame = T) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+            pot = _potentials(mode, T, pop, gdp, p, self_time)
+            return pot, _mode_measures(mode, T, pop, gdp, dist, p, core, subcentres)
+
+        inputs = (T, dist, pop, gdp, self_time, p, core, tuple(subcentres))
+        pot, other = last_value(reuse, ("city_measures", mode), inputs, make)
+        pots.update(pot)
+        rest.update(other)
+    return pd.DataFrame({**pots, **rest})
 
 
 def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
@@ -261,7 +315,8 @@ def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones
 def zone_measures(a: Assembly) -> None:
     """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
     tii = zone_self_times(a, a.zt.index)
-    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
+    self_time = tii if a.p.self_potential else None
+    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, self_time, reuse=a.reuse)
     if a.city_potential is not None:  # the zone-consistent city potential (MetricParams.city_potential)
         measures.update(a.city_potential.reindex(index=measures.index, columns=measures.columns.intersection(
             a.city_potential.columns)))  # fmt: skip
@@ -315,28 +370,40 @@ def equity(a: Assembly) -> dict[str, float]:
     """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil.
 
     Gini and Theil of potential are given over zones (each zone counts once) and over
-    people (each zone weighted by its population).
+    people (each zone weighted by its population). With ``a.reuse`` (a sweep), a mode's
+    rows are given back while its matrix and columns are unchanged
+    (:func:`~yrdnet.analysis.reuse.last_value`).
     """
     rows: dict[str, float] = {}
-    ids, pop, table = a.ids, a.pop, a.table
+    pop, table = a.pop, a.table
     for mode in MODES:
-        pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
-        for mname, col in pairs:
-            vals = table[col].to_numpy(float)
-            ok = np.isfinite(vals)
-            rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
-            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
-            if mname == "pot_exp_pop":  # over people: each zone weighted by its population (joined by id)
-                v = table[col].astype(float)
-                rows[f"gini_people_{mname}_{mode}"] = eq.gini(v[ok], pop)
-        Tm = a.od[mode].loc[ids, ids]
-        rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
-        rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
-        w = table[key("watt", mode, pop=None)]
-        ok = np.isfinite(w)
-        rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
+        cols = [key("pot", mode, exp=None, pop=None), key("watt", mode, pop=None)]
+        cols.append(key("reachable_share", mode, pop=None))
+        inputs = (a.scoped_od[mode], a.scoped_dist, table[cols], pop, a.p)
+        rows.update(last_value(a.reuse, ("equity", mode), inputs, lambda mode=mode: _equity_rows(a, mode)))
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
     rows["theil_people_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].astype(float), weights=pop)["total"])
+    return rows
+
+
+def _equity_rows(a: Assembly, mode: str) -> dict[str, float]:
+    """The rows of :func:`equity` for one mode."""
+    rows: dict[str, float] = {}
+    pop, table = a.pop, a.table
+    pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
+    for mname, col in pairs:
+        vals = table[col].to_numpy(float)
+        ok = np.isfinite(vals)
+        rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
+        rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
+        if mname == "pot_exp_pop":  # over people: each zone weighted by its population (joined by id)
+            v = table[col].astype(float)
+            rows[f"gini_people_{mname}_{mode}"] = eq.gini(v[ok], pop)
+    rows[f"global_efficiency_{mode}"] = acc.global_efficiency(a.scoped_od[mode], a.scoped_dist, params=a.p)
+    rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
+    w = table[key("watt", mode, pop=None)]
+    ok = np.isfinite(w)
+    rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
     return rows
 
 
@@ -369,7 +436,7 @@ def linkage(a: Assembly) -> dict[str, float]:
         mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
         if "rail" in a.od:  # the same by rail alone (suburban rail included): what new lines change
             cr = integ.core_member_integration(
-                a.od["rail"].loc[a.ids, a.ids], metro_in_scope, cores, a.pop,
+                a.scoped_od["rail"], metro_in_scope, cores, a.pop,
                 midpoint=p.integration_min, slope=p.integration_slope,
             )  # fmt: skip
             mtab = mtab.join(cr[["core_mean_time_min", "logistic_integration"]].add_prefix("rail_"))
