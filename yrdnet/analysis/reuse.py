@@ -115,12 +115,13 @@ def _same_data(a: np.ndarray | pd.Series | pd.DataFrame, b: Any) -> bool:
         return _same_array(a, b)
     if isinstance(a, pd.Series):
         return a.name == b.name and a.index.equals(b.index) and _same_array(a.to_numpy(), b.to_numpy())
-    return (
-        a.index.equals(b.index)
-        and a.columns.equals(b.columns)
-        and a.dtypes.equals(b.dtypes)
-        and all(_same_array(a.iloc[:, k].to_numpy(), b.iloc[:, k].to_numpy()) for k in range(a.shape[1]))
-    )
+    dtypes = a.dtypes
+    if not (a.index.equals(b.index) and a.columns.equals(b.columns) and dtypes.equals(b.dtypes)):
+        return False
+    kinds = set(dtypes)
+    if len(kinds) == 1 and isinstance(dtypes.iloc[0], np.dtype):
+        return _same_array(a.to_numpy(), b.to_numpy())  # one numpy dtype: the values as one array
+    return all(_same_array(a.iloc[:, k].to_numpy(), b.iloc[:, k].to_numpy()) for k in range(a.shape[1]))
 
 
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import geopandas as gpd
@@ -334,22 +334,39 @@ def zone_measures(a: Assembly) -> None:
     a.table = table.loc[a.ids]
 
 
-def _size_rows(rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
-    """Morphological polycentricity rows per size measure; returns the stepwise curves."""
+def _size_rows(
+    rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int, reuse: Reuse | None = None
+) -> list[pd.DataFrame]:
+    """Morphological polycentricity rows per size measure; returns the stepwise curves.
+
+    With ``reuse`` (a sweep) each measure's rows and curve are kept and given back
+    while its sizes are unchanged (population and GDP: every scenario of a sweep).
+    """
     stepwise = []
     for sname, raw_sizes in sizes.items():
-        s = raw_sizes[raw_sizes > 0]
-        if len(s) >= 2:
-            rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
-            rows[f"entropy_{sname}"] = poly.entropy(s)
-            rows[f"hhi_{sname}"] = poly.hhi(s)
-            rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
-            for k_, v in poly.primacy(s).items():
-                rows[f"primacy_{k_}_{sname}"] = v
-            sw = poly.stepwise_curve(s)
-            sw.insert(0, "size_measure", sname)
-            stepwise.append(sw.reset_index())
+        make = partial(_size_measure, sname, raw_sizes, top_n)
+        got, sw = last_value(reuse, ("size_rows", sname), (raw_sizes, top_n), make)
+        rows.update(got)
+        if sw is not None:
+            stepwise.append(sw)
     return stepwise
+
+
+def _size_measure(sname: str, raw_sizes: pd.Series, top_n: int) -> tuple[dict[str, float], pd.DataFrame | None]:
+    """The rows and the stepwise curve of one size measure (``{}, None`` with fewer than two positive sizes)."""
+    rows: dict[str, float] = {}
+    s = raw_sizes[raw_sizes > 0]
+    if len(s) < 2:
+        return rows, None
+    rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
+    rows[f"entropy_{sname}"] = poly.entropy(s)
+    rows[f"hhi_{sname}"] = poly.hhi(s)
+    rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
+    for k_, v in poly.primacy(s).items():
+        rows[f"primacy_{k_}_{sname}"] = v
+    sw = poly.stepwise_curve(s)
+    sw.insert(0, "size_measure", sname)
+    return rows, sw.reset_index()
 
 
 def polycentricity(a: Assembly) -> dict[str, float]:
@@ -358,7 +375,7 @@ def polycentricity(a: Assembly) -> dict[str, float]:
     sizes = {"population": a.pop, "gdp": a.zt.loc[a.ids, "gdp"].astype(float), "potential": a.table[POTENTIAL]}
     if a.centrality and a.level == "city":
         sizes["betweenness"] = a.table[key("betweenness", "multimodal")]
-    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)))
+    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)), a.reuse)
     a.tables["stepwise"] = pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame()
     rows["uci"] = poly.urban_centrality_index(a.pop, a.T).uci
     rows["green_pf_potential"] = poly.green_index(a.flows).p_f

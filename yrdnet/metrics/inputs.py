@@ -57,7 +57,11 @@ def _fresh(v: Any) -> Any:
 
 
 def _once(kind: str, objs: tuple[Any, ...], extra: Hashable, make: Callable[[], _V]) -> _V:
-    """``make()``, or inside :func:`checked_once` the result of the same check of the same objects."""
+    """``make()``, or inside :func:`checked_once` the result of the same check (or metric) of the same objects.
+
+    ``extra`` holds the other arguments by value (hashable); ``objs`` are compared by
+    identity and kept alive in the memo, which :func:`checked_once` drops at its end.
+    """
     memo = _CHECKED.get()
     if memo is None:
         return make()

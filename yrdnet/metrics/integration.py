@@ -32,7 +32,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.inputs import _align, _od, _resolve, _show
+from yrdnet.metrics.inputs import _align, _od, _once, _resolve, _show
 
 __all__ = [
     "core_link_compliance",
@@ -170,6 +170,23 @@ def metro_integration(
     [2.0, 53.333, 37.6]
     """
     p = _resolve(params, integration_min=threshold)
+    if not isinstance(members, Mapping) or not isinstance(cores, Mapping):
+        return _metro_integration(T, members, cores, population, p)  # raises the input errors
+    extra = (tuple((m, tuple(v)) for m, v in members.items()), tuple(cores.items()), p.integration_min)
+    out = _once(
+        "metro_integration", (T, population), extra, lambda: _metro_integration(T, members, cores, population, p)
+    )
+    return out.copy()  # the caller may change it: the one kept for the same call (checked_once) stays as made
+
+
+def _metro_integration(
+    T: pd.DataFrame,
+    members: Mapping[_K, Sequence[Hashable]],
+    cores: Mapping[_K, Hashable],
+    population: pd.Series,
+    p: MetricParams,
+) -> pd.DataFrame:
+    """:func:`metro_integration` at ``p.integration_min``."""
     thr = p.integration_min
     T, t = _od(T)
     pop = _align(population, T.index, "population")
@@ -525,12 +542,13 @@ def core_member_integration(
     45.0
     """
     rows = {}
+    values = T.to_numpy(float)
     for m, zs in members.items():
         c = cores[m]
         js = [j for j in zs if j != c and j in T.index]
         if c not in T.index or not js:
             continue
-        t = T.to_numpy(float)[T.index.get_loc(c), T.columns.get_indexer(pd.Index(js))]
+        t = values[T.index.get_loc(c), T.columns.get_indexer(pd.Index(js))]
         w = population.reindex(js).to_numpy(float)
         mean = float(np.sum(w * t) / w.sum()) if np.isfinite(t).all() else float("inf")
         integ = float(np.sum(w * logistic_decay(t, midpoint=midpoint, slope=slope)) / w.sum())
