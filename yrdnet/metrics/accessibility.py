@@ -52,6 +52,7 @@ from yrdnet.metrics.inputs import (
     _align,
     _od,
     _offdiag,
+    _once,
     _positive_offdiag,
     _resolve,
     _show,
@@ -370,7 +371,7 @@ def potential_accessibility(
     m = _align(mass, T.index, "mass")
     if p.decay == "power":
         _positive_offdiag(t, T, "power decay")
-    f = _impedance(t, p)
+    f = _once("impedance", (T,), (p.decay, p.beta, p.power_a), lambda: _impedance(t, p))  # a fresh array
     np.fill_diagonal(f, 0.0)
     acc = f @ m
     if p.self_potential:

@@ -20,10 +20,12 @@ from yrdnet.core.params import MetricParams
 from yrdnet.metrics.inputs import (
     _align,
     _ideal_times,
+    _inverse_of,
     _inverse_times,
     _like,
     _od,
     _offdiag,
+    _once,
     _positive_offdiag,
     _resolve,
     _show,
@@ -135,16 +137,21 @@ def _efficiency_parts(
         msg = "T: efficiency needs at least 2 zones"
         raise DataError(msg)
     _positive_offdiag(t, T, "efficiency")
-    inv = _inverse_times(t).sum(axis=1)
+    inv = _inverse_of(T, t).sum(axis=1)
     if dist_km is None:
         return T, inv, None
     d = _like(dist_km, T, "dist_km")
-    off = _offdiag(t.shape[0])
+    key = (p.ideal_speed_kph, tuple(T.index))  # the ideal sums depend on dist_km, the speed and T's order
+    return T, inv, _once("ideal_efficiency", (dist_km,), key, lambda: _ideal_efficiency(d, p.ideal_speed_kph))
+
+
+def _ideal_efficiency(d: np.ndarray, speed_kph: float) -> np.ndarray:
+    """Row sums of ``1/T_hat`` of the ideal complete graph (``T_hat = 60 d / v``) on distances ``d``."""
+    off = _offdiag(d.shape[0])
     if ((d == 0) & off).any():
         msg = "dist_km: distinct zones 0 km apart make the ideal efficiency infinite"
         raise DataError(msg)
-    ideal = _inverse_times(np.where(off, _ideal_times(d, p.ideal_speed_kph), 0.0)).sum(axis=1)
-    return T, inv, ideal
+    return _inverse_times(np.where(off, _ideal_times(d, speed_kph), 0.0)).sum(axis=1)
 
 
 def nodal_efficiency(
@@ -407,5 +414,5 @@ def straightness(
         raise DataError(msg)
     _positive_offdiag(t, T, "straightness")
     d = _like(dist_km, T, "dist_km")
-    out = (_ideal_times(d, p.ideal_speed_kph) * _inverse_times(t)).sum(axis=1) / (n - 1)
+    out = (_ideal_times(d, p.ideal_speed_kph) * _inverse_of(T, t)).sum(axis=1) / (n - 1)
     return pd.Series(out, index=T.index, name="straightness")

@@ -543,13 +543,14 @@ def core_member_integration(
     """
     rows = {}
     values = T.to_numpy(float)
+    pop_values = _floats(population) if population.index.is_unique else None
     for m, zs in members.items():
         c = cores[m]
         js = [j for j in zs if j != c and j in T.index]
         if c not in T.index or not js:
             continue
         t = values[T.index.get_loc(c), T.columns.get_indexer(pd.Index(js))]
-        w = population.reindex(js).to_numpy(float)
+        w = _masses(population, pop_values, js)
         mean = float(np.sum(w * t) / w.sum()) if np.isfinite(t).all() else float("inf")
         integ = float(np.sum(w * logistic_decay(t, midpoint=midpoint, slope=slope)) / w.sum())
         rows[m] = {
@@ -565,6 +566,22 @@ def core_member_integration(
             "core_mean_time_min": float(np.sum(wm * out["core_mean_time_min"]) / wm.sum()),
         }
     return out
+
+
+def _floats(s: pd.Series) -> np.ndarray | None:
+    """The values of ``s`` as floats, ``None`` when some are not numbers."""
+    try:
+        return s.to_numpy(float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _masses(population: pd.Series, values: np.ndarray | None, ids: list[Hashable]) -> np.ndarray:
+    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``: its floats (index unique)."""
+    if values is None:
+        return population.reindex(ids).to_numpy(float)  # raises on duplicate labels
+    pos = population.index.get_indexer(ids)
+    return np.where(pos >= 0, values[pos], np.nan)
 
 
 def time_space_convergence(
