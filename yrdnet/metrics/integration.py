@@ -24,6 +24,7 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations
 from typing import TypeVar, cast
 
@@ -51,6 +52,19 @@ _K = TypeVar("_K", bound=Hashable)
 def _pair_times(t: np.ndarray) -> np.ndarray:
     """Symmetrised times ``(T + T')/2`` (``inf`` if either direction is unreachable)."""
     return (t + t.T) / 2.0
+
+
+def _pair_times_of(T: pd.DataFrame, t: np.ndarray) -> np.ndarray:
+    """:func:`_pair_times` of ``t``, the values of ``T`` (as ``_od`` returns them); once per ``T`` in checked_once."""
+    return _once("pair_times", (T,), None, lambda: _pair_times(t))
+
+
+@lru_cache(maxsize=4)
+def _upper(n: int) -> np.ndarray:
+    """The ``n x n`` mask of pairs ``i < j`` (read-only: one array per ``n``, shared)."""
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper.flags.writeable = False
+    return upper
 
 
 def _membership(T: pd.DataFrame, members: Mapping[_K, Sequence[Hashable]]) -> tuple[list[_K], np.ndarray]:
@@ -192,9 +206,9 @@ def _metro_integration(
     pop = _align(population, T.index, "population")
     metros, mb = _membership(T, members)
     core_pos = _core_positions(T, metros, cores, mb)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     n = len(T)
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper = _upper(n)
     pairs = mb[:, :, None] & mb[:, None, :] & upper[None]  # (metro, i, j), i < j
     reach = pairs & np.isfinite(tb)[None]
     tb0 = np.where(np.isfinite(tb), tb, 0.0)
@@ -297,7 +311,7 @@ def core_links(
     if missing:
         msg = f"cores not in T: {_show(missing)}"
         raise DataError(msg)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     rows = []
     for a, b in combinations(cores, 2):
         ia, ib = T.index.get_loc(cores[a]), T.index.get_loc(cores[b])
@@ -418,9 +432,9 @@ def travel_circles(
     _resolve(p, thresholds_min=thr)  # validates the values
     T, t = _od(T)
     _, mb = _membership(T, members)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     n = len(T)
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper = _upper(n)
     shared = (mb.T.astype(np.int64) @ mb.astype(np.int64) > 0) & upper
     rows = []
     for name, scope, mask, limit in (
