@@ -557,14 +557,17 @@ def core_member_integration(
     """
     rows = {}
     values = T.to_numpy(float)
-    pop_values = _floats(population) if population.index.is_unique else None
+    row_at, col_at, pop_at = _positions(T.index), _positions(T.columns), _positions(population.index)
+    pop_values = _floats(population) if pop_at is not None else None
     for m, zs in members.items():
         c = cores[m]
         js = [j for j in zs if j != c and j in T.index]
         if c not in T.index or not js:
             continue
-        t = values[T.index.get_loc(c), T.columns.get_indexer(pd.Index(js))]
-        w = _masses(population, pop_values, js)
+        r = T.index.get_loc(c) if row_at is None else row_at[c]
+        cols = T.columns.get_indexer(pd.Index(js)) if col_at is None else np.array([col_at.get(j, -1) for j in js])
+        t = values[r, cols]
+        w = _masses(population, pop_values, pop_at, js)
         mean = float(np.sum(w * t) / w.sum()) if np.isfinite(t).all() else float("inf")
         integ = float(np.sum(w * logistic_decay(t, midpoint=midpoint, slope=slope)) / w.sum())
         rows[m] = {
@@ -590,11 +593,20 @@ def _floats(s: pd.Series) -> np.ndarray | None:
         return None
 
 
-def _masses(population: pd.Series, values: np.ndarray | None, ids: list[Hashable]) -> np.ndarray:
-    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``: its floats (index unique)."""
-    if values is None:
+def _positions(index: pd.Index) -> dict[Hashable, int] | None:
+    """Label -> position of a unique integer index (``get_loc`` / ``get_indexer`` by dict); ``None`` otherwise."""
+    if index.dtype.kind not in "iu" or not index.is_unique:
+        return None
+    return {z: i for i, z in enumerate(index)}
+
+
+def _masses(
+    population: pd.Series, values: np.ndarray | None, at: dict[Hashable, int] | None, ids: list[Hashable]
+) -> np.ndarray:
+    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``, ``at``: its floats and positions."""
+    if values is None or at is None:
         return population.reindex(ids).to_numpy(float)  # raises on duplicate labels
-    pos = population.index.get_indexer(ids)
+    pos = np.array([at.get(j, -1) for j in ids], dtype=np.intp)
     return np.where(pos >= 0, values[pos], np.nan)
 
 
