@@ -107,3 +107,13 @@ def test_last_value_keeps_one_entry_per_slot() -> None:
     assert last_value(r, "s", (y,), lambda: make(y)) == 10.0
     assert len(calls) == 2
     assert len(r.memo) == 1
+
+
+def test_frame_equals_the_dict_constructor() -> None:
+    idx = pd.Index([3, 1, 2], name="origin")
+    same = {"a": pd.Series([1.0, 2, 3], index=idx), "b": pd.Series([4.0, 5, np.nan], index=idx.copy())}
+    pd.testing.assert_frame_equal(asm._frame(same), pd.DataFrame(same), check_exact=True)
+    other = {"a": same["a"], "b": pd.Series([4.0, 5, 6], index=[1, 2, 3])}  # aligned by label
+    pd.testing.assert_frame_equal(asm._frame(other), pd.DataFrame(other), check_exact=True)
+    ints = {"a": same["a"], "b": pd.Series([1, 2, 3], index=idx)}  # an integer column keeps its dtype
+    pd.testing.assert_frame_equal(asm._frame(ints), pd.DataFrame(ints), check_exact=True)

@@ -362,7 +362,18 @@ def city_measures(
         pot, other = last_value(reuse, ("city_measures", mode), inputs, make)
         pots.update(pot)
         rest.update(other)
-    return pd.DataFrame({**pots, **rest})
+    return _frame({**pots, **rest})
+
+
+def _frame(cols: dict[str, pd.Series]) -> pd.DataFrame:
+    """``pd.DataFrame(cols)``; built from one array when every column is float on one index (no alignment)."""
+    first = next(iter(cols.values()), None)
+    if first is None or not all(
+        c.dtype == np.float64 and (c.index is first.index or c.index.identical(first.index)) for c in cols.values()
+    ):
+        return pd.DataFrame(cols)
+    values = np.vstack([c.to_numpy() for c in cols.values()])  # one row per column: each column contiguous
+    return pd.DataFrame(values.T, index=first.index, columns=list(cols))
 
 
 def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:

@@ -253,6 +253,39 @@ def _inverse_of(T: pd.DataFrame, t: np.ndarray) -> np.ndarray:
     return _once("inverse_times", (T,), None, lambda: _inverse_times(t))
 
 
+@lru_cache(maxsize=4)
+def _upper(n: int) -> np.ndarray:
+    """The ``n x n`` mask of pairs ``i < j`` (read-only: one array per ``n``, shared)."""
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper.flags.writeable = False
+    return upper
+
+
+def _floats(s: pd.Series) -> np.ndarray | None:
+    """The values of ``s`` as floats, ``None`` when some are not numbers."""
+    try:
+        return s.to_numpy(float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _positions(index: pd.Index) -> dict[Hashable, int] | None:
+    """Label -> position of a unique integer index (``get_loc`` / ``get_indexer`` by dict); ``None`` otherwise."""
+    if index.dtype.kind not in "iu" or not index.is_unique:
+        return None
+    return {z: i for i, z in enumerate(index)}
+
+
+def _masses(
+    population: pd.Series, values: np.ndarray | None, at: dict[Hashable, int] | None, ids: list[Hashable]
+) -> np.ndarray:
+    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``, ``at``: its floats and positions."""
+    if values is None or at is None:
+        return population.reindex(ids).to_numpy(float)  # raises on duplicate labels
+    pos = np.array([at.get(j, -1) for j in ids], dtype=np.intp)
+    return np.where(pos >= 0, values[pos], np.nan)
+
+
 def _ideal_times(d: np.ndarray, speed_kph: float) -> np.ndarray:
     """Straight-line times ``60 d / v`` in minutes."""
     return 60.0 * d / speed_kph

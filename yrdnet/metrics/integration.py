@@ -24,7 +24,6 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from functools import lru_cache
 from itertools import combinations
 from typing import TypeVar, cast
 
@@ -33,7 +32,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.inputs import _align, _od, _once, _resolve, _show
+from yrdnet.metrics.inputs import _align, _floats, _masses, _od, _once, _positions, _resolve, _show, _upper
 
 __all__ = [
     "core_link_compliance",
@@ -57,14 +56,6 @@ def _pair_times(t: np.ndarray) -> np.ndarray:
 def _pair_times_of(T: pd.DataFrame, t: np.ndarray) -> np.ndarray:
     """:func:`_pair_times` of ``t``, the values of ``T`` (as ``_od`` returns them); once per ``T`` in checked_once."""
     return _once("pair_times", (T,), None, lambda: _pair_times(t))
-
-
-@lru_cache(maxsize=4)
-def _upper(n: int) -> np.ndarray:
-    """The ``n x n`` mask of pairs ``i < j`` (read-only: one array per ``n``, shared)."""
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
-    upper.flags.writeable = False
-    return upper
 
 
 def _membership(T: pd.DataFrame, members: Mapping[_K, Sequence[Hashable]]) -> tuple[list[_K], np.ndarray]:
@@ -583,31 +574,6 @@ def core_member_integration(
             "core_mean_time_min": float(np.sum(wm * out["core_mean_time_min"]) / wm.sum()),
         }
     return out
-
-
-def _floats(s: pd.Series) -> np.ndarray | None:
-    """The values of ``s`` as floats, ``None`` when some are not numbers."""
-    try:
-        return s.to_numpy(float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _positions(index: pd.Index) -> dict[Hashable, int] | None:
-    """Label -> position of a unique integer index (``get_loc`` / ``get_indexer`` by dict); ``None`` otherwise."""
-    if index.dtype.kind not in "iu" or not index.is_unique:
-        return None
-    return {z: i for i, z in enumerate(index)}
-
-
-def _masses(
-    population: pd.Series, values: np.ndarray | None, at: dict[Hashable, int] | None, ids: list[Hashable]
-) -> np.ndarray:
-    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``, ``at``: its floats and positions."""
-    if values is None or at is None:
-        return population.reindex(ids).to_numpy(float)  # raises on duplicate labels
-    pos = np.array([at.get(j, -1) for j in ids], dtype=np.intp)
-    return np.where(pos >= 0, values[pos], np.nan)
 
 
 def time_space_convergence(
