@@ -62,6 +62,10 @@ class Assembly:
     ``core`` / ``subcentres`` the zones holding its core and sub-centre cities.
     :func:`zone_measures` sets ``table`` (the zones in scope with every measure) and
     ``city_btw``; the steps fill ``rows`` (through :meth:`add_rows`) and ``tables``.
+    The steps read the matrices over the zones in scope from :attr:`scoped_od` and
+    :attr:`scoped_dist` (selected once). With ``reuse`` (a sweep), a step keeps what it
+    computes from an input that may not change between scenarios (a mode's matrix, a
+    size measure) in a single slot (:func:`~yrdnet.analysis.reuse.last_value`).
     """
 
     G: nx.MultiDiGraph
