@@ -204,9 +204,7 @@ def _metro_integration(
     reach = pairs & np.isfinite(tb)[None]
     tb0 = np.where(np.isfinite(tb), tb, 0.0)
     n_members = mb.sum(axis=1)
-    n_pairs = pairs.sum(axis=(1, 2))
-    n_reach = reach.sum(axis=(1, 2))
-    within = (pairs & (tb <= thr)[None]).sum(axis=(1, 2))
+    n_pairs, n_reach, within, max_pair = _pair_counts(mb, tb, thr)
     pp = pop[:, None] * pop[None, :]
     w_sum = (reach * pp[None]).sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -217,7 +215,7 @@ def _metro_integration(
             (reach * (pp * tb0)[None]).sum(axis=(1, 2)) / np.where(w_sum > 0, w_sum, 1.0),
             np.nan,
         )
-    max_t = np.where(n_pairs > 0, np.where(pairs, tb[None], -np.inf).max(axis=(1, 2)), np.nan)
+    max_t = np.where(n_pairs > 0, max_pair, np.nan)
     member_pop = (mb * pop[None]).sum(axis=1)
     covered = mb & (tb[core_pos] <= thr)
     core_pop = (covered * pop[None]).sum(axis=1)
@@ -239,6 +237,23 @@ def _metro_integration(
         },
         index=pd.Index(metros, name="metro"),
     )
+
+
+def _pair_counts(mb: np.ndarray, tb: np.ndarray, thr: float) -> tuple[np.ndarray, ...]:
+    """Per metro (row of ``mb``): member pairs ``i < j``, those reachable, those within ``thr``, the largest time.
+
+    Counted on each metro's members only (exact: counts and a maximum); ``-inf`` as the
+    maximum of a metro without pairs.
+    """
+    counts = np.zeros((3, mb.shape[0]), dtype=np.int_)
+    largest = np.full(mb.shape[0], -np.inf)
+    for k in range(mb.shape[0]):
+        idx = np.flatnonzero(mb[k])
+        v = tb[np.ix_(idx, idx)][np.triu_indices(len(idx), k=1)]
+        counts[:, k] = v.size, np.isfinite(v).sum(), (v <= thr).sum()
+        if v.size:
+            largest[k] = v.max()
+    return counts[0], counts[1], counts[2], largest
 
 
 def core_links(
