@@ -92,7 +92,7 @@ def same_value(a: Any, b: Any) -> bool:
 
     numpy arrays: same dtype, shape and values (``NaN`` equal to ``NaN``); pandas Series
     and DataFrames: the same, with equal index, columns, dtypes and name; tuples, lists
-    and dicts: item by item; anything else: ``a is b`` or ``a == b``.
+    and dicts: item by item; indexes by ``equals``; anything else: ``a is b`` or ``a == b``.
     """
     if a is b:
         return True
@@ -104,7 +104,7 @@ def same_value(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
-    if isinstance(a, (pd.Index, pd.core.generic.NDFrame)):
+    if isinstance(a, pd.Index):
         return bool(a.equals(b))
     return bool(a == b)
 
@@ -154,7 +154,7 @@ def last_value(reuse: Reuse | None, slot: Hashable, inputs: tuple[Any, ...], mak
     memo_key = ("last_value", slot)
     kept = reuse.memo.get(memo_key)
     if kept is not None and same_value(kept[0], inputs):
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     out = make()
     reuse.memo[memo_key] = (inputs, out)
     return out

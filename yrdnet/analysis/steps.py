@@ -33,13 +33,12 @@ from yrdnet.core.params import MetricParams
 from yrdnet.metrics import accessibility as acc
 from yrdnet.metrics import airports as air
 from yrdnet.metrics import centrality as cen
-from yrdnet.metrics import efficiency as eff
 from yrdnet.metrics import equity as eq
 from yrdnet.metrics import hinterland as hl
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.metrics import structure as struct
-from yrdnet.metrics.inputs import _align, _ideal_times, _inverse_of, _like, _od, _offdiag, _positive_offdiag, _threshold
+from yrdnet.metrics import zone_arrays as za
 from yrdnet.region.region import Region, load_region
 from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES
@@ -257,15 +256,27 @@ def _mode_measures(
 ) -> dict[str, pd.Series]:
     """The columns of :func:`city_measures` but the potentials, for one mode.
 
-    Computed on the arrays once (:func:`_mode_arrays`: the metric functions' own formulas
-    on one checked matrix); on any problem with the inputs, by the metric functions
-    themselves, which raise their errors.
+    Computed on arrays once (:func:`yrdnet.metrics.zone_arrays.mode_arrays`: the metric
+    functions' own kernels on one checked matrix); on any problem with the inputs, by
+    the metric functions themselves (:func:`_mode_series`), which raise their errors.
     """
     try:
-        index, arrays = _mode_arrays(T, pop, gdp, dist, p, core, subcentres)
+        z = za.mode_arrays(T, pop, gdp, dist, p, core, subcentres)
     except (DataError, TypeError, ValueError, KeyError, IndexError):
         return _mode_series(mode, T, pop, gdp, dist, p, core, subcentres)
-    return {k.format(mode=mode): pd.Series(v, index=index) for k, v in arrays.items()}
+    cols = {key("watt", mode, pop=None): z.watt_pop, key("watt", mode, gdp=None): z.watt_gdp}
+    for t, values in zip(p.thresholds_min, z.cumulative, strict=True):
+        cols[key("cum", mode, pop=None, t=int(t))] = values
+    cols[key("reachable_share", mode, pop=None)] = z.reachable_share
+    cols[key("daily", mode, pop=None)] = z.daily
+    cols[key("neteff", mode)] = z.network_efficiency
+    cols[key("nodaleff", mode)] = z.nodal_efficiency
+    cols[key("closeness", mode)] = z.closeness
+    cols[key("harmonic", mode)] = z.harmonic_closeness
+    cols[key("straightness", mode)] = z.straightness
+    cols[key("time_to_core", mode)] = z.time_to_core
+    cols[key("time_to_subcentre", mode)] = z.time_to_subcentre
+    return {k: pd.Series(v, index=z.zones) for k, v in cols.items()}
 
 
 def _mode_series(
@@ -295,45 +306,6 @@ def _mode_series(
     cols[key("time_to_core", mode)] = acc.time_to(T, core)
     cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
     return cols
-
-
-def _mode_arrays(
-    T: pd.DataFrame,
-    pop: pd.Series,
-    gdp: pd.Series,
-    dist: pd.DataFrame,
-    p: MetricParams,
-    core: int,
-    subcentres: tuple[int, ...],
-) -> tuple[pd.Index, dict[str, np.ndarray]]:
-    """The values of :func:`_mode_series` (keys hold ``{mode}``) by the same arithmetic, from one checked matrix."""
-    T, t = _od(T)
-    n = t.shape[0]
-    if n < 2 or not subcentres or core not in T.index or any(c not in T.index for c in subcentres):
-        raise ValueError("left to the metric functions")  # they raise the proper error
-    m = _align(pop, T.index, "mass")
-    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    d = _like(dist, T, "dist_km")
-    _positive_offdiag(t, T, "closeness")
-    off = _offdiag(n)
-    reach = np.isfinite(t) & off
-    out: dict[str, np.ndarray] = {key("watt", "{mode}", pop=None): acc._watt(t, m, reach)}
-    g = _align(gdp, T.index, "mass") if has_gdp else None
-    out[key("watt", "{mode}", gdp=None)] = acc._watt(t, g, reach) if g is not None else np.full(n, np.nan)
-    for thr in p.thresholds_min:
-        out[key("cum", "{mode}", pop=None, t=int(thr))] = acc._within(t, m, _threshold(thr))
-    out[key("reachable_share", "{mode}", pop=None)] = acc._reachable_share(m, reach, off)
-    out[key("daily", "{mode}", pop=None)] = acc._within(t, m, _threshold(p.daily_min))
-    ideal = eff._network_ideal(dist, d, T.index, p.ideal_speed_kph)
-    out[key("neteff", "{mode}")] = eff._network_efficiency(t, m, ideal, reach, p.ideal_speed_kph)
-    _, inv, ideal_inv = eff._efficiency_parts(T, dist, None, p)
-    out[key("nodaleff", "{mode}")] = inv / ideal_inv
-    out[key("closeness", "{mode}")] = eff._closeness(t, reach)
-    out[key("harmonic", "{mode}")] = inv / (n - 1)
-    out[key("straightness", "{mode}")] = (_ideal_times(d, p.ideal_speed_kph) * _inverse_of(T, t)).sum(axis=1) / (n - 1)
-    out[key("time_to_core", "{mode}")] = t[:, T.index.get_indexer([core])].min(axis=1)
-    out[key("time_to_subcentre", "{mode}")] = t[:, T.index.get_indexer(list(subcentres))].min(axis=1)
-    return T.index, out
 
 
 def city_measures(
@@ -477,7 +449,7 @@ def equity(a: Assembly) -> dict[str, float]:
         cols = [key("pot", mode, exp=None, pop=None), key("watt", mode, pop=None)]
         cols.append(key("reachable_share", mode, pop=None))
         inputs = (a.scoped_od[mode], a.scoped_dist, table[cols], pop, a.p)
-        rows.update(last_value(a.reuse, ("equity", mode), inputs, lambda mode=mode: _equity_rows(a, mode)))
+        rows.update(last_value(a.reuse, ("equity", mode), inputs, partial(_equity_rows, a, mode)))
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
     rows["theil_people_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].astype(float), weights=pop)["total"])
     return rows
