@@ -205,3 +205,28 @@ def test_faster_network_never_reduces_integration(case, factor):
     fast = metro_integration(T * factor, members, cores, pop)
     assert (fast["pairs_within"] >= slow["pairs_within"]).all()
     assert (fast["core_pop_within"] >= slow["core_pop_within"] - 1e-9).all()
+
+
+def test_pair_counts_equal_the_pair_cube() -> None:
+    """Counting on each metro's members equals the (metro, i, j) formulas exactly."""
+    from yrdnet.metrics.integration import _pair_counts
+
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        n, m = int(rng.integers(2, 40)), int(rng.integers(1, 5))
+        t = rng.uniform(5, 150, (n, n))
+        t[rng.random((n, n)) < 0.1] = np.inf
+        tb = (t + t.T) / 2
+        mb = rng.random((m, n)) < 0.3
+        mb[:, 0] = True  # every metro has a member; some have one only
+        upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+        pairs = mb[:, :, None] & mb[:, None, :] & upper[None]
+        ref = (
+            pairs.sum(axis=(1, 2)),
+            (pairs & np.isfinite(tb)[None]).sum(axis=(1, 2)),
+            (pairs & (tb <= 60.0)[None]).sum(axis=(1, 2)),
+            np.where(pairs, tb[None], -np.inf).max(axis=(1, 2)),
+        )
+        for got, want in zip(_pair_counts(mb, tb, 60.0), ref, strict=True):
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype

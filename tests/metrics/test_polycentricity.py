@@ -360,3 +360,18 @@ def test_doubly_constrained_sensitivity_moves_density_only():
     out = functional_sensitivity(T, m, model="doubly_constrained")
     assert out["sd_ratio"].max() - out["sd_ratio"].min() == pytest.approx(0.0, abs=1e-6)
     assert out["density"].max() - out["density"].min() > 1e-3
+
+
+def test_sizes_integer_ids_sorted_like_pandas_with_ties() -> None:
+    """The lexsort path of _sizes gives pandas' order: size down, ties by id up (exactly)."""
+    from yrdnet.metrics.polycentricity import _sizes
+
+    rng = np.random.default_rng(1)
+    for it in range(200):
+        n = int(rng.integers(1, 30))
+        ids = rng.permutation(np.arange(1000, 1000 + 3 * n))[:n]
+        v = rng.integers(0, 4, n).astype(float) if it % 2 else rng.uniform(0, 10, n)  # many ties when integral
+        v[0] += 1.0
+        s = pd.Series(v, index=pd.Index(ids, name="zone"), name="x")
+        ref = s.astype(float).sort_index().sort_values(ascending=False, kind="stable")
+        pd.testing.assert_series_equal(_sizes(s), ref, check_exact=True)

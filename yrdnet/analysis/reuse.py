@@ -8,6 +8,16 @@ of analyses; the per-scenario part, :attr:`Reuse.rail`, is the scenario's rail p
 graph (:func:`yrdnet.scenarios.prepared_base.rail_pairs`), on which the station times and the train strength are
 computed instead of the whole graph (same rows: they read one number per station pair).
 Everything here gives results identical to an analysis without it.
+
+Two kinds of memo live in :attr:`Reuse.memo`. :func:`cached` keeps a value under a key
+that names everything it depends on and takes few values (zones level, masses, year,
+parameters): the zone setup, the seat distances. :func:`last_value` keeps, per *slot*,
+the last inputs and their output: a sweep's scenarios that leave an input unchanged
+(a rail-only line leaves the road matrix as it was) get the output back, and anything
+else recomputes and replaces it, so memory stays one entry per slot over any number
+of scenarios. Its inputs are compared by value (:func:`same_value`: numpy arrays and
+pandas objects exactly, labels and dtypes included; other objects by ``==``), never by
+identity or hash, so a hit is exactly the value a recomputation would give.
 """
 
 from __future__ import annotations
@@ -18,13 +28,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from yrdnet.region.datasets import load_targets
 from yrdnet.region.region import Region
 from yrdnet.routing.matrices import RailLegs
 
-__all__ = ["Reuse", "cached", "loaded_region"]
+__all__ = ["Reuse", "cached", "last_value", "loaded_region", "same_value"]
 
 V = TypeVar("V")
 
@@ -74,6 +85,79 @@ class Reuse:
 def cached(reuse: Reuse | None, key: Hashable, make: Callable[[], V]) -> V:
     """``make()``, kept in ``reuse`` under ``key`` when there is one."""
     return make() if reuse is None else reuse.get(key, make)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are exactly the same value (the comparison of :func:`last_value`).
+
+    numpy arrays: same dtype, shape and values (``NaN`` equal to ``NaN``); pandas Series
+    and DataFrames: the same, with equal index, columns, dtypes and name; tuples, lists
+    and dicts: item by item; indexes by ``equals``; anything else: ``a is b`` or ``a == b``.
+    """
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (np.ndarray, pd.Series, pd.DataFrame)):
+        return _same_data(a, b)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, pd.Index):
+        return bool(a.equals(b))
+    return bool(a == b)
+
+
+def _same_data(a: np.ndarray | pd.Series | pd.DataFrame, b: Any) -> bool:
+    """:func:`same_value` of two arrays, two Series or two DataFrames of one type."""
+    if isinstance(a, np.ndarray):
+        return _same_array(a, b)
+    if isinstance(a, pd.Series):
+        return a.name == b.name and a.index.equals(b.index) and _same_array(a.to_numpy(), b.to_numpy())
+    dtypes = a.dtypes
+    if not (a.index.equals(b.index) and a.columns.equals(b.columns) and dtypes.equals(b.dtypes)):
+        return False
+    kinds = set(dtypes)
+    if len(kinds) == 1 and isinstance(dtypes.iloc[0], np.dtype):
+        return _same_array(a.to_numpy(), b.to_numpy())  # one numpy dtype: the values as one array
+    return all(_same_array(a.iloc[:, k].to_numpy(), b.iloc[:, k].to_numpy()) for k in range(a.shape[1]))
+
+
+def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
+    """Same dtype, shape and values; ``NaN`` equals ``NaN`` (float arrays)."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind in "fc":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+def last_value(reuse: Reuse | None, slot: Hashable, inputs: tuple[Any, ...], make: Callable[[], V]) -> V:
+    """``make()``, or the value kept in ``reuse``'s ``slot`` when it was made from the same ``inputs``.
+
+    A single-slot "last inputs -> output" cache: ``inputs`` must hold everything
+    ``make`` reads (matrices, masses, parameters ...); they are compared with the
+    kept ones by :func:`same_value`, so a hit returns exactly what ``make()`` would.
+    A miss replaces the slot's entry: one entry per slot, however many scenarios.
+    The value is shared between hits: callers must not change it in place (pandas
+    objects are copied on write).
+
+    Examples
+    --------
+    >>> r = Reuse(region=None)  # type: ignore[arg-type]
+    >>> last_value(r, "double", (np.arange(3.0),), lambda: np.arange(3.0) * 2).tolist()
+    [0.0, 2.0, 4.0]
+    """
+    if reuse is None:
+        return make()
+    memo_key = ("last_value", slot)
+    kept = reuse.memo.get(memo_key)
+    if kept is not None and same_value(kept[0], inputs):
+        return kept[1]
+    out = make()
+    reuse.memo[memo_key] = (inputs, out)
+    return out
 
 
 def loaded_region(region: Region) -> Region:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import geopandas as gpd
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.analysis.indicators import lookup, region_meta
-from yrdnet.analysis.reuse import cached
+from yrdnet.analysis.reuse import Reuse, cached, last_value
+from yrdnet.core.errors import DataError
 from yrdnet.core.geodesy import area_km2
 from yrdnet.core.keys import key
 from yrdnet.core.params import MetricParams
@@ -37,6 +38,7 @@ from yrdnet.metrics import hinterland as hl
 from yrdnet.metrics import integration as integ
 from yrdnet.metrics import polycentricity as poly
 from yrdnet.metrics import structure as struct
+from yrdnet.metrics import zone_arrays as za
 from yrdnet.region.region import Region, load_region
 from yrdnet.region.zones import Zones
 from yrdnet.routing.compile import MODES
@@ -59,6 +61,10 @@ class Assembly:
     ``core`` / ``subcentres`` the zones holding its core and sub-centre cities.
     :func:`zone_measures` sets ``table`` (the zones in scope with every measure) and
     ``city_btw``; the steps fill ``rows`` (through :meth:`add_rows`) and ``tables``.
+    The steps read the matrices over the zones in scope from :attr:`scoped_od` and
+    :attr:`scoped_dist` (selected once). With ``reuse`` (a sweep), a step keeps what it
+    computes from an input that may not change between scenarios (a mode's matrix, a
+    size measure) in a single slot (:func:`~yrdnet.analysis.reuse.last_value`).
     """
 
     G: nx.MultiDiGraph
@@ -91,9 +97,27 @@ class Assembly:
         return self.Z.level
 
     @cached_property
+    def scoped_od(self) -> dict[str, pd.DataFrame]:
+        """Travel times per mode among the zones in scope (``od`` itself when every zone is in scope)."""
+        if self._all_in_scope:
+            return dict(self.od)
+        return {m: T.loc[self.ids, self.ids] for m, T in self.od.items()}
+
+    @cached_property
+    def scoped_dist(self) -> pd.DataFrame:
+        """Distances between the seats of the zones in scope (``dist`` itself when every zone is in scope)."""
+        return self.dist if self._all_in_scope else self.dist.loc[self.ids, self.ids]
+
+    @cached_property
+    def _all_in_scope(self) -> bool:
+        """Whether ``ids`` are every zone of ``od`` and ``dist``, in their order (no selection needed)."""
+        ids = pd.Index(self.ids)
+        return all(M.index.equals(ids) and M.columns.equals(ids) for M in (*self.od.values(), self.dist))
+
+    @cached_property
     def T(self) -> pd.DataFrame:  # noqa: N802 - the travel-time matrix is T throughout yrdnet
         """Multimodal travel times among the zones in scope."""
-        return self.od["multimodal"].loc[self.ids, self.ids]
+        return self.scoped_od["multimodal"]
 
     @cached_property
     def pop(self) -> pd.Series:
@@ -199,16 +223,89 @@ def potential_columns(
     The GDP column is missing values where some zone's GDP is unknown.
     """
     pop, gdp = table["population"].astype(float), table["gdp"].astype(float)
-    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
     cols: dict[str, pd.Series] = {}
     for mode, T in od.items():
-        cols[key("pot", mode, exp=None, pop=None)] = acc.potential_accessibility(T, pop, decay="exp", **kw)
-        cols[key("pot", mode, power=None, pop=None)] = acc.potential_accessibility(T, pop, decay="power", **kw)
-        cols[key("pot", mode, power=None, gdp=None)] = (
-            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else pd.Series(np.nan, index=T.index)
-        )
+        cols.update(_potentials(mode, T, pop, gdp, p, self_time))
     return pd.DataFrame(cols)
+
+
+def _potentials(
+    mode: str, T: pd.DataFrame, pop: pd.Series, gdp: pd.Series, p: MetricParams, self_time: pd.Series | None
+) -> dict[str, pd.Series]:
+    """The three potential columns of one mode (:func:`potential_columns`)."""
+    kw: dict[str, Any] = {"params": p, "self_time_min": self_time}
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
+    return {
+        key("pot", mode, exp=None, pop=None): acc.potential_accessibility(T, pop, decay="exp", **kw),
+        key("pot", mode, power=None, pop=None): acc.potential_accessibility(T, pop, decay="power", **kw),
+        key("pot", mode, power=None, gdp=None): (
+            acc.potential_accessibility(T, gdp, decay="power", **kw) if has_gdp else pd.Series(np.nan, index=T.index)
+        ),
+    }
+
+
+def _mode_measures(
+    mode: str,
+    T: pd.DataFrame,
+    pop: pd.Series,
+    gdp: pd.Series,
+    dist: pd.DataFrame,
+    p: MetricParams,
+    core: int,
+    subcentres: tuple[int, ...],
+) -> dict[str, pd.Series]:
+    """The columns of :func:`city_measures` but the potentials, for one mode.
+
+    Computed on arrays once (:func:`yrdnet.metrics.zone_arrays.mode_arrays`: the metric
+    functions' own kernels on one checked matrix); on any problem with the inputs, by
+    the metric functions themselves (:func:`_mode_series`), which raise their errors.
+    """
+    try:
+        z = za.mode_arrays(T, pop, gdp, dist, p, core, subcentres)
+    except (DataError, TypeError, ValueError, KeyError, IndexError):
+        return _mode_series(mode, T, pop, gdp, dist, p, core, subcentres)
+    cols = {key("watt", mode, pop=None): z.watt_pop, key("watt", mode, gdp=None): z.watt_gdp}
+    for t, values in zip(p.thresholds_min, z.cumulative, strict=True):
+        cols[key("cum", mode, pop=None, t=int(t))] = values
+    cols[key("reachable_share", mode, pop=None)] = z.reachable_share
+    cols[key("daily", mode, pop=None)] = z.daily
+    cols[key("neteff", mode)] = z.network_efficiency
+    cols[key("nodaleff", mode)] = z.nodal_efficiency
+    cols[key("closeness", mode)] = z.closeness
+    cols[key("harmonic", mode)] = z.harmonic_closeness
+    cols[key("straightness", mode)] = z.straightness
+    cols[key("time_to_core", mode)] = z.time_to_core
+    cols[key("time_to_subcentre", mode)] = z.time_to_subcentre
+    return {k: pd.Series(v, index=z.zones) for k, v in cols.items()}
+
+
+def _mode_series(
+    mode: str,
+    T: pd.DataFrame,
+    pop: pd.Series,
+    gdp: pd.Series,
+    dist: pd.DataFrame,
+    p: MetricParams,
+    core: int,
+    subcentres: tuple[int, ...],
+) -> dict[str, pd.Series]:
+    """:func:`_mode_measures` by the public metric functions, one call per column."""
+    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
+    cols: dict[str, pd.Series] = {}
+    cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
+    cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else pd.Series(np.nan, index=T.index)
+    for t in p.thresholds_min:
+        cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
+    cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
+    cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
+    cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
+    cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
+    cols[key("closeness", mode)] = acc.closeness(T)
+    cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
+    cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
+    cols[key("time_to_core", mode)] = acc.time_to(T, core)
+    cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
+    return cols
 
 
 def city_measures(
@@ -219,31 +316,40 @@ def city_measures(
     core: int,
     subcentres: tuple[int, ...],
     self_time: pd.Series | None = None,
+    reuse: Reuse | None = None,
 ) -> pd.DataFrame:
     """Accessibility and closeness columns per zone and mode (the registry's zone columns).
 
     The GDP-weighted columns are missing values where some zone's GDP is unknown (a
-    user's zones without a GDP column).
+    user's zones without a GDP column). With ``reuse`` (a sweep), a mode's columns are
+    kept per mode and given back while its matrix and the other inputs are unchanged
+    (:func:`~yrdnet.analysis.reuse.last_value`: a rail line leaves the road columns).
     """
     pop, gdp = cities["population"].astype(float), cities["gdp"].astype(float)
-    has_gdp = bool(np.isfinite(gdp.to_numpy()).all())
-    cols: dict[str, pd.Series] = dict(potential_columns(od, cities, p, self_time).items())
+    pots: dict[str, pd.Series] = {}
+    rest: dict[str, pd.Series] = {}
     for mode, T in od.items():
-        no_gdp = pd.Series(np.nan, index=T.index)
-        cols[key("watt", mode, pop=None)] = acc.watt(T, pop)
-        cols[key("watt", mode, gdp=None)] = acc.watt(T, gdp) if has_gdp else no_gdp
-        for t in p.thresholds_min:
-            cols[key("cum", mode, pop=None, t=int(t))] = acc.cumulative_opportunities(T, pop, t)
-        cols[key("reachable_share", mode, pop=None)] = acc.reachable_share(T, pop)
-        cols[key("daily", mode, pop=None)] = acc.daily_accessibility(T, pop, params=p)
-        cols[key("neteff", mode)] = acc.network_efficiency(T, dist, pop, params=p)
-        cols[key("nodaleff", mode)] = acc.nodal_efficiency(T, dist, params=p)
-        cols[key("closeness", mode)] = acc.closeness(T)
-        cols[key("harmonic", mode)] = acc.harmonic_closeness(T)
-        cols[key("straightness", mode)] = acc.straightness(T, dist, params=p)
-        cols[key("time_to_core", mode)] = acc.time_to(T, core)
-        cols[key("time_to_subcentre", mode)] = acc.time_to(T, list(subcentres))
-    return pd.DataFrame(cols)
+
+        def make(mode: str = mode, T: pd.DataFrame = T) -> tuple[dict[str, pd.Series], dict[str, pd.Series]]:
+            pot = _potentials(mode, T, pop, gdp, p, self_time)
+            return pot, _mode_measures(mode, T, pop, gdp, dist, p, core, subcentres)
+
+        inputs = (T, dist, pop, gdp, self_time, p, core, tuple(subcentres))
+        pot, other = last_value(reuse, ("city_measures", mode), inputs, make)
+        pots.update(pot)
+        rest.update(other)
+    return _frame({**pots, **rest})
+
+
+def _frame(cols: dict[str, pd.Series]) -> pd.DataFrame:
+    """``pd.DataFrame(cols)``; built from one array when every column is float on one index (no alignment)."""
+    first = next(iter(cols.values()), None)
+    if first is None or not all(
+        c.dtype == np.float64 and (c.index is first.index or c.index.identical(first.index)) for c in cols.values()
+    ):
+        return pd.DataFrame(cols)
+    values = np.vstack([c.to_numpy() for c in cols.values()])  # one row per column: each column contiguous
+    return pd.DataFrame(values.T, index=first.index, columns=list(cols))
 
 
 def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones: int) -> dict[str, pd.Series]:
@@ -261,7 +367,8 @@ def _betweenness(G: nx.MultiDiGraph, measures: pd.DataFrame, level: str, n_zones
 def zone_measures(a: Assembly) -> None:
     """Every zone column (accessibility, centrality, hinterland, airports): sets ``a.table`` and ``a.city_btw``."""
     tii = zone_self_times(a, a.zt.index)
-    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, tii if a.p.self_potential else None)
+    self_time = tii if a.p.self_potential else None
+    measures = city_measures(a.od, a.zt, a.dist, a.p, a.core, a.subcentres, self_time, reuse=a.reuse)
     if a.city_potential is not None:  # the zone-consistent city potential (MetricParams.city_potential)
         measures.update(a.city_potential.reindex(index=measures.index, columns=measures.columns.intersection(
             a.city_potential.columns)))  # fmt: skip
@@ -279,22 +386,39 @@ def zone_measures(a: Assembly) -> None:
     a.table = table.loc[a.ids]
 
 
-def _size_rows(rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int) -> list[pd.DataFrame]:
-    """Morphological polycentricity rows per size measure; returns the stepwise curves."""
+def _size_rows(
+    rows: dict[str, float], sizes: dict[str, pd.Series], top_n: int, reuse: Reuse | None = None
+) -> list[pd.DataFrame]:
+    """Morphological polycentricity rows per size measure; returns the stepwise curves.
+
+    With ``reuse`` (a sweep) each measure's rows and curve are kept and given back
+    while its sizes are unchanged (population and GDP: every scenario of a sweep).
+    """
     stepwise = []
     for sname, raw_sizes in sizes.items():
-        s = raw_sizes[raw_sizes > 0]
-        if len(s) >= 2:
-            rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
-            rows[f"entropy_{sname}"] = poly.entropy(s)
-            rows[f"hhi_{sname}"] = poly.hhi(s)
-            rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
-            for k_, v in poly.primacy(s).items():
-                rows[f"primacy_{k_}_{sname}"] = v
-            sw = poly.stepwise_curve(s)
-            sw.insert(0, "size_measure", sname)
-            stepwise.append(sw.reset_index())
+        make = partial(_size_measure, sname, raw_sizes, top_n)
+        got, sw = last_value(reuse, ("size_rows", sname), (raw_sizes, top_n), make)
+        rows.update(got)
+        if sw is not None:
+            stepwise.append(sw)
     return stepwise
+
+
+def _size_measure(sname: str, raw_sizes: pd.Series, top_n: int) -> tuple[dict[str, float], pd.DataFrame | None]:
+    """The rows and the stepwise curve of one size measure (``{}, None`` with fewer than two positive sizes)."""
+    rows: dict[str, float] = {}
+    s = raw_sizes[raw_sizes > 0]
+    if len(s) < 2:
+        return rows, None
+    rows[f"rank_size_slope_{sname}"] = poly.rank_size_slope(s, min(top_n, len(s))).slope
+    rows[f"entropy_{sname}"] = poly.entropy(s)
+    rows[f"hhi_{sname}"] = poly.hhi(s)
+    rows[f"gini_{sname}"] = eq.gini(s.to_numpy())
+    for k_, v in poly.primacy(s).items():
+        rows[f"primacy_{k_}_{sname}"] = v
+    sw = poly.stepwise_curve(s)
+    sw.insert(0, "size_measure", sname)
+    return rows, sw.reset_index()
 
 
 def polycentricity(a: Assembly) -> dict[str, float]:
@@ -303,7 +427,7 @@ def polycentricity(a: Assembly) -> dict[str, float]:
     sizes = {"population": a.pop, "gdp": a.zt.loc[a.ids, "gdp"].astype(float), "potential": a.table[POTENTIAL]}
     if a.centrality and a.level == "city":
         sizes["betweenness"] = a.table[key("betweenness", "multimodal")]
-    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)))
+    stepwise = _size_rows(rows, sizes, min(a.p.top_n, len(a.ids)), a.reuse)
     a.tables["stepwise"] = pd.concat(stepwise, ignore_index=True) if stepwise else pd.DataFrame()
     rows["uci"] = poly.urban_centrality_index(a.pop, a.T).uci
     rows["green_pf_potential"] = poly.green_index(a.flows).p_f
@@ -315,28 +439,40 @@ def equity(a: Assembly) -> dict[str, float]:
     """Per mode: Gini and CV of potential and WATT, global efficiency, reachable share, mean WATT; Theil.
 
     Gini and Theil of potential are given over zones (each zone counts once) and over
-    people (each zone weighted by its population).
+    people (each zone weighted by its population). With ``a.reuse`` (a sweep), a mode's
+    rows are given back while its matrix and columns are unchanged
+    (:func:`~yrdnet.analysis.reuse.last_value`).
     """
     rows: dict[str, float] = {}
-    ids, pop, table = a.ids, a.pop, a.table
+    pop, table = a.pop, a.table
     for mode in MODES:
-        pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
-        for mname, col in pairs:
-            vals = table[col].to_numpy(float)
-            ok = np.isfinite(vals)
-            rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
-            rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
-            if mname == "pot_exp_pop":  # over people: each zone weighted by its population (joined by id)
-                v = table[col].astype(float)
-                rows[f"gini_people_{mname}_{mode}"] = eq.gini(v[ok], pop)
-        Tm = a.od[mode].loc[ids, ids]
-        rows[f"global_efficiency_{mode}"] = acc.global_efficiency(Tm, a.dist.loc[ids, ids], params=a.p)
-        rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
-        w = table[key("watt", mode, pop=None)]
-        ok = np.isfinite(w)
-        rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
+        cols = [key("pot", mode, exp=None, pop=None), key("watt", mode, pop=None)]
+        cols.append(key("reachable_share", mode, pop=None))
+        inputs = (a.scoped_od[mode], a.scoped_dist, table[cols], pop, a.p)
+        rows.update(last_value(a.reuse, ("equity", mode), inputs, partial(_equity_rows, a, mode)))
     rows["theil_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].to_numpy(float)).iloc[0])
     rows["theil_people_pot_exp_pop_multimodal"] = float(eq.theil(table[POTENTIAL].astype(float), weights=pop)["total"])
+    return rows
+
+
+def _equity_rows(a: Assembly, mode: str) -> dict[str, float]:
+    """The rows of :func:`equity` for one mode."""
+    rows: dict[str, float] = {}
+    pop, table = a.pop, a.table
+    pairs = (("pot_exp_pop", key("pot", mode, exp=None, pop=None)), ("watt_pop", key("watt", mode, pop=None)))
+    for mname, col in pairs:
+        vals = table[col].to_numpy(float)
+        ok = np.isfinite(vals)
+        rows[f"gini_{mname}_{mode}"] = eq.gini(vals[ok])
+        rows[f"cv_{mname}_{mode}"] = eq.coefficient_of_variation(vals[ok])
+        if mname == "pot_exp_pop":  # over people: each zone weighted by its population (joined by id)
+            v = table[col].astype(float)
+            rows[f"gini_people_{mname}_{mode}"] = eq.gini(v[ok], pop)
+    rows[f"global_efficiency_{mode}"] = acc.global_efficiency(a.scoped_od[mode], a.scoped_dist, params=a.p)
+    rows[f"reachable_share_pop_{mode}"] = acc.weighted_mean(table[key("reachable_share", mode, pop=None)], pop)
+    w = table[key("watt", mode, pop=None)]
+    ok = np.isfinite(w)
+    rows[f"mean_watt_pop_{mode}"] = acc.weighted_mean(w[ok], pop[ok])
     return rows
 
 
@@ -361,15 +497,15 @@ def linkage(a: Assembly) -> dict[str, float]:
         mtab = integ.metro_integration(T, metro_in_scope, cores, a.pop, params=p)
         for c_name, r in integ.travel_circles(T, metro_in_scope, params=p).iterrows():
             rows[f"circle_{c_name}"] = r["share"]
-        for m, v in metro_in_scope.items():
-            mtab.loc[m, "entropy_potential"] = poly.entropy(pot.loc[v]) if len(v) >= 2 else np.nan
+        ent = {m: poly.entropy(pot.loc[v]) if len(v) >= 2 else np.nan for m, v in metro_in_scope.items()}
+        mtab["entropy_potential"] = [float(ent[m]) for m in mtab.index]  # mtab's rows: the metros in scope
         cm = integ.core_member_integration(
             T, metro_in_scope, cores, a.pop, midpoint=p.integration_min, slope=p.integration_slope
         )
         mtab = mtab.join(cm[["core_mean_time_min", "logistic_integration"]])
         if "rail" in a.od:  # the same by rail alone (suburban rail included): what new lines change
             cr = integ.core_member_integration(
-                a.od["rail"].loc[a.ids, a.ids], metro_in_scope, cores, a.pop,
+                a.scoped_od["rail"], metro_in_scope, cores, a.pop,
                 midpoint=p.integration_min, slope=p.integration_slope,
             )  # fmt: skip
             mtab = mtab.join(cr[["core_mean_time_min", "logistic_integration"]].add_prefix("rail_"))

@@ -52,6 +52,7 @@ from yrdnet.metrics.inputs import (
     _align,
     _od,
     _offdiag,
+    _once,
     _positive_offdiag,
     _resolve,
     _show,
@@ -150,11 +151,14 @@ def reachable_share(T: pd.DataFrame, mass: pd.Series) -> pd.Series:
     T, t = _od(T)
     m = _align(mass, T.index, "mass")
     off = _offdiag(t.shape[0])
-    reach = (np.isfinite(t) & off).astype(float) @ m
+    return pd.Series(_reachable_share(m, np.isfinite(t) & off, off), index=T.index, name="reachable_share")
+
+
+def _reachable_share(m: np.ndarray, reach: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """:func:`reachable_share` of masses ``m``; ``reach`` the finite off-diagonal pairs, ``off`` the off-diagonal."""
+    within = reach.astype(float) @ m
     total = off.astype(float) @ m
-    return pd.Series(
-        np.divide(reach, total, out=np.zeros_like(reach), where=total > 0), index=T.index, name="reachable_share"
-    )
+    return np.divide(within, total, out=np.zeros_like(within), where=total > 0)
 
 
 def watt(T: pd.DataFrame, mass: pd.Series) -> pd.Series:
@@ -204,7 +208,11 @@ def watt(T: pd.DataFrame, mass: pd.Series) -> pd.Series:
     """
     T, t = _od(T)
     m = _align(mass, T.index, "mass")
-    reach = np.isfinite(t) & _offdiag(t.shape[0])
+    return pd.Series(_watt(t, m, np.isfinite(t) & _offdiag(t.shape[0])), index=T.index, name="watt")
+
+
+def _watt(t: np.ndarray, m: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """:func:`watt` of times ``t`` and masses ``m``; ``reach`` the finite off-diagonal pairs."""
     if reach.sum() < reach.size - t.shape[0]:
         logger.info(
             "WATT: %d of %d ordered pairs unreachable; averaging over reachable ones",
@@ -214,8 +222,7 @@ def watt(T: pd.DataFrame, mass: pd.Series) -> pd.Series:
     w = np.where(reach, m[None, :], 0.0)
     num = (np.where(reach, t, 0.0) * w).sum(axis=1)
     den = w.sum(axis=1)
-    out = np.divide(num, den, out=np.full(t.shape[0], np.nan), where=den > 0)
-    return pd.Series(out, index=T.index, name="watt")
+    return np.divide(num, den, out=np.full(t.shape[0], np.nan), where=den > 0)
 
 
 def time_to(T: pd.DataFrame, targets: Hashable | Iterable[Hashable]) -> pd.Series:
@@ -370,7 +377,7 @@ def potential_accessibility(
     m = _align(mass, T.index, "mass")
     if p.decay == "power":
         _positive_offdiag(t, T, "power decay")
-    f = _impedance(t, p)
+    f = _once("impedance", (T,), (p.decay, p.beta, p.power_a), lambda: _impedance(t, p))  # a fresh array
     np.fill_diagonal(f, 0.0)
     acc = f @ m
     if p.self_potential:
@@ -502,10 +509,15 @@ def cumulative_opportunities(
     thr = _threshold(threshold)
     T, t = _od(T)
     m = _align(mass, T.index, "mass")
+    return pd.Series(_within(t, m, thr, include_self=include_self), index=T.index, name="cumulative_opportunities")
+
+
+def _within(t: np.ndarray, m: np.ndarray, thr: float, *, include_self: bool = False) -> np.ndarray:
+    """:func:`cumulative_opportunities` of times ``t`` and masses ``m`` at a checked threshold ``thr``."""
     within = t <= thr
     if not include_self:
         within &= _offdiag(t.shape[0])
-    return pd.Series(within @ m, index=T.index, name="cumulative_opportunities")
+    return within @ m
 
 
 def daily_accessibility(

@@ -20,10 +20,12 @@ from yrdnet.core.params import MetricParams
 from yrdnet.metrics.inputs import (
     _align,
     _ideal_times,
+    _inverse_of,
     _inverse_times,
     _like,
     _od,
     _offdiag,
+    _once,
     _positive_offdiag,
     _resolve,
     _show,
@@ -105,21 +107,41 @@ def network_efficiency(
     T, t = _od(T)
     d = _like(dist_km, T, "dist_km")
     m = _align(mass, T.index, "mass")
-    off = _offdiag(t.shape[0])
-    zero = (d == 0) & off
-    if zero.any():
-        r, c = np.nonzero(zero)
-        msg = f"dist_km: distinct zones 0 km apart (ideal time 0) at {_show(zip(T.index[r], T.index[c], strict=True))}"
-        raise DataError(msg)
-    ideal = _ideal_times(np.where(off, d, 1.0), p.ideal_speed_kph)
-    reach = np.isfinite(t) & off
+    ideal = _network_ideal(dist_km, d, T.index, p.ideal_speed_kph)
+    out = _network_efficiency(t, m, ideal, np.isfinite(t) & _offdiag(t.shape[0]), p.ideal_speed_kph)
+    return pd.Series(out, index=T.index, name="network_efficiency")
+
+
+def _network_ideal(dist_km: pd.DataFrame, d: np.ndarray, index: pd.Index, speed_kph: float) -> np.ndarray:
+    """Ideal times ``60 d / v`` off the diagonal (1 km on it) of :func:`network_efficiency`; once per ``dist_km``.
+
+    ``d`` is ``dist_km`` in the order of ``index`` (as ``_like`` gives it). Raises if two
+    distinct zones are 0 km apart.
+    """
+
+    def make() -> np.ndarray:
+        off = _offdiag(d.shape[0])
+        zero = (d == 0) & off
+        if zero.any():
+            r, c = np.nonzero(zero)
+            msg = f"dist_km: distinct zones 0 km apart (ideal time 0) at {_show(zip(index[r], index[c], strict=True))}"
+            raise DataError(msg)
+        return _ideal_times(np.where(off, d, 1.0), speed_kph)
+
+    return _once("network_ideal", (dist_km,), (speed_kph, tuple(index)), make)
+
+
+def _network_efficiency(
+    t: np.ndarray, m: np.ndarray, ideal: np.ndarray, reach: np.ndarray, speed_kph: float
+) -> np.ndarray:
+    """:func:`network_efficiency` of times ``t``, masses ``m``, ideal times and the finite off-diagonal pairs."""
     ratio = np.where(reach, np.where(reach, t, 0.0) / ideal, 0.0)
     w = np.where(reach, m[None, :], 0.0)
     den = w.sum(axis=1)
     out = np.divide((ratio * w).sum(axis=1), den, out=np.full(t.shape[0], np.nan), where=den > 0)
     if np.nanmin(out, initial=np.inf) < 1:
-        logger.info("network efficiency < 1: some trips beat %s km/h", p.ideal_speed_kph)
-    return pd.Series(out, index=T.index, name="network_efficiency")
+        logger.info("network efficiency < 1: some trips beat %s km/h", speed_kph)
+    return out
 
 
 def _efficiency_parts(
@@ -135,16 +157,21 @@ def _efficiency_parts(
         msg = "T: efficiency needs at least 2 zones"
         raise DataError(msg)
     _positive_offdiag(t, T, "efficiency")
-    inv = _inverse_times(t).sum(axis=1)
+    inv = _inverse_of(T, t).sum(axis=1)
     if dist_km is None:
         return T, inv, None
     d = _like(dist_km, T, "dist_km")
-    off = _offdiag(t.shape[0])
+    key = (p.ideal_speed_kph, tuple(T.index))  # the ideal sums depend on dist_km, the speed and T's order
+    return T, inv, _once("ideal_efficiency", (dist_km,), key, lambda: _ideal_efficiency(d, p.ideal_speed_kph))
+
+
+def _ideal_efficiency(d: np.ndarray, speed_kph: float) -> np.ndarray:
+    """Row sums of ``1/T_hat`` of the ideal complete graph (``T_hat = 60 d / v``) on distances ``d``."""
+    off = _offdiag(d.shape[0])
     if ((d == 0) & off).any():
         msg = "dist_km: distinct zones 0 km apart make the ideal efficiency infinite"
         raise DataError(msg)
-    ideal = _inverse_times(np.where(off, _ideal_times(d, p.ideal_speed_kph), 0.0)).sum(axis=1)
-    return T, inv, ideal
+    return _inverse_times(np.where(off, _ideal_times(d, speed_kph), 0.0)).sum(axis=1)
 
 
 def nodal_efficiency(
@@ -302,14 +329,17 @@ def closeness(T: pd.DataFrame) -> pd.Series:
     [2.0, 2.4, 1.7143]
     """
     T, t = _od(T)
-    n = t.shape[0]
     _positive_offdiag(t, T, "closeness")
-    reach = np.isfinite(t) & _offdiag(n)
+    return pd.Series(_closeness(t, np.isfinite(t) & _offdiag(t.shape[0])), index=T.index, name="closeness")
+
+
+def _closeness(t: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """:func:`closeness` of positive off-diagonal times ``t``; ``reach`` the finite off-diagonal pairs."""
+    n = t.shape[0]
     r = reach.sum(axis=1).astype(np.float64)
     total = np.where(reach, t, 0.0).sum(axis=1)
     scale = r / (n - 1) if n > 1 else np.zeros(n)
-    out = np.divide(r, total, out=np.zeros(n), where=total > 0) * scale
-    return pd.Series(out, index=T.index, name="closeness")
+    return np.divide(r, total, out=np.zeros(n), where=total > 0) * scale
 
 
 def harmonic_closeness(T: pd.DataFrame) -> pd.Series:
@@ -407,5 +437,5 @@ def straightness(
         raise DataError(msg)
     _positive_offdiag(t, T, "straightness")
     d = _like(dist_km, T, "dist_km")
-    out = (_ideal_times(d, p.ideal_speed_kph) * _inverse_times(t)).sum(axis=1) / (n - 1)
+    out = (_ideal_times(d, p.ideal_speed_kph) * _inverse_of(T, t)).sum(axis=1) / (n - 1)
     return pd.Series(out, index=T.index, name="straightness")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -57,7 +58,11 @@ def _fresh(v: Any) -> Any:
 
 
 def _once(kind: str, objs: tuple[Any, ...], extra: Hashable, make: Callable[[], _V]) -> _V:
-    """``make()``, or inside :func:`checked_once` the result of the same check of the same objects."""
+    """``make()``, or inside :func:`checked_once` the result of the same check (or metric) of the same objects.
+
+    ``extra`` holds the other arguments by value (hashable); ``objs`` are compared by
+    identity and kept alive in the memo, which :func:`checked_once` drops at its end.
+    """
     memo = _CHECKED.get()
     if memo is None:
         return make()
@@ -165,13 +170,14 @@ def _like(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
 
 def _like_checked(M: pd.DataFrame, T: pd.DataFrame, name: str) -> np.ndarray:
     M = _square(M, name)
-    if set(M.index) != set(T.index):
+    if not M.index.equals(T.index) and set(M.index) != set(T.index):
         msg = (
             f"{name} must have the ids of T: missing {_show(T.index.difference(M.index))}, "
             f"extra {_show(M.index.difference(T.index))}"
         )
         raise DataError(msg)
-    a = M.loc[T.index, T.index].to_numpy(dtype=np.float64)
+    same = M.index.equals(T.index)  # _square ordered the columns like the index
+    a = (M if same else M.loc[T.index, T.index]).to_numpy(dtype=np.float64)
     if not np.isfinite(a).all():
         msg = f"{name}: values must be finite"
         raise DataError(msg)
@@ -190,12 +196,13 @@ def _align_checked(s: pd.Series, index: pd.Index, name: str, *, allow_inf: bool)
     if s.index.has_duplicates:
         msg = f"{name}: duplicate ids {_show(s.index[s.index.duplicated()].unique())}"
         raise DataError(msg)
-    missing = index.difference(s.index)
+    same = s.index.equals(index)
+    missing = index[:0] if same else index.difference(s.index)
     if len(missing):
         msg = f"{name} has no value for ids {_show(missing)} of T"
         raise DataError(msg)
     try:
-        v = s.reindex(index).to_numpy(dtype=np.float64)
+        v = (s if same else s.reindex(index)).to_numpy(dtype=np.float64)
     except (TypeError, ValueError) as exc:
         msg = f"{name}: values must be numeric ({exc})"
         raise DataError(msg) from None
@@ -211,11 +218,20 @@ def _align_checked(s: pd.Series, index: pd.Index, name: str, *, allow_inf: bool)
     return v
 
 
+@lru_cache(maxsize=4)
 def _offdiag(n: int) -> np.ndarray:
-    return ~np.eye(n, dtype=bool)
+    """The ``n x n`` off-diagonal mask (read-only: one array per ``n``, shared)."""
+    off = ~np.eye(n, dtype=bool)
+    off.flags.writeable = False
+    return off
 
 
 def _positive_offdiag(t: np.ndarray, T: pd.DataFrame, what: str) -> None:
+    """Raise unless every off-diagonal time ``t`` of ``T`` is positive (checked once per ``T`` in checked_once)."""
+    _once("positive_offdiag", (T,), None, lambda: _positive_offdiag_checked(t, T, what))
+
+
+def _positive_offdiag_checked(t: np.ndarray, T: pd.DataFrame, what: str) -> None:
     zero = (t == 0) & _offdiag(t.shape[0])
     if zero.any():
         r, c = np.nonzero(zero)
@@ -230,6 +246,44 @@ def _inverse_times(t: np.ndarray) -> np.ndarray:
     off = _offdiag(t.shape[0])
     safe = np.where(off, t, 1.0)
     return np.where(off, 1.0 / safe, 0.0)
+
+
+def _inverse_of(T: pd.DataFrame, t: np.ndarray) -> np.ndarray:
+    """:func:`_inverse_times` of ``t``, the values of ``T`` (as :func:`_od` returns them); once per ``T``."""
+    return _once("inverse_times", (T,), None, lambda: _inverse_times(t))
+
+
+@lru_cache(maxsize=4)
+def _upper(n: int) -> np.ndarray:
+    """The ``n x n`` mask of pairs ``i < j`` (read-only: one array per ``n``, shared)."""
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper.flags.writeable = False
+    return upper
+
+
+def _floats(s: pd.Series) -> np.ndarray | None:
+    """The values of ``s`` as floats, ``None`` when some are not numbers."""
+    try:
+        return s.to_numpy(float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _positions(index: pd.Index) -> dict[Hashable, int] | None:
+    """Label -> position of a unique integer index (``get_loc`` / ``get_indexer`` by dict); ``None`` otherwise."""
+    if index.dtype.kind not in "iu" or not index.is_unique:
+        return None
+    return {z: i for i, z in enumerate(index)}
+
+
+def _masses(
+    population: pd.Series, values: np.ndarray | None, at: dict[Hashable, int] | None, ids: list[Hashable]
+) -> np.ndarray:
+    """``population.reindex(ids)`` as floats (``NaN`` where missing); ``values``, ``at``: its floats and positions."""
+    if values is None or at is None:
+        return population.reindex(ids).to_numpy(float)  # raises on duplicate labels
+    pos = np.array([at.get(j, -1) for j in ids], dtype=np.intp)
+    return np.where(pos >= 0, values[pos], np.nan)
 
 
 def _ideal_times(d: np.ndarray, speed_kph: float) -> np.ndarray:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from yrdnet.core.errors import DataError
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.inputs import _align, _od, _resolve, _show
+from yrdnet.metrics.inputs import _align, _floats, _masses, _od, _once, _positions, _resolve, _show, _upper
 
 __all__ = [
     "core_link_compliance",
@@ -51,6 +51,11 @@ _K = TypeVar("_K", bound=Hashable)
 def _pair_times(t: np.ndarray) -> np.ndarray:
     """Symmetrised times ``(T + T')/2`` (``inf`` if either direction is unreachable)."""
     return (t + t.T) / 2.0
+
+
+def _pair_times_of(T: pd.DataFrame, t: np.ndarray) -> np.ndarray:
+    """:func:`_pair_times` of ``t``, the values of ``T`` (as ``_od`` returns them); once per ``T`` in checked_once."""
+    return _once("pair_times", (T,), None, lambda: _pair_times(t))
 
 
 def _membership(T: pd.DataFrame, members: Mapping[_K, Sequence[Hashable]]) -> tuple[list[_K], np.ndarray]:
@@ -170,21 +175,36 @@ def metro_integration(
     [2.0, 53.333, 37.6]
     """
     p = _resolve(params, integration_min=threshold)
+    if not isinstance(members, Mapping) or not isinstance(cores, Mapping):
+        return _metro_integration(T, members, cores, population, p)  # raises the input errors
+    extra = (tuple((m, tuple(v)) for m, v in members.items()), tuple(cores.items()), p.integration_min)
+    out = _once(
+        "metro_integration", (T, population), extra, lambda: _metro_integration(T, members, cores, population, p)
+    )
+    return out.copy()  # the caller may change it: the one kept for the same call (checked_once) stays as made
+
+
+def _metro_integration(
+    T: pd.DataFrame,
+    members: Mapping[_K, Sequence[Hashable]],
+    cores: Mapping[_K, Hashable],
+    population: pd.Series,
+    p: MetricParams,
+) -> pd.DataFrame:
+    """:func:`metro_integration` at ``p.integration_min``."""
     thr = p.integration_min
     T, t = _od(T)
     pop = _align(population, T.index, "population")
     metros, mb = _membership(T, members)
     core_pos = _core_positions(T, metros, cores, mb)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     n = len(T)
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper = _upper(n)
     pairs = mb[:, :, None] & mb[:, None, :] & upper[None]  # (metro, i, j), i < j
     reach = pairs & np.isfinite(tb)[None]
     tb0 = np.where(np.isfinite(tb), tb, 0.0)
     n_members = mb.sum(axis=1)
-    n_pairs = pairs.sum(axis=(1, 2))
-    n_reach = reach.sum(axis=(1, 2))
-    within = (pairs & (tb <= thr)[None]).sum(axis=(1, 2))
+    n_pairs, n_reach, within, max_pair = _pair_counts(mb, tb, thr)
     pp = pop[:, None] * pop[None, :]
     w_sum = (reach * pp[None]).sum(axis=(1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -195,7 +215,7 @@ def metro_integration(
             (reach * (pp * tb0)[None]).sum(axis=(1, 2)) / np.where(w_sum > 0, w_sum, 1.0),
             np.nan,
         )
-    max_t = np.where(n_pairs > 0, np.where(pairs, tb[None], -np.inf).max(axis=(1, 2)), np.nan)
+    max_t = np.where(n_pairs > 0, max_pair, np.nan)
     member_pop = (mb * pop[None]).sum(axis=1)
     covered = mb & (tb[core_pos] <= thr)
     core_pop = (covered * pop[None]).sum(axis=1)
@@ -217,6 +237,23 @@ def metro_integration(
         },
         index=pd.Index(metros, name="metro"),
     )
+
+
+def _pair_counts(mb: np.ndarray, tb: np.ndarray, thr: float) -> tuple[np.ndarray, ...]:
+    """Per metro (row of ``mb``): member pairs ``i < j``, those reachable, those within ``thr``, the largest time.
+
+    Counted on each metro's members only (exact: counts and a maximum); ``-inf`` as the
+    maximum of a metro without pairs.
+    """
+    counts = np.zeros((3, mb.shape[0]), dtype=np.int_)
+    largest = np.full(mb.shape[0], -np.inf)
+    for k in range(mb.shape[0]):
+        idx = np.flatnonzero(mb[k])
+        v = tb[np.ix_(idx, idx)][np.triu_indices(len(idx), k=1)]
+        counts[:, k] = v.size, np.isfinite(v).sum(), (v <= thr).sum()
+        if v.size:
+            largest[k] = v.max()
+    return counts[0], counts[1], counts[2], largest
 
 
 def core_links(
@@ -280,7 +317,7 @@ def core_links(
     if missing:
         msg = f"cores not in T: {_show(missing)}"
         raise DataError(msg)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     rows = []
     for a, b in combinations(cores, 2):
         ia, ib = T.index.get_loc(cores[a]), T.index.get_loc(cores[b])
@@ -401,9 +438,9 @@ def travel_circles(
     _resolve(p, thresholds_min=thr)  # validates the values
     T, t = _od(T)
     _, mb = _membership(T, members)
-    tb = _pair_times(t)
+    tb = _pair_times_of(T, t)
     n = len(T)
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    upper = _upper(n)
     shared = (mb.T.astype(np.int64) @ mb.astype(np.int64) > 0) & upper
     rows = []
     for name, scope, mask, limit in (
@@ -525,13 +562,18 @@ def core_member_integration(
     45.0
     """
     rows = {}
+    values = T.to_numpy(float)
+    row_at, col_at, pop_at = _positions(T.index), _positions(T.columns), _positions(population.index)
+    pop_values = _floats(population) if pop_at is not None else None
     for m, zs in members.items():
         c = cores[m]
         js = [j for j in zs if j != c and j in T.index]
         if c not in T.index or not js:
             continue
-        t = T.to_numpy(float)[T.index.get_loc(c), T.columns.get_indexer(pd.Index(js))]
-        w = population.reindex(js).to_numpy(float)
+        r = T.index.get_loc(c) if row_at is None else row_at[c]
+        cols = T.columns.get_indexer(pd.Index(js)) if col_at is None else np.array([col_at.get(j, -1) for j in js])
+        t = values[r, cols]
+        w = _masses(population, pop_values, pop_at, js)
         mean = float(np.sum(w * t) / w.sum()) if np.isfinite(t).all() else float("inf")
         integ = float(np.sum(w * logistic_decay(t, midpoint=midpoint, slope=slope)) / w.sum())
         rows[m] = {

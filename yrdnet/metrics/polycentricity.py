@@ -109,6 +109,9 @@ def _sizes(sizes: pd.Series | Sequence[float] | np.ndarray) -> pd.Series:
     if v.sum() <= 0:
         msg = "sizes must have a positive total"
         raise DataError(msg)
+    if s.index.dtype.kind in "iu":  # integer ids: the same order in one lexsort (size down, then id up)
+        order = np.lexsort((s.index.to_numpy(), -v))
+        return pd.Series(v[order], index=s.index[order], name=s.name)
     s = pd.Series(v, index=s.index, name=s.name)
     with contextlib.suppress(TypeError):  # unorderable mixed labels: input order for ties
         s = s.sort_index()
