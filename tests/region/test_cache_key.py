@@ -83,3 +83,32 @@ def test_region_spec_reads_the_new_content(data_copy):
     assert region_spec(data_copy)["title"] == "YRD"
     _replace_keeping_size_and_mtime(data_copy / "region.toml", 'title = "YRD"', 'title = "XYZ"', via_copy=True)
     assert region_spec(data_copy)["title"] == "XYZ"
+
+
+def test_a_kept_hash_is_never_stale(tmp_path, monkeypatch):
+    # content_version keeps a settled file's hash against its stat; any write, even one of
+    # the same size with the old mtime put back, changes st_ctime and is hashed again.
+    import time
+
+    from yrdnet.core import cache
+
+    if os.name != "posix":
+        pytest.skip("hashes are kept on POSIX only")
+    p = tmp_path / "a.csv"
+    p.write_bytes(b"x,y\n1,2\n")
+    first = content_version(p)
+    assert str(p) not in cache._HASHED, "a file changed just now is not kept (racy)"
+    monkeypatch.setattr(cache, "SETTLED_SECONDS", -60.0)  # every file counts as settled
+    assert content_version(p) == first and str(p) in cache._HASHED
+    st = p.stat()
+    time.sleep(0.05)  # past a coarse clock tick
+    p.write_bytes(b"x,y\n1,3\n")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert p.stat().st_size == st.st_size and p.stat().st_mtime_ns == st.st_mtime_ns
+    second = content_version(p)
+    assert second[1] != first[1], "same size and mtime, other content: a new hash"
+    assert content_version(p) == second and cache._HASHED[str(p)][1] == second
+    p.unlink()
+    assert content_version(p) == (str(p), 0, -1)
+    yrdnet.clear_caches()
+    assert str(p) not in cache._HASHED

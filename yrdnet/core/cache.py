@@ -24,7 +24,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import pickle
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -153,6 +155,26 @@ def cache_key(*parts: Any) -> str:
     return h.hexdigest()
 
 
+#: Seconds a file's last change (``st_ctime``) must lie in the past before its hash is
+#: kept against its ``stat`` (:func:`content_version`): a later write then has a later
+#: ``st_ctime`` even on file systems whose clock ticks coarsely (git's "racy" rule).
+SETTLED_SECONDS = 2.0
+#: Kept hashes: path -> (device, inode, size, mtime, ctime in ns; the version).
+_HASHED: dict[str, tuple[tuple[int, int, int, int, int], tuple[str, int, int]]] = {}
+_MAX_HASHED = 4096
+
+
+def _stat_key(path: str | Path) -> tuple[int, int, int, int, int] | None:
+    """What :func:`content_version` compares before trusting a kept hash (``None``: never trusted)."""
+    if os.name != "posix":  # st_ctime is the creation time elsewhere: no proof of an unchanged content
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def content_version(path: str | Path) -> tuple[str, int, int]:
     """``(path, content_hash, size)`` of a file; ``(path, 0, -1)`` if it is missing.
 
@@ -164,11 +186,22 @@ def content_version(path: str | Path) -> tuple[str, int, int]:
     middle of a file of one size: the whole shipped data (about 5 MB) hashes in a few
     milliseconds. The file is read in 1 MiB blocks.
 
+    A file's hash is kept and given again while its ``stat`` is unchanged (device,
+    inode, size, modification and status-change times to the nanosecond), on POSIX
+    systems only and only for files last changed :data:`SETTLED_SECONDS` or more before
+    they were hashed. Every write, ``cp -p`` or ``os.utime`` sets ``st_ctime`` to the
+    present, which no call can set back, so a kept hash is never stale; a sweep checks
+    its data files once per scenario at the cost of a ``stat`` each.
+
     Examples
     --------
     >>> content_version("no/such/file.csv")
     ('no/such/file.csv', 0, -1)
     """
+    before = _stat_key(path)
+    kept = _HASHED.get(str(path))
+    if before is not None and kept is not None and kept[0] == before:
+        return kept[1]
     h = hashlib.blake2b(digest_size=8)
     size = 0
     try:
@@ -178,7 +211,16 @@ def content_version(path: str | Path) -> tuple[str, int, int]:
                 size += len(block)
     except (FileNotFoundError, NotADirectoryError):
         return (str(path), 0, -1)
-    return (str(path), int.from_bytes(h.digest(), "big"), size)
+    out = (str(path), int.from_bytes(h.digest(), "big"), size)
+    settled = before is not None and before[4] < time.time_ns() - int(SETTLED_SECONDS * 1e9)
+    if settled and _stat_key(path) == before:  # unchanged while read, and long enough ago
+        if len(_HASHED) >= _MAX_HASHED:
+            _HASHED.clear()
+        _HASHED[str(path)] = (before, out)  # type: ignore[index]
+    return out
+
+
+register_cache("core.cache.content_hashes", _HASHED.clear)
 
 
 # ----------------------------------------------------------------------- on disk
