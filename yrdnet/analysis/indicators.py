@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -193,13 +193,25 @@ def lookup(key: str, scale: str | None = None) -> tuple[Indicator, dict[str, str
     if scale is not None and not scales:
         msg = f"unknown scale {scale!r}; expected one of {list(_SCALES)}"
         raise ValueError(msg)
+    hit = _matched(key, scale) if isinstance(key, str) else _match(key, scales)
+    return None if hit is None else (hit[0], dict(hit[1]))
+
+
+def _match(key: str, scales: tuple[str, ...] | None) -> tuple[Indicator, tuple[tuple[str, str], ...]] | None:
+    """The first registry entry (of ``scales``) whose pattern matches ``key``, and its placeholder values."""
     for pat, ind in _compiled():
         if scales is not None and ind.scale not in scales:
             continue
         m = pat.match(key)
         if m:
-            return ind, {k: v for k, v in m.groupdict().items() if v is not None}
+            return ind, tuple((k, v) for k, v in m.groupdict().items() if v is not None)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _matched(key: str, scale: str | None) -> tuple[Indicator, tuple[tuple[str, str], ...]] | None:
+    """:func:`_match`, kept per key (the registry is fixed; an analysis looks up the same columns each time)."""
+    return _match(key, _SCALES[scale] if scale is not None else None)
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -268,8 +280,9 @@ def label(key: str, *, unit: bool = True, lang: str = "en") -> str:
     return f"{text}（{UNITS_ZH.get(ind.unit, ind.unit)}）" if lang == "zh" else f"{text} ({ind.unit})"
 
 
+@lru_cache(maxsize=4096)
 def region_meta(key: str) -> tuple[Indicator, str]:
-    """The region-scale entry of a region row and its description with the placeholders filled.
+    """The region-scale entry of a region row and its description with the placeholders filled (kept per key).
 
     Raises
     ------
