@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from yrdnet.analysis import city_potential as cpot
-from yrdnet.analysis.city_groups import CityMeans, Groups, Slot
+from yrdnet.analysis.city_groups import CityMeans, Groups
+from yrdnet.analysis.reuse import Reuse, last_value
 from yrdnet.core.params import MetricParams
 
 
@@ -55,15 +56,23 @@ def test_groups_sum_equals_groupby_sum(seed: int) -> None:
     np.testing.assert_array_equal(g.codes, np.unique(labels))
 
 
-def test_slot_keeps_one_value_while_inputs_are_the_same() -> None:
-    slot: Slot[int] = Slot()
+def test_last_value_keeps_one_value_while_inputs_are_the_same() -> None:
+    # the single-slot memo the city steps keep their groupings in: a hit only on equal inputs
+    reuse = Reuse(region=None)  # type: ignore[arg-type]
     calls: list[int] = []
     a, obj = np.arange(3.0), object()
-    assert slot.get((a,), lambda: calls.append(1) or 1, same=(obj,)) == 1
-    assert slot.get((a.copy(),), lambda: calls.append(2) or 2, same=(obj,)) == 1  # equal bytes: a hit
-    assert slot.get((a + 1,), lambda: calls.append(3) or 3, same=(obj,)) == 3
-    assert slot.get((a + 1,), lambda: calls.append(4) or 4, same=(object(),)) == 4  # another object
-    assert calls == [1, 3, 4]
+    assert last_value(reuse, "s", (a, obj), lambda: calls.append(1) or 1) == 1
+    assert last_value(reuse, "s", (a.copy(), obj), lambda: calls.append(2) or 2) == 1  # equal values: a hit
+    assert last_value(reuse, "s", (a + 1, obj), lambda: calls.append(3) or 3) == 3
+    assert last_value(reuse, "s", (a + 1, object()), lambda: calls.append(4) or 4) == 4  # another object
+    z = np.zeros(2)
+    assert last_value(reuse, "s", (z,), lambda: calls.append(5) or 5) == 5
+    assert last_value(reuse, "s", (-z,), lambda: calls.append(6) or 6) == 6  # -0.0 is not 0.0 (1/x differs)
+    nan = np.array([np.nan, 1.0])
+    assert last_value(reuse, "s", (nan,), lambda: calls.append(7) or 7) == 7
+    assert last_value(reuse, "s", (nan.copy(),), lambda: calls.append(8) or 8) == 7  # NaN equals NaN
+    assert calls == [1, 3, 4, 5, 6, 7]
+    assert [k for k in reuse.memo if k[0] == "last_value"] == [("last_value", "s")]  # one slot
 
 
 def test_county_rank_table_equals_core_rank_table_of_the_run() -> None:

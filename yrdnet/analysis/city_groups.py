@@ -2,21 +2,17 @@
 
 :class:`Groups` is a grouping computed once (per zone table) that sums every scenario's
 values with the very additions of ``Series.groupby(labels).sum()``, without pandas'
-per-call overhead (bit-identical results); :class:`Slot` keeps the last value of a
-computation while its input arrays are unchanged.
+per-call overhead (bit-identical results); :class:`CityMeans` averages zone columns per
+city. The analysis keeps them across a sweep's scenarios with
+:func:`yrdnet.analysis.reuse.last_value`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar
-
 import numpy as np
 import pandas as pd
 
-__all__ = ["CityMeans", "Groups", "Slot"]
-
-V = TypeVar("V")
+__all__ = ["CityMeans", "Groups"]
 
 #: Whether this pandas sums sorted groups with ``np.add.reduceat`` (pandas >= 3.1); else
 #: :meth:`Groups.sum` always lets pandas add them.
@@ -153,34 +149,3 @@ class CityMeans:
         if scale == 0.0:
             return float(np.average(x, weights=wk))  # raises as np.average does
         return float(np.multiply(x, wk).sum() / scale)  # np.average's own operations
-
-
-class Slot(Generic[V]):
-    """A single-slot memo: the last value, kept while its inputs are the same.
-
-    Bounded memory over any number of calls (one entry). Arrays are compared by their
-    bytes, shape and dtype (arrays of objects, e.g. labels, by their values), other
-    inputs by identity (held, so never confused with a later object), so a hit is exact.
-    """
-
-    def __init__(self) -> None:
-        self._entry: tuple[tuple[Any, ...], tuple[Any, ...], Any] | None = None  # (key, same, value), set at once
-
-    def get(self, arrays: tuple[np.ndarray, ...], make: Callable[[], V], same: tuple[Any, ...] = ()) -> V:
-        """The value made last for these ``arrays`` and the very objects ``same``, else ``make()``."""
-        key = tuple(_key(a) for a in map(np.asarray, arrays))
-        entry = self._entry  # read once: another thread may set it meanwhile
-        if entry is not None and entry[0] == key and _same_objects(same, entry[1]):
-            return entry[2]
-        value = make()
-        self._entry = (key, same, value)
-        return value
-
-
-def _key(a: np.ndarray) -> tuple[Any, ...]:
-    """What :class:`Slot` compares of an array: dtype, shape and bytes (values, for objects)."""
-    return (a.dtype.str, a.shape, tuple(a.ravel().tolist()) if a.dtype.kind == "O" else a.tobytes())
-
-
-def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

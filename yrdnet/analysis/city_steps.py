@@ -5,7 +5,7 @@ hinterland and town-country rows over the zones in scope; :func:`hierarchy` buil
 city table (:func:`aggregate_to_cities` at county or custom level) and the hierarchy
 rows; :func:`convergence` is the timeline's Janelle row. What the scenarios of a sweep
 share (the zones' city grouping, the city rows, the metro splits) is kept in ``a.reuse``
-as single-slot memos (:class:`~yrdnet.analysis.city_groups.Slot`): the same numbers.
+as single-slot memos (:func:`~yrdnet.analysis.reuse.last_value`): the same numbers.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import pandas as pd
 
 from yrdnet.analysis import city_potential as cpot
 from yrdnet.analysis import steps as asm
-from yrdnet.analysis.city_groups import CityMeans, Groups, Slot
+from yrdnet.analysis.city_groups import CityMeans, Groups
 from yrdnet.analysis.results import ScenarioResult
-from yrdnet.analysis.reuse import cached
+from yrdnet.analysis.reuse import cached, last_value
 from yrdnet.analysis.steps import POTENTIAL, Assembly
 from yrdnet.core.errors import DataError
 from yrdnet.core.keys import key
@@ -100,8 +100,7 @@ def _town_country_parts(a: Assembly, index: pd.Index) -> _TownCountry:
     table = a.table
     cols = [c for c in ("metros", "kind", "urban", "rural") if c in table.columns]
     keys = (index.to_numpy(), a.pop.index.to_numpy(), a.pop.to_numpy(), *(table[c].to_numpy() for c in cols))
-    slot: Slot[_TownCountry] = cached(a.reuse, ("slot", "town_country"), Slot)
-    return slot.get((np.array(cols, dtype=object), *keys), lambda: _make_town_country(table, a.pop, index))
+    return last_value(a.reuse, "town_country", (tuple(cols), *keys), lambda: _make_town_country(table, a.pop, index))
 
 
 def _make_town_country(table: pd.DataFrame, pop: pd.Series, index: pd.Index) -> _TownCountry:
@@ -182,8 +181,7 @@ def _city_sums(a: Assembly) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
         cpop = pop.groupby(city_of.to_numpy()).sum()
         return hier.city_flows(a.flows, city_of), cpop, (no_self * pop).groupby(city_of.to_numpy()).sum() / cpop
     p = pop.to_numpy()
-    slot: Slot[tuple[Groups, np.ndarray]] = cached(a.reuse, ("slot", "county_groups"), Slot)
-    groups, pop_sum = slot.get((city, p), lambda: _grouped(city, p))
+    groups, pop_sum = last_value(a.reuse, "county_groups", (city, p), lambda: _grouped(city, p))
     codes = pd.Index(groups.codes)
     F = a.flows.to_numpy(float)
     Fc = pd.DataFrame(groups.sum(groups.sum(F.T).T), index=codes, columns=codes)  # as groupby: columns, then rows
@@ -249,8 +247,7 @@ def _county_arrays(a: Assembly, ids: pd.Index, centres: dict[int, int]) -> cpot.
     if not (ok and np.isfinite(pop).all() and (pop >= 0).all() and np.isfinite(tii).all() and (tii > 0).all()):
         return None
     city = zt["city"].astype(int).to_numpy()
-    slot: Slot[tuple[Groups, np.ndarray]] = cached(a.reuse, ("slot", "county_groups"), Slot)
-    groups, pop_sum = slot.get((city, pop), lambda: _grouped(city, pop))
+    groups, pop_sum = last_value(a.reuse, "county_groups", (city, pop), lambda: _grouped(city, pop))
     where = ids.get_indexer(pd.Index(list(centres.values())))
     return cpot.CountyArrays(t, pop, tii, groups, pop_sum, tuple(zip(centres, where.tolist(), strict=True)))
 
@@ -345,8 +342,8 @@ def _cities_of(a: Assembly) -> gpd.GeoDataFrame:
     if not (z.columns.is_unique and {*keys, *num} <= set(z.columns)):
         return aggregate_to_cities(z, a.cities, a.metros, extra=a.city_btw)
     X = z.take(z.columns.get_indexer(pd.Index([*num, *keys])), axis=1).to_numpy(dtype=float)  # faster than [[...]]
-    slot: Slot[_CityFrame] = cached(a.reuse, ("slot", "city_frame"), Slot)
-    frame = slot.get((X[:, len(num) :],), lambda: _city_frame(z, a.cities, a.metros), same=(a.cities, a.metros))
+    inputs = (X[:, len(num) :], a.cities, a.metros)
+    frame = last_value(a.reuse, "city_frame", inputs, lambda: _city_frame(z, a.cities, a.metros))
     return _aggregate(z, frame, a.city_btw, (num, X[:, : len(num)]))
 
 

@@ -90,7 +90,8 @@ def cached(reuse: Reuse | None, key: Hashable, make: Callable[[], V]) -> V:
 def same_value(a: Any, b: Any) -> bool:
     """Whether ``a`` and ``b`` are exactly the same value (the comparison of :func:`last_value`).
 
-    numpy arrays: same dtype, shape and values (``NaN`` equal to ``NaN``); pandas Series
+    numpy arrays: same dtype, shape and values (``NaN`` equal to ``NaN``, ``-0.0`` not equal to
+    ``0.0``); pandas Series
     and DataFrames: the same, with equal index, columns, dtypes and name; tuples, lists
     and dicts: item by item; indexes by ``equals``; anything else: ``a is b`` or ``a == b``.
     """
@@ -128,8 +129,10 @@ def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
     """Same dtype, shape and values; ``NaN`` equals ``NaN`` (float arrays)."""
     if a.dtype != b.dtype or a.shape != b.shape:
         return False
-    if a.dtype.kind in "fc":
-        return bool(np.array_equal(a, b, equal_nan=True))
+    if a.dtype.kind == "c":
+        return _same_array(a.real, b.real) and _same_array(a.imag, b.imag)
+    if a.dtype.kind == "f":  # and -0.0 is not 0.0: 1 / x tells them apart
+        return bool(np.array_equal(a, b, equal_nan=True)) and bool(np.array_equal(np.signbit(a), np.signbit(b)))
     return bool(np.array_equal(a, b))
 
 
