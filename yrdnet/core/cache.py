@@ -212,11 +212,13 @@ def content_version(path: str | Path) -> tuple[str, int, int]:
     except (FileNotFoundError, NotADirectoryError):
         return (str(path), 0, -1)
     out = (str(path), int.from_bytes(h.digest(), "big"), size)
-    settled = before is not None and before[4] < time.time_ns() - int(SETTLED_SECONDS * 1e9)
+    if before is None:
+        return out
+    settled = before[4] < time.time_ns() - int(SETTLED_SECONDS * 1e9)
     if settled and _stat_key(path) == before:  # unchanged while read, and long enough ago
         if len(_HASHED) >= _MAX_HASHED:
             _HASHED.clear()
-        _HASHED[str(path)] = (before, out)  # type: ignore[index]
+        _HASHED[str(path)] = (before, out)
     return out
 
 

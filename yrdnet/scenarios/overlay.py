@@ -1,3 +1,5 @@
+# mypy: disable-error-code="attr-defined"
+# (networkx's adjacency dicts _node, _adj, _succ, _pred are edited here on purpose; its stubs do not declare them)
 """Copy-on-write copies of a base graph for one scenario (the base graph is never modified).
 
 :func:`overlay` copies the adjacency of given nodes so that any edit there leaves the base
