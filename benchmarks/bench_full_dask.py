@@ -20,10 +20,10 @@ the speed-up), the peak RSS per worker in its name. ``YRDNET_BENCH_QUICK=1`` swe
 plans. Run alone with ``python benchmarks/bench_full_dask.py`` (LocalCluster spawns its
 workers, hence the ``__main__`` guard).
 
-Measured (2026-12, shared 2-core VM): 1 worker 1,977 s (peak RSS 1,159 MB), 2 workers
-828 s (985 / 973 MB), start-up 11 / 4 s; the 1-worker run met a load average of ~8, so
-its 2.39x overstates the speed-up: in windows of similar load (2-5) the throughputs were
-0.63 and 1.25 plans/s (~2.0x). Worker RSS grows by ~0.4 MB per plan swept.
+Measured (2026-12-07, idle 2-core VM, main c95a3b9): city 1 worker 84.4 s (peak RSS
+387 MB), 2 workers 47.3 s (369 / 368 MB), 1.79x; county 159.0 s (446 MB) against 86.5 s
+(420 / 421 MB), 1.84x; cluster start-up 1.1-1.5 s; tables identical (10,000 rows each).
+An earlier city run (main 043e170, load ~8 on the 1-worker run) took 1,977 s and 828 s.
 """
 
 from __future__ import annotations
