@@ -633,7 +633,7 @@ class MetricParams(Replaceable):
         Number of centres for the rank-size slope.
     integration_slope
         Slope :math:`b` of the log-logistic decay of the continuous integration score
-        (:func:`yrdnet.metrics.integration.logistic_decay`, midpoint ``integration_min``).
+        (:func:`yrdnet.metrics.core_member.logistic_decay`, midpoint ``integration_min``).
         Default 2.326 (Geurs & van Eck 2001, indicators digest §1.2).
     integration_min
         Commuting threshold for metropolitan integration (NDRC 2019: 1-hour circle).
