@@ -28,6 +28,10 @@ SPLITS = {
         "yrdnet.region.airports_data",
         ["load_airports", "FIRST_CIVIL_FLIGHT_YEAR", "_airport_row_check", "_service_years"],
     ),
+    "yrdnet.metrics.accessibility": (
+        "yrdnet.metrics.contour",
+        ["cumulative_opportunities", "daily_accessibility", "_within"],
+    ),
     "yrdnet.metrics.integration": (
         "yrdnet.metrics.core_member",
         ["GEURS_VAN_ECK_B", "core_member_integration", "logistic_decay", "time_space_convergence"],

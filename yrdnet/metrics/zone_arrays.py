@@ -4,7 +4,7 @@
 Computed one public function at a time, each checks the inputs again and builds its
 own Series; :func:`mode_arrays` checks them once and runs the same kernels as those
 functions (:func:`~yrdnet.metrics.accessibility.watt`,
-:func:`~yrdnet.metrics.accessibility.cumulative_opportunities`,
+:func:`~yrdnet.metrics.contour.cumulative_opportunities`,
 :func:`~yrdnet.metrics.accessibility.reachable_share`,
 :func:`~yrdnet.metrics.efficiency.network_efficiency`,
 :func:`~yrdnet.metrics.efficiency.nodal_efficiency`,
@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.params import MetricParams
-from yrdnet.metrics.accessibility import _reachable_share, _watt, _within
+from yrdnet.metrics.accessibility import _reachable_share, _watt
+from yrdnet.metrics.contour import _within
 from yrdnet.metrics.efficiency import _closeness, _efficiency_parts, _network_efficiency, _network_ideal
 from yrdnet.metrics.inputs import (
     _align,
