@@ -424,3 +424,24 @@ def test_efficiency_bounds_when_slower_than_ideal(case, slowdown):
     assert ((s >= 0) & (s <= 1 + 1e-12)).all()
     assert 0 <= global_efficiency(T, dist) <= 1 + 1e-12
     assert global_efficiency(T, dist) == pytest.approx(1 / slowdown)
+
+
+def test_potential_values_are_potential_accessibility_on_arrays() -> None:
+    # the array entry point (the county core rank's) runs the same operations as the public function
+    from yrdnet.core.params import MetricParams
+    from yrdnet.metrics.accessibility import potential_values
+
+    rng = np.random.default_rng(3)
+    ids = [5, 2, 9, 7]
+    t = rng.uniform(10, 200, (4, 4))
+    np.fill_diagonal(t, 0.0)
+    t[1, 3] = np.inf
+    T = pd.DataFrame(t, index=ids, columns=ids)
+    mass = pd.Series(rng.uniform(1, 50, 4), index=ids)
+    tii = pd.Series(rng.uniform(5, 30, 4), index=ids)
+    for p in (MetricParams(beta=0.02, decay="exp"), MetricParams(decay="power", power_a=1.5)):
+        no_self = potential_accessibility(T, mass, params=p, self_potential=False).to_numpy()
+        with_self = potential_accessibility(T, mass, params=p, self_potential=True, self_time_min=tii).to_numpy()
+        arr = T.to_numpy()  # laid out as the function reads T (pandas keeps it column-major)
+        assert np.array_equal(potential_values(arr.copy(order="K"), mass.to_numpy(), p), no_self)
+        assert np.array_equal(potential_values(arr.copy(order="K"), mass.to_numpy(), p, tii.to_numpy()), with_self)

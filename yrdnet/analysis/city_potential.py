@@ -54,7 +54,6 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -316,6 +315,11 @@ def _rank_margin_series(s: pd.Series, core: int) -> tuple[int, float, int]:
 _RANK_COLUMNS = ["definition", "zone_consistent", "half_life_min", "core_rank", "core_margin", "best_other_city"]
 
 
+def _with_half_life(p: MetricParams, h: float) -> MetricParams:
+    """``p`` with the exponential decay of half-life ``h`` (min), as :func:`core_rank_table` sets it."""
+    return p.replace(beta=float(np.log(2) / h), decay="exp")
+
+
 def core_rank_table(
     core: int,
     p: MetricParams,
@@ -360,7 +364,7 @@ def core_rank_table(
     if run is not None and city_times is not None:
         tii = modelled_internal_times(run).reindex(city_times.index).fillna(p.self_time_min)
     for h in half_lives:
-        q = p.replace(beta=float(np.log(2) / h), decay="exp")
+        q = _with_half_life(p, float(h))
         defs: dict[str, pd.Series] = {}
         if run is not None:  # one zone potential per half-life: its city means and its centres
             zone_pot = zone_potential(run, q)
@@ -378,19 +382,14 @@ def core_rank_table(
     return pd.DataFrame(rows, columns=_RANK_COLUMNS)
 
 
-@lru_cache(maxsize=16)
-def _with_half_life(p: MetricParams, h: float) -> MetricParams:
-    """``p`` with the exponential decay of half-life ``h`` (min), as :func:`core_rank_table` sets it."""
-    return p.replace(beta=float(np.log(2) / h), decay="exp")
-
-
 def county_rank_table(
     core: int, p: MetricParams, zones: CountyArrays, half_lives: Sequence[float] = HALF_LIVES
 ) -> pd.DataFrame:
     """:func:`core_rank_table` of a county run given as arrays (its ``"county"`` and ``"centre"`` rows).
 
-    The same potentials (:func:`zone_potential`: the same numpy operations on the same
-    arrays), city means (the additions of ``groupby().sum()``, :class:`Groups`) and
+    The same potentials (:func:`zone_potential`'s, by
+    :func:`yrdnet.metrics.accessibility.potential_values` on the same arrays), city
+    means (the additions of ``groupby().sum()``, :class:`Groups`) and
     ranks, without building the run's frames: the same table, as :func:`yrdnet.analyze`
     reads it at county level.
     """
@@ -399,11 +398,7 @@ def county_rank_table(
     at = {name: [i for i, c in enumerate(cities) if c == core] for name, cities in labels.items()}
     for h in half_lives:
         q = _with_half_life(p, float(h))
-        f = np.exp(-q.beta * zones.t)
-        np.fill_diagonal(f, 0.0)
-        pot = f @ zones.pop
-        if q.self_potential:
-            pot = pot + zones.pop * np.exp(-q.beta * zones.tii)
+        pot = acc.potential_values(zones.t, zones.pop, q, zones.tii if q.self_potential else None)
         defs = {"county": zones.groups.sum(pot * zones.pop) / zones.pop_sum, "centre": pot[zones.centre_pos]}
         for name, values in defs.items():
             if not at[name] or len(values) < 2:

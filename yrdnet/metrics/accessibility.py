@@ -382,9 +382,7 @@ def potential_accessibility(
     m = _align(mass, T.index, "mass")
     if p.decay == "power":
         _positive_offdiag(t, T, "power decay")
-    f = _once("impedance", (T,), (p.decay, p.beta, p.power_a), lambda: _impedance(t, p))  # a fresh array
-    np.fill_diagonal(f, 0.0)
-    acc = f @ m
+    tii = None
     if p.self_potential:
         if self_series is not None:
             tii = _align(self_series, T.index, "self_time_min")
@@ -393,8 +391,32 @@ def potential_accessibility(
                 raise DataError(msg)
         else:
             tii = np.full(t.shape[0], p.self_time_min)
-        acc = acc + m * _impedance(tii, p)
-    return pd.Series(acc, index=T.index, name="potential")
+    # inside checked_once the impedance is kept per T: its diagonal is zeroed again, which changes nothing
+    f = _once("impedance", (T,), (p.decay, p.beta, p.power_a), lambda: _impedance(t, p))
+    return pd.Series(_potential_sum(f, m, p, tii), index=T.index, name="potential")
+
+
+def potential_values(t: np.ndarray, m: np.ndarray, p: MetricParams, self_time: np.ndarray | None = None) -> np.ndarray:
+    """The sums of :func:`potential_accessibility` on arrays already checked (its formula and references).
+
+    ``t``: the travel times (min, zone x zone, laid out as ``T.to_numpy()``, which
+    :func:`potential_accessibility` reads: the product's rounding follows the layout);
+    ``m`` the masses; ``p`` the decay; ``self_time`` the internal times when the zone's
+    own mass counts (``None``: it does not). The same operations as
+    :func:`potential_accessibility`, so the same values bit for bit; for callers that hold
+    arrays (the county core rank of :mod:`yrdnet.analysis.city_potential`). Not in
+    ``__all__``.
+    """
+    return _potential_sum(_impedance(t, p), m, p, self_time)
+
+
+def _potential_sum(f: np.ndarray, m: np.ndarray, p: MetricParams, self_time: np.ndarray | None) -> np.ndarray:
+    """``sum_{j != i} m_j f_ij`` (+ ``m_i f(self_time_i)``); zeroes the diagonal of ``f`` in place."""
+    np.fill_diagonal(f, 0.0)
+    out = f @ m
+    if self_time is not None:
+        out = out + m * _impedance(self_time, p)
+    return out
 
 
 def rich_self_time(area_km2: pd.Series, *, speed_kph: float = 20.0) -> pd.Series:
