@@ -60,7 +60,7 @@ class ZoneArrays(NamedTuple):
     time_to_subcentre: np.ndarray
 
 
-def _positions(index: pd.Index, labels: list[object]) -> np.ndarray:
+def _columns(index: pd.Index, labels: list[object]) -> np.ndarray:
     """Positions of ``labels`` (all in ``index``) as :func:`~yrdnet.metrics.accessibility.time_to` finds them."""
     return np.asarray(index.get_indexer(pd.Index(labels)), dtype=np.intp)
 
@@ -116,6 +116,6 @@ def mode_arrays(
         closeness=_closeness(t, reach),
         harmonic_closeness=inv / (n - 1),
         straightness=(_ideal_times(d, speed) * _inverse_of(T, t)).sum(axis=1) / (n - 1),
-        time_to_core=t[:, _positions(T.index, [core])].min(axis=1),
-        time_to_subcentre=t[:, _positions(T.index, list(subcentres))].min(axis=1),
+        time_to_core=t[:, _columns(T.index, [core])].min(axis=1),
+        time_to_subcentre=t[:, _columns(T.index, list(subcentres))].min(axis=1),
     )
