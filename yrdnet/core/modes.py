@@ -17,7 +17,12 @@ road routing neither.
 
 from __future__ import annotations
 
-__all__ = ["EDGE_MODES", "TRANSIT_MODES"]
+from typing import Any
+
+__all__ = ["EDGE_MODES", "TRANSIT_MODES", "Edge"]
+
+#: An edge of the contract as networkx adds it: ``(u, v, attributes)`` (``attributes["mode"]`` in :data:`EDGE_MODES`).
+Edge = tuple[str, str, dict[str, Any]]
 
 #: Every edge mode a graph of the contract may hold.
 EDGE_MODES: tuple[str, ...] = ("rail", "suburban", "road", "access", "transfer")

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from yrdnet.core.modes import Edge
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.delta_state import NeedsBuild, RailState, SuburbanYear
 from yrdnet.network.graph import hall_nodes, suburban_edges, track_rows
@@ -31,7 +32,6 @@ from yrdnet.network.track import Segment
 __all__ = ["hall_access", "new_halls", "pairs_to_lay", "suburban_delta", "track_json"]
 
 Pair = tuple[str, str]
-Edge = tuple[str, str, dict[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from yrdnet.core.modes import Edge
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.history import YearNetwork
 from yrdnet.network.tables import Tables
@@ -22,7 +23,6 @@ from yrdnet.region.zones import Zones
 __all__ = ["DeltaMemo", "NeedsBuild", "RailState", "ServiceIndex", "SuburbanYear"]
 
 Pair = tuple[str, str]
-Edge = tuple[str, str, dict[str, Any]]
 
 
 class NeedsBuild(Exception):  # noqa: N818 - a control-flow signal, caught inside yrdnet

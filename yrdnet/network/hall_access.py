@@ -11,12 +11,13 @@ edges (:mod:`yrdnet.network.delta` does, for the halls a scenario newly serves).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from yrdnet.core.geodesy import haversine_km
+from yrdnet.core.modes import Edge
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.station_access import access_minutes
 from yrdnet.region.zones import Zones
@@ -30,7 +31,6 @@ __all__ = [
     "zone_access_rows",
 ]
 
-Edge = tuple[str, str, dict[str, Any]]
 #: ``(zone row, hall position, edges)``: one zone's edges to and from one hall.
 AccessRow = tuple[int, int, list[Edge]]
 
