@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from yrdnet.core.errors import NotIncrementalError
+from yrdnet.core.modes import Edge
 from yrdnet.core.params import TravelTimeModel
 from yrdnet.network.delta_reuse import hall_access, new_halls, pairs_to_lay, suburban_delta, track_json
 from yrdnet.network.delta_services import (
@@ -83,6 +84,7 @@ __all__ = [
     "RailState",
     "apply_delta",
     "data_stamp",
+    "delta_edits",
     "lay_delta",
     "rail_delta",
     "rail_state",
@@ -434,23 +436,38 @@ def apply_delta(G_base: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
 
 def lay_delta(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
     """:func:`apply_delta` in place: ``G`` (a base graph or a copy-on-write overlay of one) gets ``delta``."""
+    cleared, edges = delta_edits(G, delta)
+    for u, v in cleared:
+        if G.has_edge(u, v):
+            for k in list(G[u][v]):
+                G.remove_edge(u, v, key=k)
+    G.add_nodes_from(delta.new_nodes)
+    G.add_edges_from(edges)
+    G.graph.update(delta.graph_attrs)
+    G.graph["track"] = track_of(delta)
+    return G
+
+
+def delta_edits(G: nx.MultiDiGraph, delta: GraphDelta) -> tuple[set[tuple[str, str]], list[Edge]]:
+    """What laying ``delta`` on base graph ``G`` does: the pairs that lose every edge, then the edges added.
+
+    The edges come after ``delta.new_nodes``, in build order: the new rail edges, the
+    rail edges kept on pairs that gain suburban edges (laid again before them), the
+    suburban edges, the access edges. :func:`lay_delta` applies them with networkx,
+    :func:`yrdnet.scenarios.overlay.lay_copy` on a copy of what they write.
+    """
     replaced = set(delta.pairs)
     kept_rail = {}
     for p in delta.suburban_pairs:
         if p not in replaced and G.has_edge(*p):
             kept_rail[p] = [d for d in G[p[0]][p[1]].values() if d.get("mode") == "rail"]
-    for u, v in replaced | set(delta.suburban_pairs):
-        if G.has_edge(u, v):
-            for k in list(G[u][v]):
-                G.remove_edge(u, v, key=k)
-    G.add_nodes_from(delta.new_nodes)
-    G.add_edges_from(delta.rail)
-    G.add_edges_from((u, v, d) for (u, v), ds in kept_rail.items() for d in ds)
-    G.add_edges_from((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds)
-    G.add_edges_from(delta.access)
-    G.graph.update(delta.graph_attrs)
-    G.graph["track"] = track_of(delta)
-    return G
+    edges: list[Edge] = [
+        *delta.rail,
+        *((u, v, d) for (u, v), ds in kept_rail.items() for d in ds),
+        *((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds),
+        *delta.access,
+    ]
+    return replaced | set(delta.suburban_pairs), edges
 
 
 def track_of(delta: GraphDelta) -> str:

@@ -16,11 +16,10 @@ from typing import Any
 
 import networkx as nx
 
-from yrdnet.network.delta import GraphDelta, track_of
+from yrdnet.core.modes import Edge
+from yrdnet.network.delta import GraphDelta, delta_edits, track_of
 
 __all__ = ["delta_nodes", "edit_copy", "lay_copy", "overlay", "reorder_nodes"]
-
-Edge = tuple[str, str, dict[str, Any]]
 
 
 def delta_nodes(delta: GraphDelta) -> set[str]:
@@ -167,18 +166,8 @@ def reorder_nodes(G: nx.MultiDiGraph, order: list[str]) -> None:
 
 def lay_copy(G: nx.MultiDiGraph, delta: GraphDelta) -> nx.MultiDiGraph:
     """``lay_delta(overlay(G, delta_nodes(delta)), delta)``, copying only what it writes (read-only)."""
-    replaced = set(delta.pairs)
-    kept_rail = {}
-    for p in delta.suburban_pairs:
-        if p not in replaced and G.has_edge(*p):
-            kept_rail[p] = [d for d in G[p[0]][p[1]].values() if d.get("mode") == "rail"]
-    edges: list[Edge] = [
-        *delta.rail,
-        *((u, v, d) for (u, v), ds in kept_rail.items() for d in ds),
-        *((u, v, d) for (u, v), ds in delta.suburban_pairs.items() for d in ds),
-        *delta.access,
-    ]
-    H = edit_copy(G, replaced | set(delta.suburban_pairs), delta.new_nodes, edges)
+    cleared, edges = delta_edits(G, delta)
+    H = edit_copy(G, cleared, delta.new_nodes, edges)
     H.graph.update(delta.graph_attrs)
     H.graph["track"] = track_of(delta)
     return H

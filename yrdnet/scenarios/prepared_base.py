@@ -197,7 +197,7 @@ class IncrementalBase:
     ) -> ScenarioState:
         """The scenario's graph and travel times from one delta: what a sweep evaluates.
 
-        The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`overlay` of
+        The graph is :meth:`scenario_graph`'s, but as a copy-on-write :func:`lay_copy` of
         the base graph (read-only: it shares the base's untouched adjacency and every
         attribute dict) when the scenario only adds; the travel times are
         :meth:`evaluate`'s (no unreachable warnings). Built in full otherwise. ``data``:
