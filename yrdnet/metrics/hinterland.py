@@ -222,13 +222,7 @@ def time_to_metro_core(
             continue
         pos = index.get_indexer(pd.Index(list(zs)))
         pos = pos[pos >= 0]
-        t = arr[index.get_loc(c), pos]
-        if len(np.unique(pos)) == len(pos):  # min(current, t), a missing current replaced
-            cur = out[pos]
-            out[pos] = np.where(np.isnan(cur), t, np.where(t < cur, t, cur))
-            continue
-        for p, tp in zip(pos, t, strict=True):  # a zone listed twice: one after the other
-            out[p] = tp if np.isnan(out[p]) else min(out[p], tp)
+        np.fmin.at(out, pos, arr[index.get_loc(c), pos])  # min(current, t), a missing one replaced; repeats in turn
     return pd.Series(out, index=index, name="time_to_metro_core")
 
 
